@@ -1,0 +1,41 @@
+// Package c360 is an embeddable SDK for the whole picture of each customer:
+// one profile built from every system that touches the customer, journeys
+// made of touchpoints, customer and market intelligence that is shared and
+// acted on, data quality that is measured, and segments aimed where they pay.
+// Japanese data — names, kana, full-width text, company legal forms,
+// addresses and phone numbers — is first-class, and Latin-script data works
+// just as well.
+//
+// This package holds no code; it is the map. The SDK is a set of packages
+// that depend on each other in one direction:
+//
+//   - customer: the 360-degree profile (persons and accounts, contact points,
+//     consent, firmographics), the source records it is built from,
+//     survivorship with provenance, non-destructive merge and unmerge, privacy
+//     requests, and the Store interface with MemoryStore as the embedded
+//     default. customer/customertest checks any Store implementation.
+//   - quality/normalize: canonical forms of text, kana, person and company
+//     names, phone numbers, e-mail addresses, postal codes and Japanese
+//     addresses, each with a comparison key.
+//   - quality/similarity: rune-correct string and value similarity measures.
+//   - quality/match: identity resolution — blocking, comparisons,
+//     Fellegi–Sunter scoring with EM-estimated parameters, deterministic
+//     rules, clustering with guards against chaining, explanations, and an
+//     incremental index for real-time matching.
+//   - quality: data-quality rules by dimension, record scores with reasons,
+//     dataset reports, and enrichment with provenance.
+//   - journey: touchpoints, timelines, lifecycle stages, funnels, paths,
+//     attribution, and the send-eligibility gate (consent, frequency caps,
+//     quiet hours); EventStore with MemoryEventStore as the default.
+//   - segment: a segment language, computed traits, live membership, RFM,
+//     Pareto/ABC, scenario priorities and activation.
+//   - intel: customer and market intelligence — items, search that works for
+//     Japanese, access control, subscriptions, NPS and survey insight,
+//     decisions and actions.
+//
+// Data flows from source records through normalisation and matching into
+// profiles (customer), which journeys, segments and intelligence then use.
+// The command-line tool cmd/c360 runs the same pipeline over CSV and JSON
+// Lines exports, and examples/quickstart shows the whole of it on bundled
+// sample data. Start with the customer package, then examples/quickstart.
+package c360
