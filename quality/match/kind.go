@@ -266,7 +266,9 @@ func inferFromValues(vals []string) Kind {
 	case share(vals, reDate.MatchString) >= enough:
 		return KindDate
 	case share(vals, func(v string) bool { return rePhone.MatchString(v) && digits(v) >= 9 }) >= enough &&
-		share(vals, func(v string) bool { return strings.HasPrefix(v, "0") || strings.HasPrefix(v, "+") || strings.HasPrefix(v, "(") }) >= enough:
+		share(vals, func(v string) bool {
+			return strings.HasPrefix(v, "0") || strings.HasPrefix(v, "+") || strings.HasPrefix(v, "(")
+		}) >= enough:
 		return KindPhone
 	case share(vals, reNumber.MatchString) >= enough:
 		return KindNumber
