@@ -1,0 +1,230 @@
+package customer
+
+import (
+	"slices"
+	"time"
+)
+
+// ConsentEntry is one statement of consent: the customer said yes or no to
+// being contacted on Channel for Purpose, through Contact (or every contact
+// point of the channel when Contact is ""), at CapturedAt, until ExpiresAt.
+type ConsentEntry struct {
+	Channel    Channel       `json:"channel"`
+	Purpose    Purpose       `json:"purpose"`
+	Contact    string        `json:"contact,omitempty"` // contact point value; "" = whole channel
+	Status     ConsentStatus `json:"status"`
+	CapturedAt time.Time     `json:"captured_at"`
+	ExpiresAt  time.Time     `json:"expires_at,omitzero"` // zero: does not expire
+	Source     string        `json:"source,omitempty"`    // system that captured it, e.g. "webshop"
+	Method     string        `json:"method,omitempty"`    // how: "web_form", "double_opt_in", "paper", "call", …
+	Evidence   string        `json:"evidence,omitempty"`  // reference to proof: form ID, recording, …
+	Record     *RecordKey    `json:"record,omitempty"`    // the source record it came from, if any
+}
+
+// ConsentPolicy decides between sources that disagree about consent.
+type ConsentPolicy int
+
+// Consent policies. The zero value is ConsentMostRestrictive.
+const (
+	// ConsentMostRestrictive: if any source's current statement is opt-out,
+	// the answer is opt-out.
+	ConsentMostRestrictive ConsentPolicy = iota // "most_restrictive"
+	// ConsentMostRecent: the most recent statement of any source wins.
+	ConsentMostRecent // "most_recent"
+)
+
+var consentPolicyNames = []string{"most_restrictive", "most_recent"}
+
+// String returns the JSON name of p.
+func (p ConsentPolicy) String() string { return enumText(consentPolicyNames, int(p)) }
+
+// MarshalText encodes p as its name.
+func (p ConsentPolicy) MarshalText() ([]byte, error) {
+	return marshalEnum("policy", consentPolicyNames, int(p))
+}
+
+// UnmarshalText decodes a name; an unknown name is a *ValueError.
+func (p *ConsentPolicy) UnmarshalText(b []byte) error {
+	n, err := parseEnum("policy", consentPolicyNames, b)
+	*p = ConsentPolicy(n)
+	return err
+}
+
+// ConsentLedger is the history of consent statements of one customer. Entries
+// are never overwritten: a change of mind is a new entry. The zero ledger is
+// empty and answers ConsentUnknown.
+type ConsentLedger struct {
+	Entries []ConsentEntry `json:"entries,omitempty"`
+	// Policy decides between sources that disagree; the zero value is
+	// ConsentMostRestrictive.
+	Policy ConsentPolicy `json:"policy,omitempty"`
+}
+
+// IsZero reports whether the ledger is empty with the default policy.
+func (l ConsentLedger) IsZero() bool { return len(l.Entries) == 0 && l.Policy == 0 }
+
+// Add appends an entry.
+func (l *ConsentLedger) Add(e ConsentEntry) { l.Entries = append(l.Entries, e) }
+
+func (l ConsentLedger) clone() ConsentLedger {
+	out := l
+	if l.Entries != nil {
+		out.Entries = make([]ConsentEntry, len(l.Entries))
+		for i, e := range l.Entries {
+			if e.Record != nil {
+				k := *e.Record
+				e.Record = &k
+			}
+			out.Entries[i] = e
+		}
+	}
+	return out
+}
+
+// Status answers "may we send on channel ch for purpose p through contact at
+// time at?". A nil ledger answers ConsentUnknown.
+//
+// Entries count when they are for ch and p, cover the contact (their Contact
+// is contact or ""), and were captured at or before at. Within one source
+// (ConsentEntry.Source) the latest entry stands, an opt-out winning a tie; an
+// entry that has expired by at makes that source's answer ConsentUnknown.
+// The sources' answers are then combined by the ledger's Policy: with
+// ConsentMostRestrictive any opt-out gives ConsentOptOut, else any opt-in
+// gives ConsentOptIn; with ConsentMostRecent the latest statement of any
+// source stands.
+//
+// With contact "" the question is "through any contact point of the
+// channel": the answer is ConsentOptIn if some contact point (or the channel
+// as a whole) is opted in, else ConsentOptOut if some statement opted out,
+// else ConsentUnknown.
+func (l *ConsentLedger) Status(ch Channel, p Purpose, contact string, at time.Time) ConsentStatus {
+	if l == nil || len(l.Entries) == 0 {
+		return ConsentUnknown
+	}
+	if contact != "" {
+		return l.statusFor(ch, p, contact, at)
+	}
+	contacts := []string{""}
+	for _, e := range l.Entries {
+		if e.Channel == ch && e.Purpose == p && e.Contact != "" && !slices.Contains(contacts, e.Contact) {
+			contacts = append(contacts, e.Contact)
+		}
+	}
+	out := ConsentUnknown
+	for _, c := range contacts {
+		switch l.statusFor(ch, p, c, at) {
+		case ConsentOptIn:
+			return ConsentOptIn
+		case ConsentOptOut:
+			out = ConsentOptOut
+		}
+	}
+	return out
+}
+
+// statusFor answers for one contact ("" = entries for the whole channel only).
+func (l *ConsentLedger) statusFor(ch Channel, p Purpose, contact string, at time.Time) ConsentStatus {
+	type latest struct {
+		e  ConsentEntry
+		ok bool
+	}
+	bySource := map[string]*latest{}
+	var order []string
+	for _, e := range l.Entries {
+		if e.Channel != ch || e.Purpose != p || (e.Contact != "" && e.Contact != contact) || e.CapturedAt.After(at) {
+			continue
+		}
+		cur := bySource[e.Source]
+		if cur == nil {
+			cur = &latest{}
+			bySource[e.Source] = cur
+			order = append(order, e.Source)
+		}
+		if !cur.ok || e.CapturedAt.After(cur.e.CapturedAt) ||
+			(e.CapturedAt.Equal(cur.e.CapturedAt) && e.Status == ConsentOptOut) {
+			cur.e, cur.ok = e, true
+		}
+	}
+	answer := func(e ConsentEntry) ConsentStatus {
+		if !e.ExpiresAt.IsZero() && !at.Before(e.ExpiresAt) {
+			return ConsentUnknown
+		}
+		return e.Status
+	}
+	if l.Policy == ConsentMostRecent {
+		var best *ConsentEntry
+		for _, s := range order {
+			e := &bySource[s].e
+			if best == nil || e.CapturedAt.After(best.CapturedAt) ||
+				(e.CapturedAt.Equal(best.CapturedAt) && e.Status == ConsentOptOut) {
+				best = e
+			}
+		}
+		if best == nil {
+			return ConsentUnknown
+		}
+		return answer(*best)
+	}
+	out := ConsentUnknown
+	for _, s := range order {
+		switch answer(bySource[s].e) {
+		case ConsentOptOut:
+			return ConsentOptOut
+		case ConsentOptIn:
+			out = ConsentOptIn
+		}
+	}
+	return out
+}
+
+// Current returns, for each channel × purpose × contact the ledger mentions,
+// the entry that currently decides it under the ledger's policy (latest per
+// source; see Status), sorted by channel, purpose and contact. It is meant for
+// display.
+func (l *ConsentLedger) Current(at time.Time) []ConsentEntry {
+	if l == nil {
+		return nil
+	}
+	type scope struct {
+		ch      Channel
+		p       Purpose
+		contact string
+	}
+	best := map[scope]ConsentEntry{}
+	for _, e := range l.Entries {
+		if e.CapturedAt.After(at) {
+			continue
+		}
+		s := scope{e.Channel, e.Purpose, e.Contact}
+		cur, ok := best[s]
+		st := l.statusFor(e.Channel, e.Purpose, e.Contact, at)
+		// Prefer an entry whose status equals the decided status, latest first.
+		if !ok || (e.Status == st && (cur.Status != st || e.CapturedAt.After(cur.CapturedAt))) {
+			best[s] = e
+		}
+	}
+	out := make([]ConsentEntry, 0, len(best))
+	for _, e := range best {
+		out = append(out, e)
+	}
+	slices.SortFunc(out, func(a, b ConsentEntry) int {
+		if a.Channel != b.Channel {
+			return compareStr(string(a.Channel), string(b.Channel))
+		}
+		if a.Purpose != b.Purpose {
+			return compareStr(string(a.Purpose), string(b.Purpose))
+		}
+		return compareStr(a.Contact, b.Contact)
+	})
+	return out
+}
+
+func compareStr(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,43 @@
+// Package customer holds the 360-degree customer profile: one Profile per
+// customer — a person or an account (a business customer) — built from the
+// SourceRecords that sales, service, marketing, commerce, finance and
+// third-party systems hold about it, and never losing any of them.
+//
+// # The data model
+//
+// A Profile embeds Facts: the structured name of a person (family and given
+// name, kana readings, a Latin form) and birth Date, or the legal name,
+// corporate number (法人番号) and Firmographics of an account; ContactPoints
+// with a Validity and a verification time (ContactPoint.Stale surfaces stale
+// data); Links between persons and accounts with a Role (Role.BuyingAuthority
+// tells who may buy); Identifiers; a ConsentLedger; and typed custom
+// Attributes (Value). A Profile also keeps its Sources, the Provenance of
+// every surviving value, an Audit log and an optional Restriction.
+//
+// Consent is one call: ConsentLedger.Status(channel, purpose, contact, at)
+// answers opt-in, opt-out or unknown; Profile.MayContact adds the
+// restriction of processing.
+//
+// Enums (Kind, ContactType, Validity, Role, Channel, Purpose, ConsentStatus,
+// Rule, ValueType) are encoded in JSON by name, and decoding an unknown name
+// fails with a *ValueError naming the field. Validate and DecodeProfile
+// report every problem at once, each as a *FieldError naming record and field.
+//
+// # Storage
+//
+// Store is the small interface a host application implements to keep
+// profiles in its own database; customer/customertest checks an
+// implementation against every rule of the contract. MemoryStore is the
+// embedded default: its zero value is ready and it is safe for concurrent
+// use.
+//
+// # Building, merging and privacy
+//
+// These are concrete types that call a Store: Survivorship builds a profile
+// from source records with a rule per attribute and records provenance;
+// Merger merges and unmerges profiles non-destructively, logging who, which
+// rule, why and when; Privacy erases, exports and restricts a customer's
+// data. Clocks are explicit: every call that stamps a time takes it.
+//
+// Start with Profile and MemoryStore, then Survivorship.Build and Merger.
+package customer

@@ -1,0 +1,64 @@
+package customer
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Every error returned by this package and by a conforming
+// Store wraps one of them where one applies, so callers test with errors.Is.
+var (
+	// ErrNotFound: no profile with the requested ID exists.
+	ErrNotFound = errors.New("customer: profile not found")
+	// ErrConflict: a write was based on a stale version of a profile (or
+	// created a profile that already exists); nothing was written.
+	ErrConflict = errors.New("customer: version conflict")
+	// ErrInvalid: a profile, source record or value breaks a rule of the
+	// data model; FieldError and ValueError wrap it.
+	ErrInvalid = errors.New("customer: invalid data")
+	// ErrRestricted: processing of the profile is restricted (see Restriction).
+	ErrRestricted = errors.New("customer: processing restricted")
+)
+
+// ValueError reports a value that a field cannot hold: an unknown enum name,
+// an impossible date, a value of the wrong type. Field is the JSON name of the
+// field as it appears on its own (e.g. "validity"); DecodeProfile and Validate
+// wrap it in a FieldError that gives the full path and the record.
+type ValueError struct {
+	Field  string // JSON field name, e.g. "status"
+	Value  string // the offending input, as text
+	Reason string // what is wrong, e.g. "unknown value"
+}
+
+func (e *ValueError) Error() string {
+	return fmt.Sprintf("customer: field %s: %q: %s", e.Field, e.Value, e.Reason)
+}
+
+// Unwrap returns ErrInvalid.
+func (e *ValueError) Unwrap() error { return ErrInvalid }
+
+// FieldError reports a problem with one field of one record. Record names the
+// record: a profile ID ("profile cust-1"), a source record ("source
+// sales/S-001"), or "" when the record has no usable identity yet. Field is a
+// path in JSON names, such as "contact_points[2].value".
+type FieldError struct {
+	Record string
+	Field  string
+	Err    error
+}
+
+func (e *FieldError) Error() string {
+	rec := e.Record
+	if rec == "" {
+		rec = "record without ID"
+	}
+	return fmt.Sprintf("customer: %s: %s: %v", rec, e.Field, e.Err)
+}
+
+// Unwrap returns the underlying error; errors.Is(err, ErrInvalid) holds for
+// every FieldError made by this package.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrInvalid, so that a FieldError made around
+// a plain message still matches ErrInvalid.
+func (e *FieldError) Is(target error) bool { return target == ErrInvalid }
