@@ -1,0 +1,198 @@
+package similarity
+
+import "math/bits"
+
+// Jaro returns the Jaro similarity of a and b in [0, 1].
+//
+// Two runes match when they are equal and their positions differ by at most
+// max(len(a), len(b))/2 - 1; each rune matches at most once, scanning a from
+// the left and taking the leftmost free match in b. With m matches and t half
+// the number of matched runes that appear in a different order,
+//
+//	Jaro = (m/len(a) + m/len(b) + (m-t)/m) / 3
+//
+// and 0 when m is 0. Two empty strings score 1; an empty and a non-empty
+// string score 0. Lengths count runes.
+func Jaro(a, b string) float64 {
+	if a == b {
+		return 1
+	}
+	var ab, bb [stackRunes]rune
+	ra, rb := decode(a, &ab), decode(b, &bb)
+	return jaro(ra, rb)
+}
+
+// JaroWinkler returns the Jaro–Winkler similarity of a and b in [0, 1]: the
+// Jaro similarity j, raised by 0.1·ℓ·(1-j) when j exceeds 0.7, where ℓ is the
+// length of the common prefix in runes, at most 4. These are Winkler's
+// original constants; [JaroWinklerWith] changes them.
+//
+// For example MARTHA and MARHTA have Jaro 0.944 and Jaro–Winkler 0.961.
+func JaroWinkler(a, b string) float64 {
+	return JaroWinklerWith(a, b, WinklerOptions{})
+}
+
+// WinklerOptions tune [JaroWinklerWith]. The zero value gives the defaults
+// that [JaroWinkler] uses.
+type WinklerOptions struct {
+	// PrefixScale is the boost per rune of common prefix. Zero means 0.1.
+	// A negative value disables the boost. Values above 1/MaxPrefix are
+	// lowered to 1/MaxPrefix so that the result stays in [0, 1].
+	PrefixScale float64
+	// MaxPrefix is the longest prefix, in runes, that earns a boost. Zero
+	// (or a negative value) means 4.
+	MaxPrefix int
+	// BoostThreshold is the Jaro similarity that must be exceeded before the
+	// prefix boost applies. Zero means 0.7; a negative value boosts always.
+	BoostThreshold float64
+}
+
+// JaroWinklerWith is [JaroWinkler] with the prefix boost set by o.
+func JaroWinklerWith(a, b string, o WinklerOptions) float64 {
+	if a == b {
+		return 1
+	}
+	var ab, bb [stackRunes]rune
+	ra, rb := decode(a, &ab), decode(b, &bb)
+	j := jaro(ra, rb)
+
+	maxPrefix := o.MaxPrefix
+	if maxPrefix <= 0 {
+		maxPrefix = 4
+	}
+	scale := o.PrefixScale
+	switch {
+	case scale == 0:
+		scale = 0.1
+	case scale < 0:
+		return j
+	case scale*float64(maxPrefix) > 1:
+		scale = 1 / float64(maxPrefix)
+	}
+	threshold := o.BoostThreshold
+	if threshold == 0 {
+		threshold = 0.7
+	}
+	if !(j > threshold) {
+		return j
+	}
+	n := min(len(ra), len(rb), maxPrefix)
+	l := 0
+	for l < n && ra[l] == rb[l] {
+		l++
+	}
+	s := j + scale*float64(l)*(1-j)
+	return min(s, 1)
+}
+
+// jaro computes the Jaro similarity of two decoded strings.
+func jaro(a, b []rune) float64 {
+	la, lb := len(a), len(b)
+	if la == 0 && lb == 0 {
+		return 1
+	}
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	// The matching is the same whichever side is scanned, but the pairing
+	// of matched runes, and so the transposition count, may depend on it:
+	// scan the shorter string (then the lexically smaller) for symmetry.
+	if la > lb || la == lb && lessRunes(b, a) {
+		a, b = b, a
+		la, lb = lb, la
+	}
+	if lb <= 64 {
+		return jaroMask(a, b)
+	}
+	return jaroSlow(a, b)
+}
+
+// lessRunes reports whether a sorts before b, rune by rune.
+func lessRunes(a, b []rune) bool {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
+}
+
+func jaroWindow(la, lb int) int {
+	return max(max(la, lb)/2-1, 0)
+}
+
+// jaroScore combines matches m and half-transpositions t.
+func jaroScore(m, t, la, lb int) float64 {
+	if m == 0 {
+		return 0
+	}
+	fm := float64(m)
+	return (fm/float64(la) + fm/float64(lb) + float64(m-t)/fm) / 3
+}
+
+// jaroMask is jaro for len(a) <= len(b) <= 64, tracking matches in bit masks.
+func jaroMask(a, b []rune) float64 {
+	la, lb := len(a), len(b)
+	w := jaroWindow(la, lb)
+	var ma, mb uint64
+	m := 0
+	for i, c := range a {
+		lo, hi := max(i-w, 0), min(i+w+1, lb)
+		for j := lo; j < hi; j++ {
+			if b[j] == c && mb&(1<<uint(j)) == 0 {
+				mb |= 1 << uint(j)
+				ma |= 1 << uint(i)
+				m++
+				break
+			}
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	t := 0
+	for ma != 0 {
+		i, j := bits.TrailingZeros64(ma), bits.TrailingZeros64(mb)
+		if a[i] != b[j] {
+			t++
+		}
+		ma &= ma - 1
+		mb &= mb - 1
+	}
+	return jaroScore(m, t/2, la, lb)
+}
+
+// jaroSlow is jaro for any lengths, with match flags on the heap.
+func jaroSlow(a, b []rune) float64 {
+	la, lb := len(a), len(b)
+	w := jaroWindow(la, lb)
+	fa, fb := make([]bool, la), make([]bool, lb)
+	m := 0
+	for i, c := range a {
+		lo, hi := max(i-w, 0), min(i+w+1, lb)
+		for j := lo; j < hi; j++ {
+			if b[j] == c && !fb[j] {
+				fb[j], fa[i] = true, true
+				m++
+				break
+			}
+		}
+	}
+	if m == 0 {
+		return 0
+	}
+	t, j := 0, 0
+	for i, c := range a {
+		if !fa[i] {
+			continue
+		}
+		for !fb[j] {
+			j++
+		}
+		if c != b[j] {
+			t++
+		}
+		j++
+	}
+	return jaroScore(m, t/2, la, lb)
+}
