@@ -1,0 +1,87 @@
+package normalize
+
+import "strconv"
+
+// Kind names what a string is, so that generic code (the matcher, the
+// c360 normalize command) can pick its normaliser with Key.
+type Kind int
+
+// The kinds of values this package normalises. The zero Kind is KindText.
+const (
+	KindText       Kind = iota // free text: Text / TextKey
+	KindKana                   // a kana reading: KanaKey
+	KindPersonName             // a person's name: ParsePersonName
+	KindNameKana               // a person's name written in kana: ParsePersonName on the reading
+	KindCompany                // a company name: ParseCompany
+	KindPhone                  // a phone number: ParsePhone
+	KindEmail                  // an e-mail address: ParseEmail
+	KindPostalCode             // a Japanese postal code: ParsePostalCode
+	KindAddress                // a Japanese address: ParseAddress
+)
+
+var kindNames = [...]string{
+	KindText:       "text",
+	KindKana:       "kana",
+	KindPersonName: "person_name",
+	KindNameKana:   "name_kana",
+	KindCompany:    "company",
+	KindPhone:      "phone",
+	KindEmail:      "email",
+	KindPostalCode: "postal_code",
+	KindAddress:    "address",
+}
+
+// String returns the name ParseKind accepts ("text", "person_name", …), or
+// "Kind(n)" for an unknown value.
+func (k Kind) String() string {
+	if k >= 0 && int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// MarshalText returns the kind's name.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText parses a kind's name like ParseKind.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
+// Kinds returns every kind in declaration order.
+func Kinds() []Kind {
+	ks := make([]Kind, len(kindNames))
+	for i := range ks {
+		ks[i] = Kind(i)
+	}
+	return ks
+}
+
+// ParseKind returns the kind named s: one of "text", "kana", "person_name",
+// "name_kana", "company", "phone", "email", "postal_code", "address". Case
+// and surrounding spaces are ignored, and "-" may stand for "_". An unknown
+// name gives an error wrapping ErrInvalid.
+func ParseKind(s string) (Kind, error) {
+	key := TextKey(s)
+	for i, n := range kindNames {
+		if key == n || key == dashName(n) {
+			return Kind(i), nil
+		}
+	}
+	return 0, &Error{Kind: KindText, Input: s, Reason: "unknown kind (want one of text, kana, person_name, name_kana, company, phone, email, postal_code, address)"}
+}
+
+func dashName(n string) string {
+	b := []byte(n)
+	for i, c := range b {
+		if c == '_' {
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
