@@ -28,10 +28,11 @@ type Date struct {
 // *ValueError.
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
-	if err != nil || len(s) != len(time.DateOnly) {
+	d := Date{t.Year(), t.Month(), t.Day()}
+	if err != nil || len(s) != len(time.DateOnly) || !d.Valid() {
 		return Date{}, &ValueError{Field: "date", Value: s, Reason: "not a valid YYYY-MM-DD date"}
 	}
-	return Date{t.Year(), t.Month(), t.Day()}, nil
+	return d, nil
 }
 
 // IsZero reports whether d is the zero Date.

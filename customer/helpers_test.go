@@ -1,0 +1,5 @@
+package customer_test
+
+import "math"
+
+func mathNaN() float64 { return math.NaN() }
