@@ -1,0 +1,242 @@
+package segment
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"math"
+	"slices"
+	"strings"
+)
+
+// Item is one contributor to a total: a customer, a product or a scenario.
+type Item struct {
+	ID    string
+	Value float64
+}
+
+// ABCCuts are the cumulative shares of value at which ABC classes end.
+// The zero value means A = 0.80 and B = 0.95.
+type ABCCuts struct {
+	A, B float64
+}
+
+func (c ABCCuts) withDefaults() ABCCuts {
+	if c.A == 0 {
+		c.A = 0.80
+	}
+	if c.B == 0 {
+		c.B = 0.95
+	}
+	return c
+}
+
+// Ranked is one item in the Pareto ranking.
+type Ranked struct {
+	Item
+	Rank          int     // 1-based, largest value first
+	Cumulative    float64 // value of this item and every item before it
+	CumShare      float64 // Cumulative / total
+	CumItemsShare float64 // Rank / number of items
+	Class         string  // "A", "B" or "C"
+}
+
+// ParetoResult answers "is it really 80:20?".
+type ParetoResult struct {
+	Items        int      `json:"items"`
+	Total        float64  `json:"total"`
+	Share        float64  `json:"share_of_value"` // the share of value asked about
+	ItemsNeeded  int      `json:"items_needed"`   // the fewest items that make Share of the total
+	ShareOfItems float64  `json:"share_of_items"` // ItemsNeeded / Items
+	Gini         float64  `json:"gini"`           // 0: all equal; → 1: one item has everything
+	ABC          ABCCount `json:"abc"`
+	Ranking      []Ranked `json:"-"`
+}
+
+// ABCCount is the number of items in each ABC class.
+type ABCCount struct {
+	A int `json:"A"`
+	B int `json:"B"`
+	C int `json:"C"`
+}
+
+// ErrBadValue reports a value Pareto cannot rank: negative, NaN or infinite.
+var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
+
+// Pareto ranks items by value, largest first (ties by ID), and computes the
+// cumulative curve, the smallest number of items that together make at
+// least share of the total, ABC classes and the Gini coefficient.
+//
+// An item is in class A when the cumulative share of the items ranked before
+// it is below cuts.A (so the item that crosses the cut is still A), in B when
+// it is below cuts.B, and in C otherwise. The Gini coefficient is
+// G = 2·Σ i·x(i) / (n·Σx) − (n+1)/n over values in ascending order (i from 1).
+func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
+	if !(share > 0 && share <= 1) {
+		return nil, fmt.Errorf("segment: share must be in (0, 1], got %v", share)
+	}
+	cuts = cuts.withDefaults()
+	if !(cuts.A > 0 && cuts.A <= cuts.B && cuts.B <= 1) {
+		return nil, fmt.Errorf("segment: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
+	}
+	var total float64
+	for _, it := range items {
+		if it.Value < 0 || math.IsNaN(it.Value) || math.IsInf(it.Value, 0) {
+			return nil, fmt.Errorf("%w: item %q has %v", ErrBadValue, it.ID, it.Value)
+		}
+		total += it.Value
+	}
+	ranked := make([]Ranked, len(items))
+	for i, it := range items {
+		ranked[i].Item = it
+	}
+	slices.SortFunc(ranked, func(a, b Ranked) int {
+		if c := cmp.Compare(b.Value, a.Value); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	res := &ParetoResult{Items: len(items), Total: total, Share: share, Ranking: ranked}
+	// Compare against the target with a relative tolerance so that 0.8 of a
+	// total summed in another order still counts as reached.
+	target := share * total * (1 - 1e-12)
+	var cum float64
+	for i := range ranked {
+		r := &ranked[i]
+		before := 0.0
+		if total > 0 {
+			before = cum / total
+		}
+		cum += r.Value
+		r.Rank = i + 1
+		r.Cumulative = cum
+		if total > 0 {
+			r.CumShare = cum / total
+		}
+		r.CumItemsShare = float64(i+1) / float64(len(ranked))
+		switch {
+		case before < cuts.A && total > 0:
+			r.Class = "A"
+			res.ABC.A++
+		case before < cuts.B && total > 0:
+			r.Class = "B"
+			res.ABC.B++
+		default:
+			r.Class = "C"
+			res.ABC.C++
+		}
+		if res.ItemsNeeded == 0 && total > 0 && cum >= target {
+			res.ItemsNeeded = i + 1
+		}
+	}
+	if len(items) > 0 {
+		res.ShareOfItems = float64(res.ItemsNeeded) / float64(len(items))
+	}
+	res.Gini = gini(ranked, total)
+	return res, nil
+}
+
+// gini computes the Gini coefficient from items ranked largest first.
+func gini(ranked []Ranked, total float64) float64 {
+	n := len(ranked)
+	if n == 0 || total == 0 {
+		return 0
+	}
+	var weighted float64
+	for i := range ranked {
+		// ascending position of ranked[i] is n - i
+		weighted += float64(n-i) * ranked[i].Value
+	}
+	g := 2*weighted/(float64(n)*total) - float64(n+1)/float64(n)
+	return math.Max(0, g)
+}
+
+// WriteSVG draws the Pareto chart as one self-contained SVG document: bars
+// of value (largest first; with many items, each bar sums an equal run of
+// items), the cumulative share as a line, and a reference line at the share
+// asked about. It uses no external fonts, scripts or images.
+func (r *ParetoResult) WriteSVG(w io.Writer, title string) error {
+	const (
+		width, height          = 800.0, 420.0
+		left, right, top, foot = 70.0, 60.0, 40.0, 50.0
+		maxBars                = 100
+	)
+	plotW, plotH := width-left-right, height-top-foot
+	n := len(r.Ranking)
+	bars := n
+	if bars > maxBars {
+		bars = maxBars
+	}
+	sums := make([]float64, bars)
+	for i, it := range r.Ranking {
+		sums[i*bars/max(n, 1)] += it.Value
+	}
+	maxSum := 0.0
+	for _, s := range sums {
+		maxSum = math.Max(maxSum, s)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%.0f" height="%.0f" viewBox="0 0 %.0f %.0f" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
+	fmt.Fprintf(&b, "<title>%s</title>\n", html.EscapeString(title))
+	fmt.Fprintf(&b, `<rect width="100%%" height="100%%" fill="#fff"/>`+"\n")
+	fmt.Fprintf(&b, `<text x="%.0f" y="24" font-size="16" font-weight="bold">%s</text>`+"\n", left, html.EscapeString(title))
+	// axes
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`+"\n", left, top+plotH, left+plotW, top+plotH)
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`+"\n", left, top, left, top+plotH)
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#333"/>`+"\n", left+plotW, top, left+plotW, top+plotH)
+	bw := plotW / float64(max(bars, 1))
+	for i, s := range sums {
+		h := 0.0
+		if maxSum > 0 {
+			h = s / maxSum * plotH
+		}
+		fmt.Fprintf(&b, `<rect x="%.2f" y="%.2f" width="%.2f" height="%.2f" fill="#4a7bd0"/>`+"\n",
+			left+float64(i)*bw+bw*0.1, top+plotH-h, bw*0.8, h)
+	}
+	// cumulative share line, one point per item (at most 1000 points)
+	step := max(1, n/1000)
+	var pts []string
+	pts = append(pts, fmt.Sprintf("%.2f,%.2f", left, top+plotH))
+	for i := 0; i < n; i += step {
+		x := left + r.Ranking[i].CumItemsShare*plotW
+		y := top + plotH - r.Ranking[i].CumShare*plotH
+		pts = append(pts, fmt.Sprintf("%.2f,%.2f", x, y))
+	}
+	if n > 0 && (n-1)%step != 0 {
+		last := r.Ranking[n-1]
+		pts = append(pts, fmt.Sprintf("%.2f,%.2f", left+last.CumItemsShare*plotW, top+plotH-last.CumShare*plotH))
+	}
+	fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#d0463a" stroke-width="2"/>`+"\n", strings.Join(pts, " "))
+	// reference line at the share asked about, and where it is reached
+	ry := top + plotH - r.Share*plotH
+	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.2f" x2="%.1f" y2="%.2f" stroke="#888" stroke-dasharray="4 3"/>`+"\n", left, ry, left+plotW, ry)
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.2f" text-anchor="start">%.0f%% of value</text>`+"\n", left+plotW+4, ry+4, r.Share*100)
+	if r.ItemsNeeded > 0 {
+		rx := left + r.ShareOfItems*plotW
+		fmt.Fprintf(&b, `<line x1="%.2f" y1="%.1f" x2="%.2f" y2="%.1f" stroke="#888" stroke-dasharray="4 3"/>`+"\n", rx, top, rx, top+plotH)
+		fmt.Fprintf(&b, `<text x="%.2f" y="%.1f" text-anchor="middle">%.1f%% of items</text>`+"\n", rx, top+plotH+16, r.ShareOfItems*100)
+	}
+	for _, f := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		y := top + plotH - f*plotH
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.2f" text-anchor="start" fill="#d0463a">%.0f%%</text>`+"\n", left+plotW+4, y+4, f*100)
+		fmt.Fprintf(&b, `<text x="%.1f" y="%.2f" text-anchor="end">%s</text>`+"\n", left-6, y+4, html.EscapeString(compactNumber(f*maxSum)))
+	}
+	fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="middle">%d items, largest first (Gini %.2f)</text>`+"\n", left+plotW/2, height-12, n, r.Gini)
+	b.WriteString("</svg>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func compactNumber(f float64) string {
+	switch a := math.Abs(f); {
+	case a >= 1e9:
+		return fmt.Sprintf("%.1fG", f/1e9)
+	case a >= 1e6:
+		return fmt.Sprintf("%.1fM", f/1e6)
+	case a >= 1e3:
+		return fmt.Sprintf("%.1fk", f/1e3)
+	}
+	return fmt.Sprintf("%.0f", f)
+}
