@@ -8,27 +8,29 @@ type Kind int
 
 // The kinds of values this package normalises. The zero Kind is KindText.
 const (
-	KindText       Kind = iota // free text: Text / TextKey
-	KindKana                   // a kana reading: KanaKey
-	KindPersonName             // a person's name: ParsePersonName
-	KindNameKana               // a person's name written in kana: ParsePersonName on the reading
-	KindCompany                // a company name: ParseCompany
-	KindPhone                  // a phone number: ParsePhone
-	KindEmail                  // an e-mail address: ParseEmail
-	KindPostalCode             // a Japanese postal code: ParsePostalCode
-	KindAddress                // a Japanese address: ParseAddress
+	KindText            Kind = iota // free text: Text / TextKey
+	KindKana                        // a kana reading: KanaKey
+	KindPersonName                  // a person's name: ParsePersonName
+	KindNameKana                    // a person's name written in kana: ParsePersonName on the reading
+	KindCompany                     // a company name: ParseCompany
+	KindPhone                       // a phone number: ParsePhone
+	KindEmail                       // an e-mail address: ParseEmail
+	KindPostalCode                  // a Japanese postal code: ParsePostalCode
+	KindAddress                     // a Japanese address: ParseAddress
+	KindCorporateNumber             // a Japanese corporate number (法人番号): CorporateNumber
 )
 
 var kindNames = [...]string{
-	KindText:       "text",
-	KindKana:       "kana",
-	KindPersonName: "person_name",
-	KindNameKana:   "name_kana",
-	KindCompany:    "company",
-	KindPhone:      "phone",
-	KindEmail:      "email",
-	KindPostalCode: "postal_code",
-	KindAddress:    "address",
+	KindText:            "text",
+	KindKana:            "kana",
+	KindPersonName:      "person_name",
+	KindNameKana:        "name_kana",
+	KindCompany:         "company",
+	KindPhone:           "phone",
+	KindEmail:           "email",
+	KindPostalCode:      "postal_code",
+	KindAddress:         "address",
+	KindCorporateNumber: "corporate_number",
 }
 
 // String returns the name ParseKind accepts ("text", "person_name", …), or
@@ -63,7 +65,8 @@ func Kinds() []Kind {
 }
 
 // ParseKind returns the kind named s: one of "text", "kana", "person_name",
-// "name_kana", "company", "phone", "email", "postal_code", "address". Case
+// "name_kana", "company", "phone", "email", "postal_code", "address",
+// "corporate_number". Case
 // and surrounding spaces are ignored, and "-" may stand for "_". An unknown
 // name gives an error wrapping ErrInvalid.
 func ParseKind(s string) (Kind, error) {
@@ -73,7 +76,7 @@ func ParseKind(s string) (Kind, error) {
 			return Kind(i), nil
 		}
 	}
-	return 0, &Error{Kind: KindText, Input: s, Reason: "unknown kind (want one of text, kana, person_name, name_kana, company, phone, email, postal_code, address)"}
+	return 0, &Error{Kind: KindText, Input: s, Reason: "unknown kind (want one of text, kana, person_name, name_kana, company, phone, email, postal_code, address, corporate_number)"}
 }
 
 func dashName(n string) string {
