@@ -1,0 +1,538 @@
+package journey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/c360/c360/customer"
+)
+
+// Purpose is why a message is sent. The names agree with package customer's
+// consent purposes.
+type Purpose string
+
+// Standard purposes.
+const (
+	PurposeMarketing     Purpose = "marketing"
+	PurposeTransactional Purpose = "transactional" // receipts, delivery notices
+	PurposeService       Purpose = "service"
+)
+
+// ConsentStatus is a customer's consent for one channel and purpose.
+type ConsentStatus int
+
+// Consent states.
+const (
+	ConsentUnknown ConsentStatus = iota
+	ConsentGranted
+	ConsentDenied
+)
+
+// String returns "unknown", "granted" or "denied".
+func (s ConsentStatus) String() string {
+	switch s {
+	case ConsentGranted:
+		return "granted"
+	case ConsentDenied:
+		return "denied"
+	case ConsentUnknown:
+		return "unknown"
+	}
+	return fmt.Sprintf("ConsentStatus(%d)", int(s))
+}
+
+// ConsentChecker answers whether a customer agreed to be contacted on a
+// channel for a purpose at a time. The host (or package segment) implements
+// it over customer profiles' consent ledgers; the Gate calls it once per
+// decision. It must be safe for concurrent use.
+type ConsentChecker interface {
+	Consent(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error)
+}
+
+// ConsentFunc adapts a function to ConsentChecker.
+type ConsentFunc func(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error)
+
+// Consent calls f.
+func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error) {
+	return f(ctx, id, ch, p, at)
+}
+
+// Cap is a frequency cap: at most Max sends matching it in any rolling
+// Window. A cap applies to a request, and counts a past send, when they
+// match its Channel, Purpose and Tag; "" matches anything.
+type Cap struct {
+	// Name identifies the cap in reasons.
+	Name    string
+	Channel Channel
+	Purpose Purpose
+	// Tag, if set, restricts the cap to requests and sends carrying it.
+	Tag string
+	// PerCampaign counts only the sends of the request's campaign, so each
+	// campaign has its own allowance; otherwise the cap is global.
+	PerCampaign bool
+	// Max sends in Window; a request is refused when Max are counted.
+	Max int
+	// Window is the rolling window: a send at time t counts while
+	// now - Window < t <= now.
+	Window time.Duration
+	// BypassPriority, when > 0, exempts requests with Priority >= it.
+	BypassPriority int
+}
+
+// QuietHours is a daily period during which a channel must not be used,
+// such as 21:00–08:00 for SMS. Start == End means no quiet period.
+type QuietHours struct {
+	// Channel it applies to; "" means every channel.
+	Channel Channel
+	// Start and End are times of day as offsets from local midnight; the
+	// period is Start <= t < End, wrapping midnight when Start > End.
+	Start, End time.Duration
+	// Location is the time zone; nil means the Gate's Location.
+	Location *time.Location
+	// BypassPriority, when > 0, exempts requests with Priority >= it.
+	BypassPriority int
+}
+
+// SuppressionList is a named list of customers who must not be contacted
+// (bounced addresses, complaints, legal holds), per channel or on all
+// channels. The zero value is an empty list ready to use; it is safe for
+// concurrent use.
+type SuppressionList struct {
+	Name    string
+	mu      sync.RWMutex
+	entries map[suppKey]string
+}
+
+type suppKey struct {
+	id customer.ID
+	ch Channel
+}
+
+// Add suppresses a customer on ch ("" = every channel), noting why.
+func (l *SuppressionList) Add(id customer.ID, ch Channel, reason string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.entries == nil {
+		l.entries = map[suppKey]string{}
+	}
+	l.entries[suppKey{id, ch}] = reason
+}
+
+// Remove lifts a suppression added with the same customer and channel.
+func (l *SuppressionList) Remove(id customer.ID, ch Channel) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.entries, suppKey{id, ch})
+}
+
+// Suppressed reports whether the customer is suppressed on ch, and why.
+func (l *SuppressionList) Suppressed(id customer.ID, ch Channel) (string, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if r, ok := l.entries[suppKey{id, ch}]; ok {
+		return r, true
+	}
+	r, ok := l.entries[suppKey{id, ""}]
+	return r, ok
+}
+
+// Request asks whether a message may be sent now.
+type Request struct {
+	Customer customer.ID
+	Channel  Channel
+	Purpose  Purpose
+	Campaign string
+	Tags     []string
+	// Priority lets important messages pass caps and quiet hours whose
+	// BypassPriority it reaches; 0 is normal.
+	Priority int
+}
+
+// Send is a message that was sent, recorded for frequency caps.
+type Send struct {
+	Customer customer.ID
+	Channel  Channel
+	Purpose  Purpose
+	Campaign string
+	Tags     []string
+	// Time of the send; zero means the Gate's now.
+	Time time.Time
+}
+
+// ReasonCode classifies a reason of a decision.
+type ReasonCode int
+
+// Reason codes. The first ones refuse a send; the Override ones explain
+// why a rule that would have refused it did not.
+const (
+	ReasonInvalidRequest ReasonCode = iota + 1
+	ReasonConsentDenied
+	ReasonConsentUnknown
+	ReasonSuppressed
+	ReasonCapReached
+	ReasonQuietHours
+	ReasonTransactionalOverride
+	ReasonPriorityOverride
+)
+
+var reasonNames = map[ReasonCode]string{
+	ReasonInvalidRequest:        "invalid_request",
+	ReasonConsentDenied:         "consent_denied",
+	ReasonConsentUnknown:        "consent_unknown",
+	ReasonSuppressed:            "suppressed",
+	ReasonCapReached:            "cap_reached",
+	ReasonQuietHours:            "quiet_hours",
+	ReasonTransactionalOverride: "transactional_override",
+	ReasonPriorityOverride:      "priority_override",
+}
+
+// String returns the code's name, such as "cap_reached".
+func (c ReasonCode) String() string {
+	if n, ok := reasonNames[c]; ok {
+		return n
+	}
+	return fmt.Sprintf("ReasonCode(%d)", int(c))
+}
+
+// Reason is one reason of a decision.
+type Reason struct {
+	Code ReasonCode
+	// Rule names the cap, quiet hours or suppression list concerned.
+	Rule   string
+	Detail string
+}
+
+func (r Reason) String() string {
+	var b strings.Builder
+	b.WriteString(r.Code.String())
+	if r.Rule != "" {
+		b.WriteString(" [" + r.Rule + "]")
+	}
+	if r.Detail != "" {
+		b.WriteString(": " + r.Detail)
+	}
+	return b.String()
+}
+
+// Decision is the Gate's answer.
+type Decision struct {
+	Allowed bool
+	// Reasons lists every rule that refused the send and every override
+	// that let it pass; empty for a plain yes.
+	Reasons []Reason
+	// RetryAt, when the refusal is only for caps and quiet hours, is the
+	// earliest time they would allow the send (consent and suppression
+	// are not time-bound, so then it is zero).
+	RetryAt time.Time
+}
+
+// Gate is the send-eligibility gate: one call answers "may we contact this
+// customer on this channel for this purpose now?", combining consent,
+// suppression lists, frequency caps and quiet hours, and gives its reasons.
+//
+// The zero Gate has no caps, no quiet hours and no consent source, so it
+// refuses everything for unknown consent; set Consent. Set the fields
+// before the first call and do not change them afterwards. A Gate is safe
+// for concurrent use. It keeps the sends recorded with Record in memory,
+// as long as the longest cap window.
+type Gate struct {
+	// Consent answers consent questions; nil means every answer is unknown.
+	Consent ConsentChecker
+	// AllowUnknownConsent lets sends pass when consent is unknown; by
+	// default (false) only granted consent passes.
+	AllowUnknownConsent bool
+	// Caps are the frequency caps.
+	Caps []Cap
+	// QuietHours are the quiet periods.
+	QuietHours []QuietHours
+	// Location is the default time zone of quiet hours; nil means
+	// Asia/Tokyo (a fixed +09:00 zone when the system has no zoneinfo;
+	// Japan has no daylight saving time, so the two agree).
+	Location *time.Location
+	// Suppressions are consulted on every request, transactional or not.
+	Suppressions []*SuppressionList
+	// CapTransactional applies caps and quiet hours to transactional
+	// requests too; by default (false) transactional messages pass them.
+	CapTransactional bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	once   sync.Once
+	loc    *time.Location
+	keep   time.Duration
+	seed   maphash.Seed
+	shards [32]sendShard
+}
+
+type sendShard struct {
+	mu    sync.Mutex
+	sends map[customer.ID][]Send // time order
+}
+
+func (g *Gate) init() {
+	g.once.Do(func() {
+		g.loc = g.Location
+		if g.loc == nil {
+			g.loc = tokyo()
+		}
+		for _, c := range g.Caps {
+			g.keep = max(g.keep, c.Window)
+		}
+		g.seed = maphash.MakeSeed()
+		for i := range g.shards {
+			g.shards[i].sends = map[customer.ID][]Send{}
+		}
+	})
+}
+
+// tokyo returns Asia/Tokyo, or a fixed +09:00 zone named JST when the
+// system has no time zone database.
+func tokyo() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Tokyo"); err == nil {
+		return loc
+	}
+	return time.FixedZone("JST", 9*60*60)
+}
+
+func (g *Gate) now() time.Time {
+	if g.Now != nil {
+		return g.Now()
+	}
+	return time.Now()
+}
+
+func (g *Gate) shard(id customer.ID) *sendShard {
+	return &g.shards[maphash.String(g.seed, string(id))%uint64(len(g.shards))]
+}
+
+// ErrInvalidSend is returned by Record for a send without customer or
+// channel.
+var ErrInvalidSend = errors.New("journey: send needs a customer and a channel")
+
+// Record notes that a message was sent, for frequency caps. Sends older
+// than the longest cap window are forgotten.
+func (g *Gate) Record(s Send) error {
+	g.init()
+	if s.Customer == "" || s.Channel == "" {
+		return ErrInvalidSend
+	}
+	now := g.now()
+	if s.Time.IsZero() {
+		s.Time = now
+	}
+	s.Tags = slices.Clone(s.Tags)
+	sh := g.shard(s.Customer)
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	h := sh.sends[s.Customer]
+	if len(h) == 0 || !s.Time.Before(h[len(h)-1].Time) {
+		h = append(h, s)
+	} else {
+		i := sort.Search(len(h), func(i int) bool { return s.Time.Before(h[i].Time) })
+		h = slices.Insert(h, i, s)
+	}
+	// forget what no cap can count any more
+	cut := now.Add(-g.keep)
+	drop := 0
+	for drop < len(h) && !h[drop].Time.After(cut) {
+		drop++
+	}
+	if drop == len(h) {
+		delete(sh.sends, s.Customer)
+		return nil
+	}
+	sh.sends[s.Customer] = slices.Delete(h, 0, drop)
+	return nil
+}
+
+func (c *Cap) matches(ch Channel, p Purpose, tags []string) bool {
+	return (c.Channel == "" || c.Channel == ch) && (c.Purpose == "" || c.Purpose == p) &&
+		(c.Tag == "" || slices.Contains(tags, c.Tag))
+}
+
+// Decide answers whether r may be sent now. The error is only that of the
+// ConsentChecker (or the context); a refusal is a Decision with reasons.
+func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
+	g.init()
+	now := g.now()
+	var d Decision
+	if r.Customer == "" || r.Channel == "" {
+		d.Reasons = append(d.Reasons, Reason{Code: ReasonInvalidRequest, Detail: "a request needs a customer and a channel"})
+		return d, nil
+	}
+	permanent := false
+	// consent
+	status := ConsentUnknown
+	if g.Consent != nil {
+		var err error
+		status, err = g.Consent.Consent(ctx, r.Customer, r.Channel, r.Purpose, now)
+		if err != nil {
+			return Decision{}, err
+		}
+	}
+	switch status {
+	case ConsentGranted:
+	case ConsentDenied:
+		permanent = true
+		d.Reasons = append(d.Reasons, Reason{Code: ReasonConsentDenied,
+			Detail: fmt.Sprintf("%s for %s", r.Channel, r.Purpose)})
+	default:
+		if !g.AllowUnknownConsent {
+			permanent = true
+			d.Reasons = append(d.Reasons, Reason{Code: ReasonConsentUnknown,
+				Detail: fmt.Sprintf("%s for %s", r.Channel, r.Purpose)})
+		}
+	}
+	// suppression
+	for _, l := range g.Suppressions {
+		if why, ok := l.Suppressed(r.Customer, r.Channel); ok {
+			permanent = true
+			d.Reasons = append(d.Reasons, Reason{Code: ReasonSuppressed, Rule: l.Name, Detail: why})
+		}
+	}
+	exempt := r.Purpose == PurposeTransactional && !g.CapTransactional
+	var retry time.Time
+	later := func(t time.Time) {
+		if t.After(retry) {
+			retry = t
+		}
+	}
+	// caps
+	if len(g.Caps) > 0 {
+		sh := g.shard(r.Customer)
+		sh.mu.Lock()
+		h := sh.sends[r.Customer]
+		for i := range g.Caps {
+			c := &g.Caps[i]
+			if !c.matches(r.Channel, r.Purpose, r.Tags) {
+				continue
+			}
+			from := now.Add(-c.Window)
+			count := 0
+			var oldest []time.Time // only built when the cap is reached
+			for j := len(h) - 1; j >= 0; j-- {
+				s := &h[j]
+				if !s.Time.After(from) {
+					break
+				}
+				if s.Time.After(now) || !c.matches(s.Channel, s.Purpose, s.Tags) ||
+					(c.PerCampaign && s.Campaign != r.Campaign) {
+					continue
+				}
+				count++
+			}
+			if count < c.Max {
+				continue
+			}
+			switch {
+			case exempt:
+				d.Reasons = append(d.Reasons, Reason{Code: ReasonTransactionalOverride, Rule: c.Name,
+					Detail: fmt.Sprintf("cap of %d per %v reached", c.Max, c.Window)})
+			case c.BypassPriority > 0 && r.Priority >= c.BypassPriority:
+				d.Reasons = append(d.Reasons, Reason{Code: ReasonPriorityOverride, Rule: c.Name,
+					Detail: fmt.Sprintf("cap of %d per %v reached; priority %d >= %d", c.Max, c.Window, r.Priority, c.BypassPriority)})
+			case c.Max <= 0:
+				permanent = true
+				d.Reasons = append(d.Reasons, Reason{Code: ReasonCapReached, Rule: c.Name, Detail: "cap allows no sends"})
+			default:
+				for j := len(h) - 1; j >= 0 && h[j].Time.After(from); j-- {
+					s := &h[j]
+					if !s.Time.After(now) && c.matches(s.Channel, s.Purpose, s.Tags) &&
+						(!c.PerCampaign || s.Campaign == r.Campaign) {
+						oldest = append(oldest, s.Time)
+					}
+				}
+				// oldest is newest first; the send that must expire for the
+				// count to fall below Max is the (count-Max+1)-th oldest.
+				later(oldest[c.Max-1].Add(c.Window))
+				d.Reasons = append(d.Reasons, Reason{Code: ReasonCapReached, Rule: c.Name,
+					Detail: fmt.Sprintf("%d of %d sends in %v", count, c.Max, c.Window)})
+			}
+		}
+		sh.mu.Unlock()
+	}
+	// quiet hours
+	for i := range g.QuietHours {
+		q := &g.QuietHours[i]
+		if q.Channel != "" && q.Channel != r.Channel {
+			continue
+		}
+		loc := q.Location
+		if loc == nil {
+			loc = g.loc
+		}
+		end, quiet := q.quietAt(now, loc)
+		if !quiet {
+			continue
+		}
+		name := fmt.Sprintf("%s %s-%s %s", orAll(q.Channel), clock(q.Start), clock(q.End), loc)
+		switch {
+		case exempt:
+			d.Reasons = append(d.Reasons, Reason{Code: ReasonTransactionalOverride, Rule: name, Detail: "quiet hours"})
+		case q.BypassPriority > 0 && r.Priority >= q.BypassPriority:
+			d.Reasons = append(d.Reasons, Reason{Code: ReasonPriorityOverride, Rule: name,
+				Detail: fmt.Sprintf("quiet hours; priority %d >= %d", r.Priority, q.BypassPriority)})
+		default:
+			later(end)
+			d.Reasons = append(d.Reasons, Reason{Code: ReasonQuietHours, Rule: name,
+				Detail: "until " + end.Format(time.RFC3339)})
+		}
+	}
+	d.Allowed = true
+	for _, rs := range d.Reasons {
+		if rs.Code < ReasonTransactionalOverride {
+			d.Allowed = false
+		}
+	}
+	if !d.Allowed && !permanent {
+		d.RetryAt = retry
+	}
+	return d, nil
+}
+
+func orAll(ch Channel) string {
+	if ch == "" {
+		return "all channels"
+	}
+	return string(ch)
+}
+
+func clock(d time.Duration) string {
+	return fmt.Sprintf("%02d:%02d", int(d/time.Hour), int(d%time.Hour/time.Minute))
+}
+
+// quietAt reports whether t falls in the quiet period and, if so, when the
+// period ends.
+func (q *QuietHours) quietAt(t time.Time, loc *time.Location) (time.Time, bool) {
+	if q.Start == q.End {
+		return time.Time{}, false
+	}
+	lt := t.In(loc)
+	y, m, dd := lt.Date()
+	midnight := time.Date(y, m, dd, 0, 0, 0, 0, loc)
+	at := lt.Sub(midnight)
+	var quiet bool
+	if q.Start < q.End {
+		quiet = at >= q.Start && at < q.End
+	} else {
+		quiet = at >= q.Start || at < q.End
+	}
+	if !quiet {
+		return time.Time{}, false
+	}
+	endDay := midnight
+	if at >= q.End {
+		endDay = time.Date(y, m, dd+1, 0, 0, 0, 0, loc)
+	}
+	h, mi := int(q.End/time.Hour), int(q.End%time.Hour/time.Minute)
+	sec := q.End % time.Minute
+	ey, em, ed := endDay.Date()
+	return time.Date(ey, em, ed, h, mi, 0, int(sec), loc), true
+}

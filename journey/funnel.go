@@ -1,0 +1,592 @@
+package journey
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math"
+	"math/bits"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/c360/c360/customer"
+)
+
+// Funnel is an ordered conversion funnel.
+//
+// A customer reaches step k when it has events of the types of steps 1..k
+// in this order, each strictly later than the one before, with the step k
+// event at most Window after the step 1 event. Every step 1 event is tried
+// as a start and the best chain counts, so a late start may reach further
+// than an early one. Events of other types in between do not matter;
+// repeated and out-of-order input is handled (events are ordered by time).
+//
+// The zero Window means no limit. A Funnel holds no state; Run may be called
+// concurrently.
+type Funnel struct {
+	// Steps are the touchpoint types in order; 1 to 64 steps, a type may
+	// appear more than once.
+	Steps []Type
+	// Window bounds the time from the first to the last step of a chain,
+	// inclusive; 0 means unlimited.
+	Window time.Duration
+	// By, if set, breaks the result down by this field of the chain's
+	// starting event (see Event.Attr): "channel", "campaign", an attribute.
+	// Run uses it; RunColumns uses the groups given to Columns.Append.
+	By string
+	// Workers is the number of goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// StepResult is one step of a funnel result.
+type StepResult struct {
+	Type Type
+	// Customers is how many customers reached this step.
+	Customers int
+	// DropOff is how many customers reached the previous step but not
+	// this one (0 for the first step).
+	DropOff int
+	// ConversionFromPrevious is Customers over the previous step's
+	// Customers (1 for the first step when it has customers; 0 when the
+	// previous step has none).
+	ConversionFromPrevious float64
+	// ConversionFromStart is Customers over the first step's Customers.
+	ConversionFromStart float64
+	// MedianFromPrevious is the median time from the previous step to this
+	// one over the customers that reached it, measured on each customer's
+	// best chain (latest start reaching its deepest step, each later step
+	// the earliest possible). Valid only when HasMedian.
+	MedianFromPrevious time.Duration
+	HasMedian          bool
+}
+
+// FunnelResult is the outcome of a funnel.
+type FunnelResult struct {
+	Steps []StepResult
+	// Groups holds the breakdown when one was asked for: one funnel per
+	// value of the starting event's field, sorted by value. A customer
+	// counts in the group of the start of its best chain.
+	Groups []GroupResult
+}
+
+// GroupResult is the funnel of one group of a breakdown.
+type GroupResult struct {
+	Value string
+	Steps []StepResult
+}
+
+// ErrFunnel is wrapped by errors about a funnel's definition.
+var ErrFunnel = errors.New("journey: invalid funnel")
+
+// Columns holds events column by column with interned, integer-coded
+// customers, types and groups: the compact input of Funnel.RunColumns for
+// millions of events. The zero value is empty and ready. Not safe for
+// concurrent use.
+type Columns struct {
+	custIndex map[customer.ID]int32
+	typeIndex map[Type]int32
+	grpIndex  map[string]int32
+	custNames []customer.ID
+	typeNames []Type
+	grpNames  []string
+
+	cust []int32
+	typ  []int32
+	grp  []int32
+	at   []int64 // Unix nanoseconds
+}
+
+// minTime and maxTime bound the times Columns can hold (nanoseconds since
+// 1970 fit in an int64).
+var (
+	minTime = time.Unix(0, math.MinInt64)
+	maxTime = time.Unix(0, math.MaxInt64)
+)
+
+// Append adds one event. group is its breakdown value ("" when none). It
+// fails only for a time outside the years 1678–2262.
+func (c *Columns) Append(id customer.ID, t Type, at time.Time, group string) error {
+	if at.Before(minTime) || at.After(maxTime) {
+		return &FieldError{Field: "Time", Reason: fmt.Sprintf("%v is outside the years 1678-2262", at)}
+	}
+	c.AppendNanos(c.Customer(id), c.TypeCode(t), at.UnixNano(), c.GroupCode(group))
+	return nil
+}
+
+// Customer returns the code of a customer ID, adding it when new.
+func (c *Columns) Customer(id customer.ID) int32 {
+	if c.custIndex == nil {
+		c.custIndex = map[customer.ID]int32{}
+	}
+	v, ok := c.custIndex[id]
+	if !ok {
+		v = int32(len(c.custNames))
+		c.custIndex[id] = v
+		c.custNames = append(c.custNames, id)
+	}
+	return v
+}
+
+// TypeCode returns the code of a type, adding it when new.
+func (c *Columns) TypeCode(t Type) int32 {
+	if c.typeIndex == nil {
+		c.typeIndex = map[Type]int32{}
+	}
+	v, ok := c.typeIndex[t]
+	if !ok {
+		v = int32(len(c.typeNames))
+		c.typeIndex[t] = v
+		c.typeNames = append(c.typeNames, t)
+	}
+	return v
+}
+
+// GroupCode returns the code of a group value, adding it when new.
+func (c *Columns) GroupCode(g string) int32 {
+	if c.grpIndex == nil {
+		c.grpIndex = map[string]int32{}
+	}
+	v, ok := c.grpIndex[g]
+	if !ok {
+		v = int32(len(c.grpNames))
+		c.grpIndex[g] = v
+		c.grpNames = append(c.grpNames, g)
+	}
+	return v
+}
+
+// AppendNanos adds one event by codes from Customer, TypeCode and
+// GroupCode, with its time in Unix nanoseconds: the fast path for bulk
+// loads. Codes not obtained from c make RunColumns return an error.
+func (c *Columns) AppendNanos(cust, typ int32, unixNano int64, group int32) {
+	c.cust = append(c.cust, cust)
+	c.typ = append(c.typ, typ)
+	c.at = append(c.at, unixNano)
+	c.grp = append(c.grp, group)
+}
+
+// Grow makes room for n more events.
+func (c *Columns) Grow(n int) {
+	c.cust = slices.Grow(c.cust, n)
+	c.typ = slices.Grow(c.typ, n)
+	c.at = slices.Grow(c.at, n)
+	c.grp = slices.Grow(c.grp, n)
+}
+
+// Len returns the number of events.
+func (c *Columns) Len() int { return len(c.cust) }
+
+// Customers returns the number of distinct customers.
+func (c *Columns) Customers() int { return len(c.custNames) }
+
+// Run computes the funnel over a stream of events (any order), breaking it
+// down by f.By when set. Events without a customer ID are skipped: link
+// anonymous IDs first (EventStore.Link) to count them.
+func (f *Funnel) Run(ctx context.Context, events iter.Seq2[Event, error]) (*FunnelResult, error) {
+	var c Columns
+	n := 0
+	for e, err := range events {
+		if err != nil {
+			return nil, err
+		}
+		if n++; n%65536 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if e.CustomerID == "" {
+			continue
+		}
+		g := ""
+		if f.By != "" {
+			g = e.Attr(f.By)
+		}
+		if err := c.Append(e.CustomerID, e.Type, e.Time, g); err != nil {
+			var fe *FieldError
+			if errors.As(err, &fe) {
+				fe.EventID = e.ID
+			}
+			return nil, err
+		}
+	}
+	return f.run(ctx, &c, f.By != "")
+}
+
+// RunStore computes the funnel over every customer's events in s.
+func (f *Funnel) RunStore(ctx context.Context, s EventStore) (*FunnelResult, error) {
+	return f.Run(ctx, func(yield func(Event, error) bool) {
+		for id, err := range s.Customers(ctx) {
+			if err != nil {
+				yield(Event{}, err)
+				return
+			}
+			for e, err := range s.Events(ctx, id, zeroTime, zeroTime) {
+				if !yield(e, err) || err != nil {
+					return
+				}
+			}
+		}
+	})
+}
+
+// RunColumns computes the funnel over c, breaking it down by the groups of
+// c when any event has a non-empty group.
+func (f *Funnel) RunColumns(ctx context.Context, c *Columns) (*FunnelResult, error) {
+	grouped := false
+	for _, g := range c.grpNames {
+		if g != "" {
+			grouped = true
+		}
+	}
+	return f.run(ctx, c, grouped)
+}
+
+type fev struct {
+	t   int64
+	typ int32
+	grp int32
+}
+
+// acc accumulates one worker's results.
+type acc struct {
+	reached [][]int     // [group][level-1] customers whose deepest level is level
+	durs    [][][]int64 // [group][step] durations from the previous step
+}
+
+func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResult, error) {
+	k := len(f.Steps)
+	if k == 0 || k > 64 {
+		return nil, fmt.Errorf("%w: %d steps, want 1 to 64", ErrFunnel, k)
+	}
+	if f.Window < 0 {
+		return nil, fmt.Errorf("%w: negative window %v", ErrFunnel, f.Window)
+	}
+	window := int64(f.Window)
+	if window == 0 {
+		window = math.MaxInt64
+	}
+	// Step mask per type code.
+	masks := make([]uint64, len(c.typeNames))
+	relevant := false
+	for j, s := range f.Steps {
+		if code, ok := c.typeIndex[s]; ok {
+			masks[code] |= 1 << uint(j)
+			relevant = true
+		}
+	}
+	ngroups := max(len(c.grpNames), 1)
+	nc := len(c.custNames)
+	if err := c.check(); err != nil {
+		return nil, err
+	}
+
+	// Counting sort of the relevant events by customer.
+	var off []int32
+	var evs []fev
+	if relevant {
+		off = make([]int32, nc+1)
+		for i, t := range c.typ {
+			if masks[t] != 0 {
+				off[c.cust[i]+1]++
+			}
+		}
+		for i := 1; i <= nc; i++ {
+			off[i] += off[i-1]
+		}
+		evs = make([]fev, off[nc])
+		pos := slices.Clone(off[:nc])
+		for i, t := range c.typ {
+			if masks[t] != 0 {
+				cu := c.cust[i]
+				evs[pos[cu]] = fev{t: c.at[i], typ: t, grp: c.grp[i]}
+				pos[cu]++
+			}
+		}
+	}
+
+	workers := f.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, nc/1024+1))
+	accs := make([]acc, workers)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		lo, hi := nc*w/workers, nc*(w+1)/workers
+		a := &accs[w]
+		a.reached = make([][]int, ngroups)
+		a.durs = make([][][]int64, ngroups)
+		for g := range ngroups {
+			a.reached[g] = make([]int, k)
+			a.durs[g] = make([][]int64, k)
+		}
+		if !relevant {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = funnelRange(ctx, evs, masks, off, lo, hi, window, a)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+
+	// Merge.
+	total := acc{reached: make([][]int, ngroups), durs: make([][][]int64, ngroups)}
+	for g := range ngroups {
+		total.reached[g] = make([]int, k)
+		total.durs[g] = make([][]int64, k)
+		for w := range accs {
+			for j := range k {
+				total.reached[g][j] += accs[w].reached[g][j]
+				total.durs[g][j] = append(total.durs[g][j], accs[w].durs[g][j]...)
+			}
+		}
+	}
+	res := &FunnelResult{}
+	all := make([]int, k)
+	allDurs := make([][]int64, k)
+	for g := range ngroups {
+		for j := range k {
+			all[j] += total.reached[g][j]
+			if grouped {
+				allDurs[j] = append(allDurs[j], total.durs[g][j]...)
+			}
+		}
+	}
+	if !grouped {
+		allDurs = total.durs[0]
+	}
+	res.Steps = f.steps(all, allDurs)
+	if grouped {
+		for g := range ngroups {
+			n := 0
+			for _, v := range total.reached[g] {
+				n += v
+			}
+			if n == 0 {
+				continue
+			}
+			res.Groups = append(res.Groups, GroupResult{Value: c.grpNames[g], Steps: f.steps(total.reached[g], total.durs[g])})
+		}
+		slices.SortFunc(res.Groups, func(a, b GroupResult) int { return cmp.Compare(a.Value, b.Value) })
+	}
+	return res, nil
+}
+
+func (c *Columns) check() error {
+	nc, nt, ng := int32(len(c.custNames)), int32(len(c.typeNames)), int32(len(c.grpNames))
+	for i := range c.cust {
+		if uint32(c.cust[i]) >= uint32(nc) || uint32(c.typ[i]) >= uint32(nt) || uint32(c.grp[i]) >= uint32(ng) {
+			return fmt.Errorf("%w: event %d has a code not obtained from the Columns", ErrFunnel, i)
+		}
+	}
+	return nil
+}
+
+// steps turns the deepest-level counts into step results.
+func (f *Funnel) steps(deepest []int, durs [][]int64) []StepResult {
+	k := len(f.Steps)
+	out := make([]StepResult, k)
+	n := 0
+	for j := k - 1; j >= 0; j-- {
+		n += deepest[j]
+		out[j].Customers = n
+	}
+	for j := range out {
+		out[j].Type = f.Steps[j]
+		if j == 0 {
+			if out[0].Customers > 0 {
+				out[0].ConversionFromPrevious = 1
+				out[0].ConversionFromStart = 1
+			}
+			continue
+		}
+		prev := out[j-1].Customers
+		out[j].DropOff = prev - out[j].Customers
+		if prev > 0 {
+			out[j].ConversionFromPrevious = float64(out[j].Customers) / float64(prev)
+		}
+		if out[0].Customers > 0 {
+			out[j].ConversionFromStart = float64(out[j].Customers) / float64(out[0].Customers)
+		}
+		if d := durs[j]; len(d) > 0 {
+			out[j].MedianFromPrevious = time.Duration(median(d))
+			out[j].HasMedian = true
+		}
+	}
+	return out
+}
+
+// funnelRange processes customers lo..hi-1 of the customer-ordered events.
+func funnelRange(ctx context.Context, evs []fev, masks []uint64, off []int32, lo, hi int, window int64, a *acc) error {
+	var (
+		best    [64]int64 // latest start of a chain reaching level j+1
+		bestIdx [64]int32 // index (in the customer's events) of that start
+		valid   uint64
+		upd     [64]int64
+		updIdx  [64]int32
+		updMask uint64
+	)
+	for cu := lo; cu < hi; cu++ {
+		if (cu-lo)&4095 == 4095 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		e := evs[off[cu]:off[cu+1]]
+		if len(e) == 0 {
+			continue
+		}
+		sortByTime(e)
+		valid = 0
+		for i := 0; i < len(e); {
+			t := e[i].t
+			updMask = 0
+			jEnd := i
+			for ; jEnd < len(e) && e[jEnd].t == t; jEnd++ {
+				m := masks[e[jEnd].typ]
+				for m != 0 {
+					b := bits.TrailingZeros64(m)
+					m &= m - 1
+					if b == 0 {
+						if updMask&1 == 0 || t > upd[0] {
+							upd[0], updIdx[0] = t, int32(jEnd)
+							updMask |= 1
+						}
+						continue
+					}
+					if valid&(1<<uint(b-1)) == 0 {
+						continue
+					}
+					s := best[b-1]
+					if t-s > window {
+						continue
+					}
+					if updMask&(1<<uint(b)) == 0 || s > upd[b] {
+						upd[b], updIdx[b] = s, bestIdx[b-1]
+						updMask |= 1 << uint(b)
+					}
+				}
+			}
+			for m := updMask; m != 0; m &= m - 1 {
+				b := bits.TrailingZeros64(m)
+				if valid&(1<<uint(b)) == 0 || upd[b] > best[b] {
+					best[b], bestIdx[b] = upd[b], updIdx[b]
+					valid |= 1 << uint(b)
+				}
+			}
+			i = jEnd
+		}
+		if valid == 0 {
+			continue
+		}
+		L := 64 - bits.LeadingZeros64(valid) // deepest level reached, 1-based
+		start := bestIdx[L-1]
+		g := e[start].grp
+		a.reached[g][L-1]++
+		// Greedy walk from the start: earliest later event of each step.
+		prev := e[start].t
+		pos := int(start) + 1
+		for j := 1; j < L; j++ {
+			bit := uint64(1) << uint(j)
+			for pos < len(e) && (e[pos].t <= prev || masks[e[pos].typ]&bit == 0) {
+				pos++
+			}
+			if pos == len(e) {
+				break // cannot happen: the chain exists
+			}
+			a.durs[g][j] = append(a.durs[g][j], e[pos].t-prev)
+			prev = e[pos].t
+			pos++
+		}
+	}
+	return nil
+}
+
+func sortByTime(e []fev) {
+	if len(e) <= 12 {
+		for i := 1; i < len(e); i++ {
+			for j := i; j > 0 && lessFev(&e[j], &e[j-1]); j-- {
+				e[j], e[j-1] = e[j-1], e[j]
+			}
+		}
+		return
+	}
+	slices.SortFunc(e, func(a, b fev) int {
+		if c := cmp.Compare(a.t, b.t); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.grp, b.grp)
+	})
+}
+
+func lessFev(a, b *fev) bool {
+	if a.t != b.t {
+		return a.t < b.t
+	}
+	return a.grp < b.grp
+}
+
+// median returns the median of d (the mean of the two middle values for an
+// even count), reordering d.
+func median(d []int64) int64 {
+	n := len(d)
+	hi := selectK(d, n/2)
+	if n%2 == 1 {
+		return hi
+	}
+	lo := slices.Max(d[:n/2])
+	return lo + (hi-lo)/2
+}
+
+// selectK reorders d so that d[k] is the k-th smallest, smaller ones before
+// it, larger ones after it, and returns d[k] (Hoare's quickselect).
+func selectK(d []int64, k int) int64 {
+	lo, hi := 0, len(d)-1
+	for lo < hi {
+		// median of three as pivot
+		mid := lo + (hi-lo)/2
+		if d[mid] < d[lo] {
+			d[mid], d[lo] = d[lo], d[mid]
+		}
+		if d[hi] < d[lo] {
+			d[hi], d[lo] = d[lo], d[hi]
+		}
+		if d[hi] < d[mid] {
+			d[hi], d[mid] = d[mid], d[hi]
+		}
+		p := d[mid]
+		i, j := lo, hi
+		for i <= j {
+			for d[i] < p {
+				i++
+			}
+			for d[j] > p {
+				j--
+			}
+			if i <= j {
+				d[i], d[j] = d[j], d[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return d[k]
+		}
+	}
+	return d[k]
+}

@@ -1,0 +1,12 @@
+package journey_test
+
+import (
+	"testing"
+
+	"github.com/c360/c360/journey"
+	"github.com/c360/c360/journey/journeytest"
+)
+
+func TestMemoryEventStore(t *testing.T) {
+	journeytest.Run(t, func(*testing.T) journey.EventStore { return &journey.MemoryEventStore{} })
+}

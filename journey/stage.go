@@ -1,0 +1,345 @@
+package journey
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/hashicorp/go-multierror"
+)
+
+// Stage is a lifecycle stage of a journey map, such as "engage". The
+// standard stages are the Stage constants; a host's map may use its own.
+// The empty Stage means "not yet on the map".
+type Stage string
+
+// The five standard lifecycle stages, in order.
+const (
+	StageAwareness Stage = "awareness"
+	StageAcquire   Stage = "acquire"
+	StageOnboard   Stage = "onboard"
+	StageEngage    Stage = "engage"
+	StageRetain    Stage = "retain_expand" // retain & expand
+)
+
+// Rule says that a matching touchpoint moves a customer into a stage.
+// Every non-zero condition must hold.
+type Rule struct {
+	// Name identifies the rule in transitions; "" is shown as "rule N".
+	Name string
+	// To is the stage the customer moves into.
+	To Stage
+	// Types: the event's type is one of these (empty: any type).
+	Types []Type
+	// Channels: the event's channel is one of these (empty: any channel).
+	Channels []Channel
+	// From: the customer's current stage is one of these; "" stands for a
+	// customer not yet on the map. Empty: any stage before To.
+	From []Stage
+	// Backward allows the rule to move a customer to an earlier stage of
+	// the map (for example back to engage after a long silence). Without
+	// it a rule only moves customers forward.
+	Backward bool
+	// MinCount: the event is at least the MinCount-th event of one of Types
+	// for this customer (2 = a repeat purchase). 0 and 1 mean any.
+	MinCount int
+	// MinAmount: the event's Value.Amount is at least this (0: any).
+	MinAmount int64
+	// Attributes: each named attribute (see Event.Attr) has this value.
+	Attributes map[string]string
+	// When, if set, is a further condition; it must not block or keep e.
+	When func(e *Event) bool
+}
+
+// Map is a journey map: its stages in order and the rules that move
+// customers between them. Rules are tried in order; the first one that
+// matches and allows the move wins, so a touchpoint causes at most one
+// transition. Build it, check it with Validate, then share it read-only.
+type Map struct {
+	Stages []Stage
+	Rules  []Rule
+}
+
+// ErrInvalidMap is wrapped by the errors of Map.Validate.
+var ErrInvalidMap = errors.New("journey: invalid journey map")
+
+// Validate checks that the stages are distinct and non-empty and that every
+// rule names stages of the map; it reports every problem at once.
+func (m *Map) Validate() error {
+	var errs *multierror.Error
+	seen := map[Stage]bool{}
+	for i, s := range m.Stages {
+		if s == "" {
+			errs = multierror.Append(errs, fmt.Errorf("%w: stage %d is empty", ErrInvalidMap, i))
+		} else if seen[s] {
+			errs = multierror.Append(errs, fmt.Errorf("%w: stage %q twice", ErrInvalidMap, s))
+		}
+		seen[s] = true
+	}
+	for i, r := range m.Rules {
+		name := r.label(i)
+		if !seen[r.To] {
+			errs = multierror.Append(errs, fmt.Errorf("%w: %s: To %q is not a stage of the map", ErrInvalidMap, name, r.To))
+		}
+		for _, f := range r.From {
+			if f != "" && !seen[f] {
+				errs = multierror.Append(errs, fmt.Errorf("%w: %s: From %q is not a stage of the map", ErrInvalidMap, name, f))
+			}
+		}
+		if r.MinCount > 1 && len(r.Types) == 0 {
+			errs = multierror.Append(errs, fmt.Errorf("%w: %s: MinCount needs Types", ErrInvalidMap, name))
+		}
+	}
+	return errs.ErrorOrNil()
+}
+
+func (r *Rule) label(i int) string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return fmt.Sprintf("rule %d", i+1)
+}
+
+// DefaultMap returns the standard map of the five stages awareness →
+// acquire → onboard → engage → retain & expand:
+//
+//   - awareness: an ad, e-mail, web visit, social engagement or white paper
+//     download by someone not yet on the map;
+//   - acquire: a sign-up or a first purchase;
+//   - onboard: after acquiring, a login, app install, e-mail click, chat or
+//     service call;
+//   - engage: once onboarded, any further interaction (web visit, e-mail
+//     click, chat, service call, event, coupon, survey, login);
+//   - retain & expand: a second (or later) purchase, online or in store.
+//
+// Each call returns a new Map the caller may change.
+func DefaultMap() *Map {
+	purchase := []Type{TypeOnlinePurchase, TypeStorePurchase}
+	return &Map{
+		Stages: []Stage{StageAwareness, StageAcquire, StageOnboard, StageEngage, StageRetain},
+		Rules: []Rule{
+			{Name: "repeat purchase", To: StageRetain, Types: purchase, MinCount: 2},
+			{Name: "first purchase", To: StageAcquire, Types: purchase},
+			{Name: "sign-up", To: StageAcquire, Types: []Type{TypeSignUp}},
+			{Name: "first use", To: StageOnboard, From: []Stage{StageAcquire},
+				Types: []Type{TypeLogin, TypeAppInstall, TypeEmailClick, TypeChat, TypeServiceCall}},
+			{Name: "engagement", To: StageEngage, From: []Stage{StageOnboard},
+				Types: []Type{TypeWebVisit, TypeEmailClick, TypeChat, TypeServiceCall, TypeEventAttended,
+					TypeCouponRedeemed, TypeSurveyAnswered, TypeLogin, TypeWhitePaperDownload, TypeSocialEngagement}},
+			{Name: "first contact", To: StageAwareness, From: []Stage{""},
+				Types: []Type{TypeAdClick, TypeAdImpression, TypeEmailOpen, TypeEmailClick, TypeWebVisit,
+					TypeSocialEngagement, TypeWhitePaperDownload, TypeEventAttended}},
+		},
+	}
+}
+
+// Transition is one change of a customer's stage.
+type Transition struct {
+	Customer customer.ID
+	// AnonymousID is set when the subject is an anonymous visitor.
+	AnonymousID string
+	From, To    Stage
+	At          time.Time // the time of the event that caused it
+	EventID     string
+	Rule        string // the rule's name
+}
+
+// compiled is a Map prepared for fast matching.
+type compiled struct {
+	m       *Map
+	index   map[Stage]int // position in Stages, from 1; "" is 0
+	byType  map[Type][]int
+	anyType []int // rules without Types
+	counted map[Type]bool
+}
+
+func compile(m *Map) *compiled {
+	c := &compiled{m: m, index: map[Stage]int{"": 0}, byType: map[Type][]int{}, counted: map[Type]bool{}}
+	for i, s := range m.Stages {
+		c.index[s] = i + 1
+	}
+	for i, r := range m.Rules {
+		if len(r.Types) == 0 {
+			c.anyType = append(c.anyType, i)
+		}
+		for _, t := range r.Types {
+			c.byType[t] = append(c.byType[t], i)
+			if r.MinCount > 1 {
+				c.counted[t] = true
+			}
+		}
+	}
+	for t, rs := range c.byType {
+		if len(c.anyType) > 0 {
+			rs = append(rs, c.anyType...)
+			slices.Sort(rs)
+			c.byType[t] = slices.Compact(rs)
+		}
+	}
+	return c
+}
+
+// state is one subject's place on the map.
+type state struct {
+	stage   Stage
+	since   time.Time
+	counts  map[Type]int
+	history []Transition
+}
+
+// step applies e to st and returns the transition it caused, if any.
+// countsFor tells how many events of each counted type came before e.
+func (c *compiled) step(st *state, e *Event) (Transition, bool) {
+	if c.counted[e.Type] {
+		if st.counts == nil {
+			st.counts = map[Type]int{}
+		}
+		st.counts[e.Type]++
+	}
+	rules, ok := c.byType[e.Type]
+	if !ok {
+		rules = c.anyType
+	}
+	cur := c.index[st.stage]
+	for _, ri := range rules {
+		r := &c.m.Rules[ri]
+		if r.To == st.stage {
+			continue
+		}
+		to := c.index[r.To]
+		if to < cur && !r.Backward {
+			continue
+		}
+		if len(r.From) > 0 && !slices.Contains(r.From, st.stage) {
+			continue
+		}
+		if len(r.Channels) > 0 && !slices.Contains(r.Channels, e.Channel) {
+			continue
+		}
+		if r.MinCount > 1 {
+			n := 0
+			for _, t := range r.Types {
+				n += st.counts[t]
+			}
+			if n < r.MinCount {
+				continue
+			}
+		}
+		if r.MinAmount != 0 && e.Value.Amount < r.MinAmount {
+			continue
+		}
+		if !attrsMatch(r.Attributes, e) {
+			continue
+		}
+		if r.When != nil && !r.When(e) {
+			continue
+		}
+		tr := Transition{Customer: e.CustomerID, From: st.stage, To: r.To, At: e.Time, EventID: e.ID, Rule: r.label(ri)}
+		if e.CustomerID == "" {
+			tr.AnonymousID = e.AnonymousID
+		}
+		st.stage, st.since = r.To, e.Time
+		st.history = append(st.history, tr)
+		return tr, true
+	}
+	return Transition{}, false
+}
+
+func attrsMatch(want map[string]string, e *Event) bool {
+	for k, v := range want {
+		if e.Attr(k) != v {
+			return false
+		}
+	}
+	return true
+}
+
+// StageState is a customer's current stage with the transitions that led
+// there, oldest first.
+type StageState struct {
+	Stage   Stage
+	Since   time.Time // when the current stage was entered
+	History []Transition
+}
+
+// Infer rebuilds a customer's stage from its events, which it sorts by time
+// (ties by ID) on a copy. m nil means DefaultMap.
+func Infer(m *Map, events []Event) StageState {
+	if m == nil {
+		m = DefaultMap()
+	}
+	c := compile(m)
+	evs := slices.Clone(events)
+	slices.SortStableFunc(evs, func(a, b Event) int {
+		if eventLess(&a, &b) {
+			return -1
+		}
+		if eventLess(&b, &a) {
+			return 1
+		}
+		return 0
+	})
+	var st state
+	for i := range evs {
+		c.step(&st, &evs[i])
+	}
+	return StageState{Stage: st.stage, Since: st.since, History: st.history}
+}
+
+// StageDuration summarises how long customers stayed in one stage.
+type StageDuration struct {
+	Stage Stage
+	// Visits counts the stays in the stage (ended or not).
+	Visits int
+	// Ended counts the stays that ended with a transition.
+	Ended int
+	// Median is the median length of the ended stays (0 when none).
+	Median time.Duration
+	// MedianOpen is the median length of every stay, counting stays that
+	// have not ended up to now.
+	MedianOpen time.Duration
+}
+
+// TimeInStage measures the time customers spent in each stage of m from
+// their transition histories, with now closing the stays still open. The
+// result follows the order of m.Stages (nil: DefaultMap).
+func TimeInStage(m *Map, histories [][]Transition, now time.Time) []StageDuration {
+	if m == nil {
+		m = DefaultMap()
+	}
+	ended := map[Stage][]time.Duration{}
+	all := map[Stage][]time.Duration{}
+	for _, h := range histories {
+		for i, tr := range h {
+			if i+1 < len(h) {
+				d := h[i+1].At.Sub(tr.At)
+				ended[tr.To] = append(ended[tr.To], d)
+				all[tr.To] = append(all[tr.To], d)
+			} else if now.After(tr.At) {
+				all[tr.To] = append(all[tr.To], now.Sub(tr.At))
+			} else {
+				all[tr.To] = append(all[tr.To], 0)
+			}
+		}
+	}
+	out := make([]StageDuration, 0, len(m.Stages))
+	for _, s := range m.Stages {
+		out = append(out, StageDuration{Stage: s, Visits: len(all[s]), Ended: len(ended[s]),
+			Median: medianDuration(ended[s]), MedianOpen: medianDuration(all[s])})
+	}
+	return out
+}
+
+func medianDuration(ds []time.Duration) time.Duration {
+	if len(ds) == 0 {
+		return 0
+	}
+	slices.Sort(ds)
+	n := len(ds)
+	if n%2 == 1 {
+		return ds[n/2]
+	}
+	return ds[n/2-1] + (ds[n/2]-ds[n/2-1])/2
+}
