@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/c360/c360/quality/match/synth"
+)
+
+func init() {
+	register(&command{
+		name:    "synth",
+		summary: "generate realistic customer records with known duplicates (ja or en)",
+		run:     runSynth,
+	})
+}
+
+const synthUsage = `--n N --seed S --locale ja|en --output records.csv [--truth truth.csv] [options]
+
+Writes N synthetic customer records with known duplicates and the noise real
+exports have. records.csv has the columns of synth.Header(locale):
+  ja: record_id,family_name,given_name,family_kana,given_kana,birth_date,email,
+      phone,postal_code,prefecture,address,company,source_system
+  en: record_id,given_name,surname,street_number,address_1,address_2,suburb,
+      postcode,state,date_of_birth,phone,email
+truth.csv has record_id,entity_id. The same flags give byte-identical files.
+--output - writes the records to standard output.`
+
+func runSynth(ctx context.Context, e *env) error {
+	fs := newFlagSet(e, "synth", synthUsage)
+	var cfg synth.Config
+	var locale, output, truth string
+	var withNoise bool
+	fs.IntVar(&cfg.N, "n", synth.DefaultN, "number of records")
+	fs.Uint64Var(&cfg.Seed, "seed", 0, "random seed; the same seed gives the same records")
+	fs.StringVar(&locale, "locale", "ja", "ja (Japanese records) or en (FEBRL-like Australian records)")
+	fs.StringVar(&output, "output", "", "records CSV file to write (required; - for standard output)")
+	fs.StringVar(&truth, "truth", "", "truth CSV file to write: record_id,entity_id")
+	fs.Float64Var(&cfg.DupRate, "dup-rate", synth.DefaultDupRate, "share of entities with more than one record (0 for none)")
+	fs.IntVar(&cfg.MaxClusterSize, "max-cluster", synth.DefaultMaxClusterSize, "largest number of records of one entity")
+	fs.Float64Var(&cfg.Noise, "noise", 1, "scale of error and missing-value rates (0 for none)")
+	fs.Float64Var(&cfg.HouseholdRate, "household-rate", synth.DefaultHouseholdRate, "share of entities with a household member (ja; 0 for none)")
+	fs.Float64Var(&cfg.TwinRate, "twin-rate", synth.DefaultTwinRate, "share of entities with a twin (ja; 0 for none)")
+	fs.BoolVar(&withNoise, "with-noise", false, "append a noise column naming the perturbations of each record")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	switch {
+	case output == "":
+		return usageError("--output is required")
+	case cfg.N < 1:
+		return usageError("--n must be at least 1, got %d", cfg.N)
+	case locale != "ja" && locale != "en":
+		return usageError("--locale must be ja or en, got %q", locale)
+	case truth != "" && truth == output:
+		return usageError("--truth and --output name the same file %q", truth)
+	}
+	cfg.Locale = synth.Locale(locale)
+	// In flags 0 means "none", unlike the zero value of the Config fields.
+	for _, f := range []*float64{&cfg.DupRate, &cfg.Noise, &cfg.HouseholdRate, &cfg.TwinRate} {
+		if *f == 0 {
+			*f = -1
+		}
+	}
+	if cfg.MaxClusterSize < 1 {
+		return usageError("--max-cluster must be at least 1, got %d", cfg.MaxClusterSize)
+	}
+
+	var recW io.Writer = e.stdout
+	var files []*os.File
+	closeAll := func() error {
+		var first error
+		for _, f := range files {
+			if err := f.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+		files = nil
+		return first
+	}
+	defer closeAll()
+	create := func(name string) (io.Writer, error) {
+		f, err := os.Create(name)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+		return f, nil
+	}
+	if output != "-" {
+		w, err := create(output)
+		if err != nil {
+			return err
+		}
+		recW = w
+	}
+	rb := bufio.NewWriterSize(recW, 1<<16)
+	rw := csv.NewWriter(rb)
+	var tb *bufio.Writer
+	var tw *csv.Writer
+	if truth != "" {
+		w, err := create(truth)
+		if err != nil {
+			return err
+		}
+		tb = bufio.NewWriterSize(w, 1<<16)
+		tw = csv.NewWriter(tb)
+		if err := tw.Write([]string{"record_id", "entity_id"}); err != nil {
+			return err
+		}
+	}
+	header := synth.Header(cfg.Locale)
+	if withNoise {
+		header = append(header, "noise")
+	}
+	if err := rw.Write(header); err != nil {
+		return err
+	}
+	pair := make([]string, 2)
+	row := make([]string, 0, len(header))
+	err := synth.Generate(ctx, cfg, func(r synth.Record) error {
+		row = append(row[:0], r.Values...)
+		if withNoise {
+			row = append(row, r.Noise.String())
+		}
+		if err := rw.Write(row); err != nil {
+			return err
+		}
+		if tw != nil {
+			pair[0], pair[1] = r.ID, r.EntityID
+			return tw.Write(pair)
+		}
+		return nil
+	})
+	if errors.Is(err, synth.ErrInvalidConfig) {
+		return usageError("%v", err)
+	}
+	if err != nil {
+		return err
+	}
+	rw.Flush()
+	if err := rw.Error(); err != nil {
+		return err
+	}
+	if err := rb.Flush(); err != nil {
+		return err
+	}
+	if tw != nil {
+		tw.Flush()
+		if err := tw.Error(); err != nil {
+			return err
+		}
+		if err := tb.Flush(); err != nil {
+			return err
+		}
+	}
+	if err := closeAll(); err != nil {
+		return err
+	}
+	if output != "-" {
+		fmt.Fprintf(e.stderr, "c360 synth: wrote %d %s records to %s\n", cfg.N, cfg.Locale, output)
+	}
+	return nil
+}

@@ -1,0 +1,95 @@
+// Package synth generates realistic synthetic customer records with known
+// duplicates, for testing record linkage (quality/match) and data-quality
+// pipelines on data whose truth is known.
+//
+// Start with Generate: it streams Config.N records to a callback, each with
+// its true EntityID, in constant memory and deterministically (the same
+// Config gives the same records, byte for byte; the generator uses
+// math/rand/v2's PCG seeded from Config.Seed and no global state). Header
+// gives the column layout of a locale; Record.Values follows it. The command
+// `c360 synth` writes the records and the truth as CSV files.
+//
+// # Entities and duplicates
+//
+// An entity (one real person) has 1 to Config.MaxClusterSize records (default
+// 5). Config.DupRate (default 0.5) of the entities have two or more; their
+// size starts at 2 and each further record is added with probability 0.4
+// (mean ≈ 2.6, about 1.8 records per entity overall). The first record of an
+// entity carries only notation variation and missing values; its duplicates
+// also carry errors. Records of one entity are spread over the output by a
+// shuffle window of 8,192 records; record IDs (R00000001, …) follow the output
+// order, entity IDs (E0000001, …) the order of creation.
+//
+// # Japanese records (Locale "ja")
+//
+// Columns: record_id, family_name, given_name, family_kana, given_kana,
+// birth_date, email, phone, postal_code, prefecture, address, company,
+// source_system.
+//
+// Names come from our own lists of about 290 common family names with their
+// readings, drawn with a heavy-tailed frequency by rank (佐藤, 鈴木, 高橋 most
+// common), and about 170 given-name readings with their usual kanji
+// spellings, by sex and by the era of the birth year (1935–2007). Addresses
+// are real: about 5,900 postal codes with their prefecture, municipality and
+// town, sampled from Japan Post's data in proportion to prefecture
+// population, with a generated 丁目-番-号 or 番地 and, for 35%, a building
+// and room. Landlines use the real area codes of the address's numbering
+// area; 92% of people have a mobile (090/080/070); 50% of households a
+// landline, shown instead of the mobile by 35% of the people who have both.
+// E-mail addresses are built from the romanised name (Hepburn, long vowels
+// dropped or spelt ou/oh, or Kunrei) and are unique. Half the adults have an
+// employer (a fictional company with a legal form). source_system is one of
+// crm, ec, pos, support, app, event.
+//
+// Notation varies on every record (rates per record):
+//   - readings: katakana 63%, hiragana 25%, half-width katakana 12%;
+//   - full name in family_name, given_name empty (separator U+3000, space or
+//     none): 5%; variant kanji (髙/高, 﨑/崎, 邊/辺, 齋/斎, 澤/沢, 𠮷/吉,
+//     辻+U+E0100, …): 30% of records whose name has such a character;
+//     佐々木 written 佐佐木: 25% of records with 々;
+//   - birth_date: 1985-04-03 55%, 1985/04/03 20%, 1985/4/3 10%, 19850403 5%,
+//     1985年4月3日 5%, 昭和60年4月3日 5%;
+//   - phone: 0312345678 20%, 03-1234-5678 45%, (03)1234-5678 or 03(1234)5678
+//     10%, +81 3-1234-5678 8%, full width 10%, 03 1234 5678 7%;
+//   - postal_code: 100-0001 55%, 1000001 20%, 〒100-0001 12%, 〒1000001 5%,
+//     full width 8%;
+//   - address: 1丁目2番3号 35%, 1-2-3 40%, 一丁目二番三号 5%, 1丁目2-3 12%,
+//     full width 5%, 一丁目2-3 3% (番地 towns: 123番地4, 123-4, kanji, full
+//     width, 123番4); a space or U+3000 before the block 20%; building left
+//     out 20%; prefecture repeated in the address 8%; prefecture column
+//     empty 12%;
+//   - company: 株式会社X, (株)X, （株）X, ㈱X, legal form dropped, …;
+//   - e-mail: upper case 4%, full width 6%; a stray leading or trailing space
+//     in one value 3%.
+//
+// Errors on duplicates (scaled by Config.Noise): kana typo 6% (voicing
+// サキ/ザキ, long vowel ウ/ー, dropped or neighbouring kana); given name in
+// another kanji of the same reading (input-method slip, 裕子/優子) 4%;
+// family name changed by marriage 3% of adult women; e-mail changed 8%,
+// e-mail typo or other romanisation 4%; phone changed 5%, phone typo 3%, the
+// other of the person's numbers 10%; moved (new address, half the time in the
+// same prefecture) 5%; birth-date typo (digit, day/month swap, year ±1) 3%;
+// postal-code typo 2%.
+//
+// Missing values on any record (scaled by Config.Noise): birth_date 10%,
+// email 15%, phone 8%, both readings 8%, postal_code 5%, address 3%,
+// company 20% of records of people with a company.
+//
+// Hard negatives: household members (Config.HouseholdRate, default 8% of
+// entities) are separate entities with the same family name, address and
+// landline, another given name and birth date (10% share the first member's
+// e-mail); twins (Config.TwinRate, default 0.3%) share the birth date too.
+// Common family names make same-name strangers frequent.
+//
+// Every record's Noise field lists the kinds applied to it.
+//
+// # English records (Locale "en")
+//
+// FEBRL-like, lower case. Columns: record_id, given_name, surname,
+// street_number, address_1, address_2, suburb, postcode, state,
+// date_of_birth, phone, email. See the English section of the README in
+// this package's doc for rates (en.go).
+//
+// The place table is generated from ../shared/data/jp-reference by
+// internal/gen/synthdata (go generate); see NOTICE for the attribution.
+package synth

@@ -1,0 +1,3 @@
+package synth
+
+func newEnMaker(g *generator) entityMaker { return newJaMaker(g) }

@@ -1,0 +1,988 @@
+package synth
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Japanese noise rates (before Config.Noise scaling for errors and missing
+// values). The package doc repeats them; tests measure them.
+const (
+	rateFullNameOneField = 0.05
+	rateKanaHiragana     = 0.25
+	rateKanaHalfWidth    = 0.12
+	rateVariantKanji     = 0.30 // of records whose name has a character with a variant
+	rateIterationMark    = 0.25 // of records whose name has 々
+	rateFullWidth        = 0.06 // per field: e-mail, phone, postal code, address
+	ratePrefOmitted      = 0.12
+	ratePrefInAddress    = 0.08
+	rateBuildingOmitted  = 0.20 // of records whose address has a building
+	rateStraySpace       = 0.03
+	rateEmailCase        = 0.04
+
+	rateKanaTypo      = 0.06
+	rateNameIME       = 0.04 // of duplicates whose given name has other spellings
+	rateNameChange    = 0.03 // of duplicates of adult women
+	rateEmailTypo     = 0.04
+	rateEmailChanged  = 0.08
+	ratePhoneTypo     = 0.03
+	ratePhoneChanged  = 0.05
+	ratePhoneOther    = 0.10 // of duplicates whose entity has both a mobile and a landline
+	rateMoved         = 0.05
+	rateBirthDateTypo = 0.03
+	ratePostalTypo    = 0.02
+
+	rateMissingBirthDate = 0.10
+	rateMissingEmail     = 0.15
+	rateMissingPhone     = 0.08
+	rateMissingKana      = 0.08
+	rateMissingPostal    = 0.05
+	rateMissingAddress   = 0.03
+	rateMissingCompany   = 0.20 // of records whose entity has a company
+
+	rateHasCompany        = 0.5
+	rateHasMobile         = 0.92
+	rateHasLandline       = 0.5 // per household
+	ratePreferLandline    = 0.35
+	rateHasBuilding       = 0.35
+	rateSharedEmail       = 0.10 // of household members: share the first member's e-mail
+	rateEmailWithDigits   = 0.55
+	sourceSystemsJa       = "crm ec pos support app event"
+	bloomBits             = 1 << 25
+	minBirthYear          = 1935
+	maxBirthYear          = 2007
+	referenceYearForNames = 2026
+)
+
+var sourceSystemWeightsJa = [...]float64{0.30, 0.25, 0.15, 0.12, 0.10, 0.08}
+var sourceSystemNamesJa = strings.Fields(sourceSystemsJa)
+
+// jaHome is where a household lives.
+type jaHome struct {
+	place    int
+	block    [3]int // 丁目, 番, 号 for towns with 丁目; else 番地, 枝番 (0 = none), unused
+	building string // "" or a name
+	room     int    // 0 = none
+	landline string // 10 digits or ""
+	areaLen  int
+}
+
+// jaPerson is the clean truth about one person.
+type jaPerson struct {
+	entityID           string
+	female             bool
+	family, familyKana string
+	given              int // index into jaGiven
+	spelling           int // index into jaGiven[given].spellings
+	year, month, day   int
+	email              string
+	mobile             string // 11 digits or ""
+	preferLandline     bool
+	home               *jaHome
+	company            string // full name with legal form, or ""
+	romajiStyle        int
+}
+
+type jaMaker struct {
+	g      *generator
+	emails []uint64 // Bloom filter of e-mail addresses handed out
+}
+
+func newJaMaker(g *generator) *jaMaker {
+	return &jaMaker{g: g, emails: make([]uint64, bloomBits/64)}
+}
+
+func (m *jaMaker) next(dst []Record, limit int) []Record {
+	g := m.g
+	p := m.newPerson(nil, false)
+	dst = m.records(dst, p, limit)
+	if len(dst) < limit && g.p(g.cfg.HouseholdRate) {
+		q := m.newPerson(p, false)
+		dst = m.records(dst, q, limit)
+	}
+	if len(dst) < limit && g.p(g.cfg.TwinRate) {
+		q := m.newPerson(p, true)
+		dst = m.records(dst, q, limit)
+	}
+	return dst
+}
+
+// newPerson makes a person; with a household head it makes a household
+// member (or a twin) sharing family name, home and landline.
+func (m *jaMaker) newPerson(head *jaPerson, twin bool) *jaPerson {
+	g := m.g
+	p := &jaPerson{entityID: g.newEntityID()}
+	p.female = g.p(0.5)
+	switch {
+	case head != nil && twin:
+		p.year, p.month, p.day = head.year, head.month, head.day
+		if g.p(0.7) {
+			p.female = head.female
+		}
+	case head != nil:
+		// Spouse, parent or child.
+		off := []int{0, 0, 28, -28}[g.intn(4)] + g.intn(9) - 4
+		p.year = clamp(head.year+off, minBirthYear, maxBirthYear)
+		p.month, p.day = 1+g.intn(12), 0
+		p.day = 1 + g.intn(daysIn(p.year, p.month))
+		if off > -5 && off < 5 {
+			p.female = !head.female
+		}
+	default:
+		p.year = minBirthYear + g.intn(maxBirthYear-minBirthYear+1)
+		p.month = 1 + g.intn(12)
+		p.day = 1 + g.intn(daysIn(p.year, p.month))
+	}
+	if head != nil {
+		p.family, p.familyKana, p.home = head.family, head.familyKana, head.home
+	} else {
+		s := m.surname()
+		p.family, p.familyKana = s.kanji, s.kana
+		p.home = m.newHome(-1)
+	}
+	for {
+		p.given = m.givenFor(p.year, p.female)
+		if head == nil || jaGiven[p.given].kana != jaGiven[head.given].kana {
+			break
+		}
+	}
+	p.spelling = g.intn(len(jaGiven[p.given].spellings))
+	p.romajiStyle = g.pick(0.5, 0.25, 0.1, 0.15)
+	if head != nil && !twin && g.p(rateSharedEmail) && head.email != "" {
+		p.email = head.email
+	} else {
+		p.email = m.newEmail(p)
+	}
+	if g.p(rateHasMobile) || p.home.landline == "" {
+		p.mobile = m.mobile()
+	}
+	p.preferLandline = p.home.landline != "" && (p.mobile == "" || g.p(ratePreferLandline))
+	if referenceYearForNames-p.year >= 20 && g.p(rateHasCompany) {
+		p.company = m.company()
+	}
+	return p
+}
+
+func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+func (m *jaMaker) surname() surname {
+	x := m.g.rng.Float64() * jaSurnameCum[len(jaSurnameCum)-1]
+	lo, hi := 0, len(jaSurnameCum)-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if jaSurnameCum[mid] <= x {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return jaSurnames[lo]
+}
+
+func (m *jaMaker) givenFor(year int, female bool) int {
+	era := 1
+	switch {
+	case year < 1960:
+		era = 0
+	case year >= 1988:
+		era = 2
+	}
+	sex := 0
+	if female {
+		sex = 1
+	}
+	list := jaGivenByEraSex[era][sex]
+	return list[m.g.intn(len(list))]
+}
+
+// newHome makes a home in a prefecture drawn by population, or in pref if
+// pref >= 0.
+func (m *jaMaker) newHome(pref int) *jaHome {
+	g := m.g
+	if pref < 0 {
+		w := prefWeight
+		x := g.intn(int(totalPrefWeight))
+		for i, v := range w {
+			if x < int(v) {
+				pref = i
+				break
+			}
+			x -= int(v)
+		}
+	}
+	r := prefPlaces[pref]
+	h := &jaHome{place: int(r[0]) + g.intn(int(r[1]-r[0]))}
+	pl := &places[h.place]
+	if pl.chome {
+		h.block = [3]int{1 + min(g.intn(6), g.intn(9)), 1 + g.intn(30), 1 + g.intn(25)}
+	} else {
+		h.block[0] = 1 + min(g.intn(3000), g.intn(3000))
+		if g.p(0.6) {
+			h.block[1] = 1 + g.intn(20)
+		}
+	}
+	if g.p(rateHasBuilding) {
+		h.building = buildingPrefixes[g.intn(len(buildingPrefixes))] + buildingSuffixes[g.intn(len(buildingSuffixes))]
+		if g.p(0.1) {
+			h.building += []string{"Ⅱ", "Ⅲ", "2", "II"}[g.intn(4)]
+		}
+		h.room = (1+g.intn(12))*100 + 1 + g.intn(10)
+	}
+	if g.p(rateHasLandline) {
+		h.landline, h.areaLen = m.landline(pl)
+	}
+	return h
+}
+
+var totalPrefWeight = func() uint32 {
+	t := uint32(0)
+	for _, v := range prefWeight {
+		t += v
+	}
+	return t
+}()
+
+var (
+	buildingPrefixes = []string{"サン", "グリーン", "ロイヤル", "パーク", "アーバン", "ベル", "エクセル", "グラン", "リバー", "メゾン", "コーポ", "シャトー", "フォレスト", "桜", "若葉", "平和", "第一"}
+	buildingSuffixes = []string{"ハイツ", "コーポ", "マンション", "レジデンス", "ヒルズ", "コート", "パレス", "ハウス", "荘", "ビル"}
+	companyPrefixes  = []string{"東和", "日本", "大和", "中央", "第一", "光", "富士", "三和", "昭和", "旭", "新星", "北斗", "アオバ", "ミドリ", "サンライズ", "グローバル", "丸高", "山一", "協和", "太平洋", "関東", "関西", "九州", "北海", "桜", "ひかり", "エース", "テクノ", "ネクスト", "ユニオン"}
+	companyBusiness  = []string{"商事", "物産", "電機", "建設", "工業", "運輸", "不動産", "食品", "製薬", "システム", "ソフト", "印刷", "設計", "産業", "興業", "化学", "精機", "保険サービス", "コンサルティング", "メディカル"}
+	emailDomains     = []string{"gmail.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "icloud.com", "outlook.jp", "hotmail.co.jp", "nifty.com", "biglobe.ne.jp", "ocn.ne.jp"}
+	emailDomainW     = []float64{30, 20, 8, 4, 3, 4, 3, 10, 3, 3, 2, 2, 2}
+)
+
+// landline draws a 10-digit landline number of the place's numbering area.
+func (m *jaMaker) landline(pl *place) (string, int) {
+	g := m.g
+	lo, hi := int(pl.phoneLo), int(pl.phoneHi)
+	if hi <= lo {
+		lo, hi = int(prefLandlines[pl.pref][0]), int(prefLandlines[pl.pref][1])
+	}
+	ll := landlines[lo+g.intn(hi-lo)]
+	var b [10]byte
+	n := copy(b[:], ll.digits)
+	for i := n; i < 10; i++ {
+		d := byte('0' + g.intn(10))
+		if i == int(ll.areaLen) && d < '2' { // a local exchange code starts with 2–9
+			d = byte('2' + g.intn(8))
+		}
+		b[i] = d
+	}
+	return string(b[:]), int(ll.areaLen)
+}
+
+func (m *jaMaker) mobile() string {
+	g := m.g
+	var b [11]byte
+	copy(b[:], []string{"090", "080", "070"}[g.pick(5, 4, 1)])
+	b[3] = byte('1' + g.intn(9))
+	for i := 4; i < 11; i++ {
+		b[i] = byte('0' + g.intn(10))
+	}
+	return string(b[:])
+}
+
+func (m *jaMaker) company() string {
+	g := m.g
+	core := companyPrefixes[g.intn(len(companyPrefixes))] + companyBusiness[g.intn(len(companyBusiness))]
+	switch g.pick(0.5, 0.2, 0.12, 0.06, 0.12) {
+	case 0:
+		return "株式会社" + core
+	case 1:
+		return core + "株式会社"
+	case 2:
+		return "有限会社" + core
+	case 3:
+		return "合同会社" + core
+	}
+	return core
+}
+
+// newEmail makes an address nobody else has been given (up to the Bloom
+// filter's rare false positives, which only add digits).
+func (m *jaMaker) newEmail(p *jaPerson) string {
+	g := m.g
+	gr := romaji(jaGiven[p.given].kana, p.romajiStyle)
+	fr := romaji(p.familyKana, p.romajiStyle)
+	for attempt := 0; ; attempt++ {
+		var local string
+		switch g.intn(8) {
+		case 0:
+			local = gr + "." + fr
+		case 1:
+			local = fr + "." + gr
+		case 2:
+			local = gr + fr
+		case 3:
+			local = gr + "_" + fr
+		case 4:
+			local = gr[:1] + "." + fr
+		case 5:
+			local = fr + gr[:1]
+		case 6:
+			local = gr + "-" + fr[:1]
+		default:
+			local = gr
+		}
+		if attempt > 0 || g.p(rateEmailWithDigits) {
+			switch g.intn(3) {
+			case 0:
+				local += strconv.Itoa(p.year % 100)
+			case 1:
+				local += strconv.Itoa(p.month*100 + p.day)
+			default:
+				local += strconv.Itoa(g.intn(1000))
+			}
+			if attempt > 1 {
+				local += strconv.Itoa(g.intn(10000))
+			}
+		}
+		addr := local + "@" + emailDomains[g.pick(emailDomainW...)]
+		if !m.seen(addr) {
+			return addr
+		}
+	}
+}
+
+// seen reports whether the Bloom filter holds s, and adds it.
+func (m *jaMaker) seen(s string) bool {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	h1, h2 := h%bloomBits, (h>>32^h*0x9e3779b97f4a7c15)%bloomBits
+	in := m.emails[h1/64]&(1<<(h1%64)) != 0 && m.emails[h2/64]&(1<<(h2%64)) != 0
+	m.emails[h1/64] |= 1 << (h1 % 64)
+	m.emails[h2/64] |= 1 << (h2 % 64)
+	return in
+}
+
+// records appends the records of p: one original and the duplicates.
+func (m *jaMaker) records(dst []Record, p *jaPerson, limit int) []Record {
+	n := m.g.clusterSize()
+	for i := 0; i < n && len(dst) < limit; i++ {
+		dst = append(dst, m.render(p, i > 0))
+	}
+	return dst
+}
+
+// render writes one record of p; dup enables errors.
+func (m *jaMaker) render(p *jaPerson, dup bool) Record {
+	g := m.g
+	var noise Noise
+	err := func(rate float64, k Noise) bool {
+		if dup && g.e(rate) {
+			noise |= k
+			return true
+		}
+		return false
+	}
+	missing := func(rate float64, k Noise) bool {
+		if g.e(rate) {
+			noise |= k
+			return true
+		}
+		return false
+	}
+	vals := make([]string, len(jaHeader))
+	vals[12] = sourceSystemNamesJa[g.pick(sourceSystemWeightsJa[:]...)]
+
+	// Names.
+	family, familyKana := p.family, p.familyKana
+	gn := &jaGiven[p.given]
+	spelling := p.spelling
+	if len(gn.spellings) > 1 && err(rateNameIME, NoiseNameIME) {
+		spelling = (spelling + 1 + g.intn(len(gn.spellings)-1)) % len(gn.spellings)
+	}
+	given, givenKana := gn.spellings[spelling], gn.kana
+	if p.female && referenceYearForNames-p.year >= 22 && err(rateNameChange, NoiseNameChange) {
+		for {
+			s := m.surname()
+			if s.kana != familyKana {
+				family, familyKana = s.kanji, s.kana
+				break
+			}
+		}
+	}
+	if strings.Contains(family+given, "々") && g.p(rateIterationMark) {
+		family, given = expandIteration(family), expandIteration(given)
+		noise |= NoiseIterationMark
+	}
+	if v, ok := m.variant(family + "\x00" + given); ok && g.p(rateVariantKanji) {
+		family, given, _ = strings.Cut(v, "\x00")
+		noise |= NoiseVariantKanji
+	}
+	if dup && g.e(rateKanaTypo) {
+		noise |= NoiseKanaTypo
+		if g.p(0.5) {
+			familyKana = m.kanaTypo(familyKana)
+		} else {
+			givenKana = m.kanaTypo(givenKana)
+		}
+	}
+	switch g.pick(1-rateKanaHiragana-rateKanaHalfWidth, rateKanaHiragana, rateKanaHalfWidth) {
+	case 1:
+		familyKana, givenKana = toHiragana(familyKana), toHiragana(givenKana)
+		noise |= NoiseKanaHiragana
+	case 2:
+		familyKana, givenKana = toHalfWidthKana(familyKana), toHalfWidthKana(givenKana)
+		noise |= NoiseKanaHalfWidth
+	}
+	if missing(rateMissingKana, NoiseMissingKana) {
+		familyKana, givenKana = "", ""
+	}
+	if g.p(rateFullNameOneField) {
+		noise |= NoiseFullNameOneField
+		sep := []string{"　", " ", ""}[g.pick(0.5, 0.3, 0.2)]
+		family, given = family+sep+given, ""
+		if familyKana != "" {
+			if noise.Has(NoiseKanaHalfWidth) && sep == "　" {
+				sep = " "
+			}
+			familyKana, givenKana = familyKana+sep+givenKana, ""
+		}
+	}
+	vals[1], vals[2], vals[3], vals[4] = family, given, familyKana, givenKana
+
+	// Birth date.
+	y, mo, d := p.year, p.month, p.day
+	if err(rateBirthDateTypo, NoiseBirthDateTypo) {
+		switch g.intn(3) {
+		case 0:
+			if d <= 12 && d != mo {
+				mo, d = d, mo
+				break
+			}
+			fallthrough
+		case 1:
+			d = d/10*10 + (d%10+1+g.intn(8))%10
+			if d == 0 || d > daysIn(y, mo) {
+				d = 1 + (p.day+g.intn(5))%daysIn(y, mo)
+			}
+		default:
+			y += []int{-1, 1}[g.intn(2)]
+			d = min(d, daysIn(y, mo))
+		}
+	}
+	if !missing(rateMissingBirthDate, NoiseMissingBirthDate) {
+		vals[5] = formatDateJa(g, y, mo, d)
+	}
+
+	// E-mail.
+	email := p.email
+	if err(rateEmailChanged, NoiseEmailChanged) {
+		email = m.newEmail(p)
+	}
+	if err(rateEmailTypo, NoiseEmailTypo) {
+		email = m.emailTypo(p, email)
+	}
+	if missing(rateMissingEmail, NoiseMissingEmail) {
+		email = ""
+	}
+	if email != "" && g.p(rateEmailCase) {
+		noise |= NoiseEmailCase
+		if g.p(0.5) {
+			email = strings.ToUpper(email[:1]) + email[1:]
+		} else {
+			email = strings.ToUpper(email)
+		}
+	}
+	if email != "" && g.p(rateFullWidth) {
+		noise |= NoiseFullWidth
+		email = fullWidthASCII(email)
+	}
+	vals[6] = email
+
+	// Address.
+	home := p.home
+	if err(rateMoved, NoiseMoved) {
+		pref := -1
+		if g.p(0.5) {
+			pref = int(places[home.place].pref)
+		}
+		home = m.newHome(pref)
+		switch {
+		case p.home.landline == "":
+			home.landline = ""
+		case home.landline == "":
+			home.landline, home.areaLen = m.landline(&places[home.place])
+		}
+	}
+	pl := &places[home.place]
+	postal := pl.code
+	if err(ratePostalTypo, NoisePostalTypo) {
+		i := g.intn(7)
+		b := []byte(postal)
+		b[i] = byte('0' + (int(b[i]-'0')+1+g.intn(9))%10)
+		postal = string(b)
+	}
+	if !missing(rateMissingPostal, NoiseMissingPostal) {
+		vals[8] = formatPostal(g, postal, &noise)
+	}
+	pref := prefectures[pl.pref]
+	if g.p(ratePrefOmitted) {
+		noise |= NoisePrefectureOmitted
+	} else {
+		vals[9] = pref
+	}
+	if !missing(rateMissingAddress, NoiseMissingAddress) {
+		vals[10] = m.formatAddress(home, pref, &noise)
+	}
+
+	// Phone.
+	phone, areaLen := p.mobile, 3
+	if p.preferLandline {
+		phone, areaLen = home.landline, home.areaLen
+	}
+	if home.landline != "" && p.mobile != "" && err(ratePhoneOther, NoisePhoneOther) {
+		if p.preferLandline {
+			phone, areaLen = p.mobile, 3
+		} else {
+			phone, areaLen = home.landline, home.areaLen
+		}
+	}
+	if err(ratePhoneChanged, NoisePhoneChanged) {
+		phone, areaLen = m.mobile(), 3
+	}
+	if err(ratePhoneTypo, NoisePhoneTypo) {
+		b := []byte(phone)
+		i := 3 + g.intn(len(b)-3)
+		if g.p(0.5) && i+1 < len(b) && b[i] != b[i+1] {
+			b[i], b[i+1] = b[i+1], b[i]
+		} else {
+			b[i] = byte('0' + (int(b[i]-'0')+1+g.intn(9))%10)
+		}
+		phone = string(b)
+	}
+	if !missing(rateMissingPhone, NoiseMissingPhone) && phone != "" {
+		vals[7] = formatPhone(g, phone, areaLen, &noise)
+	}
+
+	// Company.
+	if p.company != "" && !missing(rateMissingCompany, NoiseMissingCompany) {
+		vals[11] = companyNotation(g, p.company)
+	}
+
+	if g.p(rateStraySpace) {
+		noise |= NoiseStraySpace
+		for _, i := range []int{1, 2, 6, 10, 11} {
+			if vals[i] != "" {
+				if g.p(0.5) {
+					vals[i] = " " + vals[i]
+				} else {
+					vals[i] += []string{" ", "　"}[g.intn(2)]
+				}
+				break
+			}
+		}
+	}
+	return Record{EntityID: p.entityID, Values: vals, Noise: noise}
+}
+
+// variant replaces one character of s that has variant forms.
+func (m *jaMaker) variant(s string) (string, bool) {
+	var cands [8]int
+	n := 0
+	for i, r := range s {
+		if kanjiVariants(r) != nil && n < len(cands) {
+			cands[n] = i
+			n++
+		}
+	}
+	if n == 0 {
+		return s, false
+	}
+	i := cands[m.g.intn(n)]
+	r, size := utf8.DecodeRuneInString(s[i:])
+	vs := kanjiVariants(r)
+	return s[:i] + vs[m.g.intn(len(vs))] + s[i+size:], true
+}
+
+func expandIteration(s string) string {
+	var b strings.Builder
+	var prev rune
+	for _, r := range s {
+		if r == '々' && prev != 0 {
+			r = prev
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// kanaTypo changes one katakana reading the way readings are mistyped or
+// misheard: voicing (サキ/ザキ), long vowels (ユウコ/ユーコ), small kana, a
+// dropped or a neighbouring character.
+func (m *jaMaker) kanaTypo(s string) string {
+	g := m.g
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return s
+	}
+	for try := 0; try < 4; try++ {
+		i := g.intn(len(rs))
+		r := rs[i]
+		switch g.intn(4) {
+		case 0: // voicing
+			if v, ok := voicing(r); ok {
+				rs[i] = v
+				return string(rs)
+			}
+		case 1: // long vowel
+			if (r == 'ウ' || r == 'イ' || r == 'オ') && i > 0 {
+				rs[i] = 'ー'
+				return string(rs)
+			}
+			if r == 'ー' {
+				rs[i] = 'ウ'
+				return string(rs)
+			}
+		case 2: // drop
+			if len(rs) > 2 {
+				return string(append(rs[:i:i], rs[i+1:]...))
+			}
+		default: // neighbouring kana in the same column of the table
+			if r >= 'ア' && r <= 'ン' && r != 'ー' {
+				c := r + rune(1+g.intn(2))*2
+				if c <= 'ン' {
+					rs[i] = c
+					return string(rs)
+				}
+			}
+		}
+	}
+	rs[len(rs)-1] = 'ン'
+	if string(rs) == s {
+		rs[len(rs)-1] = 'ト'
+	}
+	return string(rs)
+}
+
+// voicing toggles the dakuten of a katakana: カ<->ガ, ハ<->バ, ツ<->ッ, ヨ<->ョ.
+func voicing(r rune) (rune, bool) {
+	switch {
+	case r >= 'カ' && r <= 'ド' && r != 'ッ':
+		if (r >= 'カ' && r <= 'チ' && (r-'カ')%2 == 0) || (r >= 'ツ' && r <= 'ト' && (r-'ツ')%2 == 0) {
+			return r + 1, true
+		}
+		return r - 1, true
+	case r >= 'ハ' && r <= 'ポ':
+		switch (r - 'ハ') % 3 {
+		case 0:
+			return r + 1, true
+		default:
+			return r - (r-'ハ')%3, true
+		}
+	case r == 'ツ':
+		return 'ッ', true
+	case r == 'ッ':
+		return 'ツ', true
+	case r == 'ヤ' || r == 'ユ' || r == 'ヨ':
+		return r - 1, true
+	}
+	return r, false
+}
+
+// emailTypo writes the address with another romanisation of the same name
+// or with a keyboard slip in the local part.
+func (m *jaMaker) emailTypo(p *jaPerson, email string) string {
+	g := m.g
+	local, domain, _ := strings.Cut(email, "@")
+	if g.p(0.5) {
+		gr, fr := romaji(jaGiven[p.given].kana, p.romajiStyle), romaji(p.familyKana, p.romajiStyle)
+		style := (p.romajiStyle + 1 + g.intn(numRomajiStyles-1)) % numRomajiStyles
+		gr2, fr2 := romaji(jaGiven[p.given].kana, style), romaji(p.familyKana, style)
+		if l := strings.Replace(local, fr, fr2, 1); l != local {
+			return strings.Replace(l, gr, gr2, 1) + "@" + domain
+		}
+		if l := strings.Replace(local, gr, gr2, 1); l != local {
+			return l + "@" + domain
+		}
+	}
+	b := []byte(local)
+	i := g.intn(len(b))
+	switch g.intn(3) {
+	case 0:
+		if len(b) > 3 {
+			b = append(b[:i], b[i+1:]...)
+			break
+		}
+		fallthrough
+	case 1:
+		if i+1 < len(b) && b[i] != b[i+1] {
+			b[i], b[i+1] = b[i+1], b[i]
+			break
+		}
+		fallthrough
+	default:
+		c := byte('a' + g.intn(26))
+		if c == b[i] {
+			c = 'x'
+			if b[i] == 'x' {
+				c = 'z'
+			}
+		}
+		b[i] = c
+	}
+	return string(b) + "@" + domain
+}
+
+// Date notations used by Japanese systems.
+func formatDateJa(g *generator, y, m, d int) string {
+	switch g.pick(0.55, 0.2, 0.1, 0.05, 0.05, 0.05) {
+	case 0:
+		return pad4(y) + "-" + pad2(m) + "-" + pad2(d)
+	case 1:
+		return pad4(y) + "/" + pad2(m) + "/" + pad2(d)
+	case 2:
+		return strconv.Itoa(y) + "/" + strconv.Itoa(m) + "/" + strconv.Itoa(d)
+	case 3:
+		return pad4(y) + pad2(m) + pad2(d)
+	case 4:
+		return strconv.Itoa(y) + "年" + strconv.Itoa(m) + "月" + strconv.Itoa(d) + "日"
+	}
+	era, ey := wareki(y, m, d)
+	yy := strconv.Itoa(ey)
+	if ey == 1 {
+		yy = "元"
+	}
+	return era + yy + "年" + strconv.Itoa(m) + "月" + strconv.Itoa(d) + "日"
+}
+
+// wareki converts a Gregorian date to a Japanese era and year.
+func wareki(y, m, d int) (string, int) {
+	v := y*10000 + m*100 + d
+	switch {
+	case v >= 20190501:
+		return "令和", y - 2018
+	case v >= 19890108:
+		return "平成", y - 1988
+	case v >= 19261225:
+		return "昭和", y - 1925
+	}
+	return "大正", y - 1911
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func pad4(n int) string {
+	s := strconv.Itoa(n)
+	for len(s) < 4 {
+		s = "0" + s
+	}
+	return s
+}
+
+func formatPostal(g *generator, code string, noise *Noise) string {
+	dashed := code[:3] + "-" + code[3:]
+	switch g.pick(0.55, 0.2, 0.12, 0.05, 0.08) {
+	case 0:
+		return dashed
+	case 1:
+		return code
+	case 2:
+		return "〒" + dashed
+	case 3:
+		return "〒" + code
+	}
+	*noise |= NoiseFullWidth
+	return fullWidthASCII(dashed)
+}
+
+// formatPhone writes a national number (digits) in one of the notations of
+// Japanese exports; areaLen is the length of the area code (3 for mobiles).
+func formatPhone(g *generator, digits string, areaLen int, noise *Noise) string {
+	a, mid, last := digits[:areaLen], digits[areaLen:len(digits)-4], digits[len(digits)-4:]
+	switch g.pick(0.2, 0.45, 0.1, 0.08, 0.1, 0.07) {
+	case 0:
+		return digits
+	case 1:
+		return a + "-" + mid + "-" + last
+	case 2:
+		if g.p(0.5) {
+			return "(" + a + ")" + mid + "-" + last
+		}
+		return a + "(" + mid + ")" + last
+	case 3:
+		return "+81 " + a[1:] + "-" + mid + "-" + last
+	case 4:
+		*noise |= NoiseFullWidth
+		return fullWidthASCII(a + "-" + mid + "-" + last)
+	}
+	return a + " " + mid + " " + last
+}
+
+func companyNotation(g *generator, c string) string {
+	for _, form := range []struct{ long, short string }{{"株式会社", "株"}, {"有限会社", "有"}, {"合同会社", "同"}} {
+		if rest, ok := strings.CutPrefix(c, form.long); ok {
+			switch g.pick(0.65, 0.1, 0.08, 0.07, 0.05, 0.05) {
+			case 1:
+				return "(" + form.short + ")" + rest
+			case 2:
+				return "（" + form.short + "）" + rest
+			case 3:
+				if form.short == "株" {
+					return "㈱" + rest
+				}
+				return "(" + form.short + ")" + rest
+			case 4:
+				return form.long + " " + rest
+			case 5:
+				return rest
+			}
+			return c
+		}
+		if rest, ok := strings.CutSuffix(c, form.long); ok {
+			switch g.pick(0.7, 0.12, 0.08, 0.05, 0.05) {
+			case 1:
+				return rest + "(" + form.short + ")"
+			case 2:
+				return rest + "（" + form.short + "）"
+			case 3:
+				return rest + " " + form.long
+			case 4:
+				return rest
+			}
+			return c
+		}
+	}
+	return c
+}
+
+// formatAddress writes municipality, town, block and building in one of the
+// notations of Japanese exports.
+func (m *jaMaker) formatAddress(h *jaHome, pref string, noise *Noise) string {
+	g := m.g
+	pl := &places[h.place]
+	var b strings.Builder
+	b.Grow(96)
+	if g.p(ratePrefInAddress) {
+		b.WriteString(pref)
+		*noise |= NoisePrefectureInAddress
+	}
+	b.WriteString(pl.city)
+	b.WriteString(pl.town)
+	switch g.pick(0.8, 0.15, 0.05) {
+	case 1:
+		b.WriteByte(' ')
+	case 2:
+		b.WriteString("　")
+	}
+	n := func(v int) string { return strconv.Itoa(v) }
+	var block string
+	if pl.chome {
+		c, ban, gou := h.block[0], h.block[1], h.block[2]
+		switch g.pick(0.35, 0.40, 0.05, 0.12, 0.05, 0.03) {
+		case 0:
+			block = n(c) + "丁目" + n(ban) + "番" + n(gou) + "号"
+		case 1:
+			block = n(c) + "-" + n(ban) + "-" + n(gou)
+		case 2:
+			block = kanjiNumber(c) + "丁目" + kanjiNumber(ban) + "番" + kanjiNumber(gou) + "号"
+			*noise |= NoiseKanjiNumerals
+		case 3:
+			block = n(c) + "丁目" + n(ban) + "-" + n(gou)
+		case 4:
+			block = fullWidthASCII(n(c) + "-" + n(ban) + "-" + n(gou))
+			*noise |= NoiseFullWidth
+		default:
+			block = kanjiNumber(c) + "丁目" + n(ban) + "-" + n(gou)
+			*noise |= NoiseKanjiNumerals
+		}
+	} else {
+		ban, eda := h.block[0], h.block[1]
+		k := g.pick(0.35, 0.45, 0.05, 0.1, 0.05)
+		switch {
+		case k == 2:
+			block = kanjiNumber(ban) + "番地"
+			if eda > 0 {
+				block += kanjiNumber(eda)
+			}
+			*noise |= NoiseKanjiNumerals
+		case k == 3:
+			block = n(ban)
+			if eda > 0 {
+				block += "-" + n(eda)
+			}
+			block = fullWidthASCII(block)
+			*noise |= NoiseFullWidth
+		case k == 1 || (k == 4 && eda == 0):
+			block = n(ban)
+			if eda > 0 {
+				block += "-" + n(eda)
+			}
+		case k == 4:
+			block = n(ban) + "番" + n(eda)
+		default:
+			block = n(ban) + "番地"
+			if eda > 0 {
+				block += n(eda)
+			}
+		}
+	}
+	b.WriteString(block)
+	if h.building != "" {
+		if g.p(rateBuildingOmitted) {
+			*noise |= NoiseBuildingOmitted
+		} else {
+			switch g.pick(0.5, 0.3, 0.1, 0.1) {
+			case 0:
+				b.WriteString(" " + h.building + strconv.Itoa(h.room))
+			case 1:
+				b.WriteString(" " + h.building + " " + strconv.Itoa(h.room) + "号室")
+			case 2:
+				b.WriteString("　" + h.building + strconv.Itoa(h.room) + "号")
+			default:
+				b.WriteString("-" + strconv.Itoa(h.room))
+			}
+		}
+	}
+	return b.String()
+}
+
+// kanjiNumber writes 1–9999 in kanji numerals: 23 -> 二十三, 105 -> 百五.
+func kanjiNumber(v int) string {
+	const digits = "〇一二三四五六七八九"
+	d := func(i int) string { return digits[i*3 : i*3+3] }
+	if v <= 0 {
+		return d(0)
+	}
+	var b strings.Builder
+	for _, u := range []struct {
+		n int
+		s string
+	}{{1000, "千"}, {100, "百"}, {10, "十"}} {
+		if q := v / u.n; q > 0 {
+			if q > 1 {
+				b.WriteString(d(q))
+			}
+			b.WriteString(u.s)
+			v %= u.n
+		}
+	}
+	if v > 0 {
+		b.WriteString(d(v))
+	}
+	return b.String()
+}
