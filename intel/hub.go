@@ -1,0 +1,318 @@
+package intel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Config configures a [Hub]. The zero Config consists entirely of defaults.
+type Config struct {
+	// Taxonomy validates items. Nil means NewTaxonomy().
+	Taxonomy *Taxonomy
+	// Now is the clock (digests, reports). Nil means time.Now.
+	Now func() time.Time
+	// Deliver is called once per (subscription, item) when a newly written
+	// item matches a subscription; the host wires it to e-mail, chat or a
+	// queue. It is called without any Hub lock held, from the goroutine
+	// that wrote the item. A non-nil error keeps the delivery pending until
+	// Flush succeeds. Nil means deliveries stay pending (see Pending).
+	Deliver func(ctx context.Context, d Delivery) error
+	// SnippetRunes is the maximum snippet length in runes. 0 means 120.
+	SnippetRunes int
+	// MinGroupSize is the smallest group an insight aggregate is shown for;
+	// smaller groups are suppressed. 0 means 5; 1 disables suppression.
+	MinGroupSize int
+}
+
+// Hub is the SDK's entry point for intelligence: it validates items, stores
+// them in a [Repository], keeps the search index, enforces access control
+// on every read, runs subscriptions and digests and computes insight.
+//
+// Every read takes the reading [Principal] and returns only what
+// [Item.VisibleTo] allows: Get, List, Search, deliveries to subscriptions,
+// Digest, Evidence and every insight aggregate.
+//
+// The index covers the items written through this Hub and those loaded by
+// Load; items written to the repository behind the Hub's back are not
+// searchable until the next Load. A Hub is safe for concurrent use.
+type Hub struct {
+	repo Repository
+	cfg  Config
+	ix   index
+
+	mu        sync.Mutex
+	subs      map[SubscriptionID]*subscription
+	delivered map[deliveryKey]bool
+	pending   []Delivery
+}
+
+// New returns a Hub over repo. Call Load when repo already holds items.
+func New(repo Repository, cfg Config) *Hub {
+	if cfg.Taxonomy == nil {
+		cfg.Taxonomy = NewTaxonomy()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.SnippetRunes <= 0 {
+		cfg.SnippetRunes = 120
+	}
+	if cfg.MinGroupSize <= 0 {
+		cfg.MinGroupSize = 5
+	}
+	return &Hub{repo: repo, cfg: cfg}
+}
+
+// Taxonomy returns the taxonomy the Hub validates with.
+func (h *Hub) Taxonomy() *Taxonomy { return h.cfg.Taxonomy }
+
+// Load (re)builds the search index from every item in the repository. It
+// honours ctx between items and calls progress (if non-nil) every 10,000
+// items and at the end with the number indexed so far.
+func (h *Hub) Load(ctx context.Context, progress func(indexed int)) error {
+	var fresh index
+	counts := map[string]int{}
+	n := 0
+	for it, err := range h.repo.All(ctx) {
+		if err != nil {
+			return fmt.Errorf("intel: load: %w", err)
+		}
+		fresh.put(it, analyzeItem(it, counts))
+		n++
+		if progress != nil && n%10000 == 0 {
+			progress(n)
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fresh.compact()
+	if progress != nil {
+		progress(n)
+	}
+	h.ix.mu.Lock()
+	h.ix.terms, h.ix.docs, h.ix.ids, h.ix.live = fresh.terms, fresh.docs, fresh.ids, fresh.live
+	h.ix.byID, h.ix.nLive, h.ix.sumLen = fresh.byID, fresh.nLive, fresh.sumLen
+	h.ix.acls, h.ix.aclKeys, h.ix.codes = fresh.acls, fresh.aclKeys, fresh.codes
+	h.ix.mu.Unlock()
+	return nil
+}
+
+func checkPrincipal(p Principal) error {
+	if p.ID == "" {
+		return ErrNoPrincipal
+	}
+	return nil
+}
+
+// Collect validates and stores a new item written by p. An empty Author is
+// set to p.ID. The item is indexed and matching subscriptions are notified.
+// Errors: ErrNoPrincipal; ErrInvalid (every problem, as *FieldError values);
+// ErrConflict when an item with that ID exists. On success it.Version holds
+// the stored version.
+func (h *Hub) Collect(ctx context.Context, p Principal, it *Item) error {
+	if err := checkPrincipal(p); err != nil {
+		return err
+	}
+	if it == nil {
+		return &FieldError{Field: "Item", Reason: "nil"}
+	}
+	if it.Author == "" {
+		it.Author = p.ID
+	}
+	if it.Version != 0 {
+		return &FieldError{ID: string(it.ID), Field: "Version", Reason: "must be 0 for a new item"}
+	}
+	return h.write(ctx, it)
+}
+
+// Update replaces an item. Only its author may update it (ErrForbidden;
+// ErrNotFound when p cannot see it). it.Version must be the version read
+// (ErrConflict otherwise). Validation as in Collect.
+func (h *Hub) Update(ctx context.Context, p Principal, it *Item) error {
+	if err := checkPrincipal(p); err != nil {
+		return err
+	}
+	if it == nil {
+		return &FieldError{Field: "Item", Reason: "nil"}
+	}
+	old, err := h.Get(ctx, p, it.ID)
+	if err != nil {
+		return err
+	}
+	if old.Author != p.ID || it.Author != old.Author {
+		return fmt.Errorf("%w: item %q: only its author %q may change it", ErrForbidden, it.ID, old.Author)
+	}
+	return h.write(ctx, it)
+}
+
+func (h *Hub) write(ctx context.Context, it *Item) error {
+	if err := it.Validate(h.cfg.Taxonomy); err != nil {
+		return err
+	}
+	stored := it.Clone()
+	a := analyzeItem(stored, map[string]int{})
+	v, err := h.repo.Put(ctx, stored)
+	if err != nil {
+		return err
+	}
+	it.Version, stored.Version = v, v
+	h.ix.put(stored, a)
+	h.notify(ctx, stored)
+	return nil
+}
+
+// Grant adds grantees to an item. Only the author may grant.
+func (h *Hub) Grant(ctx context.Context, p Principal, id ID, to ...Grantee) error {
+	it, err := h.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	for _, g := range to {
+		if !slices.Contains(it.Grants, g) {
+			it.Grants = append(it.Grants, g)
+		}
+	}
+	return h.Update(ctx, p, it)
+}
+
+// Delete removes an item; only its author may. Pending deliveries of the
+// item are dropped.
+func (h *Hub) Delete(ctx context.Context, p Principal, id ID) error {
+	it, err := h.Get(ctx, p, id)
+	if err != nil {
+		return err
+	}
+	if it.Author != p.ID {
+		return fmt.Errorf("%w: item %q: only its author %q may delete it", ErrForbidden, id, it.Author)
+	}
+	if err := h.repo.Delete(ctx, id); err != nil {
+		return err
+	}
+	h.ix.remove(id)
+	h.mu.Lock()
+	h.pending = slices.DeleteFunc(h.pending, func(d Delivery) bool { return d.Item.ID == id })
+	h.mu.Unlock()
+	return nil
+}
+
+// Get returns the item if p may see it. An item that does not exist and an
+// item p may not see both give an error wrapping ErrNotFound.
+func (h *Hub) Get(ctx context.Context, p Principal, id ID) (*Item, error) {
+	if err := checkPrincipal(p); err != nil {
+		return nil, err
+	}
+	it, err := h.repo.Get(ctx, id)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, fmt.Errorf("%w: item %q", ErrNotFound, id)
+		}
+		return nil, err
+	}
+	if !it.VisibleTo(p) {
+		return nil, fmt.Errorf("%w: item %q", ErrNotFound, id)
+	}
+	return it, nil
+}
+
+// List streams the items p may see that match q, in ascending ID order,
+// straight from the repository (unranked; q.Limit is ignored). An error
+// ends the stream as the final pair. Each call returns a fresh iterator.
+func (h *Hub) List(ctx context.Context, p Principal, q Query) iter.Seq2[*Item, error] {
+	return func(yield func(*Item, error) bool) {
+		if err := checkPrincipal(p); err != nil {
+			yield(nil, err)
+			return
+		}
+		c := compile(q)
+		for it, err := range h.repo.All(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if it.VisibleTo(p) && c.match(it) {
+				if !yield(it, nil) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Results is one page of search results.
+type Results struct {
+	Hits  []Hit
+	Total int // visible matches in the index (may count an item changed since)
+}
+
+// Hit is one ranked item with its BM25 score and highlighted snippets of
+// its title and body.
+type Hit struct {
+	Item    *Item
+	Score   float64
+	Title   Snippet
+	Snippet Snippet
+}
+
+// Search runs q over the index and returns the best q.Limit (default 10)
+// items p may see, best first: by BM25 score, then newest CapturedAt, then
+// ID. Without text, results are newest first. Each hit is re-read from the
+// repository and re-checked, so an item changed behind the index is never
+// shown to someone who may no longer see it.
+func (h *Hub) Search(ctx context.Context, p Principal, q Query) (*Results, error) {
+	if err := checkPrincipal(p); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	c := compile(q)
+	hits, total := h.ix.search(p, c, limit)
+	res := &Results{Total: total}
+	for _, x := range hits {
+		it, err := h.repo.Get(ctx, x.id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if !it.VisibleTo(p) || !c.match(it) {
+			continue
+		}
+		title, body := itemText(it)
+		res.Hits = append(res.Hits, Hit{
+			Item:    it,
+			Score:   x.score,
+			Title:   makeSnippet(title, c.terms, h.cfg.SnippetRunes),
+			Snippet: makeSnippet(body, c.terms, h.cfg.SnippetRunes),
+		})
+	}
+	return res, nil
+}
+
+// Evidence returns the evidence items of decision d that p may see, in the
+// decision's order; the others are left out.
+func (h *Hub) Evidence(ctx context.Context, p Principal, d *Decision) ([]*Item, error) {
+	var out []*Item
+	for _, id := range d.Evidence {
+		it, err := h.Get(ctx, p, id)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}

@@ -1,0 +1,560 @@
+package intel
+
+import (
+	"github.com/c360/c360/customer"
+
+	"math"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// The search index: an in-memory inverted index over normalised text.
+//
+// Every indexed item gets a document number (uint32, assigned in insertion
+// order). Each term maps to a posting list: the sorted document numbers that
+// contain it and, for text terms, the term frequency (uint8, saturating).
+// Filter values that are sets (tags, linked customers, accounts and
+// competitors) are indexed as postings too, under keys that text terms can
+// never take (they start with a NUL byte, which normalize.Text removes).
+// Kind, category, source, capture time, length and access control are kept
+// per document in a fixed-size record; access-control fields are interned,
+// because many items share the same author, visibility and grants.
+//
+// An update appends a new document and marks the old one dead; dead
+// documents stay in posting lists (skipped at query time) until the index is
+// rebuilt with Hub.Load.
+//
+// Query evaluation intersects the posting lists smallest first, advancing
+// the longer lists by galloping search, checks the per-document filters and
+// access control of each candidate, scores it with BM25 (k1 = 1.2, b = 0.75,
+// title terms counted twice) and keeps the best k in a heap.
+
+const (
+	bm25K1      = 1.2
+	bm25B       = 0.75
+	titleWeight = 2
+)
+
+type posting struct {
+	docs []uint32
+	tfs  []uint8 // nil for filter postings
+}
+
+type docMeta struct {
+	captured int64
+	acl      uint32
+	length   uint32
+	kind     uint16
+	cat      uint16
+	src      uint16
+}
+
+type aclEntry struct {
+	author PrincipalID
+	vis    Visibility
+	grants []Grantee
+}
+
+type index struct {
+	mu      sync.RWMutex
+	terms   map[string]*posting
+	docs    []docMeta
+	ids     []ID
+	live    []uint64
+	byID    map[ID]uint32
+	nLive   int
+	sumLen  uint64
+	acls    []aclEntry
+	aclKeys map[string]uint32
+	codes   map[string]uint16
+}
+
+// Prefixes of filter keys.
+const (
+	keyTag        = "\x00t"
+	keyCustomer   = "\x00c"
+	keyAccount    = "\x00a"
+	keyCompetitor = "\x00p"
+)
+
+// analyzed is an item cut into terms, ready to insert.
+type analyzed struct {
+	terms  []string
+	tfs    []uint8
+	length uint32
+	filter []string
+}
+
+// analyzeItem runs the text analysis outside the index lock. counts is a
+// scratch map (cleared on return).
+func analyzeItem(it *Item, counts map[string]int) analyzed {
+	title, body := itemText(it)
+	analyze(title, func(t string, _, _ int) { counts[t] += titleWeight })
+	analyze(body, func(t string, _, _ int) { counts[t]++ })
+	a := analyzed{terms: make([]string, 0, len(counts)), tfs: make([]uint8, 0, len(counts))}
+	for t, n := range counts {
+		a.terms = append(a.terms, t)
+		a.tfs = append(a.tfs, uint8(min(n, math.MaxUint8)))
+		a.length += uint32(n)
+	}
+	clear(counts)
+	seen := map[string]bool{}
+	addF := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			a.filter = append(a.filter, k)
+		}
+	}
+	for _, t := range it.Tags {
+		addF(keyTag + tagKey(t))
+	}
+	for _, c := range it.Links.Customers {
+		addF(keyCustomer + string(c))
+	}
+	for _, c := range it.Links.Accounts {
+		addF(keyAccount + string(c))
+	}
+	for _, c := range it.Links.Competitors {
+		addF(keyCompetitor + competitorKey(c))
+	}
+	return a
+}
+
+func (ix *index) code(v string) uint16 {
+	if c, ok := ix.codes[v]; ok {
+		return c
+	}
+	if ix.codes == nil {
+		ix.codes = map[string]uint16{}
+	}
+	if len(ix.codes) >= math.MaxUint16 {
+		return math.MaxUint16 // overflow: values past the 65535th are not filterable
+	}
+	c := uint16(len(ix.codes))
+	ix.codes[strings.Clone(v)] = c
+	return c
+}
+
+func (ix *index) aclOf(it *Item) uint32 {
+	var b strings.Builder
+	b.WriteString(string(it.Author))
+	b.WriteByte(0)
+	b.WriteByte(byte(it.Visibility.Scope))
+	for _, t := range it.Visibility.Teams {
+		b.WriteString("\x00t")
+		b.WriteString(string(t))
+	}
+	for _, p := range it.Visibility.People {
+		b.WriteString("\x00p")
+		b.WriteString(string(p))
+	}
+	for _, g := range it.Grants {
+		b.WriteByte(0)
+		b.WriteByte('g')
+		b.WriteByte(byte(g.Kind))
+		b.WriteString(g.ID)
+	}
+	k := b.String()
+	if id, ok := ix.aclKeys[k]; ok {
+		return id
+	}
+	if ix.aclKeys == nil {
+		ix.aclKeys = map[string]uint32{}
+	}
+	id := uint32(len(ix.acls))
+	ix.acls = append(ix.acls, aclEntry{
+		author: it.Author,
+		vis: Visibility{Scope: it.Visibility.Scope,
+			Teams: slices.Clone(it.Visibility.Teams), People: slices.Clone(it.Visibility.People)},
+		grants: slices.Clone(it.Grants),
+	})
+	ix.aclKeys[k] = id
+	return id
+}
+
+// put indexes item it (replacing an earlier version) from its analysis.
+func (ix *index) put(it *Item, a analyzed) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.terms == nil {
+		ix.terms = map[string]*posting{}
+		ix.byID = map[ID]uint32{}
+	}
+	if old, ok := ix.byID[it.ID]; ok {
+		ix.removeLocked(old)
+	}
+	if len(ix.docs) >= math.MaxUint32 {
+		return // the index is full; Load rebuilds it compactly
+	}
+	d := uint32(len(ix.docs))
+	ix.docs = append(ix.docs, docMeta{
+		captured: it.CapturedAt.UnixNano(),
+		acl:      ix.aclOf(it),
+		length:   a.length,
+		kind:     ix.code("k" + string(it.Kind)),
+		cat:      ix.code("c" + string(it.Category)),
+		src:      ix.code("s" + string(it.Source)),
+	})
+	ix.ids = append(ix.ids, it.ID)
+	if int(d)/64 >= len(ix.live) {
+		ix.live = append(ix.live, 0)
+	}
+	ix.live[d/64] |= 1 << (d % 64)
+	ix.byID[it.ID] = d
+	ix.nLive++
+	ix.sumLen += uint64(a.length)
+	for i, t := range a.terms {
+		p := ix.terms[t]
+		if p == nil {
+			p = &posting{}
+			ix.terms[strings.Clone(t)] = p
+		}
+		p.docs = append(p.docs, d)
+		p.tfs = append(p.tfs, a.tfs[i])
+	}
+	for _, t := range a.filter {
+		p := ix.terms[t]
+		if p == nil {
+			p = &posting{}
+			ix.terms[t] = p
+		}
+		p.docs = append(p.docs, d)
+	}
+}
+
+func (ix *index) remove(id ID) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if d, ok := ix.byID[id]; ok {
+		ix.removeLocked(d)
+	}
+}
+
+func (ix *index) removeLocked(d uint32) {
+	ix.live[d/64] &^= 1 << (d % 64)
+	delete(ix.byID, ix.ids[d])
+	ix.nLive--
+	ix.sumLen -= uint64(ix.docs[d].length)
+}
+
+func (ix *index) isLive(d uint32) bool { return ix.live[d/64]&(1<<(d%64)) != 0 }
+
+// compact trims the spare capacity of every posting list (after a bulk
+// load).
+func (ix *index) compact() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, p := range ix.terms {
+		if cap(p.docs) > len(p.docs) {
+			p.docs = slices.Clone(p.docs)
+		}
+		if p.tfs != nil && cap(p.tfs) > len(p.tfs) {
+			p.tfs = slices.Clone(p.tfs)
+		}
+	}
+	ix.docs = slices.Clone(ix.docs)
+	ix.ids = slices.Clone(ix.ids)
+}
+
+// cursor walks one posting list during intersection.
+type cursor struct {
+	docs []uint32
+	tfs  []uint8
+	pos  int
+	idf  float64
+}
+
+// seek advances c to the first position whose doc is >= d (galloping, then
+// binary search) and reports whether that doc equals d.
+func (c *cursor) seek(d uint32) bool {
+	docs := c.docs
+	i := c.pos
+	if i >= len(docs) {
+		return false
+	}
+	if docs[i] >= d {
+		return docs[i] == d
+	}
+	step := 1
+	lo := i
+	hi := i + step
+	for hi < len(docs) && docs[hi] < d {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	if hi > len(docs) {
+		hi = len(docs)
+	}
+	// docs[lo] < d; find first >= d in (lo, hi].
+	j, _ := slices.BinarySearch(docs[lo+1:hi], d)
+	c.pos = lo + 1 + j
+	return c.pos < len(docs) && docs[c.pos] == d
+}
+
+// hit is one scored document.
+type hit struct {
+	doc      uint32
+	score    float64
+	captured int64
+	id       ID
+}
+
+// better reports whether a ranks before b: higher score, then newer, then
+// smaller ID.
+func better(a, b *hit) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	if a.captured != b.captured {
+		return a.captured > b.captured
+	}
+	return a.id < b.id
+}
+
+// topK is a bounded heap whose root is the worst kept hit.
+type topK struct {
+	k int
+	h []hit
+}
+
+func (t *topK) offer(x hit) {
+	if len(t.h) < t.k {
+		t.h = append(t.h, x)
+		for i := len(t.h) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !better(&t.h[p], &t.h[i]) {
+				break
+			}
+			t.h[p], t.h[i] = t.h[i], t.h[p]
+			i = p
+		}
+		return
+	}
+	if !better(&x, &t.h[0]) {
+		return
+	}
+	t.h[0] = x
+	for i := 0; ; {
+		l, r, w := 2*i+1, 2*i+2, i
+		if l < len(t.h) && better(&t.h[w], &t.h[l]) {
+			w = l
+		}
+		if r < len(t.h) && better(&t.h[w], &t.h[r]) {
+			w = r
+		}
+		if w == i {
+			break
+		}
+		t.h[i], t.h[w] = t.h[w], t.h[i]
+		i = w
+	}
+}
+
+func (t *topK) sorted() []hit {
+	slices.SortFunc(t.h, func(a, b hit) int {
+		if better(&a, &b) {
+			return -1
+		}
+		if better(&b, &a) {
+			return 1
+		}
+		return 0
+	})
+	return t.h
+}
+
+// union merges sorted posting lists into one sorted list without
+// duplicates.
+func union(lists [][]uint32) []uint32 {
+	var out []uint32
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// search returns the best limit hits visible to p and the number of
+// visible matches.
+func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.nLive == 0 {
+		return nil, 0
+	}
+	var curs []cursor
+	n := float64(ix.nLive)
+	textCurs := 0
+	for _, t := range c.terms {
+		pl := ix.terms[t]
+		if pl == nil {
+			return nil, 0
+		}
+		df := min(float64(len(pl.docs)), n)
+		curs = append(curs, cursor{docs: pl.docs, tfs: pl.tfs,
+			idf: math.Log(1 + (n-df+0.5)/(df+0.5))})
+		textCurs++
+	}
+	for _, t := range c.tags {
+		pl := ix.terms[keyTag+t]
+		if pl == nil {
+			return nil, 0
+		}
+		curs = append(curs, cursor{docs: pl.docs})
+	}
+	for _, set := range []struct {
+		prefix string
+		vals   []string
+	}{
+		{keyCustomer, idStrings(c.customers)},
+		{keyAccount, idStrings(c.accounts)},
+		{keyCompetitor, c.competitors},
+	} {
+		if len(set.vals) == 0 {
+			continue
+		}
+		var lists [][]uint32
+		for _, v := range set.vals {
+			if pl := ix.terms[set.prefix+v]; pl != nil {
+				lists = append(lists, pl.docs)
+			}
+		}
+		switch len(lists) {
+		case 0:
+			return nil, 0
+		case 1:
+			curs = append(curs, cursor{docs: lists[0]})
+		default:
+			curs = append(curs, cursor{docs: union(lists)})
+		}
+	}
+	kinds, ok := ix.codeSet("k", stringsOf(c.kinds))
+	if !ok {
+		return nil, 0
+	}
+	cats, ok := ix.codeSet("c", stringsOf(c.categories))
+	if !ok {
+		return nil, 0
+	}
+	srcs, ok := ix.codeSet("s", stringsOf(c.sources))
+	if !ok {
+		return nil, 0
+	}
+	// Score uses the text cursors, which come first in curs; sort a
+	// separate order for intersection.
+	order := make([]int, len(curs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return len(curs[a].docs) - len(curs[b].docs) })
+
+	avg := float64(ix.sumLen) / n
+	var aclSmall []int8
+	var aclMap map[uint32]bool
+	if len(ix.acls) <= 1<<16 {
+		aclSmall = make([]int8, len(ix.acls))
+	} else {
+		aclMap = map[uint32]bool{}
+	}
+	canSee := func(a uint32) bool {
+		if aclSmall != nil {
+			switch aclSmall[a] {
+			case 1:
+				return true
+			case -1:
+				return false
+			}
+			e := &ix.acls[a]
+			ok := visible(p, e.author, &e.vis, e.grants)
+			aclSmall[a] = -1
+			if ok {
+				aclSmall[a] = 1
+			}
+			return ok
+		}
+		v, seen := aclMap[a]
+		if !seen {
+			e := &ix.acls[a]
+			v = visible(p, e.author, &e.vis, e.grants)
+			aclMap[a] = v
+		}
+		return v
+	}
+	top := topK{k: limit}
+	total := 0
+	consider := func(d uint32) {
+		if !ix.isLive(d) {
+			return
+		}
+		m := &ix.docs[d]
+		if (kinds != nil && !slices.Contains(kinds, m.kind)) ||
+			(cats != nil && !slices.Contains(cats, m.cat)) ||
+			(srcs != nil && !slices.Contains(srcs, m.src)) ||
+			!c.inRange(m.captured) || !canSee(m.acl) {
+			return
+		}
+		total++
+		var score float64
+		if textCurs > 0 {
+			norm := bm25K1 * (1 - bm25B + bm25B*float64(m.length)/avg)
+			for i := range textCurs {
+				cu := &curs[i]
+				tf := float64(cu.tfs[cu.pos])
+				score += cu.idf * tf * (bm25K1 + 1) / (tf + norm)
+			}
+		}
+		top.offer(hit{doc: d, score: score, captured: m.captured, id: ix.ids[d]})
+	}
+	if len(curs) == 0 {
+		for d := range uint32(len(ix.docs)) {
+			consider(d)
+		}
+	} else {
+		lead := &curs[order[0]]
+	outer:
+		for lead.pos < len(lead.docs) {
+			d := lead.docs[lead.pos]
+			for _, oi := range order[1:] {
+				o := &curs[oi]
+				if !o.seek(d) {
+					if o.pos >= len(o.docs) {
+						break outer
+					}
+					// Jump the lead to the other list's next doc.
+					lead.seek(o.docs[o.pos])
+					continue outer
+				}
+			}
+			consider(d)
+			lead.pos++
+		}
+	}
+	return top.sorted(), total
+}
+
+// codeSet maps filter values to codes. It returns nil (no filter) for no
+// values, and ok=false when none of the values was ever indexed.
+func (ix *index) codeSet(prefix string, vals []string) ([]uint16, bool) {
+	if len(vals) == 0 {
+		return nil, true
+	}
+	var out []uint16
+	for _, v := range vals {
+		if c, ok := ix.codes[prefix+v]; ok {
+			out = append(out, c)
+		}
+	}
+	return out, len(out) > 0
+}
+
+func stringsOf[S ~string](vs []S) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func idStrings(ids []customer.ID) []string { return stringsOf(ids) }
