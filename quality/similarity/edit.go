@@ -66,26 +66,29 @@ func editDistance(a, b string, osa bool) int {
 	var pm runeMasks
 	if isASCII(a) {
 		pm.fill(a, nil)
-	} else {
-		var wide runeTable
-		pm.fill(a, &wide)
+		if osa {
+			return osaBits(&pm, nil, na, b)
+		}
+		return levenshteinBits(&pm, nil, na, b)
 	}
+	var wide runeTable
+	pm.fill(a, &wide)
 	if osa {
-		return osaBits(&pm, na, b)
+		return osaBits(&pm, &wide, na, b)
 	}
-	return levenshteinBits(&pm, na, b)
+	return levenshteinBits(&pm, &wide, na, b)
 }
 
 // levenshteinBits is the bit-parallel edit distance of a pattern of m runes
-// (1 <= m <= 64) whose masks are pm, against text t (Hyyrö 2001, after
+// (1 <= m <= 64) whose masks are pm and wide, against text t (Hyyrö 2001, after
 // Myers 1999). Bit i of the vectors describes row i+1 of the dynamic
 // programming matrix: vp/vn the vertical +1/-1 deltas, hp/hn the horizontal.
-func levenshteinBits(pm *runeMasks, m int, t string) int {
+func levenshteinBits(pm *runeMasks, wide *runeTable, m int, t string) int {
 	last := uint64(1) << uint(m-1)
 	vp, vn := ^uint64(0), uint64(0)
 	d := m
 	for _, c := range t {
-		eq := pm.get(c)
+		eq := pm.get(c, wide)
 		xv := eq | vn
 		xh := (((eq & vp) + vp) ^ vp) | eq
 		hp := vn | ^(xh | vp)
@@ -106,13 +109,13 @@ func levenshteinBits(pm *runeMasks, m int, t string) int {
 // osaBits is levenshteinBits extended with adjacent transpositions
 // (Hyyrö 2003): a diagonal zero may also come from a transposition, when
 // the previous text rune matched here and this one matched one row up.
-func osaBits(pm *runeMasks, m int, t string) int {
+func osaBits(pm *runeMasks, wide *runeTable, m int, t string) int {
 	last := uint64(1) << uint(m-1)
 	vp, vn := ^uint64(0), uint64(0)
 	var d0, prevEq uint64
 	d := m
 	for _, c := range t {
-		eq := pm.get(c)
+		eq := pm.get(c, wide)
 		tr := ((^d0 & eq) << 1) & prevEq
 		d0 = (((eq & vp) + vp) ^ vp) | eq | vn | tr
 		hp := vn | ^(d0 | vp)

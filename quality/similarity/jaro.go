@@ -130,20 +130,40 @@ func jaroScore(m, t, la, lb int) float64 {
 	return (fm/float64(la) + fm/float64(lb) + float64(m-t)/fm) / 3
 }
 
-// jaroMask is jaro for len(a) <= len(b) <= 64, tracking matches in bit masks.
+// jaroMask is jaro for len(a) <= len(b) <= 64, tracking matches in bit
+// masks. For longer strings it finds each match with one mask operation:
+// the positions of the rune in b, less those matched, within the window.
 func jaroMask(a, b []rune) float64 {
 	la, lb := len(a), len(b)
 	w := jaroWindow(la, lb)
 	var ma, mb uint64
 	m := 0
-	for i, c := range a {
-		lo, hi := max(i-w, 0), min(i+w+1, lb)
-		for j := lo; j < hi; j++ {
-			if b[j] == c && mb&(1<<uint(j)) == 0 {
-				mb |= 1 << uint(j)
+	if lb < 16 {
+		for i, c := range a {
+			lo, hi := max(i-w, 0), min(i+w+1, lb)
+			for j := lo; j < hi; j++ {
+				if b[j] == c && mb&(1<<uint(j)) == 0 {
+					mb |= 1 << uint(j)
+					ma |= 1 << uint(i)
+					m++
+					break
+				}
+			}
+		}
+	} else {
+		var pm runeMasks
+		var wide runeTable // zeroing it costs less than a scan of 16+ runes
+		pm.fillRunes(b, &wide)
+		for i, c := range a {
+			lo, hi := max(i-w, 0), min(i+w+1, lb)
+			if lo >= hi {
+				break
+			}
+			window := (^uint64(0) >> uint(64-(hi-lo))) << uint(lo)
+			if cand := pm.get(c, &wide) &^ mb & window; cand != 0 {
+				mb |= cand & -cand
 				ma |= 1 << uint(i)
 				m++
-				break
 			}
 		}
 	}

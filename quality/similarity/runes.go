@@ -73,11 +73,11 @@ func boundary(s string, i int) bool {
 // runeMasks maps each rune of a pattern of at most 64 runes to the bit mask
 // of its positions (the "Peq" table of bit-parallel string algorithms).
 // ASCII runes are looked up directly; other runes go through a small
-// open-addressing hash table, which is only used (and so only zeroed) for
-// patterns that are not pure ASCII.
+// open-addressing hash table, passed alongside, which is only used (and so
+// only zeroed) for patterns that are not pure ASCII. (The table is not a
+// field: storing its address would move it to the heap.)
 type runeMasks struct {
 	ascii [128]uint64
-	wide  *runeTable
 }
 
 // runeTable is an open-addressing hash table from rune to mask, sized for at
@@ -116,22 +116,35 @@ func (t *runeTable) get(r rune) uint64 {
 	}
 }
 
-// get returns the mask of r.
-func (m *runeMasks) get(r rune) uint64 {
+// get returns the mask of r; wide is the table that fill used.
+func (m *runeMasks) get(r rune, wide *runeTable) uint64 {
 	if uint32(r) < 128 {
 		return m.ascii[r]
 	}
-	if m.wide == nil {
+	if wide == nil {
 		return 0
 	}
-	return m.wide.get(r)
+	return wide.get(r)
 }
 
 // fill sets m to the masks of the runes of p, which has at most 64 runes. It
 // uses wide for runes outside ASCII; wide must be zero and may be nil when p
 // is ASCII.
 func (m *runeMasks) fill(p string, wide *runeTable) {
-	m.wide = wide
+	var bit uint64 = 1
+	for _, r := range p {
+		if uint32(r) < 128 {
+			m.ascii[r] |= bit
+		} else {
+			wide.add(r, bit)
+		}
+		bit <<= 1
+	}
+}
+
+// fillRunes is fill for a decoded pattern of at most 64 runes; wide must be
+// zero and not nil.
+func (m *runeMasks) fillRunes(p []rune, wide *runeTable) {
 	var bit uint64 = 1
 	for _, r := range p {
 		if uint32(r) < 128 {
