@@ -28,3 +28,38 @@ func (e *FieldError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *FieldError) Unwrap() error { return e.Err }
+
+// More sentinel errors.
+var (
+	// ErrConfig: the Matcher's fields or options are inconsistent.
+	ErrConfig = errors.New("match: invalid configuration")
+	// ErrInvalidRecord is wrapped by every RecordError.
+	ErrInvalidRecord = errors.New("match: invalid record")
+	// ErrEmptyID: a record has no ID.
+	ErrEmptyID = fmt.Errorf("%w: empty ID", ErrInvalidRecord)
+	// ErrDuplicateID: two records of one dataset share an ID.
+	ErrDuplicateID = fmt.Errorf("%w: duplicate ID", ErrInvalidRecord)
+	// ErrWidth: a record has a different number of values than there are fields.
+	ErrWidth = fmt.Errorf("%w: wrong number of values", ErrInvalidRecord)
+	// ErrNotFound: an Index has no record with the given ID.
+	ErrNotFound = errors.New("match: record not found")
+)
+
+func configError(reason string) error { return fmt.Errorf("%w: %s", ErrConfig, reason) }
+
+// RecordError reports a problem with one input record.
+type RecordError struct {
+	Index int    // position of the record in its input slice
+	ID    string // record ID, if it has one
+	Err   error
+}
+
+func (e *RecordError) Error() string {
+	if e.ID == "" {
+		return fmt.Sprintf("match: record %d: %v", e.Index, e.Err)
+	}
+	return fmt.Sprintf("match: record %d (ID %q): %v", e.Index, e.ID, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *RecordError) Unwrap() error { return e.Err }

@@ -1,0 +1,198 @@
+package match
+
+import (
+	"context"
+	"time"
+)
+
+func nowSeconds() float64 { return float64(time.Now().UnixNano()) / 1e9 }
+
+const guardListCap = 8 // distinct guarded values remembered per cluster and field
+
+// clusterer is a union–find over records whose roots remember the distinct
+// values of the guarded fields, so that a merge bringing two conflicting
+// values into one cluster can be refused.
+type clusterer struct {
+	parent []int32
+	size   []int32
+	guards []int
+	kinds  []Kind
+	d      *dataset
+	// held[root] lists, per guard, records holding distinct values (nil = none).
+	held map[int32][][]int32
+	// similar reports whether two records score as a likely match on their
+	// own; a disagreeing guarded value between such records is no conflict.
+	similar func(i, j int) bool
+}
+
+func newClusterer(d *dataset, guards []int) *clusterer {
+	c := &clusterer{parent: make([]int32, d.n()), size: make([]int32, d.n()), guards: guards, kinds: d.kinds, d: d, held: map[int32][][]int32{}}
+	for i := range c.parent {
+		c.parent[i] = int32(i)
+		c.size[i] = 1
+	}
+	return c
+}
+
+func (c *clusterer) grow(n int) {
+	for i := len(c.parent); i < n; i++ {
+		c.parent = append(c.parent, int32(i))
+		c.size = append(c.size, 1)
+	}
+}
+
+func (c *clusterer) find(i int32) int32 {
+	for c.parent[i] != i {
+		c.parent[i] = c.parent[c.parent[i]]
+		i = c.parent[i]
+	}
+	return i
+}
+
+// holders returns the records holding the distinct guarded values of root r.
+func (c *clusterer) holders(r int32, g int) []int32 {
+	if h, ok := c.held[r]; ok {
+		return h[g]
+	}
+	f := c.guards[g]
+	if c.d.vals[int(r)*c.d.nf+f].key == "" {
+		return nil
+	}
+	return []int32{r}
+}
+
+// conflict reports whether merging the clusters of roots a and b would put
+// two disagreeing guarded values together.
+func (c *clusterer) conflict(a, b int32) bool {
+	for g, f := range c.guards {
+		ha, hb := c.holders(a, g), c.holders(b, g)
+		for _, x := range ha {
+			for _, y := range hb {
+				if compare(c.kinds[f], &c.d.vals[int(x)*c.d.nf+f], &c.d.vals[int(y)*c.d.nf+f]) == uint8(len(levelNames[c.kinds[f]])-1) &&
+					(c.similar == nil || !c.similar(int(x), int(y))) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// union merges the clusters of i and j unless a guard refuses; it reports
+// whether they are now (or were already) one cluster.
+func (c *clusterer) union(i, j int) bool {
+	a, b := c.find(int32(i)), c.find(int32(j))
+	if a == b {
+		return true
+	}
+	if len(c.guards) > 0 && c.conflict(a, b) {
+		return false
+	}
+	if c.size[a] < c.size[b] {
+		a, b = b, a
+	}
+	if len(c.guards) > 0 {
+		merged := make([][]int32, len(c.guards))
+		for g, f := range c.guards {
+			ha, hb := c.holders(a, g), c.holders(b, g)
+			list := append([]int32(nil), ha...)
+			for _, y := range hb {
+				if len(list) >= guardListCap {
+					break
+				}
+				dup := false
+				for _, x := range list {
+					if c.d.vals[int(x)*c.d.nf+f].key == c.d.vals[int(y)*c.d.nf+f].key {
+						dup = true
+						break
+					}
+				}
+				if !dup {
+					list = append(list, y)
+				}
+			}
+			merged[g] = list
+		}
+		delete(c.held, b)
+		c.held[a] = merged
+	}
+	c.parent[b] = a
+	c.size[a] += c.size[b]
+	return true
+}
+
+// cluster merges matching pairs, most probable first, into clusters.
+func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
+	c := newClusterer(d, m.guards)
+	c.similar = m.similarFunc(d, res.Model)
+	for k, p := range res.Pairs {
+		if k&0xFFFF == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if p.Probability < m.o.threshold {
+			break // pairs are sorted by weight, and probability grows with weight
+		}
+		if !c.union(p.A, p.B) {
+			res.Stats.GuardRefusals++
+		}
+	}
+	res.ClusterOf, res.Stats.Clusters = c.numbers()
+	sizes := make([]int, res.Stats.Clusters)
+	for _, cl := range res.ClusterOf {
+		sizes[cl]++
+	}
+	for cl, s := range sizes {
+		res.Stats.LargestCluster = max(res.Stats.LargestCluster, s)
+		if s > m.o.maxCluster {
+			res.Stats.Oversized = append(res.Stats.Oversized, cl)
+		}
+	}
+	m.report(Progress{Stage: "cluster", Done: d.n(), Total: d.n()})
+	return nil
+}
+
+// numbers assigns cluster numbers in order of first appearance.
+func (c *clusterer) numbers() ([]int, int) {
+	num := make(map[int32]int)
+	out := make([]int, len(c.parent))
+	for i := range c.parent {
+		r := c.find(int32(i))
+		n, ok := num[r]
+		if !ok {
+			n = len(num)
+			num[r] = n
+		}
+		out[i] = n
+	}
+	return out, len(num)
+}
+
+// oneToOne keeps, most probable first, the links whose records are both
+// still free; pairs below the threshold are dropped.
+func oneToOne(pairs []Pair, threshold float64) []Pair {
+	usedA, usedB := map[int]bool{}, map[int]bool{}
+	var out []Pair
+	for _, p := range pairs {
+		if p.Probability < threshold || usedA[p.A] || usedB[p.B] {
+			continue
+		}
+		usedA[p.A], usedB[p.B] = true, true
+		out = append(out, p)
+	}
+	return out
+}
+
+// guardLikely is the probability at or above which two records holding
+// disagreeing guarded values are still taken as possibly the same entity (a
+// typo in a birth date), so that the guard does not separate them.
+const guardLikely = 0.01
+
+// similarFunc returns the test of whether two records are a plausible match
+// by themselves (probability at least guardLikely, or a rule match).
+func (m *Matcher) similarFunc(d *dataset, model *Model) func(i, j int) bool {
+	if len(m.rules) > 0 || model == nil {
+		return func(i, j int) bool { _, ok := m.ruleMatch(d, i, j); return ok }
+	}
+	sc := newScorer(model, d, !m.o.noTF)
+	return func(i, j int) bool { return probability(sc.weight(i, j, d.gamma(i, j))) >= guardLikely }
+}

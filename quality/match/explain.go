@@ -1,0 +1,81 @@
+package match
+
+import "math"
+
+// Contribution is one field's part in a pair's score.
+type Contribution struct {
+	Field  string
+	Level  string  // comparison level name, e.g. "exact", "jaro_winkler>=0.92"
+	Weight float64 // bits added to the match weight (negative: evidence against)
+	A, B   string  // the normalised keys compared
+}
+
+// Explanation says why a pair scored what it did: the prior plus each
+// field's contribution add up to Weight.
+type Explanation struct {
+	A, B        string // record IDs
+	Prior       float64
+	Weight      float64
+	Probability float64
+	Fields      []Contribution
+	Rule        string // deterministic mode: the rule that matched ("" if none)
+}
+
+// explain builds the explanation of records i and j of d.
+func (m *Matcher) explain(d *dataset, model *Model, i, j int) Explanation {
+	e := Explanation{A: d.ids[i], B: d.ids[j]}
+	g := d.gamma(i, j)
+	a, b := d.rec(i), d.rec(j)
+	if len(m.rules) > 0 || model == nil {
+		name, ok := m.ruleMatch(d, i, j)
+		e.Rule = name
+		if ok {
+			e.Probability, e.Weight = 1, math.Inf(1)
+		} else {
+			e.Weight = math.Inf(-1)
+		}
+		for f, fd := range m.fields {
+			if fd.Kind == KindIgnore {
+				continue
+			}
+			e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][level(g, f)], A: a[f].key, B: b[f].key})
+		}
+		return e
+	}
+	sc := newScorer(model, d, !m.o.noTF)
+	e.Prior = sc.prior
+	e.Weight = sc.prior
+	for f, fd := range m.fields {
+		if fd.Kind == KindIgnore {
+			continue
+		}
+		l := level(g, f)
+		w := 0.0
+		if l > 0 {
+			w = sc.fieldWeight(f, l, &a[f])
+		}
+		e.Weight += w
+		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})
+	}
+	e.Probability = probability(e.Weight)
+	return e
+}
+
+// Explain returns the explanation of a pair of records of the result, by
+// index (in link mode, a indexes the left records and b the right ones). Any
+// two records may be explained, not only candidate pairs. It returns false
+// when an index is out of range.
+func (r *Result) Explain(a, b int) (Explanation, bool) {
+	if r.d == nil {
+		return Explanation{}, false
+	}
+	if r.d.nLeft > 0 {
+		b += r.d.nLeft
+		if a < 0 || a >= r.d.nLeft || b < r.d.nLeft || b >= r.d.n() {
+			return Explanation{}, false
+		}
+	} else if a < 0 || b < 0 || a >= r.d.n() || b >= r.d.n() {
+		return Explanation{}, false
+	}
+	return r.m.explain(r.d, r.Model, a, b), true
+}

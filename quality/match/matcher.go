@@ -1,0 +1,774 @@
+package match
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"slices"
+	"sync"
+
+	"github.com/hashicorp/go-multierror"
+)
+
+// Field declares one field of the records: its name and kind.
+type Field struct {
+	Name string
+	Kind Kind
+}
+
+// Record is one input record: an ID unique within its dataset and one raw
+// value per field of the Matcher, in field order. Blank values are missing.
+type Record struct {
+	ID     string
+	Values []string
+}
+
+// Matcher resolves identities among records with a fixed set of fields. It
+// holds only configuration, so one Matcher is safe for concurrent use by
+// several goroutines.
+type Matcher struct {
+	fields []Field
+	kinds  []Kind
+	o      options
+	guards []int
+	rules  []compiledRule
+}
+
+// New returns a Matcher over the given fields. Fields of KindIgnore are
+// carried but never compared. It fails when there is no field to compare,
+// more than 16 of them, a field name repeats, or an option is out of range.
+func New(fields []Field, opts ...Option) (*Matcher, error) {
+	o := defaults()
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var errs *multierror.Error
+	m := &Matcher{fields: slices.Clone(fields), o: o}
+	seen := map[string]bool{}
+	used := 0
+	for _, f := range fields {
+		if f.Kind < 0 || f.Kind >= numKinds {
+			errs = multierror.Append(errs, &FieldError{Field: f.Name, Err: fmt.Errorf("%w: %d", ErrUnknownKind, int(f.Kind))})
+			continue
+		}
+		if seen[f.Name] {
+			errs = multierror.Append(errs, &FieldError{Field: f.Name, Err: configError("field declared twice")})
+		}
+		seen[f.Name] = true
+		if f.Kind != KindIgnore {
+			used++
+		}
+		m.kinds = append(m.kinds, f.Kind)
+	}
+	if used == 0 {
+		errs = multierror.Append(errs, configError("no field to compare"))
+	}
+	if len(fields) > maxFields {
+		errs = multierror.Append(errs, configError(fmt.Sprintf("%d fields, at most %d", len(fields), maxFields)))
+	}
+	if !(o.threshold > 0 && o.threshold <= 1) {
+		errs = multierror.Append(errs, configError(fmt.Sprintf("threshold %v not in (0, 1]", o.threshold)))
+	}
+	if o.review > o.threshold {
+		m.o.review = o.threshold
+	}
+	if o.blockCap < 2 {
+		m.o.blockCap = 2
+	}
+	if o.workers < 1 {
+		m.o.workers = 1
+	}
+	if o.window < 1 {
+		m.o.window = 1
+	}
+	if o.uSample < 1000 {
+		m.o.uSample = 1000
+	}
+	if o.guardsSet {
+		for _, g := range o.guards {
+			i := m.fieldIndex(g)
+			if i < 0 {
+				errs = multierror.Append(errs, &FieldError{Field: g, Err: configError("guard names no field")})
+				continue
+			}
+			m.guards = append(m.guards, i)
+		}
+	} else {
+		for i, k := range m.kinds {
+			if k == KindID || k == KindDate {
+				m.guards = append(m.guards, i)
+			}
+		}
+	}
+	for _, r := range o.rules {
+		cr, err := m.compileRule(r)
+		if err != nil {
+			errs = multierror.Append(errs, err)
+			continue
+		}
+		m.rules = append(m.rules, cr)
+	}
+	if o.model != nil && len(o.model.Fields) != len(fields) {
+		errs = multierror.Append(errs, configError("model has a different number of fields"))
+	}
+	for _, br := range o.rulesBlocks {
+		for _, name := range br {
+			if m.fieldIndex(name) < 0 {
+				errs = multierror.Append(errs, &FieldError{Field: name, Err: configError("blocking rule names no field")})
+			}
+		}
+	}
+	if err := errs.ErrorOrNil(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Fields returns the Matcher's fields.
+func (m *Matcher) Fields() []Field { return slices.Clone(m.fields) }
+
+func (m *Matcher) fieldIndex(name string) int {
+	for i, f := range m.fields {
+		if f.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func (m *Matcher) blockRules() []blockRule {
+	if m.o.rulesBlocks == nil {
+		return defaultRules(m.kinds)
+	}
+	var rs []blockRule
+	for _, names := range m.o.rulesBlocks {
+		idx := make([]int, len(names))
+		for i, n := range names {
+			idx[i] = m.fieldIndex(n)
+		}
+		rs = append(rs, blockRule{name: fmt.Sprint(names), keys: func(v []value, add func(string)) {
+			k := ""
+			for _, f := range idx {
+				if v[f].key == "" {
+					return
+				}
+				k += v[f].key + "\x00"
+			}
+			add(k)
+		}})
+	}
+	return rs
+}
+
+// dataset is a prepared set of records: one table (nLeft = 0) or two
+// concatenated (left records first).
+type dataset struct {
+	ids    []string
+	raw    []Record
+	vals   []value // n*nf, record-major
+	nf     int
+	kinds  []Kind
+	nLeft  int       // link mode: records [0,nLeft) are the left side; 0 in dedupe mode
+	exactU []float64 // per field: share of random pairs agreeing exactly
+	tf     []map[string]int32
+	nonMis []int
+}
+
+func (d *dataset) n() int { return len(d.ids) }
+
+func (d *dataset) rec(i int) []value { return d.vals[i*d.nf : (i+1)*d.nf] }
+
+// validate checks IDs and widths, collecting every problem.
+func (m *Matcher) validate(sets ...[]Record) error {
+	var errs *multierror.Error
+	for _, recs := range sets {
+		seen := make(map[string]int, len(recs))
+		for i, r := range recs {
+			if r.ID == "" {
+				errs = multierror.Append(errs, &RecordError{Index: i, Err: ErrEmptyID})
+			} else if p, dup := seen[r.ID]; dup {
+				errs = multierror.Append(errs, &RecordError{Index: i, ID: r.ID, Err: fmt.Errorf("%w (first at record %d)", ErrDuplicateID, p)})
+			} else {
+				seen[r.ID] = i
+			}
+			if len(r.Values) != len(m.fields) {
+				errs = multierror.Append(errs, &RecordError{Index: i, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", ErrWidth, len(r.Values), len(m.fields))})
+			}
+			if errs != nil && len(errs.Errors) >= 100 {
+				return errs.ErrorOrNil()
+			}
+		}
+	}
+	return errs.ErrorOrNil()
+}
+
+// prepareSet normalises every record; workers split the records.
+func (m *Matcher) prepareSet(ctx context.Context, recs []Record, nLeft int) (*dataset, error) {
+	nf := len(m.fields)
+	d := &dataset{raw: recs, nf: nf, kinds: m.kinds, nLeft: nLeft, ids: make([]string, len(recs)), vals: make([]value, len(recs)*nf)}
+	var done sync.WaitGroup
+	var cancelled error
+	var mu sync.Mutex
+	parallelCtx(ctx, m.o.workers, len(recs), func(_, lo, hi int) {
+		for i := lo; i < hi; i++ {
+			if (i-lo)&1023 == 0 && ctx.Err() != nil {
+				mu.Lock()
+				cancelled = ctx.Err()
+				mu.Unlock()
+				return
+			}
+			d.ids[i] = recs[i].ID
+			for f, k := range m.kinds {
+				if k != KindIgnore {
+					d.vals[i*nf+f] = prepare(k, recs[i].Values[f])
+				}
+			}
+		}
+	})
+	done.Wait()
+	if cancelled != nil {
+		return nil, cancelled
+	}
+	m.report(Progress{Stage: "prepare", Done: len(recs), Total: len(recs)})
+	d.countTF()
+	return d, nil
+}
+
+// countTF counts key frequencies per field, sets each value's tf, and the
+// exact-agreement share of random pairs.
+func (d *dataset) countTF() {
+	n, nf := d.n(), d.nf
+	d.tf = make([]map[string]int32, nf)
+	d.exactU = make([]float64, nf)
+	d.nonMis = make([]int, nf)
+	var wg sync.WaitGroup
+	for f := range nf {
+		if d.kinds[f] == KindIgnore {
+			continue
+		}
+		wg.Go(func() {
+			c := make(map[string]int32)
+			nm := 0
+			for i := range n {
+				if k := d.vals[i*nf+f].key; k != "" {
+					c[k]++
+					nm++
+				}
+			}
+			for i := range n {
+				v := &d.vals[i*nf+f]
+				if v.key != "" {
+					v.tf = float32(c[v.key]) / float32(nm)
+				}
+			}
+			if nm > 1 {
+				s := 0.0
+				for _, x := range c {
+					s += float64(x) * float64(x-1)
+				}
+				d.exactU[f] = s / (float64(nm) * float64(nm-1))
+			}
+			d.tf[f] = c
+			d.nonMis[f] = nm
+		})
+	}
+	wg.Wait()
+}
+
+func (m *Matcher) report(p Progress) {
+	if m.o.progress != nil {
+		m.o.progress(p)
+	}
+}
+
+// Stats describes a run.
+type Stats struct {
+	Records         int           // records read (both sides in link mode)
+	CandidatePairs  int           // distinct pairs produced by blocking and compared
+	Capped          []CappedBlock // blocks over the cap, paired by sorted neighbourhood only
+	PairRecall      float64       // share of true pairs among the candidates; -1 without labels
+	Matches         int           // pairs at or above the threshold
+	Reviews         int           // pairs in the review band
+	GuardRefusals   int           // merges refused by the chaining guards
+	Clusters        int           // clusters, singletons included
+	Oversized       []int         // clusters (by index) larger than the maximum cluster size
+	LargestCluster  int           // records in the largest cluster
+	EMIterations    int           // EM iterations (0 with a fixed model or rules)
+	EMConverged     bool          // EM converged
+	PairsPerSecond  float64       // comparison throughput of the scoring stage
+	ScoringDuration float64       // seconds spent comparing and scoring candidate pairs
+}
+
+// Pair is a scored candidate pair. A and B index the records (in link mode,
+// A indexes the left records and B the right ones).
+type Pair struct {
+	A, B        int
+	Weight      float64 // total match weight in bits, prior included
+	Probability float64
+}
+
+// Result is the outcome of Dedupe or Link.
+type Result struct {
+	// ClusterOf gives each record's cluster number (Dedupe only; in link mode
+	// it is nil). Cluster numbers run from 0 in order of first appearance.
+	ClusterOf []int
+	// Pairs holds the pairs with a probability at or above the review
+	// threshold, most probable first. In link mode with one-to-one links,
+	// only the accepted links are kept.
+	Pairs []Pair
+	Stats Stats
+	Model *Model // the estimated (or given) model; nil in deterministic mode
+
+	m *Matcher
+	d *dataset
+}
+
+// IsMatch reports whether p is at or above the match threshold.
+func (r *Result) IsMatch(p Pair) bool { return p.Probability >= r.m.o.threshold }
+
+// Clusters returns the clusters as lists of record indexes, in cluster order.
+func (r *Result) Clusters() [][]int {
+	var out [][]int
+	for i, c := range r.ClusterOf {
+		for c >= len(out) {
+			out = append(out, nil)
+		}
+		out[c] = append(out[c], i)
+	}
+	return out
+}
+
+// Dedupe finds the records of recs that describe the same entity and
+// clusters them. Invalid input (an empty or duplicate ID, a record with the
+// wrong number of values) returns an error wrapping ErrInvalidRecord that
+// lists every problem (up to 100). It honours ctx between stages and within
+// long stages.
+func (m *Matcher) Dedupe(ctx context.Context, recs []Record) (*Result, error) {
+	return m.run(ctx, recs, nil, nil)
+}
+
+// DedupeLabelled is Dedupe that also measures the blocking: truth gives each
+// record's entity label ("" = unknown), and Stats.PairRecall the share of
+// true pairs that blocking kept.
+func (m *Matcher) DedupeLabelled(ctx context.Context, recs []Record, truth []string) (*Result, error) {
+	if len(truth) != len(recs) {
+		return nil, configError("truth and records differ in length")
+	}
+	return m.run(ctx, recs, nil, truth)
+}
+
+// Link finds the pairs of a left and a right record that describe the same
+// entity. Result.Pairs holds the links (index A in left, B in right). With
+// WithOneToOne, each record takes part in at most one accepted link.
+func (m *Matcher) Link(ctx context.Context, left, right []Record) (*Result, error) {
+	return m.run(ctx, left, right, nil)
+}
+
+func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string) (*Result, error) {
+	link := right != nil
+	if link {
+		if err := m.validate(left, right); err != nil {
+			return nil, err
+		}
+	} else if err := m.validate(left); err != nil {
+		return nil, err
+	}
+	recs := left
+	nLeft := 0
+	if link {
+		recs = slices.Concat(left, right)
+		nLeft = len(left)
+		if nLeft == 0 || len(right) == 0 {
+			return &Result{m: m, Stats: Stats{Records: len(recs), PairRecall: -1}}, nil
+		}
+	}
+	d, err := m.prepareSet(ctx, recs, nLeft)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
+	pairs, capped, err := m.candidates(ctx, d)
+	if err != nil {
+		return nil, err
+	}
+	res.Stats.CandidatePairs = len(pairs)
+	res.Stats.Capped = capped
+	if truth != nil {
+		res.Stats.PairRecall = pairRecall(truth, pairs)
+	}
+	scored, err := m.score(ctx, d, pairs, res)
+	if err != nil {
+		return nil, err
+	}
+	res.Pairs = scored
+	for _, p := range scored {
+		if p.Probability >= m.o.threshold {
+			res.Stats.Matches++
+		} else {
+			res.Stats.Reviews++
+		}
+	}
+	if link {
+		for i := range res.Pairs {
+			res.Pairs[i].B -= nLeft
+		}
+		if m.o.oneToOne {
+			res.Pairs = oneToOne(res.Pairs, m.o.threshold)
+		}
+		return res, nil
+	}
+	if err := m.cluster(ctx, d, res); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
+func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []CappedBlock, error) {
+	rules := m.blockRules()
+	entries := blockKeys(rules, d.vals, d.nf, d.n(), maphash.MakeSeed(), m.o.workers)
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	// Split the sorted entries into group-aligned ranges, one per worker.
+	w := m.o.workers
+	bounds := []int{0}
+	for k := 1; k < w; k++ {
+		b := len(entries) * k / w
+		for b > 0 && b < len(entries) && entries[b].key == entries[b-1].key {
+			b++
+		}
+		bounds = append(bounds, max(b, bounds[len(bounds)-1]))
+	}
+	bounds = append(bounds, len(entries))
+	parts := make([][]uint64, w)
+	caps := make([][]CappedBlock, w)
+	sortKey := d.sortKeys(m.kinds)
+	var wg sync.WaitGroup
+	for k := range w {
+		wg.Go(func() {
+			var out []uint64
+			var members []uint32
+			es := entries[bounds[k]:bounds[k+1]]
+			for s := 0; s < len(es); {
+				e := s + 1
+				for e < len(es) && es[e].key == es[s].key {
+					e++
+				}
+				if e-s > 1 {
+					members = members[:0]
+					for _, x := range es[s:e] {
+						members = append(members, x.rec)
+					}
+					if (s&0xFF) == 0 && ctx.Err() != nil {
+						return
+					}
+					if e-s <= m.o.blockCap {
+						out = d.emitAll(out, members)
+					} else {
+						caps[k] = append(caps[k], CappedBlock{Rule: rules[es[s].key>>56].name, Records: e - s, Example: d.ids[members[0]]})
+						out = d.emitWindow(out, members, sortKey, m.o.window)
+					}
+				}
+				s = e
+			}
+			radixSortU64(out)
+			parts[k] = slices.Compact(out)
+		})
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	all := slices.Concat(parts...)
+	radixSortU64(all)
+	all = slices.Compact(all)
+	var capped []CappedBlock
+	for _, c := range caps {
+		capped = append(capped, c...)
+	}
+	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
+	m.report(Progress{Stage: "block", Done: len(all), Total: len(all)})
+	return all, capped, nil
+}
+
+func (d *dataset) keep(i, j uint32) bool {
+	if d.nLeft == 0 {
+		return i != j
+	}
+	return (int(i) < d.nLeft) != (int(j) < d.nLeft)
+}
+
+func pack(i, j uint32) uint64 {
+	if i > j {
+		i, j = j, i
+	}
+	return uint64(i)<<32 | uint64(j)
+}
+
+func (d *dataset) emitAll(out []uint64, members []uint32) []uint64 {
+	for a := 0; a < len(members); a++ {
+		for b := a + 1; b < len(members); b++ {
+			if d.keep(members[a], members[b]) {
+				out = append(out, pack(members[a], members[b]))
+			}
+		}
+	}
+	return out
+}
+
+func (d *dataset) emitWindow(out []uint64, members []uint32, sortKey []string, w int) []uint64 {
+	ms := slices.Clone(members)
+	slices.SortFunc(ms, func(a, b uint32) int {
+		if sortKey[a] != sortKey[b] {
+			if sortKey[a] < sortKey[b] {
+				return -1
+			}
+			return 1
+		}
+		return int(a) - int(b)
+	})
+	for a := range ms {
+		for b := a + 1; b < len(ms) && b <= a+w; b++ {
+			if d.keep(ms[a], ms[b]) {
+				out = append(out, pack(ms[a], ms[b]))
+			}
+		}
+	}
+	return out
+}
+
+// sortKeys gives each record a key for sorted neighbourhood: its name keys.
+func (d *dataset) sortKeys(kinds []Kind) []string {
+	out := make([]string, d.n())
+	var order []int
+	for _, k := range []Kind{KindFamilyName, KindPersonName, KindNameKana, KindGivenName, KindCompany, KindEmail, KindAddress} {
+		for f, kk := range kinds {
+			if kk == k {
+				order = append(order, f)
+			}
+		}
+	}
+	for i := range out {
+		s := ""
+		for _, f := range order {
+			s += d.vals[i*d.nf+f].key + "\x00"
+		}
+		out[i] = s
+	}
+	return out
+}
+
+func pairRecall(truth []string, pairs []uint64) float64 {
+	byEnt := map[string]int{}
+	for _, t := range truth {
+		if t != "" {
+			byEnt[t]++
+		}
+	}
+	total := 0
+	for _, c := range byEnt {
+		total += c * (c - 1) / 2
+	}
+	if total == 0 {
+		return 1
+	}
+	kept := 0
+	for _, p := range pairs {
+		a, b := truth[p>>32], truth[p&0xFFFFFFFF]
+		if a != "" && a == b {
+			kept++
+		}
+	}
+	return float64(kept) / float64(total)
+}
+
+// score compares every candidate pair, estimates the model when none is
+// given, and returns the pairs at or above the review threshold.
+func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Result) ([]Pair, error) {
+	start := nowSeconds()
+	gammas := make([]uint64, len(pairs))
+	w := m.o.workers
+	patParts := make([]map[uint64]float64, w)
+	err := parallelCtx(ctx, w, len(pairs), func(k, lo, hi int) {
+		pc := map[uint64]float64{}
+		for p := lo; p < hi; p++ {
+			if (p-lo)&0xFFFF == 0 && ctx.Err() != nil {
+				return
+			}
+			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
+			g := d.gamma(i, j)
+			gammas[p] = g
+			pc[g]++
+		}
+		patParts[k] = pc
+	})
+	if err != nil {
+		return nil, err
+	}
+	compareSecs := nowSeconds() - start
+	m.report(Progress{Stage: "score", Done: len(pairs), Total: len(pairs)})
+	if len(m.rules) > 0 {
+		var out []Pair
+		for p, pk := range pairs {
+			i, j := int(pk>>32), int(pk&0xFFFFFFFF)
+			if _, ok := m.ruleMatch(d, i, j); ok {
+				out = append(out, Pair{A: i, B: j, Weight: math.Inf(1), Probability: 1})
+			}
+			_ = p
+		}
+		res.Stats.ScoringDuration = compareSecs
+		if compareSecs > 0 {
+			res.Stats.PairsPerSecond = float64(len(pairs)) / compareSecs
+		}
+		return out, nil
+	}
+	model := m.o.model
+	if model == nil {
+		patterns := map[uint64]float64{}
+		for _, pc := range patParts {
+			for g, c := range pc {
+				patterns[g] += c
+			}
+		}
+		model = initialModel(m.fields)
+		if err := d.estimateU(ctx, model, &m.o); err != nil {
+			return nil, err
+		}
+		if err := em(ctx, model, patterns, m.o.emIter, true); err != nil {
+			return nil, err
+		}
+		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
+		m.report(Progress{Stage: "estimate", Done: model.Iterations, Total: m.o.emIter})
+	}
+	res.Model = model
+	sc := newScorer(model, d, !m.o.noTF)
+	start2 := nowSeconds()
+	outParts := make([][]Pair, w)
+	err = parallelCtx(ctx, w, len(pairs), func(k, lo, hi int) {
+		var out []Pair
+		for p := lo; p < hi; p++ {
+			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
+			wt := sc.weight(i, j, gammas[p])
+			pr := probability(wt)
+			if pr >= m.o.review {
+				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
+			}
+		}
+		outParts[k] = out
+	})
+	if err != nil {
+		return nil, err
+	}
+	secs := compareSecs + nowSeconds() - start2
+	res.Stats.ScoringDuration = secs
+	if secs > 0 {
+		res.Stats.PairsPerSecond = float64(len(pairs)) / secs
+	}
+	out := slices.Concat(outParts...)
+	slices.SortFunc(out, func(a, b Pair) int {
+		if a.Weight != b.Weight {
+			if a.Weight > b.Weight {
+				return -1
+			}
+			return 1
+		}
+		if a.A != b.A {
+			return a.A - b.A
+		}
+		return a.B - b.B
+	})
+	return out, nil
+}
+
+// gamma packs the comparison levels of records i and j, 4 bits per field.
+func (d *dataset) gamma(i, j int) uint64 {
+	a, b := d.rec(i), d.rec(j)
+	var g uint64
+	for f, k := range d.kinds {
+		g |= uint64(compare(k, &a[f], &b[f])) << (4 * uint(f))
+	}
+	return g
+}
+
+// scorer turns comparison patterns into match weights.
+type scorer struct {
+	prior float64
+	w     [][]float64
+	mExL  []float64 // log2 m at the exact level, for term-frequency adjustment
+	tf    bool
+	d     *dataset
+	minTF []float64
+	uEx   []float64 // share of random pairs agreeing exactly, per field
+}
+
+func newScorer(m *Model, d *dataset, tf bool) *scorer {
+	s := &scorer{prior: m.priorWeight(), tf: tf, d: d}
+	for f, p := range m.Fields {
+		ws := make([]float64, len(p.M))
+		for l := 1; l < len(p.M); l++ {
+			ws[l] = m.Weight(f, l)
+		}
+		s.w = append(s.w, ws)
+		me := 0.0
+		if len(p.M) > 1 {
+			me = math.Log2(p.M[1])
+		}
+		s.mExL = append(s.mExL, me)
+		mt, ue := 0.0, 0.0
+		if d != nil && d.nonMis != nil && d.nonMis[f] > 0 {
+			mt = 1 / float64(d.nonMis[f])
+			ue = d.exactU[f]
+		}
+		s.minTF = append(s.minTF, mt)
+		s.uEx = append(s.uEx, ue)
+	}
+	return s
+}
+
+// fieldWeight is the weight of field f at level l for records i and j, with
+// the term-frequency adjustment at the exact level.
+func (s *scorer) fieldWeight(f, l int, a *value) float64 {
+	if l == 1 && s.tf && a.tf > 0 && s.uEx[f] > 0 {
+		u := math.Max(float64(a.tf), s.minTF[f])
+		return clampW(s.w[f][1] + math.Log2(s.uEx[f]/u))
+	}
+	return s.w[f][l]
+}
+
+func (s *scorer) weight(i, j int, g uint64) float64 {
+	a := s.d.rec(i)
+	w := s.prior
+	for f := range s.w {
+		l := level(g, f)
+		if l == 0 {
+			continue
+		}
+		w += s.fieldWeight(f, l, &a[f])
+	}
+	return w
+}
+
+// parallelCtx splits [0,n) into one range per worker and runs fn on each; it
+// returns ctx.Err() when cancelled.
+func parallelCtx(ctx context.Context, workers, n int, fn func(w, lo, hi int)) error {
+	parallel(workers, n, fn)
+	return ctx.Err()
+}
+
+func parallel(workers, n int, fn func(w, lo, hi int)) {
+	if workers <= 1 || n < 1024 {
+		fn(0, 0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range workers {
+		lo, hi := n*k/workers, n*(k+1)/workers
+		wg.Go(func() { fn(k, lo, hi) })
+	}
+	wg.Wait()
+}
+
+var _ = errors.New

@@ -1,0 +1,263 @@
+package match
+
+import (
+	"context"
+	"math"
+)
+
+// Model holds the Fellegi–Sunter parameters of a Matcher: for each field and
+// comparison level, m (the probability of the level among true matches) and
+// u (among non-matches), and the prior share of matches among candidate
+// pairs. A field's match weight at a level is log2(m/u) bits; the missing
+// level weighs 0.
+type Model struct {
+	Lambda     float64       // prior probability that a candidate pair matches
+	Fields     []FieldParams // one per field, in the Matcher's field order
+	Iterations int           // EM iterations run
+	Converged  bool          // EM stopped because the parameters stopped changing
+}
+
+// FieldParams are the estimated parameters of one field.
+type FieldParams struct {
+	Name   string
+	Kind   Kind
+	Levels []string  // level names, index = level
+	M, U   []float64 // per level; index 0 (missing) is unused
+}
+
+// Weight returns the match weight in bits of field f at the given level
+// (without term-frequency adjustment): log2(m/u), or 0 for the missing level.
+func (m *Model) Weight(f, level int) float64 {
+	if level == 0 || f < 0 || f >= len(m.Fields) || level >= len(m.Fields[f].M) {
+		return 0
+	}
+	p := m.Fields[f]
+	return clampW(math.Log2(p.M[level] / p.U[level]))
+}
+
+func clampW(w float64) float64 { return math.Max(-24, math.Min(24, w)) }
+
+// priorWeight is log2(λ/(1-λ)).
+func (m *Model) priorWeight() float64 {
+	l := math.Min(math.Max(m.Lambda, 1e-12), 1-1e-12)
+	return math.Log2(l / (1 - l))
+}
+
+// probability turns a total match weight into a probability.
+func probability(w float64) float64 { return 1 / (1 + math.Exp2(-w)) }
+
+const maxFields = 16 // levels are packed 4 bits per field in a uint64
+
+func level(g uint64, f int) int { return int(g >> (4 * uint(f)) & 0xF) }
+
+// initialModel returns starting parameters: m favouring agreement, u flat.
+func initialModel(fields []Field) *Model {
+	m := &Model{Lambda: 0.1}
+	for _, fd := range fields {
+		ln := levelNames[fd.Kind]
+		p := FieldParams{Name: fd.Name, Kind: fd.Kind, Levels: append([]string(nil), ln...), M: make([]float64, len(ln)), U: make([]float64, len(ln))}
+		L := len(ln) - 1 // non-missing levels
+		for l := 1; l < len(ln); l++ {
+			p.U[l] = 1 / float64(L)
+			switch {
+			case l == 1:
+				p.M[l] = 0.7
+			case l == len(ln)-1:
+				p.M[l] = 0.05
+			default:
+				p.M[l] = 0.25 / float64(max(1, L-2))
+			}
+		}
+		normalise(p.M)
+		m.Fields = append(m.Fields, p)
+	}
+	return m
+}
+
+func normalise(p []float64) {
+	s := 0.0
+	for _, x := range p[1:] {
+		s += x
+	}
+	if s == 0 {
+		return
+	}
+	for i := 1; i < len(p); i++ {
+		p[i] /= s
+	}
+}
+
+// estimateU sets u from random record pairs; the exact level is taken from
+// value frequencies instead, which is precise for rare values.
+func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
+	nf := d.nf
+	counts := make([][]float64, nf)
+	for f := range counts {
+		counts[f] = make([]float64, len(m.Fields[f].M))
+	}
+	rng := splitmix(o.seed)
+	n := d.n()
+	if n < 2 {
+		for f := range m.Fields {
+			p := m.Fields[f]
+			for l := 1; l < len(p.U); l++ {
+				p.U[l] = 1 / float64(len(p.U)-1)
+			}
+		}
+		return nil
+	}
+	samples := o.uSample
+	for s := range samples {
+		if s&0xFFFF == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		var i, j int
+		if d.nLeft > 0 {
+			i = int(rng.next() % uint64(d.nLeft))
+			j = d.nLeft + int(rng.next()%uint64(n-d.nLeft))
+		} else {
+			i = int(rng.next() % uint64(n))
+			j = int(rng.next() % uint64(n-1))
+			if j >= i {
+				j++
+			}
+		}
+		a, b := d.vals[i*nf:(i+1)*nf], d.vals[j*nf:(j+1)*nf]
+		for f := range nf {
+			counts[f][compare(d.kinds[f], &a[f], &b[f])]++
+		}
+	}
+	for f := range m.Fields {
+		p := &m.Fields[f]
+		L := len(p.U) - 1
+		tot := 0.0
+		for l := 1; l <= L; l++ {
+			tot += counts[f][l]
+		}
+		for l := 1; l <= L; l++ {
+			p.U[l] = (counts[f][l] + 0.5) / (tot + 0.5*float64(L))
+		}
+		if ue := d.exactU[f]; ue > 0 {
+			rest := 1 - p.U[1]
+			p.U[1] = ue
+			if rest > 0 {
+				for l := 2; l <= L; l++ {
+					p.U[l] *= (1 - ue) / rest
+				}
+			}
+		}
+		for l := 1; l <= L; l++ {
+			p.U[l] = math.Max(p.U[l], 1e-9)
+		}
+	}
+	return nil
+}
+
+// em estimates m and λ from the counts of comparison patterns among the
+// candidate pairs, with u held fixed.
+func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeU bool) error {
+	type pat struct {
+		g uint64
+		c float64
+	}
+	ps := make([]pat, 0, len(patterns))
+	total := 0.0
+	for g, c := range patterns {
+		ps = append(ps, pat{g, c})
+		total += c
+	}
+	if total == 0 {
+		return nil
+	}
+	nf := len(m.Fields)
+	acc := make([][]float64, nf)
+	accU := make([][]float64, nf)
+	for f := range acc {
+		acc[f] = make([]float64, len(m.Fields[f].M))
+		accU[f] = make([]float64, len(m.Fields[f].M))
+	}
+	for it := 1; it <= maxIter; it++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for f := range acc {
+			clear(acc[f])
+			clear(accU[f])
+		}
+		lm, lu := math.Log(m.Lambda), math.Log(1-m.Lambda)
+		logM := make([][]float64, nf)
+		logU := make([][]float64, nf)
+		for f, p := range m.Fields {
+			logM[f] = make([]float64, len(p.M))
+			logU[f] = make([]float64, len(p.M))
+			for l := 1; l < len(p.M); l++ {
+				logM[f][l] = math.Log(p.M[l])
+				logU[f][l] = math.Log(p.U[l])
+			}
+		}
+		sumW := 0.0
+		for _, p := range ps {
+			a, b := lm, lu
+			for f := range nf {
+				l := level(p.g, f)
+				a += logM[f][l]
+				b += logU[f][l]
+			}
+			w := 1 / (1 + math.Exp(b-a))
+			cw := w * p.c
+			sumW += cw
+			for f := range nf {
+				l := level(p.g, f)
+				acc[f][l] += cw
+				accU[f][l] += p.c - cw
+			}
+		}
+		delta := 0.0
+		for f := range m.Fields {
+			p := &m.Fields[f]
+			tot := 0.0
+			for l := 1; l < len(p.M); l++ {
+				tot += acc[f][l]
+			}
+			if tot <= 0 {
+				continue
+			}
+			for l := 1; l < len(p.M); l++ {
+				v := math.Max((acc[f][l]+1e-3)/(tot+1e-3*float64(len(p.M)-1)), 1e-9)
+				delta = math.Max(delta, math.Abs(v-p.M[l]))
+				p.M[l] = v
+			}
+			if freeU {
+				tu := 0.0
+				for l := 1; l < len(p.U); l++ {
+					tu += accU[f][l]
+				}
+				for l := 1; l < len(p.U); l++ {
+					p.U[l] = math.Max((accU[f][l]+1e-3)/(tu+1e-3*float64(len(p.U)-1)), 1e-9)
+				}
+			}
+		}
+		nl := math.Min(math.Max(sumW/total, 1e-9), 1-1e-9)
+		delta = math.Max(delta, math.Abs(nl-m.Lambda))
+		m.Lambda = nl
+		m.Iterations = it
+		if delta < 1e-6 {
+			m.Converged = true
+			return nil
+		}
+	}
+	return nil
+}
+
+// splitmix is a small deterministic random source (SplitMix64).
+type splitmixState struct{ s uint64 }
+
+func splitmix(seed uint64) *splitmixState { return &splitmixState{s: seed} }
+
+func (r *splitmixState) next() uint64 {
+	r.s += 0x9E3779B97F4A7C15
+	z := r.s
+	z = (z ^ z>>30) * 0xBF58476D1CE4E5B9
+	z = (z ^ z>>27) * 0x94D049BB133111EB
+	return z ^ z>>31
+}

@@ -1,0 +1,199 @@
+package match
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// value is one field of one record, prepared for blocking and comparison.
+type value struct {
+	key string  // normalised comparison key; "" when missing
+	alt string  // a second key some kinds use (e-mail local part, kana reading, phone tail)
+	num float64 // numbers; dates as days since 0000-03-01 (proleptic Gregorian)
+	ok  bool    // num is valid
+	tf  float32 // share of records with this key in the field (0 until counted)
+}
+
+// prepare normalises one raw value of the given kind. It never fails: a value
+// that does not parse as its kind falls back to a text key, so that it can
+// still agree exactly with the same malformed value elsewhere.
+func prepare(k Kind, s string) value {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return value{}
+	}
+	switch k {
+	case KindGivenName, KindFamilyName:
+		return value{key: nameKey(s)}
+	case KindPersonName:
+		return personValue(s)
+	case KindNameKana:
+		return kanaValue(s)
+	case KindCompany:
+		return value{key: companyKey(s)}
+	case KindEmail:
+		return emailValue(s)
+	case KindPhone:
+		return phoneValue(s)
+	case KindPostalCode:
+		return postalValue(s)
+	case KindAddress:
+		return value{key: addressKey(s)}
+	case KindDate:
+		return dateValue(s)
+	case KindID:
+		return value{key: idKey(s)}
+	case KindNumber:
+		v := value{key: textKey(s)}
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(v.key, ",", ""), 64); err == nil {
+			v.num, v.ok = f, true
+			v.key = strconv.FormatFloat(f, 'g', -1, 64)
+		}
+		return v
+	default: // street, locality, region, text, exact
+		return value{key: textKey(s)}
+	}
+}
+
+func idKey(s string) string {
+	t := textKey(s)
+	var b strings.Builder
+	for _, r := range t {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToUpper(r))
+		}
+	}
+	if b.Len() == 0 {
+		return t
+	}
+	return b.String()
+}
+
+func digitsOnly(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		} else if r >= '０' && r <= '９' {
+			b.WriteRune(r - '０' + '0')
+		}
+	}
+	return b.String()
+}
+
+// dateValue parses the common notations: 2006-01-02, 2006/1/2, 20060102,
+// 2006年1月2日, 2006.01.02, and Japanese era dates (昭和55年1月2日, S55.1.2,
+// H2/3/4). The key is YYYYMMDD; an unparsable value keeps its digits.
+func dateValue(s string) value {
+	t := textKey(s)
+	y, m, d, ok := parseDate(t)
+	if !ok {
+		dg := digitsOnly(t)
+		if dg == "" {
+			return value{key: t}
+		}
+		return value{key: dg}
+	}
+	key := pad(y, 4) + pad(m, 2) + pad(d, 2)
+	return value{key: key, num: float64(days(y, m, d)), ok: true}
+}
+
+func pad(n, w int) string {
+	s := strconv.Itoa(n)
+	for len(s) < w {
+		s = "0" + s
+	}
+	return s
+}
+
+var eras = []struct {
+	names []string
+	start int // Gregorian year of era year 1
+}{
+	{[]string{"令和", "r"}, 2019}, {[]string{"平成", "h"}, 1989}, {[]string{"昭和", "s"}, 1926},
+	{[]string{"大正", "t"}, 1912}, {[]string{"明治", "m"}, 1868},
+}
+
+func parseDate(t string) (y, m, d int, ok bool) {
+	base := 0
+	for _, e := range eras {
+		for _, n := range e.names {
+			if strings.HasPrefix(t, n) && len(t) > len(n) && (t[len(n)] >= '0' && t[len(n)] <= '9' || strings.HasPrefix(t[len(n):], "元")) {
+				base = e.start - 1
+				t = t[len(n):]
+				if strings.HasPrefix(t, "元") {
+					t = "1" + t[len("元"):]
+				}
+				break
+			}
+		}
+		if base != 0 {
+			break
+		}
+	}
+	var parts []int
+	cur, in := 0, false
+	nd := 0
+	for _, r := range t {
+		if r >= '0' && r <= '9' {
+			cur = cur*10 + int(r-'0')
+			in = true
+			nd++
+			continue
+		}
+		if in {
+			parts = append(parts, cur)
+			cur, in = 0, false
+		}
+		if !(r == '-' || r == '/' || r == '.' || r == '年' || r == '月' || r == '日' || r == ' ') {
+			return 0, 0, 0, false
+		}
+	}
+	if in {
+		parts = append(parts, cur)
+	}
+	switch {
+	case len(parts) == 1 && nd == 8 && base == 0:
+		y, m, d = parts[0]/10000, parts[0]/100%100, parts[0]%100
+	case len(parts) == 3 && base != 0:
+		y, m, d = base+parts[0], parts[1], parts[2]
+	case len(parts) == 3 && parts[0] >= 1000:
+		y, m, d = parts[0], parts[1], parts[2]
+	case len(parts) == 3 && parts[2] >= 1000: // dd/mm/yyyy (day first, as outside the US)
+		y, m, d = parts[2], parts[1], parts[0]
+		if m > 12 && d <= 12 {
+			m, d = d, m
+		}
+	default:
+		return 0, 0, 0, false
+	}
+	if m < 1 || m > 12 || d < 1 || d > 31 || y < 1 || y > 9999 {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+// days counts days from a fixed epoch (civil-from-days inverse).
+func days(y, m, d int) int {
+	if m <= 2 {
+		y--
+		m += 12
+	}
+	return 365*y + y/4 - y/100 + y/400 + (153*(m-3)+2)/5 + d - 1
+}
+
+// firstRunes returns the first n runes of s.
+func firstRunes(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j]
+		}
+		i++
+	}
+	return s
+}
+
+func runeCount(s string) int { return utf8.RuneCountInString(s) }
