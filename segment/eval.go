@@ -68,8 +68,7 @@ type evalCtx struct {
 	s      *Subject
 	now    time.Time
 	set    *Set
-	memo   map[string]bool // segment references already evaluated
-	active map[string]bool // references being evaluated (cycle guard)
+	memo   []uint8 // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
 	err    error
 }
 
@@ -114,6 +113,9 @@ func compile(e Expr, set *Set) (boolFn, error) {
 		}
 		return func(c *evalCtx) bool { return !f(c) }, nil
 	case *Compare:
+		if f := compileNumericCompare(e, set); f != nil {
+			return f, nil
+		}
 		l, err := compileOperand(e.Left, set)
 		if err != nil {
 			return nil, err
@@ -279,31 +281,47 @@ func compileOperand(o Operand, set *Set) (valueFn, error) {
 	return nil, fmt.Errorf("segment: unknown operand node %T", o)
 }
 
+// Memo states of a segment within one evaluation.
+const (
+	memoUnknown uint8 = iota
+	memoFalse
+	memoTrue
+	memoActive // being evaluated: meeting it again is a cycle
+)
+
 // ref evaluates a referenced segment once per evaluation.
 func (c *evalCtx) ref(name string) bool {
-	if v, ok := c.memo[name]; ok {
-		return v
+	var seg *Segment
+	if c.set != nil {
+		seg = c.set.segments[name]
 	}
-	if c.set == nil {
+	if seg == nil {
 		c.fail(fmt.Errorf("%w: %q", ErrUnknownSegment, name))
 		return false
 	}
-	seg, ok := c.set.segments[name]
-	if !ok {
-		c.fail(fmt.Errorf("%w: %q", ErrUnknownSegment, name))
+	return c.eval(seg)
+}
+
+// eval evaluates seg, memoised for the rest of this evaluation.
+func (c *evalCtx) eval(seg *Segment) bool {
+	if len(c.memo) < len(c.set.order) {
+		c.memo = append(c.memo, make([]uint8, len(c.set.order)-len(c.memo))...)
+	}
+	switch c.memo[seg.idx] {
+	case memoTrue:
+		return true
+	case memoFalse:
+		return false
+	case memoActive:
+		c.fail(fmt.Errorf("%w through %q", ErrCycle, seg.Name))
 		return false
 	}
-	if c.active[name] {
-		c.fail(fmt.Errorf("%w through %q", ErrCycle, name))
-		return false
-	}
-	if c.memo == nil {
-		c.memo, c.active = map[string]bool{}, map[string]bool{}
-	}
-	c.active[name] = true
+	c.memo[seg.idx] = memoActive
 	v := seg.fn(c)
-	delete(c.active, name)
-	c.memo[name] = v
+	c.memo[seg.idx] = memoFalse
+	if v {
+		c.memo[seg.idx] = memoTrue
+	}
 	return v
 }
 
@@ -317,13 +335,96 @@ func (c *evalCtx) fail(err error) {
 // Touchpoints after now are not counted. The result is Missing when no
 // touchpoint qualifies, except for count and distinct, which give 0.
 func (t Trait) Compute(tps []Touchpoint, now time.Time) Value {
-	// Touchpoints are in time order: find the window [from, to).
-	to := sort.Search(len(tps), func(i int) bool { return tps[i].Time.After(now) })
-	from := 0
-	if t.Window > 0 {
-		start := now.Add(-t.Window)
+	from, to := window(tps, now, t.Window)
+	if t.numeric() {
+		if f, ok := t.computeNum(tps, from, to); ok {
+			return NumberValue(f)
+		}
+		return Missing
+	}
+	return t.compute(tps, from, to)
+}
+
+// numeric reports whether the trait has the fast numeric path: count, or
+// sum/avg/min/max of value.
+func (t Trait) numeric() bool {
+	return t.Agg == AggCount || t.Field == "value" && (t.Agg == AggSum || t.Agg == AggAvg || t.Agg == AggMin || t.Agg == AggMax)
+}
+
+// computeNum computes a numeric trait over tps[from:to] without boxing.
+func (t Trait) computeNum(tps []Touchpoint, from, to int) (float64, bool) {
+	n, acc := 0, 0.0
+	switch t.Agg {
+	case AggCount:
+		for i := from; i < to; i++ {
+			if t.Type == "" || tps[i].Type == t.Type {
+				n++
+			}
+		}
+		return float64(n), true
+	case AggMin:
+		acc = math.Inf(1)
+	case AggMax:
+		acc = math.Inf(-1)
+	}
+	for i := from; i < to; i++ {
+		tp := &tps[i]
+		if !tp.HasValue || t.Type != "" && tp.Type != t.Type {
+			continue
+		}
+		n++
+		switch t.Agg {
+		case AggSum, AggAvg:
+			acc += tp.Value
+		case AggMin:
+			if tp.Value < acc {
+				acc = tp.Value
+			}
+		case AggMax:
+			if tp.Value > acc {
+				acc = tp.Value
+			}
+		}
+	}
+	switch {
+	case t.Agg == AggSum:
+		return acc, true
+	case n == 0:
+		return 0, false
+	case t.Agg == AggAvg:
+		return acc / float64(n), true
+	}
+	return acc, true
+}
+
+// window returns the index range [from, to) of touchpoints (in time order)
+// with now-w < time <= now; w = 0 means no lower bound. Short histories are
+// scanned from the end, long ones searched.
+func window(tps []Touchpoint, now time.Time, w time.Duration) (from, to int) {
+	start := now.Add(-w)
+	if len(tps) <= 16 {
+		to = len(tps)
+		for to > 0 && tps[to-1].Time.After(now) {
+			to--
+		}
+		if w <= 0 {
+			return 0, to
+		}
+		from = to
+		for from > 0 && tps[from-1].Time.After(start) {
+			from--
+		}
+		return from, to
+	}
+	to = sort.Search(len(tps), func(i int) bool { return tps[i].Time.After(now) })
+	if w > 0 {
 		from = sort.Search(to, func(i int) bool { return tps[i].Time.After(start) })
 	}
+	return from, to
+}
+
+// compute is the general aggregate over tps[from:to].
+func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 	var (
 		n        int
 		sum      float64
@@ -417,4 +518,57 @@ func (t Trait) Compute(tps []Touchpoint, now time.Time) Value {
 		}
 	}
 	return Missing
+}
+
+// compileNumericCompare specialises "numeric trait OP number", the most
+// common condition in live segments, to run without boxing values. It
+// returns nil when e is not of that shape.
+func compileNumericCompare(e *Compare, set *Set) boolFn {
+	lit, ok := e.Right.(*Number)
+	if !ok {
+		return nil
+	}
+	var t Trait
+	switch l := e.Left.(type) {
+	case *Call:
+		var err error
+		if t, err = resolveCall(l); err != nil {
+			return nil
+		}
+	case *Path:
+		if set == nil {
+			return nil
+		}
+		if t, ok = set.traits[l.Name()]; !ok {
+			return nil
+		}
+	default:
+		return nil
+	}
+	if !t.numeric() || math.IsNaN(lit.V) {
+		return nil
+	}
+	k, op := lit.V, e.Op
+	return func(c *evalCtx) bool {
+		from, to := window(c.s.Touchpoints, c.now, t.Window)
+		v, ok := t.computeNum(c.s.Touchpoints, from, to)
+		if !ok {
+			return false
+		}
+		switch op {
+		case Eq:
+			return v == k
+		case Ne:
+			return v != k
+		case Lt:
+			return v < k
+		case Le:
+			return v <= k
+		case Gt:
+			return v > k
+		case Ge:
+			return v >= k
+		}
+		return false
+	}
 }

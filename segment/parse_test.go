@@ -220,3 +220,41 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestJSONRoundTrip(t *testing.T) {
+	for _, in := range parseInputs {
+		e, err := Parse(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := MarshalExpr(e)
+		if err != nil {
+			t.Fatalf("MarshalExpr(%s): %v", in, err)
+		}
+		back, err := UnmarshalExpr(data)
+		if err != nil {
+			t.Fatalf("UnmarshalExpr(%s): %v", data, err)
+		}
+		if diff := cmp.Diff(dump(e), dump(back)); diff != "" {
+			t.Errorf("JSON round trip of %q via %s (-want +got):\n%s", in, data, diff)
+		}
+	}
+}
+
+func TestUnmarshalExprErrors(t *testing.T) {
+	tests := []struct{ in, wantPath string }{
+		{`[]`, "$"},
+		{`{"and":[{"exists":{"path":["a"]}}]}`, "$.and"},
+		{`{"and":[{"exists":{"path":["a"]}},{"op":"~","left":{"number":1},"right":{"number":2}}]}`, "$.and[1].op"},
+		{`{"op":"=","left":{"path":[]},"right":{"number":2}}`, "$.left.path"},
+		{`{"op":"=","left":{"call":"count","args":[{"number":1},{"number":2},{"number":3}]},"right":{"number":2}}`, "$.left"},
+		{`{"exists":{"duration":"9x"}}`, "$.exists.duration"},
+		{`{"segment":"a","extra":1}`, "$"},
+	}
+	for _, tt := range tests {
+		_, err := UnmarshalExpr([]byte(tt.in))
+		if !errors.Is(err, ErrJSON) || !strings.Contains(err.Error(), "at "+tt.wantPath+":") {
+			t.Errorf("UnmarshalExpr(%s) = %v, want ErrJSON at %s", tt.in, err, tt.wantPath)
+		}
+	}
+}

@@ -23,6 +23,7 @@ type Segment struct {
 	Expr Expr
 	fn   boolFn
 	deps deps
+	idx  int // position in the set's definition order
 }
 
 // deps records what a segment's result depends on, so that live membership
@@ -101,7 +102,7 @@ func (s *Set) Define(name string, e Expr) (*Segment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("segment %q: %w", name, err)
 	}
-	seg := &Segment{Name: name, Expr: e, fn: fn, deps: s.analyse(e)}
+	seg := &Segment{Name: name, Expr: e, fn: fn, deps: s.analyse(e), idx: len(s.order)}
 	if path := s.cycleThrough(name, seg.deps.refs); path != nil {
 		return nil, fmt.Errorf("%w: %v", ErrCycle, path)
 	}
@@ -243,16 +244,8 @@ func (s *Set) Evaluate(name string, subj *Subject, now time.Time) (bool, error) 
 		return false, fmt.Errorf("%w: %q", ErrUnknownSegment, name)
 	}
 	c := evalCtx{s: subj, now: now, set: s}
-	c.memo, c.active = nil, nil
-	v := c.refTop(seg)
+	v := c.eval(seg)
 	return v, c.err
-}
-
-func (c *evalCtx) refTop(seg *Segment) bool {
-	if len(seg.deps.refs) > 0 {
-		c.memo, c.active = map[string]bool{}, map[string]bool{seg.Name: true}
-	}
-	return seg.fn(c)
 }
 
 // Match evaluates an unnamed expression against one subject. References to
