@@ -1,32 +1,61 @@
 package match
 
-// Placeholders until quality/normalize and quality/similarity land.
-
 import (
 	"strings"
-	"unicode"
+
+	"github.com/c360/c360/quality/normalize"
+	"github.com/c360/c360/quality/similarity"
 )
 
-func textKey(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if unicode.IsSpace(r) {
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+// The per-kind normalisers. Each falls back to normalize.TextKey when the
+// value does not parse as its kind, so that two equal malformed values still
+// agree exactly.
+
+func textKey(s string) string { return normalize.TextKey(s) }
+
+func nameKey(s string) string { return normalize.TextKey(s) }
+
+// companyForms are legal-form markers removed from company keys, so that
+// "株式会社ABC", "ABC(株)" and "ＡＢＣ㈱" agree. Keys are already
+// width-folded and lower-cased by TextKey.
+var companyForms = []string{
+	"株式会社", "有限会社", "合同会社", "合資会社", "合名会社", "(株)", "(有)", "(同)", "㈱", "㈲",
+	"一般社団法人", "一般財団法人", "公益社団法人", "公益財団法人", "特定非営利活動法人", "npo法人",
+	"co.,ltd.", "co.,ltd", "co.ltd.", "corporation", "corp.", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh", "plc", "limited",
 }
 
-func nameKey(s string) string    { return textKey(s) }
-func companyKey(s string) string { return textKey(s) }
-func addressKey(s string) string { return textKey(s) }
+func companyKey(s string) string {
+	k := normalize.TextKey(s)
+	for _, f := range companyForms {
+		if strings.HasPrefix(k, f) && len(k) > len(f) {
+			k = k[len(f):]
+		} else if strings.HasSuffix(k, f) && len(k) > len(f) {
+			k = k[:len(k)-len(f)]
+		}
+	}
+	return strings.Trim(k, ",.・")
+}
 
-func personValue(s string) value { return value{key: textKey(s)} }
-func kanaValue(s string) value   { return value{key: textKey(s)} }
+func addressKey(s string) string { return normalize.TextKey(s) }
+
+func personValue(s string) value { return value{key: normalize.TextKey(s)} }
+
+func kanaValue(s string) value {
+	if k, err := normalize.KanaKey(s, normalize.FoldAll); err == nil && k != "" {
+		return value{key: strings.ReplaceAll(k, " ", "")}
+	}
+	return value{key: normalize.TextKey(normalize.Katakana(s))}
+}
 
 func emailValue(s string) value {
-	k := textKey(s)
+	if e, err := normalize.ParseEmail(s); err == nil {
+		v := value{key: e.Key}
+		if i := strings.LastIndexByte(e.Key, '@'); i > 0 {
+			v.alt = e.Key[:i]
+		}
+		return v
+	}
+	k := normalize.TextKey(s)
 	v := value{key: k}
 	if i := strings.LastIndexByte(k, '@'); i > 0 {
 		v.alt = k[:i]
@@ -35,88 +64,32 @@ func emailValue(s string) value {
 }
 
 func phoneValue(s string) value {
-	d := digitsOnly(s)
-	v := value{key: d}
-	if len(d) > 8 {
+	key := ""
+	if p, err := normalize.ParsePhone(s); err == nil {
+		key = p.E164
+	} else {
+		key = digitsOnly(s)
+		if key == "" {
+			return value{key: normalize.TextKey(s)}
+		}
+	}
+	v := value{key: key}
+	if d := digitsOnly(key); len(d) > 8 {
 		v.alt = d[len(d)-8:]
 	}
 	return v
 }
 
-func postalValue(s string) value { return value{key: digitsOnly(s)} }
-
-func jaroWinkler(a, b string) float64 {
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) == 0 && len(rb) == 0 {
-		return 1
+func postalValue(s string) value {
+	if p, err := normalize.ParsePostalCode(s); err == nil {
+		return value{key: p.Key}
 	}
-	if len(ra) == 0 || len(rb) == 0 {
-		return 0
+	if d := digitsOnly(s); d != "" {
+		return value{key: d}
 	}
-	w := max(len(ra), len(rb))/2 - 1
-	if w < 0 {
-		w = 0
-	}
-	ma := make([]bool, len(ra))
-	mb := make([]bool, len(rb))
-	m := 0
-	for i, r := range ra {
-		lo, hi := max(0, i-w), min(len(rb), i+w+1)
-		for j := lo; j < hi; j++ {
-			if !mb[j] && rb[j] == r {
-				ma[i], mb[j] = true, true
-				m++
-				break
-			}
-		}
-	}
-	if m == 0 {
-		return 0
-	}
-	t, j := 0, 0
-	for i := range ra {
-		if !ma[i] {
-			continue
-		}
-		for !mb[j] {
-			j++
-		}
-		if ra[i] != rb[j] {
-			t++
-		}
-		j++
-	}
-	fm := float64(m)
-	jaro := (fm/float64(len(ra)) + fm/float64(len(rb)) + (fm-float64(t)/2)/fm) / 3
-	l := 0
-	for l < 4 && l < len(ra) && l < len(rb) && ra[l] == rb[l] {
-		l++
-	}
-	return jaro + float64(l)*0.1*(1-jaro)
+	return value{key: normalize.TextKey(s)}
 }
 
-func osa(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	n, m := len(ra), len(rb)
-	d := make([][]int, n+1)
-	for i := range d {
-		d[i] = make([]int, m+1)
-		d[i][0] = i
-	}
-	for j := 0; j <= m; j++ {
-		d[0][j] = j
-	}
-	for i := 1; i <= n; i++ {
-		for j := 1; j <= m; j++ {
-			c := 1
-			if ra[i-1] == rb[j-1] {
-				c = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+c)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[n][m]
-}
+func jaroWinkler(a, b string) float64 { return similarity.JaroWinkler(a, b) }
+
+func osa(a, b string) int { return similarity.OSA(a, b) }
