@@ -65,11 +65,11 @@ type Subject struct {
 
 // evalCtx is the state of one evaluation of one subject.
 type evalCtx struct {
-	s      *Subject
-	now    time.Time
-	set    *Set
-	memo   []uint8 // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
-	err    error
+	s    *Subject
+	now  time.Time
+	set  *Set
+	memo []uint8 // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
+	err  error
 }
 
 type boolFn func(*evalCtx) bool
