@@ -6,7 +6,7 @@ package similarity
 //
 // When the shorter string (after removing the common prefix and suffix) has
 // at most 64 runes it uses Myers' bit-parallel algorithm in Hyyrö's
-// formulation, O(len(longer)) word operations and no allocation.
+// formulation: O(len(longer)) word operations and no allocation.
 func Levenshtein(a, b string) int {
 	return editDistance(a, b, false)
 }
@@ -63,32 +63,76 @@ func editDistance(a, b string, osa bool) int {
 		}
 		return levenshteinDP([]rune(a), []rune(b))
 	}
-	var pm runeMasks
-	if isASCII(a) {
-		pm.fill(a, nil)
-		if osa {
-			return osaBits(&pm, nil, na, b)
+	// Short patterns are scanned for each text rune, which is cheaper than
+	// building (and zeroing) the mask tables; longer ones get the tables.
+	var src maskSource
+	if na <= smallPattern {
+		var small [smallPattern]rune
+		decodeSmall(a, &small)
+		src.small = &small
+	} else {
+		var pm runeMasks
+		if !isASCII(a) {
+			src.wide = new(runeTable) // stays on the stack: nothing keeps it
 		}
-		return levenshteinBits(&pm, nil, na, b)
+		pm.fill(a, src.wide)
+		src.pm = &pm
 	}
-	var wide runeTable
-	pm.fill(a, &wide)
 	if osa {
-		return osaBits(&pm, &wide, na, b)
+		return osaBits(&src, na, b)
 	}
-	return levenshteinBits(&pm, &wide, na, b)
+	return levenshteinBits(&src, na, b)
+}
+
+// maskSource gives the mask of a text rune's positions in the pattern:
+// from small (a pattern of at most smallPattern runes) when not nil, else
+// from pm and wide.
+type maskSource struct {
+	small *[smallPattern]rune
+	pm    *runeMasks
+	wide  *runeTable
+}
+
+// smallPattern is the longest pattern that editDistance scans instead of
+// building mask tables for.
+const smallPattern = 8
+
+// decodeSmall decodes s, of at most smallPattern runes, into p.
+func decodeSmall(s string, p *[smallPattern]rune) {
+	i := 0
+	for _, r := range s {
+		p[i&(smallPattern-1)] = r
+		i++
+	}
+}
+
+// smallEq returns the mask of the positions of c in p[:n].
+func smallEq(p *[smallPattern]rune, n int, c rune) uint64 {
+	var eq uint64
+	for i := range n {
+		if p[i&(smallPattern-1)] == c {
+			eq |= 1 << uint(i)
+		}
+	}
+	return eq
 }
 
 // levenshteinBits is the bit-parallel edit distance of a pattern of m runes
-// (1 <= m <= 64) whose masks are pm and wide, against text t (Hyyrö 2001, after
+// (1 <= m <= 64), whose masks src gives, against text t (Hyyrö 2001, after
 // Myers 1999). Bit i of the vectors describes row i+1 of the dynamic
-// programming matrix: vp/vn the vertical +1/-1 deltas, hp/hn the horizontal.
-func levenshteinBits(pm *runeMasks, wide *runeTable, m int, t string) int {
+// programming matrix: vp/vn are the vertical +1/-1 deltas, hp/hn the
+// horizontal ones.
+func levenshteinBits(src *maskSource, m int, t string) int {
 	last := uint64(1) << uint(m-1)
 	vp, vn := ^uint64(0), uint64(0)
 	d := m
 	for _, c := range t {
-		eq := pm.get(c, wide)
+		var eq uint64
+		if src.small != nil {
+			eq = smallEq(src.small, m, c)
+		} else {
+			eq = src.pm.get(c, src.wide)
+		}
 		xv := eq | vn
 		xh := (((eq & vp) + vp) ^ vp) | eq
 		hp := vn | ^(xh | vp)
@@ -109,13 +153,18 @@ func levenshteinBits(pm *runeMasks, wide *runeTable, m int, t string) int {
 // osaBits is levenshteinBits extended with adjacent transpositions
 // (Hyyrö 2003): a diagonal zero may also come from a transposition, when
 // the previous text rune matched here and this one matched one row up.
-func osaBits(pm *runeMasks, wide *runeTable, m int, t string) int {
+func osaBits(src *maskSource, m int, t string) int {
 	last := uint64(1) << uint(m-1)
 	vp, vn := ^uint64(0), uint64(0)
 	var d0, prevEq uint64
 	d := m
 	for _, c := range t {
-		eq := pm.get(c, wide)
+		var eq uint64
+		if src.small != nil {
+			eq = smallEq(src.small, m, c)
+		} else {
+			eq = src.pm.get(c, src.wide)
+		}
 		tr := ((^d0 & eq) << 1) & prevEq
 		d0 = (((eq & vp) + vp) ^ vp) | eq | vn | tr
 		hp := vn | ^(d0 | vp)
