@@ -35,8 +35,12 @@ func seqOf(ps ...*customer.Profile) iter.Seq2[*customer.Profile, error] {
 }
 
 func TestActivate(t *testing.T) {
-	email := func(v string) customer.ContactPoint { return customer.ContactPoint{Type: customer.ContactEmail, Value: v} }
-	phone := func(v string) customer.ContactPoint { return customer.ContactPoint{Type: customer.ContactPhone, Value: v} }
+	email := func(v string) customer.ContactPoint {
+		return customer.ContactPoint{Type: customer.ContactEmail, Value: v}
+	}
+	phone := func(v string) customer.ContactPoint {
+		return customer.ContactPoint{Type: customer.ContactPhone, Value: v}
+	}
 	line := customer.ContactPoint{Type: customer.ContactLINE, Value: "U123"}
 
 	a := person("a", email("Taro@Example.JP"), phone("090-1234-5678"))
@@ -49,7 +53,7 @@ func TestActivate(t *testing.T) {
 	optIn(b, customer.ChannelLINE, customer.ConsentOptIn)
 
 	c := person("c", email("c@example.jp")) // consent never asked
-	d := person("d")                         // nothing to reach
+	d := person("d")                        // nothing to reach
 	e := person("e", email("e@example.jp"))
 	optIn(e, customer.ChannelEmail, customer.ConsentOptIn)
 	e.Restriction = &customer.Restriction{Since: now.Add(-days(1))}
