@@ -301,6 +301,15 @@ type Restriction struct {
 	Purposes []Purpose `json:"purposes,omitempty"`
 }
 
+func (r *Restriction) clone() *Restriction {
+	if r == nil {
+		return nil
+	}
+	c := *r
+	c.Purposes = slices.Clone(r.Purposes)
+	return &c
+}
+
 // Applies reports whether the restriction forbids processing for p.
 func (r *Restriction) Applies(p Purpose) bool {
 	return r != nil && (len(r.Purposes) == 0 || slices.Contains(r.Purposes, p))
@@ -347,11 +356,7 @@ func (p *Profile) Clone() *Profile {
 		}
 	}
 	out.Audit = cloneAudit(p.Audit)
-	if p.Restriction != nil {
-		r := *p.Restriction
-		r.Purposes = slices.Clone(r.Purposes)
-		out.Restriction = &r
-	}
+	out.Restriction = p.Restriction.clone()
 	return &out
 }
 
@@ -405,7 +410,10 @@ type AuditEvent struct {
 	// Unmerge can rebuild it exactly.
 	OtherCreatedAt   time.Time    `json:"other_created_at,omitzero"`
 	OtherAudit       []AuditEvent `json:"other_audit,omitempty"`
+	OtherUpdatedAt   time.Time    `json:"other_updated_at,omitzero"`
 	OtherRestriction *Restriction `json:"other_restriction,omitempty"`
+	// Merge: the surviving profile's restriction before the merge.
+	PriorRestriction *Restriction `json:"prior_restriction,omitempty"`
 }
 
 func cloneAudit(a []AuditEvent) []AuditEvent {
@@ -416,11 +424,8 @@ func cloneAudit(a []AuditEvent) []AuditEvent {
 	for i, e := range a {
 		e.Records = slices.Clone(e.Records)
 		e.OtherAudit = cloneAudit(e.OtherAudit)
-		if e.OtherRestriction != nil {
-			r := *e.OtherRestriction
-			r.Purposes = slices.Clone(r.Purposes)
-			e.OtherRestriction = &r
-		}
+		e.OtherRestriction = e.OtherRestriction.clone()
+		e.PriorRestriction = e.PriorRestriction.clone()
 		out[i] = e
 	}
 	return out

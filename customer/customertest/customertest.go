@@ -290,6 +290,7 @@ func scribble(p *customer.Profile) {
 	p.Audit[0].Records[0].RecordID = "changed"
 	p.Audit[0].OtherAudit[0].Actor = "changed"
 	p.Audit[0].OtherRestriction.Purposes[0] = customer.PurposeService
+	p.Audit[0].PriorRestriction.Purposes[0] = customer.PurposeService
 	p.Restriction.Purposes[0] = customer.PurposeService
 	p.Restriction.Reason = "changed"
 }
