@@ -385,4 +385,3 @@ func check(t *testing.T, p intel.Principal, path string, want, got []intel.ID) {
 		t.Errorf("principal %+v, path %s: (-want +got):\n%s", p, path, d)
 	}
 }
-
