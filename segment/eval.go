@@ -3,6 +3,7 @@ package segment
 import (
 	"errors"
 	"fmt"
+	"github.com/c360/c360/journey"
 	"math"
 	"sort"
 	"strings"
@@ -570,5 +571,18 @@ func compileNumericCompare(e *Compare, set *Set) boolFn {
 			return v >= k
 		}
 		return false
+	}
+}
+
+// FromEvent converts a journey event for computed traits. The value is the
+// event's amount (in the currency's smallest unit) when it has one.
+func FromEvent(e *journey.Event) Touchpoint {
+	return Touchpoint{
+		Type:     string(e.Type),
+		Channel:  string(e.Channel),
+		Time:     e.Time,
+		Value:    float64(e.Value.Amount),
+		HasValue: !e.Value.IsZero(),
+		Attrs:    e.Attributes,
 	}
 }

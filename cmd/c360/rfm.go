@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/c360/c360/segment"
+)
+
+func init() {
+	register(&command{
+		name:    "rfm",
+		summary: "score customers by recency, frequency and monetary value",
+		run:     runRFM,
+	})
+}
+
+func runRFM(ctx context.Context, e *env) error {
+	fs := newFlagSet(e, "rfm", "--events FILE.csv [--now RFC3339] [--types T1,T2] [--window 365d] [--bins 5]")
+	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time and a value column (required)")
+	nowFlag := fs.String("now", "", "scoring time, RFC 3339 (default: the time of the latest event in the file)")
+	types := fs.String("types", "online_purchase,store_purchase,purchase", "touchpoint types that count as purchases")
+	windowFlag := fs.String("window", "", "only purchases within this window before now count, e.g. 365d (default: all history)")
+	bins := fs.Int("bins", 5, "number of scores per measure (quantiles)")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *eventsPath == "" {
+		return usageError("--events is required")
+	}
+	var window time.Duration
+	if *windowFlag != "" {
+		d, err := segment.ParseDuration(*windowFlag)
+		if err != nil {
+			return usageError("--window: %v", err)
+		}
+		window = d
+	}
+	events, err := readEventsFile(*eventsPath)
+	if err != nil {
+		return err
+	}
+	var latest time.Time
+	by := make(map[string][]segment.Touchpoint, len(events))
+	for id, evs := range events {
+		by[id] = touchpoints(evs)
+		if n := len(evs); n > 0 && evs[n-1].Time.After(latest) {
+			latest = evs[n-1].Time
+		}
+	}
+	now, err := parseNow(*nowFlag, latest)
+	if err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	inputs := segment.RFMFromTouchpoints(by, splitList(*types), now, window)
+	cells := segment.DefaultCells
+	if *bins != 5 {
+		cells = []segment.CellRule{} // the named cells assume 5 scores
+	}
+	scores, err := segment.RFM(inputs, now, segment.RFMConfig{Bins: *bins, Cells: cells})
+	if err != nil {
+		return err
+	}
+	w := csv.NewWriter(e.stdout)
+	w.Write([]string{"customer_id", "recency_days", "frequency", "monetary", "r", "f", "m", "cell"})
+	for _, s := range scores {
+		rec := ""
+		if !math.IsInf(s.RecencyDays, 1) {
+			rec = strconv.FormatFloat(s.RecencyDays, 'f', 2, 64)
+		}
+		w.Write([]string{s.CustomerID, rec, strconv.Itoa(s.Frequency), strconv.FormatFloat(s.Monetary, 'f', -1, 64),
+			strconv.Itoa(s.R), strconv.Itoa(s.F), strconv.Itoa(s.M), s.Cell})
+	}
+	w.Flush()
+	return w.Error()
+}
