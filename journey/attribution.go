@@ -171,6 +171,9 @@ func (a *Attribution) add(tl []Event, credits map[string]*Credit, res *Attributi
 		} else {
 			w := a.weights(ts, e.Time)
 			for j, t := range ts {
+				if w[j] == 0 {
+					continue
+				}
 				k := key(t)
 				c := credits[k]
 				if c == nil {

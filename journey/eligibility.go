@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -273,7 +274,27 @@ type Gate struct {
 
 type sendShard struct {
 	mu    sync.Mutex
-	sends map[customer.ID][]Send // time order
+	sends map[customer.ID][]sent // time order
+}
+
+// sent is a recorded Send with its time in Unix nanoseconds.
+type sent struct {
+	at       int64
+	ch       Channel
+	p        Purpose
+	campaign string
+	tags     []string
+}
+
+// nanos returns t in Unix nanoseconds, clamped to the int64 range.
+func nanos(t time.Time) int64 {
+	switch {
+	case t.Before(minTime):
+		return math.MinInt64
+	case t.After(maxTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 func (g *Gate) init() {
@@ -287,18 +308,18 @@ func (g *Gate) init() {
 		}
 		g.seed = maphash.MakeSeed()
 		for i := range g.shards {
-			g.shards[i].sends = map[customer.ID][]Send{}
+			g.shards[i].sends = map[customer.ID][]sent{}
 		}
 	})
 }
 
-// tokyo returns Asia/Tokyo, or a fixed +09:00 zone named JST when the
+// tokyo returns Asia/Tokyo, or a fixed +09:00 zone of that name when the
 // system has no time zone database.
 func tokyo() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Tokyo"); err == nil {
 		return loc
 	}
-	return time.FixedZone("JST", 9*60*60)
+	return time.FixedZone("Asia/Tokyo", 9*60*60)
 }
 
 func (g *Gate) now() time.Time {
@@ -327,21 +348,21 @@ func (g *Gate) Record(s Send) error {
 	if s.Time.IsZero() {
 		s.Time = now
 	}
-	s.Tags = slices.Clone(s.Tags)
+	rec := sent{at: nanos(s.Time), ch: s.Channel, p: s.Purpose, campaign: s.Campaign, tags: slices.Clone(s.Tags)}
 	sh := g.shard(s.Customer)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	h := sh.sends[s.Customer]
-	if len(h) == 0 || !s.Time.Before(h[len(h)-1].Time) {
-		h = append(h, s)
+	if len(h) == 0 || rec.at >= h[len(h)-1].at {
+		h = append(h, rec)
 	} else {
-		i := sort.Search(len(h), func(i int) bool { return s.Time.Before(h[i].Time) })
-		h = slices.Insert(h, i, s)
+		i := sort.Search(len(h), func(i int) bool { return rec.at < h[i].at })
+		h = slices.Insert(h, i, rec)
 	}
 	// forget what no cap can count any more
-	cut := now.Add(-g.keep)
+	cut := nanos(now.Add(-g.keep))
 	drop := 0
-	for drop < len(h) && !h[drop].Time.After(cut) {
+	for drop < len(h) && h[drop].at <= cut {
 		drop++
 	}
 	if drop == len(h) {
@@ -350,6 +371,11 @@ func (g *Gate) Record(s Send) error {
 	}
 	sh.sends[s.Customer] = slices.Delete(h, 0, drop)
 	return nil
+}
+
+// counts reports whether the recorded send s counts for c at now.
+func (c *Cap) counts(s *sent, now int64, campaign string) bool {
+	return s.at <= now && c.matches(s.ch, s.p, s.tags) && (!c.PerCampaign || s.campaign == campaign)
 }
 
 func (c *Cap) matches(ch Channel, p Purpose, tags []string) bool {
@@ -406,6 +432,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	}
 	// caps
 	if len(g.Caps) > 0 {
+		nowN := nanos(now)
 		sh := g.shard(r.Customer)
 		sh.mu.Lock()
 		h := sh.sends[r.Customer]
@@ -414,19 +441,12 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			if !c.matches(r.Channel, r.Purpose, r.Tags) {
 				continue
 			}
-			from := now.Add(-c.Window)
+			from := nanos(now.Add(-c.Window))
 			count := 0
-			var oldest []time.Time // only built when the cap is reached
-			for j := len(h) - 1; j >= 0; j-- {
-				s := &h[j]
-				if !s.Time.After(from) {
-					break
+			for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
+				if c.counts(&h[j], nowN, r.Campaign) {
+					count++
 				}
-				if s.Time.After(now) || !c.matches(s.Channel, s.Purpose, s.Tags) ||
-					(c.PerCampaign && s.Campaign != r.Campaign) {
-					continue
-				}
-				count++
 			}
 			if count < c.Max {
 				continue
@@ -442,16 +462,15 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 				permanent = true
 				d.Reasons = append(d.Reasons, Reason{Code: ReasonCapReached, Rule: c.Name, Detail: "cap allows no sends"})
 			default:
-				for j := len(h) - 1; j >= 0 && h[j].Time.After(from); j-- {
-					s := &h[j]
-					if !s.Time.After(now) && c.matches(s.Channel, s.Purpose, s.Tags) &&
-						(!c.PerCampaign || s.Campaign == r.Campaign) {
-						oldest = append(oldest, s.Time)
+				var oldest []int64
+				for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
+					if c.counts(&h[j], nowN, r.Campaign) {
+						oldest = append(oldest, h[j].at)
 					}
 				}
 				// oldest is newest first; the send that must expire for the
 				// count to fall below Max is the (count-Max+1)-th oldest.
-				later(oldest[c.Max-1].Add(c.Window))
+				later(time.Unix(0, oldest[c.Max-1]).In(now.Location()).Add(c.Window))
 				d.Reasons = append(d.Reasons, Reason{Code: ReasonCapReached, Rule: c.Name,
 					Detail: fmt.Sprintf("%d of %d sends in %v", count, c.Max, c.Window)})
 			}

@@ -40,7 +40,7 @@ type Engine struct {
 
 type shard struct {
 	mu     sync.Mutex
-	states map[string]*state
+	states map[subjectKey]*state
 }
 
 func (g *Engine) init() {
@@ -56,13 +56,13 @@ func (g *Engine) init() {
 		}
 		g.seed = maphash.MakeSeed()
 		for i := range g.shards {
-			g.shards[i].states = map[string]*state{}
+			g.shards[i].states = map[subjectKey]*state{}
 		}
 	})
 }
 
-func (g *Engine) shard(key string) *shard {
-	return &g.shards[maphash.String(g.seed, key)%uint64(len(g.shards))]
+func (g *Engine) shard(key subjectKey) *shard {
+	return &g.shards[maphash.String(g.seed, key.id)%uint64(len(g.shards))]
 }
 
 // EventStore returns the store the engine writes to.
@@ -123,13 +123,13 @@ func (g *Engine) Link(ctx context.Context, anonymousID string, id customer.ID) (
 	if err := g.store.Link(ctx, anonymousID, id); err != nil {
 		return nil, err
 	}
-	akey := "a:" + anonymousID
+	akey := subjectKey{anonymous: true, id: anonymousID}
 	ash := g.shard(akey)
 	ash.mu.Lock()
 	delete(ash.states, akey)
 	ash.mu.Unlock()
 
-	key := "c:" + string(id)
+	key := subjectKey{id: string(id)}
 	sh := g.shard(key)
 	sh.mu.Lock()
 	old := sh.states[key]
@@ -172,7 +172,7 @@ func (g *Engine) rebuild(ctx context.Context, id customer.ID) (*state, error) {
 // order, replaces the engine's state with it and returns it.
 func (g *Engine) Rebuild(ctx context.Context, id customer.ID) (StageState, error) {
 	g.init()
-	key := "c:" + string(id)
+	key := subjectKey{id: string(id)}
 	sh := g.shard(key)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -187,15 +187,15 @@ func (g *Engine) Rebuild(ctx context.Context, id customer.ID) (StageState, error
 // State returns a customer's current stage and history as the engine knows
 // it; false when the customer has no stage yet.
 func (g *Engine) State(id customer.ID) (StageState, bool) {
-	return g.stateOf("c:" + string(id))
+	return g.stateOf(subjectKey{id: string(id)})
 }
 
 // AnonymousState is State for an anonymous ID not linked to a customer.
 func (g *Engine) AnonymousState(anonymousID string) (StageState, bool) {
-	return g.stateOf("a:" + anonymousID)
+	return g.stateOf(subjectKey{anonymous: true, id: anonymousID})
 }
 
-func (g *Engine) stateOf(key string) (StageState, bool) {
+func (g *Engine) stateOf(key subjectKey) (StageState, bool) {
 	g.init()
 	sh := g.shard(key)
 	sh.mu.Lock()

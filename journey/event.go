@@ -127,13 +127,20 @@ func (e *Event) Attr(name string) string {
 	return e.Attributes[name]
 }
 
-// subject is the key an event is tracked under: its customer, or its
+// subjectKey identifies whom events are tracked under: a customer, or an
+// anonymous ID not linked to one.
+type subjectKey struct {
+	anonymous bool
+	id        string
+}
+
+// subject returns the key e is tracked under: its customer, or its
 // anonymous ID when it has no customer.
-func (e *Event) subject() string {
+func (e *Event) subject() subjectKey {
 	if e.CustomerID != "" {
-		return "c:" + string(e.CustomerID)
+		return subjectKey{id: string(e.CustomerID)}
 	}
-	return "a:" + e.AnonymousID
+	return subjectKey{anonymous: true, id: e.AnonymousID}
 }
 
 // ErrInvalidEvent is wrapped by every validation error of an event.

@@ -16,7 +16,7 @@ import (
 // and out, so callers may modify what they pass or receive.
 type MemoryEventStore struct {
 	mu        sync.RWMutex
-	ids       map[string]string       // event ID -> subject key
+	ids       map[string]subjectKey   // event ID -> subject
 	customers map[customer.ID][]Event // sorted by (Time, ID)
 	anonymous map[string][]Event      // unlinked anonymous IDs
 	links     map[string]customer.ID
@@ -51,7 +51,7 @@ func (m *MemoryEventStore) Append(ctx context.Context, events ...Event) (int, er
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.ids == nil {
-		m.ids = map[string]string{}
+		m.ids = map[string]subjectKey{}
 		m.customers = map[customer.ID][]Event{}
 		m.anonymous = map[string][]Event{}
 		m.links = map[string]customer.ID{}
@@ -91,10 +91,10 @@ func (m *MemoryEventStore) Get(ctx context.Context, id string) (Event, error) {
 		return Event{}, ErrNotFound
 	}
 	var s []Event
-	if key[0] == 'c' {
-		s = m.customers[customer.ID(key[2:])]
+	if key.anonymous {
+		s = m.anonymous[key.id]
 	} else {
-		s = m.anonymous[key[2:]]
+		s = m.customers[customer.ID(key.id)]
 	}
 	for i := range s {
 		if s[i].ID == id {
@@ -115,7 +115,7 @@ func (m *MemoryEventStore) Link(ctx context.Context, anonymousID string, id cust
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.links == nil {
-		m.ids = map[string]string{}
+		m.ids = map[string]subjectKey{}
 		m.customers = map[customer.ID][]Event{}
 		m.anonymous = map[string][]Event{}
 		m.links = map[string]customer.ID{}
@@ -132,7 +132,7 @@ func (m *MemoryEventStore) Link(ctx context.Context, anonymousID string, id cust
 	if len(moved) == 0 {
 		return nil
 	}
-	key := "c:" + string(id)
+	key := subjectKey{id: string(id)}
 	s := m.customers[id]
 	for _, e := range moved {
 		e.CustomerID = id

@@ -1,0 +1,119 @@
+package journey
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/c360/c360/customer"
+)
+
+// benchEvents returns n events of 10,000 customers cycling through a
+// journey, in time order.
+func benchEvents(n int) []Event {
+	types := []Type{TypeAdClick, TypeWebVisit, TypeSignUp, TypeLogin, TypeWebVisit, TypeEmailOpen, TypeOnlinePurchase, TypeChat, TypeStorePurchase, TypeCouponRedeemed}
+	ids := make([]customer.ID, 10000)
+	for i := range ids {
+		ids[i] = customer.ID(fmt.Sprintf("cust-%05d", i))
+	}
+	evs := make([]Event, n)
+	for i := range evs {
+		evs[i] = Event{
+			ID: fmt.Sprintf("ev-%09d", i), CustomerID: ids[i%len(ids)], Type: types[(i/len(ids))%len(types)],
+			Channel: ChannelWeb, Time: t0.Add(time.Duration(i) * time.Second),
+		}
+	}
+	return evs
+}
+
+// BenchmarkEngineIngest measures real-time ingestion with live stage
+// tracking into the default MemoryEventStore: validation, idempotent
+// append, stage rules and transition history.
+func BenchmarkEngineIngest(b *testing.B) {
+	evs := benchEvents(1 << 20)
+	ctx := context.Background()
+	g := &Engine{}
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if i == len(evs) {
+			b.StopTimer()
+			g, i = &Engine{}, 0
+			b.StartTimer()
+		}
+		if _, err := g.Ingest(ctx, evs[i]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "touchpoints/s")
+}
+
+// BenchmarkEngineIngestParallel is BenchmarkEngineIngest from GOMAXPROCS
+// goroutines.
+func BenchmarkEngineIngestParallel(b *testing.B) {
+	evs := benchEvents(1 << 22)
+	ctx := context.Background()
+	g := &Engine{}
+	var next atomicCounter
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := next.add() % int64(len(evs))
+			if _, err := g.Ingest(ctx, evs[i]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "touchpoints/s")
+}
+
+// BenchmarkGateDecide10Caps measures one decision with 10 caps configured
+// and 20 recorded sends in the customer's history.
+func BenchmarkGateDecide10Caps(b *testing.B) {
+	now := time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
+	g := benchGate(now)
+	req := Request{Customer: "c-1", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := g.Decide(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchGate(now time.Time) *Gate {
+	g := &Gate{
+		Consent: ConsentFunc(func(context.Context, customer.ID, Channel, Purpose, time.Time) (ConsentStatus, error) {
+			return ConsentGranted, nil
+		}),
+		Now: func() time.Time { return now },
+		Caps: []Cap{
+			{Name: "all per day", Max: 5, Window: day},
+			{Name: "all per week", Max: 30, Window: 7 * day},
+			{Name: "email per day", Channel: ChannelEmail, Max: 3, Window: day},
+			{Name: "email per week", Channel: ChannelEmail, Max: 20, Window: 7 * day},
+			{Name: "sms per week", Channel: ChannelSMS, Max: 2, Window: 7 * day},
+			{Name: "marketing per day", Purpose: PurposeMarketing, Max: 4, Window: day},
+			{Name: "marketing per 30 days", Purpose: PurposeMarketing, Max: 60, Window: 30 * day},
+			{Name: "promo per day", Tag: "promo", Max: 2, Window: day},
+			{Name: "campaign per week", PerCampaign: true, Max: 10, Window: 7 * day},
+			{Name: "line per day", Channel: ChannelLINE, Max: 1, Window: day},
+		},
+		QuietHours: []QuietHours{{Channel: ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+	}
+	chans := []Channel{ChannelEmail, ChannelLINE, ChannelPush, ChannelEmail}
+	for i := range 20 {
+		g.Record(Send{Customer: "c-1", Channel: chans[i%len(chans)], Purpose: PurposeMarketing, Campaign: fmt.Sprint("c", i%3),
+			Time: now.Add(-time.Duration(20-i) * 20 * time.Hour)})
+	}
+	return g
+}
+
+type atomicCounter struct{ n atomic.Int64 }
+
+func (c *atomicCounter) add() int64 { return c.n.Add(1) - 1 }

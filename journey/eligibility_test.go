@@ -1,0 +1,294 @@
+package journey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/google/go-cmp/cmp"
+)
+
+// fakeClock is a settable clock for the gate.
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *fakeClock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+func granted() ConsentChecker {
+	return ConsentFunc(func(context.Context, customer.ID, Channel, Purpose, time.Time) (ConsentStatus, error) {
+		return ConsentGranted, nil
+	})
+}
+
+func codes(d Decision) []ReasonCode {
+	var out []ReasonCode
+	for _, r := range d.Reasons {
+		out = append(out, r.Code)
+	}
+	return out
+}
+
+func mustDecide(t *testing.T, g *Gate, r Request) Decision {
+	t.Helper()
+	d, err := g.Decide(t.Context(), r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// noon in Tokyo on 1 April 2026, as UTC.
+var tokyoNoon = time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
+
+func TestGateConsent(t *testing.T) {
+	statuses := map[customer.ID]ConsentStatus{"yes": ConsentGranted, "no": ConsentDenied, "unknown": ConsentUnknown}
+	cc := ConsentFunc(func(_ context.Context, id customer.ID, ch Channel, p Purpose, _ time.Time) (ConsentStatus, error) {
+		if id == "broken" {
+			return 0, errors.New("ledger unavailable")
+		}
+		return statuses[id], nil
+	})
+	clk := &fakeClock{t: tokyoNoon}
+	tests := []struct {
+		name         string
+		id           customer.ID
+		allowUnknown bool
+		want         []ReasonCode
+	}{
+		{"granted", "yes", false, nil},
+		{"denied", "no", false, []ReasonCode{ReasonConsentDenied}},
+		{"denied even when unknown is allowed", "no", true, []ReasonCode{ReasonConsentDenied}},
+		{"unknown refused by default", "unknown", false, []ReasonCode{ReasonConsentUnknown}},
+		{"unknown allowed", "unknown", true, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := &Gate{Consent: cc, AllowUnknownConsent: tt.allowUnknown, Now: clk.Now}
+			d := mustDecide(t, g, Request{Customer: tt.id, Channel: ChannelEmail, Purpose: PurposeMarketing})
+			if diff := cmp.Diff(tt.want, codes(d)); diff != "" {
+				t.Errorf("reasons (-want +got):\n%s", diff)
+			}
+			if d.Allowed != (len(tt.want) == 0) {
+				t.Errorf("Allowed = %v with reasons %v", d.Allowed, d.Reasons)
+			}
+			if !d.RetryAt.IsZero() {
+				t.Errorf("RetryAt = %v, want zero for a consent refusal", d.RetryAt)
+			}
+		})
+	}
+	g := &Gate{Consent: cc}
+	if _, err := g.Decide(t.Context(), Request{Customer: "broken", Channel: ChannelEmail}); err == nil {
+		t.Error("a consent error was not returned")
+	}
+	var zero Gate
+	if d := mustDecide(t, &zero, Request{Customer: "x", Channel: ChannelEmail}); d.Allowed {
+		t.Error("the zero Gate (no consent source) allowed a send")
+	}
+	if d := mustDecide(t, g, Request{Channel: ChannelEmail}); d.Allowed || d.Reasons[0].Code != ReasonInvalidRequest {
+		t.Errorf("request without customer: %+v, want invalid_request", d)
+	}
+}
+
+func TestGateCapsAtTheirEdges(t *testing.T) {
+	clk := &fakeClock{t: tokyoNoon}
+	g := &Gate{Consent: granted(), Now: clk.Now, Caps: []Cap{{Name: "email 2/day", Channel: ChannelEmail, Max: 2, Window: day}}}
+	now := tokyoNoon
+	// exactly one window ago: no longer counts
+	for _, ago := range []time.Duration{day, day - time.Minute, time.Hour} {
+		if err := g.Record(Send{Customer: "c", Channel: ChannelEmail, Purpose: PurposeMarketing, Time: now.Add(-ago)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	req := Request{Customer: "c", Channel: ChannelEmail, Purpose: PurposeMarketing}
+	d := mustDecide(t, g, req)
+	if d.Allowed || cmp.Diff([]ReasonCode{ReasonCapReached}, codes(d)) != "" {
+		t.Fatalf("two sends in the window: %+v, want cap_reached", d)
+	}
+	if want := now.Add(time.Minute); !d.RetryAt.Equal(want) {
+		t.Errorf("RetryAt = %v, want %v (when the older counted send leaves the window)", d.RetryAt, want)
+	}
+	clk.Set(now.Add(time.Minute - time.Nanosecond))
+	if d := mustDecide(t, g, req); d.Allowed {
+		t.Error("allowed one nanosecond before the send leaves the window")
+	}
+	clk.Set(now.Add(time.Minute))
+	if d := mustDecide(t, g, req); !d.Allowed {
+		t.Errorf("refused at RetryAt: %v", d.Reasons)
+	}
+	// other channels are not capped
+	if d := mustDecide(t, g, Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeMarketing}); !d.Allowed {
+		t.Errorf("SMS refused by an e-mail cap: %v", d.Reasons)
+	}
+}
+
+func TestGateCapScopes(t *testing.T) {
+	clk := &fakeClock{t: tokyoNoon}
+	g := &Gate{
+		Consent: granted(), Now: clk.Now,
+		Caps: []Cap{
+			{Name: "global 3/week", Max: 3, Window: 7 * day},
+			{Name: "campaign 1/week", Max: 1, Window: 7 * day, PerCampaign: true, BypassPriority: 5},
+			{Name: "promo tag 1/day", Tag: "promo", Max: 1, Window: day},
+			{Name: "marketing sms 1/day", Channel: ChannelSMS, Purpose: PurposeMarketing, Max: 1, Window: day},
+		},
+	}
+	rec := func(ch Channel, p Purpose, campaign string, tags ...string) {
+		t.Helper()
+		if err := g.Record(Send{Customer: "c", Channel: ch, Purpose: p, Campaign: campaign, Tags: tags, Time: clk.Now().Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec(ChannelEmail, PurposeMarketing, "spring", "promo")
+	tests := []struct {
+		name string
+		req  Request
+		want []ReasonCode
+	}{
+		{"same campaign", Request{Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring"}, []ReasonCode{ReasonCapReached}},
+		{"same campaign with priority", Request{Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Priority: 5}, []ReasonCode{ReasonPriorityOverride}},
+		{"other campaign", Request{Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "summer"}, nil},
+		{"same tag", Request{Channel: ChannelLINE, Purpose: PurposeMarketing, Campaign: "summer", Tags: []string{"promo"}}, []ReasonCode{ReasonCapReached}},
+		{"transactional passes caps", Request{Channel: ChannelEmail, Purpose: PurposeTransactional, Campaign: "spring", Tags: []string{"promo"}},
+			[]ReasonCode{ReasonTransactionalOverride, ReasonTransactionalOverride}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.req.Customer = "c"
+			d := mustDecide(t, g, tt.req)
+			if diff := cmp.Diff(tt.want, codes(d)); diff != "" {
+				t.Errorf("reasons (-want +got):\n%s", diff)
+			}
+			refused := false
+			for _, c := range codes(d) {
+				refused = refused || c == ReasonCapReached
+			}
+			if d.Allowed == refused {
+				t.Errorf("Allowed = %v with reasons %v", d.Allowed, d.Reasons)
+			}
+		})
+	}
+	rec(ChannelSMS, PurposeService, "")
+	rec(ChannelSMS, PurposeMarketing, "")
+	d := mustDecide(t, g, Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeMarketing, Campaign: "x"})
+	if diff := cmp.Diff([]ReasonCode{ReasonCapReached, ReasonCapReached}, codes(d)); diff != "" {
+		t.Errorf("after 3 sends: global and SMS caps (-want +got):\n%s\n%v", diff, d.Reasons)
+	}
+	g2 := &Gate{Consent: granted(), Now: clk.Now, CapTransactional: true, Caps: []Cap{{Name: "none", Max: 0, Window: day}}}
+	if d := mustDecide(t, g2, Request{Customer: "c", Channel: ChannelEmail, Purpose: PurposeTransactional}); d.Allowed || !d.RetryAt.IsZero() {
+		t.Errorf("cap of 0 with CapTransactional: %+v, want refused without RetryAt", d)
+	}
+	if err := g.Record(Send{Channel: ChannelEmail}); !errors.Is(err, ErrInvalidSend) {
+		t.Errorf("Record without customer: %v, want ErrInvalidSend", err)
+	}
+}
+
+func TestGateQuietHoursAtTheirEdges(t *testing.T) {
+	jst := time.FixedZone("JST", 9*3600)
+	clk := &fakeClock{}
+	g := &Gate{Consent: granted(), Now: clk.Now, QuietHours: []QuietHours{
+		{Channel: ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour},                        // wraps midnight, Tokyo
+		{Channel: ChannelEmail, Start: 12 * time.Hour, End: 13 * time.Hour, Location: time.UTC}, // lunch in UTC
+		{Channel: ChannelPhone, Start: 20 * time.Hour, End: 9 * time.Hour, BypassPriority: 9},
+	}}
+	sms := Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeMarketing}
+	tests := []struct {
+		name  string
+		req   Request
+		now   time.Time
+		quiet bool
+		retry time.Time
+	}{
+		{"sms just before 21:00 JST", sms, time.Date(2026, 4, 1, 20, 59, 59, 0, jst), false, time.Time{}},
+		{"sms at 21:00 JST", sms, time.Date(2026, 4, 1, 21, 0, 0, 0, jst), true, time.Date(2026, 4, 2, 8, 0, 0, 0, jst)},
+		{"sms after midnight", sms, time.Date(2026, 4, 2, 7, 59, 59, 0, jst), true, time.Date(2026, 4, 2, 8, 0, 0, 0, jst)},
+		{"sms at 08:00 JST", sms, time.Date(2026, 4, 2, 8, 0, 0, 0, jst), false, time.Time{}},
+		{"email at 12:00 UTC (21:00 JST)", Request{Customer: "c", Channel: ChannelEmail}, time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC), true, time.Date(2026, 4, 1, 13, 0, 0, 0, time.UTC)},
+		{"email at 13:00 UTC", Request{Customer: "c", Channel: ChannelEmail}, time.Date(2026, 4, 1, 13, 0, 0, 0, time.UTC), false, time.Time{}},
+		{"transactional sms at night", Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeTransactional}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), false, time.Time{}},
+		{"urgent phone call at night", Request{Customer: "c", Channel: ChannelPhone, Priority: 9}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), false, time.Time{}},
+		{"normal phone call at night", Request{Customer: "c", Channel: ChannelPhone, Priority: 8}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), true, time.Date(2026, 4, 2, 9, 0, 0, 0, jst)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clk.Set(tt.now.UTC())
+			d := mustDecide(t, g, tt.req)
+			if d.Allowed == tt.quiet {
+				t.Errorf("Allowed = %v, want %v; reasons %v", d.Allowed, !tt.quiet, d.Reasons)
+			}
+			if !d.RetryAt.Equal(tt.retry) {
+				t.Errorf("RetryAt = %v, want %v", d.RetryAt, tt.retry)
+			}
+		})
+	}
+}
+
+func TestGateSuppression(t *testing.T) {
+	bounces := &SuppressionList{Name: "bounces"}
+	bounces.Add("c", ChannelEmail, "hard bounce")
+	legal := &SuppressionList{Name: "legal hold"}
+	legal.Add("d", "", "litigation")
+	g := &Gate{Consent: granted(), Suppressions: []*SuppressionList{bounces, legal}}
+	tests := []struct {
+		id      customer.ID
+		ch      Channel
+		p       Purpose
+		allowed bool
+	}{
+		{"c", ChannelEmail, PurposeMarketing, false},
+		{"c", ChannelEmail, PurposeTransactional, false},
+		{"c", ChannelSMS, PurposeMarketing, true},
+		{"d", ChannelLINE, PurposeMarketing, false},
+		{"e", ChannelEmail, PurposeMarketing, true},
+	}
+	for _, tt := range tests {
+		d := mustDecide(t, g, Request{Customer: tt.id, Channel: tt.ch, Purpose: tt.p})
+		if d.Allowed != tt.allowed {
+			t.Errorf("%s on %s for %s: Allowed = %v, want %v (%v)", tt.id, tt.ch, tt.p, d.Allowed, tt.allowed, d.Reasons)
+		}
+	}
+	bounces.Remove("c", ChannelEmail)
+	if d := mustDecide(t, g, Request{Customer: "c", Channel: ChannelEmail}); !d.Allowed {
+		t.Errorf("after Remove: %v", d.Reasons)
+	}
+}
+
+func TestGateConcurrent(t *testing.T) {
+	g := &Gate{Consent: granted(), Caps: []Cap{{Max: 1000, Window: time.Hour}}}
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				id := customer.ID(fmt.Sprint(i % 7))
+				if _, err := g.Decide(t.Context(), Request{Customer: id, Channel: ChannelEmail}); err != nil {
+					t.Error(err)
+				}
+				if err := g.Record(Send{Customer: id, Channel: ChannelEmail}); err != nil {
+					t.Errorf("worker %d: %v", w, err)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	total := 0
+	for i := range g.shards {
+		for _, h := range g.shards[i].sends {
+			total += len(h)
+		}
+	}
+	if total != 800 {
+		t.Errorf("%d sends recorded, want 800", total)
+	}
+}
