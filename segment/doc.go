@@ -1,0 +1,57 @@
+// Package segment aims a company's messages where they pay: segments of
+// customers written in a small language, computed traits over touchpoints,
+// live membership, RFM scoring, Pareto/ABC analysis, scenario priorities and
+// activation through the send-eligibility gate of package journey.
+//
+// # The segment language
+//
+// Marketers store segments as text; developers build the same trees in Go
+// (AllOf, Cmp, Count, …) or exchange them as JSON (MarshalExpr,
+// UnmarshalExpr). Parse reads the text form:
+//
+//	stage = "engage" and consent.email.marketing = "opt_in"
+//	last_purchase_at > now - 90d
+//	count(online_purchase, 90d) >= 2 and sum(value, 365d) > 50000
+//	prefecture in ("東京都", "神奈川県") and not segment("churned")
+//	age between 20 and 39 and tags contains "runner" and exists(email)
+//
+// Paths name profile fields and custom attributes (see ProfileAttrs) or
+// named computed traits (Set.DefineTrait). Calls aggregate the customer's
+// touchpoints over sliding windows (see Agg): count, sum, min, max, avg,
+// distinct, first, last, first_time, last_time, most_frequent. A window such
+// as 90d holds the touchpoints with now−90d < time <= now; touchpoints after
+// now never count. Parse errors are *ParseError values with the line, the
+// column (in characters) and what was expected.
+//
+// Evaluation uses two-valued logic: any comparison with a missing value is
+// false (so both x = 1 and x != 1 are false when x is missing); test
+// presence with exists(x). Numeric text compares as a number and RFC 3339
+// text as a time, so attributes from CSV files work.
+//
+// # Sets, references and live membership
+//
+// A Set holds named segments and traits; segment("name") refers to another
+// segment, and a definition that would close a cycle is rejected. Live keeps
+// every segment's membership current as profiles change (UpsertProfile) and
+// touchpoints arrive (AddTouchpoint), re-evaluating only the segments a
+// change can affect, and reports enter and exit events; the host calls Tick
+// on its own schedule for conditions that change with time alone.
+//
+// # Analysis and activation
+//
+// RFM scores recency, frequency and monetary value by quantiles or
+// thresholds and names cells (champions, loyal, at_risk, hibernating, …).
+// Pareto ranks customers, products or scenarios by value: the cumulative
+// curve, the fewest items that make a share of the value (is it really
+// 80:20?), ABC classes, the Gini coefficient and an SVG chart. Prioritize
+// places scenarios on the business value × implementation difficulty grid
+// (quick wins, major projects, fill-ins, thankless tasks) and orders the
+// backlog. Activate turns a segment's members into an audience for a
+// channel: each member passes the journey.Gate (consent, suppression,
+// frequency caps, quiet hours) on the channel they permit and prefer, the
+// export carries SHA-256 hashes of the normalised e-mail and E.164 phone,
+// and every exclusion is reported with its reasons.
+//
+// Start with Parse and Set, then Live, RFM, Pareto and Activate. The
+// command-line tool exposes them as c360 segment, c360 rfm and c360 pareto.
+package segment
