@@ -3,6 +3,7 @@ package segment
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"sort"
@@ -188,6 +189,18 @@ var DefaultPurchaseTypes = []string{"online_purchase", "store_purchase", "purcha
 // (all history when window is 0). Touchpoints after now are ignored.
 // Customers are returned in ID order.
 func RFMFromTouchpoints(byCustomer map[string][]Touchpoint, types []string, now time.Time, window time.Duration) []RFMInput {
+	return RFMInputs(func(yield func(string, []Touchpoint) bool) {
+		for _, id := range sortedKeys(byCustomer) {
+			if !yield(id, byCustomer[id]) {
+				return
+			}
+		}
+	}, types, now, window)
+}
+
+// RFMInputs is RFMFromTouchpoints over a stream of customers and their
+// touchpoints, in the stream's order.
+func RFMInputs(customers iter.Seq2[string, []Touchpoint], types []string, now time.Time, window time.Duration) []RFMInput {
 	if len(types) == 0 {
 		types = DefaultPurchaseTypes
 	}
@@ -195,11 +208,11 @@ func RFMFromTouchpoints(byCustomer map[string][]Touchpoint, types []string, now 
 	for _, t := range types {
 		isPurchase[strings.TrimSpace(t)] = true
 	}
-	ids := sortedKeys(byCustomer)
-	out := make([]RFMInput, 0, len(ids))
-	for _, id := range ids {
+	var out []RFMInput
+	for id, tps := range customers {
 		in := RFMInput{CustomerID: id}
-		for _, tp := range byCustomer[id] {
+		for i := range tps {
+			tp := &tps[i]
 			if !isPurchase[tp.Type] || tp.Time.After(now) || window > 0 && !tp.Time.After(now.Add(-window)) {
 				continue
 			}

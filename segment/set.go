@@ -244,6 +244,9 @@ func (s *Set) Evaluate(name string, subj *Subject, now time.Time) (bool, error) 
 		return false, fmt.Errorf("%w: %q", ErrUnknownSegment, name)
 	}
 	c := evalCtx{s: subj, now: now, set: s}
+	if len(seg.deps.refs) == 0 {
+		return seg.fn(&c), c.err
+	}
 	v := c.eval(seg)
 	return v, c.err
 }
