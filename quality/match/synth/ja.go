@@ -41,18 +41,19 @@ const (
 	rateMissingAddress   = 0.03
 	rateMissingCompany   = 0.20 // of records whose entity has a company
 
-	rateHasCompany        = 0.5
-	rateHasMobile         = 0.92
-	rateHasLandline       = 0.5 // per household
-	ratePreferLandline    = 0.35
-	rateHasBuilding       = 0.35
-	rateSharedEmail       = 0.10 // of household members: share the first member's e-mail
-	rateEmailWithDigits   = 0.55
-	sourceSystemsJa       = "crm ec pos support app event"
-	bloomBits             = 1 << 25
-	minBirthYear          = 1935
-	maxBirthYear          = 2007
-	referenceYearForNames = 2026
+	rateHasCompany          = 0.5
+	rateHasMobile           = 0.92
+	rateHasLandline         = 0.5 // per household
+	ratePreferLandlineOld   = 0.6 // born before 1965, with both numbers
+	ratePreferLandlineYoung = 0.25
+	rateHasBuilding         = 0.35
+	rateSharedEmail         = 0.10 // of household members: share the first member's e-mail
+	rateEmailWithDigits     = 0.55
+	sourceSystemsJa         = "crm ec pos support app event"
+	bloomBits               = 1 << 25
+	minBirthYear            = 1935
+	maxBirthYear            = 2007
+	referenceYearForNames   = 2026
 )
 
 var sourceSystemWeightsJa = [...]float64{0.30, 0.25, 0.15, 0.12, 0.10, 0.08}
@@ -157,7 +158,11 @@ func (m *jaMaker) newPerson(head *jaPerson, twin bool) *jaPerson {
 	if g.p(rateHasMobile) || p.home.landline == "" {
 		p.mobile = m.mobile()
 	}
-	p.preferLandline = p.home.landline != "" && (p.mobile == "" || g.p(ratePreferLandline))
+	pref := ratePreferLandlineYoung
+	if p.year < 1965 {
+		pref = ratePreferLandlineOld
+	}
+	p.preferLandline = p.home.landline != "" && (p.mobile == "" || g.p(pref))
 	if referenceYearForNames-p.year >= 20 && g.p(rateHasCompany) {
 		p.company = m.company()
 	}
@@ -591,7 +596,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 			}
 		}
 	}
-	return Record{EntityID: p.entityID, Values: vals, Noise: noise}
+	return Record{EntityID: p.entityID, Values: vals, Dup: dup, Noise: noise}
 }
 
 // variant replaces one character of s that has variant forms.

@@ -100,9 +100,7 @@ func (c Config) resolved() (Config, error) {
 	switch c.Locale {
 	case "":
 		c.Locale = Japanese
-	case Japanese:
-	case English:
-		bad("Locale", "en is not implemented yet")
+	case Japanese, English:
 	default:
 		bad("Locale", fmt.Sprintf("unknown locale %q (want %q or %q)", string(c.Locale), Japanese, English))
 	}
@@ -144,6 +142,9 @@ type Record struct {
 	// Values holds the columns of Header(locale), in that order; Values[0]
 	// is ID.
 	Values []string
+	// Dup is false for the first record made for an entity and true for
+	// its duplicates; only duplicates carry errors (see the package doc).
+	Dup bool
 	// Noise lists the perturbations applied to this record.
 	Noise Noise
 }
