@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/c360/c360/internal/table"
+	"github.com/c360/c360/quality/match/synth"
 )
 
 // sharedData returns ../shared/data relative to the module root, or skips.
@@ -172,4 +173,61 @@ func testOpts() []Option {
 		o = append(o, WithThreshold(t))
 	}
 	return o
+}
+
+// synthSet generates a synthetic data set through package synth.
+func synthSet(t testing.TB, n int, seed uint64, locale synth.Locale) ([]Field, []Record, []string) {
+	t.Helper()
+	header := synth.Header(locale)[1:]
+	var recs []Record
+	var truth []string
+	err := synth.Generate(t.Context(), synth.Config{N: n, Seed: seed, Locale: locale}, func(r synth.Record) error {
+		recs = append(recs, Record{ID: r.ID, Values: r.Values[1:]})
+		truth = append(truth, r.EntityID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sample := make([][]string, 0, 1000)
+	for _, r := range recs[:min(len(recs), 1000)] {
+		sample = append(sample, r.Values)
+	}
+	kinds := InferKinds(header, sample)
+	fields := make([]Field, len(header))
+	for i, h := range header {
+		fields[i] = Field{Name: h, Kind: kinds[i]}
+	}
+	return fields, recs, truth
+}
+
+func TestAccuracySynthJapanese(t *testing.T) {
+	if testing.Short() {
+		t.Skip("accuracy runs are long: skipped in -short mode")
+	}
+	fields, recs, truth := synthSet(t, 20000, 1, synth.Japanese)
+	m, err := New(fields, testOpts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.DedupeLabelled(t.Context(), recs, truth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pred := make([]string, len(recs))
+	for i, c := range res.ClusterOf {
+		pred[i] = fmt.Sprint(c)
+	}
+	s := Evaluate(truth, pred)
+	t.Logf("fields %v\nrule pairs %v", fields, res.Stats.RulePairs)
+	t.Logf("synth ja 20000: precision %.4f recall %.4f F1 %.4f; candidates %d (pair recall %.4f), capped %d, refusals %d, EM %d it λ=%.4f",
+		s.Precision, s.Recall, s.F1, res.Stats.CandidatePairs, res.Stats.PairRecall, len(res.Stats.Capped), res.Stats.GuardRefusals, res.Stats.EMIterations, res.Model.Lambda)
+	if os.Getenv("MATCH_DEBUG") != "" {
+		for _, f := range res.Model.Fields {
+			t.Logf("  %-14s %-12s m=%v u=%v", f.Name, f.Kind, fmtF(f.M), fmtF(f.U))
+		}
+	}
+	if s.F1 < 0.97 {
+		t.Errorf("F1 = %.4f, below the floor 0.97", s.F1)
+	}
 }

@@ -88,7 +88,17 @@ func defaultRules(kinds []Kind) []blockRule {
 		}})
 	}
 	exact("person_name", per)
-	exact("name_kana", kana)
+	if len(kana) > 0 {
+		rules = append(rules, blockRule{name: "name_kana", keys: func(v []value, add func(string)) {
+			k := ""
+			for _, f := range kana {
+				k += v[f].key
+			}
+			if runeCount(k) >= 4 {
+				add(k)
+			}
+		}})
+	}
 	// MinHash LSH over character bigrams of all name fields together, so that
 	// typos and swapped name parts still meet.
 	names := slices.Concat(fam, giv, per, kana)
@@ -128,6 +138,9 @@ func lshKeys(v []value, fields []int, add func(string)) {
 		k := v[f].key
 		if k == "" {
 			continue
+		}
+		if hasNonLatin(k) {
+			return // short CJK and kana names make poor q-gram sets; other rules cover them
 		}
 		var prev rune = '^'
 		for _, r := range k + "$" {

@@ -157,7 +157,7 @@ func init() {
 		"マイナンバー", "個人番号", "社員番号", "tax_id", "vat", "duns")
 	add(KindNumber, "street_number", "house_number", "number", "age", "amount", "番号", "年齢", "house_no", "no")
 	add(KindExact, "gender", "sex", "性別", "country", "国", "国名", "status", "category", "type", "segment", "区分", "種別")
-	add(KindIgnore, "cluster", "cluster_id", "entity", "entity_id", "truth", "label", "match_id", "true_id", "group_id")
+	add(KindIgnore, "source", "source_system", "system", "ソース", "取得元", "データソース", "cluster", "cluster_id", "entity", "entity_id", "truth", "label", "match_id", "true_id", "group_id")
 }
 
 // foldHeader folds a header name for lookup: NFKC-like width folding of

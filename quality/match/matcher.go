@@ -34,6 +34,10 @@ type Matcher struct {
 	o      options
 	guards []int
 	rules  []compiledRule
+	// identity lists the fields that tell people apart (given name, date,
+	// identifier); a pair disagreeing on two of them is never a match.
+	identity  []int
+	strongIDs []int // identifier fields: exact agreement lifts the veto
 }
 
 // New returns a Matcher over the given fields. Fields of KindIgnore are
@@ -100,6 +104,18 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 			if k == KindID || k == KindDate {
 				m.guards = append(m.guards, i)
 			}
+		}
+	}
+	hasGiven := false
+	for _, k := range m.kinds {
+		hasGiven = hasGiven || k == KindGivenName
+	}
+	for i, k := range m.kinds {
+		if k == KindGivenName || k == KindDate || k == KindPersonName && !hasGiven {
+			m.identity = append(m.identity, i)
+		}
+		if k == KindID {
+			m.strongIDs = append(m.strongIDs, i)
 		}
 	}
 	for _, r := range o.rules {
@@ -220,9 +236,10 @@ func (m *Matcher) prepareSet(ctx context.Context, recs []Record, nLeft int) (*da
 				return
 			}
 			d.ids[i] = recs[i].ID
+			raw := splitNames(recs[i].Values, m.kinds)
 			for f, k := range m.kinds {
 				if k != KindIgnore {
-					d.vals[i*nf+f] = prepare(k, recs[i].Values[f])
+					d.vals[i*nf+f] = prepare(k, raw[f])
 				}
 			}
 		}
@@ -285,20 +302,21 @@ func (m *Matcher) report(p Progress) {
 
 // Stats describes a run.
 type Stats struct {
-	Records         int           // records read (both sides in link mode)
-	CandidatePairs  int           // distinct pairs produced by blocking and compared
-	Capped          []CappedBlock // blocks over the cap, paired by sorted neighbourhood only
-	PairRecall      float64       // share of true pairs among the candidates; -1 without labels
-	Matches         int           // pairs at or above the threshold
-	Reviews         int           // pairs in the review band
-	GuardRefusals   int           // merges refused by the chaining guards
-	Clusters        int           // clusters, singletons included
-	Oversized       []int         // clusters (by index) larger than the maximum cluster size
-	LargestCluster  int           // records in the largest cluster
-	EMIterations    int           // EM iterations (0 with a fixed model or rules)
-	EMConverged     bool          // EM converged
-	PairsPerSecond  float64       // comparison throughput of the scoring stage
-	ScoringDuration float64       // seconds spent comparing and scoring candidate pairs
+	Records         int            // records read (both sides in link mode)
+	CandidatePairs  int            // distinct pairs produced by blocking and compared
+	Capped          []CappedBlock  // blocks over the cap, paired by sorted neighbourhood only
+	RulePairs       map[string]int // pairs each blocking rule produced (a pair may come from several)
+	PairRecall      float64        // share of true pairs among the candidates; -1 without labels
+	Matches         int            // pairs at or above the threshold
+	Reviews         int            // pairs in the review band
+	GuardRefusals   int            // merges refused by the chaining guards
+	Clusters        int            // clusters, singletons included
+	Oversized       []int          // clusters (by index) larger than the maximum cluster size
+	LargestCluster  int            // records in the largest cluster
+	EMIterations    int            // EM iterations (0 with a fixed model or rules)
+	EMConverged     bool           // EM converged
+	PairsPerSecond  float64        // comparison throughput of the scoring stage
+	ScoringDuration float64        // seconds spent comparing and scoring candidate pairs
 }
 
 // Pair is a scored candidate pair. A and B index the records (in link mode,
@@ -389,10 +407,11 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 		return nil, err
 	}
 	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
-	pairs, capped, err := m.candidates(ctx, d)
+	pairs, capped, byRule, err := m.candidates(ctx, d)
 	if err != nil {
 		return nil, err
 	}
+	res.Stats.RulePairs = byRule
 	res.Stats.CandidatePairs = len(pairs)
 	res.Stats.Capped = capped
 	if truth != nil {
@@ -426,11 +445,11 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 }
 
 // candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
-func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []CappedBlock, error) {
+func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []CappedBlock, map[string]int, error) {
 	rules := m.blockRules()
 	entries := blockKeys(rules, d.vals, d.nf, d.n(), maphash.MakeSeed(), m.o.workers)
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// Split the sorted entries into group-aligned ranges, one per worker.
 	w := m.o.workers
@@ -445,6 +464,10 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 	bounds = append(bounds, len(entries))
 	parts := make([][]uint64, w)
 	caps := make([][]CappedBlock, w)
+	rulePairs := make([][]int, w)
+	for k := range rulePairs {
+		rulePairs[k] = make([]int, len(rules))
+	}
 	sortKey := d.sortKeys(m.kinds)
 	var wg sync.WaitGroup
 	for k := range w {
@@ -465,12 +488,14 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 					if (s&0xFF) == 0 && ctx.Err() != nil {
 						return
 					}
+					before := len(out)
 					if e-s <= m.o.blockCap {
 						out = d.emitAll(out, members)
 					} else {
 						caps[k] = append(caps[k], CappedBlock{Rule: rules[es[s].key>>56].name, Records: e - s, Example: d.ids[members[0]]})
 						out = d.emitWindow(out, members, sortKey, m.o.window)
 					}
+					rulePairs[k][es[s].key>>56] += len(out) - before
 				}
 				s = e
 			}
@@ -480,7 +505,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	all := slices.Concat(parts...)
 	radixSortU64(all)
@@ -491,7 +516,13 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 	}
 	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
 	m.report(Progress{Stage: "block", Done: len(all), Total: len(all)})
-	return all, capped, nil
+	byRule := map[string]int{}
+	for _, rp := range rulePairs {
+		for r, c := range rp {
+			byRule[rules[r].name] += c
+		}
+	}
+	return all, capped, byRule, nil
 }
 
 func (d *dataset) keep(i, j uint32) bool {
@@ -637,7 +668,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 		if err := d.estimateU(ctx, model, &m.o); err != nil {
 			return nil, err
 		}
-		if err := em(ctx, model, patterns, m.o.emIter, true); err != nil {
+		if err := em(ctx, model, patterns, m.o.emIter, true, m.vetoed); err != nil {
 			return nil, err
 		}
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
@@ -653,6 +684,9 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
 			pr := probability(wt)
+			if m.vetoed(gammas[p]) {
+				pr = 0
+			}
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
@@ -772,3 +806,25 @@ func parallel(workers, n int, fn func(w, lo, hi int)) {
 }
 
 var _ = errors.New
+
+// vetoed reports whether a comparison pattern disagrees on both the given
+// name and the date (of birth) while no identifier agrees exactly:
+// such records are different people (a household member, a namesake), however
+// much else, like an address and a landline, they share.
+func (m *Matcher) vetoed(g uint64) bool {
+	if len(m.identity) < 2 {
+		return false
+	}
+	for _, f := range m.strongIDs {
+		if level(g, f) == 1 {
+			return false
+		}
+	}
+	n := 0
+	for _, f := range m.identity {
+		if level(g, f) == len(levelNames[m.kinds[f]])-1 {
+			n++
+		}
+	}
+	return n >= 2
+}

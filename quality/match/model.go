@@ -155,7 +155,7 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 
 // em estimates m and λ from the counts of comparison patterns among the
 // candidate pairs, with u held fixed.
-func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeU bool) error {
+func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeU bool, veto func(uint64) bool) error {
 	type pat struct {
 		g uint64
 		c float64
@@ -204,6 +204,9 @@ func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int,
 				b += logU[f][l]
 			}
 			w := 1 / (1 + math.Exp(b-a))
+			if veto != nil && veto(p.g) {
+				w = 0
+			}
 			cw := w * p.c
 			sumW += cw
 			for f := range nf {

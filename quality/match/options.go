@@ -8,7 +8,7 @@ import "runtime"
 type Option func(*options)
 
 type options struct {
-	threshold   float64 // default 0.9
+	threshold   float64 // default 0.7
 	review      float64 // default 0.5
 	blockCap    int     // default 500
 	window      int     // default 8
@@ -29,7 +29,7 @@ type options struct {
 
 func defaults() options {
 	return options{
-		threshold:  0.9,
+		threshold:  0.7,
 		review:     0.5,
 		blockCap:   500,
 		window:     8,
@@ -42,7 +42,7 @@ func defaults() options {
 }
 
 // WithThreshold sets the match probability at or above which a pair is a
-// match (default 0.9). Values outside (0, 1] are rejected by New.
+// match (default 0.7). Values outside (0, 1] are rejected by New.
 func WithThreshold(p float64) Option { return func(o *options) { o.threshold = p } }
 
 // WithReviewThreshold sets the lower end of the review band: pairs with a

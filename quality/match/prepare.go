@@ -197,3 +197,58 @@ func firstRunes(s string, n int) string {
 }
 
 func runeCount(s string) int { return utf8.RuneCountInString(s) }
+
+// splitNames fixes a common export defect: a whole name in the family-name
+// column and the given-name column blank ("山中　尚樹", ""). When the family
+// value holds a space and non-Latin letters, it is split at the first
+// space. The same is done for a pair of kana columns.
+func splitNames(raw []string, kinds []Kind) []string {
+	fam, giv := -1, -1
+	k1, k2 := -1, -1
+	for f, k := range kinds {
+		switch k {
+		case KindFamilyName:
+			if fam < 0 {
+				fam = f
+			}
+		case KindGivenName:
+			if giv < 0 {
+				giv = f
+			}
+		case KindNameKana:
+			if k1 < 0 {
+				k1 = f
+			} else if k2 < 0 {
+				k2 = f
+			}
+		}
+	}
+	out := raw
+	split := func(a, b int) {
+		if a < 0 || b < 0 || strings.TrimSpace(raw[b]) != "" {
+			return
+		}
+		v := strings.TrimSpace(raw[a])
+		i := strings.IndexFunc(v, unicode.IsSpace)
+		if i < 0 || !hasNonLatin(v) {
+			return
+		}
+		if &out[0] == &raw[0] {
+			out = append([]string(nil), raw...)
+		}
+		_, w := utf8.DecodeRuneInString(v[i:])
+		out[a], out[b] = v[:i], strings.TrimSpace(v[i+w:])
+	}
+	split(fam, giv)
+	split(k1, k2)
+	return out
+}
+
+func hasNonLatin(s string) bool {
+	for _, r := range s {
+		if r > 0x24F && unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,397 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/c360/c360/internal/table"
+	"github.com/c360/c360/quality/match"
+)
+
+func init() {
+	register(&command{
+		name:    "dedupe",
+		summary: "find duplicate records in a CSV file and cluster them",
+		run:     runDedupe,
+	})
+}
+
+const dedupeUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
+       [--config match.json] --output clusters.csv [--pairs pairs.csv]
+
+Clusters the records of FILE.csv that describe the same entity. KIND is one of
+given_name, family_name, person_name, name_kana, company, email, phone,
+postal_code, address, street, locality, region, date, id, number, text, exact.
+Without --field, kinds are inferred from header names and values, and the
+inference is printed on standard error. clusters.csv gets record_id,cluster_id
+with every record once; pairs.csv gets left_id,right_id,probability and each
+field's contribution in bits, for every pair at or above the review threshold.
+Nothing is written when the input is malformed.`
+
+// matchConfig is the JSON of --config.
+type matchConfig struct {
+	Fields          []configField `json:"fields"`
+	Threshold       float64       `json:"threshold"`
+	ReviewThreshold float64       `json:"review_threshold"`
+	BlockCap        int           `json:"block_cap"`
+	MaxClusterSize  int           `json:"max_cluster_size"`
+	Guards          *[]string     `json:"guards"`
+	Rules           []match.Rule  `json:"rules"`
+	Blocking        [][]string    `json:"blocking"`
+	OneToOne        bool          `json:"one_to_one"`
+	TermFrequency   *bool         `json:"term_frequency"`
+}
+
+type configField struct {
+	Column string     `json:"column"`
+	Kind   match.Kind `json:"kind"`
+}
+
+func readConfig(path string) (*matchConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var c matchConfig
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return &c, nil
+}
+
+// loadedTable is an input CSV with its ID column checked.
+type loadedTable struct {
+	path string
+	t    *table.Table
+	id   int
+}
+
+func loadTable(path, idCol string) (*loadedTable, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := table.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	id, err := t.UniqueColumn(idCol)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &loadedTable{path: path, t: t, id: id}, nil
+}
+
+// fieldPlan is the chosen columns and kinds.
+type fieldPlan struct {
+	names []string
+	kinds []match.Kind
+}
+
+// planFields returns the fields from --field flags, the config, or inference
+// over lt's header (printed to w).
+func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer) (*fieldPlan, error) {
+	p := &fieldPlan{}
+	switch {
+	case len(flags) > 0:
+		for _, fl := range flags {
+			col, kind, ok := strings.Cut(fl, "=")
+			if !ok {
+				return nil, usageError("--field %q: want COLUMN=KIND", fl)
+			}
+			k, err := match.ParseKind(kind)
+			if err != nil {
+				return nil, usageError("--field %q: %v", fl, err)
+			}
+			p.names = append(p.names, strings.TrimSpace(col))
+			p.kinds = append(p.kinds, k)
+		}
+	case cfg != nil && len(cfg.Fields) > 0:
+		for _, f := range cfg.Fields {
+			p.names = append(p.names, f.Column)
+			p.kinds = append(p.kinds, f.Kind)
+		}
+	default:
+		var header []string
+		var cols []int
+		for c, h := range lt.t.Header {
+			if c != lt.id {
+				header = append(header, h)
+				cols = append(cols, c)
+			}
+		}
+		n := min(len(lt.t.Rows), 2000)
+		sample := make([][]string, n)
+		for i := range n {
+			row := make([]string, len(cols))
+			for k, c := range cols {
+				row[k] = lt.t.Rows[i][c]
+			}
+			sample[i] = row
+		}
+		kinds := match.InferKinds(header, sample)
+		var shown []string
+		for i, k := range kinds {
+			shown = append(shown, header[i]+"="+k.String())
+			if k != match.KindIgnore {
+				p.names = append(p.names, header[i])
+				p.kinds = append(p.kinds, k)
+			}
+		}
+		fmt.Fprintf(w, "inferred fields (override with --field COLUMN=KIND): %s\n", strings.Join(shown, " "))
+		if len(p.names) == 0 {
+			return nil, errors.New("no column could be used for matching; name them with --field COLUMN=KIND")
+		}
+	}
+	for _, n := range p.names {
+		if n == lt.t.Header[lt.id] {
+			return nil, usageError("--field %q is the ID column", n)
+		}
+	}
+	return p, nil
+}
+
+// records turns a table into match records for the planned fields.
+func (p *fieldPlan) records(lt *loadedTable) ([]match.Record, error) {
+	cols := make([]int, len(p.names))
+	for i, n := range p.names {
+		c, err := lt.t.Column(n)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", lt.path, err)
+		}
+		cols[i] = c
+	}
+	recs := make([]match.Record, len(lt.t.Rows))
+	for r, row := range lt.t.Rows {
+		v := make([]string, len(cols))
+		for i, c := range cols {
+			v[i] = row[c]
+		}
+		recs[r] = match.Record{ID: row[lt.id], Values: v}
+	}
+	return recs, nil
+}
+
+func (p *fieldPlan) fields() []match.Field {
+	fs := make([]match.Field, len(p.names))
+	for i := range fs {
+		fs[i] = match.Field{Name: p.names[i], Kind: p.kinds[i]}
+	}
+	return fs
+}
+
+// matcherOptions turns the config and flags into options.
+func matcherOptions(cfg *matchConfig, threshold float64, stderr io.Writer, n int) []match.Option {
+	var opts []match.Option
+	if cfg != nil {
+		if cfg.Threshold > 0 {
+			opts = append(opts, match.WithThreshold(cfg.Threshold))
+		}
+		if cfg.ReviewThreshold > 0 {
+			opts = append(opts, match.WithReviewThreshold(cfg.ReviewThreshold))
+		}
+		if cfg.BlockCap > 0 {
+			opts = append(opts, match.WithBlockCap(cfg.BlockCap))
+		}
+		if cfg.MaxClusterSize > 0 {
+			opts = append(opts, match.WithMaxClusterSize(cfg.MaxClusterSize))
+		}
+		if cfg.Guards != nil {
+			opts = append(opts, match.WithGuards(*cfg.Guards...))
+		}
+		if len(cfg.Rules) > 0 {
+			opts = append(opts, match.WithRules(cfg.Rules...))
+		}
+		if len(cfg.Blocking) > 0 {
+			opts = append(opts, match.WithBlocking(cfg.Blocking...))
+		}
+		if cfg.TermFrequency != nil {
+			opts = append(opts, match.WithTermFrequency(*cfg.TermFrequency))
+		}
+		if cfg.OneToOne {
+			opts = append(opts, match.WithOneToOne(true))
+		}
+	}
+	if threshold > 0 {
+		opts = append(opts, match.WithThreshold(threshold))
+	}
+	if n >= 50000 {
+		start := time.Now()
+		opts = append(opts, match.WithProgress(func(p match.Progress) {
+			fmt.Fprintf(stderr, "%6.1fs %-8s %d\n", time.Since(start).Seconds(), p.Stage, p.Done)
+		}))
+	}
+	return opts
+}
+
+// atomicFile writes to a temporary file next to path and renames it into
+// place on commit, so that a failed run leaves no partial output.
+type atomicFile struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	csv  *csv.Writer
+}
+
+func createAtomic(path string) (*atomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return nil, err
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	return &atomicFile{path: path, f: f, w: w, csv: csv.NewWriter(w)}, nil
+}
+
+func (a *atomicFile) commit() error {
+	a.csv.Flush()
+	err := a.csv.Error()
+	if err == nil {
+		err = a.w.Flush()
+	}
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(a.f.Name(), a.path)
+	}
+	if err != nil {
+		os.Remove(a.f.Name())
+	}
+	return err
+}
+
+func (a *atomicFile) abort() {
+	a.f.Close()
+	os.Remove(a.f.Name())
+}
+
+func fmtProb(p float64) string { return strconv.FormatFloat(p, 'f', 6, 64) }
+
+func runDedupe(ctx context.Context, e *env) error {
+	fs := newFlagSet(e, "dedupe", dedupeUsage)
+	input := fs.String("input", "", "input CSV file (required)")
+	id := fs.String("id", "", "column holding the record ID (required)")
+	var fields multiFlag
+	fs.Var(&fields, "field", "COLUMN=KIND, repeatable; only these columns are used")
+	threshold := fs.Float64("threshold", 0, "match probability threshold (default 0.7)")
+	config := fs.String("config", "", "JSON configuration (fields, thresholds, rules, blocking)")
+	output := fs.String("output", "", "clusters CSV to write (required)")
+	pairs := fs.String("pairs", "", "pairs CSV to write")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *input == "" || *id == "" || *output == "" {
+		return usageError("--input, --id and --output are required")
+	}
+	if *threshold < 0 || *threshold > 1 {
+		return usageError("--threshold %v not in (0, 1]", *threshold)
+	}
+	var cfg *matchConfig
+	if *config != "" {
+		c, err := readConfig(*config)
+		if err != nil {
+			return err
+		}
+		cfg = c
+	}
+	lt, err := loadTable(*input, *id)
+	if err != nil {
+		return err
+	}
+	plan, err := planFields(fields, cfg, lt, e.stderr)
+	if err != nil {
+		return err
+	}
+	recs, err := plan.records(lt)
+	if err != nil {
+		return err
+	}
+	m, err := match.New(plan.fields(), matcherOptions(cfg, *threshold, e.stderr, len(recs))...)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := m.Dedupe(ctx, recs)
+	if err != nil {
+		return err
+	}
+	out, err := createAtomic(*output)
+	if err != nil {
+		return err
+	}
+	out.csv.Write([]string{"record_id", "cluster_id"})
+	clusters := res.Clusters()
+	for i, c := range res.ClusterOf {
+		out.csv.Write([]string{recs[i].ID, recs[clusters[c][0]].ID})
+	}
+	var pf *atomicFile
+	if *pairs != "" {
+		if pf, err = createAtomic(*pairs); err != nil {
+			out.abort()
+			return err
+		}
+		writePairs(pf.csv, res, plan, recs, recs)
+	}
+	if pf != nil {
+		if err := pf.commit(); err != nil {
+			out.abort()
+			return err
+		}
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	st := res.Stats
+	fmt.Fprintf(e.stderr, "%d records, %d candidate pairs, %d matches, %d in review, %d clusters (largest %d), %d guard refusals, %.1fs\n",
+		st.Records, st.CandidatePairs, st.Matches, st.Reviews, st.Clusters, st.LargestCluster, st.GuardRefusals, time.Since(start).Seconds())
+	reportCaps(e.stderr, st)
+	return nil
+}
+
+func reportCaps(w io.Writer, st match.Stats) {
+	if len(st.Capped) > 0 {
+		fmt.Fprintf(w, "%d blocks over the cap were paired by sorted neighbourhood only; largest:", len(st.Capped))
+		for _, c := range st.Capped[:min(3, len(st.Capped))] {
+			fmt.Fprintf(w, " %s (%d records, e.g. %s)", c.Rule, c.Records, c.Example)
+		}
+		fmt.Fprintln(w)
+	}
+	if len(st.Oversized) > 0 {
+		fmt.Fprintf(w, "%d oversized clusters\n", len(st.Oversized))
+	}
+}
+
+// writePairs writes left_id,right_id,probability and one contribution
+// column per field.
+func writePairs(w *csv.Writer, res *match.Result, plan *fieldPlan, left, right []match.Record) {
+	header := []string{"left_id", "right_id", "probability"}
+	header = append(header, plan.names...)
+	w.Write(header)
+	row := make([]string, len(header))
+	for _, p := range res.Pairs {
+		ex, _ := res.Explain(p.A, p.B)
+		row = row[:3]
+		row[0], row[1], row[2] = left[p.A].ID, right[p.B].ID, fmtProb(p.Probability)
+		byName := make(map[string]float64, len(ex.Fields))
+		for _, c := range ex.Fields {
+			byName[c.Field] = c.Weight
+		}
+		for _, n := range plan.names {
+			row = append(row, strconv.FormatFloat(byName[n], 'f', 3, 64))
+		}
+		w.Write(row)
+	}
+}

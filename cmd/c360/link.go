@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/c360/c360/quality/match"
+)
+
+func init() {
+	register(&command{
+		name:    "link",
+		summary: "link the records of two CSV files that describe the same entity",
+		run:     runLink,
+	})
+}
+
+const linkUsage = `--left A.csv --right B.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
+       [--config match.json] [--one-to-one] --output links.csv
+
+Links records of A.csv to records of B.csv. Both files have the ID column and
+the matched columns under the same names; kinds are inferred from A.csv unless
+given. links.csv gets left_id,right_id,probability for every link at or above
+the threshold, most probable first. Nothing is written when an input is
+malformed.`
+
+func runLink(ctx context.Context, e *env) error {
+	fs := newFlagSet(e, "link", linkUsage)
+	left := fs.String("left", "", "left CSV file (required)")
+	right := fs.String("right", "", "right CSV file (required)")
+	id := fs.String("id", "", "column holding the record ID in both files (required)")
+	var fields multiFlag
+	fs.Var(&fields, "field", "COLUMN=KIND, repeatable; only these columns are used")
+	threshold := fs.Float64("threshold", 0, "match probability threshold (default 0.7)")
+	config := fs.String("config", "", "JSON configuration (fields, thresholds, rules, blocking)")
+	oneToOne := fs.Bool("one-to-one", false, "link each record to at most one record of the other file")
+	output := fs.String("output", "", "links CSV to write (required)")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if *left == "" || *right == "" || *id == "" || *output == "" {
+		return usageError("--left, --right, --id and --output are required")
+	}
+	if *threshold < 0 || *threshold > 1 {
+		return usageError("--threshold %v not in (0, 1]", *threshold)
+	}
+	var cfg *matchConfig
+	if *config != "" {
+		c, err := readConfig(*config)
+		if err != nil {
+			return err
+		}
+		cfg = c
+	}
+	lt, err := loadTable(*left, *id)
+	if err != nil {
+		return err
+	}
+	rt, err := loadTable(*right, *id)
+	if err != nil {
+		return err
+	}
+	plan, err := planFields(fields, cfg, lt, e.stderr)
+	if err != nil {
+		return err
+	}
+	lrecs, err := plan.records(lt)
+	if err != nil {
+		return err
+	}
+	rrecs, err := plan.records(rt)
+	if err != nil {
+		return err
+	}
+	opts := matcherOptions(cfg, *threshold, e.stderr, len(lrecs)+len(rrecs))
+	if *oneToOne {
+		opts = append(opts, match.WithOneToOne(true))
+	}
+	m, err := match.New(plan.fields(), opts...)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := m.Link(ctx, lrecs, rrecs)
+	if err != nil {
+		return err
+	}
+	out, err := createAtomic(*output)
+	if err != nil {
+		return err
+	}
+	out.csv.Write([]string{"left_id", "right_id", "probability"})
+	links := 0
+	for _, p := range res.Pairs {
+		if !res.IsMatch(p) {
+			continue
+		}
+		links++
+		out.csv.Write([]string{lrecs[p.A].ID, rrecs[p.B].ID, fmtProb(p.Probability)})
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	st := res.Stats
+	fmt.Fprintf(e.stderr, "%d + %d records, %d candidate pairs, %d links, %.1fs\n",
+		len(lrecs), len(rrecs), st.CandidatePairs, links, time.Since(start).Seconds())
+	reportCaps(e.stderr, st)
+	return nil
+}
