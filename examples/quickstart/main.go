@@ -38,7 +38,8 @@ func run(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	sections := []func(context.Context, *quickstart) error{
-		customer360, // customer.go: 360 profiles from four source systems
+		customer360,  // customer.go: 360 profiles from four source systems
+		intelligence, // intel.go: intelligence linked to one customer, seen by two colleagues
 	}
 	for _, section := range sections {
 		if err := section(ctx, q); err != nil {

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestIntelligence checks the intelligence section: items linked to C005
+// are visible according to each colleague's team, and a half-width query
+// finds full-width text.
+func TestIntelligence(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	got := out.String()
+	for _, want := range []string{
+		"=== Intelligence linked to a customer ===",
+		"Collected 3 items about C005 山田 太郎 and account C001.",
+		"sato (sales) sees 2 item(s) linked to C005:",
+		"suzuki (service) sees 1 item(s) linked to C005:",
+		`Search "abc sports" account:C001 → 1 hit(s):`,
+		"  I-3  [ABC] [Sports] undercuts team-uniform prices in 神奈川",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Count(got[strings.Index(got, "suzuki (service)"):], "I-1") != 0 {
+		t.Error("the service agent must not see I-1 (shared with sales only)")
+	}
+}
