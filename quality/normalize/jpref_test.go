@@ -6,9 +6,9 @@ import (
 	"testing"
 )
 
-// refData returns the path of a file under ../shared/data (found next to the
+// sharedDataPath returns the path of a file under ../shared/data (found next to the
 // module root), or skips the test when the data is not there.
-func refData(t testing.TB, name string) string {
+func sharedDataPath(t testing.TB, name string) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {

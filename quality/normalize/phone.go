@@ -1,6 +1,7 @@
 package normalize
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,7 +41,7 @@ func (t PhoneType) String() string {
 	if t >= 0 && int(t) < len(phoneTypeNames) {
 		return phoneTypeNames[t]
 	}
-	return "PhoneType(" + itoa(int(t)) + ")"
+	return "PhoneType(" + strconv.Itoa(int(t)) + ")"
 }
 
 // MarshalText returns the type's name.
@@ -79,8 +80,8 @@ func ParsePhone(s string) (Phone, error) { return ParsePhoneRegion(s, "81") }
 // only: an assigned country calling code and a total of 7 to 15 digits
 // (E.164's maximum). Every error wraps ErrInvalid.
 func ParsePhoneRegion(s, callingCode string) (Phone, error) {
-	if n := len(callingCode); n < 1 || n > 3 || !allDigits(callingCode) || callingCodeLen(callingCode) != n {
-		return Phone{}, &Error{Kind: KindPhone, Input: s, Reason: "unknown country calling code " + quoteShort(callingCode)}
+	if n := len(callingCode); n < 1 || n > 3 || !phoneDigitsOnly(callingCode) || callingCodeLen(callingCode) != n {
+		return Phone{}, &Error{Kind: KindPhone, Input: s, Reason: "unknown country calling code " + quoteInput(callingCode)}
 	}
 	var sc phoneScan
 	if reason := sc.scan(s); reason != "" {
@@ -156,7 +157,7 @@ func (p *Phone) japan(n string) string {
 	switch {
 	case strings.HasPrefix(n, "0800"):
 		p.Type, want = PhoneTollFree, 11
-	case hasAny(n, "070", "080", "090", "060"):
+	case hasAnyPrefix(n, "070", "080", "090", "060"):
 		p.Type, want = PhoneMobile, 11
 	case strings.HasPrefix(n, "050"):
 		p.Type, want = PhoneIP, 11
@@ -175,7 +176,7 @@ func (p *Phone) japan(n string) string {
 	}
 	if len(n) != want {
 		return "a Japanese " + p.Type.String() + " number with prefix " + n[:min(len(n), 4)] +
-			" has " + itoa(want) + " digits, got " + itoa(len(n))
+			" has " + strconv.Itoa(want) + " digits, got " + strconv.Itoa(len(n))
 	}
 	switch p.Type {
 	case PhoneMobile, PhoneIP:
@@ -298,7 +299,7 @@ func (sc *phoneScan) scan(s string) string {
 		}
 		if n := matchFolded(s[i:], extMarkers[:]); n > 0 {
 			if sc.inExt || sc.n == 0 {
-				return "extension marker " + quoteShort(s[i:i+n]) + " not after a number"
+				return "extension marker " + quoteInput(s[i:i+n]) + " not after a number"
 			}
 			sc.inExt = true
 			i += n
@@ -308,7 +309,7 @@ func (sc *phoneScan) scan(s string) string {
 			i += n
 			continue
 		}
-		return "unexpected character " + quoteShort(string(r))
+		return "unexpected character " + quoteInput(string(r))
 	}
 	if sc.inExt && sc.nExt == 0 {
 		return "extension marker without digits"
@@ -397,7 +398,7 @@ const (
 		"97:01234567,99:234568,"
 )
 
-func allDigits(s string) bool {
+func phoneDigitsOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false
@@ -406,7 +407,7 @@ func allDigits(s string) bool {
 	return true
 }
 
-func hasAny(s string, prefixes ...string) bool {
+func hasAnyPrefix(s string, prefixes ...string) bool {
 	for _, p := range prefixes {
 		if strings.HasPrefix(s, p) {
 			return true
@@ -415,33 +416,11 @@ func hasAny(s string, prefixes ...string) bool {
 	return false
 }
 
-// quoteShort quotes s for an error message, cut to 20 runes.
-func quoteShort(s string) string {
+// quoteInput quotes s for an error message, cut to 20 runes.
+func quoteInput(s string) string {
 	if utf8.RuneCountInString(s) > 20 {
 		r := []rune(s)
 		s = string(r[:20]) + "…"
 	}
 	return "\"" + s + "\""
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }

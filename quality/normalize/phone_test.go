@@ -205,7 +205,7 @@ func TestPhoneTypeString(t *testing.T) {
 // TestPhoneNumberTypesCSV checks the classification against the examples of
 // phone_number_types.csv when the reference data is present.
 func TestPhoneNumberTypesCSV(t *testing.T) {
-	f, err := os.Open(refData(t, "jp-reference/phone_number_types.csv"))
+	f, err := os.Open(sharedDataPath(t, "jp-reference/phone_number_types.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func TestPhoneNumberTypesCSV(t *testing.T) {
 				continue
 			}
 			n++
-			if p.Type != want || len(p.National) != atoiOr(r[4], -1) {
+			if p.Type != want || len(p.National) != phoneAtoi(r[4], -1) {
 				t.Errorf("%s example %q: type %v, %d digits; want %v, %s digits", r[2], ex, p.Type, len(p.National), want, r[4])
 			}
 			if p.Format() != ex {
@@ -247,7 +247,7 @@ func TestPhoneNumberTypesCSV(t *testing.T) {
 // TestLandlineTableCSV checks every prefix of phone_landline_prefixes.csv:
 // a number in it gets its area name and is formatted with its area code.
 func TestLandlineTableCSV(t *testing.T) {
-	f, err := os.Open(refData(t, "jp-reference/phone_landline_prefixes.csv"))
+	f, err := os.Open(sharedDataPath(t, "jp-reference/phone_landline_prefixes.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +277,7 @@ func TestLandlineTableCSV(t *testing.T) {
 	}
 }
 
-func atoiOr(s string, def int) int {
+func phoneAtoi(s string, def int) int {
 	n := 0
 	if s == "" {
 		return def
@@ -289,4 +289,17 @@ func atoiOr(s string, def int) int {
 		n = n*10 + int(c-'0')
 	}
 	return n
+}
+
+func BenchmarkParsePhone(b *testing.B) {
+	for _, in := range []string{"03-1234-5678", "+81 (0)90-1234-5678", "（０４２）９１２－３４５６ 内線１２"} {
+		b.Run(in, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ParsePhone(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
