@@ -60,7 +60,13 @@
 //     empty 12%;
 //   - company: 株式会社X, (株)X, （株）X, ㈱X, legal form dropped, …;
 //   - e-mail: upper case 4%, full width 6%; a stray leading or trailing space
-//     in one value 3%.
+//     in one value 3%;
+//   - name in romaji (Yamada / Taro, upper case in 30% of them; "Taro Yamada"
+//     when in one field): 1.5%;
+//   - town with ケ/ヶ/が or の/ノ swapped (旭ケ丘 / 旭ヶ丘 / 旭が丘): 40% of records
+//     whose town has one;
+//   - hyphens typed as ー, −, ‐ or ― (the long-vowel mark is the commonest
+//     slip of Japanese input): 4% per field (phone, postal code, address).
 //
 // Errors on duplicates (scaled by Config.Noise): kana typo 6% (voicing
 // サキ/ザキ, long vowel ウ/ー, dropped or neighbouring kana); given name in
@@ -85,10 +91,27 @@
 //
 // # English records (Locale "en")
 //
-// FEBRL-like, lower case. Columns: record_id, given_name, surname,
-// street_number, address_1, address_2, suburb, postcode, state,
-// date_of_birth, phone, email. See the English section of the README in
-// this package's doc for rates (en.go).
+// FEBRL-like Australian records in lower case, with FEBRL's conventions
+// (date_of_birth YYYYMMDD, phone "02 9876 5432"). Columns: record_id,
+// given_name, surname, street_number, address_1, address_2, suburb,
+// postcode, state, date_of_birth, phone, email. Our own lists: about 160
+// given names (half female) with their usual nicknames, 230 surnames
+// (heavy-tailed by rank), 90 street names with weighted street types, 130
+// real suburbs with their postcode and state; 25% have an address_2 (unit,
+// flat, level or a building name); 35% have a mobile (04…), the others a
+// landline with the state's area code.
+//
+// Each duplicate gets one modification (probability min(1, Noise)), a second
+// with 0.5 × Noise and a third with 0.25 × Noise. A modification is one of
+// (weight in %): keyboard typo in a name, street or suburb 30 (insertion,
+// deletion, neighbouring key, transposition); OCR confusion 8 (o/0, l/1, m/rn
+// …); phonetic respelling 10 (ph/f, ck/k, ie/y …); a missing value 14;
+// given name and surname swapped 4; nickname 6 (william → bill); birth date
+// with day and month swapped (60% when the day is at most 12) or the day
+// changed 8; a digit of postcode, phone or street number changed 12;
+// e-mail misspelt or changed 8. Missing values on any record: given_name 2%,
+// street_number 3%, date_of_birth 3%, phone 5%, email 10%. English has no
+// household or twin generation.
 //
 // The place table is generated from ../shared/data/jp-reference by
 // internal/gen/synthdata (go generate); see NOTICE for the attribution.

@@ -19,6 +19,9 @@ const (
 	ratePrefInAddress    = 0.08
 	rateBuildingOmitted  = 0.20 // of records whose address has a building
 	rateStraySpace       = 0.03
+	rateLatinName        = 0.015
+	rateTownVariant      = 0.40 // of records whose town has ケ/ヶ/が or の/ノ
+	rateDashVariant      = 0.04 // per field: phone, postal code, address
 	rateEmailCase        = 0.04
 
 	rateKanaTypo      = 0.06
@@ -408,6 +411,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 	vals[12] = sourceSystemNamesJa[g.pick(sourceSystemWeightsJa[:]...)]
 
 	// Names.
+	latin := g.p(rateLatinName)
 	family, familyKana := p.family, p.familyKana
 	gn := &jaGiven[p.given]
 	spelling := p.spelling
@@ -424,11 +428,11 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 			}
 		}
 	}
-	if strings.Contains(family+given, "々") && g.p(rateIterationMark) {
+	if !latin && strings.Contains(family+given, "々") && g.p(rateIterationMark) {
 		family, given = expandIteration(family), expandIteration(given)
 		noise |= NoiseIterationMark
 	}
-	if v, ok := m.variant(family + "\x00" + given); ok && g.p(rateVariantKanji) {
+	if v, ok := m.variant(family + "\x00" + given); ok && !latin && g.p(rateVariantKanji) {
 		family, given, _ = strings.Cut(v, "\x00")
 		noise |= NoiseVariantKanji
 	}
@@ -451,10 +455,26 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 	if missing(rateMissingKana, NoiseMissingKana) {
 		familyKana, givenKana = "", ""
 	}
+	if latin {
+		noise |= NoiseLatinName
+		style := p.romajiStyle
+		if style == romajiKunrei {
+			style = romajiPlain
+		}
+		family, given = capitalize(romaji(p.familyKana, style)), capitalize(romaji(gn.kana, style))
+		if g.p(0.3) {
+			family, given = strings.ToUpper(family), strings.ToUpper(given)
+		}
+	}
 	if g.p(rateFullNameOneField) {
 		noise |= NoiseFullNameOneField
+		if latin {
+			family, given = given+" "+family, ""
+		}
 		sep := []string{"　", " ", ""}[g.pick(0.5, 0.3, 0.2)]
-		family, given = family+sep+given, ""
+		if !latin {
+			family, given = family+sep+given, ""
+		}
 		if familyKana != "" {
 			if noise.Has(NoiseKanaHalfWidth) && sep == "　" {
 				sep = " "
@@ -537,7 +557,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		postal = string(b)
 	}
 	if !missing(rateMissingPostal, NoiseMissingPostal) {
-		vals[8] = formatPostal(g, postal, &noise)
+		vals[8] = m.dashVariant(formatPostal(g, postal, &noise), &noise)
 	}
 	pref := prefectures[pl.pref]
 	if g.p(ratePrefOmitted) {
@@ -546,7 +566,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		vals[9] = pref
 	}
 	if !missing(rateMissingAddress, NoiseMissingAddress) {
-		vals[10] = m.formatAddress(home, pref, &noise)
+		vals[10] = m.dashVariant(m.formatAddress(home, pref, &noise), &noise)
 	}
 
 	// Phone.
@@ -575,7 +595,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		phone = string(b)
 	}
 	if !missing(rateMissingPhone, NoiseMissingPhone) && phone != "" {
-		vals[7] = formatPhone(g, phone, areaLen, &noise)
+		vals[7] = m.dashVariant(formatPhone(g, phone, areaLen, &noise), &noise)
 	}
 
 	// Company.
@@ -597,6 +617,58 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		}
 	}
 	return Record{EntityID: p.entityID, Values: vals, Dup: dup, Noise: noise}
+}
+
+// dashVariant types the hyphens of s as another dash-like character, with
+// probability rateDashVariant (scaled by nothing: a notation).
+func (m *jaMaker) dashVariant(s string, noise *Noise) string {
+	if !strings.Contains(s, "-") || !m.g.p(rateDashVariant) {
+		return s
+	}
+	*noise |= NoiseDashVariant
+	return strings.ReplaceAll(s, "-", []string{"ー", "−", "‐", "―"}[m.g.pick(0.5, 0.25, 0.15, 0.1)])
+}
+
+// townVariant swaps ケ/ヶ/が and の/ノ in town names the way people write them.
+func (m *jaMaker) townVariant(town string, noise *Noise) string {
+	if !strings.ContainsAny(town, "ケヶがのノ") || !m.g.p(rateTownVariant) {
+		return town
+	}
+	var b strings.Builder
+	changed := false
+	for _, r := range town {
+		switch r {
+		case 'ケ', 'ヶ', 'が':
+			alts := []rune{'ケ', 'ヶ', 'が'}
+			n := alts[m.g.intn(3)]
+			if n == r {
+				n = alts[(int(n-'が')+1)%3] // any other
+				if n == r || n < 'が' {
+					n = 'ヶ'
+				}
+				if n == r {
+					n = 'ケ'
+				}
+			}
+			r, changed = n, true
+		case 'の':
+			r, changed = 'ノ', true
+		case 'ノ':
+			r, changed = 'の', true
+		}
+		b.WriteRune(r)
+	}
+	if changed {
+		*noise |= NoiseTownVariant
+	}
+	return b.String()
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // variant replaces one character of s that has variant forms.
@@ -720,6 +792,11 @@ func (m *jaMaker) emailTypo(p *jaPerson, email string) string {
 			return l + "@" + domain
 		}
 	}
+	if g.p(0.15) {
+		if d, ok := domainTypo(domain, g.intn(3)); ok {
+			return local + "@" + d
+		}
+	}
 	b := []byte(local)
 	i := g.intn(len(b))
 	switch g.intn(3) {
@@ -746,6 +823,35 @@ func (m *jaMaker) emailTypo(p *jaPerson, email string) string {
 		b[i] = c
 	}
 	return string(b) + "@" + domain
+}
+
+// domainTypo misspells a well-known e-mail domain (gmial.com, gmail.con,
+// yahoo.co.jo).
+func domainTypo(d string, k int) (string, bool) {
+	name, tld, ok := strings.Cut(d, ".")
+	if !ok || len(name) < 3 {
+		return d, false
+	}
+	switch k {
+	case 0: // swap two letters of the name
+		b := []byte(name)
+		i := len(b) - 3
+		b[i], b[i+1] = b[i+1], b[i]
+		if string(b) != name {
+			return string(b) + "." + tld, true
+		}
+		fallthrough
+	case 1: // last letter of the top-level domain
+		switch {
+		case strings.HasSuffix(tld, "com"):
+			return name + "." + strings.TrimSuffix(tld, "m") + "n", true
+		case strings.HasSuffix(tld, "jp"):
+			return name + "." + strings.TrimSuffix(tld, "p") + "o", true
+		}
+		fallthrough
+	default: // a dropped letter
+		return name[:len(name)-1] + "." + tld, true
+	}
 }
 
 // Date notations used by Japanese systems.
@@ -887,7 +993,7 @@ func (m *jaMaker) formatAddress(h *jaHome, pref string, noise *Noise) string {
 		*noise |= NoisePrefectureInAddress
 	}
 	b.WriteString(pl.city)
-	b.WriteString(pl.town)
+	b.WriteString(m.townVariant(pl.town, noise))
 	switch g.pick(0.8, 0.15, 0.05) {
 	case 1:
 		b.WriteByte(' ')

@@ -57,6 +57,11 @@ const (
 	NoiseSwapDayMonth // day and month of the birth date swapped
 	NoiseNickname     // a nickname for the given name (william -> bill)
 	NoiseMissingName  // given name or surname missing
+
+	// Japanese formatting added later, on any record.
+	NoiseLatinName   // name written in romaji (Yamada / Taro, or "Taro Yamada" in one field)
+	NoiseTownVariant // town written with ヶ/ケ/が or の/ノ swapped (旭ケ丘 / 旭ヶ丘 / 旭が丘)
+	NoiseDashVariant // a hyphen in phone, postal code or address typed as ー, −, ‐ or ―
 	noiseEnd
 )
 
@@ -69,6 +74,7 @@ var noiseNames = [...]string{
 	"missing_birth_date", "missing_email", "missing_phone", "missing_kana", "missing_postal",
 	"missing_address", "missing_company",
 	"typo", "ocr", "phonetic", "swap_names", "swap_day_month", "nickname", "missing_name",
+	"latin_name", "town_variant", "dash_variant",
 }
 
 // Has reports whether every kind in k is in n.
