@@ -30,6 +30,7 @@ type ValueError struct {
 	Reason string // what is wrong, e.g. "unknown value"
 }
 
+// Error returns "customer: field <field>: <value>: <reason>".
 func (e *ValueError) Error() string {
 	return fmt.Sprintf("customer: field %s: %q: %s", e.Field, e.Value, e.Reason)
 }
@@ -47,6 +48,7 @@ type FieldError struct {
 	Err    error
 }
 
+// Error returns "customer: <record>: <field>: <problem>".
 func (e *FieldError) Error() string {
 	rec := e.Record
 	if rec == "" {

@@ -201,3 +201,34 @@ func TestSplitRollsBack(t *testing.T) {
 		t.Errorf("split: kept %d records, split %d (%+v)", len(kept.Sources), len(split.Sources), split.Name)
 	}
 }
+
+func TestMergeConflictChangesNothing(t *testing.T) {
+	ctx := t.Context()
+	st := &conflictStore{}
+	m := &customer.Merger{Store: st}
+	a := stored(t, st, &m.Survivorship, "A", 1, nameRecords()[:1])
+	b := stored(t, st, &m.Survivorship, "B", 1, nameRecords()[1:])
+	st.n = st.puts + 1
+	if _, err := m.Merge(ctx, "A", "B", decision); !errors.Is(err, customer.ErrConflict) {
+		t.Fatalf("Merge with a concurrent change: %v, want ErrConflict", err)
+	}
+	for _, want := range []*customer.Profile{a, b} {
+		got, err := st.Get(ctx, want.ID)
+		if err != nil {
+			t.Fatalf("%s lost after a failed merge: %v", want.ID, err)
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s changed by a failed merge (-want +got):\n%s", want.ID, diff)
+		}
+	}
+}
+
+func TestFieldErrorMessage(t *testing.T) {
+	err := &customer.FieldError{Record: "profile C1", Field: "contact_points[0].value", Err: errors.New("empty")}
+	if got, want := err.Error(), "customer: profile C1: contact_points[0].value: empty"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if !errors.Is(err, customer.ErrInvalid) {
+		t.Error("FieldError does not match ErrInvalid")
+	}
+}

@@ -70,7 +70,8 @@ func (s *Survivorship) rank(system string) int {
 
 // Build returns the profile with the given ID built from records. It
 // validates every record (all problems at once, as ValidateRecord reports
-// them) and rejects duplicate record keys. The result is the same whatever
+// them), rejects duplicate record keys, and fails if no record gives the
+// kind (person or account). The result is the same whatever
 // the order of records: Sources are sorted by system and record ID. Build
 // does not stamp times or a version; the caller sets CreatedAt and UpdatedAt.
 func (s *Survivorship) Build(id ID, records []SourceRecord) (*Profile, error) {
@@ -108,6 +109,9 @@ func (s *Survivorship) Build(id ID, records []SourceRecord) (*Profile, error) {
 	b := builder{s: s, recs: recs, p: p}
 	kind, _ := choose(&b, AttrKind, func(r *SourceRecord) (Kind, bool) { return r.Kind, r.Kind != KindUnknown },
 		Kind.String, func(Kind) int { return 1 })
+	if kind == KindUnknown {
+		return nil, &FieldError{Record: "profile " + quoteID(string(id)), Field: "kind", Err: errors.New("no source record says whether it is a person or an account")}
+	}
 	p.Kind = kind
 	p.Name, _ = choose(&b, AttrName, func(r *SourceRecord) (PersonName, bool) { return r.Name, !r.Name.IsZero() },
 		PersonName.Full, nameScore)
