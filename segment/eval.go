@@ -66,11 +66,33 @@ type Subject struct {
 
 // evalCtx is the state of one evaluation of one subject.
 type evalCtx struct {
-	s    *Subject
-	now  time.Time
-	set  *Set
-	memo []uint8 // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
-	err  error
+	s     *Subject
+	now   time.Time
+	set   *Set
+	memo  []uint8      // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
+	cache []traitValue // per trait slot, when not nil: traits computed in this evaluation
+	err   error
+}
+
+// traitValue is a cached trait result.
+type traitValue struct {
+	done bool
+	v    Value
+}
+
+// trait computes t (in cache slot slot, or -1 for none) for the subject.
+func (c *evalCtx) trait(t Trait, slot int) Value {
+	if slot < 0 || c.cache == nil {
+		return t.Compute(c.s.Touchpoints, c.now)
+	}
+	if slot >= len(c.cache) {
+		c.cache = append(c.cache, make([]traitValue, slot+1-len(c.cache))...)
+	}
+	tv := &c.cache[slot]
+	if !tv.done {
+		tv.v, tv.done = t.Compute(c.s.Touchpoints, c.now), true
+	}
+	return tv.v
 }
 
 type boolFn func(*evalCtx) bool
@@ -261,7 +283,8 @@ func compileOperand(o Operand, set *Set) (valueFn, error) {
 		name := o.Name()
 		if set != nil {
 			if t, ok := set.traits[name]; ok {
-				return func(c *evalCtx) Value { return t.Compute(c.s.Touchpoints, c.now) }, nil
+				slot := set.slotFor(t)
+				return func(c *evalCtx) Value { return c.trait(t, slot) }, nil
 			}
 		}
 		return func(c *evalCtx) Value {
@@ -275,7 +298,8 @@ func compileOperand(o Operand, set *Set) (valueFn, error) {
 		if err != nil {
 			return nil, fmt.Errorf("segment: %w", err)
 		}
-		return func(c *evalCtx) Value { return t.Compute(c.s.Touchpoints, c.now) }, nil
+		slot := set.slotFor(t)
+		return func(c *evalCtx) Value { return c.trait(t, slot) }, nil
 	case nil:
 		return nil, errors.New("segment: nil operand")
 	}
@@ -550,9 +574,16 @@ func compileNumericCompare(e *Compare, set *Set) boolFn {
 		return nil
 	}
 	k, op := lit.V, e.Op
+	slot := set.slotFor(t)
 	return func(c *evalCtx) bool {
-		from, to := window(c.s.Touchpoints, c.now, t.Window)
-		v, ok := t.computeNum(c.s.Touchpoints, from, to)
+		var v float64
+		var ok bool
+		if slot >= 0 && c.cache != nil {
+			v, ok = c.trait(t, slot).Num()
+		} else {
+			from, to := window(c.s.Touchpoints, c.now, t.Window)
+			v, ok = t.computeNum(c.s.Touchpoints, from, to)
+		}
 		if !ok {
 			return false
 		}

@@ -33,7 +33,8 @@ type Live struct {
 	mu        sync.Mutex
 	customers map[string]*liveCustomer
 	counts    []int
-	memo      []uint8 // scratch for evaluations, reused under mu
+	memo      []uint8      // scratch for evaluations, reused under mu
+	cache     []traitValue // trait results within one evaluation, reused under mu
 	retention time.Duration
 	onChange  func(Change)
 }
@@ -162,7 +163,11 @@ func (l *Live) Tick(now time.Time) ([]Change, error) {
 // reevaluate evaluates the given segments (all when nil) for c.
 func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change, error) {
 	clear(l.memo)
-	ctx := evalCtx{s: &c.subj, now: now, set: l.set, memo: l.memo}
+	if n := len(l.set.slots); len(l.cache) < n {
+		l.cache = make([]traitValue, n)
+	}
+	clear(l.cache)
+	ctx := evalCtx{s: &c.subj, now: now, set: l.set, memo: l.memo, cache: l.cache}
 	var changes []Change
 	visit := func(i int) error {
 		seg := l.set.segments[l.names[i]]

@@ -1,7 +1,6 @@
 package segment
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"html"
@@ -55,6 +54,11 @@ type ParetoResult struct {
 	Ranking      []Ranked `json:"-"`
 }
 
+type rankKey struct {
+	v float64
+	i int32
+}
+
 // ABCCount is the number of items in each ABC class.
 type ABCCount struct {
 	A int `json:"A"`
@@ -88,16 +92,24 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		}
 		total += it.Value
 	}
-	ranked := make([]Ranked, len(items))
+	// Sort compact (value, index) pairs, not the wide Ranked rows.
+	order := make([]rankKey, len(items))
 	for i, it := range items {
-		ranked[i].Item = it
+		order[i] = rankKey{v: it.Value, i: int32(i)}
 	}
-	slices.SortFunc(ranked, func(a, b Ranked) int {
-		if c := cmp.Compare(b.Value, a.Value); c != 0 {
-			return c
+	slices.SortFunc(order, func(a, b rankKey) int {
+		if a.v != b.v {
+			if a.v > b.v {
+				return -1
+			}
+			return 1
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(items[a.i].ID, items[b.i].ID)
 	})
+	ranked := make([]Ranked, len(items))
+	for k, o := range order {
+		ranked[k].Item = items[o.i]
+	}
 	res := &ParetoResult{Items: len(items), Total: total, Share: share, Ranking: ranked}
 	// Compare against the target with a relative tolerance so that 0.8 of a
 	// total summed in another order still counts as reached.

@@ -42,17 +42,40 @@ type Set struct {
 	segments map[string]*Segment
 	traits   map[string]Trait
 	order    []string
+	slots    map[Trait]int // each distinct trait used by a segment, for caching within an evaluation
+	defining bool          // Define is compiling: slotFor may assign slots
 }
 
 // NewSet returns an empty set.
 func NewSet() *Set {
-	return &Set{segments: map[string]*Segment{}, traits: map[string]Trait{}}
+	return &Set{segments: map[string]*Segment{}, traits: map[string]Trait{}, slots: map[Trait]int{}}
 }
 
 func (s *Set) init() {
 	if s.segments == nil {
 		s.segments, s.traits = map[string]*Segment{}, map[string]Trait{}
 	}
+	if s.slots == nil {
+		s.slots = map[Trait]int{}
+	}
+}
+
+// slotFor returns the cache slot of trait t: while a segment is being
+// defined it assigns one on first use; otherwise (Match compiling an
+// expression, possibly concurrently) it only reads, and -1 means none.
+func (s *Set) slotFor(t Trait) int {
+	if s == nil {
+		return -1
+	}
+	if i, ok := s.slots[t]; ok {
+		return i
+	}
+	if !s.defining {
+		return -1
+	}
+	i := len(s.slots)
+	s.slots[t] = i
+	return i
 }
 
 // DefineTrait names a computed trait, so that expressions can use it as a
@@ -98,7 +121,9 @@ func (s *Set) Define(name string, e Expr) (*Segment, error) {
 	if _, dup := s.segments[name]; dup {
 		return nil, fmt.Errorf("%w: segment %q", ErrDuplicate, name)
 	}
+	s.defining = true
 	fn, err := compile(e, s)
+	s.defining = false
 	if err != nil {
 		return nil, fmt.Errorf("segment %q: %w", name, err)
 	}
