@@ -27,6 +27,20 @@ func DecodeProfile(data []byte) (*Profile, error) {
 	return &p, nil
 }
 
+// DecodeRecord decodes one source record from JSON and validates it, with
+// errors as DecodeProfile gives them; the record is named "source
+// system/record_id".
+func DecodeRecord(data []byte) (*SourceRecord, error) {
+	var r SourceRecord
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, locate(data, err)
+	}
+	if err := ValidateRecord(&r); err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
 // locate turns a json decoding error into a *FieldError with a path.
 func locate(data []byte, err error) error {
 	var tree any
@@ -37,6 +51,11 @@ func locate(data []byte, err error) error {
 		if m, ok := tree.(map[string]any); ok {
 			if id, ok := m["id"].(string); ok && id != "" {
 				record = "profile " + quoteID(id)
+			}
+			sys, _ := m["system"].(string)
+			rid, _ := m["record_id"].(string)
+			if sys != "" || rid != "" {
+				record = "source " + quoteID(sys+"/"+rid)
 			}
 		}
 	}

@@ -39,5 +39,11 @@
 // rule, why and when; Privacy erases, exports and restricts a customer's
 // data. Clocks are explicit: every call that stamps a time takes it.
 //
+// Erasure removes the profile and every reference to it, and calls the
+// Erasers of other packages (a journey event store, for instance); it keeps
+// no suppression entry, so a host that must remember an opt-out after
+// erasure keeps its own (hashed) suppression list. Interactions —
+// touchpoints over time — live in package journey, keyed by ID.
+//
 // Start with Profile and MemoryStore, then Survivorship.Build and Merger.
 package customer

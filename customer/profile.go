@@ -227,6 +227,19 @@ func (f *Facts) Phones() []ContactPoint { return f.ContactPointsOf(ContactPhone)
 // Addresses returns the postal-address contact points.
 func (f *Facts) Addresses() []ContactPoint { return f.ContactPointsOf(ContactPostal) }
 
+// StaleContactPoints returns the contact points that cannot be trusted at
+// time at (see ContactPoint.Stale): the stale contact data a campaign or an
+// agent should not rely on before it is verified again.
+func (f *Facts) StaleContactPoints(at time.Time, maxAge time.Duration) []ContactPoint {
+	var out []ContactPoint
+	for _, c := range f.ContactPoints {
+		if c.Stale(at, maxAge) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // HasIdentifier reports whether f holds id.
 func (f *Facts) HasIdentifier(id Identifier) bool { return slices.Contains(f.Identifiers, id) }
 

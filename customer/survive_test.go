@@ -225,3 +225,15 @@ func randomRecords(r *rand.Rand, prefix string, n int) []customer.SourceRecord {
 	}
 	return out
 }
+
+func BenchmarkBuild(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 4))
+	records := randomRecords(r, "x", 4)
+	var s customer.Survivorship
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Build("p", records); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

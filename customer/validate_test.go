@@ -239,3 +239,27 @@ func FuzzDecodeProfile(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeRecord(t *testing.T) {
+	r, err := customer.DecodeRecord([]byte(`{"system":"webshop","record_id":"W1","kind":"person","name":{"family":"山田"}}`))
+	if err != nil || r.Name.Family != "山田" || r.Key().String() != "webshop/W1" {
+		t.Fatalf("DecodeRecord = %+v, %v", r, err)
+	}
+	_, err = customer.DecodeRecord([]byte(`{"system":"webshop","record_id":"W1","contact_points":[{"type":"fax","value":"1"}]}`))
+	if diff := cmp.Diff([]string{"source webshop/W1|contact_points[0].type"}, fieldsOf(t, err)); diff != "" {
+		t.Errorf("fields (-want +got):\n%s", diff)
+	}
+}
+
+func TestStaleContactPoints(t *testing.T) {
+	p := customertest.Profile("p1", 1)
+	at := p.ContactPoints[0].VerifiedAt.Add(24 * time.Hour)
+	var got []string
+	for _, c := range p.StaleContactPoints(at, 30*24*time.Hour) {
+		got = append(got, c.Value)
+	}
+	// The e-mail was verified a day ago; the phone never; the social handle is undeliverable.
+	if diff := cmp.Diff([]string{"090-1234-5678", "@taro"}, got); diff != "" {
+		t.Errorf("stale (-want +got):\n%s", diff)
+	}
+}
