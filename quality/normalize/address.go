@@ -17,6 +17,11 @@ type Address struct {
 	// the name exists in several prefectures (府中市), it is the name as
 	// written and Prefecture is "".
 	Municipality string
+	// MunicipalityCode is the 6-digit local government code (全国地方公共団体
+	// コード, with check digit) of Municipality, e.g. "131016" for 千代田区;
+	// its first five digits are the code used in Japan Post's data. "" when
+	// Municipality is "" or ambiguous.
+	MunicipalityCode string
 	// PrefectureGuessed is set when the input did not name the prefecture
 	// and it was inferred from a municipality name found in one prefecture only.
 	PrefectureGuessed bool
@@ -93,6 +98,7 @@ func ParseAddress(s string) (Address, error) {
 	if n > 0 {
 		m := &municipalityTable[cands[0]]
 		a.Municipality = m.name
+		a.MunicipalityCode = lgCode(m.lgCode)
 		if pref < 0 {
 			same := true
 			for _, c := range cands[1:] {
@@ -102,7 +108,7 @@ func ParseAddress(s string) (Address, error) {
 				a.Prefecture = prefectureTable[m.pref].name
 				a.PrefectureGuessed = true
 			} else {
-				a.Municipality = rest[:n]
+				a.Municipality, a.MunicipalityCode = rest[:n], ""
 			}
 		}
 		rest = addrTrim(rest[n:])
@@ -393,4 +399,13 @@ func townSep(s string) int {
 		}
 	}
 	return n
+}
+
+// lgCode formats a local government code with its leading zero.
+func lgCode(c uint32) string {
+	s := strconv.Itoa(int(c))
+	if len(s) < 6 {
+		s = strings.Repeat("0", 6-len(s)) + s
+	}
+	return s
 }

@@ -24,7 +24,6 @@ const (
 
 type municipalityRow struct {
 	name      string // full name after the prefecture: 横浜市西区, 西多摩郡奥多摩町
-	kana      string
 	lgCode    uint32 // 6-digit local government code with check digit
 	pref      uint8  // index into prefectureTable
 	kind      muniKind

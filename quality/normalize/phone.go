@@ -244,7 +244,7 @@ type phoneScan struct {
 // after folding full-width letters and ASCII case.
 var (
 	phoneLabels = [...]string{
-		"電話番号", "電話", "代表", "携帯", "直通", "固定", "自宅", "番号", "tel", "phone", "fax",
+		"電話番号", "電話", "代表", "代", "携帯", "直通", "固定", "自宅", "番号", "tel", "phone", "fax",
 		"mobile", "cell", "℡", "☎", "☏", "📞",
 	}
 	extMarkers = [...]string{"内線", "extension", "ext", "内", "x", "#"}

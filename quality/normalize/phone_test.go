@@ -41,6 +41,8 @@ func TestParsePhone(t *testing.T) {
 		{"label 電話", "電話：03-1234-5678", tokyo},
 		{"label 代表 after", "03-1234-5678（代表）", tokyo},
 		{"telephone sign", "℡03-1234-5678", tokyo},
+		{"label 代 in brackets", "03-1234-5678(代)", tokyo},
+		{"Tel/Fax label", "Tel/Fax 03-1234-5678", tokyo},
 		{"extension 内線", "03-1234-5678 内線123", withExt(tokyo, "123")},
 		{"extension in brackets", "03-1234-5678（内線：45）", withExt(tokyo, "45")},
 		{"extension ext.", "+81 3 1234 5678 ext. 9", withExt(tokyo, "9")},

@@ -160,8 +160,8 @@ func genNormalize(prefs, munis, phones rows) []byte {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Fprintf(&b, "\t{name: %q, kana: %q, lgCode: %d, pref: %d, kind: %s, abolished: %v},\n",
-			full, munis.get(i, "full_name_kana"), code, pref, kind, munis.get(i, "abolished_date") != "")
+		fmt.Fprintf(&b, "\t{name: %q, lgCode: %d, pref: %d, kind: %s, abolished: %v},\n",
+			full, code, pref, kind, munis.get(i, "abolished_date") != "")
 		keys = append(keys, key{foldKey(full), i})
 		if c := munis.get(i, "county"); c != "" {
 			// Addresses often leave out the 郡.

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/c360/c360/quality/normalize"
 )
 
 // Place is one entry of the postal-code table: a town (町域) served by a code.
@@ -38,44 +40,17 @@ const (
 func u16(off int) uint16 { return binary.LittleEndian.Uint16([]byte(table[off : off+2])) }
 func u32(off int) uint32 { return binary.LittleEndian.Uint32([]byte(table[off : off+4])) }
 
-// digits7 extracts the seven digits of a postal code written with 〒 or the
-// postal mark, full-width digits, spaces and any dash; ok is false for
-// anything else.
-func digits7(s string) (code [7]byte, ok bool) {
-	n := 0
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			if n == 7 {
-				return code, false
-			}
-			code[n] = byte(r)
-			n++
-		case r >= '０' && r <= '９':
-			if n == 7 {
-				return code, false
-			}
-			code[n] = byte(r-'０') + '0'
-			n++
-		case r == '〒' || r == '〶' || r == ' ' || r == '\u3000' || r == '\t' ||
-			r == '-' || r == '‐' || r == '‑' || r == '‒' || r == '–' || r == '—' ||
-			r == '―' || r == '−' || r == '－' || r == 'ー' || r == 'ｰ' || r == '﹣':
-		default:
-			return code, false
-		}
-	}
-	return code, n == 7
-}
-
 // Lookup returns the places served by a postal code, in Japan Post's order,
 // or nil if the code is not in the table or is not a postal code. The code
-// may be written in any common notation: "1000005", "100-0005", "〒100-0005",
-// full-width digits, any dash. Each call returns a new slice.
+// may be written in any notation normalize.ParsePostalCode accepts:
+// "1000005", "100-0005", "〒100-0005", full-width digits, any dash. Each call
+// returns a new slice.
 func Lookup(code string) []Place {
-	d, ok := digits7(code)
-	if !ok {
+	pc, err := normalize.ParsePostalCode(code)
+	if err != nil {
 		return nil
 	}
+	d := pc.Key
 	hi := int(d[0]-'0')*100 + int(d[1]-'0')*10 + int(d[2]-'0')
 	lo := uint16(d[3]-'0')*1000 + uint16(d[4]-'0')*100 + uint16(d[5]-'0')*10 + uint16(d[6]-'0')
 	start, end := int(u32(offBucket+hi*4)), int(u32(offBucket+(hi+1)*4))
