@@ -88,3 +88,50 @@ func dashName(n string) string {
 	}
 	return string(b)
 }
+
+// Key returns the comparison key of s read as kind k:
+//
+//	KindText            TextKey(s) (never fails)
+//	KindKana            KanaKey(s, 0)
+//	KindPersonName      ParsePersonName(s).Key
+//	KindNameKana        ParsePersonName(s).Key; s must be written in kana
+//	KindCompany         ParseCompany(s).Key
+//	KindPhone           ParsePhone(s).E164
+//	KindEmail           ParseEmail(s).Key
+//	KindPostalCode      ParsePostalCode(s).Key (seven digits)
+//	KindAddress         ParseAddress(s).Key
+//	KindCorporateNumber CorporateNumber(s)
+//
+// Keys are idempotent: Key(k, key) == key. An error wraps ErrInvalid.
+func Key(k Kind, s string) (string, error) {
+	switch k {
+	case KindText:
+		return TextKey(s), nil
+	case KindKana:
+		return KanaKey(s, 0)
+	case KindPersonName:
+		p, err := ParsePersonName(s)
+		return p.Key, err
+	case KindNameKana:
+		p, err := ParseNameKana(s)
+		return p.Key, err
+	case KindCompany:
+		c, err := ParseCompany(s)
+		return c.Key, err
+	case KindPhone:
+		p, err := ParsePhone(s)
+		return p.E164, err
+	case KindEmail:
+		e, err := ParseEmail(s)
+		return e.Key, err
+	case KindPostalCode:
+		p, err := ParsePostalCode(s)
+		return p.Key, err
+	case KindAddress:
+		a, err := ParseAddress(s)
+		return a.Key, err
+	case KindCorporateNumber:
+		return CorporateNumber(s)
+	}
+	return "", &Error{Kind: k, Input: s, Reason: "unknown kind"}
+}

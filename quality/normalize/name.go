@@ -283,3 +283,18 @@ func dropNamePunct(s string) string {
 		return r
 	}, s)
 }
+
+// ParseNameKana parses the reading of a person's name (フリガナ) like
+// ParsePersonName, and gives an error of kind KindNameKana wrapping
+// ErrInvalid unless it is written in kana (hiragana, katakana of either
+// width).
+func ParseNameKana(s string) (PersonName, error) {
+	p, err := parsePersonName(s, KindNameKana)
+	if err != nil {
+		return PersonName{}, err
+	}
+	if p.Latin || (p.FamilyKana == "" && p.GivenKana == "") {
+		return PersonName{}, invalid(KindNameKana, s, "not a kana reading")
+	}
+	return p, nil
+}
