@@ -93,6 +93,9 @@ func (l ConsentLedger) clone() ConsentLedger {
 // gives ConsentOptIn; with ConsentMostRecent the latest statement of any
 // source stands.
 //
+// Contacts are compared exactly, so callers record and ask with the same
+// normalised form (e.g. a lower-cased e-mail address, a phone in E.164).
+//
 // With contact "" the question is "through any contact point of the
 // channel": the answer is ConsentOptIn if some contact point (or the channel
 // as a whole) is opted in, else ConsentOptOut if some statement opted out,

@@ -114,7 +114,7 @@ func (s *Survivorship) Build(id ID, records []SourceRecord) (*Profile, error) {
 	}
 	p.Kind = kind
 	p.Name, _ = choose(&b, AttrName, func(r *SourceRecord) (PersonName, bool) { return r.Name, !r.Name.IsZero() },
-		PersonName.Full, nameScore)
+		func(n PersonName) string { return jsonText(n) }, nameScore, PersonName.Full)
 	p.BirthDate, _ = choose(&b, AttrBirthDate, func(r *SourceRecord) (Date, bool) { return r.BirthDate, !r.BirthDate.IsZero() },
 		Date.String, func(Date) int { return 1 })
 	p.LegalName, _ = choose(&b, AttrLegalName, func(r *SourceRecord) (string, bool) { return r.LegalName, r.LegalName != "" },
@@ -180,7 +180,9 @@ func firmScore(f Firmographics) int {
 
 // choose applies the rule for attribute attr to the records that have a
 // value, records provenance, and returns the surviving value.
-func choose[T any](b *builder, attr string, get func(*SourceRecord) (T, bool), key func(T) string, score func(T) int) (T, bool) {
+// key groups equal values (and is shown in the provenance unless show is
+// given); score measures completeness.
+func choose[T any](b *builder, attr string, get func(*SourceRecord) (T, bool), key func(T) string, score func(T) int, show ...func(T) string) (T, bool) {
 	type cand struct {
 		r *SourceRecord
 		v T
@@ -226,6 +228,9 @@ func choose[T any](b *builder, attr string, get func(*SourceRecord) (T, bool), k
 	}
 	win := cands[best]
 	pv := Provenance{Field: attr, Value: win.k, Rule: rule, From: []RecordKey{win.r.Key()}}
+	if len(show) > 0 {
+		pv.Value = show[0](win.v)
+	}
 	var agree []RecordKey
 	for i, c := range cands {
 		if i != best && c.k == win.k {

@@ -237,3 +237,22 @@ func BenchmarkBuild(b *testing.B) {
 		}
 	}
 }
+
+func TestBuildNameFromDiffersByReading(t *testing.T) {
+	// Same written name, but only one record has the reading: they are
+	// different values, so provenance must not claim both supplied it.
+	records := []customer.SourceRecord{
+		rec("sales", "S1", 1, customer.Facts{Kind: customer.KindPerson, Name: customer.PersonName{Family: "山田", Given: "太郎", FamilyKana: "ヤマダ"}}),
+		rec("webshop", "W1", 2, customer.Facts{Kind: customer.KindPerson, Name: customer.PersonName{Family: "山田", Given: "太郎"}}),
+	}
+	p, err := (&customer.Survivorship{}).Build("p", records)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, _ := p.ProvenanceOf(customer.AttrName)
+	want := customer.Provenance{Field: "name", Value: "山田 太郎", Rule: customer.RuleMostRecent,
+		From: []customer.RecordKey{{System: "webshop", RecordID: "W1"}}}
+	if diff := cmp.Diff(want, pv); diff != "" {
+		t.Errorf("provenance (-want +got):\n%s", diff)
+	}
+}
