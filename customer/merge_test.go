@@ -232,3 +232,27 @@ func TestFieldErrorMessage(t *testing.T) {
 		t.Error("FieldError does not match ErrInvalid")
 	}
 }
+
+func TestUnmergeKeepsLaterRestriction(t *testing.T) {
+	ctx := t.Context()
+	var st customer.MemoryStore
+	m := &customer.Merger{Store: &st}
+	stored(t, &st, &m.Survivorship, "A", 1, nameRecords()[:1])
+	stored(t, &st, &m.Survivorship, "B", 1, nameRecords()[1:])
+	if _, err := m.Merge(ctx, "A", "B", decision); err != nil {
+		t.Fatal(err)
+	}
+	pv := &customer.Privacy{Store: &st}
+	if _, err := pv.Restrict(ctx, "A", customer.Decision{Actor: "dpo", Reason: "objection", At: day(29)}, customer.PurposeMarketing); err != nil {
+		t.Fatal(err)
+	}
+	kept, restored, err := m.Unmerge(ctx, "A", "B", customer.Decision{Actor: "steward", At: day(30)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []*customer.Profile{kept, restored} {
+		if !p.Restriction.Applies(customer.PurposeMarketing) {
+			t.Errorf("%s lost the restriction imposed while merged: %+v", p.ID, p.Restriction)
+		}
+	}
+}
