@@ -1,0 +1,8 @@
+//go:build !linux
+
+package intel_test
+
+import "time"
+
+// threadCPU is not available here; benchmarks report wall time only.
+func threadCPU() (time.Duration, bool) { return 0, false }
