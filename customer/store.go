@@ -15,17 +15,21 @@ import (
 //
 //   - Profiles are copied in and out: changing a profile after Put, or a
 //     profile returned by Get or All, never changes what the Store holds.
+//     Put does not modify its argument (not even its Version).
 //   - Put is optimistic: p.Version must equal the stored version (0 to
 //     create a profile that does not exist yet). On success the Store keeps
 //     the profile with Version+1 and returns that version; otherwise it
 //     returns an error wrapping ErrConflict and changes nothing.
 //   - Get and Delete of an absent ID return an error wrapping ErrNotFound.
+//   - A deleted ID may be created again (with Version 0), starting at
+//     version 1.
 //   - Lookup returns the IDs of the profiles whose Identifiers contain the
 //     identifier, sorted, reflecting every completed Put and Delete.
 //   - All streams every profile in ascending ID order. The sequence may be
 //     used once; it yields an error at most once, as its last element; it
 //     stops early when the caller breaks and releases what it holds.
-//   - Every method returns ctx.Err() (possibly wrapped) once ctx is done.
+//   - Every method returns ctx.Err() (possibly wrapped) once ctx is done,
+//     and a cancelled Put or Delete changes nothing.
 //   - An empty ID is rejected with an error wrapping ErrInvalid.
 //
 // Implementations document whether they are safe for concurrent use;
