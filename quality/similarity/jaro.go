@@ -152,15 +152,18 @@ func jaroMask(a, b []rune) float64 {
 		}
 	} else {
 		var pm runeMasks
-		var wide runeTable // zeroing it costs less than a scan of 16+ runes
-		pm.fillRunes(b, &wide)
+		var wide *runeTable
+		if !asciiRunes(b) {
+			wide = new(runeTable) // stays on the stack
+		}
+		pm.fillRunes(b, wide)
 		for i, c := range a {
 			lo, hi := max(i-w, 0), min(i+w+1, lb)
 			if lo >= hi {
 				break
 			}
 			window := (^uint64(0) >> uint(64-(hi-lo))) << uint(lo)
-			if cand := pm.get(c, &wide) &^ mb & window; cand != 0 {
+			if cand := pm.get(c, wide) &^ mb & window; cand != 0 {
 				mb |= cand & -cand
 				ma |= 1 << uint(i)
 				m++
@@ -215,4 +218,14 @@ func jaroSlow(a, b []rune) float64 {
 		j++
 	}
 	return jaroScore(m, t/2, la, lb)
+}
+
+// asciiRunes reports whether every rune of r is ASCII.
+func asciiRunes(r []rune) bool {
+	for _, c := range r {
+		if c >= 128 {
+			return false
+		}
+	}
+	return true
 }

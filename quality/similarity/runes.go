@@ -143,7 +143,7 @@ func (m *runeMasks) fill(p string, wide *runeTable) {
 }
 
 // fillRunes is fill for a decoded pattern of at most 64 runes; wide must be
-// zero and not nil.
+// zero, and may be nil when p is ASCII.
 func (m *runeMasks) fillRunes(p []rune, wide *runeTable) {
 	var bit uint64 = 1
 	for _, r := range p {
