@@ -118,16 +118,16 @@ func ParseAddress(s string) (Address, error) {
 	}
 	town, block, building := splitTown(rest)
 	a.Town, a.Block, a.Building = canonicalTown(town), block, building
-	a.Key = a.Prefecture + a.Municipality + foldSmallKe(a.Town)
+	sep1, sep2 := "", ""
 	if a.Block != "" {
 		if r, _ := utf8.DecodeLastRuneInString(a.Town); r >= '0' && r <= '9' || isKanjiNumeral(r) {
-			a.Key += " " // keep a number that ends the town apart from the block
+			sep1 = " " // keep a number that ends the town apart from the block
 		}
-		a.Key += a.Block
 	}
 	if a.Building != "" {
-		a.Key += "、" + a.Building
+		sep2 = "、"
 	}
+	a.Key = a.Prefecture + a.Municipality + foldSmallKe(a.Town) + sep1 + a.Block + sep2 + a.Building
 	return a, nil
 }
 
@@ -146,7 +146,30 @@ func skipPostalCode(s string) string {
 	return s
 }
 
-func addrTrim(s string) string { return strings.Trim(s, " ,、") }
+// addrTrim trims spaces and commas (, 、) from both ends of s.
+func addrTrim(s string) string {
+	for {
+		switch {
+		case strings.HasPrefix(s, " "), strings.HasPrefix(s, ","):
+			s = s[1:]
+		case strings.HasPrefix(s, "、"):
+			s = s[len("、"):]
+		default:
+			goto right
+		}
+	}
+right:
+	for {
+		switch {
+		case strings.HasSuffix(s, " "), strings.HasSuffix(s, ","):
+			s = s[:len(s)-1]
+		case strings.HasSuffix(s, "、"):
+			s = s[:len(s)-len("、")]
+		default:
+			return s
+		}
+	}
+}
 
 func addrIsDigit(c byte) bool { return c >= '0' && c <= '9' }
 
@@ -192,7 +215,7 @@ func splitTown(s string) (town, block, building string) {
 	return s, "", ""
 }
 
-func trimBuilding(s string) string { return strings.Trim(s, " ,、") }
+func trimBuilding(s string) string { return addrTrim(s) }
 
 // numberAt reads a number at the start of s: ASCII digits or a kanji
 // numeral. n is its length in bytes.
