@@ -34,15 +34,19 @@
 // town, sampled from Japan Post's data in proportion to prefecture
 // population, with a generated 丁目-番-号 or 番地 and, for 35%, a building
 // and room. Landlines use the real area codes of the address's numbering
-// area; 92% of people have a mobile (090/080/070); 50% of households a
-// landline, shown instead of the mobile by 35% of the people who have both.
+// area; 92% of people have a mobile (090/080/070, 3% an IP phone 050); 50% of
+// households a landline, shown instead of the mobile by 60% of the people
+// born before 1965 who have both and 25% of the younger ones.
 // E-mail addresses are built from the romanised name (Hepburn, long vowels
 // dropped or spelt ou/oh, or Kunrei) and are unique. Half the adults have an
 // employer (a fictional company with a legal form). source_system is one of
 // crm, ec, pos, support, app, event.
 //
 // Notation varies on every record (rates per record):
-//   - readings: katakana 63%, hiragana 25%, half-width katakana 12%;
+//   - readings by source system: pos (a legacy till) half-width katakana
+//     80%, else katakana; ec and app (web forms) hiragana 60%, else
+//     katakana; crm, support and event hiragana 10%, else katakana; overall
+//     katakana 62%, hiragana 26%, half-width 12%;
 //   - full name in family_name, given_name empty (separator U+3000, space or
 //     none): 5%; variant kanji (髙/高, 﨑/崎, 邊/辺, 齋/斎, 澤/沢, 𠮷/吉,
 //     辻+U+E0100, …): 30% of records whose name has such a character;

@@ -10,8 +10,13 @@ import (
 // values). The package doc repeats them; tests measure them.
 const (
 	rateFullNameOneField = 0.05
-	rateKanaHiragana     = 0.25
-	rateKanaHalfWidth    = 0.12
+	// Readings by source system: the legacy point-of-sale system stores
+	// half-width katakana, web and app forms often hiragana, the others
+	// katakana. Overall: hiragana 26%, half-width 12%.
+	rateKanaHalfWidthPOS = 0.80
+	rateKanaHiraganaWeb  = 0.60 // ec and app
+	rateKanaHiraganaDesk = 0.10 // crm, support, event
+	rateIPPhone          = 0.03 // of people's own numbers: 050
 	rateVariantKanji     = 0.30 // of records whose name has a character with a variant
 	rateIterationMark    = 0.25 // of records whose name has 々
 	rateFullWidth        = 0.06 // per field: e-mail, phone, postal code, address
@@ -91,10 +96,17 @@ type jaPerson struct {
 type jaMaker struct {
 	g      *generator
 	emails []uint64 // Bloom filter of e-mail addresses handed out
+	mask   uint64   // bit count of the filter - 1
 }
 
 func newJaMaker(g *generator) *jaMaker {
-	return &jaMaker{g: g, emails: make([]uint64, bloomBits/64)}
+	// About 32 bits per record (an entity has at most a few addresses), so
+	// false positives stay rare; at most 4 MiB.
+	bits := uint64(1 << 16)
+	for bits < bloomBits && bits < uint64(g.cfg.N)*32 {
+		bits <<= 1
+	}
+	return &jaMaker{g: g, emails: make([]uint64, bits/64), mask: bits - 1}
 }
 
 func (m *jaMaker) next(dst []Record, limit int) []Record {
@@ -296,7 +308,7 @@ func (m *jaMaker) landline(pl *place) (string, int) {
 func (m *jaMaker) mobile() string {
 	g := m.g
 	var b [11]byte
-	copy(b[:], []string{"090", "080", "070"}[g.pick(5, 4, 1)])
+	copy(b[:], []string{"090", "080", "070", "050"}[g.pick(5*(1-rateIPPhone), 4*(1-rateIPPhone), 1-rateIPPhone, 10*rateIPPhone)])
 	b[3] = byte('1' + g.intn(9))
 	for i := 4; i < 11; i++ {
 		b[i] = byte('0' + g.intn(10))
@@ -373,7 +385,7 @@ func (m *jaMaker) seen(s string) bool {
 		h ^= uint64(s[i])
 		h *= 1099511628211
 	}
-	h1, h2 := h%bloomBits, (h>>32^h*0x9e3779b97f4a7c15)%bloomBits
+	h1, h2 := h&m.mask, (h>>32^h*0x9e3779b97f4a7c15)&m.mask
 	in := m.emails[h1/64]&(1<<(h1%64)) != 0 && m.emails[h2/64]&(1<<(h2%64)) != 0
 	m.emails[h1/64] |= 1 << (h1 % 64)
 	m.emails[h2/64] |= 1 << (h2 % 64)
@@ -444,7 +456,14 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 			givenKana = m.kanaTypo(givenKana)
 		}
 	}
-	switch g.pick(1-rateKanaHiragana-rateKanaHalfWidth, rateKanaHiragana, rateKanaHalfWidth) {
+	hira, half := rateKanaHiraganaDesk, 0.0
+	switch vals[12] {
+	case "pos":
+		hira, half = 0, rateKanaHalfWidthPOS
+	case "ec", "app":
+		hira = rateKanaHiraganaWeb
+	}
+	switch g.pick(1-hira-half, hira, half) {
 	case 1:
 		familyKana, givenKana = toHiragana(familyKana), toHiragana(givenKana)
 		noise |= NoiseKanaHiragana

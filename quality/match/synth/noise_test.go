@@ -80,8 +80,11 @@ func TestJapaneseNoiseRates(t *testing.T) {
 		want float64
 	}{
 		{NoiseFullNameOneField, all, rateFullNameOneField},
-		{NoiseKanaHiragana, all, rateKanaHiragana},
-		{NoiseKanaHalfWidth, all, rateKanaHalfWidth},
+		{NoiseKanaHiragana, all, 0.26},
+		{NoiseKanaHalfWidth, all, 0.12},
+		{NoiseKanaHalfWidth, func(r Record) bool { return r.Values[col("source_system")] == "pos" }, rateKanaHalfWidthPOS},
+		{NoiseKanaHiragana, func(r Record) bool { return r.Values[col("source_system")] == "ec" }, rateKanaHiraganaWeb},
+		{NoiseKanaHiragana, func(r Record) bool { return r.Values[col("source_system")] == "crm" }, rateKanaHiraganaDesk},
 		{NoiseVariantKanji, func(r Record) bool { return hasVariantChar(name(r)) }, rateVariantKanji},
 		{NoisePrefectureOmitted, all, ratePrefOmitted},
 		{NoisePrefectureInAddress, func(r Record) bool { return !r.Noise.Has(NoiseMissingAddress) }, ratePrefInAddress},
@@ -335,7 +338,7 @@ func TestJapaneseHardNegatives(t *testing.T) {
 			add(key{kana: kana, postal: postal, birth: canonDate(t, b)}, r.EntityID)
 		}
 		phone := canonDigits(r.Values[col("phone")])
-		if phone == "" || strings.HasPrefix(phone, "090") || strings.HasPrefix(phone, "080") || strings.HasPrefix(phone, "070") {
+		if phone == "" || strings.HasPrefix(phone, "090") || strings.HasPrefix(phone, "080") || strings.HasPrefix(phone, "070") || strings.HasPrefix(phone, "050") {
 			continue
 		}
 		add(key{kana: kana, postal: postal, phone: phone}, r.EntityID)
