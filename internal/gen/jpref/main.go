@@ -224,12 +224,11 @@ func genNormalize(prefs, munis, phones rows) []byte {
 //
 //	bucket [1001]uint32   first row of each 3-digit code prefix (000–999), then the row count
 //	low    [n]uint16      last four digits of each row's code; rows sorted by code
-//	ref    [n]uint32      municipality index << 20 | town index
-//	toff   [t+1]uint32    offset of each town in text
-//	text   bytes          each town: encoded name, 0xBF, encoded reading
+//	ref    [n]uint32      municipality index << 21 | byte offset of the row's town in text
+//	text   bytes          each town: encoded name, 0xBF, encoded reading, 0xBE
 //
-// Text is encoded with a rune dictionary sorted by frequency: a byte b < 0xBF
-// is dict[b]; b >= 0xC0 starts a two-byte code dict[0xBF + (b-0xC0)<<8 + next].
+// Text is encoded with a rune dictionary sorted by frequency: a byte b < 0xBE
+// is dict[b]; b >= 0xC0 starts a two-byte code dict[0xBE + (b-0xC0)<<8 + next].
 func genPostal(p rows) ([]byte, []byte) {
 	type row struct {
 		code      int
@@ -267,7 +266,7 @@ func genPostal(p rows) ([]byte, []byte) {
 		}
 		rs = append(rs, row{code, mi, ti})
 	}
-	if len(muniList) >= 1<<12 || len(townList) >= 1<<20 {
+	if len(muniList) >= 1<<11 {
 		log.Fatal("postal table too large for the packed reference format")
 	}
 	slices.SortStableFunc(rs, func(a, b row) int { return cmp.Compare(a.code, b.code) })
@@ -289,7 +288,7 @@ func genPostal(p rows) ([]byte, []byte) {
 		}
 		return cmp.Compare(a, b)
 	})
-	if len(dict) > 0xBF+64*256 {
+	if len(dict) > 0xBE+64*256 {
 		log.Fatal("rune dictionary too large")
 	}
 	code := map[rune]int{}
@@ -299,10 +298,10 @@ func genPostal(p rows) ([]byte, []byte) {
 	enc := func(dst []byte, s string) []byte {
 		for _, r := range s {
 			c := code[r]
-			if c < 0xBF {
+			if c < 0xBE {
 				dst = append(dst, byte(c))
 			} else {
-				c -= 0xBF
+				c -= 0xBE
 				dst = append(dst, byte(0xC0+c>>8), byte(c))
 			}
 		}
@@ -322,27 +321,27 @@ func genPostal(p rows) ([]byte, []byte) {
 	for _, r := range rs {
 		bin = le.AppendUint16(bin, uint16(r.code%10000))
 	}
-	for _, r := range rs {
-		bin = le.AppendUint32(bin, uint32(r.muni)<<20|uint32(r.twn))
-	}
 	var text []byte
-	offs := make([]uint32, 0, len(townList)+1)
+	offs := make([]uint32, 0, len(townList))
 	for _, t := range townList {
 		offs = append(offs, uint32(len(text)))
 		text = enc(text, t[0])
 		text = append(text, 0xBF)
 		text = enc(text, t[1])
+		text = append(text, 0xBE)
 	}
-	offs = append(offs, uint32(len(text)))
-	for _, o := range offs {
-		bin = le.AppendUint32(bin, o)
+	if len(text) >= 1<<21 {
+		log.Fatal("postal town text too large for the packed reference format")
+	}
+	for _, r := range rs {
+		bin = le.AppendUint32(bin, uint32(r.muni)<<21|offs[r.twn])
 	}
 	bin = append(bin, text...)
 
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("package jppostal\n\n")
-	fmt.Fprintf(&b, "const (\n\tnumRows = %d\n\tnumTowns = %d\n)\n\n", len(rs), len(townList))
+	fmt.Fprintf(&b, "const numRows = %d\n\n", len(rs))
 	fmt.Fprintf(&b, "// municipalities are the (prefecture, municipality) pairs of the postal data.\n")
 	fmt.Fprintf(&b, "var municipalities = [%d][2]string{\n", len(muniList))
 	for _, m := range muniList {

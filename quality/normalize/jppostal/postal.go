@@ -28,13 +28,13 @@ type Place struct {
 var table string
 
 // Layout of table (see internal/gen/jpref): bucket [1001]uint32, low
-// [numRows]uint16, ref [numRows]uint32, toff [numTowns+1]uint32, then text.
+// [numRows]uint16, ref [numRows]uint32 (municipality << 21 | town offset in
+// text), then text.
 const (
 	offBucket = 0
 	offLow    = offBucket + 1001*4
 	offRef    = offLow + numRows*2
-	offToff   = offRef + numRows*4
-	offText   = offToff + (numTowns+1)*4
+	offText   = offRef + numRows*4
 )
 
 func u16(off int) uint16 { return binary.LittleEndian.Uint16([]byte(table[off : off+2])) }
@@ -67,31 +67,32 @@ func Lookup(code string) []Place {
 	var out []Place
 	for ; i < end && u16(offLow+i*2) == lo; i++ {
 		ref := u32(offRef + i*4)
-		m := municipalities[ref>>20]
-		t := int(ref & (1<<20 - 1))
-		town, kana := decodeTown(t)
+		m := municipalities[ref>>21]
+		town, kana := decodeTown(int(ref & (1<<21 - 1)))
 		out = append(out, Place{Prefecture: m[0], Municipality: m[1], Town: town, TownKana: kana})
 	}
 	return out
 }
 
-// decodeTown decodes the name and reading of town t.
-func decodeTown(t int) (string, string) {
-	a, b := int(u32(offToff+t*4)), int(u32(offToff+(t+1)*4))
-	text := table[offText+a : offText+b]
+// decodeTown decodes the name and reading of the town at offset off of the
+// text: name, 0xBF, reading, 0xBE.
+func decodeTown(off int) (string, string) {
+	text := table[offText+off:]
 	var name, kana strings.Builder
-	name.Grow(len(text) * 2)
+	name.Grow(32)
 	w := &name
 	for i := 0; i < len(text); i++ {
 		c := int(text[i])
 		switch {
+		case c == 0xBE: // end of the town; a second byte of 0xBE is read below
+			return name.String(), kana.String()
 		case c == 0xBF:
-			kana.Grow((len(text) - i) * 3)
+			kana.Grow(48)
 			w = &kana
 			continue
-		case c > 0xBF && i+1 < len(text):
+		case c >= 0xC0 && i+1 < len(text):
 			i++
-			c = 0xBF + (c-0xC0)<<8 + int(text[i])
+			c = 0xBE + (c-0xC0)<<8 + int(text[i])
 		}
 		r := utf8.RuneError
 		if c < len(dict) {

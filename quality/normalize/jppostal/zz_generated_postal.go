@@ -3,10 +3,7 @@
 
 package jppostal
 
-const (
-	numRows  = 124511
-	numTowns = 92321
-)
+const numRows = 124511
 
 // municipalities are the (prefecture, municipality) pairs of the postal data.
 var municipalities = [1892][2]string{
