@@ -2,6 +2,7 @@ package match
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -15,6 +16,7 @@ const guardListCap = 8 // distinct guarded values remembered per cluster and fie
 type clusterer struct {
 	parent []int32
 	size   []int32
+	next   []int32 // circular list of each cluster's members
 	guards []int
 	kinds  []Kind
 	d      *dataset
@@ -26,11 +28,8 @@ type clusterer struct {
 }
 
 func newClusterer(d *dataset, guards []int) *clusterer {
-	c := &clusterer{parent: make([]int32, d.n()), size: make([]int32, d.n()), guards: guards, kinds: d.kinds, d: d, held: map[int32][][]int32{}}
-	for i := range c.parent {
-		c.parent[i] = int32(i)
-		c.size[i] = 1
-	}
+	c := &clusterer{guards: guards, kinds: d.kinds, d: d, held: map[int32][][]int32{}}
+	c.grow(d.n())
 	return c
 }
 
@@ -38,6 +37,7 @@ func (c *clusterer) grow(n int) {
 	for i := len(c.parent); i < n; i++ {
 		c.parent = append(c.parent, int32(i))
 		c.size = append(c.size, 1)
+		c.next = append(c.next, int32(i))
 	}
 }
 
@@ -68,8 +68,10 @@ func (c *clusterer) conflict(a, b int32) bool {
 		ha, hb := c.holders(a, g), c.holders(b, g)
 		for _, x := range ha {
 			for _, y := range hb {
-				if compare(c.kinds[f], &c.d.vals[int(x)*c.d.nf+f], &c.d.vals[int(y)*c.d.nf+f]) == uint8(len(levelNames[c.kinds[f]])-1) &&
-					(c.similar == nil || !c.similar(int(x), int(y))) {
+				vx, vy := &c.d.vals[int(x)*c.d.nf+f], &c.d.vals[int(y)*c.d.nf+f]
+				strict := c.kinds[f] == KindID && vx.ok && vy.ok // two valid identifiers
+				if compare(c.kinds[f], vx, vy) == uint8(len(levelNames[c.kinds[f]])-1) &&
+					(strict || c.similar == nil || !c.similar(int(x), int(y))) {
 					return true
 				}
 			}
@@ -118,6 +120,7 @@ func (c *clusterer) union(i, j int) bool {
 	}
 	c.parent[b] = a
 	c.size[a] += c.size[b]
+	c.next[a], c.next[b] = c.next[b], c.next[a]
 	return true
 }
 
@@ -195,4 +198,14 @@ func (m *Matcher) similarFunc(d *dataset, model *Model) func(i, j int) bool {
 	}
 	sc := newScorer(model, d, !m.o.noTF)
 	return func(i, j int) bool { return probability(sc.weight(i, j, d.gamma(i, j))) >= guardLikely }
+}
+
+// members returns the records of i's cluster, in index order.
+func (c *clusterer) members(i int) []int {
+	out := []int{i}
+	for j := c.next[i]; int(j) != i; j = c.next[j] {
+		out = append(out, int(j))
+	}
+	slices.Sort(out)
+	return out
 }

@@ -751,10 +751,9 @@ func newScorer(m *Model, d *dataset, tf bool) *scorer {
 			me = math.Log2(p.M[1])
 		}
 		s.mExL = append(s.mExL, me)
-		mt, ue := 0.0, 0.0
+		mt, ue := 0.0, p.RandomExact
 		if d != nil && d.nonMis != nil && d.nonMis[f] > 0 {
 			mt = 1 / float64(d.nonMis[f])
-			ue = d.exactU[f]
 		}
 		s.minTF = append(s.minTF, mt)
 		s.uEx = append(s.uEx, ue)

@@ -23,6 +23,10 @@ type FieldParams struct {
 	Kind   Kind
 	Levels []string  // level names, index = level
 	M, U   []float64 // per level; index 0 (missing) is unused
+	// RandomExact is the share of random record pairs whose values agree
+	// exactly; the term-frequency adjustment compares a value's frequency
+	// with it. 0 turns the adjustment off for the field.
+	RandomExact float64
 }
 
 // Weight returns the match weight in bits of field f at the given level
@@ -137,6 +141,7 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 		for l := 1; l <= L; l++ {
 			p.U[l] = (counts[f][l] + 0.5) / (tot + 0.5*float64(L))
 		}
+		p.RandomExact = d.exactU[f]
 		if ue := d.exactU[f]; ue > 0 {
 			rest := 1 - p.U[1]
 			p.U[1] = ue

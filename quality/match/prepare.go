@@ -1,6 +1,7 @@
 package match
 
 import (
+	"github.com/c360/c360/quality/normalize"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,7 +13,7 @@ type value struct {
 	key string  // normalised comparison key; "" when missing
 	alt string  // a second key some kinds use (e-mail local part, kana reading, phone tail)
 	num float64 // numbers; dates as days since 0000-03-01 (proleptic Gregorian)
-	ok  bool    // num is valid
+	ok  bool    // num is valid; for identifiers: the check digit is valid
 	tf  float32 // share of records with this key in the field (0 until counted)
 }
 
@@ -44,6 +45,9 @@ func prepare(k Kind, s string) value {
 	case KindDate:
 		return dateValue(s)
 	case KindID:
+		if c, err := normalize.CorporateNumber(s); err == nil {
+			return value{key: c, ok: true} // a valid corporate number: guarded strictly
+		}
 		return value{key: idKey(s)}
 	case KindNumber:
 		v := value{key: textKey(s)}
