@@ -63,7 +63,7 @@
 //     out 20%; prefecture repeated in the address 8%; prefecture column
 //     empty 12%;
 //   - company: 株式会社X, (株)X, （株）X, ㈱X, legal form dropped, …;
-//   - e-mail: upper case 4%, full width 6%; a stray leading or trailing space
+//   - e-mail: upper case 4%, full width 2%; a stray leading or trailing space
 //     in one value 3%;
 //   - name in romaji (Yamada / Taro, upper case in 30% of them; "Taro Yamada"
 //     when in one field): 1.5%;
@@ -75,10 +75,12 @@
 // Errors on duplicates (scaled by Config.Noise): kana typo 6% (voicing
 // サキ/ザキ, long vowel ウ/ー, dropped or neighbouring kana); given name in
 // another kanji of the same reading (input-method slip, 裕子/優子) 4%;
-// family name changed by marriage 3% of adult women; e-mail changed 8%,
-// e-mail typo or other romanisation 4%; phone changed 5%, phone typo 3%, the
-// other of the person's numbers 10%; moved (new address, half the time in the
-// same prefecture) 5%; birth-date typo (digit, day/month swap, year ±1) 3%;
+// family name changed by marriage 3% of adult women; e-mail changed 8%;
+// e-mail typo 4% (in the local part, a misspelt domain such as gmial.com or
+// yahoo.co.jo, or another romanisation: satou/sato/satoh, shi/si); phone
+// changed 5%, phone typo 3%, the other of the person's numbers 10%; moved (new address, half the time in the
+// same prefecture; all moved duplicates of an entity share one new address)
+// 5%; birth-date typo (digit, day/month swap, year ±1) 3%;
 // postal-code typo 2%.
 //
 // Missing values on any record (scaled by Config.Noise): birth_date 10%,

@@ -19,7 +19,7 @@ const (
 	rateIPPhone          = 0.03 // of people's own numbers: 050
 	rateVariantKanji     = 0.30 // of records whose name has a character with a variant
 	rateIterationMark    = 0.25 // of records whose name has 々
-	rateFullWidth        = 0.06 // per field: e-mail, phone, postal code, address
+	rateFullWidthEmail   = 0.02
 	ratePrefOmitted      = 0.12
 	ratePrefInAddress    = 0.08
 	rateBuildingOmitted  = 0.20 // of records whose address has a building
@@ -89,7 +89,8 @@ type jaPerson struct {
 	mobile             string // 11 digits or ""
 	preferLandline     bool
 	home               *jaHome
-	company            string // full name with legal form, or ""
+	movedTo            *jaHome // the new home of duplicates that moved, made once
+	company            string  // full name with legal form, or ""
 	romajiStyle        int
 }
 
@@ -546,7 +547,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 			email = strings.ToUpper(email)
 		}
 	}
-	if email != "" && g.p(rateFullWidth) {
+	if email != "" && g.p(rateFullWidthEmail) {
 		noise |= NoiseFullWidth
 		email = fullWidthASCII(email)
 	}
@@ -555,17 +556,20 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 	// Address.
 	home := p.home
 	if err(rateMoved, NoiseMoved) {
-		pref := -1
-		if g.p(0.5) {
-			pref = int(places[home.place].pref)
+		if p.movedTo == nil {
+			pref := -1
+			if g.p(0.5) {
+				pref = int(places[home.place].pref)
+			}
+			p.movedTo = m.newHome(pref)
+			switch {
+			case p.home.landline == "":
+				p.movedTo.landline = ""
+			case p.movedTo.landline == "":
+				p.movedTo.landline, p.movedTo.areaLen = m.landline(&places[p.movedTo.place])
+			}
 		}
-		home = m.newHome(pref)
-		switch {
-		case p.home.landline == "":
-			home.landline = ""
-		case home.landline == "":
-			home.landline, home.areaLen = m.landline(&places[home.place])
-		}
+		home = p.movedTo
 	}
 	pl := &places[home.place]
 	postal := pl.code
