@@ -32,9 +32,10 @@
 // # Performance
 //
 // The string measures do not allocate when both inputs have at most 64 runes
-// (the edit distances need only the shorter input to fit): they decode into
-// fixed-size arrays on the stack and use bit-parallel algorithms (Myers and
-// Hyyrö for the edit distances, bit masks for the Jaro matching window).
+// (the edit distances and LongestCommonSubstring need only the shorter input
+// to fit): they decode into fixed-size arrays on the stack and use
+// bit-parallel algorithms (Myers and Hyyrö for the edit distances and the
+// LCS inside TokenSet, bit masks for the Jaro matching window).
 // Longer inputs fall back to heap-allocated buffers and classic dynamic
 // programming. All functions are pure and safe for concurrent use.
 package similarity
