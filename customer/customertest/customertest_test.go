@@ -137,7 +137,9 @@ func TestSuiteFailsBrokenStores(t *testing.T) {
 	}{
 		{"aliasing", []string{"Copy/changing_the_argument_after_Put", "Copy/changing_what_Get_returned"}},
 		{"lastWriteWins", []string{"Put/create_over_existing_is_ErrConflict", "Put/stale_version_is_ErrConflict_and_writes_nothing",
-			"Put/version_for_absent_profile_is_ErrConflict", "Concurrent/read_modify_write_loses_no_update"}},
+			// Concurrent/read_modify_write_loses_no_update too, but only when
+			// the scheduler interleaves the writers, so it is not asserted.
+			"Put/version_for_absent_profile_is_ErrConflict"}},
 		{"staleIndex", []string{"Lookup/follows_updates", "Lookup/follows_deletes"}},
 		{"deaf", []string{"Cancel/every_method_returns_ctx_err", "All/yields_every_profile_in_ID_order",
 			"Cancel/All_stops_with_the_error_when_cancelled_midway"}},
