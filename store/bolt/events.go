@@ -310,4 +310,3 @@ func (s *EventStore) Customers(ctx context.Context) iter.Seq2[customer.ID, error
 		}
 	}
 }
-
