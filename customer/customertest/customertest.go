@@ -84,6 +84,7 @@ func RunWith(t *testing.T, newStore func(t *testing.T) customer.Store, caps Capa
 		{"Cancel/cancelled_Put_writes_nothing", s.cancelledPut},
 		{"Cancel/All_stops_with_the_error_when_cancelled_midway", s.cancelMidway},
 		{"Concurrent/read_modify_write_loses_no_update", s.concurrentCounter},
+		{"Concurrent/writers_of_one_version_exactly_one_wins", s.concurrentSameVersion},
 		{"Concurrent/mixed_operations_on_distinct_profiles", s.concurrentMixed},
 	}
 	for _, tt := range tests {
@@ -620,6 +621,46 @@ func (s *suite) concurrentCounter(t *testing.T) {
 	}
 	if want := customer.Version(1 + workers*each); got.Version != want {
 		t.Errorf("version = %d, want %d", got.Version, want)
+	}
+}
+
+func (s *suite) concurrentSameVersion(t *testing.T) {
+	if s.caps.NotConcurrent {
+		t.Skip("store is not safe for concurrent use (Capabilities.NotConcurrent)")
+	}
+	st := s.newStore(t)
+	mustPut(t, st, Profile("p1", 1))
+	const rounds, writers = 20, 4
+	for round := range rounds {
+		base := mustGet(t, st, "p1")
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		wins := 0
+		for w := range writers {
+			p := base.Clone()
+			p.Name.Given = fmt.Sprintf("writer%d", w)
+			wg.Go(func() {
+				<-start
+				_, err := st.Put(t.Context(), p)
+				switch {
+				case err == nil:
+					mu.Lock()
+					wins++
+					mu.Unlock()
+				case !errors.Is(err, customer.ErrConflict):
+					t.Errorf("round %d, writer %d: Put: %v", round, w, err)
+				}
+			})
+		}
+		close(start)
+		wg.Wait()
+		if wins != 1 {
+			t.Fatalf("round %d: %d of %d writers of version %d succeeded, want exactly 1", round, wins, writers, base.Version)
+		}
+		if got := mustGet(t, st, "p1").Version; got != base.Version+1 {
+			t.Fatalf("round %d: version %d, want %d", round, got, base.Version+1)
+		}
 	}
 }
 

@@ -139,7 +139,7 @@ func TestSuiteFailsBrokenStores(t *testing.T) {
 		{"lastWriteWins", []string{"Put/create_over_existing_is_ErrConflict", "Put/stale_version_is_ErrConflict_and_writes_nothing",
 			// Concurrent/read_modify_write_loses_no_update too, but only when
 			// the scheduler interleaves the writers, so it is not asserted.
-			"Put/version_for_absent_profile_is_ErrConflict"}},
+			"Put/version_for_absent_profile_is_ErrConflict", "Concurrent/writers_of_one_version_exactly_one_wins"}},
 		{"staleIndex", []string{"Lookup/follows_updates", "Lookup/follows_deletes"}},
 		{"deaf", []string{"Cancel/every_method_returns_ctx_err", "All/yields_every_profile_in_ID_order",
 			"Cancel/All_stops_with_the_error_when_cancelled_midway"}},
