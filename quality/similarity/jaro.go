@@ -94,27 +94,18 @@ func jaro(a, b []rune) float64 {
 	if la == 0 || lb == 0 {
 		return 0
 	}
-	// The matching is the same whichever side is scanned, but the pairing
-	// of matched runes, and so the transposition count, may depend on it:
-	// scan the shorter string (then the lexically smaller) for symmetry.
-	if la > lb || la == lb && lessRunes(b, a) {
+	// jaroMask needs len(a) <= len(b). The order does not change the
+	// result: the greedy matching finds a maximum matching for each rune
+	// value, and matched runes pair up in order either way (the property
+	// and fuzz tests check symmetry).
+	if la > lb {
 		a, b = b, a
-		la, lb = lb, la
+		lb = la
 	}
 	if lb <= 64 {
 		return jaroMask(a, b)
 	}
 	return jaroSlow(a, b)
-}
-
-// lessRunes reports whether a sorts before b, rune by rune.
-func lessRunes(a, b []rune) bool {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return a[i] < b[i]
-		}
-	}
-	return len(a) < len(b)
 }
 
 func jaroWindow(la, lb int) int {

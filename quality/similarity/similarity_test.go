@@ -89,12 +89,8 @@ func TestEditDistanceAgainstDP(t *testing.T) {
 		if got, want := OSA(a, b), osaDP(ra, rb); got != want {
 			t.Fatalf("OSA(%q, %q) = %d, want %d", a, b, got, want)
 		}
-		if got, want := Jaro(a, b), jaroSlow(ra, rb); utf8.RuneCountInString(a) <= utf8.RuneCountInString(b) && got != want {
-			// jaroSlow scans its first argument; for a no longer than b
-			// (and lexically smaller at equal length) jaro uses the same order.
-			if len(ra) < len(rb) || lessRunes(ra, rb) {
-				t.Fatalf("Jaro(%q, %q) = %v, jaroSlow = %v", a, b, got, want)
-			}
+		if got, want := Jaro(a, b), jaroSlow(ra, rb); len(ra) > 0 && len(rb) > 0 && got != want {
+			t.Fatalf("Jaro(%q, %q) = %v, jaroSlow = %v", a, b, got, want)
 		}
 	}
 }
