@@ -18,26 +18,31 @@
 // answers opt-in, opt-out or unknown; Profile.MayContact adds the
 // restriction of processing.
 //
+// Facts.StaleContactPoints lists the contact points not to rely on: invalid,
+// undeliverable, never verified, or verified too long ago.
+//
 // Enums (Kind, ContactType, Validity, Role, Channel, Purpose, ConsentStatus,
 // Rule, ValueType) are encoded in JSON by name, and decoding an unknown name
-// fails with a *ValueError naming the field. Validate and DecodeProfile
-// report every problem at once, each as a *FieldError naming record and field.
+// fails with a *ValueError naming the field. Validate, ValidateRecord,
+// DecodeProfile and DecodeRecord report every problem at once, each as a
+// *FieldError naming record and field; all wrap ErrInvalid.
 //
 // # Storage
 //
 // Store is the small interface a host application implements to keep
 // profiles in its own database; customer/customertest checks an
-// implementation against every rule of the contract. MemoryStore is the
+// implementation against every rule of the contract (and its Profile
+// builds a fully populated fixture). MemoryStore is the
 // embedded default: its zero value is ready and it is safe for concurrent
 // use.
 //
 // # Building, merging and privacy
 //
-// These are concrete types that call a Store: Survivorship builds a profile
-// from source records with a rule per attribute and records provenance;
-// Merger merges and unmerges profiles non-destructively, logging who, which
-// rule, why and when; Privacy erases, exports and restricts a customer's
-// data. Clocks are explicit: every call that stamps a time takes it.
+// These are concrete SDK types, not part of Store: Survivorship builds a
+// profile from source records with a rule per attribute and records
+// provenance; Merger and Privacy call a Store. Merger merges and unmerges (or splits) profiles non-destructively, logging
+// who, which rule, why and when in the profile's Audit; Privacy erases
+// (with an ErasureReport), exports (JSON) and restricts a customer's data. Clocks are explicit: every call that stamps a time takes it.
 //
 // Erasure removes the profile and every reference to it, and calls the
 // Erasers of other packages (a journey event store, for instance); it keeps
