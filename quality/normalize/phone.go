@@ -226,6 +226,26 @@ func (p Phone) Format() string {
 	return out
 }
 
+// FormatInternational returns the number in international form with
+// hyphens, as dialled from abroad: +81 3-1234-5678, +81 90-1234-5678; the
+// extension follows as " ext. 123". Numbers outside Japan are returned in
+// E.164 form. The zero Phone formats as "".
+func (p Phone) FormatInternational() string {
+	if p.Country != "81" || len(p.National) < 10 {
+		if p.E164 != "" && p.Extension != "" {
+			return p.E164 + " ext. " + p.Extension
+		}
+		return p.E164
+	}
+	q := p
+	q.Extension = ""
+	out := "+81 " + q.Format()[1:]
+	if p.Extension != "" {
+		out += " ext. " + p.Extension
+	}
+	return out
+}
+
 // phoneScan collects the digits of a phone number and of its extension.
 type phoneScan struct {
 	main  [24]byte

@@ -34,6 +34,10 @@ func FuzzParsePhone(f *testing.F) {
 			if err != nil || r != p {
 				t.Fatalf("ParsePhoneRegion(Format %q) = %+v, %v; want %+v", p.Format(), r, err, p)
 			}
+			r, err = ParsePhoneRegion(p.FormatInternational(), cc)
+			if err != nil || r != p {
+				t.Fatalf("ParsePhoneRegion(FormatInternational %q) = %+v, %v; want %+v", p.FormatInternational(), r, err, p)
+			}
 		}
 	})
 }

@@ -192,6 +192,32 @@ func TestPhoneFormat(t *testing.T) {
 	}
 }
 
+func TestPhoneFormatInternational(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"03-1234-5678", "+81 3-1234-5678"},
+		{"090-1234-5678", "+81 90-1234-5678"},
+		{"0120-123-456", "+81 120-123-456"},
+		{"0123-45-6789 内線 7", "+81 123-45-6789 ext. 7"},
+		{"+44 20 7946 0958 ext 12", "+442079460958 ext. 12"},
+	}
+	for _, tt := range tests {
+		p, err := ParsePhone(tt.in)
+		if err != nil {
+			t.Fatalf("ParsePhone(%q): %v", tt.in, err)
+		}
+		got := p.FormatInternational()
+		if got != tt.want {
+			t.Errorf("ParsePhone(%q).FormatInternational() = %q, want %q", tt.in, got, tt.want)
+		}
+		if q, err := ParsePhone(got); err != nil || q != p {
+			t.Errorf("ParsePhone(%q) = %+v, %v; want %+v", got, q, err, p)
+		}
+	}
+	if got := (Phone{}).FormatInternational(); got != "" {
+		t.Errorf("zero Phone formats as %q, want empty", got)
+	}
+}
+
 func TestPhoneTypeString(t *testing.T) {
 	want := []string{"unknown", "mobile", "fixed", "ip", "toll_free", "navi_dial", "premium", "other"}
 	for i, w := range want {

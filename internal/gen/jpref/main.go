@@ -40,18 +40,23 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("jpref: ")
+	generate(*data, *out, *postal)
+}
 
-	prefs := readCSV(filepath.Join(*data, "prefectures.csv"))
-	munis := readCSV(filepath.Join(*data, "municipalities.csv"))
-	phones := readCSV(filepath.Join(*data, "phone_landline_prefixes.csv"))
-	postals := readCSV(filepath.Join(*data, "postal_codes.csv"))
+// generate reads the CSV files in data and writes the tables into out and
+// postal. It exits through log.Fatal on any problem: this is a build tool.
+func generate(data, out, postal string) {
+	prefs := readCSV(filepath.Join(data, "prefectures.csv"))
+	munis := readCSV(filepath.Join(data, "municipalities.csv"))
+	phones := readCSV(filepath.Join(data, "phone_landline_prefixes.csv"))
+	postals := readCSV(filepath.Join(data, "postal_codes.csv"))
 
 	src := genNormalize(prefs, munis, phones)
-	write(filepath.Join(*out, "zz_generated_jpref.go"), src)
+	write(filepath.Join(out, "zz_generated_jpref.go"), src)
 
 	goSrc, bin := genPostal(postals)
-	write(filepath.Join(*postal, "zz_generated_postal.go"), goSrc)
-	if err := os.WriteFile(filepath.Join(*postal, "zz_generated_postal.bin"), bin, 0o644); err != nil {
+	write(filepath.Join(postal, "zz_generated_postal.go"), goSrc)
+	if err := os.WriteFile(filepath.Join(postal, "zz_generated_postal.bin"), bin, 0o644); err != nil {
 		log.Fatal(err)
 	}
 }
