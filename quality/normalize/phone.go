@@ -75,8 +75,10 @@ func ParsePhone(s string) (Phone, error) { return ParsePhoneRegion(s, "81") }
 //
 // Japanese numbers are checked against the numbering plan: the prefix must be
 // one in use and the length must be the one for that prefix (mobile and IP
-// 11 digits, landline 10, 0120 10, 0800 11, …); landlines get the area name
-// from the numbering-area table. Numbers of other countries get basic checks
+// 11 digits, landline 10, 0120 10, 0800 11, …). A landline must fall in a
+// range of the embedded numbering-area table (libphonenumber's list of
+// allocated ranges, see NOTICE), which gives AreaName and the area code used
+// by Format; 022-123-4567 is rejected because no 0221 range is allocated. Numbers of other countries get basic checks
 // only: an assigned country calling code and a total of 7 to 15 digits
 // (E.164's maximum). Every error wraps ErrInvalid.
 func ParsePhoneRegion(s, callingCode string) (Phone, error) {
@@ -184,9 +186,12 @@ func (p *Phone) japan(n string) string {
 			return "prefix " + n[:4] + " is not in use"
 		}
 	case PhoneFixed:
-		_, name, ok := landlineArea(n)
+		a, name, ok := landlineArea(n)
 		if !ok {
-			return "no numbering area for prefix " + n[:4]
+			return "prefix " + n[:4] + " is not an allocated landline range"
+		}
+		if n[a] == '0' {
+			return "the local exchange code after area code " + n[:a] + " cannot start with 0"
 		}
 		p.AreaName = name
 	}

@@ -120,6 +120,8 @@ func TestParsePhoneErrors(t *testing.T) {
 		{"IP too short", "050-123-4567", "81", "has 11 digits, got 10"},
 		{"mobile 0900 not in use", "090-0123-4567", "81", "not in use"},
 		{"no trunk 0", "312345678", "81", "starts with 0"},
+		{"unallocated landline range", "022-123-4567", "81", "not an allocated landline range"},
+		{"local exchange starting with 0", "03-0123-4567", "81", "cannot start with 0"},
 		{"carrier prefix", "+81 0012 345 678", "81", "not a subscriber number"},
 		{"emergency short code", "110", "81", "starts with 0"},
 		{"letters", "03-1234-ABCD", "81", "unexpected character"},
