@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync/atomic"
 
 	"github.com/c360/c360/quality/match/synth"
 )
@@ -30,6 +31,9 @@ exports have. records.csv has the columns of synth.Header(locale):
       postcode,state,date_of_birth,phone,email
 truth.csv has record_id,entity_id. The same flags give byte-identical files.
 --output - writes the records to standard output.`
+
+// errStopped ends generation early when writing has failed.
+var errStopped = errors.New("stopped")
 
 func runSynth(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "synth", synthUsage)
@@ -121,22 +125,70 @@ func runSynth(ctx context.Context, e *env) error {
 	if err := rw.Write(header); err != nil {
 		return err
 	}
-	pair := make([]string, 2)
-	row := make([]string, 0, len(header))
+	// Generation and CSV encoding run on two goroutines, handing over
+	// batches of records; the output order is the generator's.
+	batches := make(chan []synth.Record, 4)
+	free := make(chan []synth.Record, 6)
+	werr := make(chan error, 1)
+	var writeFailed atomic.Bool
+	go func() {
+		pair := make([]string, 2)
+		row := make([]string, 0, len(header))
+		var failed error
+		for batch := range batches {
+			for _, r := range batch {
+				if failed != nil {
+					break
+				}
+				row = append(row[:0], r.Values...)
+				if withNoise {
+					row = append(row, r.Noise.String())
+				}
+				if err := rw.Write(row); err != nil {
+					failed = err
+					break
+				}
+				if tw != nil {
+					pair[0], pair[1] = r.ID, r.EntityID
+					if err := tw.Write(pair); err != nil {
+						failed = err
+					}
+				}
+			}
+			if failed != nil {
+				writeFailed.Store(true)
+			}
+			select {
+			case free <- batch[:0]:
+			default:
+			}
+		}
+		werr <- failed
+	}()
+	const batchSize = 1024
+	batch := make([]synth.Record, 0, batchSize)
 	err := synth.Generate(ctx, cfg, func(r synth.Record) error {
-		row = append(row[:0], r.Values...)
-		if withNoise {
-			row = append(row, r.Noise.String())
+		if writeFailed.Load() {
+			return errStopped
 		}
-		if err := rw.Write(row); err != nil {
-			return err
-		}
-		if tw != nil {
-			pair[0], pair[1] = r.ID, r.EntityID
-			return tw.Write(pair)
+		batch = append(batch, r)
+		if len(batch) == batchSize {
+			batches <- batch
+			select {
+			case batch = <-free:
+			default:
+				batch = make([]synth.Record, 0, batchSize)
+			}
 		}
 		return nil
 	})
+	if len(batch) > 0 {
+		batches <- batch
+	}
+	close(batches)
+	if wErr := <-werr; wErr != nil && (err == nil || errors.Is(err, errStopped)) {
+		err = wErr
+	}
 	if errors.Is(err, synth.ErrInvalidConfig) {
 		return usageError("%v", err)
 	}

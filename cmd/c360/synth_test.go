@@ -142,3 +142,13 @@ func TestSynthErrors(t *testing.T) {
 		})
 	}
 }
+
+func TestSynthWriteFailure(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full on this system")
+	}
+	code, _, stderr := runCLI(t, "", "synth", "--n", "50000", "--output", "/dev/full")
+	if code != 1 || !strings.Contains(stderr, "no space left") {
+		t.Errorf("exit %d, stderr %q; want 1 and the write error", code, stderr)
+	}
+}

@@ -879,24 +879,52 @@ func domainTypo(d string, k int) (string, bool) {
 
 // Date notations used by Japanese systems.
 func formatDateJa(g *generator, y, m, d int) string {
+	var buf [32]byte
+	b := buf[:0]
+	// num appends v with at least width digits.
+	num := func(v, width int) {
+		if width == 4 && v < 1000 {
+			b = append(b, '0')
+		}
+		if width == 2 && v < 10 {
+			b = append(b, '0')
+		}
+		b = strconv.AppendInt(b, int64(v), 10)
+	}
+	ymd := func(w4, w2 int, sep1, sep2, end string) {
+		num(y, w4)
+		b = append(b, sep1...)
+		num(m, w2)
+		b = append(b, sep2...)
+		num(d, w2)
+		b = append(b, end...)
+	}
 	switch g.pick(0.55, 0.2, 0.1, 0.05, 0.05, 0.05) {
 	case 0:
-		return pad4(y) + "-" + pad2(m) + "-" + pad2(d)
+		ymd(4, 2, "-", "-", "")
 	case 1:
-		return pad4(y) + "/" + pad2(m) + "/" + pad2(d)
+		ymd(4, 2, "/", "/", "")
 	case 2:
-		return strconv.Itoa(y) + "/" + strconv.Itoa(m) + "/" + strconv.Itoa(d)
+		ymd(0, 0, "/", "/", "")
 	case 3:
-		return pad4(y) + pad2(m) + pad2(d)
+		ymd(4, 2, "", "", "")
 	case 4:
-		return strconv.Itoa(y) + "年" + strconv.Itoa(m) + "月" + strconv.Itoa(d) + "日"
+		ymd(0, 0, "年", "月", "日")
+	default:
+		era, ey := wareki(y, m, d)
+		b = append(b, era...)
+		if ey == 1 {
+			b = append(b, "元"...)
+		} else {
+			num(ey, 0)
+		}
+		b = append(b, "年"...)
+		num(m, 0)
+		b = append(b, "月"...)
+		num(d, 0)
+		b = append(b, "日"...)
 	}
-	era, ey := wareki(y, m, d)
-	yy := strconv.Itoa(ey)
-	if ey == 1 {
-		yy = "元"
-	}
-	return era + yy + "年" + strconv.Itoa(m) + "月" + strconv.Itoa(d) + "日"
+	return string(b)
 }
 
 // wareki converts a Gregorian date to a Japanese era and year.

@@ -302,43 +302,36 @@ func indexGiven(g []givenName) [3][2][]int {
 // kanjiVariants returns the variant forms of a common character seen in
 // registered names and legacy systems (異体字), or nil. Some variants lie
 // outside the BMP (𠮷) or carry an ideographic variation selector
-// (辻 + U+E0100).
+// (辻 + U+E0100). The returned slice must not be modified.
 func kanjiVariants(r rune) []string {
-	switch r {
-	case '高':
-		return []string{"髙"}
-	case '崎':
-		return []string{"﨑"}
-	case '辺':
-		return []string{"邊", "邉"}
-	case '斎':
-		return []string{"齋", "齊"}
-	case '沢':
-		return []string{"澤"}
-	case '浜':
-		return []string{"濱"}
-	case '広':
-		return []string{"廣"}
-	case '桜':
-		return []string{"櫻"}
-	case '島':
-		return []string{"嶋"}
-	case '国':
-		return []string{"國"}
-	case '徳':
-		return []string{"德"}
-	case '恵':
-		return []string{"惠"}
-	case '瀬':
-		return []string{"瀨"}
-	case '富':
-		return []string{"冨"}
-	case '吉':
-		return []string{"𠮷"}
-	case '辻':
-		return []string{"辻\U000E0100"}
-	case '関':
-		return []string{"關"}
+	for i := range variantTable {
+		if variantTable[i].base == r {
+			return variantTable[i].forms
+		}
 	}
 	return nil
+}
+
+// variantTable is read-only.
+var variantTable = [...]struct {
+	base  rune
+	forms []string
+}{
+	{'高', []string{"髙"}},
+	{'崎', []string{"﨑"}},
+	{'辺', []string{"邊", "邉"}},
+	{'斎', []string{"齋", "齊"}},
+	{'沢', []string{"澤"}},
+	{'浜', []string{"濱"}},
+	{'広', []string{"廣"}},
+	{'桜', []string{"櫻"}},
+	{'島', []string{"嶋"}},
+	{'国', []string{"國"}},
+	{'徳', []string{"德"}},
+	{'恵', []string{"惠"}},
+	{'瀬', []string{"瀨"}},
+	{'富', []string{"冨"}},
+	{'吉', []string{"𠮷"}},
+	{'辻', []string{"辻\U000E0100"}},
+	{'関', []string{"關"}},
 }
