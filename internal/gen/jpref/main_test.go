@@ -10,6 +10,9 @@ import (
 // TestGeneratedUpToDate regenerates the tables from ../shared/data into a
 // temporary directory and checks that the committed files are identical.
 func TestGeneratedUpToDate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("regenerating all tables is slow; skipped in -short mode")
+	}
 	root, err := filepath.Abs("../../..")
 	if err != nil {
 		t.Fatal(err)

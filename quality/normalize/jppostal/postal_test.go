@@ -67,6 +67,9 @@ func BenchmarkLookup(b *testing.B) {
 // TestLookupAllRows checks every row of the source CSV against the table
 // when ../shared/data is present.
 func TestLookupAllRows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checking all 124,511 rows is slow; skipped in -short mode")
+	}
 	path := refData(t, "postal_codes.csv")
 	f, err := os.Open(path)
 	if err != nil {
