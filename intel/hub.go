@@ -44,6 +44,9 @@ type Hub struct {
 	repo Repository
 	cfg  Config
 	ix   index
+	// load is held for writing by Load and for reading by every write, so
+	// that no write is lost between Load's scan and its swap of the index.
+	load sync.RWMutex
 
 	mu        sync.Mutex
 	subs      map[SubscriptionID]*subscription
@@ -73,8 +76,13 @@ func (h *Hub) Taxonomy() *Taxonomy { return h.cfg.Taxonomy }
 
 // Load (re)builds the search index from every item in the repository. It
 // honours ctx between items and calls progress (if non-nil) every 10,000
-// items and at the end with the number indexed so far.
+// items and at the end with the number indexed so far. Writes through the
+// Hub wait while Load runs; searches keep using the old index until the new
+// one is complete. Rebuilding also drops the space of replaced and deleted
+// items, which the index otherwise keeps until the next Load.
 func (h *Hub) Load(ctx context.Context, progress func(indexed int)) error {
+	h.load.Lock()
+	defer h.load.Unlock()
 	var fresh index
 	counts := map[string]int{}
 	n := 0
@@ -96,9 +104,7 @@ func (h *Hub) Load(ctx context.Context, progress func(indexed int)) error {
 		progress(n)
 	}
 	h.ix.mu.Lock()
-	h.ix.terms, h.ix.docs, h.ix.ids, h.ix.live = fresh.terms, fresh.docs, fresh.ids, fresh.live
-	h.ix.byID, h.ix.nLive, h.ix.sumLen = fresh.byID, fresh.nLive, fresh.sumLen
-	h.ix.acls, h.ix.aclKeys, h.ix.codes = fresh.acls, fresh.aclKeys, fresh.codes
+	h.ix.indexData = fresh.indexData
 	h.ix.mu.Unlock()
 	return nil
 }
@@ -157,12 +163,16 @@ func (h *Hub) write(ctx context.Context, it *Item) error {
 	}
 	stored := it.Clone()
 	a := analyzeItem(stored, map[string]int{})
+	h.load.RLock()
 	v, err := h.repo.Put(ctx, stored)
+	if err == nil {
+		it.Version, stored.Version = v, v
+		h.ix.put(stored, a)
+	}
+	h.load.RUnlock()
 	if err != nil {
 		return err
 	}
-	it.Version, stored.Version = v, v
-	h.ix.put(stored, a)
 	h.notify(ctx, stored)
 	return nil
 }
@@ -191,10 +201,15 @@ func (h *Hub) Delete(ctx context.Context, p Principal, id ID) error {
 	if it.Author != p.ID {
 		return fmt.Errorf("%w: item %q: only its author %q may delete it", ErrForbidden, id, it.Author)
 	}
-	if err := h.repo.Delete(ctx, id); err != nil {
+	h.load.RLock()
+	err = h.repo.Delete(ctx, id)
+	if err == nil {
+		h.ix.remove(id)
+	}
+	h.load.RUnlock()
+	if err != nil {
 		return err
 	}
-	h.ix.remove(id)
 	h.mu.Lock()
 	h.pending = slices.DeleteFunc(h.pending, func(d Delivery) bool { return d.Item.ID == id })
 	h.mu.Unlock()

@@ -48,6 +48,7 @@ type docMeta struct {
 	kind     uint16
 	cat      uint16
 	src      uint16
+	org      bool // ScopeOrg: visible to every principal, no ACL lookup needed
 }
 
 type aclEntry struct {
@@ -57,17 +58,23 @@ type aclEntry struct {
 }
 
 type index struct {
-	mu      sync.RWMutex
-	terms   map[string]*posting
-	docs    []docMeta
-	ids     []ID
-	live    []uint64
-	byID    map[ID]uint32
-	nLive   int
-	sumLen  uint64
-	acls    []aclEntry
-	aclKeys map[string]uint32
-	codes   map[string]uint16
+	mu sync.RWMutex
+	indexData
+}
+
+// indexData is everything the index holds; Hub.Load swaps it whole.
+type indexData struct {
+	terms     map[string]*posting
+	docs      []docMeta
+	ids       []ID
+	live      []uint64
+	byID      map[ID]docRef
+	nLive     int
+	sumLen    uint64
+	acls      []aclEntry
+	aclKeys   map[string]uint32
+	aclSimple map[simpleACL]uint32
+	codes     map[string]uint16
 }
 
 // Prefixes of filter keys.
@@ -136,16 +143,46 @@ func (ix *index) code(v string) uint16 {
 	return c
 }
 
+// docRef is the live document of an item and the item version it holds.
+type docRef struct {
+	doc     uint32
+	version int64
+}
+
+// simpleACL is the map key of the common access shapes: an author, a
+// scope and at most one team, no named people and no grants.
+type simpleACL struct {
+	author PrincipalID
+	scope  Scope
+	team   TeamID
+}
+
 func (ix *index) aclOf(it *Item) uint32 {
+	v := &it.Visibility
+	if len(v.People) == 0 && len(it.Grants) == 0 && len(v.Teams) <= 1 {
+		k := simpleACL{author: it.Author, scope: v.Scope}
+		if len(v.Teams) == 1 {
+			k.team = v.Teams[0]
+		}
+		if id, ok := ix.aclSimple[k]; ok {
+			return id
+		}
+		if ix.aclSimple == nil {
+			ix.aclSimple = map[simpleACL]uint32{}
+		}
+		id := ix.newACL(it)
+		ix.aclSimple[k] = id
+		return id
+	}
 	var b strings.Builder
 	b.WriteString(string(it.Author))
 	b.WriteByte(0)
-	b.WriteByte(byte(it.Visibility.Scope))
-	for _, t := range it.Visibility.Teams {
+	b.WriteByte(byte(v.Scope))
+	for _, t := range v.Teams {
 		b.WriteString("\x00t")
 		b.WriteString(string(t))
 	}
-	for _, p := range it.Visibility.People {
+	for _, p := range v.People {
 		b.WriteString("\x00p")
 		b.WriteString(string(p))
 	}
@@ -162,6 +199,12 @@ func (ix *index) aclOf(it *Item) uint32 {
 	if ix.aclKeys == nil {
 		ix.aclKeys = map[string]uint32{}
 	}
+	id := ix.newACL(it)
+	ix.aclKeys[k] = id
+	return id
+}
+
+func (ix *index) newACL(it *Item) uint32 {
 	id := uint32(len(ix.acls))
 	ix.acls = append(ix.acls, aclEntry{
 		author: it.Author,
@@ -169,7 +212,6 @@ func (ix *index) aclOf(it *Item) uint32 {
 			Teams: slices.Clone(it.Visibility.Teams), People: slices.Clone(it.Visibility.People)},
 		grants: slices.Clone(it.Grants),
 	})
-	ix.aclKeys[k] = id
 	return id
 }
 
@@ -179,10 +221,13 @@ func (ix *index) put(it *Item, a analyzed) {
 	defer ix.mu.Unlock()
 	if ix.terms == nil {
 		ix.terms = map[string]*posting{}
-		ix.byID = map[ID]uint32{}
+		ix.byID = map[ID]docRef{}
 	}
 	if old, ok := ix.byID[it.ID]; ok {
-		ix.removeLocked(old)
+		if old.version > it.Version && it.Version != 0 {
+			return // a newer version was indexed by a concurrent write
+		}
+		ix.removeLocked(old.doc)
 	}
 	if len(ix.docs) >= math.MaxUint32 {
 		return // the index is full; Load rebuilds it compactly
@@ -195,13 +240,14 @@ func (ix *index) put(it *Item, a analyzed) {
 		kind:     ix.code("k" + string(it.Kind)),
 		cat:      ix.code("c" + string(it.Category)),
 		src:      ix.code("s" + string(it.Source)),
+		org:      it.Visibility.Scope == ScopeOrg,
 	})
 	ix.ids = append(ix.ids, it.ID)
 	if int(d)/64 >= len(ix.live) {
 		ix.live = append(ix.live, 0)
 	}
 	ix.live[d/64] |= 1 << (d % 64)
-	ix.byID[it.ID] = d
+	ix.byID[it.ID] = docRef{doc: d, version: it.Version}
 	ix.nLive++
 	ix.sumLen += uint64(a.length)
 	for i, t := range a.terms {
@@ -226,8 +272,8 @@ func (ix *index) put(it *Item, a analyzed) {
 func (ix *index) remove(id ID) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if d, ok := ix.byID[id]; ok {
-		ix.removeLocked(d)
+	if r, ok := ix.byID[id]; ok {
+		ix.removeLocked(r.doc)
 	}
 }
 
@@ -451,6 +497,7 @@ func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
 	slices.SortFunc(order, func(a, b int) int { return len(curs[a].docs) - len(curs[b].docs) })
 
 	avg := float64(ix.sumLen) / n
+	normA, normB := bm25K1*(1-bm25B), bm25K1*bm25B/avg
 	var aclSmall []int8
 	var aclMap map[uint32]bool
 	if len(ix.acls) <= 1<<16 {
@@ -460,11 +507,8 @@ func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
 	}
 	canSee := func(a uint32) bool {
 		if aclSmall != nil {
-			switch aclSmall[a] {
-			case 1:
-				return true
-			case -1:
-				return false
+			if v := aclSmall[a]; v != 0 {
+				return v > 0
 			}
 			e := &ix.acls[a]
 			ok := visible(p, e.author, &e.vis, e.grants)
@@ -482,54 +526,73 @@ func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
 		}
 		return v
 	}
-	top := topK{k: limit}
-	total := 0
-	consider := func(d uint32) {
-		if !ix.isLive(d) {
-			return
+	// metaOK checks the per-document filters; it runs before the other
+	// posting lists are advanced, so a selective filter saves their seeks.
+	anonymous := p.ID == "" && len(p.Teams) == 0
+	metaOK := func(d uint32) bool {
+		if ix.live[d/64]&(1<<(d%64)) == 0 {
+			return false
 		}
 		m := &ix.docs[d]
 		if (kinds != nil && !slices.Contains(kinds, m.kind)) ||
 			(cats != nil && !slices.Contains(cats, m.cat)) ||
 			(srcs != nil && !slices.Contains(srcs, m.src)) ||
-			!c.inRange(m.captured) || !canSee(m.acl) {
-			return
+			(c.hasFrom && m.captured < c.from) || (c.hasTo && m.captured >= c.to) {
+			return false
 		}
+		if m.org {
+			return !anonymous
+		}
+		return canSee(m.acl)
+	}
+	top := topK{k: limit}
+	total := 0
+	score := func(d uint32) {
 		total++
-		var score float64
+		m := &ix.docs[d]
+		var sc float64
 		if textCurs > 0 {
-			norm := bm25K1 * (1 - bm25B + bm25B*float64(m.length)/avg)
+			norm := normA + normB*float64(m.length)
 			for i := range textCurs {
 				cu := &curs[i]
 				tf := float64(cu.tfs[cu.pos])
-				score += cu.idf * tf * (bm25K1 + 1) / (tf + norm)
+				sc += cu.idf * tf * (bm25K1 + 1) / (tf + norm)
 			}
 		}
-		top.offer(hit{doc: d, score: score, captured: m.captured, id: ix.ids[d]})
+		if len(top.h) < top.k || sc >= top.h[0].score {
+			top.offer(hit{doc: d, score: sc, captured: m.captured, id: ix.ids[d]})
+		}
 	}
 	if len(curs) == 0 {
 		for d := range uint32(len(ix.docs)) {
-			consider(d)
-		}
-	} else {
-		lead := &curs[order[0]]
-	outer:
-		for lead.pos < len(lead.docs) {
-			d := lead.docs[lead.pos]
-			for _, oi := range order[1:] {
-				o := &curs[oi]
-				if !o.seek(d) {
-					if o.pos >= len(o.docs) {
-						break outer
-					}
-					// Jump the lead to the other list's next doc.
-					lead.seek(o.docs[o.pos])
-					continue outer
-				}
+			if metaOK(d) {
+				score(d)
 			}
-			consider(d)
-			lead.pos++
 		}
+		return top.sorted(), total
+	}
+	lead := &curs[order[0]]
+	rest := order[1:]
+outer:
+	for lead.pos < len(lead.docs) {
+		d := lead.docs[lead.pos]
+		if !metaOK(d) {
+			lead.pos++
+			continue
+		}
+		for _, oi := range rest {
+			o := &curs[oi]
+			if !o.seek(d) {
+				if o.pos >= len(o.docs) {
+					break outer
+				}
+				// Jump the lead to the other list's next doc.
+				lead.seek(o.docs[o.pos])
+				continue outer
+			}
+		}
+		score(d)
+		lead.pos++
 	}
 	return top.sorted(), total
 }
