@@ -284,7 +284,6 @@ func (ix *index) removeLocked(d uint32) {
 	ix.sumLen -= uint64(ix.docs[d].length)
 }
 
-func (ix *index) isLive(d uint32) bool { return ix.live[d/64]&(1<<(d%64)) != 0 }
 
 // compact trims the spare capacity of every posting list (after a bulk
 // load).
