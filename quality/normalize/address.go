@@ -51,7 +51,8 @@ type Address struct {
 // municipalities (Address Base Registry, see NOTICE).
 //
 // The input is first normalised with Text (full-width digits and letters,
-// dashes, spaces). A leading postal code (〒100-0005) is skipped. The
+// dashes, spaces). A leading 住所: label, 日本 and postal code (〒100-0005)
+// are skipped. The
 // prefecture may be left out: "横浜市西区…" gives 神奈川県 with
 // PrefectureGuessed set, as the name exists in one prefecture only; it may
 // also be written without 都/府/県 when a municipality follows (東京千代田区).
@@ -131,10 +132,25 @@ func ParseAddress(s string) (Address, error) {
 	return a, nil
 }
 
-// skipPostalCode drops a leading postal code ("〒100-0005 ", "100-0005 ")
-// and spaces from Text-normalised s.
+// skipPostalCode drops what may precede the address proper in
+// Text-normalised s: a 住所: label, 日本 (or 日本国), a postal code
+// ("〒100-0005 ", "100-0005 "), and spaces.
 func skipPostalCode(s string) string {
-	s = addrTrim(s)
+	for {
+		t := skipPrefixOnce(addrTrim(s))
+		if t == s {
+			return s
+		}
+		s = t
+	}
+}
+
+func skipPrefixOnce(s string) string {
+	for _, p := range [...]string{"住所:", "住所", "日本国", "日本"} {
+		if strings.HasPrefix(s, p) {
+			return addrTrim(strings.TrimPrefix(s[len(p):], ":"))
+		}
+	}
 	r := strings.TrimPrefix(s, "〒")
 	r = addrTrim(r)
 	if len(r) >= 8 && addrDigitsOnly(r[:3]) && r[3] == '-' && addrDigitsOnly(r[4:8]) && (len(r) == 8 || !addrIsDigit(r[8])) {

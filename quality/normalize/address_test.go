@@ -72,6 +72,8 @@ func TestParseAddress(t *testing.T) {
 			Address{Prefecture: "大阪府", Municipality: "堺市堺区", MunicipalityCode: "271411", Town: "南花田口町二丁", Block: "3-10", Key: "大阪府堺市堺区南花田口町二丁3-10"}},
 		{"postal code and spaces", "〒100-0005 東京都 千代田区 丸の内 1丁目 2番 3号",
 			Address{Prefecture: "東京都", Municipality: "千代田区", MunicipalityCode: "131016", Town: "丸の内", Block: "1-2-3", Key: "東京都千代田区丸の内1-2-3"}},
+		{"label, country and postal code", "住所：日本 〒100-0005 東京都千代田区丸の内1-2-3",
+			Address{Prefecture: "東京都", Municipality: "千代田区", MunicipalityCode: "131016", Town: "丸の内", Block: "1-2-3", Key: "東京都千代田区丸の内1-2-3"}},
 		{"abolished ward still recognised", "静岡県浜松市中区元城町103-2",
 			Address{Prefecture: "静岡県", Municipality: "浜松市中区", MunicipalityCode: "221317", Town: "元城町", Block: "103-2", Key: "静岡県浜松市中区元城町103-2"}},
 		{"current ward of the same name first", "静岡県浜松市天竜区二俣町二俣481",
