@@ -34,8 +34,9 @@
 // town, sampled from Japan Post's data in proportion to prefecture
 // population, with a generated 丁目-番-号 or 番地 and, for 35%, a building
 // and room. Landlines use the real area codes of the address's numbering
-// area; 92% of people have a mobile (090/080/070, 3% an IP phone 050); 50% of
-// households a landline, shown instead of the mobile by 60% of the people
+// area when its name matches the municipality (about half of the places),
+// else one of the prefecture's. 92% of people have a mobile (090/080/070,
+// 3% an IP phone 050); 50% of households a landline, shown instead of the mobile by 60% of the people
 // born before 1965 who have both and 25% of the younger ones.
 // E-mail addresses are built from the romanised name (Hepburn, long vowels
 // dropped or spelt ou/oh, or Kunrei) and are unique. Half the adults have an
@@ -83,9 +84,21 @@
 // 5%; birth-date typo (digit, day/month swap, year ±1) 3%;
 // postal-code typo 2%.
 //
-// Missing values on any record (scaled by Config.Noise): birth_date 10%,
-// email 15%, phone 8%, both readings 8%, postal_code 5%, address 3%,
-// company 20% of records of people with a company.
+// Missing values on any record depend on the source system, because each
+// system collects different fields (rates before Config.Noise scaling;
+// company as a share of records of people with a company):
+//
+//	system   share  birth_date email phone kana postal address company
+//	crm      30%    35%        10%   5%    10%  10%    8%      5%
+//	ec       25%    30%        0%    5%    5%   2%     2%      60%
+//	pos      15%    5%         45%   5%    2%   3%     3%      80%
+//	support  12%    60%        30%   0%    5%   30%    30%     30%
+//	app      10%    5%         2%    30%   20%  40%    45%     70%
+//	event    8%     60%        2%    40%   30%  50%    55%     10%
+//
+// Overall about 31% of birth dates, 14% of e-mails, 10% of phones and 16%
+// of addresses are missing. A record never lacks all of birth date, e-mail
+// and phone: the one its system most often has is then kept.
 //
 // Hard negatives: household members (Config.HouseholdRate, default 8% of
 // entities) are separate entities with the same family name, address and

@@ -41,14 +41,6 @@ const (
 	rateBirthDateTypo = 0.03
 	ratePostalTypo    = 0.02
 
-	rateMissingBirthDate = 0.10
-	rateMissingEmail     = 0.15
-	rateMissingPhone     = 0.08
-	rateMissingKana      = 0.08
-	rateMissingPostal    = 0.05
-	rateMissingAddress   = 0.03
-	rateMissingCompany   = 0.20 // of records whose entity has a company
-
 	rateHasCompany          = 0.5
 	rateHasMobile           = 0.92
 	rateHasLandline         = 0.5 // per household
@@ -65,6 +57,33 @@ const (
 )
 
 var sourceSystemWeightsJa = [...]float64{0.30, 0.25, 0.15, 0.12, 0.10, 0.08}
+
+// Fields whose presence depends on the source system.
+const (
+	fBirthDate = iota
+	fEmail
+	fPhone
+	fKana
+	fPostal
+	fAddress
+	fCompany // of records whose entity has a company
+	numMissingFields
+)
+
+// missingRates holds, per source system (in sourceSystemsJa order) and
+// field, the rate of missing values before Config.Noise scaling: each system
+// collects different fields (a till rarely asks for an e-mail address, a
+// call centre for a birth date). When e-mail, phone and birth date would all
+// be missing, the one the system most often has is kept.
+var missingRates = [6][numMissingFields]float64{
+	//  birth  email  phone  kana  postal addr  company
+	{0.35, 0.10, 0.05, 0.10, 0.10, 0.08, 0.05}, // crm
+	{0.30, 0.00, 0.05, 0.05, 0.02, 0.02, 0.60}, // ec
+	{0.05, 0.45, 0.05, 0.02, 0.03, 0.03, 0.80}, // pos
+	{0.60, 0.30, 0.00, 0.05, 0.30, 0.30, 0.30}, // support
+	{0.05, 0.02, 0.30, 0.20, 0.40, 0.45, 0.70}, // app
+	{0.60, 0.02, 0.40, 0.30, 0.50, 0.55, 0.10}, // event
+}
 var sourceSystemNamesJa = strings.Fields(sourceSystemsJa)
 
 // jaHome is where a household lives.
@@ -413,15 +432,28 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		}
 		return false
 	}
-	missing := func(rate float64, k Noise) bool {
-		if g.e(rate) {
-			noise |= k
-			return true
-		}
-		return false
-	}
 	vals := make([]string, len(jaHeader))
-	vals[12] = sourceSystemNamesJa[g.pick(sourceSystemWeightsJa[:]...)]
+	sys := g.pick(sourceSystemWeightsJa[:]...)
+	vals[12] = sourceSystemNamesJa[sys]
+	var miss [numMissingFields]bool
+	for f, rate := range missingRates[sys] {
+		miss[f] = g.e(rate)
+	}
+	if miss[fBirthDate] && miss[fEmail] && miss[fPhone] {
+		keep := fBirthDate
+		for _, f := range []int{fEmail, fPhone} {
+			if missingRates[sys][f] < missingRates[sys][keep] {
+				keep = f
+			}
+		}
+		miss[keep] = false
+	}
+	missing := func(f int, k Noise) bool {
+		if miss[f] {
+			noise |= k
+		}
+		return miss[f]
+	}
 
 	// Names.
 	latin := g.p(rateLatinName)
@@ -472,7 +504,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		familyKana, givenKana = toHalfWidthKana(familyKana), toHalfWidthKana(givenKana)
 		noise |= NoiseKanaHalfWidth
 	}
-	if missing(rateMissingKana, NoiseMissingKana) {
+	if missing(fKana, NoiseMissingKana) {
 		familyKana, givenKana = "", ""
 	}
 	if latin {
@@ -524,7 +556,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 			d = min(d, daysIn(y, mo))
 		}
 	}
-	if !missing(rateMissingBirthDate, NoiseMissingBirthDate) {
+	if !missing(fBirthDate, NoiseMissingBirthDate) {
 		vals[5] = formatDateJa(g, y, mo, d)
 	}
 
@@ -536,7 +568,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 	if err(rateEmailTypo, NoiseEmailTypo) {
 		email = m.emailTypo(p, email)
 	}
-	if missing(rateMissingEmail, NoiseMissingEmail) {
+	if missing(fEmail, NoiseMissingEmail) {
 		email = ""
 	}
 	if email != "" && g.p(rateEmailCase) {
@@ -579,7 +611,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		b[i] = byte('0' + (int(b[i]-'0')+1+g.intn(9))%10)
 		postal = string(b)
 	}
-	if !missing(rateMissingPostal, NoiseMissingPostal) {
+	if !missing(fPostal, NoiseMissingPostal) {
 		vals[8] = m.dashVariant(formatPostal(g, postal, &noise), &noise)
 	}
 	pref := prefectures[pl.pref]
@@ -588,7 +620,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 	} else {
 		vals[9] = pref
 	}
-	if !missing(rateMissingAddress, NoiseMissingAddress) {
+	if !missing(fAddress, NoiseMissingAddress) {
 		vals[10] = m.dashVariant(m.formatAddress(home, pref, &noise), &noise)
 	}
 
@@ -617,12 +649,12 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 		}
 		phone = string(b)
 	}
-	if !missing(rateMissingPhone, NoiseMissingPhone) && phone != "" {
+	if !missing(fPhone, NoiseMissingPhone) && phone != "" {
 		vals[7] = m.dashVariant(formatPhone(g, phone, areaLen, &noise), &noise)
 	}
 
 	// Company.
-	if p.company != "" && !missing(rateMissingCompany, NoiseMissingCompany) {
+	if p.company != "" && !missing(fCompany, NoiseMissingCompany) {
 		vals[11] = companyNotation(g, p.company)
 	}
 

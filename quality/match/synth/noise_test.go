@@ -98,15 +98,24 @@ func TestJapaneseNoiseRates(t *testing.T) {
 		{NoiseMoved, dup, rateMoved},
 		{NoiseBirthDateTypo, dup, rateBirthDateTypo},
 		{NoisePostalTypo, dup, ratePostalTypo},
-		{NoiseMissingBirthDate, all, rateMissingBirthDate},
-		{NoiseMissingEmail, all, rateMissingEmail},
-		{NoiseMissingPhone, all, rateMissingPhone},
-		{NoiseMissingKana, all, rateMissingKana},
-		{NoiseMissingPostal, all, rateMissingPostal},
-		{NoiseMissingAddress, all, rateMissingAddress},
-		{NoiseMissingCompany, func(r Record) bool {
-			return r.Values[col("company")] != "" || r.Noise.Has(NoiseMissingCompany)
-		}, rateMissingCompany},
+	}
+	for sys, name := range sourceSystemNamesJa {
+		of := func(r Record) bool { return r.Values[col("source_system")] == name }
+		for f, k := range []Noise{NoiseMissingBirthDate, NoiseMissingEmail, NoiseMissingPhone, NoiseMissingKana,
+			NoiseMissingPostal, NoiseMissingAddress} {
+			tests = append(tests, struct {
+				kind Noise
+				of   func(Record) bool
+				want float64
+			}{k, of, missingRates[sys][f]})
+		}
+		tests = append(tests, struct {
+			kind Noise
+			of   func(Record) bool
+			want float64
+		}{NoiseMissingCompany, func(r Record) bool {
+			return of(r) && (r.Values[col("company")] != "" || r.Noise.Has(NoiseMissingCompany))
+		}, missingRates[sys][fCompany]})
 	}
 	for _, tt := range tests {
 		hits, n := 0, 0
@@ -120,6 +129,11 @@ func TestJapaneseNoiseRates(t *testing.T) {
 			}
 		}
 		band(t, tt.kind.String(), hits, n, tt.want)
+	}
+	for _, r := range recs {
+		if r.Values[col("birth_date")] == "" && r.Values[col("email")] == "" && r.Values[col("phone")] == "" {
+			t.Errorf("record %s has neither birth date, e-mail nor phone", r.ID)
+		}
 	}
 	// Kinds whose denominator the output does not show: present, and never
 	// on an entity's first record.
