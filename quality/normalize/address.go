@@ -273,6 +273,8 @@ func blockStarts(s string) bool {
 	}
 	after := s[n:]
 	switch {
+	case buildingUnit(after):
+		return false
 	case strings.HasPrefix(after, "丁目"), strings.HasPrefix(after, "番地"), strings.HasPrefix(after, "号"):
 		return true
 	case strings.HasPrefix(after, "番"):
@@ -327,8 +329,8 @@ func parseBlock(s string) (string, string) {
 	count := 0
 	for count < 4 {
 		v, n, ok := numberAt(s)
-		if !ok || v > 99999 {
-			break
+		if !ok || v > 99999 || buildingUnit(s[n:]) {
+			break // 303号室, 5F, 10階: the building part
 		}
 		if count > 0 {
 			out = append(out, '-')
@@ -447,4 +449,16 @@ func lgCode(c uint32) string {
 		s = strings.Repeat("0", 6-len(s)) + s
 	}
 	return s
+}
+
+// buildingUnit reports whether s, following a number, makes that number a
+// floor, room or building number (5F, 10階, 303号室, 2号棟, 1号館, 3棟) rather
+// than part of the block.
+func buildingUnit(s string) bool {
+	for _, u := range [...]string{"号室", "号棟", "号館", "階", "棟", "F", "f", "室"} {
+		if strings.HasPrefix(s, u) {
+			return true
+		}
+	}
+	return false
 }
