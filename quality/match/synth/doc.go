@@ -120,8 +120,10 @@
 // flat, level or a building name); 35% have a mobile (04…), the others a
 // landline with the state's area code.
 //
-// Each duplicate gets one modification (probability min(1, Noise)), a second
-// with 0.5 × Noise and a third with 0.25 × Noise. A modification is one of
+// Each duplicate gets one modification (probability min(1, Noise)); after
+// the first a second with probability 0.7 × Noise, after the second a third
+// with 0.5 × Noise, after the third a fourth with 0.4 × Noise (mean 2.2 at
+// the default). A modification is one of
 // (weight in %): keyboard typo in a name, street or suburb 30 (insertion,
 // deletion, neighbouring key, transposition); OCR confusion 8 (o/0, l/1, m/rn
 // …); phonetic respelling 10 (ph/f, ck/k, ie/y …); a missing value 14;

@@ -5,9 +5,12 @@ import (
 	"strings"
 )
 
-// English (FEBRL-like) noise rates. Each duplicate gets one modification
-// (probability 1 × Config.Noise, capped at 1), a second with 0.5 × Noise and a
-// third with 0.25 × Noise; each modification is drawn by the weights below.
+// English (FEBRL-like) noise rates. Each duplicate gets a first modification
+// with probability enModChain[0] × Config.Noise, and after the k-th a further
+// one with probability enModChain[k] × Noise (so 1–4 modifications, mean 2.2
+// at the default Noise); each modification is drawn by the weights below.
+var enModChain = [...]float64{1, 0.7, 0.5, 0.4}
+
 const (
 	enModTypo      = 30
 	enModOCR       = 8
@@ -166,7 +169,7 @@ func (m *enMaker) render(p *enPerson, dup bool) Record {
 		}
 	}
 	if dup {
-		for _, rate := range [...]float64{1, 0.5, 0.25} {
+		for _, rate := range enModChain {
 			if !g.e(rate) {
 				break
 			}

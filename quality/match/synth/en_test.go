@@ -46,10 +46,19 @@ func TestEnglishNoise(t *testing.T) {
 		}
 		return c
 	}
-	// A duplicate gets 1, 2 or 3 modifications with probabilities 0.5,
-	// 0.375 and 0.125, each of a kind with probability weight/100.
+	// A duplicate gets k modifications with the probabilities enModChain
+	// implies, each of a kind with probability weight/100.
 	atLeastOne := func(q float64) float64 {
-		return 0.5*q + 0.375*(1-math.Pow(1-q, 2)) + 0.125*(1-math.Pow(1-q, 3))
+		total, reach := 0.0, 1.0
+		for k := range enModChain {
+			reach *= enModChain[k]
+			stop := 1.0
+			if k+1 < len(enModChain) {
+				stop = 1 - enModChain[k+1]
+			}
+			total += reach * stop * (1 - math.Pow(1-q, float64(k+1)))
+		}
+		return total
 	}
 	for _, k := range []struct {
 		kind   Noise
