@@ -205,7 +205,11 @@ func TestAccuracySynthJapanese(t *testing.T) {
 	if testing.Short() {
 		t.Skip("accuracy runs are long: skipped in -short mode")
 	}
-	fields, recs, truth := synthSet(t, 20000, 1, synth.Japanese)
+	n := 20000
+	if v := os.Getenv("MATCH_N"); v != "" {
+		fmt.Sscan(v, &n)
+	}
+	fields, recs, truth := synthSet(t, n, 1, synth.Japanese)
 	m, err := New(fields, testOpts()...)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ func defaultRules(kinds []Kind) []blockRule {
 	emails, phones, ids := idx(KindEmail), idx(KindPhone), idx(KindID)
 	fam, giv, per, kana := idx(KindFamilyName), idx(KindGivenName), idx(KindPersonName), idx(KindNameKana)
 	postal, dates, comp := idx(KindPostalCode), idx(KindDate), idx(KindCompany)
-	addr, street, num := idx(KindAddress), idx(KindStreet), idx(KindNumber)
+	addr, street, num, region := idx(KindAddress), idx(KindStreet), idx(KindNumber), idx(KindRegion)
 	var rules []blockRule
 	exact := func(name string, fs []int) {
 		for _, f := range fs {
@@ -41,14 +41,31 @@ func defaultRules(kinds []Kind) []blockRule {
 	exact("email", emails)
 	exact("phone", phones)
 	exact("id", ids)
-	exact("company", comp)
-	// initials: the first rune of each name field's key (family, person, kana, given).
+	// initials: the first rune of each Latin-script name key; for names in
+	// Japanese script, whose pool is small, the first two runes of the first
+	// name field and of the first kana reading (so that variant kanji still
+	// meet through the reading).
+	var cjkName []int
+	for _, fs := range [][]int{fam, per, giv} {
+		if len(fs) > 0 {
+			cjkName = append(cjkName, fs[0])
+			break
+		}
+	}
+	if len(kana) > 0 {
+		cjkName = append(cjkName, kana[0])
+	}
+	allNames := slices.Concat(fam, per, kana, giv)
 	initials := func(v []value, add func(string)) {
-		for _, fs := range [][]int{fam, per, kana, giv} {
-			for _, f := range fs {
-				if k := v[f].key; k != "" {
-					add(firstRunes(k, 1))
-				}
+		for _, f := range allNames {
+			k := v[f].key
+			if k == "" {
+				continue
+			}
+			if !hasNonLatin(k) {
+				add(firstRunes(k, 1))
+			} else if slices.Contains(cjkName, f) {
+				add(firstRunes(k, 2))
 			}
 		}
 	}
@@ -63,6 +80,10 @@ func defaultRules(kinds []Kind) []blockRule {
 			}})
 		}
 	}
+	names := slices.Concat(fam, giv, per, kana)
+	if len(names) == 0 {
+		exact("company", comp) // accounts: the company is the name
+	}
 	withInitial("postal_code+initial", postal)
 	withInitial("date+initial", dates)
 	withInitial("address+initial", addr)
@@ -74,7 +95,27 @@ func defaultRules(kinds []Kind) []blockRule {
 			}
 		}})
 	}
-	// family name + given initial, and the whole person name / kana reading.
+	// Whole names are shared by many people (namesakes), more so in Japan's
+	// small pool of names, so name keys are qualified by a coarse key: the
+	// region, or else the birth year, or else the first postal digit.
+	coarse := func(v []value) string {
+		for _, f := range region {
+			if v[f].key != "" {
+				return v[f].key
+			}
+		}
+		for _, f := range dates {
+			if len(v[f].key) >= 4 {
+				return v[f].key[:4]
+			}
+		}
+		for _, f := range postal {
+			if v[f].key != "" {
+				return v[f].key[:1]
+			}
+		}
+		return ""
+	}
 	for _, f := range fam {
 		rules = append(rules, blockRule{name: "family_name+given_initial", keys: func(v []value, add func(string)) {
 			if v[f].key == "" {
@@ -82,12 +123,18 @@ func defaultRules(kinds []Kind) []blockRule {
 			}
 			for _, g := range giv {
 				if v[g].key != "" {
-					add(v[f].key + "\x00" + firstRunes(v[g].key, 1))
+					add(v[f].key + "\x00" + firstRunes(v[g].key, 1) + "\x00" + coarse(v))
 				}
 			}
 		}})
 	}
-	exact("person_name", per)
+	for _, f := range per {
+		rules = append(rules, blockRule{name: "person_name", keys: func(v []value, add func(string)) {
+			if v[f].key != "" {
+				add(v[f].key + "\x00" + coarse(v))
+			}
+		}})
+	}
 	if len(kana) > 0 {
 		rules = append(rules, blockRule{name: "name_kana", keys: func(v []value, add func(string)) {
 			k := ""
@@ -95,13 +142,12 @@ func defaultRules(kinds []Kind) []blockRule {
 				k += v[f].key
 			}
 			if runeCount(k) >= 4 {
-				add(k)
+				add(k + "\x00" + coarse(v))
 			}
 		}})
 	}
 	// MinHash LSH over character bigrams of all name fields together, so that
 	// typos and swapped name parts still meet.
-	names := slices.Concat(fam, giv, per, kana)
 	if len(names) > 0 {
 		rules = append(rules, blockRule{name: "name_bigram_lsh", keys: func(v []value, add func(string)) {
 			lshKeys(v, names, add)

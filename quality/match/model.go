@@ -175,6 +175,16 @@ func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int,
 		return nil
 	}
 	nf := len(m.Fields)
+	// Priors keep small inputs sane: u is pulled towards its random-pair
+	// estimate with the weight of uPrior pairs, m towards its starting
+	// values with mPrior pairs; both vanish against large candidate sets.
+	const uPrior, mPrior = 1000.0, 20.0
+	u0 := make([][]float64, nf)
+	m0 := make([][]float64, nf)
+	for f, p := range m.Fields {
+		u0[f] = append([]float64(nil), p.U...)
+		m0[f] = append([]float64(nil), p.M...)
+	}
 	acc := make([][]float64, nf)
 	accU := make([][]float64, nf)
 	for f := range acc {
@@ -231,7 +241,7 @@ func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int,
 				continue
 			}
 			for l := 1; l < len(p.M); l++ {
-				v := math.Max((acc[f][l]+1e-3)/(tot+1e-3*float64(len(p.M)-1)), 1e-9)
+				v := math.Max((acc[f][l]+mPrior*m0[f][l])/(tot+mPrior), 1e-9)
 				delta = math.Max(delta, math.Abs(v-p.M[l]))
 				p.M[l] = v
 			}
@@ -241,7 +251,7 @@ func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int,
 					tu += accU[f][l]
 				}
 				for l := 1; l < len(p.U); l++ {
-					p.U[l] = math.Max((accU[f][l]+1e-3)/(tu+1e-3*float64(len(p.U)-1)), 1e-9)
+					p.U[l] = math.Max((accU[f][l]+uPrior*u0[f][l])/(tu+uPrior), 1e-9)
 				}
 			}
 		}

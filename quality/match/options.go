@@ -10,7 +10,7 @@ type Option func(*options)
 type options struct {
 	threshold   float64 // default 0.7
 	review      float64 // default 0.5
-	blockCap    int     // default 500
+	blockCap    int     // default 100
 	window      int     // default 8
 	maxCluster  int     // default 1000
 	workers     int     // default GOMAXPROCS
@@ -31,7 +31,7 @@ func defaults() options {
 	return options{
 		threshold:  0.7,
 		review:     0.5,
-		blockCap:   500,
+		blockCap:   100,
 		window:     8,
 		maxCluster: 1000,
 		workers:    runtime.GOMAXPROCS(0),
@@ -51,7 +51,7 @@ func WithThreshold(p float64) Option { return func(o *options) { o.threshold = p
 func WithReviewThreshold(p float64) Option { return func(o *options) { o.review = p } }
 
 // WithBlockCap sets the largest block whose records are all paired (default
-// 500). A larger block is paired by sorted neighbourhood only and reported in
+// 100). A larger block is paired by sorted neighbourhood only and reported in
 // Stats.Capped.
 func WithBlockCap(n int) Option { return func(o *options) { o.blockCap = n } }
 
