@@ -31,6 +31,7 @@ type ConfigError struct {
 	Reason string
 }
 
+// Error names the field and the problem.
 func (e *ConfigError) Error() string {
 	return fmt.Sprintf("synth: invalid config: %s: %s", e.Field, e.Reason)
 }
@@ -197,7 +198,8 @@ func headerFor(n int) []string {
 // grow with N: the records of one entity are spread over a window of a few
 // thousand records.
 //
-// Generate is deterministic: the same cfg gives the same records.
+// Generate is deterministic: the same cfg gives the same records. It keeps
+// no state between calls, so calls may run concurrently.
 func Generate(ctx context.Context, cfg Config, yield func(Record) error) error {
 	cfg, err := cfg.resolved()
 	if err != nil {

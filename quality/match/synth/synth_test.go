@@ -144,3 +144,77 @@ func TestYieldErrorAndCancel(t *testing.T) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestZeroConfig(t *testing.T) {
+	var n int
+	var first Record
+	err := Generate(context.Background(), Config{}, func(r Record) error {
+		if n == 0 {
+			first = r
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != DefaultN {
+		t.Errorf("zero Config gave %d records, want %d", n, DefaultN)
+	}
+	if got, want := len(first.Values), len(Header(Japanese)); got != want {
+		t.Errorf("zero Config gave records of %d columns, want the Japanese %d", got, want)
+	}
+}
+
+func TestConcurrentGenerate(t *testing.T) {
+	want := render(t, Config{N: 500, Seed: 5})
+	done := make(chan string)
+	for range 4 {
+		go func() {
+			var b bytes.Buffer
+			_ = Generate(context.Background(), Config{N: 500, Seed: 5}, func(r Record) error {
+				b.WriteString(strings.Join(r.Values, ","))
+				b.WriteByte(';')
+				b.WriteString(r.EntityID)
+				b.WriteByte('\n')
+				return nil
+			})
+			done <- b.String()
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Error("a concurrent run gave different records")
+		}
+	}
+}
+
+func TestOptionsChangeOutput(t *testing.T) {
+	count := func(cfg Config) (entities int, noisy int) {
+		seen := map[string]bool{}
+		_ = Generate(context.Background(), cfg, func(r Record) error {
+			seen[r.EntityID] = true
+			if r.Noise&(NoiseMissingEmail|NoiseMissingPhone|NoiseKanaTypo|NoiseMoved) != 0 {
+				noisy++
+			}
+			return nil
+		})
+		return len(seen), noisy
+	}
+	e, _ := count(Config{N: 1000, DupRate: -1})
+	if e != 1000 {
+		t.Errorf("DupRate < 0: %d entities for 1000 records, want 1000", e)
+	}
+	e, _ = count(Config{N: 1000, DupRate: 1, HouseholdRate: -1, TwinRate: -1, MaxClusterSize: 2})
+	if e != 500 {
+		t.Errorf("DupRate 1, MaxClusterSize 2: %d entities for 1000 records, want 500", e)
+	}
+	if _, noisy := count(Config{N: 1000, Noise: -1}); noisy != 0 {
+		t.Errorf("Noise < 0: %d records with errors or missing values", noisy)
+	}
+	_, base := count(Config{N: 2000})
+	_, more := count(Config{N: 2000, Noise: 2})
+	if more <= base {
+		t.Errorf("Noise 2 gave %d noisy records, Noise 1 %d", more, base)
+	}
+}
