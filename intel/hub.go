@@ -14,7 +14,7 @@ import (
 type Config struct {
 	// Taxonomy validates items. Nil means NewTaxonomy().
 	Taxonomy *Taxonomy
-	// Now is the clock (digests, reports). Nil means time.Now.
+	// Now is the clock (the current week of Digest). Nil means time.Now.
 	Now func() time.Time
 	// Deliver is called once per (subscription, item) when a newly written
 	// item matches a subscription; the host wires it to e-mail, chat or a

@@ -192,10 +192,14 @@ type DigestSection struct {
 // are visible both to the team (as a whole: org-wide items, items shared
 // with the team, items granted to it) and to p, grouped by category
 // (sections sorted by category) — "what's new this week". Use
-// [WeekStart] to find the Monday of a date.
+// [WeekStart] to find the Monday of a date; a zero weekStart means the
+// current week by the Hub's clock (Config.Now).
 func (h *Hub) Digest(ctx context.Context, p Principal, team TeamID, weekStart time.Time) (*Digest, error) {
 	if err := checkPrincipal(p); err != nil {
 		return nil, err
+	}
+	if weekStart.IsZero() {
+		weekStart = WeekStart(h.cfg.Now())
 	}
 	d := &Digest{Team: team, From: weekStart, To: weekStart.AddDate(0, 0, 7)}
 	teamP := Principal{Teams: []TeamID{team}}
