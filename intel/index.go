@@ -284,7 +284,6 @@ func (ix *index) removeLocked(d uint32) {
 	ix.sumLen -= uint64(ix.docs[d].length)
 }
 
-
 // compact trims the spare capacity of every posting list (after a bulk
 // load).
 func (ix *index) compact() {
