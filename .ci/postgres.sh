@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL server on loopback, in a temporary directory,
+# for the store/postgres tests; installs it from Debian's packages first if
+# the machine has none. Usage:
+#
+#   source .ci/postgres.sh   # starts it and exports C360_POSTGRES_URL
+#   pg_stop                  # stops it and removes its directory
+#
+# Developers can source it too. The server trusts local connections, has
+# fsync off (it is thrown away) and listens on 127.0.0.1 only.
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+PGBIN=$(pg_bin)
+if [ -z "$PGBIN" ]; then
+  echo "postgres: installing the server from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq postgresql >/dev/null
+  PGBIN=$(pg_bin)
+fi
+if [ -z "$PGBIN" ]; then
+  echo "postgres: no server binaries found after installing" >&2
+  return 1 2>/dev/null || exit 1
+fi
+
+PG_DIR=$(mktemp -d /tmp/c360-pg.XXXXXX)
+PG_PORT=${C360_PG_PORT:-54329}
+as_pg() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$PG_DIR"
+fi
+as_pg "$PGBIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+  -o "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+export C360_POSTGRES_URL="postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable"
+echo "postgres: throwaway server at $C360_POSTGRES_URL (dir $PG_DIR)"
+
+pg_stop() {
+  as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PG_DIR"
+}

@@ -1,0 +1,153 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+
+	"github.com/c360/c360/customer"
+	"github.com/jackc/pgx/v5"
+)
+
+// ProfileStore is the customer.Store of a DB. It is safe for concurrent use.
+type ProfileStore struct{ d *DB }
+
+var _ customer.Store = (*ProfileStore)(nil)
+
+// Profiles returns the DB's profile store.
+func (d *DB) Profiles() *ProfileStore { return &ProfileStore{d: d} }
+
+func decodeProfile(data []byte, id string) (*customer.Profile, error) {
+	var p customer.Profile
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("postgres: profile %q: stored document does not decode: %w", id, err)
+	}
+	return &p, nil
+}
+
+// Get implements customer.Store.
+func (s *ProfileStore) Get(ctx context.Context, id customer.ID) (*customer.Profile, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, fmt.Errorf("%w: empty profile ID", customer.ErrInvalid)
+	}
+	var data []byte
+	err := s.d.pool.QueryRow(ctx, "SELECT doc FROM "+s.d.table("profiles")+" WHERE id = $1", string(id)).Scan(&data)
+	if err == pgx.ErrNoRows {
+		return nil, fmt.Errorf("%w: %s", customer.ErrNotFound, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeProfile(data, string(id))
+}
+
+// Put implements customer.Store: in one transaction, an insert (version 0)
+// or an update conditional on the version, then the identifier rows.
+func (s *ProfileStore) Put(ctx context.Context, p *customer.Profile) (customer.Version, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	if p == nil || p.ID == "" {
+		return 0, fmt.Errorf("%w: empty profile ID", customer.ErrInvalid)
+	}
+	cp := p.Clone()
+	cp.Version = p.Version + 1
+	data, err := json.Marshal(cp)
+	if err != nil {
+		return 0, fmt.Errorf("%w: profile %s: %v", customer.ErrInvalid, p.ID, err)
+	}
+	tx, err := s.d.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var tag interface{ RowsAffected() int64 }
+	if p.Version == 0 {
+		tag, err = tx.Exec(ctx, "INSERT INTO "+s.d.table("profiles")+" (id, version, doc) VALUES ($1, 1, $2) ON CONFLICT (id) DO NOTHING", string(p.ID), data)
+	} else {
+		tag, err = tx.Exec(ctx, "UPDATE "+s.d.table("profiles")+" SET version = version + 1, doc = $3 WHERE id = $1 AND version = $2", string(p.ID), int64(p.Version), data)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: put profile %s: %w", p.ID, err)
+	}
+	if tag.RowsAffected() != 1 {
+		return 0, fmt.Errorf("%w: profile %s changed since version %d (or does not exist)", customer.ErrConflict, p.ID, p.Version)
+	}
+	if _, err := tx.Exec(ctx, "DELETE FROM "+s.d.table("profile_identifiers")+" WHERE profile_id = $1", string(p.ID)); err != nil {
+		return 0, err
+	}
+	if len(cp.Identifiers) > 0 {
+		schemes := make([]string, len(cp.Identifiers))
+		values := make([]string, len(cp.Identifiers))
+		for i, ident := range cp.Identifiers {
+			schemes[i], values[i] = ident.Scheme, ident.Value
+		}
+		if _, err := tx.Exec(ctx, "INSERT INTO "+s.d.table("profile_identifiers")+
+			" (scheme, value, profile_id) SELECT DISTINCT s, v, $3 FROM unnest($1::text[], $2::text[]) AS t (s, v)",
+			schemes, values, string(p.ID)); err != nil {
+			return 0, err
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	return cp.Version, nil
+}
+
+// Delete implements customer.Store; the identifier rows go with the profile.
+func (s *ProfileStore) Delete(ctx context.Context, id customer.ID) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if id == "" {
+		return fmt.Errorf("%w: empty profile ID", customer.ErrInvalid)
+	}
+	tag, err := s.d.pool.Exec(ctx, "DELETE FROM "+s.d.table("profiles")+" WHERE id = $1", string(id))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%w: %s", customer.ErrNotFound, id)
+	}
+	return nil
+}
+
+// Lookup implements customer.Store through the identifier index.
+func (s *ProfileStore) Lookup(ctx context.Context, ident customer.Identifier) ([]customer.ID, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	rows, err := s.d.pool.Query(ctx, "SELECT profile_id FROM "+s.d.table("profile_identifiers")+
+		" WHERE scheme = $1 AND value = $2 ORDER BY profile_id", ident.Scheme, ident.Value)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, err
+	}
+	out := make([]customer.ID, len(ids))
+	for i, id := range ids {
+		out[i] = customer.ID(id)
+	}
+	return out, nil
+}
+
+// All implements customer.Store through a cursor, in ID order.
+func (s *ProfileStore) All(ctx context.Context) iter.Seq2[*customer.Profile, error] {
+	return func(yield func(*customer.Profile, error) bool) {
+		stream(ctx, s.d, "SELECT id, doc FROM "+s.d.table("profiles")+" ORDER BY id", nil,
+			func(rows pgx.Rows) (*customer.Profile, error) {
+				var id string
+				var data []byte
+				if err := rows.Scan(&id, &data); err != nil {
+					return nil, err
+				}
+				return decodeProfile(data, id)
+			}, yield)
+	}
+}
