@@ -9,7 +9,7 @@
 # Developers can source it too. The server trusts local connections, has
 # fsync off (it is thrown away) and listens on 127.0.0.1 only.
 
-pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
 
 PGBIN=$(pg_bin)
 if [ -z "$PGBIN" ]; then
