@@ -36,8 +36,9 @@
 // and room. Landlines use the real area codes of the address's numbering
 // area when its name matches the municipality (about half of the places),
 // else one of the prefecture's. 92% of people have a mobile (090/080/070,
-// 3% an IP phone 050); 50% of households a landline, shown instead of the mobile by 60% of the people
-// born before 1965 who have both and 25% of the younger ones.
+// 3% an IP phone 050); 50% of households a landline, shown instead of the
+// mobile by 60% of the people born before 1965 who have both and 25% of the
+// younger ones.
 // E-mail addresses are built from the romanised name (Hepburn, long vowels
 // dropped or spelt ou/oh, or Kunrei) and are unique. Half the adults have an
 // employer (a fictional company with a legal form). source_system is one of
@@ -59,10 +60,10 @@
 //   - postal_code: 100-0001 55%, 1000001 20%, 〒100-0001 12%, 〒1000001 5%,
 //     full width 8%;
 //   - address: 1丁目2番3号 35%, 1-2-3 40%, 一丁目二番三号 5%, 1丁目2-3 12%,
-//     full width 5%, 一丁目2-3 3% (番地 towns: 123番地4, 123-4, kanji, full
-//     width, 123番4); a space or U+3000 before the block 20%; building left
-//     out 20%; prefecture repeated in the address 8%; prefecture column
-//     empty 12%;
+//     full width 5%, 一丁目2-3 3% (番地 towns: 123番地4 35%, 123-4 45%,
+//     百二十三番地四 5%, full width 10%, 123番4 5%); a space or U+3000
+//     before the block 20%; building left out 20%; prefecture repeated in
+//     the address 8%; prefecture column empty 12%;
 //   - company: 株式会社X, (株)X, （株）X, ㈱X, legal form dropped, …;
 //   - e-mail: upper case 4%, full width 2%; a stray leading or trailing space
 //     in one value 3%;
@@ -79,10 +80,10 @@
 // family name changed by marriage 3% of adult women; e-mail changed 8%;
 // e-mail typo 4% (in the local part, a misspelt domain such as gmial.com or
 // yahoo.co.jo, or another romanisation: satou/sato/satoh, shi/si); phone
-// changed 5%, phone typo 3%, the other of the person's numbers 10%; moved (new address, half the time in the
-// same prefecture; all moved duplicates of an entity share one new address)
-// 5%; birth-date typo (digit, day/month swap, year ±1) 3%;
-// postal-code typo 2%.
+// changed 5%, phone typo 3%, the other of the person's numbers 10%; moved 5%
+// (a new address, half the time in the same prefecture; all moved
+// duplicates of an entity share one new address); birth-date typo (digit,
+// day/month swap, year ±1) 3%; postal-code typo 2%.
 //
 // Missing values on any record depend on the source system, because each
 // system collects different fields (rates before Config.Noise scaling;
