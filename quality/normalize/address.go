@@ -355,6 +355,8 @@ func parseBlock(s string) (string, string) {
 			s = s[len("ー"):]
 		case strings.HasPrefix(s, "の"):
 			// 12の3; the の is consumed below.
+		case strings.HasPrefix(s, "ノ") && startsNumber(s[len("ノ"):]):
+			s = s[len("ノ"):] // 1丁目12ノ3
 		default:
 			more = false
 		}
@@ -461,4 +463,9 @@ func buildingUnit(s string) bool {
 		}
 	}
 	return false
+}
+
+func startsNumber(s string) bool {
+	_, _, ok := numberAt(s)
+	return ok
 }

@@ -42,6 +42,8 @@ func TestParseAddress(t *testing.T) {
 			Address{Prefecture: "東京都", Municipality: "中央区", MunicipalityCode: "131024", Town: "八重洲", Block: "1-2-3", Building: "303号室", Key: "東京都中央区八重洲1-2-3、303号室"}},
 		{"floor after a dash", "東京都中央区八重洲1丁目2-3-5F",
 			Address{Prefecture: "東京都", Municipality: "中央区", MunicipalityCode: "131024", Town: "八重洲", Block: "1-2-3", Building: "5F", Key: "東京都中央区八重洲1-2-3、5F"}},
+		{"ノ between numbers", "東京都台東区三ノ輪1丁目12ノ3",
+			Address{Prefecture: "東京都", Municipality: "台東区", MunicipalityCode: "131067", Town: "三ノ輪", Block: "1-12-3", Key: "東京都台東区三ノ輪1-12-3"}},
 		{"fourth number", "東京都台東区根岸3丁目6-23-2",
 			Address{Prefecture: "東京都", Municipality: "台東区", MunicipalityCode: "131067", Town: "根岸", Block: "3-6-23-2", Key: "東京都台東区根岸3-6-23-2"}},
 		{"designated-city ward", "神奈川県横浜市西区みなとみらい2-3-1",
