@@ -75,6 +75,7 @@ type indexData struct {
 	aclKeys   map[string]uint32
 	aclSimple map[simpleACL]uint32
 	codes     map[string]uint16
+	aclCache  *principalCache
 }
 
 // Prefixes of filter keys.
@@ -222,6 +223,7 @@ func (ix *index) put(it *Item, a analyzed) {
 	if ix.terms == nil {
 		ix.terms = map[string]*posting{}
 		ix.byID = map[ID]docRef{}
+		ix.aclCache = &principalCache{}
 	}
 	if old, ok := ix.byID[it.ID]; ok {
 		if old.version > it.Version && it.Version != 0 {
@@ -496,58 +498,45 @@ func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
 
 	avg := float64(ix.sumLen) / n
 	normA, normB := bm25K1*(1-bm25B), bm25K1*bm25B/avg
-	var aclSmall []int8
-	var aclMap map[uint32]bool
-	if len(ix.acls) <= 1<<16 {
-		aclSmall = make([]int8, len(ix.acls))
-	} else {
-		aclMap = map[uint32]bool{}
-	}
-	canSee := func(a uint32) bool {
-		if aclSmall != nil {
-			if v := aclSmall[a]; v != 0 {
-				return v > 0
-			}
-			e := &ix.acls[a]
-			ok := visible(p, e.author, &e.vis, e.grants)
-			aclSmall[a] = -1
-			if ok {
-				aclSmall[a] = 1
-			}
-			return ok
+	acl := ix.aclCache.get(p, len(ix.acls))
+	defer ix.aclCache.put(p, acl)
+	anonymous := p.ID == "" && len(p.Teams) == 0
+	canSee := func(m *docMeta) bool {
+		if m.org {
+			return !anonymous
 		}
-		v, seen := aclMap[a]
-		if !seen {
-			e := &ix.acls[a]
-			v = visible(p, e.author, &e.vis, e.grants)
-			aclMap[a] = v
+		if v := acl[m.acl]; v != 0 {
+			return v > 0
 		}
-		return v
+		e := &ix.acls[m.acl]
+		ok := visible(p, e.author, &e.vis, e.grants)
+		acl[m.acl] = -1
+		if ok {
+			acl[m.acl] = 1
+		}
+		return ok
 	}
 	// metaOK checks the per-document filters; it runs before the other
 	// posting lists are advanced, so a selective filter saves their seeks.
-	anonymous := p.ID == "" && len(p.Teams) == 0
+	// Access control runs after the intersection.
 	metaOK := func(d uint32) bool {
 		if ix.live[d/64]&(1<<(d%64)) == 0 {
 			return false
 		}
 		m := &ix.docs[d]
-		if (kinds != nil && !slices.Contains(kinds, m.kind)) ||
-			(cats != nil && !slices.Contains(cats, m.cat)) ||
-			(srcs != nil && !slices.Contains(srcs, m.src)) ||
-			(c.hasFrom && m.captured < c.from) || (c.hasTo && m.captured >= c.to) {
-			return false
-		}
-		if m.org {
-			return !anonymous
-		}
-		return canSee(m.acl)
+		return (kinds == nil || kinds[m.kind]) &&
+			(cats == nil || cats[m.cat]) &&
+			(srcs == nil || srcs[m.src]) &&
+			(!c.hasFrom || m.captured >= c.from) && (!c.hasTo || m.captured < c.to)
 	}
 	top := topK{k: limit}
 	total := 0
 	score := func(d uint32) {
-		total++
 		m := &ix.docs[d]
+		if !canSee(m) {
+			return
+		}
+		total++
 		var sc float64
 		if textCurs > 0 {
 			norm := normA + normB*float64(m.length)
@@ -595,19 +584,23 @@ outer:
 	return top.sorted(), total
 }
 
-// codeSet maps filter values to codes. It returns nil (no filter) for no
-// values, and ok=false when none of the values was ever indexed.
-func (ix *index) codeSet(prefix string, vals []string) ([]uint16, bool) {
+// codeSet maps filter values to a membership table indexed by code. It
+// returns nil (no filter) for no values, and ok=false when none of the
+// values was ever indexed.
+func (ix *index) codeSet(prefix string, vals []string) ([]bool, bool) {
 	if len(vals) == 0 {
 		return nil, true
 	}
-	var out []uint16
+	var out []bool
 	for _, v := range vals {
 		if c, ok := ix.codes[prefix+v]; ok {
-			out = append(out, c)
+			if out == nil {
+				out = make([]bool, len(ix.codes)+1) // codes are < len(codes), or MaxUint16 when full
+			}
+			out[c] = true
 		}
 	}
-	return out, len(out) > 0
+	return out, out != nil
 }
 
 func stringsOf[S ~string](vs []S) []string {
@@ -619,3 +612,54 @@ func stringsOf[S ~string](vs []S) []string {
 }
 
 func idStrings(ids []customer.ID) []string { return stringsOf(ids) }
+
+// principalCache remembers, per principal, which interned ACL entries it
+// may see (1), may not see (-1) or has not evaluated yet (0). ACL entries
+// never change once interned (a changed item gets a new entry), so the
+// answers stay valid as the index grows; Load starts a fresh cache. It
+// holds at most maxPrincipals principals and forgets them all when full.
+type principalCache struct {
+	mu sync.Mutex
+	m  map[string][]int8
+}
+
+const maxPrincipals = 256
+
+func principalKey(p Principal) string {
+	var b strings.Builder
+	b.WriteString(string(p.ID))
+	for _, t := range p.Teams {
+		b.WriteString("\x00t")
+		b.WriteString(string(t))
+	}
+	for _, r := range p.Roles {
+		b.WriteString("\x00r")
+		b.WriteString(string(r))
+	}
+	return b.String()
+}
+
+// get checks out p's answers, sized for n entries. A concurrent search by
+// the same principal gets a fresh slice.
+func (c *principalCache) get(p Principal, n int) []int8 {
+	k := principalKey(p)
+	c.mu.Lock()
+	a := c.m[k]
+	delete(c.m, k)
+	c.mu.Unlock()
+	if len(a) < n {
+		a = append(a, make([]int8, n-len(a))...)
+	}
+	return a
+}
+
+// put returns p's answers to the cache.
+func (c *principalCache) put(p Principal, a []int8) {
+	k := principalKey(p)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxPrincipals {
+		c.m = map[string][]int8{}
+	}
+	c.m[k] = a
+}
