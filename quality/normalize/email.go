@@ -60,10 +60,8 @@ func ParseEmail(s string) (Email, error) {
 	if domain != t[at+1:] {
 		addr = local + "@" + domain
 	}
-	key := addr
-	if lower := toLowerASCIIFirst(local); lower != local {
-		key = lower + "@" + domain
-	}
+	key := toLowerASCIIFirst(addr) // the domain is lower-case already
+	local, domain = addr[:at], addr[at+1:]
 	return Email{Address: addr, Local: local, Domain: domain, Key: key}, nil
 }
 

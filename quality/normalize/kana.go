@@ -29,8 +29,10 @@ const FoldAll = FoldSmallKana | FoldVu | FoldDiDu | FoldLongMark
 
 // Katakana returns Text(s) with hiragana turned into katakana (ゝゞ into ヽヾ).
 // Other characters are kept, so it also works on mixed text.
-func Katakana(s string) string {
-	t := Text(s)
+func Katakana(s string) string { return toKatakana(Text(s)) }
+
+// toKatakana is Katakana on Text-normalised t.
+func toKatakana(t string) string {
 	i := 0
 	for i < len(t) {
 		r, size := utf8.DecodeRuneInString(t[i:])
@@ -67,7 +69,11 @@ func KanaKey(s string, f KanaFold) (string, error) {
 }
 
 func kanaKey(s string, f KanaFold, kind Kind) (string, error) {
-	t := Text(s)
+	return kanaKeyText(Text(s), s, f, kind)
+}
+
+// kanaKeyText is kanaKey on t = Text(s).
+func kanaKeyText(t, s string, f KanaFold, kind Kind) (string, error) {
 	var arr [64]byte
 	b := arr[:0]
 	wordStart := 0

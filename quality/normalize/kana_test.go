@@ -97,3 +97,10 @@ func BenchmarkKanaKey(b *testing.B) {
 		_, _ = KanaKey("ﾔﾏﾀﾞ ﾀﾛｳ", FoldAll)
 	}
 }
+
+func BenchmarkKatakana(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = Katakana("やまだ たろう")
+	}
+}

@@ -55,7 +55,7 @@ func ParsePersonName(s string) (PersonName, error) {
 }
 
 func parsePersonName(s string, kind Kind) (PersonName, error) {
-	t := Text(s)
+	t := trimHonorifics(Text(s))
 	hasJa, hasLetter := false, false
 	for _, r := range t {
 		switch {
@@ -81,10 +81,13 @@ var honorifics = []string{"様", "さま", "サマ", "殿", "御中", "さん", 
 
 func trimHonorifics(t string) string {
 	for {
+		if u := strings.TrimRight(t, " -'’.,・="); strings.IndexFunc(u, unicode.IsLetter) >= 0 {
+			t = u
+		}
 		found := false
 		for _, h := range honorifics {
 			if rest, ok := strings.CutSuffix(t, h); ok {
-				rest = strings.TrimRight(rest, " ・=")
+				rest = strings.TrimRight(rest, " -'’.,・=")
 				if strings.IndexFunc(rest, unicode.IsLetter) >= 0 {
 					t, found = rest, true
 					break
@@ -98,7 +101,6 @@ func trimHonorifics(t string) string {
 }
 
 func parseJapaneseName(s, t string, kind Kind) (PersonName, error) {
-	t = trimHonorifics(t)
 	parts := strings.FieldsFunc(t, func(r rune) bool { return r == ' ' || r == '・' || r == '=' || r == ',' })
 	if len(parts) == 0 {
 		return PersonName{}, invalid(kind, s, "no letters")
@@ -120,16 +122,26 @@ func parseJapaneseName(s, t string, kind Kind) (PersonName, error) {
 	}
 	if allKana {
 		p.Family, p.Given = family, given
-		p.FamilyKana, p.GivenKana = Katakana(family), Katakana(given)
-		key, err := kanaKey(dropNamePunct(p.FamilyKana+p.GivenKana), nameKanaFold, kind)
+		p.FamilyKana, p.GivenKana = toKatakana(family), toKatakana(given)
+		key, err := kanaKeyText(dropNamePunct(p.FamilyKana+p.GivenKana), s, nameKanaFold, kind)
 		if err != nil {
 			return PersonName{}, err
 		}
 		p.Key = key
 		return p, nil
 	}
-	p.Family, p.Given = FoldNameVariants(family), FoldNameVariants(given)
-	p.Key = lowerIfUpper(dropNamePunct(p.Family + p.Given))
+	p.Family, p.Given = foldVariants(family), foldVariants(given)
+	// Joining can change how Text reads the key (a 々 or ー right after the
+	// boundary), so the key is folded until it is stable.
+	k := lowerIfUpper(foldVariants(dropNamePunct(p.Family + p.Given)))
+	for range 4 {
+		k2 := lowerIfUpper(foldVariants(dropNamePunct(Text(k))))
+		if k2 == k {
+			break
+		}
+		k = k2
+	}
+	p.Key = k
 	return p, nil
 }
 
@@ -151,7 +163,7 @@ func splitUnspaced(w string, kana bool) (family, given string) {
 	}
 	set := surnameSets()
 	if kana {
-		k := Katakana(w)
+		k := toKatakana(w)
 		kr := []rune(k)
 		for l := min(len(kr)-1, 6); l >= 2; l-- {
 			if set.kana[string(kr[:l])] {
@@ -160,7 +172,7 @@ func splitUnspaced(w string, kana bool) (family, given string) {
 		}
 		return w, ""
 	}
-	folded := []rune(FoldNameVariants(w))
+	folded := []rune(foldVariants(w))
 	if len(folded) == n {
 		for l := min(n-1, 3); l >= 1; l-- {
 			if l == 1 && n-l > 2 {
@@ -271,17 +283,27 @@ func isAllCaps(tok string) bool {
 	return letters >= 2
 }
 
-// dropNamePunct removes spaces and the punctuation allowed in names.
+// dropNamePunct removes spaces, the punctuation allowed in names and
+// combining marks (which removing a space could leave out of canonical order).
 func dropNamePunct(s string) string {
-	if !strings.ContainsAny(s, " -'’.,・=") {
+	if !strings.ContainsAny(s, " -'’.,・=") && isASCIIOrNoMarks(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -'’.,・=", r) {
+		if strings.ContainsRune(" -'’.,・=", r) || unicode.Is(unicode.Mn, r) {
 			return -1
 		}
 		return r
 	}, s)
+}
+
+func isASCIIOrNoMarks(s string) bool {
+	for _, r := range s {
+		if r >= 0x300 && unicode.Is(unicode.Mn, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseNameKana parses the reading of a person's name (フリガナ) like

@@ -23,12 +23,14 @@ func foldRomaji(s string) string {
 			r += 'a' - 'A'
 		case r < utf8.RuneSelf:
 			continue // punctuation, digits, spaces
+		case unicode.Is(unicode.Mn, r):
+			continue // a combining diacritic
 		default:
 			r = plainVowel(r)
 		}
 		b = utf8.AppendRune(b, r)
 	}
-	for range 8 {
+	for range 16 {
 		nb := foldRomajiOnce(b)
 		if string(nb) == string(b) {
 			break
@@ -111,13 +113,26 @@ func foldRomajiOnce(b []byte) []byte {
 			// nn → n
 		case c == 'o' && (n1 == 'u' || n1 == 'o'):
 			out = append(out, 'o')
-			i++
+			for i+1 < len(b) && (b[i+1] == 'u' || b[i+1] == 'o') {
+				i++
+			}
 		case c == 'u' && n1 == 'u':
 			out = append(out, 'u')
-			i++
-		case c == 'o' && n1 == 'h' && !isVowel(n2) && n2 != 'y':
-			out = append(out, 'o')
-			i++
+			for i+1 < len(b) && b[i+1] == 'u' {
+				i++
+			}
+		case c == 'o' && n1 == 'h':
+			j := i + 1
+			for j < len(b) && b[j] == 'h' {
+				j++
+			}
+			if next := at(j); isVowel(next) || next == 'y' {
+				out = append(out, 'o', 'h')
+				i++
+			} else {
+				out = append(out, 'o')
+				i = j - 1
+			}
 		default:
 			out = append(out, c)
 		}

@@ -164,3 +164,10 @@ func BenchmarkParsePersonName(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkFoldNameVariants(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = FoldNameVariants("佐々木髙志")
+	}
+}

@@ -23,8 +23,10 @@ import (
 //
 // Some folds merge characters that are distinct in other words (斉 and 斎,
 // 龍 and 竜, 薗 and 園); they are meant for comparing names, not for display.
-func FoldNameVariants(s string) string {
-	t := Text(s)
+func FoldNameVariants(s string) string { return foldVariants(Text(s)) }
+
+// foldVariants is FoldNameVariants on Text-normalised t.
+func foldVariants(t string) string {
 	i := 0
 	for i < len(t) {
 		r, size := utf8.DecodeRuneInString(t[i:])

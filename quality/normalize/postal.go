@@ -1,6 +1,11 @@
 package normalize
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // PostalCode is a Japanese postal code (郵便番号).
 type PostalCode struct {
@@ -15,32 +20,51 @@ type PostalCode struct {
 // seven digits gives an error wrapping ErrInvalid. Whether the code exists is
 // not checked here; see package jppostal.
 func ParsePostalCode(s string) (PostalCode, error) {
-	t := Text(s)
+	t := strings.TrimSpace(s)
 	t = strings.TrimPrefix(t, "郵便番号")
-	t = strings.TrimLeft(t, " :：")
-	t = strings.TrimPrefix(t, "〒")
-	t = strings.TrimSpace(t)
-	var d [7]byte
+	t = strings.TrimLeft(t, " :：\u3000")
+	if r, size := utf8.DecodeRuneInString(t); r == '〒' || r == '〶' {
+		t = t[size:]
+	}
+	// The key and the code share one allocation: "NNNNNNN" + "NNN-NNNN".
+	var b [15]byte
 	n := 0
-	sep := false
-	for i := 0; i < len(t); i++ {
-		c := t[i]
+	pending, pendingDash := false, false // separators since the last digit
+	for _, r := range t {
 		switch {
-		case '0' <= c && c <= '9':
+		case '0' <= r && r <= '9', '０' <= r && r <= '９':
+			if r >= '０' {
+				r -= '０' - '0'
+			}
 			if n == 7 {
 				return PostalCode{}, invalid(KindPostalCode, s, "more than 7 digits")
 			}
-			d[n] = c
+			if pending && n != 3 {
+				return PostalCode{}, invalid(KindPostalCode, s, "separator after digit "+strconv.Itoa(n)+"; want NNN-NNNN")
+			}
+			pending, pendingDash = false, false
+			b[n] = byte(r)
 			n++
-		case (c == '-' || c == ' ') && n == 3 && !sep:
-			sep = true
+		case unicode.IsSpace(r):
+			pending = n > 0
+		case r == '-' || isHyphenLike(r):
+			if n == 0 {
+				return PostalCode{}, invalid(KindPostalCode, s, "starts with a dash")
+			}
+			pending, pendingDash = true, true
 		default:
-			return PostalCode{}, invalid(KindPostalCode, s, "want 7 digits as NNN-NNNN or NNNNNNN")
+			return PostalCode{}, invalid(KindPostalCode, s, "unexpected "+quoteRune(r)+"; want 7 digits as NNN-NNNN or NNNNNNN")
 		}
 	}
-	if n != 7 {
-		return PostalCode{}, invalid(KindPostalCode, s, "want 7 digits, got "+string(rune('0'+n)))
+	if pendingDash {
+		return PostalCode{}, invalid(KindPostalCode, s, "ends with a dash")
 	}
-	key := string(d[:])
-	return PostalCode{Code: key[:3] + "-" + key[3:], Key: key}, nil
+	if n != 7 {
+		return PostalCode{}, invalid(KindPostalCode, s, "want 7 digits, got "+strconv.Itoa(n))
+	}
+	copy(b[7:10], b[:3])
+	b[10] = '-'
+	copy(b[11:], b[3:7])
+	all := string(b[:])
+	return PostalCode{Code: all[7:], Key: all[:7]}, nil
 }

@@ -84,15 +84,30 @@ type folder struct {
 	n     int // while clean: the output so far is src[:n]
 	buf   strings.Builder
 	dirty bool
-	last  rune // last rune emitted (held, not yet written), 0 at the start
+	last  rune // last rune emitted, 0 at the start
+	held  bool // last is held back, not yet written
 	space bool // a space is pending
 	nfc   bool // a rune that may combine with its predecessor was written
 	key   bool // TextKey: drop spaces, lower-case
+	slow  bool // no plain-run fast path (tests compare both paths)
 }
 
 func (f *folder) run() string {
 	s := f.src
 	for i := 0; i < len(s); {
+		if !f.space && !f.slow {
+			// A run of runes that need no change is copied (or, while the
+			// output is still the input, skipped) in one step; its last rune
+			// is held as usual.
+			if j := f.plainRun(i); j > i {
+				r, size := utf8.DecodeLastRuneInString(s[i:j])
+				f.flush()
+				f.putString(s[i : j-size])
+				f.last, f.held = r, true
+				i = j
+				continue
+			}
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			f.ascii(rune(c))
@@ -276,13 +291,14 @@ func (f *folder) emit(r rune) {
 		f.space = false
 		f.put(' ')
 	}
-	f.last = r
+	f.last, f.held = r, true
 }
 
 // flush writes the held rune.
 func (f *folder) flush() {
-	if f.last != 0 {
+	if f.held {
 		f.put(f.last)
+		f.held = false
 	}
 }
 
@@ -295,11 +311,70 @@ func (f *folder) put(r rune) {
 			f.n += n
 			return
 		}
-		f.dirty = true
-		f.buf.Grow(len(f.src) + 8)
-		f.buf.WriteString(f.src[:f.n])
+		f.goDirty()
 	}
 	f.buf.Write(tmp[:n])
+}
+
+func (f *folder) putString(s string) {
+	if !f.dirty {
+		if strings.HasPrefix(f.src[f.n:], s) {
+			f.n += len(s)
+			return
+		}
+		f.goDirty()
+	}
+	f.buf.WriteString(s)
+}
+
+func (f *folder) goDirty() {
+	f.dirty = true
+	f.buf.Grow(len(f.src) + 8)
+	f.buf.WriteString(f.src[:f.n])
+}
+
+// plainRun returns the end of the run of runes from i on that Text leaves
+// as they are whatever surrounds them: printable ASCII but "-" (and upper
+// case for a key), common kanji, kana letters but ー, CJK punctuation, and
+// single spaces between them. It returns i if there is none.
+func (f *folder) plainRun(i int) int {
+	s := f.src
+	j := i
+	for j < len(s) {
+		c := s[j]
+		if c < utf8.RuneSelf {
+			switch {
+			case c > ' ' && c < 0x7f && c != '-' && !(f.key && 'A' <= c && c <= 'Z'):
+				j++
+				continue
+			case c == ' ' && !f.key && (j > i || f.last != 0) && j+1 < len(s) && plainStart(s[j+1:], f.key):
+				j++
+				continue
+			}
+			return j
+		}
+		r, size := utf8.DecodeRuneInString(s[j:])
+		if !isPlainRune(r) {
+			return j
+		}
+		j += size
+	}
+	return j
+}
+
+// plainStart reports whether s starts with a plain rune other than a space.
+func plainStart(s string, key bool) bool {
+	c := s[0]
+	if c < utf8.RuneSelf {
+		return c > ' ' && c < 0x7f && c != '-' && !(key && 'A' <= c && c <= 'Z')
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return isPlainRune(r)
+}
+
+func isPlainRune(r rune) bool {
+	return (0x4E00 <= r && r <= 0x9FFF) || (0x3041 <= r && r <= 0x3096) || (0x30A1 <= r && r <= 0x30FB) ||
+		(0x3400 <= r && r <= 0x4DBF) || (0x3001 <= r && r <= 0x3003) || (0x3008 <= r && r <= 0x3011)
 }
 
 // replaceLast replaces the held rune.

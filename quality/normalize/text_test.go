@@ -89,9 +89,9 @@ func TestTextNoAllocWhenCanonical(t *testing.T) {
 }
 
 // FuzzText checks that Text and TextKey never panic, always return valid
-// UTF-8 and are idempotent, and that TextKey has no spaces.
+// UTF-8, are idempotent and give what the slow path (no fast runs) gives.
 func FuzzText(f *testing.F) {
-	for _, s := range []string{"", "ｶﾞｷﾞ", "か゛", "1ー2", "カ -ド", "①㈱", "\xff", "e\u0301", "　a　", "ア゛゛", "ﾜﾞ"} {
+	for _, s := range []string{"", "ｶﾞｷﾞ", "か゛", "1ー2", "カ -ド", "①㈱", "\xff", "e\u0301", "　a　", "ア゛゛", "ﾜﾞ", "山田 太郎", "a  b", " か ゛", "東京都1-2 ビル"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -102,7 +102,15 @@ func FuzzText(f *testing.F) {
 		if again := Text(got); again != got {
 			t.Fatalf("Text not idempotent: %q -> %q -> %q", s, got, again)
 		}
+		slow := folder{src: s, slow: true}
+		if want := slow.run(); got != want {
+			t.Fatalf("Text(%q) = %q, slow path gives %q", s, got, want)
+		}
+		slowKey := folder{src: s, slow: true, key: true}
 		key := TextKey(s)
+		if want := slowKey.run(); key != want {
+			t.Fatalf("TextKey(%q) = %q, slow path gives %q", s, key, want)
+		}
 		if again := TextKey(key); again != key {
 			t.Fatalf("TextKey not idempotent: %q -> %q -> %q", s, key, again)
 		}
@@ -122,5 +130,12 @@ func BenchmarkText(b *testing.B) {
 				_ = Text(bc.in)
 			}
 		})
+	}
+}
+
+func BenchmarkTextKey(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = TextKey("ＡＢＣ商事　東京支店")
 	}
 }
