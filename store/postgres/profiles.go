@@ -48,54 +48,80 @@ func (s *ProfileStore) Get(ctx context.Context, id customer.ID) (*customer.Profi
 // Put implements customer.Store: in one transaction, an insert (version 0)
 // or an update conditional on the version, then the identifier rows.
 func (s *ProfileStore) Put(ctx context.Context, p *customer.Profile) (customer.Version, error) {
-	if err := ctx.Err(); err != nil {
+	vs, err := s.PutBatch(ctx, []*customer.Profile{p})
+	if err != nil {
 		return 0, err
 	}
-	if p == nil || p.ID == "" {
-		return 0, fmt.Errorf("%w: empty profile ID", customer.ErrInvalid)
+	return vs[0], nil
+}
+
+// PutBatch writes many profiles in one transaction, each with Put's
+// optimistic version check, sending the statements in one pipelined
+// round trip. It is all or nothing: if any profile conflicts or is invalid,
+// none is written and the error names it. It returns the new versions in
+// order. Bulk imports use it: it is far faster than a Put per profile.
+func (s *ProfileStore) PutBatch(ctx context.Context, profiles []*customer.Profile) ([]customer.Version, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
-	cp := p.Clone()
-	cp.Version = p.Version + 1
-	data, err := json.Marshal(cp)
-	if err != nil {
-		return 0, fmt.Errorf("%w: profile %s: %v", customer.ErrInvalid, p.ID, err)
+	batch := &pgx.Batch{}
+	versions := make([]customer.Version, len(profiles))
+	for i, p := range profiles {
+		if p == nil || p.ID == "" {
+			return nil, fmt.Errorf("%w: profile %d of the batch has an empty ID", customer.ErrInvalid, i)
+		}
+		cp := p.Clone()
+		cp.Version = p.Version + 1
+		versions[i] = cp.Version
+		data, err := json.Marshal(cp)
+		if err != nil {
+			return nil, fmt.Errorf("%w: profile %s: %v", customer.ErrInvalid, p.ID, err)
+		}
+		if p.Version == 0 {
+			batch.Queue("INSERT INTO "+s.d.table("profiles")+" (id, version, doc) VALUES ($1, 1, $2) ON CONFLICT (id) DO NOTHING", string(p.ID), data)
+		} else {
+			batch.Queue("UPDATE "+s.d.table("profiles")+" SET version = version + 1, doc = $3 WHERE id = $1 AND version = $2", string(p.ID), int64(p.Version), data)
+		}
+		batch.Queue("DELETE FROM "+s.d.table("profile_identifiers")+" WHERE profile_id = $1", string(p.ID))
+		schemes := make([]string, len(cp.Identifiers))
+		values := make([]string, len(cp.Identifiers))
+		for k, ident := range cp.Identifiers {
+			schemes[k], values[k] = ident.Scheme, ident.Value
+		}
+		batch.Queue("INSERT INTO "+s.d.table("profile_identifiers")+
+			" (scheme, value, profile_id) SELECT DISTINCT s, v, $3 FROM unnest($1::text[], $2::text[]) AS t (s, v)",
+			schemes, values, string(p.ID))
 	}
 	tx, err := s.d.pool.Begin(ctx)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var tag interface{ RowsAffected() int64 }
-	if p.Version == 0 {
-		tag, err = tx.Exec(ctx, "INSERT INTO "+s.d.table("profiles")+" (id, version, doc) VALUES ($1, 1, $2) ON CONFLICT (id) DO NOTHING", string(p.ID), data)
-	} else {
-		tag, err = tx.Exec(ctx, "UPDATE "+s.d.table("profiles")+" SET version = version + 1, doc = $3 WHERE id = $1 AND version = $2", string(p.ID), int64(p.Version), data)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("postgres: put profile %s: %w", p.ID, err)
-	}
-	if tag.RowsAffected() != 1 {
-		return 0, fmt.Errorf("%w: profile %s changed since version %d (or does not exist)", customer.ErrConflict, p.ID, p.Version)
-	}
-	if _, err := tx.Exec(ctx, "DELETE FROM "+s.d.table("profile_identifiers")+" WHERE profile_id = $1", string(p.ID)); err != nil {
-		return 0, err
-	}
-	if len(cp.Identifiers) > 0 {
-		schemes := make([]string, len(cp.Identifiers))
-		values := make([]string, len(cp.Identifiers))
-		for i, ident := range cp.Identifiers {
-			schemes[i], values[i] = ident.Scheme, ident.Value
+	res := tx.SendBatch(ctx, batch)
+	for _, p := range profiles {
+		tag, err := res.Exec()
+		if err != nil {
+			res.Close()
+			return nil, fmt.Errorf("postgres: put profile %s: %w", p.ID, err)
 		}
-		if _, err := tx.Exec(ctx, "INSERT INTO "+s.d.table("profile_identifiers")+
-			" (scheme, value, profile_id) SELECT DISTINCT s, v, $3 FROM unnest($1::text[], $2::text[]) AS t (s, v)",
-			schemes, values, string(p.ID)); err != nil {
-			return 0, err
+		if tag.RowsAffected() != 1 {
+			res.Close()
+			return nil, fmt.Errorf("%w: profile %s changed since version %d (or does not exist)", customer.ErrConflict, p.ID, p.Version)
 		}
+		for range 2 {
+			if _, err := res.Exec(); err != nil {
+				res.Close()
+				return nil, fmt.Errorf("postgres: put profile %s: %w", p.ID, err)
+			}
+		}
+	}
+	if err := res.Close(); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(ctx); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return cp.Version, nil
+	return versions, nil
 }
 
 // Delete implements customer.Store; the identifier rows go with the profile.

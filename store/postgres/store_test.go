@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,6 +68,29 @@ func TestIntelRepositoryConformance(t *testing.T) {
 	inteltest.Run(t, func(t *testing.T) intel.Repository { return freshDB(t, pool).Intel() })
 }
 
+func TestPutBatchIsAllOrNothing(t *testing.T) {
+	pool := testPool(t)
+	s := freshDB(t, pool).Profiles()
+	ctx := context.Background()
+	a, b := customertest.Profile("a", 1), customertest.Profile("b", 2)
+	a.Version, b.Version = 0, 0
+	if _, err := s.Put(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	// b exists already: creating it again conflicts, and a must not be written.
+	_, err := s.PutBatch(ctx, []*customer.Profile{a, b})
+	if !errors.Is(err, customer.ErrConflict) || !strings.Contains(err.Error(), "profile b") {
+		t.Fatalf("PutBatch error = %v, want ErrConflict naming b", err)
+	}
+	if _, err := s.Get(ctx, "a"); !errors.Is(err, customer.ErrNotFound) {
+		t.Errorf("profile a was written by a failed batch: %v", err)
+	}
+	vs, err := s.PutBatch(ctx, []*customer.Profile{a})
+	if err != nil || len(vs) != 1 || vs[0] != 1 {
+		t.Errorf("PutBatch(a) = %v, %v; want [1]", vs, err)
+	}
+}
+
 func TestMigrateIsIdempotent(t *testing.T) {
 	pool := testPool(t)
 	db := freshDB(t, pool)
@@ -94,11 +119,16 @@ func BenchmarkBulkLoad(b *testing.B) {
 		db := freshDB(b, pool)
 		start := time.Now()
 		profiles := db.Profiles()
+		var pbuf []*customer.Profile
 		for i := range nProfiles {
 			p := customertest.Profile(customer.ID(fmt.Sprintf("p%07d", i)), i)
 			p.Version = 0
-			if _, err := profiles.Put(ctx, p); err != nil {
-				b.Fatal(err)
+			pbuf = append(pbuf, p)
+			if len(pbuf) == 1000 || i == nProfiles-1 {
+				if _, err := profiles.PutBatch(ctx, pbuf); err != nil {
+					b.Fatal(err)
+				}
+				pbuf = pbuf[:0]
 			}
 		}
 		pt := time.Since(start)
