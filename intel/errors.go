@@ -36,6 +36,7 @@ type FieldError struct {
 	Reason string
 }
 
+// Error returns "intel: <id>: <field>: <reason>".
 func (e *FieldError) Error() string {
 	id := e.ID
 	if id == "" {
@@ -55,6 +56,7 @@ type QueryError struct {
 	Reason string
 }
 
+// Error says where the query is malformed and why.
 func (e *QueryError) Error() string {
 	return fmt.Sprintf("intel: query %q at %d: %s", e.Query, e.Pos, e.Reason)
 }
@@ -70,6 +72,7 @@ type TaxonomyError struct {
 	Reason string
 }
 
+// Error names the rejected value and the reason.
 func (e *TaxonomyError) Error() string {
 	return fmt.Sprintf("intel: taxonomy: %s %q: %s", e.What, e.Value, e.Reason)
 }

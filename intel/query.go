@@ -335,22 +335,25 @@ func (c *compiled) match(it *Item) bool {
 	if !c.matchMeta(it) {
 		return false
 	}
-	if len(c.terms) == 0 {
-		return true
-	}
-	title, body := itemText(it)
-	need := make(map[string]bool, len(c.terms))
+	return len(c.terms) == 0 || c.matchTerms(termSet(it))
+}
+
+// matchTerms reports whether every query term is in the item's term set.
+func (c *compiled) matchTerms(have map[string]bool) bool {
 	for _, t := range c.terms {
-		need[t] = true
-	}
-	found := 0
-	see := func(term string, _, _ int) {
-		if need[term] {
-			need[term] = false
-			found++
+		if !have[t] {
+			return false
 		}
 	}
-	analyze(title, see)
-	analyze(body, see)
-	return found == len(c.terms)
+	return true
+}
+
+// termSet returns the set of terms of an item's title and body.
+func termSet(it *Item) map[string]bool {
+	title, body := itemText(it)
+	have := map[string]bool{}
+	add := func(term string, _, _ int) { have[term] = true }
+	analyze(title, add)
+	analyze(body, add)
+	return have
 }

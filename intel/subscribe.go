@@ -109,12 +109,21 @@ func (h *Hub) Subscriptions(p Principal) []Subscription {
 // matches. A (subscription, item) pair is claimed under the lock before the
 // callback runs, so concurrent writes of the same item never deliver twice.
 func (h *Hub) notify(ctx context.Context, it *Item) {
+	var terms map[string]bool // analysed once, on first need
 	h.mu.Lock()
 	var todo []Delivery
 	for _, s := range h.subs {
 		k := deliveryKey{s.s.ID, it.ID}
-		if h.delivered[k] || !it.VisibleTo(s.s.Owner) || !s.c.match(it) {
+		if h.delivered[k] || !it.VisibleTo(s.s.Owner) || !s.c.matchMeta(it) {
 			continue
+		}
+		if len(s.c.terms) > 0 {
+			if terms == nil {
+				terms = termSet(it)
+			}
+			if !s.c.matchTerms(terms) {
+				continue
+			}
 		}
 		h.delivered[k] = true
 		todo = append(todo, Delivery{Subscription: s.s, Item: it})
