@@ -3,6 +3,7 @@ package journey
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -117,3 +118,56 @@ func benchGate(now time.Time) *Gate {
 type atomicCounter struct{ n atomic.Int64 }
 
 func (c *atomicCounter) add() int64 { return c.n.Add(1) - 1 }
+
+// funnelColumns generates n events of n/10 customers drifting through five
+// funnel steps (35% other types), with exponential gaps of mean 2 days.
+func funnelColumns(n int) (*Columns, []Type) {
+	steps := []Type{TypeAdClick, TypeWebVisit, TypeSignUp, TypeEmailClick, TypeOnlinePurchase}
+	other := []Type{TypeEmailOpen, TypeChat, TypeServiceCall, TypeStorePurchase, TypeCouponRedeemed}
+	rng := rand.New(rand.NewPCG(1, 2))
+	var c Columns
+	c.Grow(n)
+	g := c.GroupCode("")
+	var codes, ocodes []int32
+	for i := range steps {
+		codes = append(codes, c.TypeCode(steps[i]))
+		ocodes = append(ocodes, c.TypeCode(other[i]))
+	}
+	for cu := range n / 10 {
+		id := c.Customer(customer.ID(fmt.Sprint(cu)))
+		ts := t0.UnixNano() + rng.Int64N(int64(150*day))
+		for j := range 10 {
+			ts += int64(rng.ExpFloat64() * float64(2*day))
+			code := ocodes[rng.IntN(5)]
+			if rng.IntN(100) >= 35 {
+				code = codes[max(0, min(4, j/2+rng.IntN(3)-1))]
+			}
+			c.AppendNanos(id, code, ts, g)
+		}
+	}
+	// shuffle the rows
+	rng.Shuffle(n, func(a, b int) {
+		c.cust[a], c.cust[b] = c.cust[b], c.cust[a]
+		c.typ[a], c.typ[b] = c.typ[b], c.typ[a]
+		c.at[a], c.at[b] = c.at[b], c.at[a]
+	})
+	return &c, steps
+}
+
+// BenchmarkFunnelColumns measures a funnel over 1,000,000 events of
+// 100,000 customers with 1 to 5 steps: the cost should grow about linearly.
+func BenchmarkFunnelColumns(b *testing.B) {
+	c, steps := funnelColumns(1_000_000)
+	for k := 1; k <= 5; k++ {
+		b.Run(fmt.Sprintf("steps=%d", k), func(b *testing.B) {
+			f := Funnel{Steps: steps[:k], Window: 30 * day}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := f.RunColumns(context.Background(), c); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(c.Len())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

@@ -283,3 +283,50 @@ func TestMedianSelect(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFunnel decodes arbitrary bytes into events (customer, type, minute)
+// and steps, and checks the properties of a funnel: the counts agree with
+// an enumeration of every chain, never grow from one step to the next, and
+// do not depend on the order of the input.
+func FuzzFunnel(f *testing.F) {
+	f.Add([]byte{0, 1, 0, 0, 1, 1, 1, 2, 2}, uint8(3), uint8(5))
+	f.Add([]byte{0, 0, 5, 0, 0, 5, 1, 0, 6}, uint8(2), uint8(0))
+	f.Fuzz(func(t *testing.T, raw []byte, nsteps, window uint8) {
+		types := []Type{"a", "b", "c"}
+		k := 1 + int(nsteps)%4
+		steps := make([]Type, k)
+		for i := range steps {
+			steps[i] = types[(int(nsteps)/4+i*int(window+1))%len(types)]
+		}
+		w := time.Duration(window%16) * time.Minute
+		var evs []Event
+		byCust := map[customer.ID][]Event{}
+		for i := 0; i+2 < len(raw) && len(evs) < 40; i += 3 {
+			e := evAt(fmt.Sprint(i), customer.ID(fmt.Sprint(raw[i]%4)), types[raw[i+1]%3], int(raw[i+2]%32))
+			evs = append(evs, e)
+			byCust[e.CustomerID] = append(byCust[e.CustomerID], e)
+		}
+		want := make([]int, k)
+		for _, tl := range byCust {
+			for j := range bruteDeepest(tl, steps, w) {
+				want[j]++
+			}
+		}
+		fn := Funnel{Steps: steps, Window: w}
+		got, err := fn.Run(t.Context(), seqOf(evs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(want, counts(got)); diff != "" {
+			t.Fatalf("steps %v window %v (-brute force +funnel):\n%s", steps, w, diff)
+		}
+		slices.Reverse(evs)
+		rev, err := fn.Run(t.Context(), seqOf(evs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(got, rev); diff != "" {
+			t.Errorf("reversed input changes the result (-forward +reversed):\n%s", diff)
+		}
+	})
+}

@@ -87,7 +87,7 @@ func parseWindow(s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if num, ok := strings.CutSuffix(s, suffix); ok {
 			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || n < 0 || n > 100000 {
+			if err != nil || !(n >= 0 && n <= 100000) { // also refuses NaN
 				return 0, fmt.Errorf("invalid window %q", s)
 			}
 			return time.Duration(n * float64(unit)), nil

@@ -158,3 +158,26 @@ func TestParseWindow(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseWindow: parseWindow never panics, never returns a negative
+// window, and accepts what it prints for whole hours.
+func FuzzParseWindow(f *testing.F) {
+	for _, s := range []string{"30d", "2w", "1.5d", "12h", "90m", "0", "-1d", "1e9d", "NaNd", "+Infd"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseWindow(s)
+		if err != nil {
+			return
+		}
+		if d < 0 {
+			t.Fatalf("parseWindow(%q) = %v, negative", s, d)
+		}
+		if d%time.Hour == 0 && d > 0 {
+			back, err := parseWindow(d.String())
+			if err != nil || back != d {
+				t.Fatalf("parseWindow(%q) = %v; parsing %q again gives %v, %v", s, d, d.String(), back, err)
+			}
+		}
+	})
+}

@@ -149,6 +149,7 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 	if err != nil {
 		return err
 	}
+	oCPU := lastCPU
 
 	// One prepared statement per (channel, tagged) shape of request.
 	stmts := map[string]*sql.Stmt{}
@@ -198,7 +199,9 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 	}
 	fmt.Fprintf(os.Stderr, "# eligibility: %d decisions, %d allowed (all agree); ours %.2f µs/decision, sqlite %.2f µs/decision\n",
 		decisions, allowed, float64(o)/1e3/float64(decisions), float64(sq)/1e3/float64(decisions))
-	line(fmt.Sprintf("eligibility_10caps_%dk", decisions/1000), o, 0, sq)
+	name := fmt.Sprintf("eligibility_10caps_%dk", decisions/1000)
+	line(name, o, 0, sq)
+	cpuLine(name, oCPU, 0, lastCPU)
 	return nil
 }
 
