@@ -24,6 +24,7 @@ const (
 	ratePrefInAddress    = 0.08
 	rateBuildingOmitted  = 0.20 // of records whose address has a building
 	rateStraySpace       = 0.03
+	rateSentinel         = 0.08 // of missing values: a placeholder instead of empty
 	rateLatinName        = 0.015
 	rateTownVariant      = 0.40 // of records whose town has ケ/ヶ/が or の/ノ
 	rateDashVariant      = 0.04 // per field: phone, postal code, address
@@ -69,6 +70,22 @@ const (
 	fCompany // of records whose entity has a company
 	numMissingFields
 )
+
+// missingColumns is the column of each missing-value field (the readings:
+// family_kana).
+var missingColumns = [numMissingFields]int{5, 6, 7, 3, 8, 10, 11}
+
+// sentinelValues are the placeholders systems and clerks type for an
+// unknown value (read-only).
+var sentinelValues = [numMissingFields][]string{
+	{"1900-01-01", "1900/01/01", "0000-00-00", "不明"},
+	{"なし", "-", "none@example.com", "noemail@example.jp"},
+	{"000-0000-0000", "0000000000", "-", "不明"},
+	{"フメイ", "ダミー", "ー"},
+	{"000-0000", "0000000"},
+	{"不明", "-", "住所不明"},
+	{"なし", "-", "個人"},
+}
 
 // missingRates holds, per source system (in sourceSystemsJa order) and
 // field, the rate of missing values before Config.Noise scaling: each system
@@ -656,6 +673,15 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 	// Company.
 	if p.company != "" && !missing(fCompany, NoiseMissingCompany) {
 		vals[11] = companyNotation(g, p.company)
+	}
+
+	// Placeholders typed where a value was required but unknown.
+	for f, c := range missingColumns {
+		if miss[f] && (f != fCompany || p.company != "") && g.p(rateSentinel) {
+			vs := sentinelValues[f]
+			vals[c] = vs[g.intn(len(vs))]
+			noise |= NoiseSentinel
+		}
 	}
 
 	if g.p(rateStraySpace) {

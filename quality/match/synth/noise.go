@@ -62,6 +62,7 @@ const (
 	NoiseLatinName   // name written in romaji (Yamada / Taro, or "Taro Yamada" in one field)
 	NoiseTownVariant // town written with ヶ/ケ/が or の/ノ swapped (旭ケ丘 / 旭ヶ丘 / 旭が丘)
 	NoiseDashVariant // a hyphen in phone, postal code or address typed as ー, −, ‐ or ―
+	NoiseSentinel    // a missing value written as a placeholder (不明, なし, -, 1900-01-01, 000-0000, ダミー, …)
 	noiseEnd
 )
 
@@ -74,7 +75,7 @@ var noiseNames = [...]string{
 	"missing_birth_date", "missing_email", "missing_phone", "missing_kana", "missing_postal",
 	"missing_address", "missing_company",
 	"typo", "ocr", "phonetic", "swap_names", "swap_day_month", "nickname", "missing_name",
-	"latin_name", "town_variant", "dash_variant",
+	"latin_name", "town_variant", "dash_variant", "sentinel",
 }
 
 // Has reports whether every kind in k is in n.
