@@ -1,9 +1,73 @@
 // Package match resolves identities: it decides which records, from one
 // table or from two, describe the same customer.
 //
-// Start with the field kinds: each column of a table is declared (or
-// inferred with InferKinds) as a Kind such as KindFamilyName, KindEmail or
-// KindPostalCode. The kind decides how values are normalised (through
-// quality/normalize), which blocking keys they yield and how two values are
-// compared.
+// # Fields and kinds
+//
+// A record is a list of raw values, one per Field. Each field has a Kind
+// (KindFamilyName, KindEmail, KindPostalCode, …; InferKinds guesses them
+// from header names in English and Japanese and from values). The kind
+// decides how a value is normalised through quality/normalize (width, case,
+// kana, phone numbers to E.164, postal codes, Japanese era dates, company
+// legal forms), which blocking keys it yields and which comparison levels
+// two values are graded into (Kind.Levels): exact on the normalised key,
+// Jaro–Winkler bands, one edit, day/month swap, numeric closeness, missing.
+//
+// # The pipeline
+//
+// New builds a Matcher from the fields and functional options (WithThreshold,
+// WithRules, WithOneToOne, …; most callers set none). Matcher.Dedupe and
+// Matcher.Link run:
+//
+//   - prepare: normalise every value (all cores);
+//   - block: OR-ed blocking rules built from the kinds present — same e-mail,
+//     same E.164 phone, same identifier, postal code / date / address with a
+//     name initial, family name with given initial, kana reading and whole
+//     names qualified by region or birth year, MinHash LSH over name bigrams
+//     for Latin-script names. Blocks over the cap (WithBlockCap) are paired
+//     by sorted neighbourhood only and listed in Stats.Capped;
+//   - estimate: Fellegi–Sunter parameters without labels — u from random
+//     pairs (the exact level from value frequencies), then EM over the
+//     comparison patterns of the candidate pairs for m, u and the prior;
+//   - score: match weights in bits with a term-frequency adjustment (agreeing
+//     on a rare surname counts for more than on "佐藤" or "Smith"), turned
+//     into probabilities. A pair that disagrees on both given name and birth
+//     date, with no identifier agreeing, is never a match (a household
+//     member sharing an address and landline);
+//   - cluster: connected components over pairs at or above the threshold,
+//     most probable first, with chaining guards: two records whose valid
+//     corporate numbers differ, or whose identifiers or dates conflict while
+//     they look nothing alike, never end up in one cluster through a third
+//     record (WithGuards). Clusters above WithMaxClusterSize are reported.
+//
+// Result holds the clusters, the pairs at or above the review threshold (the
+// band between WithReviewThreshold and WithThreshold is for clerical
+// review), Stats (candidate pairs, capped blocks, pair recall when labels are
+// given to DedupeLabelled, guard refusals, throughput) and the Model.
+// Result.Explain gives each field's contribution to any pair's score.
+//
+// WithRules switches to deterministic matching instead: rules of criteria
+// (exact, normalised or fuzzy with a threshold, with a match-on-blank flag),
+// AND-ed within a rule and OR-ed across rules, like a CRM's duplicate rules.
+//
+// # Real time
+//
+// An Index (Matcher.NewIndex, or Result.Index to continue from a batch)
+// resolves one record at a time against everything already added and
+// returns its cluster and the explanations of its matches. With the same
+// model it agrees with Dedupe on the same data (see Index).
+//
+// # Accuracy
+//
+// Evaluate computes pairwise precision, recall and F1. With the default
+// configuration and no labels, the package's accuracy tests measure F1 of
+// 1.000 / 0.999 / 0.999 on FEBRL datasets 1–3, 0.993 on dataset 3 without
+// soc_sec_id, 0.919 on Splink's fake_1000 and 0.99 on 20,000 synthetic
+// Japanese records (go test -run Accuracy -v).
+//
+// # Concurrency
+//
+// A Matcher holds only configuration and is safe for concurrent use; Dedupe
+// and Link use WithWorkers goroutines (default GOMAXPROCS) and honour
+// context cancellation, reporting progress through WithProgress. An Index is
+// safe for concurrent use. Results are not safe for concurrent mutation.
 package match
