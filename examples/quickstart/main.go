@@ -41,6 +41,7 @@ func run(ctx context.Context, w io.Writer) error {
 		customer360,  // customer.go: 360 profiles from four source systems
 		journeys,     // journey.go: one customer's timeline and stage, a funnel, the send gate
 		intelligence, // intel.go: intelligence linked to one customer, seen by two colleagues
+		segments,     // segment.go: segments, RFM, 80:20, scenario priorities, activation
 	}
 	for _, section := range sections {
 		if err := section(ctx, q); err != nil {

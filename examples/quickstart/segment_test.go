@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+// TestSegmentsSection checks the segments section's key lines: members of
+// segments that refer to each other, RFM cells, the Pareto figures of the
+// sample's spending, the backlog order and the activation exclusions.
+func TestSegmentsSection(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), &out); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	got := out.String()
+	for _, want := range []string{
+		"=== Segments: who to talk to, 80:20, scenarios and activation ===",
+		"→ 3: C004 Tokyo Bay Fitness K.K., C005 山田 太郎, C006 佐藤 花子",
+		"R5 F5 M4  champions",
+		"Pareto: 4 of 6 paying customers (67%) make 80% of ¥84500 spent",
+		"1. spring restock coupon to recent buyers   quick_win",
+		"⚠ no KPI; not valuable to the end customer",
+		"3 considered, 2 reachable, 1 excluded",
+		"send  C005  via sms", // e-mail opted out; SMS opted in
+		"skip  C004  email: consent_unknown; line: no contact point; sms: consent_unknown",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
