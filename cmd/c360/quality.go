@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/c360/c360/internal/table"
+	"github.com/c360/c360/quality"
+	"github.com/c360/c360/quality/match"
+)
+
+func init() {
+	register(&command{
+		name:    "quality",
+		summary: "score the data quality of a CSV file: per record, per rule, per dimension",
+		run:     runQuality,
+	})
+}
+
+const qualityUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--updated COLUMN]
+       [--json report.json] [--html report.html] [--rows rows.csv] [--slice COLUMN ...]
+
+Checks every record of the CSV file against the default rules of its
+columns' kinds (completeness, validity, uniqueness, consistency, timeliness)
+and prints a summary: the overall score (0-100), each dimension's score and
+each rule's passed/failed counts and status (pass/warn/fail).
+
+KIND is one of: text, id, person_name, family_name, given_name, name_kana,
+company, email, phone, postal_code, prefecture, address, corporate_number,
+date, birth_date, timestamp, number, category, ignore (the quality/match kind
+names are accepted too). Without --field every column's kind is inferred
+from its header and values and the inference is printed on standard error;
+with --field only the named columns are assessed.
+
+--updated names the column holding when each record was last updated; a
+record older than --max-age is stale. --json writes the full report as
+deterministic JSON, --html a self-contained HTML page, --rows a CSV of
+record_id,score,reasons (reasons separated by ";").`
+
+func runQuality(ctx context.Context, e *env) error {
+	fs := newFlagSet(e, "quality", qualityUsage)
+	var input, idCol, updated, jsonOut, htmlOut, rowsOut, nowS, maxAgeS string
+	var fields, slices multiFlag
+	var workers int
+	fs.StringVar(&input, "input", "", "CSV file to assess (required; - for standard input)")
+	fs.StringVar(&idCol, "id", "", "column holding the record ID (required)")
+	fs.Var(&fields, "field", "COLUMN=KIND: assess COLUMN as KIND (repeatable)")
+	fs.StringVar(&updated, "updated", "", "column holding the record's last update time (timeliness)")
+	fs.StringVar(&maxAgeS, "max-age", "730d", "how old --updated may be before a record is stale (e.g. 365d, 720h)")
+	fs.StringVar(&nowS, "now", "", "reference time for timeliness and birth dates (RFC 3339 or a date; default: now)")
+	fs.Var(&slices, "slice", "COLUMN: report scores per value of COLUMN (repeatable)")
+	fs.StringVar(&jsonOut, "json", "", "write the report as JSON to this file")
+	fs.StringVar(&htmlOut, "html", "", "write the report as a self-contained HTML page to this file")
+	fs.StringVar(&rowsOut, "rows", "", "write record_id,score,reasons per record to this CSV file")
+	fs.IntVar(&workers, "workers", 0, "goroutines to use (0: all CPUs)")
+	if err := parseFlags(fs, e.args); err != nil {
+		return err
+	}
+	if input == "" {
+		return usageError("--input is required")
+	}
+	if idCol == "" {
+		return usageError("--id is required")
+	}
+	maxAge, err := parseAge(maxAgeS)
+	if err != nil {
+		return usageError("--max-age: %v", err)
+	}
+	now := time.Now()
+	if nowS != "" {
+		if now, err = quality.ParseTime(nowS, time.UTC); err != nil {
+			return usageError("--now: %v", err)
+		}
+	}
+
+	var in io.Reader = e.stdin
+	if input != "-" {
+		f, err := os.Open(input)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	t, err := table.ReadAll(bufio.NewReaderSize(in, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s: %w", input, err)
+	}
+	if _, err := t.UniqueColumn(idCol); err != nil {
+		return fmt.Errorf("%s: %w", input, err)
+	}
+	cols := map[string]bool{}
+	for _, h := range t.Header {
+		cols[h] = true
+	}
+	var qf []quality.Field
+	if len(fields) > 0 {
+		seen := map[string]bool{}
+		for _, spec := range fields {
+			col, kindName, ok := strings.Cut(spec, "=")
+			col = strings.TrimSpace(col)
+			if !ok || col == "" {
+				return usageError("--field %q: want COLUMN=KIND", spec)
+			}
+			if !cols[col] {
+				return usageError("--field %q: no column %q (columns: %s)", spec, col, strings.Join(t.Header, ", "))
+			}
+			if seen[col] {
+				return usageError("--field %q: column given twice", spec)
+			}
+			seen[col] = true
+			k, err := quality.ParseKind(kindName)
+			if err != nil {
+				return usageError("--field %q: %v", spec, err)
+			}
+			qf = append(qf, quality.Field{Name: col, Kind: k})
+		}
+	} else {
+		sample := t.Rows[:min(len(t.Rows), 1000)]
+		kinds := match.InferKinds(t.Header, sample)
+		fmt.Fprintln(e.stderr, "c360 quality: inferred kinds (override with --field COLUMN=KIND):")
+		for i, h := range t.Header {
+			k := quality.KindFromMatch(kinds[i], h)
+			if h == idCol {
+				k = quality.KindIgnore
+			}
+			fmt.Fprintf(e.stderr, "  %-20s %s\n", h, k)
+			qf = append(qf, quality.Field{Name: h, Kind: k})
+		}
+	}
+	if updated != "" {
+		if !cols[updated] {
+			return usageError("--updated: no column %q (columns: %s)", updated, strings.Join(t.Header, ", "))
+		}
+		found := false
+		for i := range qf {
+			if qf[i].Name == updated {
+				qf[i].Kind, qf[i].MaxAge, found = quality.KindTimestamp, maxAge, true
+			}
+		}
+		if !found {
+			qf = append(qf, quality.Field{Name: updated, Kind: quality.KindTimestamp, MaxAge: maxAge})
+		}
+	}
+	for _, s := range slices {
+		if !cols[s] {
+			return usageError("--slice: no column %q", s)
+		}
+	}
+	tab, err := quality.NewTable(t.Header, t.Rows, idCol)
+	if err != nil {
+		return err
+	}
+	eng, err := quality.New(quality.Config{Fields: qf, Now: now, SliceBy: slices, Workers: workers})
+	if err != nil {
+		return err
+	}
+	a, err := eng.Assess(ctx, tab.Records())
+	if err != nil {
+		return err
+	}
+	rep := a.Report
+	if err := writeQualitySummary(e.stdout, rep); err != nil {
+		return err
+	}
+	if jsonOut != "" {
+		if err := writeFileWith(jsonOut, rep.WriteJSON); err != nil {
+			return err
+		}
+	}
+	if htmlOut != "" {
+		if err := writeFileWith(htmlOut, func(w io.Writer) error { return rep.WriteHTML(w, input) }); err != nil {
+			return err
+		}
+	}
+	if rowsOut != "" {
+		if err := writeFileWith(rowsOut, func(w io.Writer) error { return writeQualityRows(w, a) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// parseAge parses a duration that may use days: "730d", "36h", "1d12h".
+func parseAge(s string) (time.Duration, error) {
+	if d, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(d)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("bad number of days %q", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, fmt.Errorf("bad duration %q", s)
+	}
+	return d, nil
+}
+
+func writeFileWith(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func writeQualitySummary(w io.Writer, r *quality.Report) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "records %d, score %.2f\n", r.Records, r.Score)
+	for _, d := range quality.Dimensions() {
+		if s, ok := r.Dimensions[d.String()]; ok {
+			fmt.Fprintf(bw, "  %-13s %6.2f\n", d, s)
+		}
+	}
+	fmt.Fprintf(bw, "%-5s %-45s %10s %10s %8s\n", "", "rule", "passed", "failed", "ratio")
+	for _, rr := range r.Rules {
+		fmt.Fprintf(bw, "%-5s %-45s %10d %10d %8.4f\n", rr.Status, rr.Name, rr.Passed, rr.Failed, rr.Ratio)
+	}
+	return bw.Flush()
+}
+
+func writeQualityRows(w io.Writer, a *quality.Assessment) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"record_id", "score", "reasons"}); err != nil {
+		return err
+	}
+	for i := range a.Len() {
+		rr := a.Record(i)
+		if err := cw.Write([]string{rr.RecordID, strconv.FormatFloat(rr.Score, 'f', 2, 64), strings.Join(rr.Reasons, ";")}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
