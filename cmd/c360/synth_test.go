@@ -97,7 +97,7 @@ func TestSynthDeterministic(t *testing.T) {
 
 func TestSynthNoiseColumnAndRates(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "synth", "--n", "200", "--with-noise", "--noise", "0", "--dup-rate", "0",
-		"--household-rate", "0", "--twin-rate", "0", "--output", "-")
+		"--household-rate", "0", "--twin-rate", "0", "--placeholder-rate", "0", "--output", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -109,7 +109,7 @@ func TestSynthNoiseColumnAndRates(t *testing.T) {
 		t.Errorf("last column %q, want noise", got)
 	}
 	for _, row := range rows[1:] {
-		if strings.Contains(row[len(row)-1], "missing") {
+		if strings.Contains(row[len(row)-1], "missing") || strings.Contains(row[len(row)-1], "sentinel") {
 			t.Errorf("record %s: --noise 0 but %s", row[0], row[len(row)-1])
 		}
 	}

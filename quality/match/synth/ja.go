@@ -24,7 +24,6 @@ const (
 	ratePrefInAddress    = 0.08
 	rateBuildingOmitted  = 0.20 // of records whose address has a building
 	rateStraySpace       = 0.03
-	rateSentinel         = 0.08 // of missing values: a placeholder instead of empty
 	rateLatinName        = 0.015
 	rateTownVariant      = 0.40 // of records whose town has ケ/ヶ/が or の/ノ
 	rateDashVariant      = 0.04 // per field: phone, postal code, address
@@ -677,7 +676,7 @@ func (m *jaMaker) render(p *jaPerson, dup bool) Record {
 
 	// Placeholders typed where a value was required but unknown.
 	for f, c := range missingColumns {
-		if miss[f] && (f != fCompany || p.company != "") && g.p(rateSentinel) {
+		if miss[f] && (f != fCompany || p.company != "") && g.p(g.cfg.PlaceholderRate) {
 			vs := sentinelValues[f]
 			vals[c] = vs[g.intn(len(vs))]
 			noise |= NoiseSentinel

@@ -73,6 +73,10 @@ type Config struct {
 	// address, landline and birth date, another given name. Zero means
 	// 0.003; negative means none. Japanese only.
 	TwinRate float64
+	// PlaceholderRate is the share of missing values written as a
+	// placeholder (不明, なし, -, 1900-01-01, 000-0000, …) instead of left
+	// empty. Zero means 0.08; negative means none. Japanese only.
+	PlaceholderRate float64
 }
 
 // Defaults of the Config fields.
@@ -82,6 +86,7 @@ const (
 	DefaultMaxClusterSize = 5
 	DefaultHouseholdRate  = 0.08
 	DefaultTwinRate       = 0.003
+	DefaultPlaceholders   = 0.08
 )
 
 // shuffleWindow is the number of records held back to spread an entity's
@@ -121,6 +126,7 @@ func (c Config) resolved() (Config, error) {
 	checkRate("Noise", &c.Noise, 1, 5)
 	checkRate("HouseholdRate", &c.HouseholdRate, DefaultHouseholdRate, 1)
 	checkRate("TwinRate", &c.TwinRate, DefaultTwinRate, 1)
+	checkRate("PlaceholderRate", &c.PlaceholderRate, DefaultPlaceholders, 1)
 	switch {
 	case c.MaxClusterSize == 0:
 		c.MaxClusterSize = DefaultMaxClusterSize
