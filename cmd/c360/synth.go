@@ -30,7 +30,8 @@ exports have. records.csv has the columns of synth.Header(locale):
   en: record_id,given_name,surname,street_number,address_1,address_2,suburb,
       postcode,state,date_of_birth,phone,email
 truth.csv has record_id,entity_id. The same flags give byte-identical files.
---output - writes the records to standard output.`
+--output - writes the records to standard output. The noise model and its
+rates are documented in package github.com/c360/c360/quality/match/synth.`
 
 // errStopped ends generation early when writing has failed.
 var errStopped = errors.New("stopped")
