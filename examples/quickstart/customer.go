@@ -13,6 +13,7 @@ import (
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/table"
+	"github.com/c360/c360/quality/match"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -38,7 +39,10 @@ func customer360(ctx context.Context, q *quickstart) error {
 		perSystem[sys] = len(rs)
 		records = append(records, rs...)
 	}
-	groups := groupByIdentifiers(records)
+	groups, res, err := resolveIdentities(ctx, records)
+	if err != nil {
+		return err
+	}
 	ids := assignIDs(groups)
 	resolveAccountLinks(records, ids)
 
@@ -75,23 +79,33 @@ func customer360(ctx context.Context, q *quickstart) error {
 	}
 	q.printf("Read %d source records (sales %d, service %d, web shop %d, marketing %d).\n",
 		len(records), perSystem["sales"], perSystem["service"], perSystem["webshop"], perSystem["marketing"])
-	q.printf("Matched on exact e-mail and phone: %d customer profiles, %d of them known to more than one system.\n",
-		q.profiles.Len(), multi)
-	byName := map[string][]customer.ID{}
-	var names []string
-	for p, err := range q.profiles.All(ctx) {
-		if err != nil {
-			return err
+	q.printf("Resolved with the matching engine (Fellegi–Sunter, m and u estimated from these records, no labels):\n"+
+		"  %d customer profiles, %d of them known to more than one system.\n", q.profiles.Len(), multi)
+	// What the engine found beyond shared e-mail addresses and phone numbers,
+	// and why: each field's evidence, in bits.
+	exact := groupByIdentifiers(records)
+	groupOf := make([]int, len(records))
+	for g, members := range exact {
+		for _, r := range members {
+			groupOf[r] = g
 		}
-		n := p.DisplayName()
-		if byName[n] == nil {
-			names = append(names, n)
-		}
-		byName[n] = append(byName[n], p.ID)
 	}
-	for _, n := range names {
-		if ids := byName[n]; len(ids) > 1 {
-			q.printf("Possible duplicate that exact matching missed: %s %v\n", n, ids)
+	for _, g := range groups {
+		for _, r := range g[1:] {
+			if groupOf[r] == groupOf[g[0]] {
+				continue
+			}
+			ex, ok := res.Explain(g[0], r)
+			if !ok {
+				continue
+			}
+			q.printf("  beyond exact identifiers: %s + %s (%s), probability %.3f:\n", ex.A, ex.B, records[g[0]].DisplayName(), ex.Probability)
+			for _, c := range ex.Fields {
+				if c.Weight != 0 {
+					q.printf("      %-8s %-22s %+6.1f bits\n", c.Field, c.Level, c.Weight)
+				}
+			}
+			break
 		}
 	}
 
@@ -356,6 +370,41 @@ func addPhone(r *customer.SourceRecord, raw, label string) string {
 	r.ContactPoints = append(r.ContactPoints, customer.ContactPoint{Type: customer.ContactPhone, Value: k, Label: label})
 	r.Identifiers = append(r.Identifiers, customer.Identifier{Scheme: "phone", Value: k})
 	return k
+}
+
+// resolveIdentities groups the records that describe one customer with the
+// matching engine of quality/match: names, reading, e-mail, phone, birth
+// date, company and corporate number, normalised for Japanese and Latin
+// text, scored with match weights estimated from the records themselves.
+func resolveIdentities(ctx context.Context, records []customer.SourceRecord) ([][]int, *match.Result, error) {
+	fields := []match.Field{
+		{Name: "family", Kind: match.KindFamilyName}, {Name: "given", Kind: match.KindGivenName},
+		{Name: "reading", Kind: match.KindNameKana}, {Name: "email", Kind: match.KindEmail},
+		{Name: "phone", Kind: match.KindPhone}, {Name: "birth", Kind: match.KindDate},
+		{Name: "company", Kind: match.KindCompany}, {Name: "corp_no", Kind: match.KindID},
+	}
+	first := func(cps []customer.ContactPoint) string {
+		if len(cps) > 0 {
+			return cps[0].Value
+		}
+		return ""
+	}
+	recs := make([]match.Record, len(records))
+	for i, r := range records {
+		recs[i] = match.Record{ID: r.Key().String(), Values: []string{
+			r.Name.Family, r.Name.Given, r.Name.FamilyKana + r.Name.GivenKana,
+			first(r.Emails()), first(r.Phones()), r.BirthDate.String(), r.LegalName, r.CorporateNumber,
+		}}
+	}
+	m, err := match.New(fields, match.WithSeed(1))
+	if err != nil {
+		return nil, nil, err
+	}
+	res, err := m.Dedupe(ctx, recs)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res.Clusters(), res, nil
 }
 
 // groupByIdentifiers puts records that share an e-mail or phone identifier
