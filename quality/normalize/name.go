@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // PersonName is a parsed person's name.
@@ -156,46 +157,59 @@ func lowerIfUpper(s string) string {
 
 // splitUnspaced splits a Japanese name written without a space.
 func splitUnspaced(w string, kana bool) (family, given string) {
-	rs := []rune(w)
-	n := len(rs)
+	n := utf8.RuneCountInString(w)
 	if n < 2 {
 		return w, ""
 	}
 	set := surnameSets()
 	if kana {
-		k := toKatakana(w)
-		kr := []rune(k)
-		for l := min(len(kr)-1, 6); l >= 2; l-- {
-			if set.kana[string(kr[:l])] {
-				return string(rs[:l]), string(rs[l:])
+		k := toKatakana(w) // same rune count and byte length as w
+		for l := min(n-1, 6); l >= 2; l-- {
+			if b := runeOffset(k, l); set.kana[k[:b]] {
+				return w[:b], w[b:]
 			}
 		}
 		return w, ""
 	}
-	folded := []rune(foldVariants(w))
-	if len(folded) == n {
+	if folded := foldVariants(w); utf8.RuneCountInString(folded) == n {
 		for l := min(n-1, 3); l >= 1; l-- {
 			if l == 1 && n-l > 2 {
 				break // a one-kanji surname only before a given name of one or two
 			}
-			if set.kanji[string(folded[:l])] {
-				return string(rs[:l]), string(rs[l:])
+			if set.kanji[folded[:runeOffset(folded, l)]] {
+				b := runeOffset(w, l)
+				return w[:b], w[b:]
 			}
 		}
 	}
-	// A change from kanji to kana.
-	for i := 1; i < n; i++ {
-		if isKana(rs[i]) && !isKana(rs[i-1]) && rs[i] != 'ノ' && rs[i] != 'ヶ' && rs[i] != 'ケ' {
-			if !slices.ContainsFunc(rs[i:], func(r rune) bool { return !isKana(r) }) {
-				return string(rs[:i]), string(rs[i:])
+	// A change from kanji to kana, with only kana after it.
+	prevKana := true
+	for i, r := range w {
+		if i > 0 && isKana(r) && !prevKana && r != 'ノ' && r != 'ヶ' && r != 'ケ' && r != 'の' {
+			if strings.IndexFunc(w[i:], func(r rune) bool { return !isKana(r) }) < 0 {
+				return w[:i], w[i:]
 			}
 			break
 		}
+		prevKana = isKana(r)
 	}
+	l := 2
 	if n == 2 {
-		return string(rs[:1]), string(rs[1:])
+		l = 1
 	}
-	return string(rs[:2]), string(rs[2:])
+	b := runeOffset(w, l)
+	return w[:b], w[b:]
+}
+
+// runeOffset returns the byte offset of the n-th rune of s.
+func runeOffset(s string, n int) int {
+	for i := range s {
+		if n == 0 {
+			return i
+		}
+		n--
+	}
+	return len(s)
 }
 
 var titles = []string{"mr", "mrs", "ms", "miss", "dr", "prof", "mr.", "mrs.", "ms.", "dr.", "prof."}
