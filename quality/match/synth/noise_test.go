@@ -90,46 +90,43 @@ func TestJapaneseNoiseRates(t *testing.T) {
 	all := func(Record) bool { return true }
 	dup := func(r Record) bool { return r.Dup }
 	name := func(r Record) string { return r.Values[col("family_name")] + r.Values[col("given_name")] }
-	tests := []struct {
-		kind Noise
-		of   func(Record) bool
-		want float64
-	}{
-		{NoiseFullNameOneField, all, rateFullNameOneField},
-		{NoiseKanaHiragana, all, 0.26},
-		{NoiseKanaHalfWidth, all, 0.12},
-		{NoiseKanaHalfWidth, func(r Record) bool { return r.Values[col("source_system")] == "pos" }, rateKanaHalfWidthPOS},
-		{NoiseKanaHiragana, func(r Record) bool { return r.Values[col("source_system")] == "ec" }, rateKanaHiraganaWeb},
-		{NoiseKanaHiragana, func(r Record) bool { return r.Values[col("source_system")] == "crm" }, rateKanaHiraganaDesk},
-		{NoiseVariantKanji, func(r Record) bool { return hasVariantChar(name(r)) }, rateVariantKanji},
-		{NoisePrefectureOmitted, all, ratePrefOmitted},
-		{NoisePrefectureInAddress, func(r Record) bool { return !r.Noise.Has(NoiseMissingAddress) }, ratePrefInAddress},
-		{NoiseStraySpace, all, rateStraySpace},
-		{NoiseLatinName, all, rateLatinName},
-		{NoiseKanaTypo, dup, rateKanaTypo},
-		{NoiseEmailChanged, dup, rateEmailChanged},
-		{NoiseEmailTypo, dup, rateEmailTypo},
-		{NoisePhoneChanged, dup, ratePhoneChanged},
-		{NoisePhoneTypo, dup, ratePhoneTypo},
-		{NoiseMoved, dup, rateMoved},
-		{NoiseBirthDateTypo, dup, rateBirthDateTypo},
-		{NoisePostalTypo, dup, ratePostalTypo},
+	type rateTest struct {
+		label string // what the denominator is, when not every record
+		kind  Noise
+		of    func(Record) bool
+		want  float64
+	}
+	system := func(name string) func(Record) bool {
+		return func(r Record) bool { return r.Values[col("source_system")] == name }
+	}
+	tests := []rateTest{
+		{"", NoiseFullNameOneField, all, rateFullNameOneField},
+		{"", NoiseKanaHiragana, all, 0.26},
+		{"", NoiseKanaHalfWidth, all, 0.12},
+		{"pos", NoiseKanaHalfWidth, system("pos"), rateKanaHalfWidthPOS},
+		{"ec", NoiseKanaHiragana, system("ec"), rateKanaHiraganaWeb},
+		{"crm", NoiseKanaHiragana, system("crm"), rateKanaHiraganaDesk},
+		{"names with a variant character", NoiseVariantKanji, func(r Record) bool { return hasVariantChar(name(r)) }, rateVariantKanji},
+		{"", NoisePrefectureOmitted, all, ratePrefOmitted},
+		{"addresses present", NoisePrefectureInAddress, func(r Record) bool { return !r.Noise.Has(NoiseMissingAddress) }, ratePrefInAddress},
+		{"", NoiseStraySpace, all, rateStraySpace},
+		{"", NoiseLatinName, all, rateLatinName},
+		{"duplicates", NoiseKanaTypo, dup, rateKanaTypo},
+		{"duplicates", NoiseEmailChanged, dup, rateEmailChanged},
+		{"duplicates", NoiseEmailTypo, dup, rateEmailTypo},
+		{"duplicates", NoisePhoneChanged, dup, ratePhoneChanged},
+		{"duplicates", NoisePhoneTypo, dup, ratePhoneTypo},
+		{"duplicates", NoiseMoved, dup, rateMoved},
+		{"duplicates", NoiseBirthDateTypo, dup, rateBirthDateTypo},
+		{"duplicates", NoisePostalTypo, dup, ratePostalTypo},
 	}
 	for sys, name := range sourceSystemNamesJa {
-		of := func(r Record) bool { return r.Values[col("source_system")] == name }
+		of := system(name)
 		for f, k := range []Noise{NoiseMissingBirthDate, NoiseMissingEmail, NoiseMissingPhone, NoiseMissingKana,
 			NoiseMissingPostal, NoiseMissingAddress} {
-			tests = append(tests, struct {
-				kind Noise
-				of   func(Record) bool
-				want float64
-			}{k, of, missingRates[sys][f]})
+			tests = append(tests, rateTest{name, k, of, missingRates[sys][f]})
 		}
-		tests = append(tests, struct {
-			kind Noise
-			of   func(Record) bool
-			want float64
-		}{NoiseMissingCompany, func(r Record) bool {
+		tests = append(tests, rateTest{name + " with a company", NoiseMissingCompany, func(r Record) bool {
 			return of(r) && (r.Values[col("company")] != "" || r.Noise.Has(NoiseMissingCompany))
 		}, missingRates[sys][fCompany]})
 	}
@@ -144,7 +141,11 @@ func TestJapaneseNoiseRates(t *testing.T) {
 				hits++
 			}
 		}
-		band(t, tt.kind.String(), hits, n, tt.want)
+		label := tt.kind.String()
+		if tt.label != "" {
+			label += " in " + tt.label
+		}
+		band(t, label, hits, n, tt.want)
 	}
 	for _, r := range recs {
 		if blank(r.Values[col("birth_date")]) && blank(r.Values[col("email")]) && blank(r.Values[col("phone")]) {
