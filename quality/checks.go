@@ -322,4 +322,3 @@ func Accurate(field string, s Signals) Rule {
 		return skip
 	})
 }
-

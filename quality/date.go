@@ -165,7 +165,9 @@ func ParseDate(s string) (customer.Date, error) {
 	return date, nil
 }
 
-func isKanjiDigit(r rune) bool { return strings.ContainsRune("〇一二三四五六七八九十百千", r) }
+func isKanjiDigit(r rune) bool {
+	return strings.ContainsRune("〇一二三四五六七八九十百千", r)
+}
 
 // dateNumber reads ASCII digits, kanji numerals, or 元 (year only).
 func dateNumber(s string, year bool) (int, error) {

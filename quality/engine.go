@@ -170,6 +170,9 @@ func New(cfg Config) (*Engine, error) {
 		if f := r.Field(); f != "" && r.Dimension() >= 0 && r.Dimension() < numDimensions {
 			reason = reasonPrefix[r.Dimension()] + ":" + f
 		}
+		if rs, ok := r.(Reasoner); ok {
+			reason = rs.Reason()
+		}
 		e.reasons = append(e.reasons, reason)
 		t := cfg.Threshold
 		if x, ok := cfg.Thresholds[n]; ok {
