@@ -66,3 +66,14 @@ func TestHubConcurrentUse(t *testing.T) {
 		t.Errorf("updated items: %d, want %d (a stale version must not win in the index)", res.Total, want)
 	}
 }
+
+func TestZeroHub(t *testing.T) {
+	var h intel.Hub
+	if err := h.Collect(t.Context(), alice, item("z", "zero value", "")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := h.Search(t.Context(), alice, intel.Query{Text: "zero"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Errorf("zero Hub: %v hits, err %v", len(res.Hits), err)
+	}
+}

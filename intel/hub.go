@@ -39,8 +39,11 @@ type Config struct {
 //
 // The index covers the items written through this Hub and those loaded by
 // Load; items written to the repository behind the Hub's back are not
-// searchable until the next Load. A Hub is safe for concurrent use.
+// searchable until the next Load. A Hub is safe for concurrent use. Create
+// one with New; the zero Hub is also ready, over its own MemoryRepository
+// with a zero Config.
 type Hub struct {
+	once sync.Once
 	repo Repository
 	cfg  Config
 	ix   index
@@ -54,25 +57,39 @@ type Hub struct {
 	pending   []Delivery
 }
 
-// New returns a Hub over repo. Call Load when repo already holds items.
+// New returns a Hub over repo (nil means a new MemoryRepository). Call
+// Load when repo already holds items.
 func New(repo Repository, cfg Config) *Hub {
-	if cfg.Taxonomy == nil {
-		cfg.Taxonomy = NewTaxonomy()
+	h := &Hub{repo: repo, cfg: cfg}
+	h.once.Do(h.setup)
+	return h
+}
+
+// setup applies the defaults; every exported method runs it once, so that
+// the zero Hub works (over a MemoryRepository, with a zero Config).
+func (h *Hub) setup() {
+	if h.repo == nil {
+		h.repo = new(MemoryRepository)
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
+	if h.cfg.Taxonomy == nil {
+		h.cfg.Taxonomy = NewTaxonomy()
 	}
-	if cfg.SnippetRunes <= 0 {
-		cfg.SnippetRunes = 120
+	if h.cfg.Now == nil {
+		h.cfg.Now = time.Now
 	}
-	if cfg.MinGroupSize <= 0 {
-		cfg.MinGroupSize = 5
+	if h.cfg.SnippetRunes <= 0 {
+		h.cfg.SnippetRunes = 120
 	}
-	return &Hub{repo: repo, cfg: cfg}
+	if h.cfg.MinGroupSize <= 0 {
+		h.cfg.MinGroupSize = 5
+	}
 }
 
 // Taxonomy returns the taxonomy the Hub validates with.
-func (h *Hub) Taxonomy() *Taxonomy { return h.cfg.Taxonomy }
+func (h *Hub) Taxonomy() *Taxonomy {
+	h.once.Do(h.setup)
+	return h.cfg.Taxonomy
+}
 
 // Load (re)builds the search index from every item in the repository. It
 // honours ctx between items and calls progress (if non-nil) every 10,000
@@ -81,6 +98,7 @@ func (h *Hub) Taxonomy() *Taxonomy { return h.cfg.Taxonomy }
 // one is complete. Rebuilding also drops the space of replaced and deleted
 // items, which the index otherwise keeps until the next Load.
 func (h *Hub) Load(ctx context.Context, progress func(indexed int)) error {
+	h.once.Do(h.setup)
 	h.load.Lock()
 	defer h.load.Unlock()
 	var fresh index
@@ -122,6 +140,7 @@ func checkPrincipal(p Principal) error {
 // ErrConflict when an item with that ID exists. On success it.Version holds
 // the stored version.
 func (h *Hub) Collect(ctx context.Context, p Principal, it *Item) error {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return err
 	}
@@ -141,6 +160,7 @@ func (h *Hub) Collect(ctx context.Context, p Principal, it *Item) error {
 // ErrNotFound when p cannot see it). it.Version must be the version read
 // (ErrConflict otherwise). Validation as in Collect.
 func (h *Hub) Update(ctx context.Context, p Principal, it *Item) error {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return err
 	}
@@ -179,6 +199,7 @@ func (h *Hub) write(ctx context.Context, it *Item) error {
 
 // Grant adds grantees to an item. Only the author may grant.
 func (h *Hub) Grant(ctx context.Context, p Principal, id ID, to ...Grantee) error {
+	h.once.Do(h.setup)
 	it, err := h.Get(ctx, p, id)
 	if err != nil {
 		return err
@@ -194,6 +215,7 @@ func (h *Hub) Grant(ctx context.Context, p Principal, id ID, to ...Grantee) erro
 // Delete removes an item; only its author may. Pending deliveries of the
 // item are dropped.
 func (h *Hub) Delete(ctx context.Context, p Principal, id ID) error {
+	h.once.Do(h.setup)
 	it, err := h.Get(ctx, p, id)
 	if err != nil {
 		return err
@@ -219,6 +241,7 @@ func (h *Hub) Delete(ctx context.Context, p Principal, id ID) error {
 // Get returns the item if p may see it. An item that does not exist and an
 // item p may not see both give an error wrapping ErrNotFound.
 func (h *Hub) Get(ctx context.Context, p Principal, id ID) (*Item, error) {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return nil, err
 	}
@@ -239,6 +262,7 @@ func (h *Hub) Get(ctx context.Context, p Principal, id ID) (*Item, error) {
 // straight from the repository (unranked; q.Limit is ignored). An error
 // ends the stream as the final pair. Each call returns a fresh iterator.
 func (h *Hub) List(ctx context.Context, p Principal, q Query) iter.Seq2[*Item, error] {
+	h.once.Do(h.setup)
 	return func(yield func(*Item, error) bool) {
 		if err := checkPrincipal(p); err != nil {
 			yield(nil, err)
@@ -280,6 +304,7 @@ type Hit struct {
 // repository and re-checked, so an item changed behind the index is never
 // shown to someone who may no longer see it.
 func (h *Hub) Search(ctx context.Context, p Principal, q Query) (*Results, error) {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return nil, err
 	}
@@ -318,6 +343,7 @@ func (h *Hub) Search(ctx context.Context, p Principal, q Query) (*Results, error
 // Evidence returns the evidence items of decision d that p may see, in the
 // decision's order; the others are left out.
 func (h *Hub) Evidence(ctx context.Context, p Principal, d *Decision) ([]*Item, error) {
+	h.once.Do(h.setup)
 	var out []*Item
 	for _, id := range d.Evidence {
 		it, err := h.Get(ctx, p, id)

@@ -175,6 +175,7 @@ type SurveyGroup struct {
 // is suppressed too (complementary suppression), so the hidden group cannot
 // be recovered by subtracting the others from the ungrouped figure.
 func (h *Hub) Survey(ctx context.Context, p Principal, sq SurveyQuery) ([]SurveyGroup, error) {
+	h.once.Do(h.setup)
 	if sq.Metric != MetricNPS && sq.Metric != MetricCSAT {
 		return nil, fmt.Errorf("%w: survey metric %v", ErrInvalid, sq.Metric)
 	}
@@ -281,6 +282,7 @@ type TopicTrend struct {
 // the items p may see that match q, topics sorted by key. Points below
 // MinGroupSize are suppressed.
 func (h *Hub) SentimentTrend(ctx context.Context, p Principal, q Query, period Period) ([]TopicTrend, error) {
+	h.once.Do(h.setup)
 	type acc struct {
 		n   int
 		sum float64
@@ -342,6 +344,7 @@ type CompetitorSummary struct {
 // Competitors summarises competitor activity in [from, to) over the items p
 // may see, most active first (then by name).
 func (h *Hub) Competitors(ctx context.Context, p Principal, from, to time.Time) ([]CompetitorSummary, error) {
+	h.once.Do(h.setup)
 	all, err := h.competitorItems(ctx, p)
 	if err != nil {
 		return nil, err
@@ -458,6 +461,7 @@ type Alert struct {
 // Alerts returns the alerts for window [from, to) over the items p may see:
 // new competitors first (by name), then market changes (by category).
 func (h *Hub) Alerts(ctx context.Context, p Principal, from, to time.Time) ([]Alert, error) {
+	h.once.Do(h.setup)
 	if !from.Before(to) {
 		return nil, fmt.Errorf("%w: alert window [%v, %v) is empty", ErrInvalid, from, to)
 	}

@@ -46,6 +46,7 @@ type deliveryKey struct {
 // unless they are written again and match. Errors: ErrNoPrincipal;
 // ErrInvalid for an empty ID; ErrConflict when the ID is taken.
 func (h *Hub) Subscribe(ctx context.Context, p Principal, s Subscription) error {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return err
 	}
@@ -72,6 +73,7 @@ func (h *Hub) Subscribe(ctx context.Context, p Principal, s Subscription) error 
 // Unsubscribe removes a subscription of p's (ErrNotFound if p has none with
 // that ID) and drops its pending deliveries.
 func (h *Hub) Unsubscribe(ctx context.Context, p Principal, id SubscriptionID) error {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return err
 	}
@@ -93,6 +95,7 @@ func (h *Hub) Unsubscribe(ctx context.Context, p Principal, id SubscriptionID) e
 
 // Subscriptions returns p's subscriptions sorted by ID.
 func (h *Hub) Subscriptions(p Principal) []Subscription {
+	h.once.Do(h.setup)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	var out []Subscription
@@ -155,6 +158,7 @@ func (h *Hub) deliver(ctx context.Context, d Delivery) error {
 
 // Pending returns the number of deliveries waiting for a retry.
 func (h *Hub) Pending() int {
+	h.once.Do(h.setup)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.pending)
@@ -163,6 +167,7 @@ func (h *Hub) Pending() int {
 // Flush retries pending deliveries in the order they failed and returns
 // the errors of those that failed again (they stay pending), joined.
 func (h *Hub) Flush(ctx context.Context) error {
+	h.once.Do(h.setup)
 	h.mu.Lock()
 	todo := h.pending
 	h.pending = nil
@@ -204,6 +209,7 @@ type DigestSection struct {
 // [WeekStart] to find the Monday of a date; a zero weekStart means the
 // current week by the Hub's clock (Config.Now).
 func (h *Hub) Digest(ctx context.Context, p Principal, team TeamID, weekStart time.Time) (*Digest, error) {
+	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return nil, err
 	}
