@@ -38,6 +38,7 @@ func BenchmarkEngineIngest(b *testing.B) {
 	g := &Engine{}
 	i := 0
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		if i == len(evs) {
 			b.StopTimer()
@@ -49,7 +50,15 @@ func BenchmarkEngineIngest(b *testing.B) {
 		}
 		i++
 	}
+	reportCPU(b, cpu)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "touchpoints/s")
+}
+
+// reportCPU reports the process CPU time per operation since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	if c := processCPU(); c > 0 {
+		b.ReportMetric(float64(c-start)/float64(b.N), "cpu-ns/op")
+	}
 }
 
 // BenchmarkEngineIngestParallel is BenchmarkEngineIngest from GOMAXPROCS
@@ -80,11 +89,13 @@ func BenchmarkGateDecide10Caps(b *testing.B) {
 	req := Request{Customer: "c-1", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
 	ctx := context.Background()
 	b.ReportAllocs()
+	cpu := processCPU()
 	for b.Loop() {
 		if _, err := g.Decide(ctx, req); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu)
 }
 
 func benchGate(now time.Time) *Gate {
@@ -162,11 +173,13 @@ func BenchmarkFunnelColumns(b *testing.B) {
 		b.Run(fmt.Sprintf("steps=%d", k), func(b *testing.B) {
 			f := Funnel{Steps: steps[:k], Window: 30 * day}
 			b.ReportAllocs()
+			cpu := processCPU()
 			for b.Loop() {
 				if _, err := f.RunColumns(context.Background(), c); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(c.Len())*float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/c360/c360/customer"
@@ -161,7 +162,8 @@ func (c *Columns) GroupCode(g string) int32 {
 
 // AppendNanos adds one event by codes from Customer, TypeCode and
 // GroupCode, with its time in Unix nanoseconds: the fast path for bulk
-// loads. Codes not obtained from c make RunColumns return an error.
+// loads. An event with codes not obtained from c makes RunColumns return an
+// error wrapping ErrFunnel when the event matters to the funnel.
 func (c *Columns) AppendNanos(cust, typ int32, unixNano int64, group int32) {
 	c.cust = append(c.cust, cust)
 	c.typ = append(c.typ, typ)
@@ -245,6 +247,16 @@ func (f *Funnel) RunColumns(ctx context.Context, c *Columns) (*FunnelResult, err
 	return f.run(ctx, c, grouped)
 }
 
+// blockBits sets the block of customers sorted at once: 4096.
+const blockBits = 12
+
+// bev is a relevant event on its way to its block.
+type bev struct {
+	t            int64
+	cu, typ, grp int32
+}
+
+// fev is a relevant event in its block, in customer order.
 type fev struct {
 	t   int64
 	typ int32
@@ -271,39 +283,58 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 	}
 	// Step mask per type code.
 	masks := make([]uint64, len(c.typeNames))
-	relevant := false
 	for j, s := range f.Steps {
 		if code, ok := c.typeIndex[s]; ok {
 			masks[code] |= 1 << uint(j)
-			relevant = true
 		}
 	}
 	ngroups := max(len(c.grpNames), 1)
 	nc := len(c.custNames)
-	if err := c.check(); err != nil {
-		return nil, err
-	}
 
-	// Counting sort of the relevant events by customer.
-	var off []int32
-	var evs []fev
-	if relevant {
-		off = make([]int32, nc+1)
-		for i, t := range c.typ {
-			if masks[t] != 0 {
-				off[c.cust[i]+1]++
+	// The relevant events are partitioned by blocks of 4096 customers in
+	// one sequential pass (the codes of the events that matter are checked
+	// on the way); then each block, small enough for the CPU cache, is
+	// counting-sorted by customer and run through the funnel by one of the
+	// workers.
+	nt, ncu, ng := uint32(len(masks)), uint32(nc), uint32(len(c.grpNames))
+	bad := func(i int) error {
+		return fmt.Errorf("%w: event %d has a code not obtained from the Columns", ErrFunnel, i)
+	}
+	nb := nc>>blockBits + 1
+	bstart := make([]int, nb+1)
+	for i, t := range c.typ {
+		if uint32(t) >= nt {
+			return nil, bad(i)
+		}
+		if masks[t] != 0 {
+			cu := c.cust[i]
+			if uint32(cu) >= ncu || uint32(c.grp[i]) >= ng {
+				return nil, bad(i)
 			}
+			bstart[cu>>blockBits+1]++
 		}
-		for i := 1; i <= nc; i++ {
-			off[i] += off[i-1]
-		}
-		evs = make([]fev, off[nc])
-		pos := slices.Clone(off[:nc])
+	}
+	for i := 1; i <= nb; i++ {
+		bstart[i] += bstart[i-1]
+	}
+	tmp := make([]bev, bstart[nb])
+	pos := slices.Clone(bstart[:nb])
+	if ng <= 1 {
 		for i, t := range c.typ {
 			if masks[t] != 0 {
 				cu := c.cust[i]
-				evs[pos[cu]] = fev{t: c.at[i], typ: t, grp: c.grp[i]}
-				pos[cu]++
+				b := cu >> blockBits
+				tmp[pos[b]] = bev{t: c.at[i], cu: cu, typ: t}
+				pos[b]++
+			}
+		}
+	} else {
+		for i, t := range c.typ {
+			if masks[t] != 0 {
+				cu := c.cust[i]
+				b := cu >> blockBits
+				tmp[pos[b]] = bev{t: c.at[i], cu: cu, typ: t, grp: c.grp[i]}
+				pos[b]++
 			}
 		}
 	}
@@ -312,12 +343,12 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, nc/1024+1))
+	workers = max(1, min(workers, nb))
 	accs := make([]acc, workers)
 	var wg sync.WaitGroup
+	var next atomic.Int64
 	errs := make([]error, workers)
 	for w := range workers {
-		lo, hi := nc*w/workers, nc*(w+1)/workers
 		a := &accs[w]
 		a.reached = make([][]int, ngroups)
 		a.durs = make([][][]int64, ngroups)
@@ -325,13 +356,47 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 			a.reached[g] = make([]int, k)
 			a.durs[g] = make([][]int64, k)
 		}
-		if !relevant {
-			continue
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[w] = funnelRange(ctx, evs, masks, off, lo, hi, window, a)
+			var off [1<<blockBits + 1]int32
+			var lpos [1 << blockBits]int32
+			var buf []fev
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nb {
+					return
+				}
+				part := tmp[bstart[b]:bstart[b+1]]
+				if len(part) == 0 {
+					continue
+				}
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
+				}
+				base := int32(b << blockBits)
+				ncb := min(1<<blockBits, nc-int(base))
+				clear(off[:ncb+1])
+				for i := range part {
+					off[part[i].cu-base+1]++
+				}
+				for i := 1; i <= ncb; i++ {
+					off[i] += off[i-1]
+				}
+				copy(lpos[:ncb], off[:ncb])
+				buf = slices.Grow(buf[:0], len(part))[:len(part)]
+				for i := range part {
+					e := &part[i]
+					l := e.cu - base
+					buf[lpos[l]] = fev{t: e.t, typ: e.typ, grp: e.grp}
+					lpos[l]++
+				}
+				if err := funnelRange(ctx, buf, masks, off[:ncb+1], 0, ncb, window, a); err != nil {
+					errs[w] = err
+					return
+				}
+			}
 		}()
 	}
 	wg.Wait()
@@ -380,16 +445,6 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 		slices.SortFunc(res.Groups, func(a, b GroupResult) int { return cmp.Compare(a.Value, b.Value) })
 	}
 	return res, nil
-}
-
-func (c *Columns) check() error {
-	nc, nt, ng := int32(len(c.custNames)), int32(len(c.typeNames)), int32(len(c.grpNames))
-	for i := range c.cust {
-		if uint32(c.cust[i]) >= uint32(nc) || uint32(c.typ[i]) >= uint32(nt) || uint32(c.grp[i]) >= uint32(ng) {
-			return fmt.Errorf("%w: event %d has a code not obtained from the Columns", ErrFunnel, i)
-		}
-	}
-	return nil
 }
 
 // steps turns the deepest-level counts into step results.

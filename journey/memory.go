@@ -17,7 +17,7 @@ import (
 type MemoryEventStore struct {
 	mu        sync.RWMutex
 	ids       map[string]subjectKey   // event ID -> subject
-	customers map[customer.ID][]Event // sorted by (Time, ID)
+	customers map[customer.ID]*[]Event // sorted by (Time, ID)
 	anonymous map[string][]Event      // unlinked anonymous IDs
 	links     map[string]customer.ID
 }
@@ -52,7 +52,7 @@ func (m *MemoryEventStore) Append(ctx context.Context, events ...Event) (int, er
 	defer m.mu.Unlock()
 	if m.ids == nil {
 		m.ids = map[string]subjectKey{}
-		m.customers = map[customer.ID][]Event{}
+		m.customers = map[customer.ID]*[]Event{}
 		m.anonymous = map[string][]Event{}
 		m.links = map[string]customer.ID{}
 	}
@@ -69,7 +69,12 @@ func (m *MemoryEventStore) Append(ctx context.Context, events ...Event) (int, er
 			}
 		}
 		if c.CustomerID != "" {
-			m.customers[c.CustomerID] = insertSorted(m.customers[c.CustomerID], c)
+			p := m.customers[c.CustomerID]
+			if p == nil {
+				p = new([]Event)
+				m.customers[c.CustomerID] = p
+			}
+			*p = insertSorted(*p, c)
 		} else {
 			m.anonymous[c.AnonymousID] = insertSorted(m.anonymous[c.AnonymousID], c)
 		}
@@ -94,7 +99,9 @@ func (m *MemoryEventStore) Get(ctx context.Context, id string) (Event, error) {
 	if key.anonymous {
 		s = m.anonymous[key.id]
 	} else {
-		s = m.customers[customer.ID(key.id)]
+		if p := m.customers[customer.ID(key.id)]; p != nil {
+			s = *p
+		}
 	}
 	for i := range s {
 		if s[i].ID == id {
@@ -116,7 +123,7 @@ func (m *MemoryEventStore) Link(ctx context.Context, anonymousID string, id cust
 	defer m.mu.Unlock()
 	if m.links == nil {
 		m.ids = map[string]subjectKey{}
-		m.customers = map[customer.ID][]Event{}
+		m.customers = map[customer.ID]*[]Event{}
 		m.anonymous = map[string][]Event{}
 		m.links = map[string]customer.ID{}
 	}
@@ -133,14 +140,17 @@ func (m *MemoryEventStore) Link(ctx context.Context, anonymousID string, id cust
 		return nil
 	}
 	key := subjectKey{id: string(id)}
-	s := m.customers[id]
+	var s []Event
+	if p := m.customers[id]; p != nil {
+		s = *p
+	}
 	for _, e := range moved {
 		e.CustomerID = id
 		s = append(s, e)
 		m.ids[e.ID] = key
 	}
 	sort.SliceStable(s, func(i, j int) bool { return eventLess(&s[i], &s[j]) })
-	m.customers[id] = s
+	m.customers[id] = &s
 	return nil
 }
 
@@ -200,7 +210,10 @@ func (m *MemoryEventStore) Events(ctx context.Context, id customer.ID, from, to 
 			return
 		}
 		m.mu.RLock()
-		evs := window(m.customers[id], from, to)
+		var evs []Event
+		if p := m.customers[id]; p != nil {
+			evs = window(*p, from, to)
+		}
 		m.mu.RUnlock()
 		yieldAll(ctx, evs)(yield)
 	}
