@@ -16,9 +16,9 @@ import (
 // and out, so callers may modify what they pass or receive.
 type MemoryEventStore struct {
 	mu        sync.RWMutex
-	ids       map[string]subjectKey   // event ID -> subject
+	ids       map[string]subjectKey    // event ID -> subject
 	customers map[customer.ID]*[]Event // sorted by (Time, ID)
-	anonymous map[string][]Event      // unlinked anonymous IDs
+	anonymous map[string][]Event       // unlinked anonymous IDs
 	links     map[string]customer.ID
 }
 
