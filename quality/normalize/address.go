@@ -40,9 +40,9 @@ type Address struct {
 	Building string
 	// Key is a comparison key: prefecture, municipality, town (ヶ/ヵ folded
 	// to ケ/カ) and block concatenated (with a space between town and block
-	// when the town ends in a number), then 、 and the building if there is
-	// one: 東京都中央区八重洲1-2-3、ニュー八重洲ビル5F. Parsing a Key gives the
-	// same Key.
+	// when the town ends in a number), then 、 (a space after a town ending
+	// in a number) and the building if there is one:
+	// 東京都中央区八重洲1-2-3、ニュー八重洲ビル5F. Parsing a Key gives the same Key.
 	Key string
 }
 
@@ -64,6 +64,14 @@ type Address struct {
 // 1丁目2番3号, 1-2-3, 1丁目2-3, 2番地3 and 2番地の3 give one canonical Block.
 // Numbers that are part of a town name (三番町, 八丁堀, 北1条西) are left in Town.
 //
+// Addresses written in Latin script in Western order ("1-2-3 Marunouchi,
+// Chiyoda-ku, Tokyo 100-0005, Japan") are recognised too: the prefecture and
+// municipality by their romaji names (Tokyo, Tokyo-to, Kanagawa Prefecture;
+// Chiyoda-ku, Yokohama City, Nishi Ward; macrons ignored) and returned in
+// kanji, the block ("1-2-3", "1-chome 2-3") canonicalised, and the town kept
+// in Latin script (its Key part is lower-case letters only), so that the Key
+// of a Latin address agrees with a Japanese one up to the town.
+//
 // The error, wrapping ErrInvalid, is for empty input and for input in which
 // neither a prefecture nor a municipality can be found.
 func ParseAddress(s string) (Address, error) {
@@ -72,6 +80,15 @@ func ParseAddress(s string) (Address, error) {
 	if rest == "" {
 		return Address{}, &Error{Kind: KindAddress, Input: s, Reason: "empty"}
 	}
+	if isLatinAddress(rest) {
+		return parseLatinAddress(s, rest)
+	}
+	return parseJapaneseAddress(s, rest)
+}
+
+// parseJapaneseAddress parses rest, the Text-normalised input s without
+// any leading label or postal code.
+func parseJapaneseAddress(s, rest string) (Address, error) {
 	var a Address
 	var buf [8]uint16
 	pref, n := matchPrefecture(rest)
@@ -120,13 +137,18 @@ func ParseAddress(s string) (Address, error) {
 	town, block, building := splitTown(rest)
 	a.Town, a.Block, a.Building = canonicalTown(town), block, building
 	sep1, sep2 := "", ""
-	if a.Block != "" {
-		if r, _ := utf8.DecodeLastRuneInString(a.Town); r >= '0' && r <= '9' || isKanjiNumeral(r) {
-			sep1 = " " // keep a number that ends the town apart from the block
-		}
+	r, _ := utf8.DecodeLastRuneInString(a.Town)
+	townNumber := r >= '0' && r <= '9' || isKanjiNumeral(r)
+	if a.Block != "" && townNumber {
+		sep1 = " " // keep a number that ends the town apart from the block
 	}
 	if a.Building != "" {
 		sep2 = "、"
+		if a.Block == "" && townNumber {
+			// The town kept its last number because what followed the space
+			// was a number: keep that space, as "、" would make it a block.
+			sep2 = " "
+		}
 	}
 	a.Key = a.Prefecture + a.Municipality + foldSmallKe(a.Town) + sep1 + a.Block + sep2 + a.Building
 	return a, nil
@@ -298,6 +320,9 @@ func blockStarts(s string) bool {
 	// space or nothing; kanji numerals only with a unit word.
 	if !addrIsDigit(s[0]) {
 		return false
+	}
+	if strings.HasPrefix(after, "、") {
+		return true // 、 ends the block (it separates the building in a Key)
 	}
 	if sep := townSep(after); sep > 0 {
 		// "12 3-4": the 12 belongs to the town and the block follows the space.

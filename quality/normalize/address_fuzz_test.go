@@ -15,6 +15,8 @@ func FuzzParseAddress(f *testing.F) {
 		"横浜市西区みなとみらい2-3-1", "府中市宮西町2丁目24番地", "北海道倶知安町北1条西2丁目",
 		"東京都港区麻布十番2丁目16-6", "大阪府堺市堺区南花田口町２丁３－１０", "東京千代田区",
 		"和歌山県和歌山市7番丁19", "東京都台東区根岸3丁目6-23-2", "\xff東京都", "",
+		"Shin-Marunouchi Bldg 5F, 1-5-1 Marunouchi, Chiyoda-ku, Tokyo 100-6590, Japan",
+		"Minato Mirai 2-3-1, Nishi Ward, Yokohama City, Kanagawa Prefecture", "1-chome 2-3, Sapporo",
 	} {
 		f.Add(s)
 	}

@@ -23,11 +23,13 @@ const (
 )
 
 type municipalityRow struct {
-	name      string // full name after the prefecture: 横浜市西区, 西多摩郡奥多摩町
-	lgCode    uint32 // 6-digit local government code with check digit
-	pref      uint8  // index into prefectureTable
-	kind      muniKind
-	abolished bool
+	name       string // full name after the prefecture: 横浜市西区, 西多摩郡奥多摩町
+	romaji     string // city, town, village or special ward in romaji: Yokohama-shi, Okutama-machi, Chiyoda-ku
+	wardRomaji string // ward of a designated city: Nishi-ku; "" otherwise
+	lgCode     uint32 // 6-digit local government code with check digit
+	pref       uint8  // index into prefectureTable
+	kind       muniKind
+	abolished  bool
 }
 
 type municipalityKey struct {

@@ -165,8 +165,8 @@ func genNormalize(prefs, munis, phones rows) []byte {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Fprintf(&b, "\t{name: %q, lgCode: %d, pref: %d, kind: %s, abolished: %v},\n",
-			full, code, pref, kind, munis.get(i, "abolished_date") != "")
+		fmt.Fprintf(&b, "\t{name: %q, romaji: %q, wardRomaji: %q, lgCode: %d, pref: %d, kind: %s, abolished: %v},\n",
+			full, munis.get(i, "city_romaji"), munis.get(i, "ward_romaji"), code, pref, kind, munis.get(i, "abolished_date") != "")
 		keys = append(keys, key{foldKey(full), i})
 		if c := munis.get(i, "county"); c != "" {
 			// Addresses often leave out the 郡.
