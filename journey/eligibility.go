@@ -210,6 +210,7 @@ type Reason struct {
 	Detail string
 }
 
+// String returns the reason as "code [rule]: detail".
 func (r Reason) String() string {
 	var b strings.Builder
 	b.WriteString(r.Code.String())

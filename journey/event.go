@@ -153,6 +153,7 @@ type FieldError struct {
 	Reason  string
 }
 
+// Error returns `journey: event "ID": Field: reason`.
 func (e *FieldError) Error() string {
 	return fmt.Sprintf("journey: event %q: %s: %s", e.EventID, e.Field, e.Reason)
 }
