@@ -165,8 +165,8 @@ func parseLatinAddress(s, rest string) (Address, error) {
 			if row.kind == muniDesignatedCityWard || row.abolished || (pref >= 0 && int(row.pref) != pref) {
 				continue
 			}
-			rb, rc := latinSplit(latinFold(row.romaji))
-			if rb != base || (class != "" && class != rc && !(class == "shi" && row.kind == muniDesignatedCity)) {
+			rb, rc := latinSplit(row.romaji) // table romaji: ASCII, no macrons
+			if !strings.EqualFold(rb, base) || (class != "" && class != rc && !(class == "shi" && row.kind == muniDesignatedCity)) {
 				continue
 			}
 			if class == "" && rc != "shi" && rc != "ku" {
@@ -197,7 +197,7 @@ func parseLatinAddress(s, rest string) (Address, error) {
 			for m := range municipalityTable {
 				row := &municipalityTable[m]
 				if row.kind == muniDesignatedCityWard && !row.abolished && row.romaji == city {
-					if rb, _ := latinSplit(latinFold(row.wardRomaji)); rb == base {
+					if rb, _ := latinSplit(row.wardRomaji); strings.EqualFold(rb, base) {
 						muni, w.used = m, true
 						break
 					}

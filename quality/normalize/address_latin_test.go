@@ -52,3 +52,12 @@ func TestParseAddressLatin(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkParseAddressLatin(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseAddress("Shin-Marunouchi Bldg 5F, 1-5-1 Marunouchi, Chiyoda-ku, Tokyo 100-6590, Japan"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
