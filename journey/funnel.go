@@ -41,6 +41,9 @@ type Funnel struct {
 	By string
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
 	Workers int
+	// Progress, if set, is called after each block of customers with the
+	// number of customers done and the total; calls do not overlap.
+	Progress func(done, total int)
 }
 
 // StepResult is one step of a funnel result.
@@ -347,6 +350,8 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 	accs := make([]acc, workers)
 	var wg sync.WaitGroup
 	var next atomic.Int64
+	var progressMu sync.Mutex
+	done := 0
 	errs := make([]error, workers)
 	for w := range workers {
 		a := &accs[w]
@@ -395,6 +400,12 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 				if err := funnelRange(ctx, buf, masks, off[:ncb+1], 0, ncb, window, a); err != nil {
 					errs[w] = err
 					return
+				}
+				if f.Progress != nil {
+					progressMu.Lock()
+					done += ncb
+					f.Progress(done, nc)
+					progressMu.Unlock()
 				}
 			}
 		}()

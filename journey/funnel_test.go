@@ -178,6 +178,26 @@ func TestFunnelBreakdown(t *testing.T) {
 	}
 }
 
+func TestFunnelProgress(t *testing.T) {
+	var c Columns
+	for i := range 10000 {
+		c.Append(customer.ID(fmt.Sprint(i)), "a", at(i), "")
+	}
+	var calls []int
+	f := Funnel{Steps: []Type{"a"}, Progress: func(done, total int) {
+		if total != 10000 {
+			t.Errorf("total = %d, want 10000", total)
+		}
+		calls = append(calls, done)
+	}}
+	if _, err := f.RunColumns(t.Context(), &c); err != nil {
+		t.Fatal(err)
+	}
+	if len(calls) == 0 || calls[len(calls)-1] != 10000 || !slices.IsSorted(calls) {
+		t.Errorf("progress calls %v, want increasing up to 10000", calls)
+	}
+}
+
 func TestFunnelErrors(t *testing.T) {
 	for _, f := range []Funnel{{}, {Steps: make([]Type, 65)}, {Steps: []Type{"a"}, Window: -1}} {
 		if _, err := f.Run(t.Context(), seqOf(nil)); !errors.Is(err, ErrFunnel) {
