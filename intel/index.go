@@ -1,7 +1,9 @@
 package intel
 
 import (
+	"cmp"
 	"github.com/c360/c360/customer"
+	"unicode/utf8"
 
 	"math"
 	"slices"
@@ -76,6 +78,9 @@ type indexData struct {
 	aclSimple map[simpleACL]uint32
 	codes     map[string]uint16
 	aclCache  *principalCache
+	// bigrams lists, per CJK character, the bigram terms that contain it,
+	// so that a one-character query finds the character inside words.
+	bigrams map[rune][]string
 }
 
 // Prefixes of filter keys.
@@ -256,7 +261,9 @@ func (ix *index) put(it *Item, a analyzed) {
 		p := ix.terms[t]
 		if p == nil {
 			p = &posting{}
-			ix.terms[strings.Clone(t)] = p
+			t = strings.Clone(t)
+			ix.terms[t] = p
+			ix.noteBigram(t)
 		}
 		p.docs = append(p.docs, d)
 		p.tfs = append(p.tfs, a.tfs[i])
@@ -435,7 +442,10 @@ func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
 	textCurs := 0
 	for _, t := range c.terms {
 		pl := ix.terms[t]
-		if pl == nil {
+		if r, ok := singleCJK(t); ok {
+			pl = ix.charPosting(r, pl)
+		}
+		if pl == nil || len(pl.docs) == 0 {
 			return nil, 0
 		}
 		df := min(float64(len(pl.docs)), n)
@@ -662,4 +672,65 @@ func (c *principalCache) put(p Principal, a []int8) {
 		c.m = map[string][]int8{}
 	}
 	c.m[k] = a
+}
+
+// singleCJK reports whether term is one CJK character.
+func singleCJK(term string) (rune, bool) {
+	r, n := utf8.DecodeRuneInString(term)
+	return r, n == len(term) && isCJK(r)
+}
+
+// noteBigram records a new CJK bigram term under both its characters.
+func (ix *index) noteBigram(t string) {
+	r1, n := utf8.DecodeRuneInString(t)
+	if n == len(t) || !isCJK(r1) {
+		return
+	}
+	r2, m := utf8.DecodeRuneInString(t[n:])
+	if n+m != len(t) || !isCJK(r2) {
+		return
+	}
+	if ix.bigrams == nil {
+		ix.bigrams = map[rune][]string{}
+	}
+	ix.bigrams[r1] = append(ix.bigrams[r1], t)
+	if r2 != r1 {
+		ix.bigrams[r2] = append(ix.bigrams[r2], t)
+	}
+}
+
+// charPosting merges the posting of the single character r (pl, may be nil)
+// with those of every bigram containing r, summing term frequencies.
+func (ix *index) charPosting(r rune, pl *posting) *posting {
+	lists := []*posting{}
+	if pl != nil {
+		lists = append(lists, pl)
+	}
+	for _, t := range ix.bigrams[r] {
+		lists = append(lists, ix.terms[t])
+	}
+	if len(lists) == 1 {
+		return lists[0]
+	}
+	type entry struct {
+		doc uint32
+		tf  uint8
+	}
+	var all []entry
+	for _, l := range lists {
+		for i, d := range l.docs {
+			all = append(all, entry{d, l.tfs[i]})
+		}
+	}
+	slices.SortFunc(all, func(a, b entry) int { return cmp.Compare(a.doc, b.doc) })
+	out := &posting{}
+	for _, e := range all {
+		if k := len(out.docs); k > 0 && out.docs[k-1] == e.doc {
+			out.tfs[k-1] = uint8(min(int(out.tfs[k-1])+int(e.tf), math.MaxUint8))
+			continue
+		}
+		out.docs = append(out.docs, e.doc)
+		out.tfs = append(out.tfs, e.tf)
+	}
+	return out
 }

@@ -338,10 +338,24 @@ func (c *compiled) match(it *Item) bool {
 	return len(c.terms) == 0 || c.matchTerms(termSet(it))
 }
 
-// matchTerms reports whether every query term is in the item's term set.
+// matchTerms reports whether every query term is in the item's term set;
+// a one-character CJK term also matches inside a bigram.
 func (c *compiled) matchTerms(have map[string]bool) bool {
 	for _, t := range c.terms {
-		if !have[t] {
+		if have[t] {
+			continue
+		}
+		if _, ok := singleCJK(t); !ok {
+			return false
+		}
+		found := false
+		for h := range have {
+			if strings.Contains(h, t) {
+				found = true
+				break
+			}
+		}
+		if !found {
 			return false
 		}
 	}

@@ -44,6 +44,10 @@ func TestSearch(t *testing.T) {
 			reason: "ja-2 has 満足度 in its title (counted twice) and body"},
 		{name: "japanese word inside a sentence", query: "値下げ", want: []intel.ID{"ja-1"}},
 		{name: "japanese no false match", query: "値上げ", want: nil},
+		{name: "one kanji inside a word", query: "艦", want: []intel.ID{"ja-1"}},
+		{name: "one kanji, ranked by frequency", query: "度", want: []intel.ID{"ja-2", "ja-1"}},
+		{name: "one kanji and a word", query: "艦 値下げ", want: []intel.ID{"ja-1"}},
+		{name: "one kana, no match", query: "ぬ", want: nil},
 		{name: "full-width finds ASCII", query: "ＡＣＭＥ", want: []intel.ID{"en-1", "en-2"}},
 		{name: "ASCII finds full-width", query: "abc", want: []intel.ID{"en-1"}},
 		{name: "full-width katakana finds half-width", query: "カタカナ", want: []intel.ID{"ja-3"}},
@@ -217,6 +221,13 @@ func TestSnippet(t *testing.T) {
 	got := hit.Snippet.Mark("[", "]")
 	if !strings.Contains(got, "[価格]") || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
 		t.Errorf("snippet = %q: want 価格 highlighted and both ends cut", got)
+	}
+	res, err = h.Search(t.Context(), alice, intel.Query{Text: "改"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("one-character search: %v, %v", res, err)
+	}
+	if got := res.Hits[0].Snippet.Mark("[", "]"); !strings.Contains(got, "価格を[改]定") {
+		t.Errorf("one-character highlight: %q", got)
 	}
 	if n := len([]rune(hit.Snippet.Text)); n > 40 {
 		t.Errorf("snippet has %d runes, want <= 40", n)

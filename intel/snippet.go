@@ -47,13 +47,27 @@ func (s Snippet) Mark(open, close string) string {
 // short enough; the start of the text when nothing matches).
 func makeSnippet(t string, terms []string, maxRunes int) Snippet {
 	need := make(map[string]bool, len(terms))
+	var chars []string // one-character CJK terms, highlighted inside bigrams
 	for _, x := range terms {
 		need[x] = true
+		if _, ok := singleCJK(x); ok {
+			chars = append(chars, x)
+		}
 	}
 	var spans []Span
 	analyze(t, func(term string, start, end int) {
 		if !need[term] {
-			return
+			found := false
+			for _, ch := range chars {
+				if i := strings.Index(term, ch); i >= 0 {
+					start, end = start+i, start+i+len(ch)
+					found = true
+					break
+				}
+			}
+			if !found {
+				return
+			}
 		}
 		if n := len(spans); n > 0 && start <= spans[n-1].End {
 			spans[n-1].End = max(spans[n-1].End, end)
