@@ -135,6 +135,10 @@ func parseJapaneseName(s, t string, kind Kind) (PersonName, error) {
 	// Joining can change how Text reads the key (a 々 or ー right after the
 	// boundary), so the key is folded until it is stable.
 	k := lowerIfUpper(foldVariants(dropNamePunct(p.Family + p.Given)))
+	if g := dropNamePunct(p.Given); g == "" || plainStart(g, true) && isASCIIOrNoMarks(k) && !hasNonASCIIUpper(p.Family+p.Given) {
+		p.Key = k // nothing at the boundary that Text would read differently
+		return p, nil
+	}
 	for range 4 {
 		k2 := lowerIfUpper(foldVariants(dropNamePunct(Text(k))))
 		if k2 == k {
@@ -333,4 +337,13 @@ func ParseNameKana(s string) (PersonName, error) {
 		return PersonName{}, invalid(KindNameKana, s, "not a kana reading")
 	}
 	return p, nil
+}
+
+func hasNonASCIIUpper(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && unicode.IsUpper(r) {
+			return true
+		}
+	}
+	return false
 }
