@@ -335,7 +335,34 @@ func (c *compiled) match(it *Item) bool {
 	if !c.matchMeta(it) {
 		return false
 	}
-	return len(c.terms) == 0 || c.matchTerms(termSet(it))
+	if len(c.terms) == 0 {
+		return true
+	}
+	need := make(map[string]bool, len(c.terms))
+	var chars []string
+	for _, t := range c.terms {
+		need[t] = true
+		if _, ok := singleCJK(t); ok {
+			chars = append(chars, t)
+		}
+	}
+	found := 0
+	see := func(term string, _, _ int) {
+		if need[term] {
+			need[term] = false
+			found++
+		}
+		for _, ch := range chars {
+			if need[ch] && strings.Contains(term, ch) {
+				need[ch] = false
+				found++
+			}
+		}
+	}
+	title, body := itemText(it)
+	analyze(title, see)
+	analyze(body, see)
+	return found == len(c.terms)
 }
 
 // matchTerms reports whether every query term is in the item's term set;
