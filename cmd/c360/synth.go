@@ -51,7 +51,7 @@ func runSynth(ctx context.Context, e *env) error {
 	fs.Float64Var(&cfg.Noise, "noise", 1, "scale of error and missing-value rates (0 for none)")
 	fs.Float64Var(&cfg.HouseholdRate, "household-rate", synth.DefaultHouseholdRate, "share of entities with a household member (ja; 0 for none)")
 	fs.Float64Var(&cfg.TwinRate, "twin-rate", synth.DefaultTwinRate, "share of entities with a twin (ja; 0 for none)")
-	fs.Float64Var(&cfg.PlaceholderRate, "placeholder-rate", synth.DefaultPlaceholders, "share of missing values written as a placeholder such as 不明 or 1900-01-01 (ja; 0 for none)")
+	fs.Float64Var(&cfg.PlaceholderRate, "placeholder-rate", 0, fmt.Sprintf("share of missing values written as a placeholder such as 不明 or 1900-01-01 (ja; realistic: %g)", synth.SuggestedPlaceholderRate))
 	fs.BoolVar(&withNoise, "with-noise", false, "append a noise column naming the perturbations of each record")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -68,7 +68,7 @@ func runSynth(ctx context.Context, e *env) error {
 	}
 	cfg.Locale = synth.Locale(locale)
 	// In flags 0 means "none", unlike the zero value of the Config fields.
-	for _, f := range []*float64{&cfg.DupRate, &cfg.Noise, &cfg.HouseholdRate, &cfg.TwinRate, &cfg.PlaceholderRate} {
+	for _, f := range []*float64{&cfg.DupRate, &cfg.Noise, &cfg.HouseholdRate, &cfg.TwinRate} {
 		if *f == 0 {
 			*f = -1
 		}

@@ -97,7 +97,7 @@ func TestSynthDeterministic(t *testing.T) {
 
 func TestSynthNoiseColumnAndRates(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "", "synth", "--n", "200", "--with-noise", "--noise", "0", "--dup-rate", "0",
-		"--household-rate", "0", "--twin-rate", "0", "--placeholder-rate", "0", "--output", "-")
+		"--household-rate", "0", "--twin-rate", "0", "--output", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -150,5 +150,22 @@ func TestSynthWriteFailure(t *testing.T) {
 	code, _, stderr := runCLI(t, "", "synth", "--n", "50000", "--output", "/dev/full")
 	if code != 1 || !strings.Contains(stderr, "no space left") {
 		t.Errorf("exit %d, stderr %q; want 1 and the write error", code, stderr)
+	}
+}
+
+func TestSynthPlaceholderRate(t *testing.T) {
+	count := func(args ...string) int {
+		t.Helper()
+		code, stdout, stderr := runCLI(t, "", append([]string{"synth", "--n", "2000", "--with-noise", "--output", "-"}, args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		return strings.Count(stdout, "sentinel")
+	}
+	if n := count(); n != 0 {
+		t.Errorf("default: %d records with placeholders, want none", n)
+	}
+	if n := count("--placeholder-rate", "0.08"); n == 0 {
+		t.Error("--placeholder-rate 0.08: no record with placeholders")
 	}
 }

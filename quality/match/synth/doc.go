@@ -100,8 +100,8 @@
 // Overall about 31% of birth dates, 14% of e-mails, 10% of phones and 16%
 // of addresses are missing. A record never lacks all of birth date, e-mail
 // and phone: the one its system most often has is then kept.
-// Config.PlaceholderRate (default 8%) of missing values are written as a
-// placeholder instead of left empty (birth_date
+// With Config.PlaceholderRate (default none; SuggestedPlaceholderRate is
+// 8%), that share of missing values is written as a placeholder instead of left empty (birth_date
 // 1900-01-01, 1900/01/01, 0000-00-00 or 不明; email なし, -,
 // none@example.com or noemail@example.jp; phone 000-0000-0000, 0000000000,
 // - or 不明; family_kana フメイ, ダミー or ー; postal_code 000-0000 or

@@ -23,10 +23,11 @@ func sample(t testing.TB, cfg Config) []Record {
 	return out
 }
 
-// shared10k is the 10,000-record Japanese sample most tests measure.
+// shared10k is the 10,000-record Japanese sample most tests measure, with
+// placeholders for some missing values.
 var shared10k = sync.OnceValue(func() []Record {
 	var out []Record
-	_ = Generate(context.Background(), Config{N: 10000, Seed: 11}, func(r Record) error { out = append(out, r); return nil })
+	_ = Generate(context.Background(), Config{N: 10000, Seed: 11, PlaceholderRate: SuggestedPlaceholderRate}, func(r Record) error { out = append(out, r); return nil })
 	return out
 })
 

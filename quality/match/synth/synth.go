@@ -75,7 +75,10 @@ type Config struct {
 	TwinRate float64
 	// PlaceholderRate is the share of missing values written as a
 	// placeholder (不明, なし, -, 1900-01-01, 000-0000, …) instead of left
-	// empty. Zero means 0.08; negative means none. Japanese only.
+	// empty, as many real exports do. Zero or negative means none (the
+	// default, so that the default data set stays comparable with earlier
+	// measurements); SuggestedPlaceholderRate is a realistic value.
+	// Japanese only.
 	PlaceholderRate float64
 }
 
@@ -86,8 +89,11 @@ const (
 	DefaultMaxClusterSize = 5
 	DefaultHouseholdRate  = 0.08
 	DefaultTwinRate       = 0.003
-	DefaultPlaceholders   = 0.08
 )
+
+// SuggestedPlaceholderRate is a realistic Config.PlaceholderRate: about one
+// missing value in twelve written as a placeholder.
+const SuggestedPlaceholderRate = 0.08
 
 // shuffleWindow is the number of records held back to spread an entity's
 // records over the output; memory stays flat whatever N is.
@@ -126,7 +132,7 @@ func (c Config) resolved() (Config, error) {
 	checkRate("Noise", &c.Noise, 1, 5)
 	checkRate("HouseholdRate", &c.HouseholdRate, DefaultHouseholdRate, 1)
 	checkRate("TwinRate", &c.TwinRate, DefaultTwinRate, 1)
-	checkRate("PlaceholderRate", &c.PlaceholderRate, DefaultPlaceholders, 1)
+	checkRate("PlaceholderRate", &c.PlaceholderRate, 0, 1)
 	switch {
 	case c.MaxClusterSize == 0:
 		c.MaxClusterSize = DefaultMaxClusterSize

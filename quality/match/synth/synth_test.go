@@ -209,15 +209,20 @@ func TestOptionsChangeOutput(t *testing.T) {
 	if e != 500 {
 		t.Errorf("DupRate 1, MaxClusterSize 2: %d entities for 1000 records, want 500", e)
 	}
-	placeholders := 0
-	_ = Generate(context.Background(), Config{N: 1000, PlaceholderRate: -1}, func(r Record) error {
-		if r.Noise.Has(NoiseSentinel) {
-			placeholders++
-		}
-		return nil
-	})
-	if placeholders != 0 {
-		t.Errorf("PlaceholderRate < 0: %d records with placeholders", placeholders)
+	placeholders := func(rate float64) (n int) {
+		_ = Generate(context.Background(), Config{N: 1000, PlaceholderRate: rate}, func(r Record) error {
+			if r.Noise.Has(NoiseSentinel) {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	if n := placeholders(0); n != 0 {
+		t.Errorf("PlaceholderRate 0: %d records with placeholders, want none (the default)", n)
+	}
+	if n := placeholders(SuggestedPlaceholderRate); n == 0 {
+		t.Errorf("PlaceholderRate %g: no record with placeholders", SuggestedPlaceholderRate)
 	}
 	if _, noisy := count(Config{N: 1000, Noise: -1}); noisy != 0 {
 		t.Errorf("Noise < 0: %d records with errors or missing values", noisy)
