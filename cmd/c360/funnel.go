@@ -178,7 +178,8 @@ type funnelGroupJSON struct {
 
 type funnelJSON struct {
 	Steps  []funnelStepJSON           `json:"steps"`
-	Groups map[string]funnelGroupJSON `json:"groups,omitempty"`
+	// Groups is present (possibly empty) exactly when --by is given.
+	Groups *map[string]funnelGroupJSON `json:"groups,omitempty"`
 }
 
 func stepsJSON(steps []journey.StepResult) []funnelStepJSON {
@@ -197,9 +198,14 @@ func stepsJSON(steps []journey.StepResult) []funnelStepJSON {
 func writeFunnel(w io.Writer, res *journey.FunnelResult, grouped bool) error {
 	out := funnelJSON{Steps: stepsJSON(res.Steps)}
 	if grouped {
-		out.Groups = map[string]funnelGroupJSON{}
+		groups := map[string]funnelGroupJSON{}
+		out.Groups = &groups
 		for _, g := range res.Groups {
-			out.Groups[g.Value] = funnelGroupJSON{Steps: stepsJSON(g.Steps)}
+			groups[g.Value] = funnelGroupJSON{Steps: stepsJSON(g.Steps)}
+		}
+		if len(res.Groups) == 0 && len(res.Steps) > 0 && res.Steps[0].Customers > 0 {
+			// every value of the column was empty: one group, ""
+			groups[""] = funnelGroupJSON{Steps: out.Steps}
 		}
 	}
 	enc := json.NewEncoder(w)

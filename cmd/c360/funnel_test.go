@@ -54,7 +54,7 @@ func TestFunnelCommand(t *testing.T) {
 			{Type: "web_visit", Customers: 2, ConversionFromPrevious: 2.0 / 3, ConversionFromStart: 2.0 / 3, MedianSecondsFromPrevious: fptr(15 * 60)},
 			{Type: "online_purchase", Customers: 1, ConversionFromPrevious: 0.5, ConversionFromStart: 1.0 / 3, MedianSecondsFromPrevious: fptr(30 * 60)},
 		},
-		Groups: map[string]funnelGroupJSON{
+		Groups: &map[string]funnelGroupJSON{
 			"gold": {Steps: []funnelStepJSON{
 				{Type: "ad_click", Customers: 2, ConversionFromPrevious: 1, ConversionFromStart: 1},
 				{Type: "web_visit", Customers: 1, ConversionFromPrevious: 0.5, ConversionFromStart: 0.5, MedianSecondsFromPrevious: fptr(10 * 60)},
@@ -99,6 +99,12 @@ func TestFunnelCommand(t *testing.T) {
 	}
 	if got.Groups != nil || got.Steps[2].Customers != 2 {
 		t.Errorf("no window, no --by: purchases %d (want 2), groups %v (want none)", got.Steps[2].Customers, got.Groups)
+	}
+	// --by a column whose values are all empty: one group "".
+	code, stdout, _ = runCLI(t, "", "funnel", "--events", writeTemp(t, "event_id,customer_id,type,channel,time,seg\n1,a,web_visit,web,2026-04-01T10:00:00Z,\n"), "--steps", "web_visit", "--by", "seg")
+	if code != 0 || !strings.Contains(stdout, `"groups": {
+    "": {`) {
+		t.Errorf("--by an empty column: exit %d, output %s", code, stdout)
 	}
 	// Standard input.
 	code, stdout, _ = runCLI(t, funnelCSV, "funnel", "--events", "-", "--steps", "web_visit")
