@@ -177,7 +177,7 @@ type funnelGroupJSON struct {
 }
 
 type funnelJSON struct {
-	Steps  []funnelStepJSON           `json:"steps"`
+	Steps []funnelStepJSON `json:"steps"`
 	// Groups is present (possibly empty) exactly when --by is given.
 	Groups *map[string]funnelGroupJSON `json:"groups,omitempty"`
 }
