@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-multierror"
@@ -208,10 +209,20 @@ func (p PostalEnricher) Enrich(_ context.Context, r Record) ([]Fill, error) {
 	if v, ok := agree(func(pl jppostal.Place) string { return pl.Municipality }); ok {
 		out = append(out, Fill{Field: or(p.Municipality, "city"), Value: v, TTL: p.TTL})
 	}
-	if v, ok := agree(func(pl jppostal.Place) string { return normalize.Text(pl.Town) }); ok {
+	if v, ok := agree(townName); ok {
 		out = append(out, Fill{Field: or(p.Town, "town"), Value: v, TTL: p.TTL})
 	}
 	return out, nil
+}
+
+// townName is the town of a place without Japan Post's qualifiers in
+// brackets: 丸の内（次のビルを除く） gives 丸の内.
+func townName(pl jppostal.Place) string {
+	t := normalize.Text(pl.Town)
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = t[:i]
+	}
+	return strings.TrimSpace(t)
 }
 
 // PhoneEnricher derives from a phone number its E.164 form, its type
