@@ -207,11 +207,15 @@ type DigestSection struct {
 // with the team, items granted to it) and to p, grouped by category
 // (sections sorted by category) — "what's new this week". Use
 // [WeekStart] to find the Monday of a date; a zero weekStart means the
-// current week by the Hub's clock (Config.Now).
+// current week by the Hub's clock (Config.Now). An empty team is an error
+// wrapping ErrInvalid.
 func (h *Hub) Digest(ctx context.Context, p Principal, team TeamID, weekStart time.Time) (*Digest, error) {
 	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return nil, err
+	}
+	if team == "" {
+		return nil, &FieldError{Field: "team", Reason: "missing"}
 	}
 	if weekStart.IsZero() {
 		weekStart = WeekStart(h.cfg.Now())
@@ -223,7 +227,7 @@ func (h *Hub) Digest(ctx context.Context, p Principal, team TeamID, weekStart ti
 		if err != nil {
 			return nil, err
 		}
-		if team == "" || !it.VisibleTo(teamP) {
+		if !it.VisibleTo(teamP) {
 			continue
 		}
 		by[it.Category] = append(by[it.Category], it)

@@ -190,6 +190,9 @@ func TestDigest(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("digest (-want +got):\n%s\n(private items of the reader stay out of a team digest)", d)
 	}
+	if _, err := h.Digest(t.Context(), alice, "", week); !errors.Is(err, intel.ErrInvalid) {
+		t.Errorf("Digest for no team = %v, want ErrInvalid", err)
+	}
 	d, err = h.Digest(t.Context(), alice, "service", week)
 	if err != nil {
 		t.Fatal(err)
