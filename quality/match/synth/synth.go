@@ -240,8 +240,8 @@ func Generate(ctx context.Context, cfg Config, yield func(Record) error) error {
 	}
 	produced := 0
 	var batch []Record
-	for produced < cfg.N {
-		if produced&1023 == 0 {
+	for step := 0; produced < cfg.N; step++ {
+		if step&255 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}

@@ -143,6 +143,20 @@ func TestYieldErrorAndCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
+	// Cancelled while running: it stops within a few thousand records.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	n = 0
+	err = Generate(ctx, Config{N: 200000}, func(Record) error {
+		n++
+		if n == 1000 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || n > 1000+shuffleWindow {
+		t.Errorf("err = %v after %d records, want context.Canceled soon after 1000", err, n)
+	}
 }
 
 func TestZeroConfig(t *testing.T) {
