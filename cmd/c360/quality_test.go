@@ -1,0 +1,185 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const qualityCSV = "id,name,kana,email,phone,postal_code,prefecture,updated_at\n" +
+	"C1,山田,ヤマダ,taro@example.jp,03-1234-5678,100-0005,東京都,2025-03-01T10:00:00+09:00\n" +
+	"C2,佐藤,さとう,不明,090-1234-5678,1000005,大阪府,2020-01-01\n" +
+	"C3,鈴木,,suzuki@,12345,999-9999,北海道,2025-01-15\n"
+
+func writeQualityTemp(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestQualityOutputs(t *testing.T) {
+	in := writeQualityTemp(t, "in.csv", qualityCSV)
+	dir := t.TempDir()
+	jsonPath, rowsPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "rows.csv"), filepath.Join(dir, "r.html")
+	code, stdout, stderr := runCLI(t, "", "quality", "--input", in, "--id", "id",
+		"--field", "name=family_name", "--field", "kana=name_kana", "--field", "email=email", "--field", "phone=phone",
+		"--field", "postal_code=postal_code", "--field", "prefecture=region", "--updated", "updated_at", "--max-age", "365d",
+		"--now", "2025-04-01T00:00:00Z", "--json", jsonPath, "--rows", rowsPath, "--html", htmlPath)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "records 3, score ") || !strings.Contains(stdout, "fail  validity:email") {
+		t.Errorf("summary lacks the score or a rule line:\n%s", stdout)
+	}
+	if strings.Contains(stderr, "inferred") {
+		t.Errorf("kinds were given, yet inferred:\n%s", stderr)
+	}
+	var rep struct {
+		Records    int                `json:"records"`
+		Score      float64            `json:"score"`
+		Dimensions map[string]float64 `json:"dimensions"`
+		Fields     map[string]struct {
+			Missing int `json:"missing"`
+			Invalid int `json:"invalid"`
+		} `json:"fields"`
+		Rules []struct {
+			Name      string  `json:"name"`
+			Dimension string  `json:"dimension"`
+			Passed    int     `json:"passed"`
+			Failed    int     `json:"failed"`
+			Ratio     float64 `json:"ratio"`
+			Status    string  `json:"status"`
+		} `json:"rules"`
+	}
+	b, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Records != 3 || rep.Score <= 0 || rep.Score >= 100 {
+		t.Errorf("records %d, score %v", rep.Records, rep.Score)
+	}
+	for _, d := range []string{"completeness", "validity", "consistency", "timeliness"} {
+		if _, ok := rep.Dimensions[d]; !ok {
+			t.Errorf("dimensions lack %s: %v", d, rep.Dimensions)
+		}
+	}
+	if f := rep.Fields["email"]; f.Missing != 1 || f.Invalid != 1 {
+		t.Errorf("fields.email = %+v, want missing 1, invalid 1", f)
+	}
+	if f := rep.Fields["phone"]; f.Missing != 0 || f.Invalid != 1 {
+		t.Errorf("fields.phone = %+v, want invalid 1", f)
+	}
+	found := false
+	for _, r := range rep.Rules {
+		if r.Name == "timeliness:updated_at" {
+			found = true
+			if r.Dimension != "timeliness" || r.Passed != 2 || r.Failed != 1 || r.Status != "fail" || r.Ratio != 0.6667 {
+				t.Errorf("timeliness rule = %+v", r)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no timeliness:updated_at rule in %+v", rep.Rules)
+	}
+	rows, err := os.ReadFile(rowsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// C2: completeness 6/7, validity 4/5 (e-mail missing), consistency 1/2,
+	// timeliness 0/1: (3×85.71 + 3×80 + 2×50 + 1×0) / 9 = 66.35.
+	// C3: completeness 6/7, validity 2/5, uniqueness 1/1, consistency 0/1
+	// (unknown postal code: skipped), timeliness 1/1:
+	// (3×85.71 + 3×40 + 2×100 + 2×0 + 1×100) / 11 = 61.56.
+	wantRows := "record_id,score,reasons\n" +
+		"C1,100.00,\n" +
+		"C2,66.35,invalid:kana;missing:email;stale:updated_at;inconsistent:prefecture\n" +
+		"C3,61.56,missing:kana;invalid:email;invalid:phone;invalid:postal_code;inconsistent:kana\n"
+	if d := cmp.Diff(wantRows, string(rows)); d != "" {
+		t.Errorf("rows.csv (-want +got):\n%s", d)
+	}
+	page, err := os.ReadFile(htmlPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), "<svg") || strings.Contains(string(page), "<script") {
+		t.Error("HTML report is not an inline-SVG page without scripts")
+	}
+}
+
+func TestQualityInfersKinds(t *testing.T) {
+	in := writeQualityTemp(t, "in.csv", qualityCSV)
+	code, _, stderr := runCLI(t, "", "quality", "--input", in, "--id", "id", "--now", "2025-04-01")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"inferred kinds", "email                email", "postal_code          postal_code", "kana                 name_kana", "id                   ignore"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestQualityBadInput(t *testing.T) {
+	tests := []struct {
+		name, csv string
+		want      []string
+	}{
+		{"ragged", "id,email\nA,a@b.jp\nB,b@b.jp,extra\n", []string{"line 3", "wrong number of fields"}},
+		{"invalid UTF-8", "id,email\nA,a@b.jp\nB,\xff\xfe\n", []string{"line 3", "invalid UTF-8"}},
+		{"duplicate ID", "id,email\nA,a@b.jp\nA,b@b.jp\n", []string{"line 3", "duplicate ID"}},
+		{"empty ID", "id,email\nA,a@b.jp\n,b@b.jp\n", []string{"line 3", "empty ID"}},
+		{"no ID column", "key,email\nA,a@b.jp\n", []string{`"id"`}},
+	}
+	for _, tt := range tests {
+		in := writeQualityTemp(t, "in.csv", tt.csv)
+		code, _, stderr := runCLI(t, "", "quality", "--input", in, "--id", "id")
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1", tt.name, code)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%s: stderr lacks %q:\n%s", tt.name, w, stderr)
+			}
+		}
+	}
+}
+
+func TestQualityUsage(t *testing.T) {
+	in := writeQualityTemp(t, "in.csv", qualityCSV)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"quality", "--id", "id"}, "--input is required"},
+		{[]string{"quality", "--input", in}, "--id is required"},
+		{[]string{"quality", "--input", in, "--id", "id", "--field", "email=mail"}, `unknown kind "mail"`},
+		{[]string{"quality", "--input", in, "--id", "id", "--field", "nope=email"}, `no column "nope"`},
+		{[]string{"quality", "--input", in, "--id", "id", "--field", "email"}, "want COLUMN=KIND"},
+		{[]string{"quality", "--input", in, "--id", "id", "--updated", "when"}, `no column "when"`},
+		{[]string{"quality", "--input", in, "--id", "id", "--max-age", "soon"}, "--max-age"},
+		{[]string{"quality", "--input", in, "--id", "id", "--now", "someday"}, "--now"},
+	}
+	for _, tt := range tests {
+		code, _, stderr := runCLI(t, "", tt.args...)
+		if code != 2 || !strings.Contains(stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tt.args[1:], code, stderr, tt.want)
+		}
+	}
+}
+
+func TestQualityStdin(t *testing.T) {
+	code, stdout, stderr := runCLI(t, qualityCSV, "quality", "--input", "-", "--id", "id", "--field", "email=email")
+	if code != 0 || !strings.Contains(stdout, "records 3") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
