@@ -274,10 +274,10 @@ func (lx *lexer) lexNumber(tok token) (token, error) {
 done:
 	text := lx.src[start:lx.pos]
 	// A unit letter right after an integer makes a duration.
-	if r, size := lx.peekRune(); r != -1 && isIdentStart(r) {
+	if r, _ := lx.peekRune(); r != -1 && isIdentStart(r) {
 		ustart := lx.pos
 		for {
-			r, size = lx.peekRune()
+			r, size := lx.peekRune()
 			if r == -1 || !isIdentRune(r) {
 				break
 			}

@@ -178,8 +178,7 @@ func (s *Set) cycleThrough(name string, refs []string) []string {
 // analyse finds what e depends on.
 func (s *Set) analyse(e Expr) deps {
 	var d deps
-	var op func(o Operand)
-	op = func(o Operand) {
+	op := func(o Operand) {
 		switch o := o.(type) {
 		case *Now:
 			d.clock = true
