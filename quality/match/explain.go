@@ -52,7 +52,7 @@ func (m *Matcher) explain(d *dataset, model *Model, i, j int) Explanation {
 		l := level(g, f)
 		w := 0.0
 		if l > 0 {
-			w = sc.fieldWeight(f, l, &a[f])
+			w = sc.fieldWeight(f, l, &a[f], g)
 		}
 		e.Weight += w
 		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})

@@ -164,7 +164,7 @@ func (ix *Index) weight(i, j int, g uint64) float64 {
 		if l == 1 && ix.d.nonMis[f] > 0 {
 			v.tf = float32(ix.counts[f][v.key]) / float32(ix.d.nonMis[f])
 		}
-		w += ix.sc.fieldWeight(f, l, &v)
+		w += ix.sc.fieldWeight(f, l, &v, g)
 	}
 	return w
 }
@@ -223,7 +223,7 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 			}
 			w, p = 1, 1
 		} else {
-			if ix.m.vetoed(g) {
+			if ix.m.vetoPair(ix.d.rec(j), vals, g) {
 				continue
 			}
 			w = ix.weight(j, i, g)

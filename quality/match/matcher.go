@@ -36,8 +36,10 @@ type Matcher struct {
 	rules  []compiledRule
 	// identity lists the fields that tell people apart (given name, date,
 	// identifier); a pair disagreeing on two of them is never a match.
-	identity  []int
-	strongIDs []int // identifier fields: exact agreement lifts the veto
+	identity     []int
+	givens       []int       // given-name fields
+	givenReading map[int]int // given-name field -> kana field reading it (-1: none)
+	strongIDs    []int       // identifier fields: exact agreement lifts the veto
 }
 
 // New returns a Matcher over the given fields. Fields of KindIgnore are
@@ -116,6 +118,19 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 		}
 		if k == KindID {
 			m.strongIDs = append(m.strongIDs, i)
+		}
+	}
+	m.givenReading = map[int]int{}
+	rd := readings(m.kinds)
+	for i, k := range m.kinds {
+		if k == KindGivenName {
+			m.givens = append(m.givens, i)
+			m.givenReading[i] = -1
+		}
+	}
+	for k, w := range rd {
+		if w >= 0 && m.kinds[w] == KindGivenName {
+			m.givenReading[w] = k
 		}
 	}
 	for _, r := range o.rules {
@@ -684,7 +699,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
 			pr := probability(wt)
-			if m.vetoed(gammas[p]) {
+			if m.vetoPair(d.rec(i), d.rec(j), gammas[p]) {
 				pr = 0
 			}
 			if pr >= m.o.review {
@@ -736,10 +751,12 @@ type scorer struct {
 	d     *dataset
 	minTF []float64
 	uEx   []float64 // share of random pairs agreeing exactly, per field
+	// reads[f] is the written name field that kana field f reads, or -1.
+	reads []int
 }
 
 func newScorer(m *Model, d *dataset, tf bool) *scorer {
-	s := &scorer{prior: m.priorWeight(), tf: tf, d: d}
+	s := &scorer{prior: m.priorWeight(), tf: tf, d: d, reads: readings(modelKinds(m))}
 	for f, p := range m.Fields {
 		ws := make([]float64, len(p.M))
 		for l := 1; l < len(p.M); l++ {
@@ -763,7 +780,10 @@ func newScorer(m *Model, d *dataset, tf bool) *scorer {
 
 // fieldWeight is the weight of field f at level l for records i and j, with
 // the term-frequency adjustment at the exact level.
-func (s *scorer) fieldWeight(f, l int, a *value) float64 {
+func (s *scorer) fieldWeight(f, l int, a *value, g uint64) float64 {
+	if l == 1 && s.reads[f] >= 0 && level(g, s.reads[f]) == 1 {
+		return 0 // a reading repeats the evidence of the written name it reads
+	}
 	if l == 1 && s.tf && a.tf > 0 && s.uEx[f] > 0 {
 		u := math.Max(float64(a.tf), s.minTF[f])
 		return clampW(s.w[f][1] + math.Log2(s.uEx[f]/u))
@@ -779,7 +799,7 @@ func (s *scorer) weight(i, j int, g uint64) float64 {
 		if l == 0 {
 			continue
 		}
-		w += s.fieldWeight(f, l, &a[f])
+		w += s.fieldWeight(f, l, &a[f], g)
 	}
 	return w
 }
@@ -826,4 +846,76 @@ func (m *Matcher) vetoed(g uint64) bool {
 		}
 	}
 	return n >= 2
+}
+
+// readings pairs kana fields with the written name fields they read, in
+// order: the first reading goes with the family (or whole) name, the second
+// with the given name; a single reading with a whole name, else the family
+// name.
+func readings(kinds []Kind) []int {
+	out := make([]int, len(kinds))
+	var kana, written []int
+	var fam, giv, per []int
+	for f, k := range kinds {
+		out[f] = -1
+		switch k {
+		case KindNameKana:
+			kana = append(kana, f)
+		case KindFamilyName:
+			fam = append(fam, f)
+		case KindGivenName:
+			giv = append(giv, f)
+		case KindPersonName:
+			per = append(per, f)
+		}
+	}
+	switch {
+	case len(per) > 0:
+		written = append(written, per[0])
+		if len(kana) > 1 && len(giv) > 0 {
+			written = append(written, giv[0])
+		}
+	case len(fam) > 0:
+		written = append(written, fam[0])
+		if len(giv) > 0 {
+			written = append(written, giv[0])
+		}
+	case len(giv) > 0:
+		written = append(written, giv[0])
+	}
+	for i, k := range kana {
+		if i < len(written) {
+			out[k] = written[i]
+		}
+	}
+	return out
+}
+
+func modelKinds(m *Model) []Kind {
+	ks := make([]Kind, len(m.Fields))
+	for i, f := range m.Fields {
+		ks[i] = f.Kind
+	}
+	return ks
+}
+
+// vetoPair is vetoed plus a check that needs the values: two given names in
+// Japanese script that disagree, with readings that do not agree either,
+// belong to different people (a household member at the same address).
+// Latin-script given names are exempt, since romanisation and nicknames
+// vary too much.
+func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
+	if m.vetoed(g) {
+		return true
+	}
+	for _, f := range m.givens {
+		if level(g, f) != len(levelNames[KindGivenName])-1 || !hasNonLatin(a[f].key) || !hasNonLatin(b[f].key) {
+			continue
+		}
+		r := m.givenReading[f]
+		if r < 0 || level(g, r) == 0 || level(g, r) == len(levelNames[KindNameKana])-1 {
+			return true
+		}
+	}
+	return false
 }
