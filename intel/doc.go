@@ -59,4 +59,16 @@
 // # Concurrency
 //
 // Hub, MemoryRepository, Taxonomy and Tracker are safe for concurrent use.
+//
+// # Performance
+//
+// The index keeps sorted uint32 posting lists (with one byte of term
+// frequency) and a 24-byte record per item. BenchmarkSearch1M indexes
+// 1,000,000 synthetic items (half Japanese, half Latin text, Zipf-distributed
+// words) and runs two-term queries with one filter each:
+//
+//	go test -run '^$' -bench Search1M -benchtime 1000x ./intel/
+//
+// It reports wall-clock and thread-CPU latency percentiles, Load time and
+// index bytes per item; the figures measured for a release are in its notes.
 package intel
