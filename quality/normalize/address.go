@@ -482,6 +482,15 @@ func lgCode(c uint32) string {
 // floor, room or building number (5F, 10階, 303号室, 2号棟, 1号館, 3棟) rather
 // than part of the block.
 func buildingUnit(s string) bool {
+	if s == "" {
+		return false
+	}
+	switch c := s[0]; {
+	case c == 'F' || c == 'f':
+		return true
+	case c < 0x80:
+		return false
+	}
 	for _, u := range [...]string{"号室", "号棟", "号館", "階", "棟", "F", "f", "室"} {
 		if strings.HasPrefix(s, u) {
 			return true

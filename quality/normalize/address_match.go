@@ -5,12 +5,21 @@ import "strings"
 // foldSmallKe folds ヶ and ヵ, which users mix with ケ and カ in place names,
 // for table look-ups. Byte offsets are unchanged (all four are three bytes).
 func foldSmallKe(s string) string {
-	if !strings.Contains(s, "ヶ") && !strings.Contains(s, "ヵ") {
-		return s
+	// ヶ U+30F6 = E3 83 B6, ケ U+30B1 = E3 82 B1; ヵ U+30F5 = E3 83 B5, カ U+30AB = E3 82 AB.
+	i := 0
+	for {
+		j := strings.Index(s[i:], "\xe3\x83")
+		if j < 0 {
+			return s
+		}
+		i += j
+		if i+2 < len(s) && (s[i+2] == 0xB6 || s[i+2] == 0xB5) {
+			break
+		}
+		i += 2
 	}
 	b := []byte(s)
-	for i := 0; i+2 < len(b); i++ {
-		// ヶ U+30F6 = E3 83 B6, ケ U+30B1 = E3 82 B1; ヵ U+30F5 = E3 83 B5, カ U+30AB = E3 82 AB.
+	for ; i+2 < len(b); i++ {
 		if b[i] == 0xE3 && b[i+1] == 0x83 {
 			switch b[i+2] {
 			case 0xB6:
