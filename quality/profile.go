@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality/normalize"
@@ -168,9 +169,9 @@ type ProfileOptions struct {
 // ProfileRules returns the built-in rules for customer profiles
 // (ProfileRecord):
 //
-//   - persons: names, readings (katakana), birth date (plausible, before
-//     the profile's creation), e-mail and phone required; a kanji name needs
-//     its reading;
+//   - persons: names, birth date (plausible, before the profile's
+//     creation), e-mail and phone required; a kanji name needs its reading
+//     (in katakana), a Latin-script name does not;
 //   - accounts: legal name and corporate number required, the number
 //     valid and unique;
 //   - every profile: e-mail, phone and postal-address syntax; e-mail unique
@@ -188,7 +189,7 @@ func ProfileRules(o ProfileOptions) []Rule {
 	}
 	person, account := IsKind(customer.KindPerson), IsKind(customer.KindAccount)
 	var rules []Rule
-	for _, f := range []string{FieldFamilyName, FieldGivenName, FieldFamilyKana, FieldGivenKana, FieldBirthDate, FieldEmail, FieldPhone} {
+	for _, f := range []string{FieldFamilyName, FieldGivenName, FieldBirthDate, FieldEmail, FieldPhone} {
 		rules = append(rules, When(person, Required(f)))
 	}
 	for _, f := range []string{FieldLegalName, FieldCorporateNumber} {
@@ -362,7 +363,9 @@ func ConsentCoverage(profiles []*customer.Profile, purpose customer.Purpose, at 
 
 // Agreement is how far the source records of a profile agree on one
 // attribute: of the Sources that give a value, Agreeing give the value
-// that survived (compared after normalize.TextKey).
+// that survived (compared after normalize.TextKey; names with their variant
+// kanji folded, and only in a script both names have: a source with the
+// name in Latin script only is not compared with a kanji name).
 type Agreement struct {
 	Attribute string `json:"attribute"`
 	Sources   int    `json:"sources"`
@@ -406,7 +409,18 @@ func agreement(p *customer.Profile, attr string) (Agreement, bool) {
 	want := attrText(&p.Facts, attr)
 	a := Agreement{Attribute: attr}
 	for i := range p.Sources {
-		v := attrText(&p.Sources[i].Facts, attr)
+		src := &p.Sources[i].Facts
+		if attr == customer.AttrName {
+			comparable, agree := nameAgree(src.Name, p.Name)
+			if comparable {
+				a.Sources++
+				if agree {
+					a.Agreeing++
+				}
+			}
+			continue
+		}
+		v := attrText(src, attr)
 		if v == "" {
 			continue
 		}
@@ -416,6 +430,51 @@ func agreement(p *customer.Profile, attr string) (Agreement, bool) {
 		}
 	}
 	return a, a.Sources > 0
+}
+
+// nameKeys returns the comparison keys of a name in native (kanji/kana)
+// script and in Latin script; either may be "".
+func nameKeys(n customer.PersonName) (native, latin string) {
+	full := strings.TrimSpace(n.Family + " " + n.Given)
+	if full != "" && !isLatin(full) {
+		native = normalize.TextKey(normalize.FoldNameVariants(n.Family + n.Given))
+	}
+	l := n.Latin
+	if l == "" && full != "" && isLatin(full) {
+		l = full
+	}
+	if l != "" {
+		if pn, err := normalize.ParsePersonName(l); err == nil {
+			latin = pn.Key
+		} else {
+			latin = normalize.TextKey(l)
+		}
+	}
+	return native, latin
+}
+
+func isLatin(s string) bool {
+	for _, r := range s {
+		if r > 0x24F && !unicode.IsSpace(r) && !unicode.IsPunct(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// nameAgree compares a source's name with the surviving one in the script
+// both have: a name written only in Latin script cannot be compared with
+// one written only in kanji (no romanisation is guessed).
+func nameAgree(src, want customer.PersonName) (comparable, agree bool) {
+	sn, sl := nameKeys(src)
+	wn, wl := nameKeys(want)
+	switch {
+	case sn != "" && wn != "":
+		return true, sn == wn
+	case sl != "" && wl != "":
+		return true, sl == wl
+	}
+	return false, false
 }
 
 // SourceAgreement is the consistency rule "consistency:sources:<attr>"

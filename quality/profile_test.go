@@ -25,6 +25,8 @@ func testProfiles() []*customer.Profile {
 	good.Sources = []customer.SourceRecord{
 		{System: "crm", RecordID: "1", Facts: customer.Facts{Name: customer.PersonName{Family: "山田", Given: "太郎"}, BirthDate: good.BirthDate}},
 		{System: "ec", RecordID: "9", Facts: customer.Facts{Name: customer.PersonName{Family: "山田", Given: "太郎"}}},
+		// Latin script only: not comparable with a kanji name, not counted.
+		{System: "mkt", RecordID: "3", Facts: customer.Facts{Name: customer.PersonName{Family: "Yamada", Given: "Taro", Latin: "Taro Yamada"}}},
 	}
 
 	poor := &customer.Profile{ID: "P2", CreatedAt: at(2010, 1, 1)}
@@ -35,8 +37,8 @@ func testProfiles() []*customer.Profile {
 		{Type: customer.ContactEmail, Value: "TARO@example.jp", Validity: customer.ValidityUndeliverable, VerifiedAt: at(2019, 1, 1)},
 	}
 	poor.Sources = []customer.SourceRecord{
-		{System: "crm", RecordID: "2", Facts: customer.Facts{BirthDate: customer.Date{Year: 2012, Month: 5, Day: 5}}},
-		{System: "pos", RecordID: "7", Facts: customer.Facts{BirthDate: customer.Date{Year: 2012, Month: 5, Day: 6}}},
+		{System: "crm", RecordID: "2", Facts: customer.Facts{BirthDate: customer.Date{Year: 2012, Month: 5, Day: 5}, Name: customer.PersonName{Family: "佐藤", Given: "花子"}}},
+		{System: "pos", RecordID: "7", Facts: customer.Facts{BirthDate: customer.Date{Year: 2012, Month: 5, Day: 6}, Name: customer.PersonName{Family: "佐藤", Given: "華子"}}},
 	}
 
 	acct := &customer.Profile{ID: "A1", CreatedAt: at(2020, 1, 1)}
@@ -57,7 +59,7 @@ func TestProfileRecord(t *testing.T) {
 		"kind": {"person"}, "family_name": {"山田"}, "family_kana": {"ヤマダ"}, "birth_date": {"1985-04-03"},
 		"email": {"taro@example.jp"}, "phone": {"+819012345678"}, "postal_address": nil,
 		"email_verified_at": {"2025-01-01T00:00:00Z"}, "created_at": {"2020-01-01T00:00:00Z"},
-		"source_systems": {"crm", "ec"}, "attributes.tier": nil,
+		"source_systems": {"crm", "ec", "mkt"}, "attributes.tier": nil,
 	}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("values (-want +got):\n%s", d)
@@ -85,7 +87,7 @@ func TestProfileRules(t *testing.T) {
 		"P1": nil,
 		// inconsistent:birth_date twice: born after the profile was created,
 		// and the two sources disagree; a reason is given once.
-		"P2": {"missing:given_kana", "missing:phone", "invalid:family_kana", "duplicate:email", "inconsistent:given_kana", "inconsistent:birth_date", "stale:email", "inaccurate:email", "no_consent:email"},
+		"P2": {"missing:phone", "invalid:family_kana", "duplicate:email", "inconsistent:given_kana", "inconsistent:birth_date", "stale:email", "inaccurate:email", "no_consent:email", "inconsistent:name"},
 		"A1": {"invalid:corporate_number"},
 	}
 	if d := cmp.Diff(want, got); d != "" {
@@ -108,7 +110,7 @@ func TestSourceAgreements(t *testing.T) {
 	ps := testProfiles()
 	want := [][]quality.Agreement{
 		{{Attribute: "name", Sources: 2, Agreeing: 2}, {Attribute: "birth_date", Sources: 1, Agreeing: 1}},
-		{{Attribute: "birth_date", Sources: 2, Agreeing: 1}},
+		{{Attribute: "name", Sources: 2, Agreeing: 1}, {Attribute: "birth_date", Sources: 2, Agreeing: 1}},
 		nil,
 	}
 	for i, p := range ps {

@@ -39,6 +39,7 @@ func run(ctx context.Context, w io.Writer) error {
 	}
 	sections := []func(context.Context, *quickstart) error{
 		customer360,  // customer.go: 360 profiles from four source systems
+		dataQuality,  // quality.go: a quality score with reasons per profile, a report per rule
 		journeys,     // journey.go: one customer's timeline and stage, a funnel, the send gate
 		intelligence, // intel.go: intelligence linked to one customer, seen by two colleagues
 		segments,     // segment.go: segments, RFM, 80:20, scenario priorities, activation
