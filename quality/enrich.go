@@ -75,10 +75,10 @@ type Action string
 // Actions.
 const (
 	ActionFill    Action = "fill"    // the field was missing
-	ActionRefresh Action = "refresh" // the provider's own earlier value was renewed (new TTL, maybe a new value)
+	ActionRefresh Action = "refresh" // the provider's own earlier value expired or changed: renewed with a new time and TTL
 	ActionReplace Action = "replace" // a value from a less trusted source, or an expired one, was replaced
 	ActionKeep    Action = "keep"    // the current value is from a source at least as trusted: not overwritten
-	ActionSame    Action = "same"    // another source already holds this value: nothing to do
+	ActionSame    Action = "same"    // the field already holds this value, unexpired: nothing to do
 )
 
 // Change is one proposed value and what became of it.
@@ -91,7 +91,8 @@ type Change struct {
 // Enrichment applies Enrichers to records under trust rules:
 //
 //   - a missing field (empty, or a Missing sentinel) is filled;
-//   - a value the same provider supplied earlier is refreshed;
+//   - a value the same provider supplied earlier is refreshed when it has
+//     expired or the provider now says otherwise;
 //   - a value from another source is replaced only when that value has
 //     expired or the provider is strictly more trusted (Trust); otherwise it
 //     is kept: enrichment never overwrites a value from a more (or equally)
@@ -113,7 +114,8 @@ type Enrichment struct {
 }
 
 // Apply runs every enricher on rec (in order; later enrichers see earlier
-// fills) and applies their proposals at time at. It returns every change,
+// fills; an enricher whose fields are all fresh is skipped, see
+// FieldLister) and applies their proposals at time at. It returns every change,
 // applied or kept, in order. An enricher that fails is reported (all
 // failures at once, each naming record and provider) and the others still
 // run; a cancelled ctx stops Apply with ctx.Err().
@@ -127,6 +129,9 @@ func (en *Enrichment) Apply(ctx context.Context, rec *Enriched, at time.Time) ([
 		if err := ctx.Err(); err != nil {
 			return changes, err
 		}
+		if fl, ok := e.(FieldLister); ok && en.fresh(rec, e.Name(), fl.Fields(), at) {
+			continue
+		}
 		fills, err := e.Enrich(ctx, rec)
 		if err != nil {
 			errs = multierror.Append(errs, &RecordError{RecordID: rec.ID, Field: "", Err: fmt.Errorf("enricher %s: %w", e.Name(), err)})
@@ -137,6 +142,34 @@ func (en *Enrichment) Apply(ctx context.Context, rec *Enriched, at time.Time) ([
 		}
 	}
 	return changes, errs.ErrorOrNil()
+}
+
+// FieldLister is an optional interface of an Enricher: the fields it
+// fills. Apply then skips the enricher (and its cost: a paid API call) when
+// every one of those fields holds an unexpired value from it or from a
+// source at least as trusted.
+type FieldLister interface {
+	Fields() []string
+}
+
+func (en *Enrichment) fresh(rec *Enriched, provider string, fields []string, at time.Time) bool {
+	if len(fields) == 0 {
+		return false
+	}
+	miss := en.Missing
+	if miss == nil {
+		miss = defaultMissing
+	}
+	for _, f := range fields {
+		s, ok := rec.Fields[f]
+		if !ok || miss.Is(s.Value) || s.Expired(at) {
+			return false
+		}
+		if s.Source != provider && en.Trust[s.Source] < en.Trust[provider] {
+			return false
+		}
+	}
+	return true
 }
 
 func (en *Enrichment) apply(rec *Enriched, provider string, f Fill, at time.Time) Change {
@@ -153,6 +186,9 @@ func (en *Enrichment) apply(rec *Enriched, provider string, f Fill, at time.Time
 	switch {
 	case !has || miss.Is(old.Value):
 		ch.Action = ActionFill
+	case old.Source == provider && old.Value == f.Value && !old.Expired(at):
+		ch.Action = ActionSame
+		return ch
 	case old.Source == provider:
 		ch.Action = ActionRefresh
 	case old.Value == f.Value:

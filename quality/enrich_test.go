@@ -88,8 +88,35 @@ func TestEnrichmentProvenanceAndTTL(t *testing.T) {
 	if got := rec.Fields["city"]; got != (quality.Sourced{Value: "中央区", Source: "geo", At: t1, ExpiresAt: t1.Add(30 * day)}) {
 		t.Errorf("refreshed city = %+v", got)
 	}
+	// The same value again before it expires: nothing changes.
+	changes, err = en.Apply(t.Context(), rec, t1.Add(day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].Action != quality.ActionSame || !rec.Fields["city"].At.Equal(t1) {
+		t.Errorf("changes = %+v, city %+v: want same, unchanged", changes, rec.Fields["city"])
+	}
 	if !(quality.Sourced{ExpiresAt: t1}).Expired(t1) || (quality.Sourced{}).Expired(t1) {
 		t.Error("Expired: a value expires at ExpiresAt; a zero ExpiresAt never expires")
+	}
+}
+
+// lister is a provider that declares its fields.
+type lister struct{ provider }
+
+func (l *lister) Fields() []string { return []string{"a"} }
+
+func TestEnrichmentSkipsFreshLister(t *testing.T) {
+	l := &lister{provider{name: "vendor", fills: []quality.Fill{{Field: "a", Value: "1", TTL: time.Hour}}}}
+	en := quality.Enrichment{Enrichers: []quality.Enricher{l}}
+	rec := &quality.Enriched{ID: "1"}
+	for _, at := range []time.Time{testNow, testNow.Add(30 * time.Minute), testNow.Add(2 * time.Hour)} {
+		if _, err := en.Apply(t.Context(), rec, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.calls != 2 {
+		t.Errorf("provider called %d times, want 2 (not while its value is fresh)", l.calls)
 	}
 }
 
