@@ -80,6 +80,8 @@ func TestParseAddress(t *testing.T) {
 			Address{Prefecture: "東京都", Municipality: "千代田区", MunicipalityCode: "131016", Town: "丸の内", Block: "1-2-3", Key: "東京都千代田区丸の内1-2-3"}},
 		{"label, country and postal code", "住所：日本 〒100-0005 東京都千代田区丸の内1-2-3",
 			Address{Prefecture: "東京都", Municipality: "千代田区", MunicipalityCode: "131016", Town: "丸の内", Block: "1-2-3", Key: "東京都千代田区丸の内1-2-3"}},
+		{"Japan Post's name for the municipality", "東京都三宅島三宅村阿古",
+			Address{Prefecture: "東京都", Municipality: "三宅村", MunicipalityCode: "133817", Town: "阿古", Key: "東京都三宅村阿古"}},
 		{"abolished ward still recognised", "静岡県浜松市中区元城町103-2",
 			Address{Prefecture: "静岡県", Municipality: "浜松市中区", MunicipalityCode: "221317", Town: "元城町", Block: "103-2", Key: "静岡県浜松市中区元城町103-2"}},
 		{"current ward of the same name first", "静岡県浜松市天竜区二俣町二俣481",

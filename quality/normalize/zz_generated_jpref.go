@@ -1986,8 +1986,9 @@ var municipalityTable = [1925]municipalityRow{
 
 // municipalityKeys are the names matched at the start of an address, sorted
 // bytewise, with ヶ/ヵ folded to ケ/カ: each full name, and the name without its
-// 郡 for towns and villages. Equal keys (府中市 in two prefectures) are adjacent.
-var municipalityKeys = [2848]municipalityKey{
+// 郡 for towns and villages, and the names Japan Post uses where they differ
+// (三宅島三宅村, 須惠町). Equal keys (府中市 in two prefectures) are adjacent.
+var municipalityKeys = [2852]municipalityKey{
 	{"あきる野市", 711},
 	{"あさぎり町", 1795},
 	{"あま市", 1122},
@@ -2057,6 +2058,7 @@ var municipalityKeys = [2848]municipalityKey{
 	{"三原村", 1630},
 	{"三好市", 1544},
 	{"三好郡東みよし町", 1560},
+	{"三宅島三宅村", 721},
 	{"三宅村", 721},
 	{"三宅町", 1367},
 	{"三島市", 1039},
@@ -2433,6 +2435,7 @@ var municipalityKeys = [2848]municipalityKey{
 	{"入間郡三芳町", 582},
 	{"入間郡毛呂山町", 583},
 	{"入間郡越生町", 584},
+	{"八丈島八丈町", 723},
 	{"八丈町", 723},
 	{"八代市", 1753},
 	{"八代郡氷川町", 1784},
@@ -4233,6 +4236,7 @@ var municipalityKeys = [2848]municipalityKey{
 	{"糟屋郡篠栗町", 1676},
 	{"糟屋郡粕屋町", 1681},
 	{"糟屋郡須恵町", 1678},
+	{"糟屋郡須惠町", 1678},
 	{"糸島市", 1673},
 	{"糸満市", 1889},
 	{"糸田町", 1696},
@@ -4719,6 +4723,7 @@ var municipalityKeys = [2848]municipalityKey{
 	{"須坂市", 909},
 	{"須崎市", 1603},
 	{"須恵町", 1678},
+	{"須惠町", 1678},
 	{"須賀川市", 373},
 	{"額田郡幸田町", 1136},
 	{"風間浦村", 227},

@@ -51,7 +51,7 @@ func generate(data, out, postal string) {
 	phones := readCSV(filepath.Join(data, "phone_landline_prefixes.csv"))
 	postals := readCSV(filepath.Join(data, "postal_codes.csv"))
 
-	src := genNormalize(prefs, munis, phones)
+	src := genNormalize(prefs, munis, phones, postals)
 	write(filepath.Join(out, "zz_generated_jpref.go"), src)
 
 	goSrc, bin := genPostal(postals)
@@ -113,7 +113,7 @@ func foldKey(s string) string {
 	return strings.NewReplacer("ヶ", "ケ", "ヵ", "カ").Replace(s)
 }
 
-func genNormalize(prefs, munis, phones rows) []byte {
+func genNormalize(prefs, munis, phones, postals rows) []byte {
 	var b bytes.Buffer
 	b.WriteString(header)
 	b.WriteString("package normalize\n\n")
@@ -174,10 +174,36 @@ func genNormalize(prefs, munis, phones rows) []byte {
 		}
 	}
 	b.WriteString("}\n\n")
+	// Names Japan Post writes differently for the same code (三宅島三宅村 for
+	// 三宅村, 須惠町 for 須恵町) are look-up keys too.
+	byCode := map[string]int{}
+	for i := range munis.data {
+		if munis.get(i, "abolished_date") == "" {
+			byCode[munis.get(i, "lg_code5")] = i
+		}
+	}
+	seen := map[string]bool{}
+	for i := range postals.data {
+		code, city := postals.get(i, "lg_code5"), postals.get(i, "city")
+		m, ok := byCode[code]
+		if !ok || seen[code+city] {
+			continue
+		}
+		seen[code+city] = true
+		full, county := munis.get(m, "full_name"), munis.get(m, "county")
+		if foldKey(city) == foldKey(full) {
+			continue
+		}
+		keys = append(keys, key{foldKey(city), m})
+		if county != "" && strings.HasPrefix(city, county) {
+			keys = append(keys, key{foldKey(strings.TrimPrefix(city, county)), m})
+		}
+	}
 	slices.SortStableFunc(keys, func(a, b key) int { return cmp.Compare(a.k, b.k) })
 	fmt.Fprintf(&b, "// municipalityKeys are the names matched at the start of an address, sorted\n")
 	fmt.Fprintf(&b, "// bytewise, with ヶ/ヵ folded to ケ/カ: each full name, and the name without its\n")
-	fmt.Fprintf(&b, "// 郡 for towns and villages. Equal keys (府中市 in two prefectures) are adjacent.\n")
+	fmt.Fprintf(&b, "// 郡 for towns and villages, and the names Japan Post uses where they differ\n")
+	fmt.Fprintf(&b, "// (三宅島三宅村, 須惠町). Equal keys (府中市 in two prefectures) are adjacent.\n")
 	fmt.Fprintf(&b, "var municipalityKeys = [%d]municipalityKey{\n", len(keys))
 	for _, k := range keys {
 		fmt.Fprintf(&b, "\t{%q, %d},\n", k.k, k.muni)
