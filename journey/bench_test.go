@@ -184,3 +184,27 @@ func BenchmarkFunnelColumns(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGateDecide10CapsRefused is BenchmarkGateDecide10Caps for a
+// request that three caps refuse, so that the decision builds its reasons.
+func BenchmarkGateDecide10CapsRefused(b *testing.B) {
+	now := time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
+	g := benchGate(now)
+	for i := range 5 {
+		g.Record(Send{Customer: "c-2", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"},
+			Time: now.Add(-time.Duration(i+1) * time.Hour)})
+	}
+	req := Request{Customer: "c-2", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
+	ctx := context.Background()
+	if d, _ := g.Decide(ctx, req); d.Allowed {
+		b.Fatal("the request is allowed")
+	}
+	b.ReportAllocs()
+	cpu := processCPU()
+	for b.Loop() {
+		if _, err := g.Decide(ctx, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+}

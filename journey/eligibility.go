@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -266,11 +267,16 @@ type Gate struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	once   sync.Once
-	loc    *time.Location
-	keep   time.Duration
-	seed   maphash.Seed
-	shards [32]sendShard
+	once sync.Once
+	loc  *time.Location
+	keep time.Duration
+	// prepared texts of reasons, per cap and per quiet hours
+	capOf      []string // " of Max sends in Window"
+	capReached []string // "cap of Max per Window reached"
+	quietName  []string
+	quietLoc   []*time.Location
+	seed       maphash.Seed
+	shards     [32]sendShard
 }
 
 type sendShard struct {
@@ -306,6 +312,16 @@ func (g *Gate) init() {
 		}
 		for _, c := range g.Caps {
 			g.keep = max(g.keep, c.Window)
+			g.capOf = append(g.capOf, fmt.Sprintf(" of %d sends in %v", c.Max, c.Window))
+			g.capReached = append(g.capReached, fmt.Sprintf("cap of %d per %v reached", c.Max, c.Window))
+		}
+		for _, q := range g.QuietHours {
+			loc := q.Location
+			if loc == nil {
+				loc = g.loc
+			}
+			g.quietLoc = append(g.quietLoc, loc)
+			g.quietName = append(g.quietName, fmt.Sprintf("%s %s-%s %s", orAll(q.Channel), clock(q.Start), clock(q.End), loc))
 		}
 		g.seed = maphash.MakeSeed()
 		for i := range g.shards {
@@ -404,24 +420,28 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			return Decision{}, err
 		}
 	}
+	add := func(rs Reason) {
+		if d.Reasons == nil {
+			d.Reasons = make([]Reason, 0, 4)
+		}
+		d.Reasons = append(d.Reasons, rs)
+	}
 	switch status {
 	case ConsentGranted:
 	case ConsentDenied:
 		permanent = true
-		d.Reasons = append(d.Reasons, Reason{Code: ReasonConsentDenied,
-			Detail: fmt.Sprintf("%s for %s", r.Channel, r.Purpose)})
+		add(Reason{Code: ReasonConsentDenied, Detail: string(r.Channel) + " for " + string(r.Purpose)})
 	default:
 		if !g.AllowUnknownConsent {
 			permanent = true
-			d.Reasons = append(d.Reasons, Reason{Code: ReasonConsentUnknown,
-				Detail: fmt.Sprintf("%s for %s", r.Channel, r.Purpose)})
+			add(Reason{Code: ReasonConsentUnknown, Detail: string(r.Channel) + " for " + string(r.Purpose)})
 		}
 	}
 	// suppression
 	for _, l := range g.Suppressions {
 		if why, ok := l.Suppressed(r.Customer, r.Channel); ok {
 			permanent = true
-			d.Reasons = append(d.Reasons, Reason{Code: ReasonSuppressed, Rule: l.Name, Detail: why})
+			add(Reason{Code: ReasonSuppressed, Rule: l.Name, Detail: why})
 		}
 	}
 	exempt := r.Purpose == PurposeTransactional && !g.CapTransactional
@@ -454,26 +474,26 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			}
 			switch {
 			case exempt:
-				d.Reasons = append(d.Reasons, Reason{Code: ReasonTransactionalOverride, Rule: c.Name,
-					Detail: fmt.Sprintf("cap of %d per %v reached", c.Max, c.Window)})
+				add(Reason{Code: ReasonTransactionalOverride, Rule: c.Name, Detail: g.capReached[i]})
 			case c.BypassPriority > 0 && r.Priority >= c.BypassPriority:
-				d.Reasons = append(d.Reasons, Reason{Code: ReasonPriorityOverride, Rule: c.Name,
-					Detail: fmt.Sprintf("cap of %d per %v reached; priority %d >= %d", c.Max, c.Window, r.Priority, c.BypassPriority)})
+				add(Reason{Code: ReasonPriorityOverride, Rule: c.Name,
+					Detail: g.capReached[i] + "; priority " + strconv.Itoa(r.Priority) + " >= " + strconv.Itoa(c.BypassPriority)})
 			case c.Max <= 0:
 				permanent = true
-				d.Reasons = append(d.Reasons, Reason{Code: ReasonCapReached, Rule: c.Name, Detail: "cap allows no sends"})
+				add(Reason{Code: ReasonCapReached, Rule: c.Name, Detail: "cap allows no sends"})
 			default:
-				var oldest []int64
+				// Newest first, the Max-th counted send is the one that must
+				// leave the window for the count to fall below Max.
+				seen := 0
 				for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
 					if c.counts(&h[j], nowN, r.Campaign) {
-						oldest = append(oldest, h[j].at)
+						if seen++; seen == c.Max {
+							later(time.Unix(0, h[j].at).In(now.Location()).Add(c.Window))
+							break
+						}
 					}
 				}
-				// oldest is newest first; the send that must expire for the
-				// count to fall below Max is the (count-Max+1)-th oldest.
-				later(time.Unix(0, oldest[c.Max-1]).In(now.Location()).Add(c.Window))
-				d.Reasons = append(d.Reasons, Reason{Code: ReasonCapReached, Rule: c.Name,
-					Detail: fmt.Sprintf("%d of %d sends in %v", count, c.Max, c.Window)})
+				add(Reason{Code: ReasonCapReached, Rule: c.Name, Detail: strconv.Itoa(count) + g.capOf[i]})
 			}
 		}
 		sh.mu.Unlock()
@@ -484,25 +504,20 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 		if q.Channel != "" && q.Channel != r.Channel {
 			continue
 		}
-		loc := q.Location
-		if loc == nil {
-			loc = g.loc
-		}
-		end, quiet := q.quietAt(now, loc)
+		end, quiet := q.quietAt(now, g.quietLoc[i])
 		if !quiet {
 			continue
 		}
-		name := fmt.Sprintf("%s %s-%s %s", orAll(q.Channel), clock(q.Start), clock(q.End), loc)
+		name := g.quietName[i]
 		switch {
 		case exempt:
-			d.Reasons = append(d.Reasons, Reason{Code: ReasonTransactionalOverride, Rule: name, Detail: "quiet hours"})
+			add(Reason{Code: ReasonTransactionalOverride, Rule: name, Detail: "quiet hours"})
 		case q.BypassPriority > 0 && r.Priority >= q.BypassPriority:
-			d.Reasons = append(d.Reasons, Reason{Code: ReasonPriorityOverride, Rule: name,
-				Detail: fmt.Sprintf("quiet hours; priority %d >= %d", r.Priority, q.BypassPriority)})
+			add(Reason{Code: ReasonPriorityOverride, Rule: name,
+				Detail: "quiet hours; priority " + strconv.Itoa(r.Priority) + " >= " + strconv.Itoa(q.BypassPriority)})
 		default:
 			later(end)
-			d.Reasons = append(d.Reasons, Reason{Code: ReasonQuietHours, Rule: name,
-				Detail: "until " + end.Format(time.RFC3339)})
+			add(Reason{Code: ReasonQuietHours, Rule: name, Detail: "until " + end.Format(time.RFC3339)})
 		}
 	}
 	d.Allowed = true
