@@ -92,15 +92,9 @@ func FuzzKanaKey(f *testing.F) {
 }
 
 func BenchmarkKanaKey(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		_, _ = KanaKey("ﾔﾏﾀﾞ ﾀﾛｳ", FoldAll)
-	}
+	loopCPU(b, func() { _, _ = KanaKey("ﾔﾏﾀﾞ ﾀﾛｳ", FoldAll) })
 }
 
 func BenchmarkKatakana(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = Katakana("やまだ たろう")
-	}
+	loopCPU(b, func() { _ = Katakana("やまだ たろう") })
 }

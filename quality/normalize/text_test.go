@@ -125,17 +125,11 @@ func BenchmarkText(b *testing.B) {
 		{"full-width", "ＡＢＣ商事　東京支店"},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = Text(bc.in)
-			}
+			loopCPU(b, func() { _ = Text(bc.in) })
 		})
 	}
 }
 
 func BenchmarkTextKey(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		_ = TextKey("ＡＢＣ商事　東京支店")
-	}
+	loopCPU(b, func() { _ = TextKey("ＡＢＣ商事　東京支店") })
 }
