@@ -2,8 +2,6 @@ package quality
 
 import (
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/c360/c360/quality/normalize"
 )
@@ -93,8 +91,12 @@ func (m *Missing) Is(v string) bool {
 		}
 		return m.set[string(b)]
 	}
-	for _, r := range v {
-		if r >= 0xFF00 && r <= 0xFFEF || r >= 0x2000 && r <= 0x206F || r >= 0x3300 && r <= 0x33FF {
+	// Width and compatibility forms: U+FF00–U+FFEF (EF BC–BF), general
+	// punctuation U+2000–U+207F (E2 80–81), CJK compatibility U+3300–U+33FF
+	// (E3 8C–8F).
+	for i := 0; i+1 < len(v); i++ {
+		c, d := v[i], v[i+1]
+		if c == 0xEF && d >= 0xBC || c == 0xE2 && (d == 0x80 || d == 0x81) || c == 0xE3 && d >= 0x8C && d <= 0x8F {
 			compat = true
 			break
 		}
@@ -110,38 +112,15 @@ var defaultMissing = NewMissing(nil)
 // trimSpace trims Unicode white space, U+3000 included, without allocating.
 func trimSpace(s string) string {
 	for s != "" {
-		c := s[0]
-		if c < 0x80 {
-			if !asciiSpace(c) {
-				break
-			}
-			s = s[1:]
-			continue
-		}
-		if c != 0xC2 && c != 0xE1 && c != 0xE2 && c != 0xE3 {
-			break
-		}
-		r, n := utf8.DecodeRuneInString(s)
-		if !unicode.IsSpace(r) {
+		n := spacePrefix(s)
+		if n == 0 {
 			break
 		}
 		s = s[n:]
 	}
 	for s != "" {
-		c := s[len(s)-1]
-		if c < 0x80 {
-			if !asciiSpace(c) {
-				break
-			}
-			s = s[:len(s)-1]
-			continue
-		}
-		// Every multi-byte space ends in a byte 0x80–0xAF.
-		if c > 0xAF {
-			break
-		}
-		r, n := utf8.DecodeLastRuneInString(s)
-		if !unicode.IsSpace(r) {
+		n := spaceSuffix(s)
+		if n == 0 {
 			break
 		}
 		s = s[:len(s)-n]
@@ -150,3 +129,62 @@ func trimSpace(s string) string {
 }
 
 func asciiSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' }
+
+// multiByteSpace reports whether the 2- or 3-byte sequence b (a whole
+// rune) is a Unicode white-space character: U+0085, U+00A0, U+1680,
+// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+func multiByteSpace(b string) bool {
+	switch len(b) {
+	case 2:
+		return b[0] == 0xC2 && (b[1] == 0x85 || b[1] == 0xA0)
+	case 3:
+		switch b[0] {
+		case 0xE1:
+			return b[1] == 0x9A && b[2] == 0x80
+		case 0xE2:
+			return b[1] == 0x80 && (b[2] <= 0x8A || b[2] == 0xA8 || b[2] == 0xA9 || b[2] == 0xAF) || b[1] == 0x81 && b[2] == 0x9F
+		case 0xE3:
+			return b[1] == 0x80 && b[2] == 0x80
+		}
+	}
+	return false
+}
+
+// spacePrefix returns the byte length of the white space rune s starts
+// with, or 0.
+func spacePrefix(s string) int {
+	c := s[0]
+	if c < 0x80 {
+		if asciiSpace(c) {
+			return 1
+		}
+		return 0
+	}
+	if c == 0xC2 && len(s) >= 2 && multiByteSpace(s[:2]) {
+		return 2
+	}
+	if c >= 0xE1 && c <= 0xE3 && len(s) >= 3 && multiByteSpace(s[:3]) {
+		return 3
+	}
+	return 0
+}
+
+// spaceSuffix returns the byte length of the white space rune s ends with,
+// or 0.
+func spaceSuffix(s string) int {
+	n := len(s)
+	c := s[n-1]
+	if c < 0x80 {
+		if asciiSpace(c) {
+			return 1
+		}
+		return 0
+	}
+	if n >= 2 && multiByteSpace(s[n-2:]) {
+		return 2
+	}
+	if n >= 3 && multiByteSpace(s[n-3:]) {
+		return 3
+	}
+	return 0
+}

@@ -272,17 +272,24 @@ func ValidPrefecture() Validator {
 // Prefecture returns the full name of the prefecture v names (東京 →
 // 東京都, 大阪 → 大阪府, 北海道), or "" if v is not one.
 func Prefecture(v string) string {
-	v = strings.ReplaceAll(normalize.Text(v), " ", "")
+	if p, ok := prefectureNames[v]; ok {
+		return p
+	}
+	return prefectureNames[strings.ReplaceAll(normalize.Text(v), " ", "")]
+}
+
+// prefectureNames maps each prefecture's full and short name to the full
+// name. It is built once and never modified.
+var prefectureNames = func() map[string]string {
+	m := map[string]string{}
 	for _, p := range normalize.Prefectures() {
-		if v == p {
-			return p
-		}
-		if p != "北海道" && v == p[:len(p)-len("県")] {
-			return p
+		m[p] = p
+		if p != "北海道" {
+			m[p[:len(p)-len("県")]] = p
 		}
 	}
-	return ""
-}
+	return m
+}()
 
 // ValidKatakana accepts a reading written in katakana only (full- or
 // half-width, with ー, ・ and spaces): hiragana, kanji or Latin letters in a
