@@ -311,6 +311,10 @@ func blockStarts(s string) bool {
 		if !addrIsDigit(s[0]) && rest != "" && addrIsDigit(rest[0]) {
 			return false // 麻布十番2-16-6: kanji before 番, digits after
 		}
+		if !addrIsDigit(s[0]) && !strings.HasPrefix(rest, "地") && !strings.HasPrefix(rest, "号") &&
+			!startsNumber(rest) && startsWithLetterOrKana(rest) {
+			return false // 二番堰: a kanji numeral, 番 and a name
+		}
 		return true
 	case strings.HasPrefix(after, "条"), strings.HasPrefix(after, "線"), strings.HasPrefix(after, "地割"),
 		strings.HasPrefix(after, "丁"):
