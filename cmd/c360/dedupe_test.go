@@ -135,3 +135,21 @@ func TestDedupeUsage(t *testing.T) {
 		t.Errorf("-h exit %d, want 0", code)
 	}
 }
+
+func TestDedupeTruth(t *testing.T) {
+	in := writeMatchFile(t, "customers.csv", customersCSV)
+	truth := writeMatchFile(t, "truth.csv", "record_id,entity_id\n1,A\n2,B\n3,A\n4,C\n5,B\n6,D\n")
+	out := filepath.Join(t.TempDir(), "clusters.csv")
+	code, _, stderr := runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--truth", truth)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "blocking kept 1.0000 of true pairs; precision 1.0000 recall 1.0000 F1 1.0000") {
+		t.Errorf("stderr does not report the evaluation:\n%s", stderr)
+	}
+	bad := writeMatchFile(t, "truth.csv", "record_id,entity_id\n1,A\n")
+	code, _, stderr = runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--truth", bad)
+	if code != 1 || !strings.Contains(stderr, `line 3: record "2" is not in`) {
+		t.Errorf("truth missing a record: exit %d, stderr %q", code, stderr)
+	}
+}

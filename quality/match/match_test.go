@@ -49,6 +49,8 @@ func TestCompareLevels(t *testing.T) {
 		{"number far", KindNumber, "100", "457", LevelDisagree},
 		{"region", KindRegion, "NSW", "nsw", LevelExact},
 		{"exact category differs", KindExact, "m", "f", LevelDisagree},
+		{"placeholder name is missing", KindFamilyName, "不明", "不明", LevelMissing},
+		{"placeholder date is missing", KindDate, "1900-01-01", "1900-01-01", LevelMissing},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

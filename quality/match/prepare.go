@@ -22,7 +22,7 @@ type value struct {
 // still agree exactly with the same malformed value elsewhere.
 func prepare(k Kind, s string) value {
 	s = strings.TrimSpace(s)
-	if s == "" {
+	if s == "" || isPlaceholder(s) {
 		return value{}
 	}
 	switch k {
@@ -255,4 +255,21 @@ func hasNonLatin(s string) bool {
 		}
 	}
 	return false
+}
+
+// placeholders are values exports use for "unknown"; they are treated as
+// missing so that two records do not agree on them.
+var placeholders = map[string]bool{
+	"不明": true, "なし": true, "無し": true, "未記入": true, "未入力": true, "未登録": true, "該当なし": true, "ー": true, "－": true,
+	"-": true, "--": true, "---": true, "?": true, "n/a": true, "none": true, "null": true, "nil": true, "unknown": true,
+	"1900-01-01": true, "1900/01/01": true, "19000101": true, "0000-00-00": true, "00000000": true,
+	"000-0000": true, "0000000": true, "00-0000-0000": true, "000-0000-0000": true, "0000000000": true, "00000000000": true,
+	"test@test.com": true, "test@example.com": true, "noemail@example.com": true, "none@none.com": true,
+}
+
+func isPlaceholder(s string) bool {
+	if len(s) > 24 {
+		return false
+	}
+	return placeholders[strings.ToLower(s)]
 }
