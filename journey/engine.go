@@ -93,7 +93,16 @@ func (g *Engine) Ingest(ctx context.Context, e Event) ([]Transition, error) {
 	key := e.subject()
 	sh := g.shard(key)
 	sh.mu.Lock()
-	added, err := g.store.Append(ctx, e)
+	var added int
+	var err error
+	if ms, ok := g.store.(*MemoryEventStore); ok {
+		// fast path: no slice for the variadic call
+		if err = ctx.Err(); err == nil && ms.appendOne(&e) {
+			added = 1
+		}
+	} else {
+		added, err = g.store.Append(ctx, e)
+	}
 	if err != nil || added == 0 {
 		sh.mu.Unlock()
 		return nil, err

@@ -50,38 +50,52 @@ func (m *MemoryEventStore) Append(ctx context.Context, events ...Event) (int, er
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	added := 0
+	for i := range events {
+		if m.add(&events[i]) {
+			added++
+		}
+	}
+	return added, nil
+}
+
+// appendOne is Append of one event without copying it into a slice: the
+// Engine's fast path.
+func (m *MemoryEventStore) appendOne(e *Event) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.add(e)
+}
+
+// add stores a copy of e unless its ID is known; m.mu must be held.
+func (m *MemoryEventStore) add(e *Event) bool {
 	if m.ids == nil {
 		m.ids = map[string]subjectKey{}
 		m.customers = map[customer.ID]*[]Event{}
 		m.anonymous = map[string][]Event{}
 		m.links = map[string]customer.ID{}
 	}
-	added := 0
-	for i := range events {
-		e := &events[i]
-		if _, dup := m.ids[e.ID]; dup {
-			continue
-		}
-		c := e.Clone()
-		if c.CustomerID == "" {
-			if id, ok := m.links[c.AnonymousID]; ok {
-				c.CustomerID = id
-			}
-		}
-		if c.CustomerID != "" {
-			p := m.customers[c.CustomerID]
-			if p == nil {
-				p = new([]Event)
-				m.customers[c.CustomerID] = p
-			}
-			*p = insertSorted(*p, c)
-		} else {
-			m.anonymous[c.AnonymousID] = insertSorted(m.anonymous[c.AnonymousID], c)
-		}
-		m.ids[c.ID] = c.subject()
-		added++
+	if _, dup := m.ids[e.ID]; dup {
+		return false
 	}
-	return added, nil
+	c := e.Clone()
+	if c.CustomerID == "" {
+		if id, ok := m.links[c.AnonymousID]; ok {
+			c.CustomerID = id
+		}
+	}
+	if c.CustomerID != "" {
+		p := m.customers[c.CustomerID]
+		if p == nil {
+			p = new([]Event)
+			m.customers[c.CustomerID] = p
+		}
+		*p = insertSorted(*p, c)
+	} else {
+		m.anonymous[c.AnonymousID] = insertSorted(m.anonymous[c.AnonymousID], c)
+	}
+	m.ids[c.ID] = c.subject()
+	return true
 }
 
 // Get implements EventStore.
