@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -107,7 +108,7 @@ func companyKey(core string) string {
 	for range 6 {
 		k = TextKey(k)
 		changed := false
-		if strings.ContainsAny(k, ".,・、'’") {
+		if hasKeyPunct(k) {
 			k = strings.Map(func(r rune) rune {
 				switch r {
 				case '.', ',', '・', '、', '\'', '’':
@@ -165,17 +166,22 @@ func findForm(t string) (form string, pos FormPosition, rest string, ok bool) {
 		return "", FormNone, t, false
 	}
 	if !isASCII(t) {
-		// Full forms: prefix, suffix, then anywhere.
-		if strings.Contains(t, "会社") || strings.Contains(t, "會社") || strings.Contains(t, "法人") ||
-			strings.Contains(t, "組合") || strings.Contains(t, "ガイシ") || strings.Contains(t, "カイシ") {
-			for _, f := range fullForms {
-				if strings.HasPrefix(t, f.pat) {
-					return f.canon, FormPrefix, trimCore(t[len(f.pat):]), true
-				}
-				if strings.HasSuffix(t, f.pat) {
-					return f.canon, FormSuffix, trimCore(t[:len(t)-len(f.pat)]), true
-				}
+		// Full forms: prefix, suffix (candidates found by their first and
+		// last rune), then anywhere.
+		idx := fullFormIndex()
+		first, _ := utf8.DecodeRuneInString(t)
+		for _, f := range idx.byFirst[first] {
+			if strings.HasPrefix(t, f.pat) {
+				return f.canon, FormPrefix, trimCore(t[len(f.pat):]), true
 			}
+		}
+		last, _ := utf8.DecodeLastRuneInString(t)
+		for _, f := range idx.byLast[last] {
+			if strings.HasSuffix(t, f.pat) {
+				return f.canon, FormSuffix, trimCore(t[:len(t)-len(f.pat)]), true
+			}
+		}
+		if strings.Contains(t, "社") || strings.Contains(t, "人") || strings.Contains(t, "組合") || strings.Contains(t, "イシ") {
 			for _, f := range fullForms {
 				if i := strings.Index(t, f.pat); i >= 0 {
 					return f.canon, FormSuffix, joinCore(t[:i], t[i+len(f.pat):]), true
@@ -241,6 +247,40 @@ func joinCore(a, b string) string {
 }
 
 type formPattern struct{ pat, canon string }
+
+// formIndex holds fullForms by their first and by their last rune, longest
+// first; it is built once and only read.
+type formIndex struct{ byFirst, byLast map[rune][]formPattern }
+
+var fullFormIndex = sync.OnceValue(func() *formIndex {
+	idx := &formIndex{byFirst: map[rune][]formPattern{}, byLast: map[rune][]formPattern{}}
+	for _, f := range fullForms {
+		r, _ := utf8.DecodeRuneInString(f.pat)
+		idx.byFirst[r] = append(idx.byFirst[r], f)
+		r, _ = utf8.DecodeLastRuneInString(f.pat)
+		idx.byLast[r] = append(idx.byLast[r], f)
+	}
+	return idx
+})
+
+// hasKeyPunct reports whether s holds one of . , ' ・ 、 ’.
+func hasKeyPunct(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' || c == ',' || c == '\'':
+			return true
+		case c == 0xE3 && i+2 < len(s):
+			if (s[i+1] == 0x83 && s[i+2] == 0xBB) || (s[i+1] == 0x80 && s[i+2] == 0x81) { // ・、
+				return true
+			}
+		case c == 0xE2 && i+2 < len(s):
+			if s[i+1] == 0x80 && s[i+2] == 0x99 { // ’
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // fullForms lists legal forms written in full, longest first.
 var fullForms = sortForms([]formPattern{
