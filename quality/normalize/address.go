@@ -407,7 +407,8 @@ func parseBlock(s string) (string, string) {
 }
 
 // canonicalTown drops a leading 大字 and writes numbers that belong to the
-// name (before 丁 without 目, 条, 線, 番町, 番丁, 地割) in kanji.
+// name (before 丁 without 目, 条, 線, 番町, 番丁; not 地割, which Japan Post
+// writes in digits) in kanji.
 func canonicalTown(s string) string {
 	s = strings.TrimPrefix(s, "大字")
 	if !strings.ContainsAny(s, "0123456789") {
@@ -427,7 +428,7 @@ func canonicalTown(s string) string {
 		after := s[j:]
 		v, err := strconv.Atoi(s[i:j])
 		name := err == nil && v > 0 && v < 100 && (strings.HasPrefix(after, "条") || strings.HasPrefix(after, "線") ||
-			strings.HasPrefix(after, "番町") || strings.HasPrefix(after, "番丁") || strings.HasPrefix(after, "地割") ||
+			strings.HasPrefix(after, "番町") || strings.HasPrefix(after, "番丁") ||
 			(strings.HasPrefix(after, "丁") && !strings.HasPrefix(after, "丁目")))
 		if name {
 			b.WriteString(kanjiSmall(v))
