@@ -361,3 +361,16 @@ func Timelines(ctx context.Context, s EventStore, from, to time.Time) iter.Seq2[
 		}
 	}
 }
+
+// MarshalText writes the model's name.
+func (m Model) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText reads a model's name, as ParseModel.
+func (m *Model) UnmarshalText(b []byte) error {
+	v, err := ParseModel(string(b))
+	if err != nil {
+		return err
+	}
+	*m = v
+	return nil
+}

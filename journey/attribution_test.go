@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -150,5 +151,27 @@ func TestTopPaths(t *testing.T) {
 	}
 	if got.Total != 6 || got.TooLong != 2 {
 		t.Errorf("MaxLen 3 without collapsing: total %d, too long %d; want 6 and 2", got.Total, got.TooLong)
+	}
+}
+
+func TestEnumsAsText(t *testing.T) {
+	type doc struct {
+		Model  Model
+		Code   ReasonCode
+		Status ConsentStatus
+	}
+	b, err := json.Marshal(doc{TimeDecay, ReasonQuietHours, ConsentDenied})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"Model":"time_decay","Code":"quiet_hours","Status":"denied"}`; string(b) != want {
+		t.Errorf("JSON = %s, want %s", b, want)
+	}
+	var m Model
+	if err := m.UnmarshalText([]byte("position_based")); err != nil || m != PositionBased {
+		t.Errorf("UnmarshalText = %v, %v", m, err)
+	}
+	if err := m.UnmarshalText([]byte("nope")); err == nil {
+		t.Error("UnmarshalText(nope) succeeded")
 	}
 }

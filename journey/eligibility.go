@@ -571,3 +571,9 @@ func (q *QuietHours) quietAt(t time.Time, loc *time.Location) (time.Time, bool) 
 	ey, em, ed := endDay.Date()
 	return time.Date(ey, em, ed, h, mi, 0, int(sec), loc), true
 }
+
+// MarshalText writes the code's name, such as "quiet_hours".
+func (c ReasonCode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// MarshalText writes "unknown", "granted" or "denied".
+func (s ConsentStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
