@@ -19,8 +19,9 @@ import (
 // Filter values that are sets (tags, linked customers, accounts and
 // competitors) are indexed as postings too, under keys that text terms can
 // never take (they start with a NUL byte, which normalize.Text removes).
-// Kind, category, source, capture time, length and access control are kept
-// per document in a fixed-size record; access-control fields are interned,
+// Kind, category and source are kept as one bitset of documents per value;
+// capture time, length and access control in a fixed-size record per
+// document; access-control fields are interned,
 // because many items share the same author, visibility and grants.
 //
 // An update appends a new document and marks the old one dead; dead
@@ -47,9 +48,6 @@ type docMeta struct {
 	captured int64
 	acl      uint32
 	length   uint32
-	kind     uint16
-	cat      uint16
-	src      uint16
 	org      bool // ScopeOrg: visible to every principal, no ACL lookup needed
 }
 
@@ -78,6 +76,10 @@ type indexData struct {
 	aclSimple map[simpleACL]uint32
 	codes     map[string]uint16
 	aclCache  *principalCache
+	// codeBits holds, per kind, category or source code, a bitset of the
+	// documents with that value: filters test a bit instead of reading the
+	// document record.
+	codeBits [][]uint64
 	// bigrams lists, per CJK character, the bigram terms that contain it,
 	// so that a one-character query finds the character inside words.
 	bigrams map[rune][]string
@@ -244,11 +246,11 @@ func (ix *index) put(it *Item, a analyzed) {
 		captured: it.CapturedAt.UnixNano(),
 		acl:      ix.aclOf(it),
 		length:   a.length,
-		kind:     ix.code("k" + string(it.Kind)),
-		cat:      ix.code("c" + string(it.Category)),
-		src:      ix.code("s" + string(it.Source)),
 		org:      it.Visibility.Scope == ScopeOrg,
 	})
+	ix.setCodeBit(ix.code("k"+string(it.Kind)), d)
+	ix.setCodeBit(ix.code("c"+string(it.Category)), d)
+	ix.setCodeBit(ix.code("s"+string(it.Source)), d)
 	ix.ids = append(ix.ids, it.ID)
 	if int(d)/64 >= len(ix.live) {
 		ix.live = append(ix.live, 0)
@@ -529,15 +531,28 @@ func (ix *index) search(p Principal, c *compiled, limit int) ([]hit, int) {
 	// metaOK checks the per-document filters; it runs before the other
 	// posting lists are advanced, so a selective filter saves their seeks.
 	// Access control runs after the intersection.
+	var bitsets [][]uint64
+	for _, b := range [][]uint64{kinds, cats, srcs} {
+		if b != nil {
+			bitsets = append(bitsets, b)
+		}
+	}
+	timed := c.hasFrom || c.hasTo
 	metaOK := func(d uint32) bool {
-		if ix.live[d/64]&(1<<(d%64)) == 0 {
+		w, bit := d/64, uint64(1)<<(d%64)
+		if ix.live[w]&bit == 0 {
 			return false
 		}
-		m := &ix.docs[d]
-		return (kinds == nil || kinds[m.kind]) &&
-			(cats == nil || cats[m.cat]) &&
-			(srcs == nil || srcs[m.src]) &&
-			(!c.hasFrom || m.captured >= c.from) && (!c.hasTo || m.captured < c.to)
+		for _, b := range bitsets {
+			if int(w) >= len(b) || b[w]&bit == 0 {
+				return false
+			}
+		}
+		if timed {
+			m := &ix.docs[d]
+			return (!c.hasFrom || m.captured >= c.from) && (!c.hasTo || m.captured < c.to)
+		}
+		return true
 	}
 	top := topK{k: limit}
 	total := 0
@@ -594,23 +609,48 @@ outer:
 	return top.sorted(), total
 }
 
-// codeSet maps filter values to a membership table indexed by code. It
-// returns nil (no filter) for no values, and ok=false when none of the
-// values was ever indexed.
-func (ix *index) codeSet(prefix string, vals []string) ([]bool, bool) {
+// codeSet returns the bitset of documents having any of the values, nil
+// (no filter) for no values, and ok=false when none of the values was ever
+// indexed.
+func (ix *index) codeSet(prefix string, vals []string) ([]uint64, bool) {
 	if len(vals) == 0 {
 		return nil, true
 	}
-	var out []bool
+	var sets [][]uint64
 	for _, v := range vals {
-		if c, ok := ix.codes[prefix+v]; ok {
-			if out == nil {
-				out = make([]bool, len(ix.codes)+1) // codes are < len(codes), or MaxUint16 when full
-			}
-			out[c] = true
+		if c, ok := ix.codes[prefix+v]; ok && int(c) < len(ix.codeBits) {
+			sets = append(sets, ix.codeBits[c])
 		}
 	}
-	return out, out != nil
+	switch len(sets) {
+	case 0:
+		return nil, false
+	case 1:
+		return sets[0], true
+	}
+	out := make([]uint64, len(ix.live))
+	for _, s := range sets {
+		for i, w := range s {
+			out[i] |= w
+		}
+	}
+	return out, true
+}
+
+// setCodeBit marks document d as having value code.
+func (ix *index) setCodeBit(code uint16, d uint32) {
+	if code == math.MaxUint16 {
+		return // overflow code: not filterable
+	}
+	for int(code) >= len(ix.codeBits) {
+		ix.codeBits = append(ix.codeBits, nil)
+	}
+	b := ix.codeBits[code]
+	for int(d/64) >= len(b) {
+		b = append(b, 0)
+	}
+	b[d/64] |= 1 << (d % 64)
+	ix.codeBits[code] = b
 }
 
 func stringsOf[S ~string](vs []S) []string {
