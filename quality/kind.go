@@ -232,3 +232,36 @@ func DefaultRules(fields []Field) []Rule {
 	}
 	return rules
 }
+
+// MatchKind returns the quality/match kind of a field kind, for building a
+// MatchFinder over the same fields (match.KindIgnore when the kind takes no
+// part in matching).
+func MatchKind(k Kind) match.Kind {
+	switch k {
+	case KindPersonName:
+		return match.KindPersonName
+	case KindFamilyName:
+		return match.KindFamilyName
+	case KindGivenName:
+		return match.KindGivenName
+	case KindNameKana:
+		return match.KindNameKana
+	case KindCompany:
+		return match.KindCompany
+	case KindEmail:
+		return match.KindEmail
+	case KindPhone:
+		return match.KindPhone
+	case KindPostalCode:
+		return match.KindPostalCode
+	case KindPrefecture:
+		return match.KindRegion
+	case KindAddress:
+		return match.KindAddress
+	case KindCorporateNumber:
+		return match.KindID
+	case KindDate, KindBirthDate:
+		return match.KindDate
+	}
+	return match.KindIgnore
+}

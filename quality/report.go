@@ -3,6 +3,7 @@ package quality
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -300,4 +301,15 @@ func (e *Engine) report(ac *accum, samples [][]sample, exactDups []int64, ids []
 		}
 	}
 	return r
+}
+
+// ReadReport decodes a report written by WriteJSON, e.g. last month's, to
+// Diff it with a new one.
+func ReadReport(rd io.Reader) (*Report, error) {
+	var r Report
+	dec := json.NewDecoder(rd)
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("quality: reading report: %w", err)
+	}
+	return &r, nil
 }

@@ -26,6 +26,7 @@ func init() {
 
 const qualityUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--updated COLUMN]
        [--json report.json] [--html report.html] [--rows rows.csv] [--slice COLUMN ...]
+       [--baseline old.json] [--duplicates]
 
 Checks every record of the CSV file against the default rules of its
 columns' kinds (completeness, validity, uniqueness, consistency, timeliness)
@@ -42,13 +43,21 @@ with --field only the named columns are assessed.
 --updated names the column holding when each record was last updated; a
 record older than --max-age is stale. --json writes the full report as
 deterministic JSON, --html a self-contained HTML page, --rows a CSV of
-record_id,score,reasons (reasons separated by ";").`
+record_id,score,reasons (reasons separated by ";"). --baseline compares the
+report with an earlier --json report and prints what improved or got worse.
+--duplicates also looks for likely duplicates with the matching engine
+(quality/match) over the assessed columns: the rule
+uniqueness:likely_duplicate and the health of the identity graph.`
 
 func runQuality(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "quality", qualityUsage)
 	var input, idCol, updated, jsonOut, htmlOut, rowsOut, nowS, maxAgeS string
 	var fields, slices multiFlag
 	var workers int
+	var baseline string
+	var duplicates bool
+	fs.StringVar(&baseline, "baseline", "", "an earlier --json report to compare with")
+	fs.BoolVar(&duplicates, "duplicates", false, "find likely duplicates with quality/match (slower)")
 	fs.StringVar(&input, "input", "", "CSV file to assess (required; - for standard input)")
 	fs.StringVar(&idCol, "id", "", "column holding the record ID (required)")
 	fs.Var(&fields, "field", "COLUMN=KIND: assess COLUMN as KIND (repeatable)")
@@ -158,7 +167,32 @@ func runQuality(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	eng, err := quality.New(quality.Config{Fields: qf, Now: now, SliceBy: slices, Workers: workers})
+	var base *quality.Report
+	if baseline != "" {
+		f, err := os.Open(baseline)
+		if err != nil {
+			return err
+		}
+		base, err = quality.ReadReport(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", baseline, err)
+		}
+	}
+	cfg := quality.Config{Fields: qf, Now: now, SliceBy: slices, Workers: workers}
+	if duplicates {
+		var mf []match.Field
+		for _, f := range qf {
+			if mk := quality.MatchKind(f.Kind); mk != match.KindIgnore && len(mf) < 16 {
+				mf = append(mf, match.Field{Name: f.Name, Kind: mk})
+			}
+		}
+		if len(mf) == 0 {
+			return usageError("--duplicates: no column of a kind the matcher compares")
+		}
+		cfg.Duplicates = quality.MatchFinder{Fields: mf}
+	}
+	eng, err := quality.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -169,6 +203,12 @@ func runQuality(ctx context.Context, e *env) error {
 	rep := a.Report
 	if err := writeQualitySummary(e.stdout, rep); err != nil {
 		return err
+	}
+	if base != nil {
+		fmt.Fprintf(e.stdout, "\ncompared with %s:\n", baseline)
+		if err := quality.Diff(base, rep).WriteText(e.stdout); err != nil {
+			return err
+		}
 	}
 	if jsonOut != "" {
 		if err := writeFileWith(jsonOut, rep.WriteJSON); err != nil {
@@ -232,6 +272,10 @@ func writeQualitySummary(w io.Writer, r *quality.Report) error {
 	fmt.Fprintf(bw, "%-5s %-45s %10s %10s %8s\n", "", "rule", "passed", "failed", "ratio")
 	for _, rr := range r.Rules {
 		fmt.Fprintf(bw, "%-5s %-45s %10d %10d %8.4f\n", rr.Status, rr.Name, rr.Passed, rr.Failed, rr.Ratio)
+	}
+	if h := r.Identity; h != nil {
+		fmt.Fprintf(bw, "identity graph: %d records → %d entities (consolidation %.2f%%), %d clusters, largest %d, %d larger than %d\n",
+			h.Records, h.Entities, 100*h.ConsolidationRate, h.Clusters, h.Largest, h.Oversized, h.MaxSize)
 	}
 	return bw.Flush()
 }

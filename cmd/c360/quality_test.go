@@ -183,3 +183,31 @@ func TestQualityStdin(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+func TestQualityBaselineAndDuplicates(t *testing.T) {
+	before := writeQualityTemp(t, "before.csv", qualityCSV)
+	after := writeQualityTemp(t, "after.csv", strings.Replace(qualityCSV, "suzuki@,", "suzuki@example.jp,", 1)+
+		"C4,山田,ヤマダ,taro@example.jp,03-1234-5678,100-0005,東京都,2025-03-02\n")
+	jsonPath := filepath.Join(t.TempDir(), "before.json")
+	args := []string{"--id", "id", "--field", "name=family_name", "--field", "kana=name_kana", "--field", "email=email",
+		"--field", "phone=phone", "--field", "postal_code=postal_code", "--now", "2025-04-01"}
+	if code, _, stderr := runCLI(t, "", append([]string{"quality", "--input", before, "--json", jsonPath}, args...)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	code, stdout, stderr := runCLI(t, "", append([]string{"quality", "--input", after, "--baseline", jsonPath, "--duplicates"}, args...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"compared with " + jsonPath,
+		"records 3 → 4",
+		"improved validity:email: failed 1 → 0, status fail → pass",
+		"worse    uniqueness:email: failed 0 → 1",
+		"added    uniqueness:likely_duplicate",
+		"identity graph: 4 records → 3 entities",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+}
