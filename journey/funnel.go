@@ -253,10 +253,11 @@ func (f *Funnel) RunColumns(ctx context.Context, c *Columns) (*FunnelResult, err
 // blockBits sets the block of customers sorted at once: 4096.
 const blockBits = 12
 
-// bev is a relevant event on its way to its block.
+// bev is a relevant event on its way to its block; its group, when there
+// are groups, travels in a parallel slice.
 type bev struct {
-	t            int64
-	cu, typ, grp int32
+	t       int64
+	cu, typ int32
 }
 
 // fev is a relevant event in its block, in customer order.
@@ -321,6 +322,7 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 		bstart[i] += bstart[i-1]
 	}
 	tmp := make([]bev, bstart[nb])
+	var tmpGrp []int32
 	pos := slices.Clone(bstart[:nb])
 	if ng <= 1 {
 		for i, t := range c.typ {
@@ -332,11 +334,13 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 			}
 		}
 	} else {
+		tmpGrp = make([]int32, len(tmp))
 		for i, t := range c.typ {
 			if masks[t] != 0 {
 				cu := c.cust[i]
 				b := cu >> blockBits
-				tmp[pos[b]] = bev{t: c.at[i], cu: cu, typ: t, grp: c.grp[i]}
+				tmp[pos[b]] = bev{t: c.at[i], cu: cu, typ: t}
+				tmpGrp[pos[b]] = c.grp[i]
 				pos[b]++
 			}
 		}
@@ -391,11 +395,21 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 				}
 				copy(lpos[:ncb], off[:ncb])
 				buf = slices.Grow(buf[:0], len(part))[:len(part)]
-				for i := range part {
-					e := &part[i]
-					l := e.cu - base
-					buf[lpos[l]] = fev{t: e.t, typ: e.typ, grp: e.grp}
-					lpos[l]++
+				if tmpGrp == nil {
+					for i := range part {
+						e := &part[i]
+						l := e.cu - base
+						buf[lpos[l]] = fev{t: e.t, typ: e.typ}
+						lpos[l]++
+					}
+				} else {
+					grp := tmpGrp[bstart[b]:bstart[b+1]]
+					for i := range part {
+						e := &part[i]
+						l := e.cu - base
+						buf[lpos[l]] = fev{t: e.t, typ: e.typ, grp: grp[i]}
+						lpos[l]++
+					}
 				}
 				if err := funnelRange(ctx, buf, masks, off[:ncb+1], 0, ncb, window, a); err != nil {
 					errs[w] = err
