@@ -60,8 +60,10 @@ func parsePersonName(s string, kind Kind) (PersonName, error) {
 	hasJa, hasLetter := false, false
 	for _, r := range t {
 		switch {
-		case isKanji(r) || isKana(r) || isIterationMark(r):
+		case isKanji(r) || (isKana(r) && r != 'ー' && !isIterationMark(r)):
 			hasJa, hasLetter = true, true
+		case r == 'ー' || isIterationMark(r):
+			// Japanese only next to kanji or kana.
 		case unicode.IsLetter(r):
 			hasLetter = true
 		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r) || strings.ContainsRune(" -'’.,・=", r):
@@ -124,7 +126,12 @@ func parseJapaneseName(s, t string, kind Kind) (PersonName, error) {
 	if allKana {
 		p.Family, p.Given = family, given
 		p.FamilyKana, p.GivenKana = toKatakana(family), toKatakana(given)
-		key, err := kanaKeyText(dropNamePunct(p.FamilyKana+p.GivenKana), s, nameKanaFold, kind)
+		joined := p.FamilyKana + p.GivenKana
+		if hasNamePunct(joined) || (p.GivenKana != "" && !plainStart(p.GivenKana, true)) {
+			// Removing spaces or joining may change how Text reads it (ー ー → ー).
+			joined = Text(dropNamePunct(joined))
+		}
+		key, err := kanaKeyText(joined, s, nameKanaFold, kind)
 		if err != nil {
 			return PersonName{}, err
 		}
@@ -134,7 +141,11 @@ func parseJapaneseName(s, t string, kind Kind) (PersonName, error) {
 	p.Family, p.Given = foldVariants(family), foldVariants(given)
 	// Joining can change how Text reads the key (a 々 or ー right after the
 	// boundary), so the key is folded until it is stable.
-	k := lowerIfUpper(foldVariants(dropNamePunct(p.Family + p.Given)))
+	k := dropNamePunct(p.Family + p.Given)
+	if strings.IndexFunc(k, isIterationMark) >= 0 {
+		k = foldVariants(k) // a 々 after a removed space now follows a kanji
+	}
+	k = lowerIfUpper(k)
 	if g := dropNamePunct(p.Given); g == "" || plainStart(g, true) && isASCIIOrNoMarks(k) && !hasNonASCIIUpper(p.Family+p.Given) {
 		p.Key = k // nothing at the boundary that Text would read differently
 		return p, nil
@@ -304,20 +315,35 @@ func isAllCaps(tok string) bool {
 // dropNamePunct removes spaces, the punctuation allowed in names and
 // combining marks (which removing a space could leave out of canonical order).
 func dropNamePunct(s string) string {
-	if !strings.ContainsAny(s, " -'’.,・=") && isASCIIOrNoMarks(s) {
+	if !hasNamePunct(s) && isASCIIOrNoMarks(s) {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -'’.,・=", r) || unicode.Is(unicode.Mn, r) {
+		if strings.ContainsRune(" -'’.,・=", r) || (r >= 0x300 && unicode.Is(unicode.Mn, r)) {
 			return -1
 		}
 		return r
 	}, s)
 }
 
+// hasNamePunct reports whether s holds a space or one of - ' ’ . , ・ =.
+func hasNamePunct(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '-' || c == '\'' || c == '.' || c == ',' || c == '=':
+			return true
+		case c == 0xE3 && i+2 < len(s) && s[i+1] == 0x83 && s[i+2] == 0xBB: // ・
+			return true
+		case c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && s[i+2] == 0x99: // ’
+			return true
+		}
+	}
+	return false
+}
+
 func isASCIIOrNoMarks(s string) bool {
 	for _, r := range s {
-		if r >= 0x300 && unicode.Is(unicode.Mn, r) {
+		if r >= 0x300 && !isKanji(r) && !isKana(r) && unicode.Is(unicode.Mn, r) {
 			return false
 		}
 	}
@@ -341,7 +367,7 @@ func ParseNameKana(s string) (PersonName, error) {
 
 func hasNonASCIIUpper(s string) bool {
 	for _, r := range s {
-		if r >= utf8.RuneSelf && unicode.IsUpper(r) {
+		if r >= utf8.RuneSelf && !isKanji(r) && !isKana(r) && unicode.IsUpper(r) {
 			return true
 		}
 	}

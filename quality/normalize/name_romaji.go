@@ -23,8 +23,8 @@ func foldRomaji(s string) string {
 			r += 'a' - 'A'
 		case r < utf8.RuneSelf:
 			continue // punctuation, digits, spaces
-		case unicode.Is(unicode.Mn, r):
-			continue // a combining diacritic
+		case !unicode.IsLetter(r) || unicode.Is(unicode.Lm, r):
+			continue // a combining diacritic, punctuation such as ・, ー or 々
 		default:
 			r = plainVowel(r)
 		}
