@@ -22,7 +22,7 @@ type Explanation struct {
 }
 
 // explain builds the explanation of records i and j of d.
-func (m *Matcher) explain(d *dataset, model *Model, i, j int) Explanation {
+func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explanation {
 	e := Explanation{A: d.ids[i], B: d.ids[j]}
 	g := d.gamma(i, j)
 	a, b := d.rec(i), d.rec(j)
@@ -42,7 +42,9 @@ func (m *Matcher) explain(d *dataset, model *Model, i, j int) Explanation {
 		}
 		return e
 	}
-	sc := newScorer(model, d, !m.o.noTF)
+	if sc == nil {
+		sc = newScorer(model, d, !m.o.noTF)
+	}
 	e.Prior = sc.prior
 	e.Weight = sc.prior
 	for f, fd := range m.fields {
@@ -77,5 +79,11 @@ func (r *Result) Explain(a, b int) (Explanation, bool) {
 	} else if a < 0 || b < 0 || a >= r.d.n() || b >= r.d.n() {
 		return Explanation{}, false
 	}
-	return r.m.explain(r.d, r.Model, a, b), true
+	r.mu.Lock()
+	if r.sc == nil && r.Model != nil {
+		r.sc = newScorer(r.Model, r.d, !r.m.o.noTF)
+	}
+	sc := r.sc
+	r.mu.Unlock()
+	return r.m.explain(r.d, r.Model, sc, a, b), true
 }

@@ -63,6 +63,13 @@ func (m *Matcher) NewIndex(model *Model) (*Index, error) {
 	}
 	if model != nil {
 		ix.sc = newScorer(model, nil, !m.o.noTF)
+		ix.sc.d = d
+		ix.sc.tfOf = func(f int, v *value) float64 {
+			if d.nonMis[f] == 0 {
+				return 0
+			}
+			return float64(ix.counts[f][v.key]) / float64(d.nonMis[f])
+		}
 	}
 	ix.c = &clusterer{guards: m.guards, kinds: m.kinds, d: d, held: map[int32][][]int32{}}
 	ix.c.similar = func(i, j int) bool {
@@ -152,22 +159,7 @@ func (ix *Index) keys(vals []value, fn func(uint64)) {
 }
 
 // weight scores records i and j with term frequencies as counted so far.
-func (ix *Index) weight(i, j int, g uint64) float64 {
-	a := ix.d.rec(i)
-	w := ix.sc.prior
-	for f := range ix.sc.w {
-		l := level(g, f)
-		if l == 0 {
-			continue
-		}
-		v := a[f]
-		if l == 1 && ix.d.nonMis[f] > 0 {
-			v.tf = float32(ix.counts[f][v.key]) / float32(ix.d.nonMis[f])
-		}
-		w += ix.sc.fieldWeight(f, l, &v, g)
-	}
-	return w
-}
+func (ix *Index) weight(i, j int, g uint64) float64 { return ix.sc.weight(i, j, g) }
 
 // Add resolves one new record: it is compared with the records sharing a
 // block with it, merged into the cluster of every match (most probable
@@ -244,7 +236,7 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 	})
 	res := Resolution{ID: r.ID}
 	for _, h := range hits {
-		ex := ix.m.explain(ix.d, ix.model, h.j, i)
+		ex := ix.m.explain(ix.d, ix.model, ix.sc, h.j, i)
 		ex.Weight, ex.Probability = h.w, h.p
 		if h.p >= ix.m.o.threshold {
 			if !ix.c.union(h.j, i) {

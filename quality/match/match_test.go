@@ -433,6 +433,7 @@ func TestIndexFromResult(t *testing.T) {
 	if !slices.Contains(want, "copy") || rs.Size != len(want) || len(rs.Matches) == 0 {
 		t.Errorf("copy of %s: resolution %+v; cluster of the source %v", src.ID, rs, want)
 	}
+	checkSum(t, rs.Matches[0])
 	if rs.Matches[0].Probability < 0.99 {
 		t.Errorf("best match probability %.3f, want ≥ 0.99 for an identical record", rs.Matches[0].Probability)
 	}
@@ -573,4 +574,45 @@ func validCorp(body string) string {
 		}
 	}
 	panic("no check digit for " + body)
+}
+
+// checkSum asserts that an explanation's prior and contributions add up to
+// its weight.
+func checkSum(t *testing.T, e Explanation) {
+	t.Helper()
+	sum := e.Prior
+	for _, c := range e.Fields {
+		sum += c.Weight
+	}
+	if math.Abs(sum-e.Weight) > 1e-9 {
+		t.Errorf("explanation of %s–%s: prior + contributions = %.6f, weight %.6f", e.A, e.B, sum, e.Weight)
+	}
+}
+
+func TestExplainMatchesScore(t *testing.T) {
+	fields, recs, _ := synthSet(t, 2000, 4, "ja")
+	m, err := New(fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pairs) == 0 {
+		t.Fatal("no pairs")
+	}
+	for _, p := range res.Pairs[:min(50, len(res.Pairs))] {
+		e, ok := res.Explain(p.A, p.B)
+		if !ok {
+			t.Fatalf("Explain(%d, %d) not ok", p.A, p.B)
+		}
+		checkSum(t, e)
+		if math.Abs(e.Weight-p.Weight) > 1e-9 {
+			t.Errorf("Explain weight %.6f, pair weight %.6f", e.Weight, p.Weight)
+		}
+	}
+	if _, ok := res.Explain(-1, 0); ok {
+		t.Error("Explain(-1, 0) ok, want false")
+	}
 }

@@ -2,7 +2,6 @@ package match
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -239,7 +238,6 @@ func (m *Matcher) validate(sets ...[]Record) error {
 func (m *Matcher) prepareSet(ctx context.Context, recs []Record, nLeft int) (*dataset, error) {
 	nf := len(m.fields)
 	d := &dataset{raw: recs, nf: nf, kinds: m.kinds, nLeft: nLeft, ids: make([]string, len(recs)), vals: make([]value, len(recs)*nf)}
-	var done sync.WaitGroup
 	var cancelled error
 	var mu sync.Mutex
 	parallelCtx(ctx, m.o.workers, len(recs), func(_, lo, hi int) {
@@ -259,7 +257,6 @@ func (m *Matcher) prepareSet(ctx context.Context, recs []Record, nLeft int) (*da
 			}
 		}
 	})
-	done.Wait()
 	if cancelled != nil {
 		return nil, cancelled
 	}
@@ -354,8 +351,10 @@ type Result struct {
 	Stats Stats
 	Model *Model // the estimated (or given) model; nil in deterministic mode
 
-	m *Matcher
-	d *dataset
+	m  *Matcher
+	d  *dataset
+	sc *scorer // built on the first Explain
+	mu sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
@@ -658,12 +657,11 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 	m.report(Progress{Stage: "score", Done: len(pairs), Total: len(pairs)})
 	if len(m.rules) > 0 {
 		var out []Pair
-		for p, pk := range pairs {
+		for _, pk := range pairs {
 			i, j := int(pk>>32), int(pk&0xFFFFFFFF)
 			if _, ok := m.ruleMatch(d, i, j); ok {
 				out = append(out, Pair{A: i, B: j, Weight: math.Inf(1), Probability: 1})
 			}
-			_ = p
 		}
 		res.Stats.ScoringDuration = compareSecs
 		if compareSecs > 0 {
@@ -753,6 +751,9 @@ type scorer struct {
 	uEx   []float64 // share of random pairs agreeing exactly, per field
 	// reads[f] is the written name field that kana field f reads, or -1.
 	reads []int
+	// tfOf, when set, gives a value's term frequency instead of value.tf
+	// (an Index counts frequencies as records arrive).
+	tfOf func(f int, v *value) float64
 }
 
 func newScorer(m *Model, d *dataset, tf bool) *scorer {
@@ -784,8 +785,12 @@ func (s *scorer) fieldWeight(f, l int, a *value, g uint64) float64 {
 	if l == 1 && s.reads[f] >= 0 && level(g, s.reads[f]) == 1 {
 		return 0 // a reading repeats the evidence of the written name it reads
 	}
-	if l == 1 && s.tf && a.tf > 0 && s.uEx[f] > 0 {
-		u := math.Max(float64(a.tf), s.minTF[f])
+	tf := float64(a.tf)
+	if s.tfOf != nil {
+		tf = s.tfOf(f, a)
+	}
+	if l == 1 && s.tf && tf > 0 && s.uEx[f] > 0 {
+		u := math.Max(tf, s.minTF[f])
 		return clampW(s.w[f][1] + math.Log2(s.uEx[f]/u))
 	}
 	return s.w[f][l]
@@ -823,8 +828,6 @@ func parallel(workers, n int, fn func(w, lo, hi int)) {
 	}
 	wg.Wait()
 }
-
-var _ = errors.New
 
 // vetoed reports whether a comparison pattern disagrees on both the given
 // name and the date (of birth) while no identifier agrees exactly:
