@@ -103,12 +103,14 @@ func (h *Hub) Load(ctx context.Context, progress func(indexed int)) error {
 	defer h.load.Unlock()
 	var fresh index
 	counts := map[string]int{}
+	var buf analyzed
 	n := 0
 	for it, err := range h.repo.All(ctx) {
 		if err != nil {
 			return fmt.Errorf("intel: load: %w", err)
 		}
-		fresh.put(it, analyzeItem(it, counts))
+		buf = analyzeItem(it, counts, buf)
+		fresh.put(it, buf)
 		n++
 		if progress != nil && n%10000 == 0 {
 			progress(n)
@@ -182,7 +184,7 @@ func (h *Hub) write(ctx context.Context, it *Item) error {
 		return err
 	}
 	stored := it.Clone()
-	a := analyzeItem(stored, map[string]int{})
+	a := analyzeItem(stored, map[string]int{}, analyzed{})
 	h.load.RLock()
 	v, err := h.repo.Put(ctx, stored)
 	if err == nil {

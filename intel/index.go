@@ -102,22 +102,21 @@ type analyzed struct {
 }
 
 // analyzeItem runs the text analysis outside the index lock. counts is a
-// scratch map (cleared on return).
-func analyzeItem(it *Item, counts map[string]int) analyzed {
+// scratch map (cleared on return); the result reuses the slices of buf
+// (which may be the zero value), so a bulk load allocates little.
+func analyzeItem(it *Item, counts map[string]int, buf analyzed) analyzed {
 	title, body := itemText(it)
 	analyze(title, func(t string, _, _ int) { counts[t] += titleWeight })
 	analyze(body, func(t string, _, _ int) { counts[t]++ })
-	a := analyzed{terms: make([]string, 0, len(counts)), tfs: make([]uint8, 0, len(counts))}
+	a := analyzed{terms: buf.terms[:0], tfs: buf.tfs[:0], filter: buf.filter[:0]}
 	for t, n := range counts {
 		a.terms = append(a.terms, t)
 		a.tfs = append(a.tfs, uint8(min(n, math.MaxUint8)))
 		a.length += uint32(n)
 	}
 	clear(counts)
-	seen := map[string]bool{}
 	addF := func(k string) {
-		if !seen[k] {
-			seen[k] = true
+		if !slices.Contains(a.filter, k) {
 			a.filter = append(a.filter, k)
 		}
 	}
