@@ -21,7 +21,9 @@ func DefaultSentinels() []string {
 // Missing decides whether a value counts as missing: empty, only white
 // space (U+3000 IDEOGRAPHIC SPACE included), or a sentinel placeholder.
 // Sentinels are compared after width folding (normalize.Text) and case
-// folding, so "ＴＥＳＴ", "Test" and "test" are one sentinel.
+// folding, so "ＴＥＳＴ", "Test" and "test" are one sentinel; a value more
+// than three times as long (in bytes) as the longest sentinel is never
+// one.
 // The zero Missing uses DefaultSentinels. A Missing is safe for concurrent
 // use once built; build it with NewMissing to precompute the fold.
 type Missing struct {
@@ -67,16 +69,10 @@ func (m *Missing) Is(v string) bool {
 	if m.set[v] {
 		return true
 	}
-	// Fast paths: ASCII is only case-folded; other text needs the full
-	// fold only when it has width or compatibility forms.
-	ascii, compat := true, false
-	for i := 0; i < len(v); i++ {
-		if v[i] >= 0x80 {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	switch textStable(v) {
+	case stable:
+		return false
+	case stableButCase:
 		if len(v) > m.maxLen {
 			return false
 		}
@@ -91,23 +87,75 @@ func (m *Missing) Is(v string) bool {
 		}
 		return m.set[string(b)]
 	}
-	// Width and compatibility forms: U+FF00–U+FFEF (EF BC–BF), general
-	// punctuation U+2000–U+207F (E2 80–81), CJK compatibility U+3300–U+33FF
-	// (E3 8C–8F).
-	for i := 0; i+1 < len(v); i++ {
-		c, d := v[i], v[i+1]
-		if c == 0xEF && d >= 0xBC || c == 0xE2 && (d == 0x80 || d == 0x81) || c == 0xE3 && d >= 0x8C && d <= 0x8F {
-			compat = true
-			break
-		}
-	}
-	if !compat {
-		return false
-	}
 	return m.set[foldSentinel(v)]
 }
 
 var defaultMissing = NewMissing(nil)
+
+type stability int
+
+const (
+	unstable      stability = iota // normalize.Text may change it: fold fully
+	stable                         // normalize.Text and lower-casing leave it as is
+	stableButCase                  // ASCII that only lower-casing changes
+)
+
+// textStable tells, from the bytes alone, whether foldSentinel(v) is v (or
+// only its ASCII lower-case form), so that the costly fold can be skipped
+// for the values of ordinary records: ASCII letters and digits with single
+// inner '@', '.', '_', '+' and '-' between letters or digits; or digits,
+// kanji (U+4E00–U+9FFF), hiragana and katakana letters and ー without any
+// ASCII letter. Anything else — spaces, other punctuation, width and
+// compatibility forms, combining marks — is folded.
+func textStable(v string) stability {
+	ascii := true
+	for i := 0; i < len(v); i++ {
+		if v[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	alnum := func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+	if ascii {
+		upper := false
+		for i := 0; i < len(v); i++ {
+			c := v[i]
+			switch {
+			case alnum(c):
+				upper = upper || c >= 'A' && c <= 'Z'
+			case c == '@' || c == '.' || c == '_' || c == '+' || c == '-':
+				if i == 0 || i == len(v)-1 || !alnum(v[i-1]) || !alnum(v[i+1]) {
+					return unstable
+				}
+			default:
+				return unstable
+			}
+		}
+		if upper {
+			return stableButCase
+		}
+		return stable
+	}
+	for i := 0; i < len(v); {
+		c := v[i]
+		switch {
+		case c >= '0' && c <= '9':
+			i++
+			continue
+		case c >= 0xE4 && c <= 0xE9 && i+2 < len(v):
+			i += 3
+			continue
+		case c == 0xE3 && i+2 < len(v):
+			r := rune(c&0x0F)<<12 | rune(v[i+1]&0x3F)<<6 | rune(v[i+2]&0x3F)
+			if v[i+1] >= 0x80 && v[i+2] >= 0x80 && (r >= 0x3041 && r <= 0x3096 || r >= 0x30A1 && r <= 0x30FA || r == 0x30FC) {
+				i += 3
+				continue
+			}
+		}
+		return unstable
+	}
+	return stable
+}
 
 // trimSpace trims Unicode white space, U+3000 included, without allocating.
 func trimSpace(s string) string {
@@ -142,7 +190,7 @@ func multiByteSpace(b string) bool {
 		case 0xE1:
 			return b[1] == 0x9A && b[2] == 0x80
 		case 0xE2:
-			return b[1] == 0x80 && (b[2] <= 0x8A || b[2] == 0xA8 || b[2] == 0xA9 || b[2] == 0xAF) || b[1] == 0x81 && b[2] == 0x9F
+			return b[1] == 0x80 && (b[2] >= 0x80 && b[2] <= 0x8A || b[2] == 0xA8 || b[2] == 0xA9 || b[2] == 0xAF) || b[1] == 0x81 && b[2] == 0x9F
 		case 0xE3:
 			return b[1] == 0x80 && b[2] == 0x80
 		}
