@@ -27,6 +27,7 @@ type ValueError struct {
 	Reason string // what is wrong, in English
 }
 
+// Error returns `quality: "<value>": <reason>`.
 func (e *ValueError) Error() string { return fmt.Sprintf("quality: %q: %s", e.Value, e.Reason) }
 
 // Unwrap returns ErrInvalid.
@@ -45,6 +46,7 @@ type RecordError struct {
 	Err      error
 }
 
+// Error names the record (by ID, else by index) and field, then the problem.
 func (e *RecordError) Error() string {
 	where := fmt.Sprintf("record %d", e.Index)
 	if e.RecordID != "" {
