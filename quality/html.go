@@ -26,6 +26,12 @@ func (r *Report) WriteHTML(w io.Writer, title string) error {
 		Missing, Invalid, Other, Total               int64
 		MissingW, InvalidW, OtherW, InvalidX, OtherX float64
 	}
+	type sliceRow struct {
+		Field, Value string
+		Records      int64
+		Score        float64
+		Colour       string
+	}
 	type hbar struct {
 		X, Y, W, H float64
 		Label      string
@@ -42,6 +48,7 @@ func (r *Report) WriteHTML(w io.Writer, title string) error {
 		Hist       []hbar
 		HistMax    int64
 		FailedRule []RuleReport
+		Slices     []sliceRow
 	}{Title: title, R: r, ScoreCol: scoreColour(r.Score)}
 	for _, d := range Dimensions() {
 		s, ok := r.Dimensions[d.String()]
@@ -91,6 +98,22 @@ func (r *Report) WriteHTML(w io.Writer, title string) error {
 	for _, rr := range r.Rules {
 		if rr.Failed > 0 && len(rr.Samples) > 0 {
 			data.FailedRule = append(data.FailedRule, rr)
+		}
+	}
+	var sliceFields []string
+	for f := range r.Slices {
+		sliceFields = append(sliceFields, f)
+	}
+	sort.Strings(sliceFields)
+	for _, f := range sliceFields {
+		var vals []string
+		for v := range r.Slices[f] {
+			vals = append(vals, v)
+		}
+		sort.Strings(vals)
+		for _, v := range vals {
+			sr := r.Slices[f][v]
+			data.Slices = append(data.Slices, sliceRow{Field: f, Value: v, Records: sr.Records, Score: sr.Score, Colour: scoreColour(sr.Score)})
 		}
 	}
 	return htmlReport.Execute(w, data)
@@ -153,6 +176,13 @@ code{background:#f4f4f4;padding:0 3px}
 <text x="{{.X}}" y="196" font-size="10">{{.Label}}</text><text x="{{.X}}" y="{{.Y}}" dy="-3" font-size="10">{{.Count}}</text>
 {{end}}</svg>
 
+{{with .R.Identity}}<h2>Identity graph (likely duplicates)</h2>
+<p>{{.Records}} records → {{.Entities}} customers: consolidation rate {{pct .ConsolidationRate}}; {{.Clusters}} clusters, the largest of {{.Largest}} records; {{.Oversized}} larger than {{.MaxSize}}.</p>
+{{end}}{{if .Slices}}<h2>Slices</h2>
+<table><tr><th>field</th><th>value</th><th class="n">records</th><th class="n">score</th></tr>
+{{range .Slices}}<tr><td>{{.Field}}</td><td>{{.Value}}</td><td class="n">{{.Records}}</td><td class="n" style="color:{{.Colour}}">{{f2 .Score}}</td></tr>
+{{end}}</table>
+{{end}}
 <h2>Rules</h2>
 <table><tr><th>status</th><th>rule</th><th>dimension</th><th class="n">passed</th><th class="n">failed</th><th class="n">skipped</th><th class="n">pass rate</th><th>threshold (pass/warn)</th></tr>
 {{range .R.Rules}}<tr><td><span class="st" style="background:{{statusColour .Status}}">{{.Status}}</span></td><td><code>{{.Name}}</code></td><td>{{.Dimension}}</td>
