@@ -13,7 +13,8 @@ import (
 
 func textKey(s string) string { return normalize.TextKey(s) }
 
-func nameKey(s string) string { return normalize.TextKey(s) }
+// nameKey folds variant kanji (髙橋 → 高橋) besides width and case.
+func nameKey(s string) string { return normalize.TextKey(normalize.FoldNameVariants(s)) }
 
 // companyForms are legal-form markers removed from company keys, so that
 // "株式会社ABC", "ABC(株)" and "ＡＢＣ㈱" agree. Keys are already
@@ -25,6 +26,9 @@ var companyForms = []string{
 }
 
 func companyKey(s string) string {
+	if c, err := normalize.ParseCompany(s); err == nil && c.Key != "" {
+		return c.Key
+	}
 	k := normalize.TextKey(s)
 	for _, f := range companyForms {
 		if strings.HasPrefix(k, f) && len(k) > len(f) {
@@ -36,9 +40,19 @@ func companyKey(s string) string {
 	return strings.Trim(k, ",.・")
 }
 
-func addressKey(s string) string { return normalize.TextKey(s) }
+func addressKey(s string) string {
+	if a, err := normalize.ParseAddress(s); err == nil && a.Key != "" {
+		return a.Key
+	}
+	return normalize.TextKey(s)
+}
 
-func personValue(s string) value { return value{key: normalize.TextKey(s)} }
+func personValue(s string) value {
+	if p, err := normalize.ParsePersonName(s); err == nil && p.Key != "" {
+		return value{key: p.Key}
+	}
+	return value{key: normalize.TextKey(s)}
+}
 
 func kanaValue(s string) value {
 	if k, err := normalize.KanaKey(s, normalize.FoldAll); err == nil && k != "" {
