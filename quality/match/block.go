@@ -87,28 +87,6 @@ func defaultRules(kinds []Kind) []blockRule {
 	withInitial("postal_code+initial", postal)
 	withInitial("date+initial", dates)
 	withInitial("address+initial", addr)
-	// A date with a place (region, locality or postal area) finds records
-	// whose names are missing or garbled.
-	place := slices.Concat(region, idx(KindLocality))
-	for _, f := range dates {
-		rules = append(rules, blockRule{name: "date+place", keys: func(v []value, add func(string)) {
-			if v[f].key == "" {
-				return
-			}
-			for _, p := range place {
-				if v[p].key != "" {
-					add(v[f].key + "\x00" + v[p].key)
-					return
-				}
-			}
-			for _, p := range postal {
-				if len(v[p].key) >= 3 {
-					add(v[f].key + "\x00" + v[p].key[:3])
-					return
-				}
-			}
-		}})
-	}
 	if len(street) > 0 && len(num) > 0 {
 		s, n := street[0], num[0]
 		rules = append(rules, blockRule{name: "street+number", keys: func(v []value, add func(string)) {

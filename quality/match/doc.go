@@ -21,9 +21,9 @@
 //   - prepare: normalise every value (all cores);
 //   - block: OR-ed blocking rules built from the kinds present — same e-mail,
 //     same E.164 phone, same identifier, postal code / date / address with a
-//     name initial, a date with a place, family name with given initial,
-//     kana reading and whole names qualified by region or birth year, MinHash
-//     LSH over name bigrams for Latin-script names. Blocks over the cap (WithBlockCap) are paired
+//     name initial, family name with given initial, kana reading and whole
+//     names qualified by region or birth year, MinHash LSH over name bigrams
+//     for Latin-script names. Blocks over the cap (WithBlockCap) are paired
 //     by sorted neighbourhood only and listed in Stats.Capped;
 //   - estimate: Fellegi–Sunter parameters without labels — u from random
 //     pairs (the exact level from value frequencies), then EM over the
@@ -60,7 +60,7 @@
 //
 // Evaluate computes pairwise precision, recall and F1. With the default
 // configuration and no labels, the package's accuracy tests measure F1 of
-// 1.000 / 0.999 / 0.999 on FEBRL datasets 1–3, 0.995 on dataset 3 without
+// 1.000 / 0.999 / 0.999 on FEBRL datasets 1–3, 0.993 on dataset 3 without
 // soc_sec_id, 0.919 on Splink's fake_1000 and 0.99 on 20,000 synthetic
 // Japanese records from package synth (go test -run Accuracy -v).
 //
