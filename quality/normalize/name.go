@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // PersonName is a parsed person's name.
@@ -287,7 +289,12 @@ func parseLatinName(s, t string, kind Kind) (PersonName, error) {
 		return PersonName{}, invalid(kind, s, "no letters")
 	}
 	slices.Sort(keys)
-	p.Key = foldRomaji(strings.Join(keys, "")) // folded again: joining can make new patterns
+	// Folded again: joining can make new patterns, and composable pairs
+	// (Hangul jamo) that NFC joins or characters it decomposes.
+	p.Key = foldRomaji(strings.Join(keys, ""))
+	if !isASCII(p.Key) {
+		p.Key = foldRomaji(norm.NFC.String(p.Key))
+	}
 	return p, nil
 }
 
