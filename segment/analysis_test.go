@@ -2,6 +2,7 @@ package segment
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"encoding/xml"
 	"errors"
 	"math"
@@ -219,5 +220,33 @@ func TestPrioritize(t *testing.T) {
 	}
 	if _, err := Prioritize([]Scenario{{Name: "a", Value: 1, Difficulty: 1}, {Name: "a", Value: 1, Difficulty: 1}}, PriorityConfig{}); err == nil {
 		t.Error("Prioritize accepted a duplicate scenario")
+	}
+}
+
+func TestRadixSortMatchesSort(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 5, 255, 256, 1000, 5000} {
+		vals := make([]float64, n)
+		recs := make([]keyed, n)
+		for i := range vals {
+			switch rng.IntN(4) {
+			case 0:
+				vals[i] = float64(rng.IntN(10)) // many ties
+			case 1:
+				vals[i] = -rng.Float64() * 1e6
+			case 2:
+				vals[i] = rng.NormFloat64() * 1e-300
+			default:
+				vals[i] = rng.Float64() * 1e12
+			}
+			recs[i] = keyed{k: floatKey(vals[i]), i: int32(i)}
+		}
+		got := radixSort(recs)
+		for k := 1; k < len(got); k++ {
+			a, b := got[k-1], got[k]
+			if vals[a.i] > vals[b.i] || vals[a.i] == vals[b.i] && a.i > b.i {
+				t.Fatalf("n=%d: not sorted stably at %d: %v(%d) before %v(%d)", n, k, vals[a.i], a.i, vals[b.i], b.i)
+			}
+		}
 	}
 }

@@ -54,11 +54,6 @@ type ParetoResult struct {
 	Ranking      []Ranked `json:"-"`
 }
 
-type rankKey struct {
-	v float64
-	i int32
-}
-
 // ABCCount is the number of items in each ABC class.
 type ABCCount struct {
 	A int `json:"A"`
@@ -92,20 +87,24 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		}
 		total += it.Value
 	}
-	// Sort compact (value, index) pairs, not the wide Ranked rows.
-	order := make([]rankKey, len(items))
+	// Radix-sort compact (key, index) records, largest value first, then
+	// order runs of equal values by ID.
+	order := make([]keyed, len(items))
 	for i, it := range items {
-		order[i] = rankKey{v: it.Value, i: int32(i)}
+		order[i] = keyed{k: ^floatKey(it.Value), i: int32(i)}
 	}
-	slices.SortFunc(order, func(a, b rankKey) int {
-		if a.v != b.v {
-			if a.v > b.v {
-				return -1
-			}
-			return 1
+	order = radixSort(order)
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && order[hi].k == order[lo].k {
+			hi++
 		}
-		return strings.Compare(items[a.i].ID, items[b.i].ID)
-	})
+		if hi-lo > 1 {
+			run := order[lo:hi]
+			slices.SortFunc(run, func(a, b keyed) int { return strings.Compare(items[a.i].ID, items[b.i].ID) })
+		}
+		lo = hi
+	}
 	ranked := make([]Ranked, len(items))
 	for k, o := range order {
 		ranked[k].Item = items[o.i]

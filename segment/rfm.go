@@ -1,13 +1,12 @@
 package segment
 
 import (
-	"cmp"
 	"fmt"
 	"iter"
 	"math"
-	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -117,9 +116,13 @@ func RFM(in []RFMInput, now time.Time, cfg RFMConfig) ([]RFMScore, error) {
 	}
 	switch cfg.Method {
 	case Quantiles:
-		quantileScores(recency, bins, func(i, s int) { out[i].R = s })
-		quantileScores(freq, bins, func(i, s int) { out[i].F = s })
+		// The three measures are independent: score them in parallel.
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() { defer wg.Done(); quantileScores(recency, bins, func(i, s int) { out[i].R = s }) }()
+		go func() { defer wg.Done(); quantileScores(freq, bins, func(i, s int) { out[i].F = s }) }()
 		quantileScores(mon, bins, func(i, s int) { out[i].M = s })
+		wg.Wait()
 	case Thresholds:
 		for name, th := range map[string][]float64{"recency": cfg.RecencyDays, "frequency": cfg.Frequency, "monetary": cfg.Monetary} {
 			if len(th) != bins-1 || !sort.Float64sAreSorted(th) {
@@ -157,17 +160,17 @@ func countAtOrBelow(th []float64, v float64) int {
 // the values strictly smaller plus one.
 func quantileScores(vals []float64, bins int, set func(i, score int)) {
 	n := len(vals)
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
+	order := make([]keyed, n)
+	for i, v := range vals {
+		order[i] = keyed{k: floatKey(v), i: int32(i)}
 	}
-	slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(vals[a], vals[b]) })
+	order = radixSort(order)
 	rank := 1
-	for k, i := range idx {
-		if k > 0 && vals[i] != vals[idx[k-1]] {
+	for k, o := range order {
+		if k > 0 && o.k != order[k-1].k {
 			rank = k + 1
 		}
-		set(i, 1+bins*(rank-1)/n)
+		set(int(o.i), 1+bins*(rank-1)/n)
 	}
 }
 
@@ -204,16 +207,25 @@ func RFMInputs(customers iter.Seq2[string, []Touchpoint], types []string, now ti
 	if len(types) == 0 {
 		types = DefaultPurchaseTypes
 	}
-	isPurchase := make(map[string]bool, len(types))
-	for _, t := range types {
-		isPurchase[strings.TrimSpace(t)] = true
+	purchase := make([]string, len(types))
+	for i, t := range types {
+		purchase[i] = strings.TrimSpace(t)
 	}
+	isPurchase := func(t string) bool {
+		for _, p := range purchase {
+			if t == p {
+				return true
+			}
+		}
+		return false
+	}
+	start := now.Add(-window)
 	var out []RFMInput
 	for id, tps := range customers {
 		in := RFMInput{CustomerID: id}
 		for i := range tps {
 			tp := &tps[i]
-			if !isPurchase[tp.Type] || tp.Time.After(now) || window > 0 && !tp.Time.After(now.Add(-window)) {
+			if !isPurchase(tp.Type) || tp.Time.After(now) || window > 0 && !tp.Time.After(start) {
 				continue
 			}
 			in.Frequency++
