@@ -183,9 +183,9 @@ func (f *folder) raw(r rune, src string) {
 	}
 	p := norm.NFKC.PropertiesString(src)
 	d := p.Decomposition()
-	if len(d) == 0 || (len(d) > utf8.RuneLen(r) && isCanonical(src, d)) {
-		// No decomposition, or a canonical one that NFC composes back
-		// (é, ガ): r is already in NFKC form.
+	if len(d) == 0 || norm.NFKC.QuickSpanString(src) == len(src) {
+		// No decomposition, or one that NFKC composes back (é, ガ): r is
+		// already in NFKC form.
 		if !p.BoundaryBefore() {
 			f.nfc = true
 		}
@@ -475,16 +475,4 @@ func isDropped(r rune) bool {
 		return false
 	}
 	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Cc, r)
-}
-
-// isCanonical reports whether the NFKC decomposition d of the rune in src is
-// its canonical (NFD) decomposition and has more than one rune, that is the
-// rune is a precomposed character that NFC keeps.
-func isCanonical(src string, d []byte) bool {
-	nd := norm.NFD.PropertiesString(src).Decomposition()
-	if string(nd) != string(d) {
-		return false
-	}
-	_, size := utf8.DecodeRune(d)
-	return size < len(d)
 }

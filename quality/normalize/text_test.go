@@ -50,6 +50,8 @@ func TestText(t *testing.T) {
 		{"case kept", "Straße", "Straße"},
 		{"kanji variants kept", "髙橋", "髙橋"},
 		{"ligature", "ﬁ", "fi"},
+		{"composition exclusion decomposed as NFKC does", "\u0958", "\u0915\u093c"},
+		{"singleton decomposition", "\u2126", "\u03a9"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
