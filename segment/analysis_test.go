@@ -2,10 +2,10 @@ package segment
 
 import (
 	"bytes"
-	"math/rand/v2"
 	"encoding/xml"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"

@@ -66,12 +66,13 @@ type Subject struct {
 
 // evalCtx is the state of one evaluation of one subject.
 type evalCtx struct {
-	s     *Subject
-	now   time.Time
-	set   *Set
-	memo  []uint8      // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
-	cache []traitValue // per trait slot, when not nil: traits computed in this evaluation
-	err   error
+	s      *Subject
+	now    time.Time
+	set    *Set
+	memo   []uint8      // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
+	cache  []traitValue // per trait slot, when not nil: traits computed in this evaluation
+	series []series     // with cache: per-type series built in this evaluation
+	err    error
 }
 
 // traitValue is a cached trait result.
@@ -90,9 +91,83 @@ func (c *evalCtx) trait(t Trait, slot int) Value {
 	}
 	tv := &c.cache[slot]
 	if !tv.done {
-		tv.v, tv.done = t.Compute(c.s.Touchpoints, c.now), true
+		if t.Agg == AggCount || t.Field == "value" && (t.Agg == AggSum || t.Agg == AggAvg) {
+			tv.v = c.indexed(t)
+		} else {
+			tv.v = t.Compute(c.s.Touchpoints, c.now)
+		}
+		tv.done = true
 	}
 	return tv.v
+}
+
+// series is one touchpoint type's times and values, in time order, built
+// once per evaluation when several traits read the same type: a windowed
+// count is then two binary searches, and a windowed sum a loop over that
+// type's touchpoints only.
+type series struct {
+	typ    string
+	times  []time.Time
+	values []float64 // NaN where the touchpoint has no value
+}
+
+// seriesFor returns the series of a type ("" for every type), building it
+// on first use within this evaluation.
+func (c *evalCtx) seriesFor(typ string) *series {
+	for i := range c.series {
+		if c.series[i].typ == typ {
+			return &c.series[i]
+		}
+	}
+	var s series
+	if n := len(c.series); n < cap(c.series) {
+		s = c.series[:n+1][n] // reuse the buffers of an earlier evaluation
+	}
+	s.typ, s.times, s.values = typ, s.times[:0], s.values[:0]
+	for i := range c.s.Touchpoints {
+		tp := &c.s.Touchpoints[i]
+		if typ != "" && tp.Type != typ {
+			continue
+		}
+		v := math.NaN()
+		if tp.HasValue {
+			v = tp.Value
+		}
+		s.times = append(s.times, tp.Time)
+		s.values = append(s.values, v)
+	}
+	c.series = append(c.series, s)
+	return &c.series[len(c.series)-1]
+}
+
+// indexed computes count, sum(value) or avg(value) through seriesFor. It
+// gives exactly what Compute gives: the same touchpoints, summed in the
+// same order.
+func (c *evalCtx) indexed(t Trait) Value {
+	s := c.seriesFor(t.Type)
+	hi := sort.Search(len(s.times), func(i int) bool { return s.times[i].After(c.now) })
+	lo := 0
+	if t.Window > 0 {
+		start := c.now.Add(-t.Window)
+		lo = sort.Search(hi, func(i int) bool { return s.times[i].After(start) })
+	}
+	if t.Agg == AggCount {
+		return NumberValue(float64(hi - lo))
+	}
+	n, sum := 0, 0.0
+	for _, v := range s.values[lo:hi] {
+		if !math.IsNaN(v) {
+			n++
+			sum += v
+		}
+	}
+	switch {
+	case t.Agg == AggSum:
+		return NumberValue(sum)
+	case n == 0:
+		return Missing
+	}
+	return NumberValue(sum / float64(n))
 }
 
 type boolFn func(*evalCtx) bool

@@ -35,6 +35,7 @@ type Live struct {
 	counts    []int
 	memo      []uint8      // scratch for evaluations, reused under mu
 	cache     []traitValue // trait results within one evaluation, reused under mu
+	series    []series     // per-type series of one evaluation, reused under mu
 	retention time.Duration
 	onChange  func(Change)
 }
@@ -167,7 +168,8 @@ func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change
 		l.cache = make([]traitValue, n)
 	}
 	clear(l.cache)
-	ctx := evalCtx{s: &c.subj, now: now, set: l.set, memo: l.memo, cache: l.cache}
+	ctx := evalCtx{s: &c.subj, now: now, set: l.set, memo: l.memo, cache: l.cache, series: l.series[:0]}
+	defer func() { l.series = ctx.series }()
 	var changes []Change
 	visit := func(i int) error {
 		seg := l.set.segments[l.names[i]]
