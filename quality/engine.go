@@ -277,33 +277,10 @@ const chunkSize = 4096
 func (e *Engine) Assess(ctx context.Context, recs []Record) (*Assessment, error) {
 	n := len(recs)
 	a := &Assessment{e: e, ids: make([]string, n), words: (len(e.rules) + 63) / 64}
-	var errs *multierror.Error
-	seen := make(map[string]int, n)
-	for i, r := range recs {
-		id := ""
-		if r != nil {
-			id = r.RecordID()
-		}
-		a.ids[i] = id
-		if errs != nil && len(errs.Errors) >= 100 {
-			continue
-		}
-		switch {
-		case r == nil:
-			errs = multierror.Append(errs, &RecordError{Index: i, Err: fmt.Errorf("%w: nil record", ErrRecord)})
-		case id == "":
-			errs = multierror.Append(errs, &RecordError{Index: i, Err: fmt.Errorf("%w: empty record ID", ErrRecord)})
-		default:
-			if j, dup := seen[id]; dup {
-				errs = multierror.Append(errs, &RecordError{Index: i, RecordID: id, Err: fmt.Errorf("%w: record ID also used by record %d", ErrRecord, j)})
-			}
-			seen[id] = i
-		}
-	}
-	if err := errs.ErrorOrNil(); err != nil {
-		return nil, err
-	}
-	clear(seen)
+	// Record IDs are checked on their own goroutine while the rules run;
+	// the rules' results are discarded when an ID is bad.
+	idErr := make(chan error, 1)
+	go func() { idErr <- checkIDs(recs, a.ids) }()
 	a.passed = make([]uint64, n*a.words)
 	a.failed = make([]uint64, n*a.words)
 	a.scores = make([]float64, n)
@@ -334,6 +311,9 @@ func (e *Engine) Assess(ctx context.Context, recs []Record) (*Assessment, error)
 		env := e.env
 		for i := lo; i < hi; i++ {
 			r := recs[i]
+			if r == nil { // reported by checkIDs
+				continue
+			}
 			base := i * a.words
 			for ri, rule := range e.rules {
 				w, b := base+ri/64, uint64(1)<<(ri%64)
@@ -367,6 +347,9 @@ func (e *Engine) Assess(ctx context.Context, recs []Record) (*Assessment, error)
 			mu.Unlock()
 		}
 	})
+	if ierr := <-idErr; ierr != nil {
+		return nil, ierr
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -388,17 +371,27 @@ func (e *Engine) Assess(ctx context.Context, recs []Record) (*Assessment, error)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		exactDone := make(chan int64, 1)
+		go func(ks []ruleKey) {
+			var dups int64
+			firstExact := make(map[string]struct{}, n/2)
+			for _, k := range ks {
+				if !k.ok {
+					continue
+				}
+				if _, dup := firstExact[k.exact]; dup {
+					dups++
+				} else {
+					firstExact[k.exact] = struct{}{}
+				}
+			}
+			exactDone <- dups
+		}(keys[ri])
 		firstNorm := make(map[string]struct{}, n/2)
-		firstExact := make(map[string]struct{}, n/2)
 		for i := range n {
 			k := keys[ri][i]
 			if !k.ok {
 				continue
-			}
-			if _, dup := firstExact[k.exact]; dup {
-				exactDups[ri]++
-			} else {
-				firstExact[k.exact] = struct{}{}
 			}
 			if _, dup := firstNorm[k.norm]; dup {
 				w, b := i*a.words+ri/64, uint64(1)<<(ri%64)
@@ -411,6 +404,7 @@ func (e *Engine) Assess(ctx context.Context, recs []Record) (*Assessment, error)
 				firstNorm[k.norm] = struct{}{}
 			}
 		}
+		exactDups[ri] = <-exactDone
 		keys[ri] = nil
 	}
 	var health *IdentityHealth
@@ -473,6 +467,35 @@ func (e *Engine) Assess(ctx context.Context, recs []Record) (*Assessment, error)
 	}
 	a.Report = e.report(total, samples, exactDups, a.ids, health)
 	return a, nil
+}
+
+// checkIDs fills ids and checks that they are distinct and not empty,
+// returning every problem (up to 100) wrapping ErrRecord.
+func checkIDs(recs []Record, ids []string) error {
+	var errs *multierror.Error
+	seen := make(map[string]int, len(recs))
+	for i, r := range recs {
+		id := ""
+		if r != nil {
+			id = r.RecordID()
+		}
+		ids[i] = id
+		if errs != nil && len(errs.Errors) >= 100 {
+			continue
+		}
+		switch {
+		case r == nil:
+			errs = multierror.Append(errs, &RecordError{Index: i, Err: fmt.Errorf("%w: nil record", ErrRecord)})
+		case id == "":
+			errs = multierror.Append(errs, &RecordError{Index: i, Err: fmt.Errorf("%w: empty record ID", ErrRecord)})
+		default:
+			if j, dup := seen[id]; dup {
+				errs = multierror.Append(errs, &RecordError{Index: i, RecordID: id, Err: fmt.Errorf("%w: record ID also used by record %d", ErrRecord, j)})
+			}
+			seen[id] = i
+		}
+	}
+	return errs.ErrorOrNil()
 }
 
 type ruleKey struct {

@@ -530,3 +530,14 @@ func TestHTMLSelfContained(t *testing.T) {
 		}
 	}
 }
+
+func TestNilRecord(t *testing.T) {
+	e, err := quality.New(quality.Config{Fields: synthFields()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := append(synthTable(t, 10).Records(), nil)
+	if _, err := e.Assess(t.Context(), recs); !errors.Is(err, quality.ErrRecord) || !strings.Contains(err.Error(), "record 10: quality: invalid record: nil record") {
+		t.Errorf("error = %v, want a nil record reported", err)
+	}
+}

@@ -104,9 +104,24 @@ func runQuality(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", input, err)
 	}
-	if _, err := t.UniqueColumn(idCol); err != nil {
+	if _, err := t.Column(idCol); err != nil {
 		return fmt.Errorf("%s: %w", input, err)
 	}
+	// The ID column is checked (with line numbers) while the rules run.
+	uniq := make(chan error, 1)
+	go func() { _, err := t.UniqueColumn(idCol); uniq <- err }()
+	idChecked := false
+	checkIDs := func() error {
+		if idChecked {
+			return nil
+		}
+		idChecked = true
+		if err := <-uniq; err != nil {
+			return fmt.Errorf("%s: %w", input, err)
+		}
+		return nil
+	}
+	defer checkIDs()
 	cols := map[string]bool{}
 	for _, h := range t.Header {
 		cols[h] = true
@@ -199,6 +214,9 @@ func runQuality(ctx context.Context, e *env) error {
 		return err
 	}
 	a, err := eng.Assess(ctx, tab.Records())
+	if ierr := checkIDs(); ierr != nil {
+		return ierr
+	}
 	if err != nil {
 		return err
 	}
