@@ -10,3 +10,7 @@ import (
 func TestMemoryEventStore(t *testing.T) {
 	journeytest.Run(t, func(*testing.T) journey.EventStore { return &journey.MemoryEventStore{} })
 }
+
+func BenchmarkMemoryEventStore(b *testing.B) {
+	journeytest.Bench(b, func(*testing.B) journey.EventStore { return &journey.MemoryEventStore{} })
+}

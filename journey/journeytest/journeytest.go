@@ -8,6 +8,7 @@
 //
 // Each rule runs as a subtest on a fresh, empty store and a failure names
 // the rule broken. Config declares what a back end legitimately cannot do.
+// Bench measures a store's basic operations.
 package journeytest
 
 import (
