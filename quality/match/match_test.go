@@ -616,3 +616,30 @@ func TestExplainMatchesScore(t *testing.T) {
 		t.Error("Explain(-1, 0) ok, want false")
 	}
 }
+
+func TestSplitNames(t *testing.T) {
+	kinds := []Kind{KindFamilyName, KindGivenName, KindNameKana, KindNameKana}
+	tests := []struct {
+		name string
+		in   []string
+		want []string
+	}{
+		{"full name at a space", []string{"山中　尚樹", "", "やまなか　なおき", ""}, []string{"山中", "尚樹", "やまなか", "なおき"}},
+		{"full name without a space", []string{"鈴木二郎", "", "", ""}, []string{"鈴木", "二郎", "", ""}},
+		{"family name alone stays", []string{"佐々木", "", "", ""}, []string{"佐々木", "", "", ""}},
+		{"given present: untouched", []string{"山中 尚樹", "尚樹", "", ""}, []string{"山中 尚樹", "尚樹", "", ""}},
+		{"latin untouched", []string{"van der berg", "", "", ""}, []string{"van der berg", "", "", ""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := slices.Clone(tt.in)
+			got := splitNames(in, kinds)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("splitNames(%q) (-want +got):\n%s", tt.in, diff)
+			}
+			if diff := cmp.Diff(tt.in, in); diff != "" {
+				t.Errorf("splitNames modified its input (-before +after):\n%s", diff)
+			}
+		})
+	}
+}

@@ -205,7 +205,9 @@ func runeCount(s string) int { return utf8.RuneCountInString(s) }
 // splitNames fixes a common export defect: a whole name in the family-name
 // column and the given-name column blank ("山中　尚樹", ""). When the family
 // value holds a space and non-Latin letters, it is split at the first
-// space. The same is done for a pair of kana columns.
+// space, or, without a space and at four or more characters, where
+// normalize.ParsePersonName puts the boundary. The same is done for a pair
+// of kana columns (at a space only).
 func splitNames(raw []string, kinds []Kind) []string {
 	fam, giv := -1, -1
 	k1, k2 := -1, -1
@@ -234,6 +236,16 @@ func splitNames(raw []string, kinds []Kind) []string {
 		}
 		v := strings.TrimSpace(raw[a])
 		i := strings.IndexFunc(v, unicode.IsSpace)
+		if i < 0 && hasNonLatin(v) && runeCount(v) >= 4 && a == fam {
+			// No space: let the surname list find the boundary (鈴木二郎).
+			if p, err := normalize.ParsePersonName(v); err == nil && p.Family != "" && p.Given != "" {
+				if &out[0] == &raw[0] {
+					out = append([]string(nil), raw...)
+				}
+				out[a], out[b] = p.Family, p.Given
+			}
+			return
+		}
 		if i < 0 || !hasNonLatin(v) {
 			return
 		}
