@@ -3,6 +3,7 @@ package quality
 import (
 	"context"
 	"fmt"
+	"iter"
 	"math"
 	"math/bits"
 	"runtime"
@@ -248,6 +249,18 @@ func (a *Assessment) Record(i int) RecordResult {
 	return rr
 }
 
+// All yields the result of every record in input order. The sequence
+// may be iterated more than once.
+func (a *Assessment) All() iter.Seq2[int, RecordResult] {
+	return func(yield func(int, RecordResult) bool) {
+		for i := range a.ids {
+			if !yield(i, a.Record(i)) {
+				return
+			}
+		}
+	}
+}
+
 // Verdict returns the verdict of rule r (by index in Engine.Rules) on
 // record i.
 func (a *Assessment) Verdict(i, r int) Verdict {
@@ -270,7 +283,9 @@ type sample struct {
 const chunkSize = 4096
 
 // Assess checks every record against every rule and returns the per-record
-// results and the dataset report. It honours ctx between chunks of records
+// results and the dataset report. It takes a slice, not a stream, because
+// uniqueness compares every record with every other and the score of a
+// record depends on it; the results stream out of Assessment.All. It honours ctx between chunks of records
 // and reports progress through Config.Progress. Records must have distinct,
 // non-empty IDs: otherwise it fails with ErrRecord naming each offender
 // (up to 100), before any rule runs.

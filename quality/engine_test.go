@@ -541,3 +541,20 @@ func TestNilRecord(t *testing.T) {
 		t.Errorf("error = %v, want a nil record reported", err)
 	}
 }
+
+func TestWhenKeepsKeyedAndAll(t *testing.T) {
+	isCRM := func(r quality.Record) bool { vs := r.Values("system"); return len(vs) > 0 && vs[0] == "crm" }
+	cfg := quality.Config{Rules: []quality.Rule{quality.When(isCRM, quality.Unique("email", nil))}}
+	a := assess(t, cfg, records(
+		rec("1", "system", "crm", "email", "a@b.jp"),
+		rec("2", "system", "pos", "email", "a@b.jp"), // not a CRM record: no key
+		rec("3", "system", "crm", "email", "a@b.jp"),
+	))
+	var got []string
+	for i, r := range a.All() {
+		got = append(got, r.RecordID+":"+verdictName(a.Verdict(i, 0)))
+	}
+	if d := cmp.Diff([]string{"1:pass", "2:skip", "3:fail"}, got); d != "" {
+		t.Errorf("verdicts (-want +got):\n%s", d)
+	}
+}

@@ -136,14 +136,36 @@ func (r *profileRecord) Values(field string) []string {
 
 // When returns r applied only to the records for which cond holds; the
 // others are skipped. Use it for rules that concern some records only
-// (persons, not accounts).
+// (persons, not accounts). A Keyed rule stays Keyed: records for which cond
+// fails have no key. The rule's reason is kept.
 func When(cond func(Record) bool, r Rule) Rule {
-	return NewRule(r.Name(), r.Dimension(), r.Field(), func(env *Env, rec Record) Outcome {
-		if !cond(rec) {
-			return skip
-		}
-		return r.Check(env, rec)
-	})
+	var w Rule
+	if k, ok := r.(Keyed); ok {
+		w = whenKeyed{k, cond}
+	} else {
+		w = NewRule(r.Name(), r.Dimension(), r.Field(), func(env *Env, rec Record) Outcome {
+			if !cond(rec) {
+				return skip
+			}
+			return r.Check(env, rec)
+		})
+	}
+	if rs, ok := r.(Reasoner); ok {
+		return WithReason(rs.Reason(), w)
+	}
+	return w
+}
+
+type whenKeyed struct {
+	Keyed
+	cond func(Record) bool
+}
+
+func (w whenKeyed) Key(env *Env, r Record) (exact, norm string, ok bool) {
+	if !w.cond(r) {
+		return "", "", false
+	}
+	return w.Keyed.Key(env, r)
 }
 
 // IsKind returns a condition for When: the record's kind field equals kind
