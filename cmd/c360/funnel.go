@@ -58,6 +58,7 @@ func runFunnel(ctx context.Context, e *env) error {
 
 	var in io.Reader = e.stdin
 	name := "standard input"
+	rows := 0 // estimated number of rows, to size the tables once
 	if *events != "-" {
 		fh, err := os.Open(*events)
 		if err != nil {
@@ -65,8 +66,11 @@ func runFunnel(ctx context.Context, e *env) error {
 		}
 		defer fh.Close()
 		in, name = fh, *events
+		if st, err := fh.Stat(); err == nil {
+			rows = int(min(st.Size()/64, 50_000_000))
+		}
 	}
-	cols, err := readFunnelEvents(ctx, in, *by)
+	cols, err := readFunnelEvents(ctx, in, *by, rows)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -103,8 +107,8 @@ func parseWindow(s string) (time.Duration, error) {
 // readFunnelEvents reads the events file into columns. Every row is
 // checked; the first bad row stops the reading with an error naming its
 // line. A row repeating an earlier event_id is skipped (ingestion is
-// idempotent on the event ID).
-func readFunnelEvents(ctx context.Context, r io.Reader, by string) (*journey.Columns, error) {
+// idempotent on the event ID). rows, if known, estimates the number of rows.
+func readFunnelEvents(ctx context.Context, r io.Reader, by string, rows int) (*journey.Columns, error) {
 	rd, err := table.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -123,7 +127,8 @@ func readFunnelEvents(ctx context.Context, r io.Reader, by string) (*journey.Col
 	}
 	iID, iCust, iType, iChan, iTime := idx[0], idx[1], idx[2], idx[3], idx[4]
 	cols := &journey.Columns{}
-	seen := map[string]struct{}{}
+	cols.Grow(rows)
+	seen := make(map[string]struct{}, rows)
 	noGroup := cols.GroupCode("")
 	for n := 0; ; n++ {
 		if n&0xffff == 0xffff {
