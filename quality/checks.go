@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -276,6 +277,19 @@ const (
 	SignalConfirmed               // verified: a delivered e-mail, an answered call, a verified address
 	SignalRefuted                 // bounced e-mail, disconnected phone, returned mail
 )
+
+// String returns "none", "confirmed" or "refuted".
+func (s Signal) String() string {
+	switch s {
+	case SignalNone:
+		return "none"
+	case SignalConfirmed:
+		return "confirmed"
+	case SignalRefuted:
+		return "refuted"
+	}
+	return fmt.Sprintf("Signal(%d)", int(s))
+}
 
 // Signals supplies accuracy evidence from outside the data: bounce logs,
 // dialler results, address verification. It must be safe for concurrent

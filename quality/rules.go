@@ -1,6 +1,7 @@
 package quality
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -20,6 +21,19 @@ const (
 	Pass
 	Fail
 )
+
+// String returns "skip", "pass" or "fail".
+func (v Verdict) String() string {
+	switch v {
+	case Skip:
+		return "skip"
+	case Pass:
+		return "pass"
+	case Fail:
+		return "fail"
+	}
+	return fmt.Sprintf("Verdict(%d)", int(v))
+}
 
 // Outcome is what a rule says about one record: its verdict and, on Fail,
 // the offending value (for the report's samples).

@@ -21,9 +21,7 @@ func rec(id string, kv ...string) *quality.MapRecord {
 	return m
 }
 
-func verdictName(v quality.Verdict) string {
-	return [...]string{"skip", "pass", "fail"}[v]
-}
+func verdictName(v quality.Verdict) string { return v.String() }
 
 func TestMissing(t *testing.T) {
 	m := quality.NewMissing(nil)
@@ -151,6 +149,18 @@ func TestRules(t *testing.T) {
 		got := tt.rule.Check(env, tt.rec)
 		if got.Verdict != tt.want {
 			t.Errorf("%s: %s on %v = %s, want %s", tt.name, tt.rule.Name(), tt.rec.Fields, verdictName(got.Verdict), verdictName(tt.want))
+		}
+	}
+}
+
+func TestEnumStrings(t *testing.T) {
+	got := []string{quality.Skip.String(), quality.Pass.String(), quality.Fail.String(), quality.Verdict(9).String(),
+		quality.SignalNone.String(), quality.SignalConfirmed.String(), quality.SignalRefuted.String(),
+		quality.Accuracy.String(), quality.StatusWarn.String(), quality.KindBirthDate.String()}
+	want := []string{"skip", "pass", "fail", "Verdict(9)", "none", "confirmed", "refuted", "accuracy", "warn", "birth_date"}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("String() = %q, want %q", got[i], want[i])
 		}
 	}
 }
