@@ -28,7 +28,7 @@ func init() {
 
 const qualityUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--updated COLUMN]
        [--json report.json] [--html report.html] [--rows rows.csv] [--slice COLUMN ...]
-       [--baseline old.json] [--duplicates]
+       [--baseline old.json] [--duplicates] [--missing VALUE ...] [--pass 95%] [--warn 80%]
 
 Checks every record of the CSV file against the default rules of its
 columns' kinds (completeness, validity, uniqueness, consistency, timeliness)
@@ -47,6 +47,10 @@ record older than --max-age is stale. --json writes the full report as
 deterministic JSON, --html a self-contained HTML page, --rows a CSV of
 record_id,score,reasons (reasons separated by ";"). --baseline compares the
 report with an earlier --json report and prints what improved or got worse.
+--missing adds a placeholder value counted as missing (besides empty
+values, white space and the default sentinels such as 不明, なし, -, test,
+ダミー). --pass and --warn set the thresholds of every rule's status, as a
+percentage or fraction, compared exactly on the counts.
 --duplicates also looks for likely duplicates with the matching engine
 (quality/match) over the assessed columns: the rule
 uniqueness:likely_duplicate and the health of the identity graph.`
@@ -56,7 +60,11 @@ func runQuality(ctx context.Context, e *env) error {
 	var input, idCol, updated, jsonOut, htmlOut, rowsOut, nowS, maxAgeS string
 	var fields, slices multiFlag
 	var workers int
-	var baseline string
+	var baseline, passAt, warnAt string
+	var missingVals multiFlag
+	fs.Var(&missingVals, "missing", "VALUE: also count VALUE as missing (repeatable)")
+	fs.StringVar(&passAt, "pass", "95%", "a rule passes when at least this share of the records it applies to pass")
+	fs.StringVar(&warnAt, "warn", "80%", "below --pass, a rule warns (rather than fails) when at least this share pass")
 	var duplicates bool
 	fs.StringVar(&baseline, "baseline", "", "an earlier --json report to compare with")
 	fs.BoolVar(&duplicates, "duplicates", false, "find likely duplicates with quality/match (slower)")
@@ -83,6 +91,17 @@ func runQuality(ctx context.Context, e *env) error {
 	maxAge, err := parseAge(maxAgeS)
 	if err != nil {
 		return usageError("--max-age: %v", err)
+	}
+	var th quality.Threshold
+	if th.Pass, err = quality.ParseFraction(passAt); err != nil {
+		return usageError("--pass: %v", err)
+	}
+	if th.Warn, err = quality.ParseFraction(warnAt); err != nil {
+		return usageError("--warn: %v", err)
+	}
+	var missing *quality.Missing
+	if len(missingVals) > 0 {
+		missing = quality.NewMissing(append(quality.DefaultSentinels(), missingVals...))
 	}
 	now := time.Now()
 	if nowS != "" {
@@ -196,7 +215,7 @@ func runQuality(ctx context.Context, e *env) error {
 			return fmt.Errorf("%s: %w", baseline, err)
 		}
 	}
-	cfg := quality.Config{Fields: qf, Now: now, SliceBy: slices, Workers: workers}
+	cfg := quality.Config{Fields: qf, Now: now, SliceBy: slices, Workers: workers, Threshold: th, Missing: missing}
 	if duplicates {
 		var mf []match.Field
 		for _, f := range qf {

@@ -211,3 +211,20 @@ func TestQualityBaselineAndDuplicates(t *testing.T) {
 		}
 	}
 }
+
+func TestQualityMissingAndThresholds(t *testing.T) {
+	in := writeQualityTemp(t, "in.csv", "id,email\nA,a@b.jp\nB,該当者なし\nC,c@b.jp\nD,d@b.jp\n")
+	code, stdout, stderr := runCLI(t, "", "quality", "--input", in, "--id", "id", "--field", "email=email",
+		"--missing", "該当者なし", "--pass", "3/4", "--warn", "50%")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	// 3 of 4 present: exactly the pass threshold.
+	if !strings.Contains(stdout, "pass  completeness:email                                     3          1   0.7500") {
+		t.Errorf("summary:\n%s", stdout)
+	}
+	code, _, stderr = runCLI(t, "", "quality", "--input", in, "--id", "id", "--pass", "120%")
+	if code != 2 || !strings.Contains(stderr, "--pass") {
+		t.Errorf("--pass 120%%: exit %d, stderr %q", code, stderr)
+	}
+}
