@@ -166,6 +166,12 @@ func TestRuleStatusInReport(t *testing.T) {
 	if got := assess(t, cfg, recs).Report.Rules[0]; got.Status != quality.StatusPass || got.Passed != 19 || got.Failed != 1 || got.Ratio != 0.95 {
 		t.Errorf("19/20 with default threshold: %+v, want pass", got)
 	}
+	if got := assess(t, cfg, recs).Report.Checks; !cmp.Equal(got, map[string]quality.CheckCounts{
+		"completeness": {Passed: 19, Failed: 1, Ratio: 0.95, Status: quality.StatusPass},
+		"overall":      {Passed: 19, Failed: 1, Ratio: 0.95, Status: quality.StatusPass},
+	}) {
+		t.Errorf("checks = %+v", got)
+	}
 	cfg.Thresholds = map[string]quality.Threshold{"completeness:email": {Pass: quality.Fraction{Num: 96, Den: 100}, Warn: quality.Percent(95)}}
 	if got := assess(t, cfg, recs).Report.Rules[0]; got.Status != quality.StatusWarn {
 		t.Errorf("19/20 against pass 96%%: status %v, want warn", got.Status)

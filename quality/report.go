@@ -19,6 +19,11 @@ type Report struct {
 	// Dimensions holds each dimension's score: the mean, over the records
 	// to which some rule of the dimension applied, of their dimension score.
 	Dimensions map[string]float64 `json:"dimensions"`
+	// Checks pools the rule checks (record × rule verdicts) per dimension
+	// and overall ("overall"): passed ÷ run, as AWS Glue's data-quality
+	// score counts, with a status against Config.Threshold on the exact
+	// counts.
+	Checks map[string]CheckCounts `json:"checks"`
 	// Fields counts, per field, the records failing each dimension's rules
 	// on it: missing (completeness), invalid (validity), and the others
 	// when non-zero.
@@ -30,6 +35,14 @@ type Report struct {
 	// Slices holds, per SliceBy field and value, the records' scores.
 	Slices   map[string]map[string]SliceReport `json:"slices,omitempty"`
 	Identity *IdentityHealth                   `json:"identity,omitempty"`
+}
+
+// CheckCounts is a pool of rule checks.
+type CheckCounts struct {
+	Passed int64   `json:"passed"`
+	Failed int64   `json:"failed"`
+	Ratio  float64 `json:"ratio"` // Passed/(Passed+Failed), 4 decimals; 1 when none ran
+	Status Status  `json:"status"`
 }
 
 // FieldCounts counts the records failing rules on one field, by dimension.
@@ -286,6 +299,30 @@ func (e *Engine) report(ac *accum, samples [][]sample, exactDups []int64, ids []
 			fc.add(rule.Dimension(), f)
 			r.Fields[fld] = fc
 		}
+	}
+	var pooled [numDimensions + 1][2]int64
+	for ri, rule := range e.rules {
+		d := rule.Dimension()
+		pooled[d][0] += ac.passed[ri]
+		pooled[d][1] += ac.failed[ri]
+		pooled[numDimensions][0] += ac.passed[ri]
+		pooled[numDimensions][1] += ac.failed[ri]
+	}
+	r.Checks = map[string]CheckCounts{}
+	for d := range numDimensions + 1 {
+		p, f := pooled[d][0], pooled[d][1]
+		name := "overall"
+		if d < numDimensions {
+			if p+f == 0 {
+				continue
+			}
+			name = d.String()
+		}
+		c := CheckCounts{Passed: p, Failed: f, Ratio: 1, Status: e.cfg.Threshold.Status(p, p+f)}
+		if p+f > 0 {
+			c.Ratio = round(float64(p)/float64(p+f), 4)
+		}
+		r.Checks[name] = c
 	}
 	for i, h := range ac.hist {
 		r.Histogram = append(r.Histogram, Bucket{From: i * 10, To: i*10 + 10, Records: h})
