@@ -67,11 +67,12 @@
 //
 // Engine.Assess runs the rules over records (in parallel, honouring the
 // context, reporting progress) and returns an Assessment: each record's
-// RecordResult and the Report. Per rule the Report gives the raw counts
+// RecordResult (Assessment.All streams them) and the Report. Per rule the Report gives the raw counts
 // (passed, failed, skipped), the ratio and a Status — pass, warn or fail —
 // decided on the exact counts against a Threshold of Fractions by integer
 // cross-multiplication, never on a rounded figure; per dimension, the mean
-// dimension score; overall, the mean record score; the score histogram;
+// dimension score, and the pooled checks (passed ÷ run, with a status) per
+// dimension and overall; overall, the mean record score; the score histogram;
 // per field, the counts of missing and invalid values; samples of failing
 // values with record IDs; and, with Config.SliceBy, the same per value of
 // any field (source system, prefecture, owner). Report.WriteJSON writes
@@ -83,7 +84,8 @@
 // An Enricher is a data provider (firmographics, geo data) that proposes
 // values for a record; Enrichment applies them with provenance and a
 // time-to-live (Sourced) and never overwrites a value from a more trusted
-// source. PostalEnricher (postal code → prefecture, city, town),
+// source; a provider that lists its fields (FieldLister) is not called while
+// they are fresh. PostalEnricher (postal code → prefecture, city, town),
 // PhoneEnricher (phone → E.164, type, area) and CorporateNumberEnricher
 // (check digit) work offline; examples/enrich shows a host plugging in its
 // own provider.

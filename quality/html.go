@@ -14,6 +14,7 @@ import (
 // scripts, fonts or images). title names the dataset.
 func (r *Report) WriteHTML(w io.Writer, title string) error {
 	type bar struct {
+		Status Status
 		Label  string
 		Value  float64
 		Width  float64
@@ -55,7 +56,7 @@ func (r *Report) WriteHTML(w io.Writer, title string) error {
 		if !ok {
 			continue
 		}
-		data.Dims = append(data.Dims, bar{Label: d.String(), Value: s, Width: 4 * s, Y: 8 + len(data.Dims)*30, Colour: scoreColour(s)})
+		data.Dims = append(data.Dims, bar{Status: r.Checks[d.String()].Status, Label: d.String(), Value: s, Width: 4 * s, Y: 8 + len(data.Dims)*30, Colour: scoreColour(s)})
 	}
 	data.DimsH = 16 + 30*len(data.Dims)
 	var fs []field
@@ -151,10 +152,12 @@ code{background:#f4f4f4;padding:0 3px}
 <p><span class="big" style="color:{{.ScoreCol}}">{{f2 .R.Score}}</span> <span class="muted">/ 100 overall</span></p>
 
 <h2>Dimensions</h2>
-<svg width="600" height="{{.DimsH}}" role="img" aria-label="dimension scores">
+<div class="muted">bar: mean dimension score of the records; badge: status of the dimension's pooled checks</div>
+<svg width="640" height="{{.DimsH}}" role="img" aria-label="dimension scores">
 {{range .Dims}}<text x="0" y="{{.Y}}" dy="15" font-size="13">{{.Label}}</text>
 <rect x="120" y="{{.Y}}" width="400" height="20" fill="#eee"/><rect x="120" y="{{.Y}}" width="{{.Width}}" height="20" fill="{{.Colour}}"/>
 <text x="528" y="{{.Y}}" dy="15" font-size="13">{{f2 .Value}}</text>
+<rect x="580" y="{{.Y}}" width="40" height="20" rx="3" fill="{{statusColour .Status}}"/><text x="600" y="{{.Y}}" dy="15" font-size="12" fill="#fff" text-anchor="middle">{{.Status}}</text>
 {{end}}</svg>
 
 <h2>Worst fields</h2>
