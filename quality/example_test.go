@@ -3,6 +3,7 @@ package quality_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/c360/c360/quality"
@@ -108,4 +109,45 @@ func ExampleEnrichment() {
 	// fill     phone_type fixed (from numbering_plan)
 	// fill     phone_area 横浜 (from numbering_plan)
 	// prefecture expires 2026-04-01
+}
+
+// Statuses are decided on exact counts: 18,999,999 of 20,000,000 is below
+// 95% although it rounds to 95.00%.
+func ExampleThreshold_Status() {
+	th := quality.Threshold{Pass: quality.Percent(95), Warn: quality.Percent(80)}
+	fmt.Println(th.Status(19, 20), th.Status(18_999_999, 20_000_000), th.Status(3, 4))
+	// Output: pass warn fail
+}
+
+// Diff shows what a clean-up improved.
+func ExampleDiff() {
+	rules := []quality.Rule{quality.Required("phone"), quality.Validate("phone", quality.ValidPhone())}
+	engine, err := quality.New(quality.Config{Rules: rules})
+	if err != nil {
+		panic(err)
+	}
+	report := func(phones ...string) *quality.Report {
+		var recs []quality.Record
+		for i, p := range phones {
+			recs = append(recs, &quality.MapRecord{ID: fmt.Sprint(i), Fields: map[string][]string{"phone": {p}}})
+		}
+		a, err := engine.Assess(context.Background(), recs)
+		if err != nil {
+			panic(err)
+		}
+		return a.Report
+	}
+	// Before: 不明 is missing (score 0), 03-1234-567 invalid (score 50).
+	before := report("03-1234-5678", "不明", "03-1234-567", "090-1234-5678")
+	after := report("03-1234-5678", "06-6123-4567", "03-1234-5679", "090-1234-5678")
+	if err := quality.Diff(before, after).WriteText(os.Stdout); err != nil {
+		panic(err)
+	}
+	// Output:
+	// records 4 → 4
+	// score 62.50 → 100.00 (+37.50)
+	//   completeness   75.00 → 100.00 (+25.00)
+	//   validity       66.67 → 100.00 (+33.33)
+	// improved completeness:phone: failed 1 → 0, status fail → pass
+	// improved validity:phone: failed 1 → 0, status fail → pass
 }
