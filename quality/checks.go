@@ -2,6 +2,7 @@ package quality
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -16,7 +17,7 @@ import (
 func ValidNumber(min, max float64) Validator {
 	return func(_ *Env, v string) error {
 		f, err := parseNumber(v)
-		if err != nil {
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return invalid(v, "not a number")
 		}
 		if f < min || f > max {

@@ -107,8 +107,8 @@ func New(cfg Config) (*Engine, error) {
 	fw := map[string]float64{}
 	seenField := map[string]bool{}
 	for _, f := range cfg.Fields {
-		if f.Weight < 0 {
-			errs = multierror.Append(errs, fmt.Errorf("%w: field %q: negative weight", ErrConfig, f.Name))
+		if !validWeight(f.Weight) {
+			errs = multierror.Append(errs, fmt.Errorf("%w: field %q: weight %v (want a finite number ≥ 0)", ErrConfig, f.Name, f.Weight))
 		}
 		if f.Weight > 0 {
 			fw[f.Name] = f.Weight
@@ -119,8 +119,8 @@ func New(cfg Config) (*Engine, error) {
 		}
 	}
 	for n, w := range cfg.FieldWeights {
-		if w < 0 {
-			errs = multierror.Append(errs, fmt.Errorf("%w: field %q: negative weight", ErrConfig, n))
+		if !validWeight(w) {
+			errs = multierror.Append(errs, fmt.Errorf("%w: field %q: weight %v (want a finite number ≥ 0)", ErrConfig, n, w))
 		}
 		if w > 0 {
 			fw[n] = w
@@ -130,7 +130,7 @@ func New(cfg Config) (*Engine, error) {
 		cfg.DimensionWeights = DefaultDimensionWeights()
 	}
 	for d, w := range cfg.DimensionWeights {
-		if d < 0 || d >= numDimensions || w < 0 || math.IsNaN(w) {
+		if d < 0 || d >= numDimensions || !validWeight(w) {
 			errs = multierror.Append(errs, fmt.Errorf("%w: dimension %v: bad weight %v", ErrConfig, d, w))
 			continue
 		}
@@ -199,6 +199,8 @@ func New(cfg Config) (*Engine, error) {
 	}
 	return e, nil
 }
+
+func validWeight(w float64) bool { return w >= 0 && !math.IsInf(w, 0) }
 
 // Rules returns the engine's rules in report order.
 func (e *Engine) Rules() []Rule { return append([]Rule(nil), e.rules...) }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,10 +251,15 @@ func TestConfigErrors(t *testing.T) {
 	if !errors.Is(err, quality.ErrConfig) {
 		t.Fatalf("error = %v, want ErrConfig", err)
 	}
-	for _, want := range []string{`"completeness:a" used twice`, "rule 2 is nil", "negative weight", `unknown rule "nope"`} {
+	for _, want := range []string{`"completeness:a" used twice`, "rule 2 is nil", "weight -1", `unknown rule "nope"`} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not report %q", err, want)
 		}
+	}
+	nan := quality.Config{Rules: []quality.Rule{quality.Required("a")}, FieldWeights: map[string]float64{"a": math.NaN()},
+		DimensionWeights: map[quality.Dimension]float64{quality.Validity: math.Inf(1)}}
+	if _, err := quality.New(nan); !errors.Is(err, quality.ErrConfig) || !strings.Contains(err.Error(), "NaN") || !strings.Contains(err.Error(), "+Inf") {
+		t.Errorf("NaN and infinite weights: error %v, want ErrConfig naming both", err)
 	}
 	if _, err := quality.New(quality.Config{}); !errors.Is(err, quality.ErrConfig) {
 		t.Errorf("empty config: error %v, want ErrConfig", err)

@@ -66,7 +66,7 @@ func TestValidators(t *testing.T) {
 		{"date", quality.ValidDate(), []string{"2024-02-29", "令和元年5月1日"}, []string{"2023-02-29", "平成32年1月1日"}},
 		{"birth date", quality.ValidBirthDate(0), []string{"1985-04-03", "昭和60年4月3日", "1905-04-01"}, []string{"2025-04-02", "1900-01-02", "2030-01-01", "昭和64年1月8日"}},
 		{"time", quality.ValidTime(), []string{"2025-03-31T23:59:59Z", "2025-04-01"}, []string{"2025-04-01T00:00:01Z", "later"}},
-		{"number", quality.ValidNumber(0, 150), []string{"0", "42", "１２０", "1,5"}, []string{"-1", "151", "forty", "1e400"}},
+		{"number", quality.ValidNumber(0, 150), []string{"0", "42", "１２０", "1,5"}, []string{"-1", "151", "forty", "1e400", "NaN", "Inf"}},
 		{"pattern", quality.ValidPattern(regexp.MustCompile(`^M-\d{4}$`)), []string{"M-7000"}, []string{"M-700", "X-7000"}},
 		{"enum", quality.ValidEnum("crm", "ec", "pos"), []string{"crm", "ＣＲＭ", "Pos"}, []string{"sales", ""}},
 		{"address", quality.ValidAddress(), []string{"東京都千代田区丸の内1-1-1", "横浜市西区みなとみらい2-3-1"}, []string{"どこか", "123"}},
