@@ -29,6 +29,7 @@ func init() {
 const qualityUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--updated COLUMN]
        [--json report.json] [--html report.html] [--rows rows.csv] [--slice COLUMN ...]
        [--baseline old.json] [--duplicates] [--missing VALUE ...] [--pass 95%] [--warn 80%]
+       [--signals signals.csv]
 
 Checks every record of the CSV file against the default rules of its
 columns' kinds (completeness, validity, uniqueness, consistency, timeliness)
@@ -51,6 +52,10 @@ report with an earlier --json report and prints what improved or got worse.
 values, white space and the default sentinels such as 不明, なし, -, test,
 ダミー). --pass and --warn set the thresholds of every rule's status, as a
 percentage or fraction, compared exactly on the counts.
+--signals reads accuracy evidence from outside the data, a CSV with the
+columns field,value,signal where signal is bounced, disconnected, returned
+or invalid (the value is wrong) or verified, delivered or confirmed (it is
+right): the rule accuracy:FIELD fails records holding a refuted value.
 --duplicates also looks for likely duplicates with the matching engine
 (quality/match) over the assessed columns: the rule
 uniqueness:likely_duplicate and the health of the identity graph.`
@@ -62,6 +67,8 @@ func runQuality(ctx context.Context, e *env) error {
 	var workers int
 	var baseline, passAt, warnAt string
 	var missingVals multiFlag
+	var signalsPath string
+	fs.StringVar(&signalsPath, "signals", "", "CSV of field,value,signal: outside evidence of accuracy (bounced, disconnected, verified, …)")
 	fs.Var(&missingVals, "missing", "VALUE: also count VALUE as missing (repeatable)")
 	fs.StringVar(&passAt, "pass", "95%", "a rule passes when at least this share of the records it applies to pass")
 	fs.StringVar(&warnAt, "warn", "80%", "below --pass, a rule warns (rather than fails) when at least this share pass")
@@ -216,6 +223,19 @@ func runQuality(ctx context.Context, e *env) error {
 		}
 	}
 	cfg := quality.Config{Fields: qf, Now: now, SliceBy: slices, Workers: workers, Threshold: th, Missing: missing}
+	if signalsPath != "" {
+		sig, sigFields, err := readSignals(signalsPath)
+		if err != nil {
+			return err
+		}
+		cfg.Rules = quality.DefaultRules(qf)
+		for _, f := range sigFields {
+			if !cols[f] {
+				return fmt.Errorf("%s: field %q is not a column of %s", signalsPath, f, input)
+			}
+			cfg.Rules = append(cfg.Rules, quality.Accurate(f, sig))
+		}
+	}
 	if duplicates {
 		var mf []match.Field
 		for _, f := range qf {
@@ -265,6 +285,46 @@ func runQuality(ctx context.Context, e *env) error {
 		}
 	}
 	return nil
+}
+
+// readSignals reads a field,value,signal CSV into a SignalMap and the
+// fields it names, in order of first appearance.
+func readSignals(path string) (quality.SignalMap, []string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	t, err := table.ReadAll(bufio.NewReader(f))
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var idx [3]int
+	for i, c := range []string{"field", "value", "signal"} {
+		if idx[i], err = t.Column(c); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	m := quality.SignalMap{}
+	var fields []string
+	for i, row := range t.Rows {
+		var s quality.Signal
+		switch strings.ToLower(row[idx[2]]) {
+		case "bounced", "disconnected", "returned", "invalid", "refuted":
+			s = quality.SignalRefuted
+		case "verified", "delivered", "confirmed", "valid":
+			s = quality.SignalConfirmed
+		default:
+			return nil, nil, fmt.Errorf("%s: %w", path, &table.LineError{Line: t.Lines[i], Column: "signal",
+				Err: fmt.Errorf("unknown signal %q (want bounced, disconnected, returned, invalid, verified, delivered or confirmed)", row[idx[2]])})
+		}
+		field := row[idx[0]]
+		if _, ok := m[field]; !ok {
+			fields = append(fields, field)
+		}
+		m.Set(field, row[idx[1]], s)
+	}
+	return m, fields, nil
 }
 
 // parseAge parses a duration that may use days: "730d", "36h", "1d12h".

@@ -228,3 +228,31 @@ func TestQualityMissingAndThresholds(t *testing.T) {
 		t.Errorf("--pass 120%%: exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestQualitySignals(t *testing.T) {
+	in := writeQualityTemp(t, "in.csv", qualityCSV)
+	sig := writeQualityTemp(t, "signals.csv", "field,value,signal\nemail,taro@example.jp,bounced\nphone,090-1234-5678,verified\n")
+	rows := filepath.Join(t.TempDir(), "rows.csv")
+	code, stdout, stderr := runCLI(t, "", "quality", "--input", in, "--id", "id", "--field", "email=email", "--field", "phone=phone",
+		"--signals", sig, "--rows", rows)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"fail  accuracy:email                                         0          1", "pass  accuracy:phone                                         1          0"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	b, err := os.ReadFile(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "C1,") || !strings.Contains(string(b), "inaccurate:email") {
+		t.Errorf("rows.csv lacks inaccurate:email for C1:\n%s", b)
+	}
+	bad := writeQualityTemp(t, "bad.csv", "field,value,signal\nemail,a@b.jp,maybe\n")
+	code, _, stderr = runCLI(t, "", "quality", "--input", in, "--id", "id", "--signals", bad)
+	if code != 1 || !strings.Contains(stderr, "line 2") || !strings.Contains(stderr, `unknown signal "maybe"`) {
+		t.Errorf("bad signal: exit %d, stderr %q", code, stderr)
+	}
+}
