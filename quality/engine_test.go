@@ -570,3 +570,14 @@ func TestWhenKeepsKeyedAndAll(t *testing.T) {
 		t.Errorf("verdicts (-want +got):\n%s", d)
 	}
 }
+
+func TestEmptyInput(t *testing.T) {
+	a := assess(t, quality.Config{Fields: synthFields()}, nil)
+	if a.Len() != 0 || a.Report.Records != 0 || a.Report.Score != 100 || len(a.Report.Histogram) != 10 {
+		t.Errorf("empty input: %+v", a.Report)
+	}
+	var buf bytes.Buffer
+	if err := a.Report.WriteHTML(&buf, "empty"); err != nil {
+		t.Error(err)
+	}
+}
