@@ -167,10 +167,14 @@ func (f funcRule) Check(env *Env, r Record) Outcome { return f.check(env, r) }
 // Named returns r under another name (for two rules of one dimension on
 // one field).
 func Named(name string, r Rule) Rule {
+	var n Rule = named{r, name}
 	if k, ok := r.(Keyed); ok {
-		return namedKeyed{k, name}
+		n = namedKeyed{k, name}
 	}
-	return named{r, name}
+	if rs, ok := r.(Reasoner); ok {
+		return WithReason(rs.Reason(), n)
+	}
+	return n
 }
 
 type named struct {

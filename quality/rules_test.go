@@ -192,3 +192,16 @@ func TestRuleNamesAndReasons(t *testing.T) {
 		}
 	}
 }
+
+func TestWrappersKeepReasonsAndKeys(t *testing.T) {
+	base := quality.WithReason("no_consent:email", quality.Required("email"))
+	for _, r := range []quality.Rule{quality.Named("x", base), quality.When(func(quality.Record) bool { return true }, base)} {
+		rs, ok := r.(quality.Reasoner)
+		if !ok || rs.Reason() != "no_consent:email" {
+			t.Errorf("%s lost its reason", r.Name())
+		}
+	}
+	if _, ok := quality.Named("u", quality.Unique("email", nil)).(quality.Keyed); !ok {
+		t.Error("Named lost Keyed")
+	}
+}
