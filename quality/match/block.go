@@ -11,6 +11,9 @@ import (
 type blockRule struct {
 	name string
 	keys func(vals []value, add func(string))
+	// nameOnly marks rules keyed by names alone: at scale most of their
+	// pairs are namesakes, so EM does not train on pairs found only by them.
+	nameOnly bool
 }
 
 // defaultRules builds the blocking rules that the declared fields allow.
@@ -117,7 +120,7 @@ func defaultRules(kinds []Kind) []blockRule {
 		return ""
 	}
 	for _, f := range fam {
-		rules = append(rules, blockRule{name: "family_name+given_initial", keys: func(v []value, add func(string)) {
+		rules = append(rules, blockRule{name: "family_name+given_initial", nameOnly: true, keys: func(v []value, add func(string)) {
 			if v[f].key == "" {
 				return
 			}
@@ -129,14 +132,14 @@ func defaultRules(kinds []Kind) []blockRule {
 		}})
 	}
 	for _, f := range per {
-		rules = append(rules, blockRule{name: "person_name", keys: func(v []value, add func(string)) {
+		rules = append(rules, blockRule{name: "person_name", nameOnly: true, keys: func(v []value, add func(string)) {
 			if v[f].key != "" {
 				add(v[f].key + "\x00" + coarse(v))
 			}
 		}})
 	}
 	if len(kana) > 0 {
-		rules = append(rules, blockRule{name: "name_kana", keys: func(v []value, add func(string)) {
+		rules = append(rules, blockRule{name: "name_kana", nameOnly: true, keys: func(v []value, add func(string)) {
 			k := ""
 			for _, f := range kana {
 				k += v[f].key
@@ -149,7 +152,7 @@ func defaultRules(kinds []Kind) []blockRule {
 	// MinHash LSH over character bigrams of all name fields together, so that
 	// typos and swapped name parts still meet.
 	if len(names) > 0 {
-		rules = append(rules, blockRule{name: "name_bigram_lsh", keys: func(v []value, add func(string)) {
+		rules = append(rules, blockRule{name: "name_bigram_lsh", nameOnly: true, keys: func(v []value, add func(string)) {
 			lshKeys(v, names, add)
 		}})
 	}

@@ -27,10 +27,13 @@
 //     by sorted neighbourhood only and listed in Stats.Capped;
 //   - estimate: Fellegi–Sunter parameters without labels — u from random
 //     pairs (the exact level from value frequencies), then EM over the
-//     comparison patterns of the candidate pairs for m, u and the prior;
+//     comparison patterns of the candidate pairs for m, u and the prior.
+//     From 50,000 records on, m is learnt from the pairs of rules other than
+//     name-only ones (at scale those are mostly namesakes), then u and the
+//     prior are re-estimated over all candidates with m fixed;
 //   - score: match weights in bits with a term-frequency adjustment (agreeing
-//     on a rare surname counts for more than on "佐藤" or "Smith"), turned
-//     into probabilities. A pair that disagrees on both given name and birth
+//     on a rare surname counts for more than on "佐藤" or "Smith", by at most
+//     3 bits), turned into probabilities. A pair that disagrees on both given name and birth
 //     date, with no identifier agreeing, is never a match (a household
 //     member sharing an address and landline);
 //   - cluster: connected components over pairs at or above the threshold,

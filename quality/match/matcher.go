@@ -421,7 +421,7 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 		return nil, err
 	}
 	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
-	pairs, capped, byRule, err := m.candidates(ctx, d)
+	pairs, train, capped, byRule, err := m.candidates(ctx, d)
 	if err != nil {
 		return nil, err
 	}
@@ -431,7 +431,7 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 	if truth != nil {
 		res.Stats.PairRecall = pairRecall(truth, pairs)
 	}
-	scored, err := m.score(ctx, d, pairs, res)
+	scored, err := m.score(ctx, d, pairs, train, res)
 	if err != nil {
 		return nil, err
 	}
@@ -459,11 +459,11 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 }
 
 // candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
-func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []CappedBlock, map[string]int, error) {
+func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
 	rules := m.blockRules()
 	entries := blockKeys(rules, d.vals, d.nf, d.n(), maphash.MakeSeed(), m.o.workers)
 	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	// Split the sorted entries into group-aligned ranges, one per worker.
 	w := m.o.workers
@@ -477,6 +477,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 	}
 	bounds = append(bounds, len(entries))
 	parts := make([][]uint64, w)
+	trainParts := make([][]uint64, w)
 	caps := make([][]CappedBlock, w)
 	rulePairs := make([][]int, w)
 	for k := range rulePairs {
@@ -486,7 +487,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 	var wg sync.WaitGroup
 	for k := range w {
 		wg.Go(func() {
-			var out []uint64
+			var out, train []uint64
 			var members []uint32
 			es := entries[bounds[k]:bounds[k+1]]
 			for s := 0; s < len(es); {
@@ -510,20 +511,42 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 						out = d.emitWindow(out, members, sortKey, m.o.window)
 					}
 					rulePairs[k][es[s].key>>56] += len(out) - before
+					if !rules[es[s].key>>56].nameOnly {
+						train = append(train, out[before:]...)
+					}
 				}
 				s = e
 			}
 			radixSortU64(out)
 			parts[k] = slices.Compact(out)
+			radixSortU64(train)
+			trainParts[k] = slices.Compact(train)
 		})
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	all := slices.Concat(parts...)
 	radixSortU64(all)
 	all = slices.Compact(all)
+	tr := slices.Concat(trainParts...)
+	radixSortU64(tr)
+	tr = slices.Compact(tr)
+	// train marks the pairs that a rule other than a name-only one found.
+	train := make([]bool, len(all))
+	for a, t := 0, 0; a < len(all) && t < len(tr); {
+		switch {
+		case all[a] == tr[t]:
+			train[a] = true
+			a++
+			t++
+		case all[a] < tr[t]:
+			a++
+		default:
+			t++
+		}
+	}
 	var capped []CappedBlock
 	for _, c := range caps {
 		capped = append(capped, c...)
@@ -536,7 +559,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []Cappe
 			byRule[rules[r].name] += c
 		}
 	}
-	return all, capped, byRule, nil
+	return all, train, capped, byRule, nil
 }
 
 func (d *dataset) keep(i, j uint32) bool {
@@ -632,13 +655,25 @@ func pairRecall(truth []string, pairs []uint64) float64 {
 
 // score compares every candidate pair, estimates the model when none is
 // given, and returns the pairs at or above the review threshold.
-func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Result) ([]Pair, error) {
+func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train []bool, res *Result) ([]Pair, error) {
 	start := nowSeconds()
 	gammas := make([]uint64, len(pairs))
 	w := m.o.workers
+	// With many records, EM trains on the pairs found by rules other than
+	// the name-only ones: namesakes grow with the square of the records, and
+	// at a million they outnumber true pairs among name-only pairs and pull
+	// the match class their way. λ is then re-estimated over all pairs.
+	nTrain := 0
+	for _, t := range train {
+		if t {
+			nTrain++
+		}
+	}
+	useAll := d.n() < trainSubsetFrom || nTrain < 1000
 	patParts := make([]map[uint64]float64, w)
+	allParts := make([]map[uint64]float64, w)
 	err := parallelCtx(ctx, w, len(pairs), func(k, lo, hi int) {
-		pc := map[uint64]float64{}
+		pc, ac := map[uint64]float64{}, map[uint64]float64{}
 		for p := lo; p < hi; p++ {
 			if (p-lo)&0xFFFF == 0 && ctx.Err() != nil {
 				return
@@ -646,9 +681,13 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			g := d.gamma(i, j)
 			gammas[p] = g
-			pc[g]++
+			if useAll || train[p] {
+				pc[g]++
+			}
+			ac[g]++
 		}
 		patParts[k] = pc
+		allParts[k] = ac
 	})
 	if err != nil {
 		return nil, err
@@ -683,6 +722,20 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 		}
 		if err := em(ctx, model, patterns, m.o.emIter, true, m.vetoed); err != nil {
 			return nil, err
+		}
+		if !useAll {
+			all := map[uint64]float64{}
+			for _, pc := range allParts {
+				for g, c := range pc {
+					all[g] += c
+				}
+			}
+			// m, learnt where matches are plain, stays; u and λ are
+			// re-estimated over all candidates, where names agree often
+			// among non-matches (namesakes).
+			if err := emFit(ctx, model, all, m.o.emIter, false, true, m.vetoed); err != nil {
+				return nil, err
+			}
 		}
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
 		m.report(Progress{Stage: "estimate", Done: model.Iterations, Total: m.o.emIter})
@@ -729,6 +782,15 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, res *Re
 	})
 	return out, nil
 }
+
+// maxTFBoost caps, in bits, how much more agreeing on a rare value counts
+// than agreeing on an average one: a value can be rare because it is written
+// unusually (a name in romaji among kanji), not because few people have it.
+const maxTFBoost = 3.0
+
+// trainSubsetFrom is the number of records from which EM trains on the
+// pairs of rules other than name-only ones.
+const trainSubsetFrom = 50000
 
 // gamma packs the comparison levels of records i and j, 4 bits per field.
 func (d *dataset) gamma(i, j int) uint64 {
@@ -791,7 +853,8 @@ func (s *scorer) fieldWeight(f, l int, a *value, g uint64) float64 {
 	}
 	if l == 1 && s.tf && tf > 0 && s.uEx[f] > 0 {
 		u := math.Max(tf, s.minTF[f])
-		return clampW(s.w[f][1] + math.Log2(s.uEx[f]/u))
+		adj := math.Min(math.Log2(s.uEx[f]/u), maxTFBoost)
+		return clampW(s.w[f][1] + adj)
 	}
 	return s.w[f][l]
 }

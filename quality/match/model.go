@@ -161,6 +161,11 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 // em estimates m and λ from the counts of comparison patterns among the
 // candidate pairs, with u held fixed.
 func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeU bool, veto func(uint64) bool) error {
+	return emFit(ctx, m, patterns, maxIter, true, freeU, veto)
+}
+
+// emFit runs EM updating λ and, as asked, m and u.
+func emFit(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeM, freeU bool, veto func(uint64) bool) error {
 	type pat struct {
 		g uint64
 		c float64
@@ -240,7 +245,7 @@ func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int,
 			if tot <= 0 {
 				continue
 			}
-			for l := 1; l < len(p.M); l++ {
+			for l := 1; freeM && l < len(p.M); l++ {
 				v := math.Max((acc[f][l]+mPrior*m0[f][l])/(tot+mPrior), 1e-9)
 				delta = math.Max(delta, math.Abs(v-p.M[l]))
 				p.M[l] = v
@@ -251,7 +256,9 @@ func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int,
 					tu += accU[f][l]
 				}
 				for l := 1; l < len(p.U); l++ {
-					p.U[l] = math.Max((accU[f][l]+uPrior*u0[f][l])/(tu+uPrior), 1e-9)
+					v := math.Max((accU[f][l]+uPrior*u0[f][l])/(tu+uPrior), 1e-9)
+					delta = math.Max(delta, math.Abs(v-p.U[l]))
+					p.U[l] = v
 				}
 			}
 		}
