@@ -144,6 +144,11 @@ func funnelColumns(n int) (*Columns, []Type) {
 		codes = append(codes, c.TypeCode(steps[i]))
 		ocodes = append(ocodes, c.TypeCode(other[i]))
 	}
+	type row struct {
+		cu, typ int32
+		t       int64
+	}
+	rows := make([]row, 0, n)
 	for cu := range n / 10 {
 		id := c.Customer(customer.ID(fmt.Sprint(cu)))
 		ts := t0.UnixNano() + rng.Int64N(int64(150*day))
@@ -153,15 +158,14 @@ func funnelColumns(n int) (*Columns, []Type) {
 			if rng.IntN(100) >= 35 {
 				code = codes[max(0, min(4, j/2+rng.IntN(3)-1))]
 			}
-			c.AppendNanos(id, code, ts, g)
+			rows = append(rows, row{id, code, ts})
 		}
 	}
-	// shuffle the rows
-	rng.Shuffle(n, func(a, b int) {
-		c.cust[a], c.cust[b] = c.cust[b], c.cust[a]
-		c.typ[a], c.typ[b] = c.typ[b], c.typ[a]
-		c.at[a], c.at[b] = c.at[b], c.at[a]
-	})
+	// append in random order
+	rng.Shuffle(len(rows), func(a, b int) { rows[a], rows[b] = rows[b], rows[a] })
+	for _, r := range rows {
+		c.AppendNanos(r.cu, r.typ, r.t, g)
+	}
 	return &c, steps
 }
 

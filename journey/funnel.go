@@ -98,10 +98,17 @@ type Columns struct {
 	typeNames []Type
 	grpNames  []string
 
-	cust []int32
-	typ  []int32
-	grp  []int32
-	at   []int64 // Unix nanoseconds
+	// Events are kept by blocks of 4096 customers (code >> blockBits), so
+	// that a funnel finds each customer's events in a cache-sized block.
+	blocks []colBlock
+	n      int
+	bad    int // 1 + index of the first event with foreign codes; 0: none
+}
+
+// colBlock holds the events of one block of customers.
+type colBlock struct {
+	ev  []bev
+	grp []int32 // parallel to ev; nil while every group is ""
 }
 
 // minTime and maxTime bound the times Columns can hold (nanoseconds since
@@ -165,25 +172,43 @@ func (c *Columns) GroupCode(g string) int32 {
 
 // AppendNanos adds one event by codes from Customer, TypeCode and
 // GroupCode, with its time in Unix nanoseconds: the fast path for bulk
-// loads. An event with codes not obtained from c makes RunColumns return an
-// error wrapping ErrFunnel when the event matters to the funnel.
+// loads. An event with codes not obtained from c is not stored, and makes
+// RunColumns return an error wrapping ErrFunnel.
 func (c *Columns) AppendNanos(cust, typ int32, unixNano int64, group int32) {
-	c.cust = append(c.cust, cust)
-	c.typ = append(c.typ, typ)
-	c.at = append(c.at, unixNano)
-	c.grp = append(c.grp, group)
+	c.n++
+	if uint32(cust) >= uint32(len(c.custNames)) || uint32(typ) >= uint32(len(c.typeNames)) ||
+		(group != 0 && uint32(group) >= uint32(len(c.grpNames))) {
+		if c.bad == 0 {
+			c.bad = c.n
+		}
+		return
+	}
+	b := int(cust >> blockBits)
+	for len(c.blocks) <= b {
+		c.blocks = append(c.blocks, colBlock{})
+	}
+	blk := &c.blocks[b]
+	if group != 0 && blk.grp == nil {
+		blk.grp = make([]int32, len(blk.ev), cap(blk.ev))
+	}
+	blk.ev = append(blk.ev, bev{t: unixNano, cu: cust, typ: typ})
+	if blk.grp != nil {
+		blk.grp = append(blk.grp, group)
+	}
 }
 
-// Grow makes room for n more events.
+// Grow is a hint that about n more events will be appended.
 func (c *Columns) Grow(n int) {
-	c.cust = slices.Grow(c.cust, n)
-	c.typ = slices.Grow(c.typ, n)
-	c.at = slices.Grow(c.at, n)
-	c.grp = slices.Grow(c.grp, n)
+	if n <= 0 || len(c.blocks) > 0 {
+		return
+	}
+	// Before the first event the number of blocks is unknown; size the
+	// first one for a share of the events.
+	c.blocks = append(c.blocks, colBlock{ev: make([]bev, 0, min(n, 1<<16))})
 }
 
-// Len returns the number of events.
-func (c *Columns) Len() int { return len(c.cust) }
+// Len returns the number of events appended.
+func (c *Columns) Len() int { return c.n }
 
 // Customers returns the number of distinct customers.
 func (c *Columns) Customers() int { return len(c.custNames) }
@@ -295,57 +320,13 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 	ngroups := max(len(c.grpNames), 1)
 	nc := len(c.custNames)
 
-	// The relevant events are partitioned by blocks of 4096 customers in
-	// one sequential pass (the codes of the events that matter are checked
-	// on the way); then each block, small enough for the CPU cache, is
-	// counting-sorted by customer and run through the funnel by one of the
-	// workers.
-	nt, ncu, ng := uint32(len(masks)), uint32(nc), uint32(len(c.grpNames))
-	bad := func(i int) error {
-		return fmt.Errorf("%w: event %d has a code not obtained from the Columns", ErrFunnel, i)
+	// Each block of customers, small enough for the CPU cache, is
+	// counting-sorted by customer (its relevant events only) and run
+	// through the funnel by one of the workers.
+	if c.bad > 0 {
+		return nil, fmt.Errorf("%w: event %d has a code not obtained from the Columns", ErrFunnel, c.bad-1)
 	}
-	nb := nc>>blockBits + 1
-	bstart := make([]int, nb+1)
-	for i, t := range c.typ {
-		if uint32(t) >= nt {
-			return nil, bad(i)
-		}
-		if masks[t] != 0 {
-			cu := c.cust[i]
-			if uint32(cu) >= ncu || uint32(c.grp[i]) >= ng {
-				return nil, bad(i)
-			}
-			bstart[cu>>blockBits+1]++
-		}
-	}
-	for i := 1; i <= nb; i++ {
-		bstart[i] += bstart[i-1]
-	}
-	tmp := make([]bev, bstart[nb])
-	var tmpGrp []int32
-	pos := slices.Clone(bstart[:nb])
-	if ng <= 1 {
-		for i, t := range c.typ {
-			if masks[t] != 0 {
-				cu := c.cust[i]
-				b := cu >> blockBits
-				tmp[pos[b]] = bev{t: c.at[i], cu: cu, typ: t}
-				pos[b]++
-			}
-		}
-	} else {
-		tmpGrp = make([]int32, len(tmp))
-		for i, t := range c.typ {
-			if masks[t] != 0 {
-				cu := c.cust[i]
-				b := cu >> blockBits
-				tmp[pos[b]] = bev{t: c.at[i], cu: cu, typ: t}
-				tmpGrp[pos[b]] = c.grp[i]
-				pos[b]++
-			}
-		}
-	}
-
+	nb := len(c.blocks)
 	workers := f.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -376,8 +357,8 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 				if b >= nb {
 					return
 				}
-				part := tmp[bstart[b]:bstart[b+1]]
-				if len(part) == 0 {
+				blk := &c.blocks[b]
+				if len(blk.ev) == 0 {
 					continue
 				}
 				if err := ctx.Err(); err != nil {
@@ -387,28 +368,33 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 				base := int32(b << blockBits)
 				ncb := min(1<<blockBits, nc-int(base))
 				clear(off[:ncb+1])
-				for i := range part {
-					off[part[i].cu-base+1]++
+				for i := range blk.ev {
+					if masks[blk.ev[i].typ] != 0 {
+						off[blk.ev[i].cu-base+1]++
+					}
 				}
 				for i := 1; i <= ncb; i++ {
 					off[i] += off[i-1]
 				}
 				copy(lpos[:ncb], off[:ncb])
-				buf = slices.Grow(buf[:0], len(part))[:len(part)]
-				if tmpGrp == nil {
-					for i := range part {
-						e := &part[i]
-						l := e.cu - base
-						buf[lpos[l]] = fev{t: e.t, typ: e.typ}
-						lpos[l]++
+				buf = slices.Grow(buf[:0], int(off[ncb]))[:off[ncb]]
+				if blk.grp == nil {
+					for i := range blk.ev {
+						e := &blk.ev[i]
+						if masks[e.typ] != 0 {
+							l := e.cu - base
+							buf[lpos[l]] = fev{t: e.t, typ: e.typ}
+							lpos[l]++
+						}
 					}
 				} else {
-					grp := tmpGrp[bstart[b]:bstart[b+1]]
-					for i := range part {
-						e := &part[i]
-						l := e.cu - base
-						buf[lpos[l]] = fev{t: e.t, typ: e.typ, grp: grp[i]}
-						lpos[l]++
+					for i := range blk.ev {
+						e := &blk.ev[i]
+						if masks[e.typ] != 0 {
+							l := e.cu - base
+							buf[lpos[l]] = fev{t: e.t, typ: e.typ, grp: blk.grp[i]}
+							lpos[l]++
+						}
 					}
 				}
 				if err := funnelRange(ctx, buf, masks, off[:ncb+1], 0, ncb, window, a); err != nil {
