@@ -118,11 +118,11 @@ func TestAccuracy(t *testing.T) {
 		truth func(h, row []string) string
 		floor float64
 	}{
-		{"febrl1", "febrl/dataset1.csv", "rec_id", nil, febrlTruth, 0.99},
-		{"febrl2", "febrl/dataset2.csv", "rec_id", nil, febrlTruth, 0.99},
-		{"febrl3", "febrl/dataset3.csv", "rec_id", nil, febrlTruth, 0.99},
-		{"febrl3 without soc_sec_id", "febrl/dataset3.csv", "rec_id", []string{"soc_sec_id"}, febrlTruth, 0.97},
-		{"splink fake_1000", "splink/fake_1000.csv", "unique_id", []string{"cluster"}, func(h, row []string) string { return row[len(row)-1] }, 0.90},
+		{"febrl1", "febrl/dataset1.csv", "rec_id", nil, febrlTruth, 0.995},
+		{"febrl2", "febrl/dataset2.csv", "rec_id", nil, febrlTruth, 0.995},
+		{"febrl3", "febrl/dataset3.csv", "rec_id", nil, febrlTruth, 0.995},
+		{"febrl3 without soc_sec_id", "febrl/dataset3.csv", "rec_id", []string{"soc_sec_id"}, febrlTruth, 0.985},
+		{"splink fake_1000", "splink/fake_1000.csv", "unique_id", []string{"cluster"}, func(h, row []string) string { return row[len(row)-1] }, 0.91},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -231,7 +231,7 @@ func TestAccuracySynthJapanese(t *testing.T) {
 			t.Logf("  %-14s %-12s m=%v u=%v", f.Name, f.Kind, fmtF(f.M), fmtF(f.U))
 		}
 	}
-	if s.F1 < 0.97 {
-		t.Errorf("F1 = %.4f, below the floor 0.97", s.F1)
+	if s.F1 < 0.98 {
+		t.Errorf("F1 = %.4f, below the floor 0.98 (the issue asks for 0.97)", s.F1)
 	}
 }
