@@ -38,7 +38,18 @@ with every record once; pairs.csv gets left_id,right_id,probability and each
 field's contribution in bits, for every pair at or above the review threshold.
 With --truth (record_id,entity_id, as "c360 synth" writes it) the share of
 true pairs kept by blocking and the pairwise precision, recall and F1 are
-printed too. Nothing is written when the input is malformed.`
+printed too. Nothing is written when the input is malformed.
+
+match.json (every key optional; --field and --threshold override it):
+  {"fields": [{"column": "氏名", "kind": "person_name"}, ...],
+   "threshold": 0.7, "review_threshold": 0.5, "block_cap": 100,
+   "max_cluster_size": 1000, "guards": ["法人番号"], "term_frequency": true,
+   "blocking": [["email"], ["postal", "family"]],
+   "rules": [{"name": "same e-mail", "criteria": [{"field": "email",
+              "method": "normalized"}]}],
+   "one_to_one": false}
+"rules" switches to deterministic matching (methods exact, normalized,
+fuzzy with "threshold", and "match_blank").`
 
 // matchConfig is the JSON of --config.
 type matchConfig struct {
