@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -19,7 +19,7 @@ func intelligence(ctx context.Context, q *quickstart) error {
 	if err != nil {
 		return fmt.Errorf("intelligence: %w", err)
 	}
-	hub := intel.New(new(intel.MemoryRepository), intel.Config{Now: func() time.Time { return q.now }})
+	hub := intel.New(q.intel, intel.Config{Now: func() time.Time { return q.now }})
 	rep := intel.Principal{ID: "sato", Teams: []intel.TeamID{"sales"}}
 	agent := intel.Principal{ID: "suzuki", Teams: []intel.TeamID{"service"}}
 	day := func(n int) time.Time { return q.now.AddDate(0, 0, -n) }

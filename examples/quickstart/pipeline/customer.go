@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -80,7 +80,7 @@ func customer360(ctx context.Context, q *quickstart) error {
 	q.printf("Read %d source records (sales %d, service %d, web shop %d, marketing %d).\n",
 		len(records), perSystem["sales"], perSystem["service"], perSystem["webshop"], perSystem["marketing"])
 	q.printf("Resolved with the matching engine (Fellegi–Sunter, m and u estimated from these records, no labels):\n"+
-		"  %d customer profiles, %d of them known to more than one system.\n", q.profiles.Len(), multi)
+		"  %d customer profiles, %d of them known to more than one system.\n", len(groups), multi)
 	// What the engine found beyond shared e-mail addresses and phone numbers,
 	// and why: each field's evidence, in bits.
 	exact := groupByIdentifiers(records)

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func journeys(ctx context.Context, q *quickstart) error {
 	if err != nil {
 		return err
 	}
-	g := &journey.Engine{}
+	g := &journey.Engine{Store: q.events}
 	for _, e := range events {
 		if _, err := g.Ingest(ctx, e); err != nil {
 			return err

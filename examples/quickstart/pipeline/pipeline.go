@@ -1,0 +1,105 @@
+// Package pipeline is the quick start's pipeline: the whole of c360 on
+// bundled sample data — the customers of a fictional sporting-goods chain,
+// as records exported from its sales, service, web-shop and marketing
+// systems (data/*.csv). examples/quickstart runs it on the in-memory stores;
+// store/bolt/cmd/quickstart and store/postgres/cmd/quickstart run it on the
+// durable ones. It is example code, importable for that reason, not an API
+// with compatibility promises.
+//
+// Each step of the pipeline is one section, run in order by Run; each prints
+// what it did and may use what earlier sections left in the quickstart value.
+package pipeline
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io"
+	"io/fs"
+	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
+	"github.com/c360/c360/journey"
+)
+
+//go:embed data
+var bundled embed.FS
+
+// Stores are where the pipeline keeps what it builds. A nil field means the
+// SDK's in-memory default. The stores must start empty.
+type Stores struct {
+	Profiles customer.Store
+	Events   journey.EventStore
+	Intel    intel.Repository
+}
+
+// Run runs the sections of the quick start in order, printing to w.
+func Run(ctx context.Context, w io.Writer, stores Stores) error {
+	q, err := newQuickstart(w, stores)
+	if err != nil {
+		return err
+	}
+	sections := []func(context.Context, *quickstart) error{
+		customer360,  // customer.go: 360 profiles from four source systems
+		dataQuality,  // quality.go: a quality score with reasons per profile, a report per rule
+		journeys,     // journey.go: one customer's timeline and stage, a funnel, the send gate
+		intelligence, // intel.go: intelligence linked to one customer, seen by two colleagues
+		segments,     // segment.go: segments, RFM, 80:20, scenario priorities, activation
+	}
+	for _, section := range sections {
+		if err := section(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// quickstart is what the sections share.
+type quickstart struct {
+	out  io.Writer
+	data fs.FS     // the bundled sample data: the files of data/
+	now  time.Time // "today" in the sample data; fixed, so that output is reproducible
+
+	// Set by customer360: the 360 profiles, findable by identifier
+	// ("email", "phone" in E.164, "source:<system>" + record ID).
+	profiles customer.Store
+	events   journey.EventStore // the touchpoints, kept by the journeys section
+	intel    intel.Repository   // the intelligence items
+}
+
+func newQuickstart(w io.Writer, stores Stores) (*quickstart, error) {
+	if stores.Profiles == nil {
+		stores.Profiles = new(customer.MemoryStore)
+	}
+	if stores.Events == nil {
+		stores.Events = new(journey.MemoryEventStore)
+	}
+	if stores.Intel == nil {
+		stores.Intel = new(intel.MemoryRepository)
+	}
+	data, err := fs.Sub(bundled, "data")
+	if err != nil {
+		return nil, err
+	}
+	return &quickstart{
+		out:      w,
+		data:     data,
+		now:      time.Date(2025, 4, 1, 9, 0, 0, 0, jst),
+		profiles: stores.Profiles,
+		events:   stores.Events,
+		intel:    stores.Intel,
+	}, nil
+}
+
+var jst = time.FixedZone("JST", 9*60*60)
+
+// heading prints the title of a section.
+func (q *quickstart) heading(title string) {
+	fmt.Fprintf(q.out, "\n=== %s ===\n", title)
+}
+
+// printf prints to the quick start's output.
+func (q *quickstart) printf(format string, args ...any) {
+	fmt.Fprintf(q.out, format, args...)
+}
