@@ -107,8 +107,10 @@ func (c *evalCtx) trait(t Trait, slot int) Value {
 // type's touchpoints only.
 type series struct {
 	typ    string
-	times  []time.Time
+	nanos  []int64   // times as Unix nanoseconds, ascending
 	values []float64 // NaN where the touchpoint has no value
+	hi     int       // touchpoints at or before the evaluation time: nanos[:hi]
+	exact  bool      // every time fits Unix nanoseconds (years 1678–2262)
 }
 
 // seriesFor returns the series of a type ("" for every type), building it
@@ -123,18 +125,30 @@ func (c *evalCtx) seriesFor(typ string) *series {
 	if n := len(c.series); n < cap(c.series) {
 		s = c.series[:n+1][n] // reuse the buffers of an earlier evaluation
 	}
-	s.typ, s.times, s.values = typ, s.times[:0], s.values[:0]
+	s.typ, s.nanos, s.values, s.exact = typ, s.nanos[:0], s.values[:0], true
+	now := c.now.UnixNano()
+	s.hi = 0
 	for i := range c.s.Touchpoints {
 		tp := &c.s.Touchpoints[i]
 		if typ != "" && tp.Type != typ {
 			continue
 		}
+		if y := tp.Time.Year(); y < 1678 || y > 2261 {
+			s.exact = false
+		}
 		v := math.NaN()
 		if tp.HasValue {
 			v = tp.Value
 		}
-		s.times = append(s.times, tp.Time)
+		ns := tp.Time.UnixNano()
+		if ns <= now {
+			s.hi = len(s.nanos) + 1
+		}
+		s.nanos = append(s.nanos, ns)
 		s.values = append(s.values, v)
+	}
+	if y := c.now.Year(); y < 1678 || y > 2261 {
+		s.exact = false
 	}
 	c.series = append(c.series, s)
 	return &c.series[len(c.series)-1]
@@ -142,14 +156,26 @@ func (c *evalCtx) seriesFor(typ string) *series {
 
 // indexed computes count, sum(value) or avg(value) through seriesFor. It
 // gives exactly what Compute gives: the same touchpoints, summed in the
-// same order.
+// same order. Times outside what Unix nanoseconds hold take Compute's path.
 func (c *evalCtx) indexed(t Trait) Value {
 	s := c.seriesFor(t.Type)
-	hi := sort.Search(len(s.times), func(i int) bool { return s.times[i].After(c.now) })
-	lo := 0
+	if !s.exact {
+		return t.Compute(c.s.Touchpoints, c.now)
+	}
+	hi, lo := s.hi, 0
 	if t.Window > 0 {
-		start := c.now.Add(-t.Window)
-		lo = sort.Search(hi, func(i int) bool { return s.times[i].After(start) })
+		start := c.now.Add(-t.Window).UnixNano()
+		// first index in [0, hi) with a time after start
+		l, h := 0, hi
+		for l < h {
+			m := int(uint(l+h) >> 1)
+			if s.nanos[m] > start {
+				h = m
+			} else {
+				l = m + 1
+			}
+		}
+		lo = l
 	}
 	if t.Agg == AggCount {
 		return NumberValue(float64(hi - lo))
