@@ -51,7 +51,49 @@ type ParetoResult struct {
 	ShareOfItems float64  `json:"share_of_items"` // ItemsNeeded / Items
 	Gini         float64  `json:"gini"`           // 0: all equal; → 1: one item has everything
 	ABC          ABCCount `json:"abc"`
-	Ranking      []Ranked `json:"-"`
+	ABCCuts      ABCCuts  `json:"-"`
+
+	items []Item  // the input, in input order
+	order []int32 // indexes into items, largest value first
+	cum   []float64
+}
+
+// Ranking returns every item in rank order (largest value first, equal
+// values by ID) with its cumulative figures and ABC class. It is built on
+// each call; the summary figures and WriteSVG do not need it.
+func (r *ParetoResult) Ranking() []Ranked {
+	// Order runs of equal values by ID.
+	order := slices.Clone(r.order)
+	for lo := 0; lo < len(order); {
+		hi := lo + 1
+		for hi < len(order) && r.items[order[hi]].Value == r.items[order[lo]].Value {
+			hi++
+		}
+		if hi-lo > 1 {
+			slices.SortFunc(order[lo:hi], func(a, b int32) int { return strings.Compare(r.items[a].ID, r.items[b].ID) })
+		}
+		lo = hi
+	}
+	out := make([]Ranked, len(order))
+	for k, i := range order {
+		before := 0.0
+		if k > 0 {
+			before = r.cum[k-1]
+		}
+		rk := Ranked{Item: r.items[i], Rank: k + 1, Cumulative: r.cum[k],
+			CumItemsShare: float64(k+1) / float64(len(r.order)), Class: "C"}
+		if r.Total > 0 {
+			rk.CumShare = r.cum[k] / r.Total
+			switch b := before / r.Total; {
+			case b < r.ABCCuts.A:
+				rk.Class = "A"
+			case b < r.ABCCuts.B:
+				rk.Class = "B"
+			}
+		}
+		out[k] = rk
+	}
+	return out
 }
 
 // ABCCount is the number of items in each ABC class.
@@ -64,7 +106,7 @@ type ABCCount struct {
 // ErrBadValue reports a value Pareto cannot rank: negative, NaN or infinite.
 var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
 
-// Pareto ranks items by value, largest first (ties by ID), and computes the
+// Pareto ranks items by value, largest first, and computes the
 // cumulative curve, the smallest number of items that together make at
 // least share of the total, ABC classes and the Gini coefficient.
 //
@@ -87,81 +129,47 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		}
 		total += it.Value
 	}
-	// Radix-sort compact (key, index) records, largest value first, then
-	// order runs of equal values by ID.
+	// Radix-sort compact (key, index) records, largest value first. Ties
+	// stay in input order here: no figure of the result depends on the order
+	// of equal values; Ranking orders them by ID.
 	order := make([]keyed, len(items))
 	for i, it := range items {
 		order[i] = keyed{k: ^floatKey(it.Value), i: int32(i)}
 	}
 	order = radixSort(order)
-	for lo := 0; lo < len(order); {
-		hi := lo + 1
-		for hi < len(order) && order[hi].k == order[lo].k {
-			hi++
-		}
-		if hi-lo > 1 {
-			run := order[lo:hi]
-			slices.SortFunc(run, func(a, b keyed) int { return strings.Compare(items[a.i].ID, items[b.i].ID) })
-		}
-		lo = hi
-	}
-	ranked := make([]Ranked, len(items))
-	for k, o := range order {
-		ranked[k].Item = items[o.i]
-	}
-	res := &ParetoResult{Items: len(items), Total: total, Share: share, Ranking: ranked}
+	res := &ParetoResult{Items: len(items), Total: total, Share: share, ABCCuts: cuts,
+		items: items, order: make([]int32, len(items)), cum: make([]float64, len(items))}
 	// Compare against the target with a relative tolerance so that 0.8 of a
 	// total summed in another order still counts as reached.
 	target := share * total * (1 - 1e-12)
-	var cum float64
-	for i := range ranked {
-		r := &ranked[i]
-		before := 0.0
-		if total > 0 {
-			before = cum / total
-		}
-		cum += r.Value
-		r.Rank = i + 1
-		r.Cumulative = cum
-		if total > 0 {
-			r.CumShare = cum / total
-		}
-		r.CumItemsShare = float64(i+1) / float64(len(ranked))
+	var cum, weighted float64
+	n := len(order)
+	for k, o := range order {
+		v := items[o.i].Value
+		res.order[k] = o.i
+		before := cum
+		cum += v
+		res.cum[k] = cum
+		weighted += float64(n-k) * v // ascending position of this item is n-k
 		switch {
-		case before < cuts.A && total > 0:
-			r.Class = "A"
+		case total > 0 && before/total < cuts.A:
 			res.ABC.A++
-		case before < cuts.B && total > 0:
-			r.Class = "B"
+		case total > 0 && before/total < cuts.B:
 			res.ABC.B++
 		default:
-			r.Class = "C"
 			res.ABC.C++
 		}
 		if res.ItemsNeeded == 0 && total > 0 && cum >= target {
-			res.ItemsNeeded = i + 1
+			res.ItemsNeeded = k + 1
 		}
 	}
-	if len(items) > 0 {
-		res.ShareOfItems = float64(res.ItemsNeeded) / float64(len(items))
+	if n > 0 {
+		res.ShareOfItems = float64(res.ItemsNeeded) / float64(n)
 	}
-	res.Gini = gini(ranked, total)
+	if n > 0 && total > 0 {
+		res.Gini = math.Max(0, 2*weighted/(float64(n)*total)-float64(n+1)/float64(n))
+	}
 	return res, nil
-}
-
-// gini computes the Gini coefficient from items ranked largest first.
-func gini(ranked []Ranked, total float64) float64 {
-	n := len(ranked)
-	if n == 0 || total == 0 {
-		return 0
-	}
-	var weighted float64
-	for i := range ranked {
-		// ascending position of ranked[i] is n - i
-		weighted += float64(n-i) * ranked[i].Value
-	}
-	g := 2*weighted/(float64(n)*total) - float64(n+1)/float64(n)
-	return math.Max(0, g)
 }
 
 // WriteSVG draws the Pareto chart as one self-contained SVG document: bars
@@ -175,14 +183,14 @@ func (r *ParetoResult) WriteSVG(w io.Writer, title string) error {
 		maxBars                = 100
 	)
 	plotW, plotH := width-left-right, height-top-foot
-	n := len(r.Ranking)
+	n := len(r.order)
 	bars := n
 	if bars > maxBars {
 		bars = maxBars
 	}
 	sums := make([]float64, bars)
-	for i, it := range r.Ranking {
-		sums[i*bars/max(n, 1)] += it.Value
+	for k, i := range r.order {
+		sums[k*bars/max(n, 1)] += r.items[i].Value
 	}
 	maxSum := 0.0
 	for _, s := range sums {
@@ -211,13 +219,12 @@ func (r *ParetoResult) WriteSVG(w io.Writer, title string) error {
 	var pts []string
 	pts = append(pts, fmt.Sprintf("%.2f,%.2f", left, top+plotH))
 	for i := 0; i < n; i += step {
-		x := left + r.Ranking[i].CumItemsShare*plotW
-		y := top + plotH - r.Ranking[i].CumShare*plotH
+		x := left + float64(i+1)/float64(n)*plotW
+		y := top + plotH - r.cumShare(i)*plotH
 		pts = append(pts, fmt.Sprintf("%.2f,%.2f", x, y))
 	}
 	if n > 0 && (n-1)%step != 0 {
-		last := r.Ranking[n-1]
-		pts = append(pts, fmt.Sprintf("%.2f,%.2f", left+last.CumItemsShare*plotW, top+plotH-last.CumShare*plotH))
+		pts = append(pts, fmt.Sprintf("%.2f,%.2f", left+plotW, top+plotH-r.cumShare(n-1)*plotH))
 	}
 	fmt.Fprintf(&b, `<polyline points="%s" fill="none" stroke="#d0463a" stroke-width="2"/>`+"\n", strings.Join(pts, " "))
 	// reference line at the share asked about, and where it is reached
@@ -238,6 +245,13 @@ func (r *ParetoResult) WriteSVG(w io.Writer, title string) error {
 	b.WriteString("</svg>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func (r *ParetoResult) cumShare(k int) float64 {
+	if r.Total == 0 {
+		return 0
+	}
+	return r.cum[k] / r.Total
 }
 
 func compactNumber(f float64) string {

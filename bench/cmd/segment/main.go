@@ -20,6 +20,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strconv"
@@ -38,6 +39,7 @@ var (
 	liveEvents = flag.Int("live-events", 100_000, "touchpoints streamed in the live-membership comparison")
 	sqliteLive = flag.Int("sqlite-live-events", 300, "touchpoints for the SQLite per-event comparison")
 	seed       = flag.Uint64("seed", 1, "random seed")
+	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of our side of the comparisons to this file")
 )
 
 var (
@@ -187,6 +189,20 @@ func main() {
 		lite = openSQLite(d)
 	}
 
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		pprof.StartCPUProfile(f)
+		for range 5 {
+			paretoOurs(d)
+			rfmOurs(d)
+		}
+		pprof.StopCPUProfile()
+		f.Close()
+	}
+
 	// 1. A 5-condition segment count.
 	var set segment.Set
 	if _, err := set.DefineText("target", segmentSrc); err != nil {
@@ -321,13 +337,28 @@ func queryInt(db *sql.DB, q string) int {
 // rfmOurs scores the customers that have purchases and returns the sums of
 // their R, F and M scores, to compare with SQL.
 func rfmOurs(d *data) [3]int {
-	inputs := segment.RFMInputs(func(yield func(string, []segment.Touchpoint) bool) {
-		for c := range d.ids {
-			if !yield(d.ids[c], d.tps[d.off[c]:d.off[c+1]]) {
-				return
-			}
-		}
-	}, []string{"online_purchase", "store_purchase"}, now, 0)
+	// Summarise purchases on every core, each over a range of customers.
+	workers := runtime.GOMAXPROCS(0)
+	parts := make([][]segment.RFMInput, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			parts[w] = segment.RFMInputs(func(yield func(string, []segment.Touchpoint) bool) {
+				for c := w * len(d.ids) / workers; c < (w+1)*len(d.ids)/workers; c++ {
+					if !yield(d.ids[c], d.tps[d.off[c]:d.off[c+1]]) {
+						return
+					}
+				}
+			}, []string{"online_purchase", "store_purchase"}, now, 0)
+		}(w)
+	}
+	wg.Wait()
+	var inputs []segment.RFMInput
+	for _, p := range parts {
+		inputs = append(inputs, p...)
+	}
 	buyers := inputs[:0]
 	for _, in := range inputs {
 		if in.Frequency > 0 {
@@ -381,14 +412,29 @@ func (p paretoAnswer) key() string {
 }
 
 func paretoOurs(d *data) paretoAnswer {
-	items := make([]segment.Item, 0, len(d.ids))
-	for c := range d.ids {
-		var v float64
-		for _, tp := range d.tps[d.off[c]:d.off[c+1]] {
-			if tp.HasValue {
-				v += tp.Value
+	// Each customer's total value, summed on every core over ranges of
+	// customers (the columns are laid out by customer).
+	totals := make([]float64, len(d.ids))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for c := w * len(d.ids) / workers; c < (w+1)*len(d.ids)/workers; c++ {
+				var v float64
+				for _, tp := range d.tps[d.off[c]:d.off[c+1]] {
+					if tp.HasValue {
+						v += tp.Value
+					}
+				}
+				totals[c] = v
 			}
-		}
+		}(w)
+	}
+	wg.Wait()
+	items := make([]segment.Item, 0, len(d.ids))
+	for c, v := range totals {
 		if v > 0 {
 			items = append(items, segment.Item{ID: d.ids[c], Value: v})
 		}
