@@ -380,41 +380,29 @@ func (p *parser) parseOr() (Expr, error) {
 		return nil, err
 	}
 	defer func() { p.depth-- }()
-	first, err := p.parseAnd()
-	if err != nil {
-		return nil, err
-	}
-	terms := []Expr{first}
-	for p.isWord("or") {
-		if err := p.next(); err != nil {
-			return nil, err
-		}
-		t, err := p.parseAnd()
-		if err != nil {
-			return nil, err
-		}
-		terms = append(terms, t)
-	}
-	return flatten(Or, terms), nil
+	return p.parseChain(Or, p.parseAnd)
 }
 
-func (p *parser) parseAnd() (Expr, error) {
-	first, err := p.parseUnary()
+func (p *parser) parseAnd() (Expr, error) { return p.parseChain(And, p.parseUnary) }
+
+// parseChain parses operand { op operand } for the keyword of op.
+func (p *parser) parseChain(op LogicalOp, operand func() (Expr, error)) (Expr, error) {
+	first, err := operand()
 	if err != nil {
 		return nil, err
 	}
 	terms := []Expr{first}
-	for p.isWord("and") {
+	for p.isWord(op.String()) {
 		if err := p.next(); err != nil {
 			return nil, err
 		}
-		t, err := p.parseUnary()
+		t, err := operand()
 		if err != nil {
 			return nil, err
 		}
 		terms = append(terms, t)
 	}
-	return flatten(And, terms), nil
+	return flatten(op, terms), nil
 }
 
 // flatten builds a Logical, merging nested terms of the same operator so

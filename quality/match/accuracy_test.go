@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"github.com/c360/c360/internal/shareddata"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,25 +15,7 @@ import (
 // sharedData returns ../shared/data relative to the module root, or skips.
 func sharedData(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("labelled data not found at %s (../shared/data from the module root): skipping accuracy test", d)
-	}
-	return d
+	return shareddata.Path(t, ".")
 }
 
 // loadLabelled reads a CSV into records with inferred or given kinds; truth

@@ -2,8 +2,8 @@ package jppostal
 
 import (
 	"encoding/csv"
+	"github.com/c360/c360/internal/shareddata"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -112,23 +112,5 @@ func TestLookupAllRows(t *testing.T) {
 // the module root, or skips the test.
 func refData(t *testing.T, name string) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; skipping test on reference data")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "jp-reference", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("reference data %s not available (%v); skipping", p, err)
-	}
-	return p
+	return shareddata.Path(t, "jp-reference/"+name)
 }
