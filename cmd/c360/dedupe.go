@@ -70,7 +70,11 @@ type configField struct {
 	Kind   match.Kind `json:"kind"`
 }
 
+// readConfig reads a match.json configuration; an empty path means none.
 func readConfig(path string) (*matchConfig, error) {
+	if path == "" {
+		return nil, nil // no --config: the defaults
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -313,13 +317,9 @@ func runDedupe(ctx context.Context, e *env) error {
 	if *threshold < 0 || *threshold > 1 {
 		return usageError("--threshold %v not in (0, 1]", *threshold)
 	}
-	var cfg *matchConfig
-	if *config != "" {
-		c, err := readConfig(*config)
-		if err != nil {
-			return err
-		}
-		cfg = c
+	cfg, err := readConfig(*config)
+	if err != nil {
+		return err
 	}
 	lt, err := loadTable(*input, *id)
 	if err != nil {

@@ -45,13 +45,9 @@ func runLink(ctx context.Context, e *env) error {
 	if *threshold < 0 || *threshold > 1 {
 		return usageError("--threshold %v not in (0, 1]", *threshold)
 	}
-	var cfg *matchConfig
-	if *config != "" {
-		c, err := readConfig(*config)
-		if err != nil {
-			return err
-		}
-		cfg = c
+	cfg, err := readConfig(*config)
+	if err != nil {
+		return err
 	}
 	lt, err := loadTable(*left, *id)
 	if err != nil {
