@@ -33,6 +33,13 @@
 //     Japanese, access control, subscriptions, NPS and survey insight,
 //     decisions and actions.
 //
+// Every storage interface (customer.Store, journey.EventStore,
+// intel.Repository) has an in-memory default and a conformance suite
+// (customertest, journeytest, inteltest). Durable adapters live in nested
+// modules so that their drivers never enter this one: store/bolt (an
+// embedded, crash-safe file through bbolt) and store/postgres (PostgreSQL
+// through pgx).
+//
 // Data flows from source records through normalisation and matching into
 // profiles (customer), which journeys, segments and intelligence then use.
 // The command-line tool cmd/c360 runs the same pipeline over CSV and JSON
