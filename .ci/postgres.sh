@@ -15,8 +15,15 @@ PGBIN=$(pg_bin)
 if [ -z "$PGBIN" ]; then
   echo "postgres: installing the server from Debian's packages"
   export DEBIAN_FRONTEND=noninteractive
+  # Keep the package scripts from starting a system cluster (no init system
+  # here): policy-rc.d answering 101 is Debian's way to say "do not start".
+  added_policy=
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && added_policy=1
+  fi
   apt-get update -qq
   apt-get install -y -qq postgresql >/dev/null
+  if [ -n "$added_policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
   PGBIN=$(pg_bin)
 fi
 if [ -z "$PGBIN" ]; then
