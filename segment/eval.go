@@ -75,10 +75,13 @@ type evalCtx struct {
 	err    error
 }
 
-// traitValue is a cached trait result.
+// traitValue is a cached trait result; numeric traits keep their number
+// unboxed for the compare fast path.
 type traitValue struct {
-	done bool
-	v    Value
+	done  bool
+	num   float64
+	numOK bool
+	v     Value
 }
 
 // trait computes t (in cache slot slot, or -1 for none) for the subject.
@@ -86,6 +89,11 @@ func (c *evalCtx) trait(t Trait, slot int) Value {
 	if slot < 0 || c.cache == nil {
 		return t.Compute(c.s.Touchpoints, c.now)
 	}
+	return c.cached(t, slot).v
+}
+
+// cached returns the cache entry of a trait, computing it on first use.
+func (c *evalCtx) cached(t Trait, slot int) *traitValue {
 	if slot >= len(c.cache) {
 		c.cache = append(c.cache, make([]traitValue, slot+1-len(c.cache))...)
 	}
@@ -96,9 +104,10 @@ func (c *evalCtx) trait(t Trait, slot int) Value {
 		} else {
 			tv.v = t.Compute(c.s.Touchpoints, c.now)
 		}
+		tv.num, tv.numOK = tv.v.Num()
 		tv.done = true
 	}
-	return tv.v
+	return tv
 }
 
 // series is one touchpoint type's times and values, in time order, built
@@ -680,7 +689,8 @@ func compileNumericCompare(e *Compare, set *Set) boolFn {
 		var v float64
 		var ok bool
 		if slot >= 0 && c.cache != nil {
-			v, ok = c.trait(t, slot).Num()
+			tv := c.cached(t, slot)
+			v, ok = tv.num, tv.numOK
 		} else {
 			from, to := window(c.s.Touchpoints, c.now, t.Window)
 			v, ok = t.computeNum(c.s.Touchpoints, from, to)

@@ -26,6 +26,7 @@ type Change struct {
 type Live struct {
 	set      *Set
 	names    []string
+	segs     []*Segment // segs[i] is the segment named names[i]
 	index    map[string]int
 	onEvents []int // segments that read touchpoints (directly or by reference)
 	onClock  []int // segments that read the clock
@@ -64,6 +65,7 @@ func NewLive(set *Set, opts LiveOptions) *Live {
 	l.memo = make([]uint8, len(l.names))
 	for i, n := range l.names {
 		l.index[n] = i
+		l.segs = append(l.segs, set.segments[n])
 		d := set.transitive(n)
 		if d.events {
 			l.onEvents = append(l.onEvents, i)
@@ -172,7 +174,7 @@ func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change
 	defer func() { l.series = ctx.series }()
 	var changes []Change
 	visit := func(i int) error {
-		seg := l.set.segments[l.names[i]]
+		seg := l.segs[i]
 		in := ctx.eval(seg)
 		if ctx.err != nil {
 			return fmt.Errorf("customer %q, segment %q: %w", c.subj.ID, seg.Name, ctx.err)
