@@ -69,6 +69,11 @@
 //
 // # Concurrency
 //
+// Records come from any table (one Record per row, one value per Field) or
+// from customer source records: SourceRecords maps them onto SourceFields
+// (names, reading, e-mail, phone, birth date, address, company, corporate
+// number), so New(SourceFields) resolves the records of package customer.
+//
 // A Matcher holds only configuration and is safe for concurrent use; Dedupe
 // and Link use WithWorkers goroutines (default GOMAXPROCS) and honour
 // context cancellation, reporting progress through WithProgress. An Index is

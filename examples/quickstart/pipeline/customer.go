@@ -102,7 +102,7 @@ func customer360(ctx context.Context, q *quickstart) error {
 			q.printf("  beyond exact identifiers: %s + %s (%s), probability %.3f:\n", ex.A, ex.B, records[g[0]].DisplayName(), ex.Probability)
 			for _, c := range ex.Fields {
 				if c.Weight != 0 {
-					q.printf("      %-8s %-22s %+6.1f bits\n", c.Field, c.Level, c.Weight)
+					q.printf("      %-12s %-22s %+6.1f bits\n", c.Field, c.Level, c.Weight)
 				}
 			}
 			break
@@ -373,34 +373,16 @@ func addPhone(r *customer.SourceRecord, raw, label string) string {
 }
 
 // resolveIdentities groups the records that describe one customer with the
-// matching engine of quality/match: names, reading, e-mail, phone, birth
-// date, company and corporate number, normalised for Japanese and Latin
-// text, scored with match weights estimated from the records themselves.
+// matching engine of quality/match, over the fields it reads from source
+// records (names, reading, e-mail, phone, birth date, address, company,
+// corporate number), normalised for Japanese and Latin text and scored with
+// match weights estimated from the records themselves.
 func resolveIdentities(ctx context.Context, records []customer.SourceRecord) ([][]int, *match.Result, error) {
-	fields := []match.Field{
-		{Name: "family", Kind: match.KindFamilyName}, {Name: "given", Kind: match.KindGivenName},
-		{Name: "reading", Kind: match.KindNameKana}, {Name: "email", Kind: match.KindEmail},
-		{Name: "phone", Kind: match.KindPhone}, {Name: "birth", Kind: match.KindDate},
-		{Name: "company", Kind: match.KindCompany}, {Name: "corp_no", Kind: match.KindID},
-	}
-	first := func(cps []customer.ContactPoint) string {
-		if len(cps) > 0 {
-			return cps[0].Value
-		}
-		return ""
-	}
-	recs := make([]match.Record, len(records))
-	for i, r := range records {
-		recs[i] = match.Record{ID: r.Key().String(), Values: []string{
-			r.Name.Family, r.Name.Given, r.Name.FamilyKana + r.Name.GivenKana,
-			first(r.Emails()), first(r.Phones()), r.BirthDate.String(), r.LegalName, r.CorporateNumber,
-		}}
-	}
-	m, err := match.New(fields, match.WithSeed(1))
+	m, err := match.New(match.SourceFields, match.WithSeed(1))
 	if err != nil {
 		return nil, nil, err
 	}
-	res, err := m.Dedupe(ctx, recs)
+	res, err := m.Dedupe(ctx, match.SourceRecords(records))
 	if err != nil {
 		return nil, nil, err
 	}
