@@ -30,6 +30,7 @@ const (
 	Or
 )
 
+// String prints the node in the text form of the language.
 func (op LogicalOp) String() string {
 	if op == Or {
 		return "or"
@@ -61,6 +62,7 @@ const (
 
 var compareOpText = [...]string{Eq: "=", Ne: "!=", Lt: "<", Le: "<=", Gt: ">", Ge: ">="}
 
+// String prints the node in the text form of the language.
 func (op CompareOp) String() string {
 	if op >= Eq && op <= Ge {
 		return compareOpText[op]
@@ -141,6 +143,7 @@ func (*Now) operandNode()      {}
 func (*Path) operandNode()     {}
 func (*Call) operandNode()     {}
 
+// String prints the node in the text form of the language.
 func (e *Logical) String() string {
 	var b strings.Builder
 	for i, t := range e.Terms {
@@ -161,6 +164,7 @@ func writeTerm(b *strings.Builder, t Expr, parent LogicalOp) {
 	b.WriteString(t.String())
 }
 
+// String prints the node in the text form of the language.
 func (e *Not) String() string {
 	if l, ok := e.X.(*Logical); ok {
 		return "not (" + l.String() + ")"
@@ -168,30 +172,46 @@ func (e *Not) String() string {
 	return "not " + e.X.String()
 }
 
+// String prints the node in the text form of the language.
 func (e *Compare) String() string {
 	return e.Left.String() + " " + e.Op.String() + " " + e.Right.String()
 }
 
+// String prints the node in the text form of the language.
 func (e *In) String() string {
 	return e.X.String() + " in (" + joinOperands(e.List) + ")"
 }
 
+// String prints the node in the text form of the language.
 func (e *Between) String() string {
 	return e.X.String() + " between " + e.Lo.String() + " and " + e.Hi.String()
 }
 
+// String prints the node in the text form of the language.
 func (e *Contains) String() string { return e.X.String() + " contains " + e.Sub.String() }
-func (e *Exists) String() string   { return "exists(" + e.X.String() + ")" }
-func (e *Truth) String() string    { return e.X.String() }
 
+// String prints the node in the text form of the language.
+func (e *Exists) String() string { return "exists(" + e.X.String() + ")" }
+
+// String prints the node in the text form of the language.
+func (e *Truth) String() string { return e.X.String() }
+
+// String prints the node in the text form of the language.
 func (e *SegmentRef) String() string { return "segment(" + quote(e.Name) + ")" }
 
+// String prints the node in the text form of the language.
 func (o *Number) String() string { return strconv.FormatFloat(o.V, 'g', -1, 64) }
-func (o *String) String() string { return quote(o.V) }
-func (o *Bool) String() string   { return strconv.FormatBool(o.V) }
 
+// String prints the node in the text form of the language.
+func (o *String) String() string { return quote(o.V) }
+
+// String prints the node in the text form of the language.
+func (o *Bool) String() string { return strconv.FormatBool(o.V) }
+
+// String prints the node in the text form of the language.
 func (o *Duration) String() string { return formatDuration(o.D) }
 
+// String prints the node in the text form of the language.
 func (o *Now) String() string {
 	switch {
 	case o.Offset < 0:
@@ -202,6 +222,7 @@ func (o *Now) String() string {
 	return "now"
 }
 
+// String prints the node in the text form of the language.
 func (o *Path) String() string {
 	parts := make([]string, len(o.Parts))
 	for i, p := range o.Parts {
@@ -217,6 +238,7 @@ func (o *Path) String() string {
 // Name returns the path's parts joined with dots.
 func (o *Path) Name() string { return strings.Join(o.Parts, ".") }
 
+// String prints the node in the text form of the language.
 func (o *Call) String() string { return o.Func + "(" + joinOperands(o.Args) + ")" }
 
 func joinOperands(ops []Operand) string {

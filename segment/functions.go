@@ -42,6 +42,7 @@ var functions = map[string]Agg{
 	"first_time": AggFirstTime, "last_time": AggLastTime, "most_frequent": AggMostFrequent,
 }
 
+// String returns the name of the value.
 func (a Agg) String() string {
 	for n, f := range functions {
 		if f == a {

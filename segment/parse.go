@@ -22,6 +22,7 @@ type ParseError struct {
 	Msg          string
 }
 
+// Error formats the error with where it happened.
 func (e *ParseError) Error() string {
 	return fmt.Sprintf("line %d, column %d: %s", e.Line, e.Column, e.Msg)
 }

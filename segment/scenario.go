@@ -40,6 +40,7 @@ const (
 	ThanklessTask                     // low value, high difficulty: avoid
 )
 
+// String returns the name of the value.
 func (q Quadrant) String() string {
 	switch q {
 	case QuickWin:

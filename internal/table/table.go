@@ -25,6 +25,7 @@ type LineError struct {
 	Err    error
 }
 
+// Error formats the error with where it happened.
 func (e *LineError) Error() string {
 	if e.Column != "" {
 		return fmt.Sprintf("line %d, column %q: %v", e.Line, e.Column, e.Err)
@@ -32,6 +33,7 @@ func (e *LineError) Error() string {
 	return fmt.Sprintf("line %d: %v", e.Line, e.Err)
 }
 
+// Unwrap returns the underlying error.
 func (e *LineError) Unwrap() error { return e.Err }
 
 // Sentinel errors wrapped by LineError.

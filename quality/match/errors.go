@@ -19,6 +19,7 @@ type FieldError struct {
 	Err    error
 }
 
+// Error formats the error with where it happened.
 func (e *FieldError) Error() string {
 	if e.Record == "" {
 		return fmt.Sprintf("match: field %q: %v", e.Field, e.Err)
@@ -54,6 +55,7 @@ type RecordError struct {
 	Err   error
 }
 
+// Error formats the error with where it happened.
 func (e *RecordError) Error() string {
 	if e.ID == "" {
 		return fmt.Sprintf("match: record %d: %v", e.Index, e.Err)
