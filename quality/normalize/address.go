@@ -136,6 +136,12 @@ func parseJapaneseAddress(s, rest string) (Address, error) {
 	}
 	town, block, building := splitTown(rest)
 	a.Town, a.Block, a.Building = canonicalTown(town), block, building
+	// A town that ends in a lot or house number (丸の内1番 before 2丁目: the
+	// parts out of order) gives that number to the block, so that the Key
+	// reads back the same: 丸の内 1-2.
+	if t, n, ok := cutTrailingLot(a.Town); ok && a.Block != "" {
+		a.Town, a.Block = t, n+"-"+a.Block
+	}
 	sep1, sep2 := "", ""
 	r, _ := utf8.DecodeLastRuneInString(a.Town)
 	townNumber := r >= '0' && r <= '9' || isKanjiNumeral(r)
@@ -152,6 +158,26 @@ func parseJapaneseAddress(s, rest string) (Address, error) {
 	}
 	a.Key = a.Prefecture + a.Municipality + foldSmallKe(a.Town) + sep1 + a.Block + sep2 + a.Building
 	return a, nil
+}
+
+// cutTrailingLot splits a town ending in ASCII digits followed by 番地, 番
+// or 号 into the town before the digits and the digits.
+func cutTrailingLot(town string) (rest, num string, ok bool) {
+	for _, marker := range []string{"番地", "番", "号"} {
+		t, found := strings.CutSuffix(town, marker)
+		if !found {
+			continue
+		}
+		i := len(t)
+		for i > 0 && t[i-1] >= '0' && t[i-1] <= '9' {
+			i--
+		}
+		if i == len(t) {
+			return town, "", false
+		}
+		return t[:i], t[i:], true
+	}
+	return town, "", false
 }
 
 // skipPostalCode drops what may precede the address proper in
