@@ -96,14 +96,9 @@ type loadedTable struct {
 }
 
 func loadTable(path, idCol string) (*loadedTable, error) {
-	f, err := os.Open(path)
+	t, err := table.ReadFile(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	t, err := table.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	id, err := t.UniqueColumn(idCol)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 
 	"github.com/c360/c360/internal/table"
@@ -103,14 +102,9 @@ type twoCols struct {
 
 // readTwo reads a key column (unique) and a value column of a CSV.
 func readTwo(path, key, val string) (*twoCols, error) {
-	f, err := os.Open(path)
+	t, err := table.ReadFile(path)
 	if err != nil {
 		return nil, err
-	}
-	defer f.Close()
-	t, err := table.ReadAll(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	k, err := t.UniqueColumn(key)
 	if err != nil {

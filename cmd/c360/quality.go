@@ -290,14 +290,9 @@ func runQuality(ctx context.Context, e *env) error {
 // readSignals reads a field,value,signal CSV into a SignalMap and the
 // fields it names, in order of first appearance.
 func readSignals(path string) (quality.SignalMap, []string, error) {
-	f, err := os.Open(path)
+	t, err := table.ReadFile(path)
 	if err != nil {
 		return nil, nil, err
-	}
-	defer f.Close()
-	t, err := table.ReadAll(bufio.NewReader(f))
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var idx [3]int
 	for i, c := range []string{"field", "value", "signal"} {

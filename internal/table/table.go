@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 )
@@ -152,6 +153,20 @@ func ReadAll(r io.Reader) (*Table, error) {
 		t.Rows = append(t.Rows, row)
 		t.Lines = append(t.Lines, line)
 	}
+}
+
+// ReadFile reads a whole CSV file by path; errors are prefixed with the path.
+func ReadFile(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	t, err := ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return t, nil
 }
 
 // Column returns the index of the named column, or an error that lists the

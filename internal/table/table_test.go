@@ -2,6 +2,8 @@ package table
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -65,5 +67,23 @@ func TestUniqueColumn(t *testing.T) {
 	}
 	if _, err := tab.Column("nope"); !errors.Is(err, ErrNoColumn) || !strings.Contains(err.Error(), "id, x") {
 		t.Errorf("Column(nope) err = %v, want ErrNoColumn listing the header", err)
+	}
+}
+
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "good.csv")
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(good, []byte("id\n1\n"), 0o644)
+	os.WriteFile(bad, []byte("id,x\n1\n"), 0o644)
+	if tab, err := ReadFile(good); err != nil || len(tab.Rows) != 1 {
+		t.Errorf("ReadFile(good) = %v, %v; want one row", tab, err)
+	}
+	_, err := ReadFile(bad)
+	if !errors.Is(err, ErrRagged) || !strings.HasPrefix(err.Error(), bad+": line 2") {
+		t.Errorf("ReadFile(bad) error = %v, want ErrRagged prefixed with the path and line", err)
+	}
+	if _, err := ReadFile(filepath.Join(dir, "missing.csv")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadFile(missing) error = %v, want os.ErrNotExist", err)
 	}
 }
