@@ -91,12 +91,9 @@ var ErrFunnel = errors.New("journey: invalid funnel")
 // millions of events. The zero value is empty and ready. Not safe for
 // concurrent use.
 type Columns struct {
-	custIndex map[customer.ID]int32
-	typeIndex map[Type]int32
-	grpIndex  map[string]int32
-	custNames []customer.ID
-	typeNames []Type
-	grpNames  []string
+	custs  interned[customer.ID]
+	types  interned[Type]
+	groups interned[string]
 
 	// Events are kept by blocks of 4096 customers (code >> blockBits), so
 	// that a funnel finds each customer's events in a cache-sized block.
@@ -128,47 +125,35 @@ func (c *Columns) Append(id customer.ID, t Type, at time.Time, group string) err
 	return nil
 }
 
-// Customer returns the code of a customer ID, adding it when new.
-func (c *Columns) Customer(id customer.ID) int32 {
-	if c.custIndex == nil {
-		c.custIndex = map[customer.ID]int32{}
-	}
-	v, ok := c.custIndex[id]
-	if !ok {
-		v = int32(len(c.custNames))
-		c.custIndex[id] = v
-		c.custNames = append(c.custNames, id)
-	}
-	return v
+// interned holds values as dense int32 codes in order of first appearance.
+// The zero value is empty and ready.
+type interned[K comparable] struct {
+	index map[K]int32
+	names []K
 }
+
+// code returns the code of v, adding it when new.
+func (c *interned[K]) code(v K) int32 {
+	if c.index == nil {
+		c.index = map[K]int32{}
+	}
+	n, ok := c.index[v]
+	if !ok {
+		n = int32(len(c.names))
+		c.index[v] = n
+		c.names = append(c.names, v)
+	}
+	return n
+}
+
+// Customer returns the code of a customer ID, adding it when new.
+func (c *Columns) Customer(id customer.ID) int32 { return c.custs.code(id) }
 
 // TypeCode returns the code of a type, adding it when new.
-func (c *Columns) TypeCode(t Type) int32 {
-	if c.typeIndex == nil {
-		c.typeIndex = map[Type]int32{}
-	}
-	v, ok := c.typeIndex[t]
-	if !ok {
-		v = int32(len(c.typeNames))
-		c.typeIndex[t] = v
-		c.typeNames = append(c.typeNames, t)
-	}
-	return v
-}
+func (c *Columns) TypeCode(t Type) int32 { return c.types.code(t) }
 
 // GroupCode returns the code of a group value, adding it when new.
-func (c *Columns) GroupCode(g string) int32 {
-	if c.grpIndex == nil {
-		c.grpIndex = map[string]int32{}
-	}
-	v, ok := c.grpIndex[g]
-	if !ok {
-		v = int32(len(c.grpNames))
-		c.grpIndex[g] = v
-		c.grpNames = append(c.grpNames, g)
-	}
-	return v
-}
+func (c *Columns) GroupCode(g string) int32 { return c.groups.code(g) }
 
 // AppendNanos adds one event by codes from Customer, TypeCode and
 // GroupCode, with its time in Unix nanoseconds: the fast path for bulk
@@ -176,8 +161,8 @@ func (c *Columns) GroupCode(g string) int32 {
 // RunColumns return an error wrapping ErrFunnel.
 func (c *Columns) AppendNanos(cust, typ int32, unixNano int64, group int32) {
 	c.n++
-	if uint32(cust) >= uint32(len(c.custNames)) || uint32(typ) >= uint32(len(c.typeNames)) ||
-		(group != 0 && uint32(group) >= uint32(len(c.grpNames))) {
+	if uint32(cust) >= uint32(len(c.custs.names)) || uint32(typ) >= uint32(len(c.types.names)) ||
+		(group != 0 && uint32(group) >= uint32(len(c.groups.names))) {
 		if c.bad == 0 {
 			c.bad = c.n
 		}
@@ -211,7 +196,7 @@ func (c *Columns) Grow(n int) {
 func (c *Columns) Len() int { return c.n }
 
 // Customers returns the number of distinct customers.
-func (c *Columns) Customers() int { return len(c.custNames) }
+func (c *Columns) Customers() int { return len(c.custs.names) }
 
 // Run computes the funnel over a stream of events (any order), breaking it
 // down by f.By when set. Events without a customer ID are skipped: link
@@ -267,7 +252,7 @@ func (f *Funnel) RunStore(ctx context.Context, s EventStore) (*FunnelResult, err
 // c when any event has a non-empty group.
 func (f *Funnel) RunColumns(ctx context.Context, c *Columns) (*FunnelResult, error) {
 	grouped := false
-	for _, g := range c.grpNames {
+	for _, g := range c.groups.names {
 		if g != "" {
 			grouped = true
 		}
@@ -311,14 +296,14 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 		window = math.MaxInt64
 	}
 	// Step mask per type code.
-	masks := make([]uint64, len(c.typeNames))
+	masks := make([]uint64, len(c.types.names))
 	for j, s := range f.Steps {
-		if code, ok := c.typeIndex[s]; ok {
+		if code, ok := c.types.index[s]; ok {
 			masks[code] |= 1 << uint(j)
 		}
 	}
-	ngroups := max(len(c.grpNames), 1)
-	nc := len(c.custNames)
+	ngroups := max(len(c.groups.names), 1)
+	nc := len(c.custs.names)
 
 	// Each block of customers, small enough for the CPU cache, is
 	// counting-sorted by customer (its relevant events only) and run
@@ -451,7 +436,7 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 			if n == 0 {
 				continue
 			}
-			res.Groups = append(res.Groups, GroupResult{Value: c.grpNames[g], Steps: f.steps(total.reached[g], total.durs[g])})
+			res.Groups = append(res.Groups, GroupResult{Value: c.groups.names[g], Steps: f.steps(total.reached[g], total.durs[g])})
 		}
 		slices.SortFunc(res.Groups, func(a, b GroupResult) int { return cmp.Compare(a.Value, b.Value) })
 	}
