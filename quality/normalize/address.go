@@ -161,7 +161,8 @@ func parseJapaneseAddress(s, rest string) (Address, error) {
 }
 
 // cutTrailingLot splits a town ending in ASCII digits followed by 番地, 番
-// or 号 into the town before the digits and the digits.
+// or 号 into the town before the digits and the number, written as the
+// block writes numbers (no leading zeros).
 func cutTrailingLot(town string) (rest, num string, ok bool) {
 	for _, marker := range []string{"番地", "番", "号"} {
 		t, found := strings.CutSuffix(town, marker)
@@ -175,7 +176,12 @@ func cutTrailingLot(town string) (rest, num string, ok bool) {
 		if i == len(t) {
 			return town, "", false
 		}
-		return t[:i], t[i:], true
+		// The block writes numbers without leading zeros (00番 → 0).
+		num := strings.TrimLeft(t[i:], "0")
+		if num == "" {
+			num = "0"
+		}
+		return t[:i], num, true
 	}
 	return town, "", false
 }

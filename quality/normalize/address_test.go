@@ -72,6 +72,8 @@ func TestParseAddress(t *testing.T) {
 			Address{Prefecture: "東京都", Municipality: "千代田区", MunicipalityCode: "131016", Town: "三番町", Block: "6-25", Key: "東京都千代田区三番町6-25"}},
 		{"town name with 番 before 丁目", "東京都港区麻布十番2丁目16-6",
 			Address{Prefecture: "東京都", Municipality: "港区", MunicipalityCode: "131032", Town: "麻布十番", Block: "2-16-6", Key: "東京都港区麻布十番2-16-6"}},
+		{"lot before 丁目, leading zeros dropped", "東京都千代田区丸の内02番1丁目",
+			Address{Prefecture: "東京都", Municipality: "千代田区", MunicipalityCode: "131016", Town: "丸の内", Block: "2-1", Key: "東京都千代田区丸の内2-1"}},
 		{"二番堰 is a name", "秋田県由利本荘市二番堰10",
 			Address{Prefecture: "秋田県", Municipality: "由利本荘市", MunicipalityCode: "052108", Town: "二番堰", Block: "10", Key: "秋田県由利本荘市二番堰10"}},
 		{"八丁堀 is a name", "東京都中央区八丁堀3-4-5",
