@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 
@@ -12,43 +13,68 @@ import (
 func init() {
 	register(&command{
 		name:    "eval",
-		summary: "measure pairwise precision, recall and F1 of clusters against the truth",
+		summary: "measure pairwise precision, recall and F1 of clusters or links against the truth",
 		run:     runEval,
 	})
 }
 
-const evalUsage = `--clusters clusters.csv (--truth truth.csv [--truth-id COLUMN] [--truth-column COLUMN] | --id-pattern REGEXP)
+const evalUsage = `--clusters clusters.csv TRUTH
+       c360 eval --links links.csv --left A.csv --right B.csv --id COLUMN TRUTH
+where TRUTH is --truth truth.csv [--truth-id COLUMN] [--truth-column COLUMN]
+            or --id-pattern REGEXP
 
 Compares the clusters written by "c360 dedupe" (record_id,cluster_id) with the
 true entities, pair by pair: every two records in one cluster are a predicted
-match, every two records of one entity a true match. The truth comes from a
-CSV (default columns record_id and entity_id, as "c360 synth" writes them) or
-from the record IDs themselves: --id-pattern takes the first group of a
-regular expression as the entity, e.g. 'rec-(\d+)-' for FEBRL. Every record
-must be in both files.`
+match, every two records of one entity a true match.
+
+With --links, compares the links written by "c360 link" (left_id,right_id;
+other columns are ignored) with the true entities instead: every link is a
+predicted match, every (left, right) pair of records of one entity a true
+match; pairs within one file do not count. A.csv and B.csv are the files given
+to "c360 link", with the same --id; they say which records there are on each
+side. The output also gives max_recall_one_to_one, the highest recall that
+one-to-one links (--one-to-one) can reach: an entity with 1 record on the left
+and 3 on the right has 3 true pairs but only 1 one-to-one link.
+
+The truth comes from a CSV (default columns record_id and entity_id, as
+"c360 synth" writes them; with --links the same CSV covers both sides) or from
+the record IDs themselves: --id-pattern takes the first group of a regular
+expression as the entity, e.g. 'rec-(\d+)-' for FEBRL. Every record must be in
+both the truth and the clusters (or the left or right file), with a non-empty
+entity.`
 
 func runEval(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "eval", evalUsage)
-	clusters := fs.String("clusters", "", "clusters CSV with record_id,cluster_id (required)")
-	truth := fs.String("truth", "", "truth CSV")
+	clusters := fs.String("clusters", "", "clusters CSV with record_id,cluster_id")
+	links := fs.String("links", "", "links CSV with left_id,right_id (as c360 link writes it)")
+	left := fs.String("left", "", "with --links: the left CSV that was linked")
+	right := fs.String("right", "", "with --links: the right CSV that was linked")
+	id := fs.String("id", "", "with --links: the record ID column of the left and right CSV")
+	truthPath := fs.String("truth", "", "truth CSV")
 	truthID := fs.String("truth-id", "record_id", "record ID column of the truth CSV")
 	truthCol := fs.String("truth-column", "entity_id", "entity column of the truth CSV")
 	pattern := fs.String("id-pattern", "", "regular expression whose first group of a record ID is its entity")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
-	if *clusters == "" || (*truth == "") == (*pattern == "") {
-		return usageError("--clusters and exactly one of --truth or --id-pattern are required")
+	if (*clusters == "") == (*links == "") {
+		return usageError("exactly one of --clusters or --links is required")
 	}
-	var re *regexp.Regexp
-	if *pattern != "" {
-		var err error
-		if re, err = regexp.Compile(*pattern); err != nil {
-			return usageError("--id-pattern: %v", err)
-		}
-		if re.NumSubexp() < 1 {
-			return usageError("--id-pattern %q has no group", *pattern)
-		}
+	if (*truthPath == "") == (*pattern == "") {
+		return usageError("exactly one of --truth or --id-pattern is required")
+	}
+	if *links != "" && (*left == "" || *right == "" || *id == "") {
+		return usageError("--links needs --left, --right and --id")
+	}
+	if *clusters != "" && (*left != "" || *right != "" || *id != "") {
+		return usageError("--left, --right and --id go with --links, not --clusters")
+	}
+	tr, err := loadTruth(*truthPath, *truthID, *truthCol, *pattern)
+	if err != nil {
+		return err
+	}
+	if *links != "" {
+		return evalLinks(e, tr, *links, *left, *right, *id)
 	}
 	ct, err := readTwo(*clusters, "record_id", "cluster_id")
 	if err != nil {
@@ -56,42 +82,93 @@ func runEval(ctx context.Context, e *env) error {
 	}
 	ids, pred := ct.keys, ct.vals
 	want := make([]string, len(ids))
-	if re != nil {
-		for i, id := range ids {
-			m := re.FindStringSubmatch(id)
-			if m == nil {
-				return fmt.Errorf("%s: line %d: record ID %q does not match --id-pattern", *clusters, ct.lines[i], id)
-			}
-			want[i] = m[1]
+	for i, id := range ids {
+		if want[i], err = tr.entity(id); err != nil {
+			return fmt.Errorf("%s: line %d: %w", *clusters, ct.lines[i], err)
 		}
-	} else {
-		tt, err := readTwo(*truth, *truthID, *truthCol)
-		if err != nil {
-			return err
-		}
-		byID := make(map[string]string, len(tt.keys))
-		for i, k := range tt.keys {
-			byID[k] = tt.vals[i]
-		}
-		for i, id := range ids {
-			v, ok := byID[id]
-			if !ok {
-				return fmt.Errorf("%s: line %d: record %q is not in %s", *clusters, ct.lines[i], id, *truth)
-			}
-			want[i] = v
-			delete(byID, id)
-		}
-		if len(byID) > 0 {
-			for i, k := range tt.keys {
-				if _, left := byID[k]; left {
-					return fmt.Errorf("%s: line %d: record %q is not in %s (%d records missing)", *truth, tt.lines[i], k, *clusters, len(byID))
-				}
-			}
-		}
+	}
+	if err := tr.allUsed(*clusters); err != nil {
+		return err
 	}
 	s := match.Evaluate(want, pred)
 	fmt.Fprintf(e.stdout, "records\t%d\ntrue_pairs\t%d\npredicted_pairs\t%d\ncorrect_pairs\t%d\nprecision\t%.4f\nrecall\t%.4f\nf1\t%.4f\n",
 		len(ids), s.TruePairs, s.PredictedPairs, s.Correct, s.Precision, s.Recall, s.F1)
+	return nil
+}
+
+// truth gives each record ID its true entity, from a truth CSV or from a
+// pattern over the ID.
+type truth struct {
+	re   *regexp.Regexp // --id-pattern, or nil
+	path string         // --truth
+	t    *twoCols
+	byID map[string]string
+	used map[string]bool // IDs looked up (truth CSV only)
+}
+
+// loadTruth reads the truth CSV at path or compiles pattern (exactly one is
+// set).
+func loadTruth(path, idCol, entityCol, pattern string) (*truth, error) {
+	if pattern != "" {
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return nil, usageError("--id-pattern: %v", err)
+		}
+		if re.NumSubexp() < 1 {
+			return nil, usageError("--id-pattern %q has no group", pattern)
+		}
+		return &truth{re: re}, nil
+	}
+	t, err := readTwo(path, idCol, entityCol)
+	if err != nil {
+		return nil, err
+	}
+	tr := &truth{path: path, t: t, byID: make(map[string]string, len(t.keys)), used: make(map[string]bool, len(t.keys))}
+	for i, k := range t.keys {
+		tr.byID[k] = t.vals[i]
+	}
+	return tr, nil
+}
+
+// errEmptyEntity reports a record whose true entity is the empty string: it
+// cannot be compared with any other record.
+var errEmptyEntity = errors.New("empty entity")
+
+// entity returns the true entity of the record id. The error says why there
+// is none; the caller adds where the ID was read.
+func (tr *truth) entity(id string) (string, error) {
+	var ent string
+	if tr.re != nil {
+		m := tr.re.FindStringSubmatch(id)
+		if m == nil {
+			return "", fmt.Errorf("record ID %q does not match --id-pattern", id)
+		}
+		ent = m[1]
+	} else {
+		v, ok := tr.byID[id]
+		if !ok {
+			return "", fmt.Errorf("record %q is not in %s", id, tr.path)
+		}
+		tr.used[id] = true
+		ent = v
+	}
+	if ent == "" {
+		return "", fmt.Errorf("record %q: %w", id, errEmptyEntity)
+	}
+	return ent, nil
+}
+
+// allUsed returns an error naming the first record of the truth CSV that was
+// never looked up, that is, missing from where (the other input).
+func (tr *truth) allUsed(where string) error {
+	if tr.re != nil || len(tr.used) == len(tr.byID) {
+		return nil
+	}
+	for i, k := range tr.t.keys {
+		if !tr.used[k] {
+			return fmt.Errorf("%s: line %d: record %q is not in %s (%d records missing)", tr.path, tr.t.lines[i], k, where, len(tr.byID)-len(tr.used))
+		}
+	}
 	return nil
 }
 

@@ -17,12 +17,16 @@ func init() {
 }
 
 const linkUsage = `--left A.csv --right B.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
-       [--config match.json] [--one-to-one] --output links.csv
+       [--config match.json] [--one-to-one] [--explain] --output links.csv
 
 Links records of A.csv to records of B.csv. Both files have the ID column and
 the matched columns under the same names; kinds are inferred from A.csv unless
 given. links.csv gets left_id,right_id,probability for every link at or above
-the threshold, most probable first. Nothing is written when an input is
+the threshold, most probable first. With --explain, each link also gets one
+column per matched field, named after it, holding the field's contribution in
+bits as in the pairs.csv of "c360 dedupe" (negative: evidence against; 0 for a
+missing value and in deterministic "rules" mode). Measure the links against
+known entities with "c360 eval --links". Nothing is written when an input is
 malformed.`
 
 func runLink(ctx context.Context, e *env) error {
@@ -35,6 +39,7 @@ func runLink(ctx context.Context, e *env) error {
 	threshold := fs.Float64("threshold", 0, "match probability threshold (default 0.7)")
 	config := fs.String("config", "", "JSON configuration (fields, thresholds, rules, blocking)")
 	oneToOne := fs.Bool("one-to-one", false, "link each record to at most one record of the other file")
+	explain := fs.Bool("explain", false, "add each field's contribution in bits after left_id,right_id,probability")
 	output := fs.String("output", "", "links CSV to write (required)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -86,21 +91,29 @@ func runLink(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	out.csv.Write([]string{"left_id", "right_id", "probability"})
-	links := 0
+	// Result.Pairs also holds the review band; links.csv lists the accepted
+	// links only, with or without their explanations.
+	var links []match.Pair
 	for _, p := range res.Pairs {
-		if !res.IsMatch(p) {
-			continue
+		if res.IsMatch(p) {
+			links = append(links, p)
 		}
-		links++
-		out.csv.Write([]string{lrecs[p.A].ID, rrecs[p.B].ID, fmtProb(p.Probability)})
+	}
+	res.Pairs = links
+	if *explain {
+		writePairs(out.csv, res, plan, lrecs, rrecs)
+	} else {
+		out.csv.Write([]string{"left_id", "right_id", "probability"})
+		for _, p := range links {
+			out.csv.Write([]string{lrecs[p.A].ID, rrecs[p.B].ID, fmtProb(p.Probability)})
+		}
 	}
 	if err := out.commit(); err != nil {
 		return err
 	}
 	st := res.Stats
 	fmt.Fprintf(e.stderr, "%d + %d records, %d candidate pairs, %d links, %.1fs\n",
-		len(lrecs), len(rrecs), st.CandidatePairs, links, time.Since(start).Seconds())
+		len(lrecs), len(rrecs), st.CandidatePairs, len(links), time.Since(start).Seconds())
 	reportCaps(e.stderr, st)
 	return nil
 }
