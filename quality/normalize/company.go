@@ -47,11 +47,18 @@ type Company struct {
 // when it is written in full or in brackets (ABC(株)東京支店), however it is
 // written:
 //
-//   - in full, also in old characters or as a kana reading: 株式会社, 株式會社,
-//     カブシキガイシャ, 有限会社, 合同会社, 合資会社, 合名会社, 相互会社, 一般社団法人,
-//     一般財団法人, 公益社団法人, 公益財団法人, 特定非営利活動法人 (NPO法人), 社会福祉法人,
-//     医療法人 (社団/財団), 学校法人, 宗教法人, 独立行政法人, 国立大学法人, 弁護士法人,
-//     税理士法人, 監査法人, 司法書士法人, 行政書士法人, 協同組合, 農業協同組合, …;
+//   - in full, also in old characters: 株式会社, 株式會社, 有限会社, 合同会社, 合資会社,
+//     合名会社, 相互会社, 一般社団法人, 一般財団法人, 公益社団法人, 公益財団法人,
+//     特定非営利活動法人 (NPO法人), 社会福祉法人, 医療法人 (社団/財団), 学校法人, 宗教法人,
+//     独立行政法人, 国立大学法人, 弁護士法人, 税理士法人, 監査法人, 司法書士法人,
+//     行政書士法人, 協同組合, 農業協同組合, …;
+//   - as a kana reading in hiragana, katakana or half-width katakana, with small
+//     kana written small or large: かぶしきがいしゃ, カブシキガイシャ, ｶﾌﾞｼｷｶﾞｲｼﾔ,
+//     かぶしきかいしゃ, ゆうげんがいしゃ, ごうどうがいしゃ, ごうしがいしゃ, ごうめいがいしゃ,
+//     そうごがいしゃ, いっぱんしゃだんほうじん, いっぱんざいだんほうじん,
+//     こうえきしゃだんほうじん, こうえきざいだんほうじん, しゃだんほうじん, ざいだんほうじん,
+//     とくていひえいりかつどうほうじん (NPOほうじん), しゃかいふくしほうじん,
+//     いりょうほうじん, がっこうほうじん, しゅうきょうほうじん;
 //   - abbreviated in brackets of any width or as one enclosed character: (株),
 //     （株）, ㈱, ㊑, ㍿, (有), ㈲, (同), (資), (名), (一社), (公財), (特非), (医), (学), …;
 //   - in the bank-transfer (全銀) kana notation, in any width: カ)ABC, ABC(カ, ABC(カ)支店,
@@ -67,9 +74,11 @@ type Company struct {
 // ABC(株), ＡＢＣ㈱, ABC Co., Ltd. and a company that changed from 有限会社 to
 // 株式会社 share a key; compare Form as well where that matters. Key is
 // TextKey of the core without the punctuation . , ・ 、 ' ’; when the core is
-// all katakana the small kana are folded to large ones as the bank-transfer
-// notation writes them (ｷﾔﾉﾝ ≡ キャノン), so that a reading such as
-// ｴｰﾋﾞｰｼｰ(ｶ matches エービーシー株式会社.
+// all kana (hiragana, katakana and ー) it is written in katakana with the
+// small kana folded to large ones as the bank-transfer notation writes them
+// (ｷﾔﾉﾝ ≡ キャノン, ひまわり ≡ ヒマワリ), so that a reading such as
+// ｴｰﾋﾞｰｼｰ(ｶ matches エービーシー株式会社. A core that mixes kana with
+// anything else keeps its kana as written (さくら商事 and サクラ商事 differ).
 //
 // An empty name, or one that is only a legal form, gives an error wrapping
 // ErrInvalid.
@@ -118,8 +127,8 @@ func companyKey(core string) string {
 			}, k)
 			changed = true
 		}
-		if allKatakana(k) {
-			if f := foldSmall(k); f != k {
+		if allKana(k) {
+			if f := foldSmall(toKatakana(k)); f != k {
 				k, changed = f, true
 			}
 		}
@@ -137,12 +146,14 @@ func companyKey(core string) string {
 	return k
 }
 
-func allKatakana(s string) bool {
+// allKana reports whether s is not empty and holds only hiragana, katakana
+// letters, ー and the iteration marks ゝゞヽヾ.
+func allKana(s string) bool {
 	if s == "" {
 		return false
 	}
 	for _, r := range s {
-		if !isKatakanaLetter(r) {
+		if !isKatakanaLetter(r) && !isHiragana(r) {
 			return false
 		}
 	}
@@ -167,24 +178,27 @@ func findForm(t string) (form string, pos FormPosition, rest string, ok bool) {
 	}
 	if !isASCII(t) {
 		// Full forms: prefix, suffix (candidates found by their first and
-		// last rune), then anywhere.
+		// last rune), then anywhere. They are looked up in f, t with its
+		// kana folded, whose byte offsets are those of t.
+		f := formFold(t)
 		idx := fullFormIndex()
-		first, _ := utf8.DecodeRuneInString(t)
-		for _, f := range idx.byFirst[first] {
-			if strings.HasPrefix(t, f.pat) {
-				return f.canon, FormPrefix, trimCore(t[len(f.pat):]), true
+		first, _ := utf8.DecodeRuneInString(f)
+		for _, p := range idx.byFirst[first] {
+			if strings.HasPrefix(f, p.pat) {
+				return p.canon, FormPrefix, trimCore(t[len(p.pat):]), true
 			}
 		}
-		last, _ := utf8.DecodeLastRuneInString(t)
-		for _, f := range idx.byLast[last] {
-			if strings.HasSuffix(t, f.pat) {
-				return f.canon, FormSuffix, trimCore(t[:len(t)-len(f.pat)]), true
+		last, _ := utf8.DecodeLastRuneInString(f)
+		for _, p := range idx.byLast[last] {
+			if strings.HasSuffix(f, p.pat) {
+				return p.canon, FormSuffix, trimCore(t[:len(t)-len(p.pat)]), true
 			}
 		}
-		if strings.Contains(t, "社") || strings.Contains(t, "人") || strings.Contains(t, "組合") || strings.Contains(t, "イシ") {
-			for _, f := range fullForms {
-				if i := strings.Index(t, f.pat); i >= 0 {
-					return f.canon, FormSuffix, joinCore(t[:i], t[i+len(f.pat):]), true
+		if strings.Contains(f, "社") || strings.Contains(f, "人") || strings.Contains(f, "組合") ||
+			strings.Contains(f, "イシ") || strings.Contains(f, "ジン") {
+			for _, p := range idx.all {
+				if i := strings.Index(f, p.pat); i >= 0 {
+					return p.canon, FormSuffix, joinCore(t[:i], t[i+len(p.pat):]), true
 				}
 			}
 		}
@@ -248,13 +262,24 @@ func joinCore(a, b string) string {
 
 type formPattern struct{ pat, canon string }
 
-// formIndex holds fullForms by their first and by their last rune, longest
-// first; it is built once and only read.
-type formIndex struct{ byFirst, byLast map[rune][]formPattern }
+// formIndex holds fullForms with their kana folded by formFold, without
+// duplicates, longest first: all of them, and by their first and by their
+// last rune. It is built once and only read.
+type formIndex struct {
+	all             []formPattern
+	byFirst, byLast map[rune][]formPattern
+}
 
 var fullFormIndex = sync.OnceValue(func() *formIndex {
 	idx := &formIndex{byFirst: map[rune][]formPattern{}, byLast: map[rune][]formPattern{}}
+	seen := map[string]bool{}
 	for _, f := range fullForms {
+		f.pat = formFold(f.pat)
+		if seen[f.pat] {
+			continue
+		}
+		seen[f.pat] = true
+		idx.all = append(idx.all, f)
 		r, _ := utf8.DecodeRuneInString(f.pat)
 		idx.byFirst[r] = append(idx.byFirst[r], f)
 		r, _ = utf8.DecodeLastRuneInString(f.pat)
@@ -262,6 +287,50 @@ var fullFormIndex = sync.OnceValue(func() *formIndex {
 	}
 	return idx
 })
+
+// formFold returns t with hiragana turned into katakana and small kana into
+// large ones (かぶしきがいしゃ, カブシキガイシャ → カブシキガイシヤ), so that one pattern
+// finds a kana legal form however it is written. Every rune it changes keeps
+// its UTF-8 length, so byte offsets in the result are offsets in t. It
+// returns t itself when there is nothing to fold.
+func formFold(t string) string {
+	if strings.IndexByte(t, 0xE3) < 0 { // every kana starts with the byte E3
+		return t
+	}
+	i := 0
+	for i < len(t) {
+		r, size := utf8.DecodeRuneInString(t[i:])
+		if formFoldRune(r) != r {
+			break
+		}
+		i += size
+	}
+	if i == len(t) {
+		return t
+	}
+	b := make([]byte, 0, len(t))
+	b = append(b, t[:i]...)
+	for j := i; j < len(t); {
+		r, size := utf8.DecodeRuneInString(t[j:])
+		if f := formFoldRune(r); f != r {
+			b = utf8.AppendRune(b, f)
+		} else {
+			b = append(b, t[j:j+size]...) // keeps invalid bytes as they are
+		}
+		j += size
+	}
+	return string(b)
+}
+
+// formFoldRune folds one rune for formFold: hiragana (U+3041–U+3096, ゝ ゞ)
+// to katakana (U+30A1–U+30F6, ヽ ヾ), then small kana to large. Both sides of
+// each fold are three bytes long in UTF-8.
+func formFoldRune(r rune) rune {
+	if isHiragana(r) {
+		r += 0x60
+	}
+	return largeKana(r)
+}
 
 // hasKeyPunct reports whether s holds one of . , ' ・ 、 ’.
 func hasKeyPunct(s string) bool {
@@ -285,12 +354,10 @@ func hasKeyPunct(s string) bool {
 // fullForms lists legal forms written in full, longest first.
 var fullForms = sortForms([]formPattern{
 	{"株式会社", "株式会社"}, {"株式會社", "株式会社"},
-	{"カブシキガイシャ", "株式会社"}, {"カブシキカイシャ", "株式会社"}, {"カブシキガイシヤ", "株式会社"},
 	{"有限会社", "有限会社"}, {"有限會社", "有限会社"},
-	{"ユウゲンガイシャ", "有限会社"}, {"ユウゲンカイシャ", "有限会社"}, {"ユウゲンガイシヤ", "有限会社"},
-	{"合同会社", "合同会社"}, {"合同會社", "合同会社"}, {"ゴウドウガイシャ", "合同会社"}, {"ゴウドウガイシヤ", "合同会社"},
-	{"合資会社", "合資会社"}, {"合資會社", "合資会社"}, {"ゴウシガイシャ", "合資会社"}, {"ゴウシガイシヤ", "合資会社"},
-	{"合名会社", "合名会社"}, {"合名會社", "合名会社"}, {"ゴウメイガイシャ", "合名会社"}, {"ゴウメイガイシヤ", "合名会社"},
+	{"合同会社", "合同会社"}, {"合同會社", "合同会社"},
+	{"合資会社", "合資会社"}, {"合資會社", "合資会社"},
+	{"合名会社", "合名会社"}, {"合名會社", "合名会社"},
 	{"相互会社", "相互会社"}, {"外国会社", "外国会社"},
 	{"一般社団法人", "一般社団法人"}, {"一般財団法人", "一般財団法人"},
 	{"公益社団法人", "公益社団法人"}, {"公益財団法人", "公益財団法人"},
@@ -305,6 +372,20 @@ var fullForms = sortForms([]formPattern{
 	{"弁理士法人", "弁理士法人"}, {"土地家屋調査士法人", "土地家屋調査士法人"},
 	{"農業協同組合", "農業協同組合"}, {"漁業協同組合", "漁業協同組合"}, {"生活協同組合", "生活協同組合"},
 	{"事業協同組合", "事業協同組合"}, {"協同組合", "協同組合"}, {"有限責任事業組合", "有限責任事業組合"},
+	// Kana readings, also found in hiragana and with small kana written
+	// large (formFold): ガイシャ ≡ がいしゃ ≡ ガイシヤ.
+	{"カブシキガイシャ", "株式会社"}, {"カブシキカイシャ", "株式会社"},
+	{"ユウゲンガイシャ", "有限会社"}, {"ユウゲンカイシャ", "有限会社"},
+	{"ゴウドウガイシャ", "合同会社"}, {"ゴウドウカイシャ", "合同会社"},
+	{"ゴウシガイシャ", "合資会社"}, {"ゴウシカイシャ", "合資会社"},
+	{"ゴウメイガイシャ", "合名会社"}, {"ゴウメイカイシャ", "合名会社"},
+	{"ソウゴガイシャ", "相互会社"},
+	{"イッパンシャダンホウジン", "一般社団法人"}, {"イッパンザイダンホウジン", "一般財団法人"},
+	{"コウエキシャダンホウジン", "公益社団法人"}, {"コウエキザイダンホウジン", "公益財団法人"},
+	{"シャダンホウジン", "社団法人"}, {"ザイダンホウジン", "財団法人"},
+	{"トクテイヒエイリカツドウホウジン", "特定非営利活動法人"}, {"NPOホウジン", "特定非営利活動法人"},
+	{"シャカイフクシホウジン", "社会福祉法人"}, {"イリョウホウジン", "医療法人"},
+	{"ガッコウホウジン", "学校法人"}, {"シュウキョウホウジン", "宗教法人"},
 })
 
 // latinForms lists Latin legal forms in lower case, longest first.

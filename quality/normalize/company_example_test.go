@@ -7,7 +7,7 @@ import (
 )
 
 func ExampleParseCompany() {
-	for _, s := range []string{"株式会社ABC", "ABC(株)", "ＡＢＣ㈱", "ABC Co., Ltd.", "ｴｰﾋﾞｰｼｰ(ｶ", "(一社)日本ABC協会"} {
+	for _, s := range []string{"株式会社ABC", "ABC(株)", "ＡＢＣ㈱", "ABC Co., Ltd.", "ｴｰﾋﾞｰｼｰ(ｶ", "(一社)日本ABC協会", "ひまわりかぶしきがいしゃ", "ｶﾌﾞｼｷｶﾞｲｼｬﾋﾏﾜﾘ"} {
 		c, _ := normalize.ParseCompany(s)
 		fmt.Printf("%s | %s | %v | %s | %s\n", s, c.Form, c.Position, c.Core, c.Key)
 	}
@@ -18,6 +18,8 @@ func ExampleParseCompany() {
 	// ABC Co., Ltd. | Co., Ltd. | suffix | ABC | abc
 	// ｴｰﾋﾞｰｼｰ(ｶ | 株式会社 | suffix | エービーシー | エービーシー
 	// (一社)日本ABC協会 | 一般社団法人 | prefix | 日本ABC協会 | 日本abc協会
+	// ひまわりかぶしきがいしゃ | 株式会社 | suffix | ひまわり | ヒマワリ
+	// ｶﾌﾞｼｷｶﾞｲｼｬﾋﾏﾜﾘ | 株式会社 | prefix | ヒマワリ | ヒマワリ
 }
 
 func ExampleCorporateNumber() {
