@@ -7,14 +7,26 @@
 //	}
 //
 // Each rule runs as a subtest on a fresh, empty store and a failure names
-// the rule broken. Config declares what a back end legitimately cannot do.
-// Bench measures a store's basic operations.
+// the rule broken: AppendIsIdempotentOnID (also for an ID twice in one
+// call), GetMissingIsErrNotFound, EventsInTimeOrderWithinRange and
+// AnonymousEventsInTimeOrderWithinRange (ties by ID, [from, to), times as
+// instants), EventsRoundTripEveryField, ReturnedEventsAreCopies,
+// LinkJoinsEarlierAndLaterAnonymousEvents, LinkConflictIsErrConflict,
+// CustomersAscending, CancelledContext (every method returns the context's
+// error, a stream yields it once as its last item, a cancelled call writes
+// nothing), BreakingOutOfAStreamReleasesTheStore and ConcurrentAppends.
+// Config declares what a back end legitimately cannot do. Bench measures a
+// store's basic operations.
+//
+// The suite's own test runs it on stores that each break one rule and checks
+// that exactly that rule fails.
 package journeytest
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"sync"
 	"testing"
 	"time"
@@ -53,6 +65,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) journey.EventStore, cfg
 		{"AppendIsIdempotentOnID", s.idempotent},
 		{"GetMissingIsErrNotFound", s.getMissing},
 		{"EventsInTimeOrderWithinRange", s.timeOrder},
+		{"AnonymousEventsInTimeOrderWithinRange", s.anonymousTimeOrder},
 		{"EventsRoundTripEveryField", s.roundTrip},
 		{"ReturnedEventsAreCopies", s.copies},
 		{"LinkJoinsEarlierAndLaterAnonymousEvents", s.link},
@@ -148,6 +161,19 @@ func (s *suite) idempotent(t *testing.T, st journey.EventStore) {
 	if err != nil || e.Type != journey.TypeWebVisit {
 		t.Errorf("Get(e1) = %v, %v; want the first version (type web_visit)", e.Type, err)
 	}
+	// The same new ID twice in one call is stored once, the first version.
+	b := ev("e3", "c1", "", journey.TypeWebVisit, s.at(2))
+	b2 := b
+	b2.Type = journey.TypeChat
+	if n := mustAppend(t, st, b, b2); n != 1 {
+		t.Errorf("Append of one new ID twice in one call added %d, want 1", n)
+	}
+	if e, err := st.Get(t.Context(), "e3"); err != nil || e.Type != journey.TypeWebVisit {
+		t.Errorf("Get(e3) = %v, %v; want the first of the call's two versions (type web_visit)", e.Type, err)
+	}
+	if got := ids(collect(t, st.Events(t.Context(), "c1", time.Time{}, time.Time{}))); !sameStrings(got, []string{"e1", "e2", "e3"}) {
+		t.Errorf("Events IDs = %v, want [e1 e2 e3] (each ID once)", got)
+	}
 }
 
 func (s *suite) getMissing(t *testing.T, st journey.EventStore) {
@@ -168,6 +194,30 @@ func (s *suite) timeOrder(t *testing.T, st journey.EventStore) {
 		ev("e4a", "c1", "", journey.TypeWebVisit, s.at(40)),
 		ev("x1", "c2", "", journey.TypeWebVisit, s.at(30)),
 	)
+	s.checkOrder(t, "Events", func(from, to time.Time) iter.Seq2[journey.Event, error] {
+		return st.Events(t.Context(), "c1", from, to)
+	})
+}
+
+func (s *suite) anonymousTimeOrder(t *testing.T, st journey.EventStore) {
+	mustAppend(t, st,
+		ev("e5", "", "anon-1", journey.TypeWebVisit, s.at(50)),
+		ev("e3", "", "anon-1", journey.TypeWebVisit, s.at(30)),
+		ev("e1", "", "anon-1", journey.TypeWebVisit, s.at(10)),
+		ev("e4b", "", "anon-1", journey.TypeWebVisit, s.at(40)),
+		ev("e4a", "", "anon-1", journey.TypeWebVisit, s.at(40)),
+		ev("x1", "", "anon-2", journey.TypeWebVisit, s.at(30)),
+	)
+	s.checkOrder(t, "AnonymousEvents", func(from, to time.Time) iter.Seq2[journey.Event, error] {
+		return st.AnonymousEvents(t.Context(), "anon-1", from, to)
+	})
+}
+
+// checkOrder checks that stream, over the events e1 (minute 10), e3 (30),
+// e4a and e4b (40) and e5 (50), yields them in time order, ties by ID,
+// within [from, to).
+func (s *suite) checkOrder(t *testing.T, name string, stream func(from, to time.Time) iter.Seq2[journey.Event, error]) {
+	t.Helper()
 	tests := []struct {
 		name     string
 		from, to time.Time
@@ -180,16 +230,16 @@ func (s *suite) timeOrder(t *testing.T, st journey.EventStore) {
 		{"empty", s.at(60), s.at(70), nil},
 	}
 	for _, tt := range tests {
-		got := ids(collect(t, st.Events(t.Context(), "c1", tt.from, tt.to)))
+		got := ids(collect(t, stream(tt.from, tt.to)))
 		if !sameStrings(got, tt.want) {
-			t.Errorf("%s: Events = %v, want %v (time order, ties by ID, [from, to))", tt.name, got, tt.want)
+			t.Errorf("%s: %s = %v, want %v (time order, ties by ID, [from, to))", tt.name, name, got, tt.want)
 		}
 	}
 	// Instants, not wall clock: the same time in another zone is equal.
 	jst := time.FixedZone("JST", 9*3600)
-	got := ids(collect(t, st.Events(t.Context(), "c1", s.at(30).In(jst), s.at(31).In(jst))))
+	got := ids(collect(t, stream(s.at(30).In(jst), s.at(31).In(jst))))
 	if !sameStrings(got, []string{"e3"}) {
-		t.Errorf("range given in another zone: Events = %v, want [e3]", got)
+		t.Errorf("range given in another zone: %s = %v, want [e3]", name, got)
 	}
 }
 
@@ -339,22 +389,71 @@ func (s *suite) customers(t *testing.T, st journey.EventStore) {
 	}
 }
 
+// drain reads a whole stream and returns how many items it yielded and its
+// error, reporting an error that is not the stream's last item.
+func drain[T any](t *testing.T, what string, seq iter.Seq2[T, error]) (items int, err error) {
+	t.Helper()
+	for _, e := range seq {
+		if err != nil {
+			t.Errorf("%s yielded another item after its error %v: the error must come once, as the last item", what, err)
+		}
+		if e != nil {
+			err = e
+			continue
+		}
+		items++
+	}
+	return items, err
+}
+
 func (s *suite) cancelled(t *testing.T, st journey.EventStore) {
-	mustAppend(t, st, ev("1", "c1", "", journey.TypeWebVisit, s.at(0)))
+	mustAppend(t, st,
+		ev("1", "c1", "", journey.TypeWebVisit, s.at(0)),
+		ev("a", "", "anon-1", journey.TypeWebVisit, s.at(0)),
+	)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := st.Append(ctx, ev("2", "c1", "", journey.TypeWebVisit, s.at(1))); !errors.Is(err, context.Canceled) {
 		t.Errorf("Append with a cancelled context: err = %v, want context.Canceled", err)
 	}
-	var last error
-	for _, err := range st.Events(ctx, "c1", time.Time{}, time.Time{}) {
-		last = err
+	if _, err := st.Get(ctx, "1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Get with a cancelled context: err = %v, want context.Canceled", err)
 	}
-	if !errors.Is(last, context.Canceled) {
-		t.Errorf("Events with a cancelled context: last error = %v, want context.Canceled", last)
+	if err := st.Link(ctx, "anon-1", "c1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Link with a cancelled context: err = %v, want context.Canceled", err)
 	}
-	if _, err := st.Get(t.Context(), "2"); !errors.Is(err, journey.ErrNotFound) {
-		t.Errorf("an Append with a cancelled context stored the event (Get err = %v)", err)
+	if _, err := st.Resolve(ctx, "anon-1"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Resolve with a cancelled context: err = %v, want context.Canceled", err)
+	}
+	streams := []struct {
+		name string
+		err  func() error
+	}{
+		{"Events", func() error {
+			_, err := drain(t, "Events", st.Events(ctx, "c1", time.Time{}, time.Time{}))
+			return err
+		}},
+		{"AnonymousEvents", func() error {
+			_, err := drain(t, "AnonymousEvents", st.AnonymousEvents(ctx, "anon-1", time.Time{}, time.Time{}))
+			return err
+		}},
+		{"Customers", func() error {
+			_, err := drain(t, "Customers", st.Customers(ctx))
+			return err
+		}},
+	}
+	for _, sc := range streams {
+		if err := sc.err(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s with a cancelled context: error = %v, want context.Canceled", sc.name, err)
+		}
+	}
+	// Checked through the streams, so that this rule does not depend on
+	// the not-found errors of GetMissingIsErrNotFound.
+	if got := ids(collect(t, st.Events(t.Context(), "c1", time.Time{}, time.Time{}))); !sameStrings(got, []string{"1"}) {
+		t.Errorf("after an Append with a cancelled context, Events = %v, want [1] (nothing stored)", got)
+	}
+	if got := ids(collect(t, st.AnonymousEvents(t.Context(), "anon-1", time.Time{}, time.Time{}))); !sameStrings(got, []string{"a"}) {
+		t.Errorf("after a Link with a cancelled context, AnonymousEvents = %v, want [a] (not linked)", got)
 	}
 }
 
