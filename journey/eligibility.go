@@ -109,12 +109,12 @@ type QuietHours struct {
 type SuppressionList struct {
 	Name    string
 	mu      sync.RWMutex
-	entries map[suppKey]string
+	entries map[customer.ID][]suppEntry // one lookup answers every channel
 }
 
-type suppKey struct {
-	id customer.ID
-	ch Channel
+type suppEntry struct {
+	ch     Channel // "" = every channel
+	reason string
 }
 
 // Add suppresses a customer on ch ("" = every channel), noting why.
@@ -122,27 +122,45 @@ func (l *SuppressionList) Add(id customer.ID, ch Channel, reason string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.entries == nil {
-		l.entries = map[suppKey]string{}
+		l.entries = map[customer.ID][]suppEntry{}
 	}
-	l.entries[suppKey{id, ch}] = reason
+	es := l.entries[id]
+	for i := range es {
+		if es[i].ch == ch {
+			es[i].reason = reason
+			return
+		}
+	}
+	l.entries[id] = append(es, suppEntry{ch, reason})
 }
 
 // Remove lifts a suppression added with the same customer and channel.
 func (l *SuppressionList) Remove(id customer.ID, ch Channel) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.entries, suppKey{id, ch})
+	es := slices.DeleteFunc(l.entries[id], func(e suppEntry) bool { return e.ch == ch })
+	if len(es) == 0 {
+		delete(l.entries, id)
+		return
+	}
+	l.entries[id] = es
 }
 
 // Suppressed reports whether the customer is suppressed on ch, and why.
+// A suppression on ch itself is reported before one on every channel.
 func (l *SuppressionList) Suppressed(id customer.ID, ch Channel) (string, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if r, ok := l.entries[suppKey{id, ch}]; ok {
-		return r, true
+	reason, found := "", false
+	for _, e := range l.entries[id] {
+		switch e.ch {
+		case ch:
+			return e.reason, true
+		case "":
+			reason, found = e.reason, true
+		}
 	}
-	r, ok := l.entries[suppKey{id, ""}]
-	return r, ok
+	return reason, found
 }
 
 // Request asks whether a message may be sent now.
@@ -276,6 +294,8 @@ type Gate struct {
 	quietName  []string
 	quietLoc   []*time.Location
 	seed       maphash.Seed
+	names      interner
+	capID      []capIDs // of caps 64 and later
 	shards     [32]sendShard
 }
 
@@ -284,14 +304,102 @@ type sendShard struct {
 	sends map[customer.ID][]sent // time order
 }
 
-// sent is a recorded Send with its time in Unix nanoseconds.
+// sent is a recorded Send, compact so that a customer's history is a few
+// cache lines: its time in Unix nanoseconds, the caps it counts for as a
+// bit set (caps 0–63; later caps are matched through ch, p and tags), and
+// its names as numbers from the Gate's interner.
 type sent struct {
 	at       int64
-	ch       Channel
-	p        Purpose
-	campaign string
-	tags     []string
+	capBits  uint64
+	ch, p    uint32
+	campaign uint32
+	tags     uint32 // a tag set of the interner; 0 = no tags
 }
+
+// noName is the number of a name the interner has never seen: it equals
+// no recorded send's.
+const noName = ^uint32(0)
+
+// interner numbers the channel, purpose, campaign and tag names and the
+// tag sets of recorded sends; "" is 0. Names are kept for the Gate's
+// lifetime (there are as many as distinct campaigns and tags, not sends).
+type interner struct {
+	mu     sync.RWMutex
+	ids    map[string]uint32
+	sets   map[string]uint32 // tag sets by their sorted, joined numbers
+	setTag [][]uint32        // tag set number → sorted tag numbers
+}
+
+// id returns the number of name, adding it when add is set (noName when
+// it is unknown and add is not set).
+func (in *interner) id(name string, add bool) uint32 {
+	if name == "" {
+		return 0
+	}
+	in.mu.RLock()
+	n, ok := in.ids[name]
+	in.mu.RUnlock()
+	if ok || !add {
+		if !ok {
+			return noName
+		}
+		return n
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if n, ok := in.ids[name]; ok {
+		return n
+	}
+	if in.ids == nil {
+		in.ids = map[string]uint32{}
+	}
+	n = uint32(len(in.ids) + 1)
+	in.ids[name] = n
+	return n
+}
+
+// tagSet returns the number of the set of tags (0 for none), adding it.
+func (in *interner) tagSet(tags []string) uint32 {
+	if len(tags) == 0 {
+		return 0
+	}
+	ns := make([]uint32, 0, len(tags))
+	for _, t := range tags {
+		ns = append(ns, in.id(t, true))
+	}
+	slices.Sort(ns)
+	ns = slices.Compact(ns)
+	key := make([]byte, 0, 4*len(ns))
+	for _, n := range ns {
+		key = append(key, byte(n>>24), byte(n>>16), byte(n>>8), byte(n))
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if n, ok := in.sets[string(key)]; ok {
+		return n
+	}
+	if in.sets == nil {
+		in.sets = map[string]uint32{}
+		in.setTag = [][]uint32{nil} // set 0 is the empty set
+	}
+	n := uint32(len(in.setTag))
+	in.sets[string(key)] = n
+	in.setTag = append(in.setTag, ns)
+	return n
+}
+
+// hasTag reports whether tag set set holds tag; the caller holds in.mu.
+func (in *interner) hasTag(set, tag uint32) bool {
+	if set == 0 || int(set) >= len(in.setTag) {
+		return false
+	}
+	_, ok := slices.BinarySearch(in.setTag[set], tag)
+	return ok
+}
+
+// capIDs are a cap's names as the interner's numbers, for the caps after
+// the 64th, which a send's capBits do not cover.
+type capIDs struct{ ch, p, tag uint32 }
 
 // nanos returns t in Unix nanoseconds, clamped to the int64 range.
 func nanos(t time.Time) int64 {
@@ -322,6 +430,9 @@ func (g *Gate) init() {
 			}
 			g.quietLoc = append(g.quietLoc, loc)
 			g.quietName = append(g.quietName, fmt.Sprintf("%s %s-%s %s", orAll(q.Channel), clock(q.Start), clock(q.End), loc))
+		}
+		for _, c := range g.Caps[min(len(g.Caps), 64):] {
+			g.capID = append(g.capID, capIDs{g.names.id(string(c.Channel), true), g.names.id(string(c.Purpose), true), g.names.id(c.Tag, true)})
 		}
 		g.seed = maphash.MakeSeed()
 		for i := range g.shards {
@@ -365,7 +476,13 @@ func (g *Gate) Record(s Send) error {
 	if s.Time.IsZero() {
 		s.Time = now
 	}
-	rec := sent{at: nanos(s.Time), ch: s.Channel, p: s.Purpose, campaign: s.Campaign, tags: slices.Clone(s.Tags)}
+	rec := sent{at: nanos(s.Time), ch: g.names.id(string(s.Channel), true), p: g.names.id(string(s.Purpose), true),
+		campaign: g.names.id(s.Campaign, true), tags: g.names.tagSet(s.Tags)}
+	for i := range min(len(g.Caps), 64) {
+		if g.Caps[i].matches(s.Channel, s.Purpose, s.Tags) {
+			rec.capBits |= 1 << i
+		}
+	}
 	sh := g.shard(s.Customer)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -390,9 +507,18 @@ func (g *Gate) Record(s Send) error {
 	return nil
 }
 
-// counts reports whether the recorded send s counts for c at now.
-func (c *Cap) counts(s *sent, now int64, campaign string) bool {
-	return s.at <= now && c.matches(s.ch, s.p, s.tags) && (!c.PerCampaign || s.campaign == campaign)
+// counts reports whether the recorded send s counts for cap i at now, for
+// a request of the campaign numbered campaign.
+func (g *Gate) counts(i int, s *sent, now int64, campaign uint32) bool {
+	if s.at > now || g.Caps[i].PerCampaign && s.campaign != campaign {
+		return false
+	}
+	if i < 64 {
+		return s.capBits&(1<<i) != 0
+	}
+	c := &g.capID[i-64]
+	return (c.ch == 0 || c.ch == s.ch) && (c.p == 0 || c.p == s.p) &&
+		(c.tag == 0 || g.names.hasTag(s.tags, c.tag))
 }
 
 func (c *Cap) matches(ch Channel, p Purpose, tags []string) bool {
@@ -454,6 +580,11 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	// caps
 	if len(g.Caps) > 0 {
 		nowN := nanos(now)
+		campaign := g.names.id(r.Campaign, false)
+		if len(g.Caps) > 64 {
+			g.names.mu.RLock() // for hasTag
+			defer g.names.mu.RUnlock()
+		}
 		sh := g.shard(r.Customer)
 		sh.mu.Lock()
 		h := sh.sends[r.Customer]
@@ -465,7 +596,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			from := nanos(now.Add(-c.Window))
 			count := 0
 			for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
-				if c.counts(&h[j], nowN, r.Campaign) {
+				if g.counts(i, &h[j], nowN, campaign) {
 					count++
 				}
 			}
@@ -486,7 +617,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 				// leave the window for the count to fall below Max.
 				seen := 0
 				for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
-					if c.counts(&h[j], nowN, r.Campaign) {
+					if g.counts(i, &h[j], nowN, campaign) {
 						if seen++; seen == c.Max {
 							later(time.Unix(0, h[j].at).In(now.Location()).Add(c.Window))
 							break

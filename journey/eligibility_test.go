@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"sync"
 	"testing"
 	"time"
@@ -290,5 +291,78 @@ func TestGateConcurrent(t *testing.T) {
 	}
 	if total != 800 {
 		t.Errorf("%d sends recorded, want 800", total)
+	}
+}
+
+// TestGateCapsAfterThe64th checks that caps past the 64th, which a recorded
+// send's cap bits do not cover, decide exactly as the same caps placed
+// first: the Gate matches them through interned channel, purpose, campaign
+// and tag-set numbers instead.
+func TestGateCapsAfterThe64th(t *testing.T) {
+	caps := []Cap{
+		{Name: "all 4/day", Max: 4, Window: day},
+		{Name: "email 2/day", Channel: ChannelEmail, Max: 2, Window: day},
+		{Name: "marketing sms 1/week", Channel: ChannelSMS, Purpose: PurposeMarketing, Max: 1, Window: 7 * day},
+		{Name: "promo 1/day", Tag: "promo", Max: 1, Window: day},
+		{Name: "vip email 1/week", Channel: ChannelEmail, Tag: "vip", Max: 1, Window: 7 * day},
+		{Name: "campaign 2/week", PerCampaign: true, Max: 2, Window: 7 * day},
+		{Name: "campaign promo 1/week", PerCampaign: true, Tag: "promo", Max: 1, Window: 7 * day},
+	}
+	var padded []Cap
+	for i := range 64 {
+		padded = append(padded, Cap{Name: fmt.Sprint("fax ", i), Channel: "fax", Max: 1, Window: day})
+	}
+	padded = append(padded, caps...)
+	clk := &fakeClock{t: tokyoNoon}
+	first := &Gate{Consent: granted(), Now: clk.Now, Caps: caps}
+	last := &Gate{Consent: granted(), Now: clk.Now, Caps: padded}
+	channels := []Channel{ChannelEmail, ChannelSMS, ChannelLINE}
+	purposes := []Purpose{PurposeMarketing, PurposeService}
+	campaigns := []string{"", "spring", "summer"}
+	tagSets := [][]string{nil, {"promo"}, {"vip"}, {"vip", "promo"}, {"promo", "promo", "new"}}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for i := range 400 {
+		s := Send{Customer: customer.ID(fmt.Sprint("c", rng.IntN(5))), Channel: channels[rng.IntN(3)], Purpose: purposes[rng.IntN(2)],
+			Campaign: campaigns[rng.IntN(3)], Tags: tagSets[rng.IntN(len(tagSets))], Time: tokyoNoon.Add(-time.Duration(rng.IntN(8*24)) * time.Hour)}
+		for _, g := range []*Gate{first, last} {
+			if err := g.Record(s); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r := Request{Customer: customer.ID(fmt.Sprint("c", rng.IntN(6))), Channel: channels[rng.IntN(3)], Purpose: purposes[rng.IntN(2)],
+			Campaign: []string{"", "spring", "summer", "autumn"}[rng.IntN(4)], Tags: tagSets[rng.IntN(len(tagSets))]}
+		want, got := mustDecide(t, first, r), mustDecide(t, last, r)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("step %d, %+v: caps after the 64th decide differently (-first +after 64):\n%s", i, r, diff)
+		}
+	}
+}
+
+func TestSuppressionListChannelFirst(t *testing.T) {
+	var l SuppressionList
+	l.Add("c", "", "complaint")
+	l.Add("c", ChannelEmail, "soft bounce")
+	l.Add("c", ChannelEmail, "hard bounce") // replaces the reason
+	tests := []struct {
+		ch     Channel
+		reason string
+		ok     bool
+	}{
+		{ChannelEmail, "hard bounce", true},
+		{ChannelSMS, "complaint", true},
+	}
+	for _, tt := range tests {
+		reason, ok := l.Suppressed("c", tt.ch)
+		if reason != tt.reason || ok != tt.ok {
+			t.Errorf("Suppressed(c, %s) = %q, %v; want %q, %v", tt.ch, reason, ok, tt.reason, tt.ok)
+		}
+	}
+	l.Remove("c", "")
+	if reason, ok := l.Suppressed("c", ChannelSMS); ok {
+		t.Errorf("after removing the all-channel entry, SMS still suppressed: %q", reason)
+	}
+	l.Remove("c", ChannelEmail)
+	if _, ok := l.Suppressed("c", ChannelEmail); ok || len(l.entries) != 0 {
+		t.Errorf("after removing both entries: still suppressed or %d entries kept", len(l.entries))
 	}
 }

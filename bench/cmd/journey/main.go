@@ -31,6 +31,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"syscall"
@@ -335,9 +336,29 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per measurement (SQLite's funnel runs once); the best counts")
 	steps := flag.Bool("steps", true, "also measure 1 to 5 steps (linearity)")
 	elig := flag.Int("decisions", 20000, "eligibility decisions to time; 0 to skip")
+	funnel := flag.Bool("funnel", true, "measure the funnels (false: only the eligibility comparison)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	ctx := context.Background()
-	if err := run(ctx, *nEvents, *nCust, *nSQLite, *runs, *steps, *elig); err != nil {
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "journey:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	var err error
+	if *funnel {
+		err = run(ctx, *nEvents, *nCust, *nSQLite, *runs, *steps, *elig)
+	} else if *elig > 0 {
+		err = eligibility(ctx, *elig, *runs)
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "journey:", err)
 		os.Exit(1)
 	}
