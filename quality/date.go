@@ -47,13 +47,19 @@ func dateLess(a, b customer.Date) bool {
 // for anything else:
 //
 //   - Gregorian: 2024-04-01, 2024/4/1, 2024.4.1, 20240401, 2024年4月1日;
+//     the year also in kanji numerals, digit by digit (二〇二四年三月五日, with
+//     〇, ○ or 零 for zero) or counted (二千二十四年3月5日);
 //   - Japanese eras by name or Latin initial: 令和6年4月1日, 平成元年1月8日,
 //     昭和64年1月7日, R6.4.1, H1/1/8, s60-4-3, the squared era signs ㋿ ㍻ ㍼ ㍽ ㍾;
 //     元年 for year 1; the year may be written in kanji numerals (平成十年).
 //
-// Full-width digits and separators, and spaces anywhere, are accepted. The
-// date must exist (no 2023-02-29) and, for an era, fall within it:
-// 平成32年 and 昭和64年1月8日 are errors.
+// Month and day may be written in kanji numerals too (三月五日, 十二月三十一日).
+// Full-width digits and separators, and spaces anywhere, are accepted; a
+// number written digit by digit may mix digits and kanji digits (２〇２４).
+// The legal forms 壱 弐 参 拾 count as 一 二 三 十. A Gregorian year has four
+// digits: in kanji, its value is 1000–9999 (二十四年 without an era is an
+// error). The date must exist (no 2023-02-29) and, for an era, fall within
+// it: 平成32年 and 昭和64年1月8日 are errors.
 func ParseDate(s string) (customer.Date, error) {
 	in := s
 	s = normalize.Text(s)
@@ -85,17 +91,11 @@ func ParseDate(s string) (customer.Date, error) {
 	for s != "" {
 		r, n := utf8.DecodeRuneInString(s)
 		switch {
-		case r >= '0' && r <= '9':
-			j := 0
-			for j < len(s) && s[j] >= '0' && s[j] <= '9' {
-				j++
-			}
-			nums, s = append(nums, s[:j]), s[j:]
-		case isKanjiDigit(r) || r == '元':
+		case isDateNumeral(r) || r == '元':
 			j := 0
 			for j < len(s) {
 				r2, n2 := utf8.DecodeRuneInString(s[j:])
-				if !isKanjiDigit(r2) && r2 != '元' {
+				if !isDateNumeral(r2) && r2 != '元' {
 					break
 				}
 				j += n2
@@ -114,7 +114,7 @@ func ParseDate(s string) (customer.Date, error) {
 		}
 	}
 	// A compact YYYYMMDD (Gregorian only).
-	if len(nums) == 1 && len(seps) == 0 && era == nil && len(nums[0]) == 8 {
+	if len(nums) == 1 && len(seps) == 0 && era == nil && len(nums[0]) == 8 && isASCIIDigits(nums[0]) {
 		n := nums[0]
 		nums = []string{n[:4], n[4:6], n[6:]}
 		seps = []string{"-", "-"}
@@ -128,21 +128,27 @@ func ParseDate(s string) (customer.Date, error) {
 	default:
 		return customer.Date{}, invalid(in, "separators %q do not form a date", strings.Join(seps, ""))
 	}
-	y, err := dateNumber(nums[0], true)
-	if err != nil {
-		return customer.Date{}, invalid(in, "year %q: %v", nums[0], err)
+	yn, reason := dateNumber(nums[0], 4)
+	if reason != "" {
+		return customer.Date{}, invalid(in, "year %q: %s", nums[0], reason)
 	}
-	m, err := dateNumber(nums[1], false)
-	if err != nil || len(nums[1]) > 2 && nums[1][0] <= '9' {
+	mn, reason := dateNumber(nums[1], 2)
+	if reason != "" || mn.gan {
 		return customer.Date{}, invalid(in, "month %q is not a number", nums[1])
 	}
-	d, err := dateNumber(nums[2], false)
-	if err != nil || len(nums[2]) > 2 && nums[2][0] <= '9' {
+	dn, reason := dateNumber(nums[2], 2)
+	if reason != "" || dn.gan {
 		return customer.Date{}, invalid(in, "day %q is not a number", nums[2])
 	}
+	y, m, d := yn.n, mn.n, dn.n
 	if era == nil {
-		if strings.HasPrefix(nums[0], "元") || len(nums[0]) != 4 || nums[0][0] > '9' {
+		switch {
+		case yn.gan:
+			return customer.Date{}, invalid(in, "元年 without an era")
+		case yn.ascii && yn.digits != 4:
 			return customer.Date{}, invalid(in, "a Gregorian year has four digits")
+		case !yn.ascii && (y < 1000 || y > 9999):
+			return customer.Date{}, invalid(in, "Gregorian year %d in kanji: want four digits (1000–9999)", y)
 		}
 	} else {
 		if y < 1 || y > 99 {
@@ -165,33 +171,80 @@ func ParseDate(s string) (customer.Date, error) {
 	return date, nil
 }
 
-func isKanjiDigit(r rune) bool {
-	return strings.ContainsRune("〇一二三四五六七八九十百千", r)
+// isDateNumeral reports the characters of a number in a date: ASCII
+// digits (full-width ones are folded before), kanji digits and the units
+// 十 百 千, with the legal forms 壱 弐 参 拾 and ○ or 零 for zero.
+func isDateNumeral(r rune) bool {
+	return '0' <= r && r <= '9' || strings.ContainsRune("〇○零一二三四五六七八九十百千壱弐参拾", r)
 }
 
-// dateNumber reads ASCII digits, kanji numerals, or 元 (year only).
-func dateNumber(s string, year bool) (int, error) {
-	if s == "元" && year {
-		return 1, nil
+func isKanjiUnit(r rune) bool { return r == '十' || r == '百' || r == '千' || r == '拾' }
+
+func isASCIIDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
 	}
-	if s[0] >= '0' && s[0] <= '9' {
-		if len(s) > 4 {
-			return 0, invalid(s, "too many digits")
+	return s != ""
+}
+
+// dateNum is one number of a date as it was written.
+type dateNum struct {
+	n      int
+	digits int  // digits written one by one (2024, 二〇二四, ２〇２４); 0 when counted (二千二十四) or 元
+	ascii  bool // ASCII digits only
+	gan    bool // 元, the first year of an era
+}
+
+// dateNumber reads one number of a date (a token of isDateNumeral runes and
+// 元): ASCII digits, kanji digits or both written digit by digit, at most
+// maxDigits of them; a counted kanji numeral (十二, 二千二十四) through
+// normalize.KanjiNumber; or 元 alone. It returns a reason when s is none of
+// these.
+func dateNumber(s string, maxDigits int) (dateNum, string) {
+	if s == "元" {
+		return dateNum{n: 1, gan: true}, ""
+	}
+	if strings.ContainsRune(s, '元') {
+		return dateNum{}, "元 stands only for the first year of an era"
+	}
+	if isASCIIDigits(s) {
+		if len(s) > maxDigits {
+			return dateNum{}, "too many digits"
 		}
 		n := 0
 		for i := 0; i < len(s); i++ {
 			n = n*10 + int(s[i]-'0')
 		}
-		return n, nil
+		return dateNum{n: n, digits: len(s), ascii: true}, ""
 	}
-	if strings.ContainsRune(s, '元') {
-		return 0, invalid(s, "元 stands only for the first year of an era")
+	if strings.IndexFunc(s, isKanjiUnit) >= 0 {
+		if strings.IndexFunc(s, func(r rune) bool { return '0' <= r && r <= '9' }) >= 0 {
+			return dateNum{}, "digits mixed with kanji units"
+		}
+		n, err := normalize.KanjiNumber(s)
+		if err != nil || n > 9999 {
+			return dateNum{}, "not a number"
+		}
+		return dateNum{n: n}, ""
 	}
-	n, err := normalize.KanjiNumber(s)
-	if err != nil || n > 9999 {
-		return 0, invalid(s, "not a number")
+	// Digit by digit, kanji digits possibly mixed with ASCII ones.
+	n, digits := 0, 0
+	for _, r := range s {
+		d := int(r - '0')
+		if r > '9' {
+			var err error
+			if d, err = normalize.KanjiNumber(string(r)); err != nil {
+				return dateNum{}, "not a number"
+			}
+		}
+		n, digits = n*10+d, digits+1
 	}
-	return n, nil
+	if digits > maxDigits {
+		return dateNum{}, "too many digits"
+	}
+	return dateNum{n: n, digits: digits}, ""
 }
 
 // ParseTime parses a time stamp: RFC 3339 (2024-04-01T09:00:00+09:00),
