@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -60,6 +62,11 @@ func ParseModel(s string) (Model, error) {
 // non-conversion events strictly before it, after the customer's previous
 // conversion and within Lookback; a conversion without touchpoints is
 // counted as unattributed.
+//
+// Conversion values are credited per currency and amounts in different
+// currencies are never added: a customer who paid ¥7,000 and $50.00 gives
+// Credit.Value{"JPY": 7000, "USD": 5000}. To report in one currency, set
+// Convert.
 type Attribution struct {
 	Model Model
 	// Conversions are the conversion types; nil means the types marked
@@ -75,15 +82,57 @@ type Attribution struct {
 	FirstWeight, LastWeight float64
 	// Key names what is credited; nil means the touchpoint's channel.
 	Key func(e *Event) string
+	// Convert, if set, converts the value of each conversion before it is
+	// credited, typically into one reporting currency at the rate of the
+	// conversion's time at, from rates the caller holds. A value it cannot
+	// convert it returns unchanged: it is then credited under its own
+	// currency, never added to another. It is called once per conversion
+	// that is attributed and has a value. nil keeps every value in its own
+	// currency.
+	Convert func(v Value, at time.Time) Value
+}
+
+// Amounts are sums of money kept apart by currency: ISO 4217 code → amount
+// in that currency's smallest unit (yen for JPY, cents for USD), fractional
+// where a model shares a conversion. An amount whose event had no currency
+// is kept under "". Amounts in different currencies are never added.
+type Amounts map[string]float64
+
+// Currencies returns the currencies of a, in ascending order.
+func (a Amounts) Currencies() []string {
+	return slices.Sorted(maps.Keys(a))
+}
+
+// String writes a as "JPY 7000 + USD 5000": by currency in ascending order,
+// each amount rounded to the smallest unit; "0" when a is empty.
+func (a Amounts) String() string {
+	if len(a) == 0 {
+		return "0"
+	}
+	var b strings.Builder
+	for i, c := range a.Currencies() {
+		if i > 0 {
+			b.WriteString(" + ")
+		}
+		if c != "" {
+			b.WriteString(c)
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%.0f", a[c])
+	}
+	return b.String()
 }
 
 // Credit is the share of conversions and conversion value credited to one key.
 type Credit struct {
-	Key         string
+	Key string
+	// Conversions is the share of conversions credited, whatever their
+	// currency.
 	Conversions float64
-	// Value is the credited sum of the conversions' Value.Amount, in the
-	// smallest unit of their currency (mixing currencies is not converted).
-	Value float64
+	// Value is the credited share of the conversions' values, per currency
+	// (after Attribution.Convert, if set); nil when none of the credited
+	// conversions had a value.
+	Value Amounts
 }
 
 // AttributionResult is the outcome of an attribution.
@@ -169,6 +218,10 @@ func (a *Attribution) add(tl []Event, credits map[string]*Credit, res *Attributi
 		if len(ts) == 0 {
 			res.Unattributed++
 		} else {
+			v := e.Value
+			if a.Convert != nil && !v.IsZero() {
+				v = a.Convert(v, e.Time)
+			}
 			w := a.weights(ts, e.Time)
 			for j, t := range ts {
 				if w[j] == 0 {
@@ -181,7 +234,12 @@ func (a *Attribution) add(tl []Event, credits map[string]*Credit, res *Attributi
 					credits[k] = c
 				}
 				c.Conversions += w[j]
-				c.Value += w[j] * float64(e.Value.Amount)
+				if v.Amount != 0 {
+					if c.Value == nil {
+						c.Value = Amounts{}
+					}
+					c.Value[v.Currency] += w[j] * float64(v.Amount)
+				}
 			}
 		}
 		touches = append(touches[:0], later...)

@@ -39,7 +39,9 @@
 // an optional breakdown; Columns holds millions of events compactly for it.
 // TopPaths finds the common paths between two touchpoints. Attribution
 // shares conversions among touchpoints or channels with the FirstTouch,
-// LastTouch, Linear, TimeDecay and PositionBased models.
+// LastTouch, Linear, TimeDecay and PositionBased models; the credited value
+// is kept per currency (Amounts) and never added across currencies, unless
+// the caller supplies Attribution.Convert to bring it into one.
 //
 // # Sending
 //

@@ -105,14 +105,14 @@ func ExampleAttribution() {
 		a := journey.Attribution{Model: m}
 		fmt.Print(m, ":")
 		for _, c := range a.Attribute(tl).Credits {
-			fmt.Printf(" %s=%.2f (¥%.0f)", c.Key, c.Conversions, c.Value)
+			fmt.Printf(" %s=%.2f (%v)", c.Key, c.Conversions, c.Value)
 		}
 		fmt.Println()
 	}
 	// Output:
-	// first_touch: advertising=1.00 (¥10000)
-	// linear: advertising=0.33 (¥3333) email=0.33 (¥3333) social=0.33 (¥3333)
-	// position_based: advertising=0.40 (¥4000) social=0.40 (¥4000) email=0.20 (¥2000)
+	// first_touch: advertising=1.00 (JPY 10000)
+	// linear: advertising=0.33 (JPY 3333) email=0.33 (JPY 3333) social=0.33 (JPY 3333)
+	// position_based: advertising=0.40 (JPY 4000) social=0.40 (JPY 4000) email=0.20 (JPY 2000)
 }
 
 // The gate combines consent, caps and quiet hours and says why.

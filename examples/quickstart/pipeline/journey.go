@@ -99,7 +99,7 @@ func journeys(ctx context.Context, q *quickstart) error {
 	}
 	q.printf("Purchases by last touch (30-day lookback): %d purchases, %d without a prior touchpoint\n", ar.Conversions, ar.Unattributed)
 	for _, c := range ar.Credits {
-		q.printf("  %-12s %.0f  ¥%.0f\n", c.Key, c.Conversions, c.Value)
+		q.printf("  %-12s %.0f  %v\n", c.Key, c.Conversions, c.Value)
 	}
 
 	// The gate asks consent from the 360 profile's consent ledger; a
