@@ -231,11 +231,11 @@ func dateNumber(s string, maxDigits int) (dateNum, string) {
 	}
 	// Digit by digit, kanji digits possibly mixed with ASCII ones.
 	n, digits := 0, 0
-	for _, r := range s {
+	for i, r := range s {
 		d := int(r - '0')
 		if r > '9' {
 			var err error
-			if d, err = normalize.KanjiNumber(string(r)); err != nil {
+			if d, err = normalize.KanjiNumber(s[i : i+utf8.RuneLen(r)]); err != nil {
 				return dateNum{}, "not a number"
 			}
 		}

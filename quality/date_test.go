@@ -240,3 +240,19 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseDate(b *testing.B) {
+	for _, bc := range []struct{ name, in string }{
+		{"iso", "1985-04-03"},
+		{"era", "令和6年4月1日"},
+		{"kanji-digits", "二〇二四年三月五日"},
+		{"kanji-counted", "二千二十四年十二月三十一日"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = quality.ParseDate(bc.in)
+			}
+		})
+	}
+}
