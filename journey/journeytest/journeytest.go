@@ -11,7 +11,8 @@
 // call), GetMissingIsErrNotFound, EventsInTimeOrderWithinRange and
 // AnonymousEventsInTimeOrderWithinRange (ties by ID, [from, to), times as
 // instants), EventsRoundTripEveryField, ReturnedEventsAreCopies,
-// LinkJoinsEarlierAndLaterAnonymousEvents, LinkConflictIsErrConflict,
+// LinkJoinsEarlierAndLaterAnonymousEvents (Events, Get and Customers see
+// the link), LinkConflictIsErrConflict,
 // CustomersAscending, CancelledContext (every method returns the context's
 // error, a stream yields it once as its last item, a cancelled call writes
 // nothing), BreakingOutOfAStreamReleasesTheStore and ConcurrentAppends.
@@ -27,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -352,6 +354,21 @@ func (s *suite) link(t *testing.T, st journey.EventStore) {
 	}
 	if e, err := st.Get(ctx, "a1"); err != nil || e.CustomerID != "c1" {
 		t.Errorf("Get(a1) after Link: CustomerID %q, err %v; want c1", e.CustomerID, err)
+	}
+	// A customer whose only events came through a Link has events.
+	if err := st.Link(ctx, "anon-2", "c2"); err != nil {
+		t.Fatalf("Link: %v", err)
+	}
+	var custs []string
+	for id, err := range st.Customers(ctx) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		custs = append(custs, string(id))
+	}
+	slices.Sort(custs) // the order is CustomersAscending's rule
+	if !sameStrings(custs, []string{"c1", "c2"}) {
+		t.Errorf("Customers after linking anon-2 to c2 = %v, want [c1 c2] (c2's only events came through the Link)", custs)
 	}
 }
 

@@ -271,6 +271,46 @@ func (s *customersDescending) Customers(ctx context.Context) iter.Seq2[customer.
 	}
 }
 
+// customersOfAppend lists only the customers named by appended events,
+// missing one whose events all came through a Link.
+type customersOfAppend struct {
+	journey.MemoryEventStore
+	mu    sync.Mutex
+	named map[customer.ID]bool
+}
+
+func (s *customersOfAppend) Append(ctx context.Context, events ...journey.Event) (int, error) {
+	n, err := s.MemoryEventStore.Append(ctx, events...)
+	if err != nil {
+		return n, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.named == nil {
+		s.named = map[customer.ID]bool{}
+	}
+	for _, e := range events {
+		s.named[e.CustomerID] = true
+	}
+	return n, nil
+}
+
+func (s *customersOfAppend) Customers(ctx context.Context) iter.Seq2[customer.ID, error] {
+	return func(yield func(customer.ID, error) bool) {
+		for id, err := range s.MemoryEventStore.Customers(ctx) {
+			s.mu.Lock()
+			named := s.named[id]
+			s.mu.Unlock()
+			if err == nil && !named {
+				continue
+			}
+			if !yield(id, err) {
+				return
+			}
+		}
+	}
+}
+
 // deaf ignores cancellation in every method.
 type deaf struct{ journey.MemoryEventStore }
 
@@ -446,6 +486,9 @@ var stores = []struct {
 		wantFail: []string{"GetMissingIsErrNotFound"}},
 	{name: "customersDescending", newStore: func() journey.EventStore { return &customersDescending{} },
 		wantFail: []string{"CustomersAscending"}},
+	{name: "customersOfAppend", newStore: func() journey.EventStore { return &customersOfAppend{} },
+		wantFail: []string{"LinkJoinsEarlierAndLaterAnonymousEvents"},
+		reason:   "a customer whose events all came through Link has events"},
 	{name: "deaf", newStore: func() journey.EventStore { return &deaf{} },
 		wantFail: []string{"CancelledContext"}},
 	{name: "errorTwice", newStore: func() journey.EventStore { return &errorTwice{} },
