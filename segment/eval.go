@@ -71,41 +71,63 @@ type evalCtx struct {
 	set    *Set
 	memo   []uint8      // per segment index: memoUnknown, memoFalse, memoTrue, memoActive
 	cache  []traitValue // per trait slot, when not nil: traits computed in this evaluation
+	gen    uint32       // with cache: this evaluation's number; entries of other numbers are stale
+	nowN   int64        // with cache: now in Unix nanoseconds, when nowOK
+	nowOK  bool         // now fits Unix nanoseconds (years 1678–2261)
+	kept   []series     // with cache: series Live keeps for the subject (read-only but for hi)
 	series []series     // with cache: per-type series built in this evaluation
 	err    error
 }
 
-// traitValue is a cached trait result; numeric traits keep their number
-// unboxed for the compare fast path.
+// traitValue is a cached trait result. Numeric traits keep their number
+// unboxed for the compare fast path and box it only when asked (hasV).
 type traitValue struct {
-	done  bool
-	num   float64
+	gen   uint32 // the evaluation that computed it
+	hasV  bool
 	numOK bool
+	num   float64
 	v     Value
 }
+
+// Unix nanoseconds hold the times of years 1678 to 2261 exactly.
+var (
+	exactFrom  = time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)
+	exactUntil = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func fitsNanos(t time.Time) bool { return !t.Before(exactFrom) && t.Before(exactUntil) }
 
 // trait computes t (in cache slot slot, or -1 for none) for the subject.
 func (c *evalCtx) trait(t Trait, slot int) Value {
 	if slot < 0 || c.cache == nil {
 		return t.Compute(c.s.Touchpoints, c.now)
 	}
-	return c.cached(t, slot).v
+	tv := c.cached(&t, slot)
+	if !tv.hasV {
+		tv.v, tv.hasV = Missing, true
+		if tv.numOK {
+			tv.v = NumberValue(tv.num)
+		}
+	}
+	return tv.v
 }
 
-// cached returns the cache entry of a trait, computing it on first use.
-func (c *evalCtx) cached(t Trait, slot int) *traitValue {
+// cached returns the cache entry of a trait, computing it on first use in
+// this evaluation.
+func (c *evalCtx) cached(t *Trait, slot int) *traitValue {
 	if slot >= len(c.cache) {
 		c.cache = append(c.cache, make([]traitValue, slot+1-len(c.cache))...)
 	}
 	tv := &c.cache[slot]
-	if !tv.done {
-		if t.Agg == AggCount || t.Field == "value" && (t.Agg == AggSum || t.Agg == AggAvg) {
-			tv.v = c.indexed(t)
+	if tv.gen != c.gen {
+		tv.gen = c.gen
+		if t.indexed() {
+			tv.num, tv.numOK = c.indexed(t)
+			tv.hasV = false
 		} else {
-			tv.v = t.Compute(c.s.Touchpoints, c.now)
+			tv.v, tv.hasV = t.Compute(c.s.Touchpoints, c.now), true
+			tv.num, tv.numOK = tv.v.Num()
 		}
-		tv.num, tv.numOK = tv.v.Num()
-		tv.done = true
 	}
 	return tv
 }
@@ -125,6 +147,11 @@ type series struct {
 // seriesFor returns the series of a type ("" for every type), building it
 // on first use within this evaluation.
 func (c *evalCtx) seriesFor(typ string) *series {
+	for i := range c.kept {
+		if c.kept[i].typ == typ {
+			return &c.kept[i]
+		}
+	}
 	for i := range c.series {
 		if c.series[i].typ == typ {
 			return &c.series[i]
@@ -134,46 +161,72 @@ func (c *evalCtx) seriesFor(typ string) *series {
 	if n := len(c.series); n < cap(c.series) {
 		s = c.series[:n+1][n] // reuse the buffers of an earlier evaluation
 	}
-	s.typ, s.nanos, s.values, s.exact = typ, s.nanos[:0], s.values[:0], true
-	now := c.now.UnixNano()
-	s.hi = 0
-	for i := range c.s.Touchpoints {
-		tp := &c.s.Touchpoints[i]
-		if typ != "" && tp.Type != typ {
-			continue
-		}
-		if y := tp.Time.Year(); y < 1678 || y > 2261 {
-			s.exact = false
-		}
-		v := math.NaN()
-		if tp.HasValue {
-			v = tp.Value
-		}
-		ns := tp.Time.UnixNano()
-		if ns <= now {
-			s.hi = len(s.nanos) + 1
-		}
-		s.nanos = append(s.nanos, ns)
-		s.values = append(s.values, v)
-	}
-	if y := c.now.Year(); y < 1678 || y > 2261 {
-		s.exact = false
-	}
+	s.build(typ, c.s.Touchpoints)
+	s.setHi(c.nowN)
 	c.series = append(c.series, s)
 	return &c.series[len(c.series)-1]
+}
+
+// build fills s with the touchpoints of type typ ("" for every type),
+// reusing its buffers.
+func (s *series) build(typ string, tps []Touchpoint) {
+	s.typ, s.nanos, s.values, s.exact = typ, s.nanos[:0], s.values[:0], true
+	for i := range tps {
+		s.add(&tps[i])
+	}
+}
+
+// add appends a touchpoint (the latest so far) if it is of s's type.
+func (s *series) add(tp *Touchpoint) {
+	if s.typ != "" && tp.Type != s.typ {
+		return
+	}
+	if !fitsNanos(tp.Time) {
+		s.exact = false
+	}
+	v := math.NaN()
+	if tp.HasValue {
+		v = tp.Value
+	}
+	s.nanos = append(s.nanos, tp.Time.UnixNano())
+	s.values = append(s.values, v)
+}
+
+// setHi sets hi to the number of touchpoints at or before now (Unix
+// nanoseconds).
+func (s *series) setHi(now int64) {
+	n := len(s.nanos)
+	if n == 0 || s.nanos[n-1] <= now {
+		s.hi = n
+		return
+	}
+	l, h := 0, n
+	for l < h {
+		m := int(uint(l+h) >> 1)
+		if s.nanos[m] > now {
+			h = m
+		} else {
+			l = m + 1
+		}
+	}
+	s.hi = l
 }
 
 // indexed computes count, sum(value) or avg(value) through seriesFor. It
 // gives exactly what Compute gives: the same touchpoints, summed in the
 // same order. Times outside what Unix nanoseconds hold take Compute's path.
-func (c *evalCtx) indexed(t Trait) Value {
+func (c *evalCtx) indexed(t *Trait) (float64, bool) {
 	s := c.seriesFor(t.Type)
-	if !s.exact {
-		return t.Compute(c.s.Touchpoints, c.now)
+	if !s.exact || !c.nowOK {
+		from, to := window(c.s.Touchpoints, c.now, t.Window)
+		return t.computeNum(c.s.Touchpoints, from, to)
 	}
 	hi, lo := s.hi, 0
 	if t.Window > 0 {
-		start := c.now.Add(-t.Window).UnixNano()
+		start := int64(math.MinInt64) // a window reaching before every time
+		if w := int64(t.Window); c.nowN >= math.MinInt64+w {
+			start = c.nowN - w
+		}
 		// first index in [0, hi) with a time after start
 		l, h := 0, hi
 		for l < h {
@@ -187,7 +240,7 @@ func (c *evalCtx) indexed(t Trait) Value {
 		lo = l
 	}
 	if t.Agg == AggCount {
-		return NumberValue(float64(hi - lo))
+		return float64(hi - lo), true
 	}
 	n, sum := 0, 0.0
 	for _, v := range s.values[lo:hi] {
@@ -198,11 +251,11 @@ func (c *evalCtx) indexed(t Trait) Value {
 	}
 	switch {
 	case t.Agg == AggSum:
-		return NumberValue(sum)
+		return sum, true
 	case n == 0:
-		return Missing
+		return 0, false
 	}
-	return NumberValue(sum / float64(n))
+	return sum / float64(n), true
 }
 
 type boolFn func(*evalCtx) bool
@@ -480,6 +533,12 @@ func (t Trait) Compute(tps []Touchpoint, now time.Time) Value {
 	return t.compute(tps, from, to)
 }
 
+// indexed reports whether the trait is computed from a per-type series:
+// count, sum(value) or avg(value).
+func (t Trait) indexed() bool {
+	return t.Agg == AggCount || t.Field == "value" && (t.Agg == AggSum || t.Agg == AggAvg)
+}
+
 // numeric reports whether the trait has the fast numeric path: count, or
 // sum/avg/min/max of value.
 func (t Trait) numeric() bool {
@@ -689,7 +748,7 @@ func compileNumericCompare(e *Compare, set *Set) boolFn {
 		var v float64
 		var ok bool
 		if slot >= 0 && c.cache != nil {
-			tv := c.cached(t, slot)
+			tv := c.cached(&t, slot)
 			v, ok = tv.num, tv.numOK
 		} else {
 			from, to := window(c.s.Touchpoints, c.now, t.Window)

@@ -3,6 +3,7 @@ package segment
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -30,13 +31,15 @@ type Live struct {
 	index    map[string]int
 	onEvents []int // segments that read touchpoints (directly or by reference)
 	onClock  []int // segments that read the clock
+	// seriesTypes are the touchpoint types ("" for all) whose windowed
+	// counts and sums the segments read: Live keeps their series per
+	// customer instead of building them at every evaluation.
+	seriesTypes []string
 
 	mu        sync.Mutex
 	customers map[string]*liveCustomer
 	counts    []int
-	memo      []uint8      // scratch for evaluations, reused under mu
-	cache     []traitValue // trait results within one evaluation, reused under mu
-	series    []series     // per-type series of one evaluation, reused under mu
+	ctx       evalCtx // scratch of evaluations (memo, trait cache, series), reused under mu
 	retention time.Duration
 	onChange  func(Change)
 }
@@ -44,6 +47,12 @@ type Live struct {
 type liveCustomer struct {
 	subj    Subject
 	members []uint64 // bit i: member of segment i
+	// series holds, for each type of Live.seriesTypes, the times and
+	// values of the customer's touchpoints, kept current as touchpoints
+	// arrive in order and leave by retention; stale rebuilds them at the
+	// next evaluation (after an out-of-order arrival).
+	series []series
+	stale  bool
 }
 
 // LiveOptions configures Live. The zero value keeps every touchpoint and
@@ -62,7 +71,7 @@ type LiveOptions struct {
 func NewLive(set *Set, opts LiveOptions) *Live {
 	l := &Live{set: set, names: set.Names(), index: map[string]int{}, customers: map[string]*liveCustomer{}, onChange: opts.OnChange, retention: opts.Retention}
 	l.counts = make([]int, len(l.names))
-	l.memo = make([]uint8, len(l.names))
+	l.ctx.memo = make([]uint8, len(l.names))
 	for i, n := range l.names {
 		l.index[n] = i
 		l.segs = append(l.segs, set.segments[n])
@@ -74,6 +83,12 @@ func NewLive(set *Set, opts LiveOptions) *Live {
 			l.onClock = append(l.onClock, i)
 		}
 	}
+	for t := range set.slots {
+		if t.indexed() && !slices.Contains(l.seriesTypes, t.Type) {
+			l.seriesTypes = append(l.seriesTypes, t.Type)
+		}
+	}
+	slices.Sort(l.seriesTypes)
 	return l
 }
 
@@ -110,6 +125,13 @@ func (l *Live) AddTouchpoint(id string, tp Touchpoint, now time.Time) ([]Change,
 	tps = append(tps, Touchpoint{})
 	copy(tps[i+1:], tps[i:])
 	tps[i] = tp
+	if i == len(tps)-1 && !c.stale {
+		for k := range c.series {
+			c.series[k].add(&tps[i])
+		}
+	} else {
+		c.stale = true
+	}
 	if l.retention > 0 && len(tps) > 0 {
 		cut := now.Add(-l.retention)
 		drop := 0
@@ -118,10 +140,37 @@ func (l *Live) AddTouchpoint(id string, tp Touchpoint, now time.Time) ([]Change,
 		}
 		if drop > 0 {
 			tps = append(tps[:0], tps[drop:]...)
+			c.dropSeries(cut)
 		}
 	}
 	c.subj.Touchpoints = tps
 	return l.reevaluate(c, l.onEvents, now)
+}
+
+// dropSeries removes from the kept series the touchpoints before cut, as
+// retention removed them from the touchpoints.
+func (c *liveCustomer) dropSeries(cut time.Time) {
+	if c.stale {
+		return
+	}
+	if !fitsNanos(cut) {
+		c.stale = true
+		return
+	}
+	cutN := cut.UnixNano()
+	for k := range c.series {
+		s := &c.series[k]
+		if !s.exact {
+			c.stale = true
+			return
+		}
+		n := 0
+		for n < len(s.nanos) && s.nanos[n] < cutN {
+			n++
+		}
+		s.nanos = slices.Delete(s.nanos, 0, n)
+		s.values = slices.Delete(s.values, 0, n)
+	}
 }
 
 // Remove forgets a customer; it leaves every segment it was in.
@@ -165,13 +214,31 @@ func (l *Live) Tick(now time.Time) ([]Change, error) {
 
 // reevaluate evaluates the given segments (all when nil) for c.
 func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change, error) {
-	clear(l.memo)
-	if n := len(l.set.slots); len(l.cache) < n {
-		l.cache = make([]traitValue, n)
+	ctx := &l.ctx
+	clear(ctx.memo)
+	if n := len(l.set.slots); len(ctx.cache) < n {
+		ctx.cache = make([]traitValue, n)
 	}
-	clear(l.cache)
-	ctx := evalCtx{s: &c.subj, now: now, set: l.set, memo: l.memo, cache: l.cache, series: l.series[:0]}
-	defer func() { l.series = ctx.series }()
+	// Cache entries of earlier evaluations are stale by their number, so
+	// the cache needs clearing only when the number wraps.
+	if ctx.gen++; ctx.gen == 0 {
+		clear(ctx.cache)
+		ctx.gen = 1
+	}
+	ctx.s, ctx.now, ctx.set, ctx.err = &c.subj, now, l.set, nil
+	ctx.nowN, ctx.nowOK, ctx.series = now.UnixNano(), fitsNanos(now), ctx.series[:0]
+	if len(c.series) != len(l.seriesTypes) || c.stale {
+		c.series = slices.Grow(c.series[:0], len(l.seriesTypes))[:len(l.seriesTypes)]
+		for k, typ := range l.seriesTypes {
+			c.series[k].build(typ, c.subj.Touchpoints)
+		}
+		c.stale = false
+	}
+	for k := range c.series {
+		c.series[k].setHi(ctx.nowN)
+	}
+	ctx.kept = c.series
+	defer func() { ctx.s, ctx.kept = nil, nil }() // keep no customer alive
 	var changes []Change
 	visit := func(i int) error {
 		seg := l.segs[i]

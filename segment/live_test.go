@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -34,14 +35,27 @@ func liveSet(t testing.TB) *Set {
 }
 
 // TestLiveAgreesWithFullEvaluation drives Live with a random stream of
-// profile changes, touchpoints (some out of order) and clock ticks, and
-// after every step checks its membership against evaluating every segment
-// from scratch.
+// profile changes, touchpoints (some out of order, a few at times Unix
+// nanoseconds cannot hold) and clock ticks, and after every 50 steps checks
+// its membership against evaluating every segment from scratch. With a
+// retention, the reference drops the touchpoints Live is documented to drop.
 func TestLiveAgreesWithFullEvaluation(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		retention time.Duration
+	}{
+		{"keep everything", 0},
+		{"retention 50 days", 50 * 24 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) { testLiveAgrees(t, tc.retention) })
+	}
+}
+
+func testLiveAgrees(t *testing.T, retention time.Duration) {
 	set := liveSet(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var entered, exited int
-	live := NewLive(set, LiveOptions{OnChange: func(c Change) {
+	live := NewLive(set, LiveOptions{Retention: retention, OnChange: func(c Change) {
 		if c.Entered {
 			entered++
 		} else {
@@ -67,10 +81,19 @@ func TestLiveAgreesWithFullEvaluation(t *testing.T) {
 			s.Attrs = attrs
 			_, err = live.UpsertProfile(id, attrs, clock)
 		case r < 9:
+			at := clock.Add(-time.Duration(rng.IntN(100*24)) * time.Hour)
+			if rng.IntN(2) == 0 {
+				at = clock.Add(-time.Duration(rng.IntN(3)) * time.Hour) // mostly in order
+			}
+			switch rng.IntN(200) {
+			case 0:
+				at = time.Date(1500, 1, 1, 0, 0, 0, 0, time.UTC) // before Unix nanoseconds
+			case 1:
+				at = clock.AddDate(400, 0, 0) // after them, and in the future
+			}
 			tp := Touchpoint{
 				Type: types[rng.IntN(len(types))], Channel: channels[rng.IntN(len(channels))],
-				Time:  clock.Add(-time.Duration(rng.IntN(100*24)) * time.Hour),
-				Value: float64(rng.IntN(20000)), HasValue: true,
+				Time: at, Value: float64(rng.IntN(20000)), HasValue: rng.IntN(8) != 0,
 			}
 			i, _ := slices.BinarySearchFunc(s.Touchpoints, tp.Time, func(a Touchpoint, t time.Time) int {
 				if a.Time.After(t) {
@@ -79,6 +102,9 @@ func TestLiveAgreesWithFullEvaluation(t *testing.T) {
 				return -1
 			})
 			s.Touchpoints = slices.Insert(s.Touchpoints, i, tp)
+			if retention > 0 {
+				s.Touchpoints = slices.DeleteFunc(s.Touchpoints, func(tp Touchpoint) bool { return tp.Time.Before(clock.Add(-retention)) })
+			}
 			_, err = live.AddTouchpoint(id, tp, clock)
 		default:
 			clock = clock.Add(time.Duration(rng.IntN(72)) * time.Hour)
@@ -176,8 +202,12 @@ func BenchmarkLiveTouchpoint100Segments(b *testing.B) {
 	}
 	b.ReportAllocs()
 	i := customers * 12
+	cpu0, cpuOK := cputime.Process()
 	for b.Loop() {
 		add(i)
 		i++
+	}
+	if cpu1, ok := cputime.Process(); ok && cpuOK {
+		b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -40,6 +40,7 @@ var (
 	sqliteLive = flag.Int("sqlite-live-events", 300, "touchpoints for the SQLite per-event comparison")
 	seed       = flag.Uint64("seed", 1, "random seed")
 	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of our side of the comparisons to this file")
+	liveOnly   = flag.Bool("live-only", false, "run only the live-membership comparison (against SQLite unless -sqlite=false)")
 )
 
 var (
@@ -180,6 +181,14 @@ func main() {
 	flag.Parse()
 	log.SetFlags(0)
 	ctx := context.Background()
+	if *liveOnly {
+		var lite *sql.DB
+		if *withSQLite {
+			lite = openSQLite(generate(0, 0, *seed))
+		}
+		liveCompare(lite)
+		return
+	}
 	log.Printf("generating %d profiles and %d touchpoints (seed %d), GOMAXPROCS=%d", *nProfiles, *nEvents, *seed, runtime.GOMAXPROCS(0))
 	d := generate(*nProfiles, *nEvents, *seed)
 
