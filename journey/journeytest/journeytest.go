@@ -6,16 +6,24 @@
 //		journeytest.Run(t, func(t *testing.T) journey.EventStore { return newEmptyStore(t) })
 //	}
 //
-// Each rule runs as a subtest on a fresh, empty store and a failure names
-// the rule broken: AppendIsIdempotentOnID (also for an ID twice in one
-// call), GetMissingIsErrNotFound, EventsInTimeOrderWithinRange and
-// AnonymousEventsInTimeOrderWithinRange (ties by ID, [from, to), times as
-// instants), EventsRoundTripEveryField, ReturnedEventsAreCopies,
-// LinkJoinsEarlierAndLaterAnonymousEvents (Events, Get and Customers see
-// the link), LinkConflictIsErrConflict,
-// CustomersAscending, CancelledContext (every method returns the context's
-// error, a stream yields it once as its last item, a cancelled call writes
-// nothing), BreakingOutOfAStreamReleasesTheStore and ConcurrentAppends.
+// Each rule runs as a subtest on a fresh, empty store, and a failure names
+// the rule broken:
+//
+//   - AppendIsIdempotentOnID, also for an ID twice in one call;
+//   - GetMissingIsErrNotFound, for Get and Resolve;
+//   - EventsInTimeOrderWithinRange and AnonymousEventsInTimeOrderWithinRange:
+//     ties by ID, [from, to), times compared as instants;
+//   - EventsRoundTripEveryField;
+//   - ReturnedEventsAreCopies, in and out;
+//   - LinkJoinsEarlierAndLaterAnonymousEvents: Events, Get and Customers
+//     see the link;
+//   - LinkConflictIsErrConflict;
+//   - CustomersAscending;
+//   - CancelledContext: every method returns the context's error, a stream
+//     yields it once as its last item, a cancelled call writes nothing;
+//   - BreakingOutOfAStreamReleasesTheStore;
+//   - ConcurrentAppends.
+//
 // Config declares what a back end legitimately cannot do. Bench measures a
 // store's basic operations.
 //
