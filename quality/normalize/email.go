@@ -46,7 +46,7 @@ func ParseEmail(s string) (Email, error) {
 	if at < 0 {
 		return Email{}, invalid(KindEmail, s, "no @")
 	}
-	local, domain := t[:at], toLowerASCIIFirst(t[at+1:])
+	local, domain := t[:at], foldCase(t[at+1:])
 	if err := checkDomain(domain); err != "" {
 		return Email{}, invalid(KindEmail, s, err)
 	}
@@ -60,7 +60,7 @@ func ParseEmail(s string) (Email, error) {
 	if domain != t[at+1:] {
 		addr = local + "@" + domain
 	}
-	key := toLowerASCIIFirst(addr) // the domain is lower-case already
+	key := foldCase(addr) // the domain is folded already
 	local, domain = addr[:at], addr[at+1:]
 	return Email{Address: addr, Local: local, Domain: domain, Key: key}, nil
 }
@@ -72,6 +72,25 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
+}
+
+// foldCase lower-cases s without allocating when it is ASCII with no
+// upper-case letter. Beyond ASCII, lower-casing can leave a string NFKC
+// would change (İ → i + U+0307) and NFKC can give an upper-case letter
+// (ℌ → H), so the two alternate until neither changes anything: the
+// result reads back the same.
+func foldCase(s string) string {
+	if isASCII(s) {
+		return toLowerASCIIFirst(s)
+	}
+	for range 4 {
+		t := norm.NFKC.String(strings.ToLower(s))
+		if t == s {
+			break
+		}
+		s = t
+	}
+	return s
 }
 
 // toLowerASCIIFirst lower-cases s without allocating when it has no upper-case letter.
