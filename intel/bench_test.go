@@ -3,6 +3,7 @@ package intel_test
 import (
 	"context"
 	"fmt"
+	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -196,12 +197,12 @@ func corpus(b *testing.B, n int) *benchCorpus {
 	c.repoB = float64(h1-h0) / float64(n)
 	c.hub = intel.New(repo, intel.Config{})
 	start = time.Now()
-	cpu0, okCPU := processCPU()
+	cpu0, okCPU := cputime.Process()
 	if err := c.hub.Load(ctx, nil); err != nil {
 		b.Fatal(err)
 	}
 	c.build = time.Since(start)
-	if cpu1, ok := processCPU(); ok && okCPU {
+	if cpu1, ok := cputime.Process(); ok && okCPU {
 		c.buildCPU = cpu1 - cpu0
 	}
 	c.indexB = float64(heap()-h1) / float64(n)
@@ -226,11 +227,11 @@ func benchSearch(b *testing.B, n int) {
 	for b.Loop() {
 		q := c.queries[i%len(c.queries)]
 		i++
-		c0, okCPU := threadCPU()
+		c0, okCPU := cputime.Thread()
 		t := time.Now()
 		res, err := c.hub.Search(ctx, p, q)
 		lat = append(lat, time.Since(t))
-		if c1, ok := threadCPU(); ok && okCPU {
+		if c1, ok := cputime.Thread(); ok && okCPU {
 			cpu = append(cpu, c1-c0)
 		}
 		if err != nil {

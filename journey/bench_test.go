@@ -3,6 +3,7 @@ package journey
 import (
 	"context"
 	"fmt"
+	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
@@ -52,6 +53,12 @@ func BenchmarkEngineIngest(b *testing.B) {
 	}
 	reportCPU(b, cpu)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "touchpoints/s")
+}
+
+// processCPU returns the process CPU time, 0 where it is not read.
+func processCPU() time.Duration {
+	d, _ := cputime.Process()
+	return d
 }
 
 // reportCPU reports the process CPU time per operation since start.

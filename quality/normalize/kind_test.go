@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"errors"
+	"github.com/c360/c360/internal/cputime"
 	"runtime"
 	"testing"
 
@@ -157,13 +158,13 @@ func loopCPU(b *testing.B, fn func()) {
 	b.ReportAllocs()
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	start := threadCPU()
+	start, okStart := cputime.Thread()
 	n := 0
 	for b.Loop() {
 		fn()
 		n++
 	}
-	if end := threadCPU(); start > 0 && end > start && n > 0 {
+	if end, ok := cputime.Thread(); ok && okStart && end > start && n > 0 {
 		b.ReportMetric(float64(end-start)/float64(n), "cpu-ns/op")
 	}
 }
