@@ -115,6 +115,7 @@ func (s *Survivorship) Build(id ID, records []SourceRecord) (*Profile, error) {
 	p.Kind = kind
 	p.Name, _ = choose(&b, AttrName, func(r *SourceRecord) (PersonName, bool) { return r.Name, !r.Name.IsZero() },
 		func(n PersonName) string { return jsonText(n) }, nameScore, PersonName.Full)
+	b.completeName()
 	p.BirthDate, _ = choose(&b, AttrBirthDate, func(r *SourceRecord) (Date, bool) { return r.BirthDate, !r.BirthDate.IsZero() },
 		Date.String, func(Date) int { return 1 })
 	p.LegalName, _ = choose(&b, AttrLegalName, func(r *SourceRecord) (string, bool) { return r.LegalName, r.LegalName != "" },
@@ -138,6 +139,45 @@ type builder struct {
 	s    *Survivorship
 	recs []*SourceRecord // most recent first
 	p    *Profile
+}
+
+// completeName fills the parts the surviving name lacks from the other
+// records of the same person, most recent first: the kana readings from a
+// record whose name is written the same (family and given), the Latin form
+// from such a record or from one whose name is written in Latin script only
+// (the same customer's name in another script). Each filled part has its
+// own provenance, "name.family_kana", "name.given_kana" or "name.latin".
+func (b *builder) completeName() {
+	n := &b.p.Name
+	if n.IsZero() {
+		return
+	}
+	sameWriting := func(o PersonName) bool {
+		return o.Family == n.Family && o.Given == n.Given && (o.Family != "" || o.Given != "")
+	}
+	latinOnly := func(o PersonName) bool { // and n is not
+		return (o.Family+o.Given != "" || o.Latin != "") && isLatin(o.Family+o.Given) && !isLatin(n.Family+n.Given)
+	}
+	fill := func(part *string, field string, get func(PersonName) string, from func(PersonName) bool) {
+		if *part != "" {
+			return
+		}
+		for _, r := range b.recs {
+			if v := get(r.Name); v != "" && from(r.Name) {
+				*part = v
+				b.p.Provenance = append(b.p.Provenance, Provenance{Field: field, Value: v, Rule: b.s.ruleFor(AttrName), From: []RecordKey{r.Key()}})
+				return
+			}
+		}
+	}
+	fill(&n.FamilyKana, AttrName+".family_kana", func(o PersonName) string { return o.FamilyKana }, sameWriting)
+	fill(&n.GivenKana, AttrName+".given_kana", func(o PersonName) string { return o.GivenKana }, sameWriting)
+	fill(&n.Latin, AttrName+".latin", func(o PersonName) string {
+		if o.Latin == "" && latinOnly(o) {
+			return o.Full() // "Given Family"
+		}
+		return o.Latin
+	}, func(o PersonName) bool { return sameWriting(o) || latinOnly(o) })
 }
 
 func identity(s string) string { return s }

@@ -27,7 +27,8 @@ func nameRecords() []customer.SourceRecord {
 }
 
 func TestBuildRules(t *testing.T) {
-	full := customer.PersonName{Family: "山田", Given: "太郎", FamilyKana: "ヤマダ", GivenKana: "タロウ"}
+	// the surviving Japanese name takes the web shop's Latin form (see TestBuildCompletesName)
+	full := customer.PersonName{Family: "山田", Given: "太郎", FamilyKana: "ヤマダ", GivenKana: "タロウ", Latin: "Taro Yamada"}
 	latin := customer.PersonName{Latin: "Taro Yamada"}
 	k := func(s, id string) customer.RecordKey { return customer.RecordKey{System: s, RecordID: id} }
 	tests := []struct {
@@ -254,5 +255,79 @@ func TestBuildNameFromDiffersByReading(t *testing.T) {
 		From: []customer.RecordKey{{System: "webshop", RecordID: "W1"}}}
 	if diff := cmp.Diff(want, pv); diff != "" {
 		t.Errorf("provenance (-want +got):\n%s", diff)
+	}
+}
+
+// TestBuildCompletesName: the parts the surviving name lacks come from the
+// other records of the person — readings only from a record writing the
+// name the same way, the Latin form also from a Latin-only record — each
+// with its provenance; a different name gives nothing.
+func TestBuildCompletesName(t *testing.T) {
+	k := func(s, id string) customer.RecordKey { return customer.RecordKey{System: s, RecordID: id} }
+	person := func(n customer.PersonName) customer.Facts { return customer.Facts{Kind: customer.KindPerson, Name: n} }
+	tests := []struct {
+		name     string
+		records  []customer.SourceRecord
+		want     customer.PersonName
+		wantFrom map[string]customer.RecordKey // provenance of each filled part
+	}{
+		{"readings and Latin from older records",
+			[]customer.SourceRecord{
+				rec("sales", "S1", 3, person(customer.PersonName{Family: "田中", Given: "健太"})),
+				rec("service", "V1", 2, person(customer.PersonName{Family: "田中", Given: "健太", FamilyKana: "タナカ", GivenKana: "ケンタ"})),
+				rec("marketing", "M1", 1, person(customer.PersonName{Family: "Tanaka", Given: "Kenta"})),
+			},
+			customer.PersonName{Family: "田中", Given: "健太", FamilyKana: "タナカ", GivenKana: "ケンタ", Latin: "Kenta Tanaka"},
+			map[string]customer.RecordKey{"name.family_kana": k("service", "V1"), "name.given_kana": k("service", "V1"), "name.latin": k("marketing", "M1")}},
+		{"the most recent donor wins",
+			[]customer.SourceRecord{
+				rec("sales", "S1", 3, person(customer.PersonName{Family: "田中", Given: "健太"})),
+				rec("web", "W1", 2, person(customer.PersonName{Latin: "Kenta Tanaka"})),
+				rec("marketing", "M1", 1, person(customer.PersonName{Latin: "K. Tanaka"})),
+			},
+			customer.PersonName{Family: "田中", Given: "健太", Latin: "Kenta Tanaka"},
+			map[string]customer.RecordKey{"name.latin": k("web", "W1")}},
+		{"readings of another writing are not taken",
+			[]customer.SourceRecord{
+				rec("sales", "S1", 3, person(customer.PersonName{Family: "髙橋", Given: "誠"})),
+				rec("service", "V1", 2, person(customer.PersonName{Family: "高橋", Given: "誠", FamilyKana: "タカハシ", GivenKana: "マコト", Latin: "Makoto Takahashi"})),
+			},
+			customer.PersonName{Family: "髙橋", Given: "誠"},
+			map[string]customer.RecordKey{}},
+		{"a Latin winner takes nothing from a Japanese record",
+			[]customer.SourceRecord{
+				rec("web", "W1", 3, person(customer.PersonName{Family: "Tanaka", Given: "Kenta"})),
+				rec("sales", "S1", 2, person(customer.PersonName{Family: "田中", Given: "健太", FamilyKana: "タナカ", GivenKana: "ケンタ"})),
+			},
+			customer.PersonName{Family: "Tanaka", Given: "Kenta"},
+			map[string]customer.RecordKey{}},
+		{"parts present are kept",
+			[]customer.SourceRecord{
+				rec("sales", "S1", 3, person(customer.PersonName{Family: "田中", Given: "健太", FamilyKana: "タナカ", GivenKana: "ケンタ", Latin: "Kenta Tanaka"})),
+				rec("web", "W1", 2, person(customer.PersonName{Latin: "TANAKA Kenta"})),
+			},
+			customer.PersonName{Family: "田中", Given: "健太", FamilyKana: "タナカ", GivenKana: "ケンタ", Latin: "Kenta Tanaka"},
+			map[string]customer.RecordKey{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var s customer.Survivorship
+			p, err := s.Build("p1", tt.records)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, p.Name); diff != "" {
+				t.Errorf("name (-want +got):\n%s", diff)
+			}
+			got := map[string]customer.RecordKey{}
+			for _, pv := range p.Provenance {
+				if len(pv.Field) > len("name.") && pv.Field[:len("name.")] == "name." {
+					got[pv.Field] = pv.From[0]
+				}
+			}
+			if diff := cmp.Diff(tt.wantFrom, got); diff != "" {
+				t.Errorf("provenance of filled parts (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
