@@ -31,7 +31,10 @@ const SourceScheme = "source:"
 // attribute one rule picks the surviving value, multi-valued attributes
 // (contact points, links, identifiers) combine every distinct value, and the
 // consent ledger keeps every entry of every record. The provenance of every
-// surviving value — which records, which rule — is recorded.
+// surviving value — which records, which rule — is recorded. The surviving
+// person name is then completed from the person's other records: missing
+// kana readings from a record writing the name the same way, a missing
+// Latin form also from a record with a Latin-script name.
 //
 // The zero Survivorship is ready: most recent value wins, consent conflicts
 // resolve to the most restrictive status. A Survivorship is safe for
