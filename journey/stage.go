@@ -45,8 +45,15 @@ type Rule struct {
 	// MinCount: the event is at least the MinCount-th event of one of Types
 	// for this customer (2 = a repeat purchase). 0 and 1 mean any.
 	MinCount int
-	// MinAmount: the event's Value.Amount is at least this (0: any).
+	// MinAmount: the event's amount is at least this, in Currency's
+	// smallest unit (yen for JPY, cents for USD); 0 means no condition on
+	// the amount. A non-zero MinAmount is met only by an event whose value
+	// is in Currency, or that Map.Convert converts into Currency: $100.00
+	// never meets a ¥10,000 rule without a conversion, and an event
+	// without a value never meets it.
 	MinAmount int64
+	// Currency is the ISO 4217 code of MinAmount; "" means Map.Currency.
+	Currency string
 	// Attributes: each named attribute (see Event.Attr) has this value.
 	Attributes map[string]string
 	// When, if set, is a further condition; it must not block or keep e.
@@ -57,16 +64,37 @@ type Rule struct {
 // customers between them. Rules are tried in order; the first one that
 // matches and allows the move wins, so a touchpoint causes at most one
 // transition. Build it, check it with Validate, then share it read-only.
+//
+// Amount thresholds (Rule.MinAmount) are in Map.Currency unless a rule
+// names its own; events in another currency meet them only through Convert.
+// When every amount is in one currency, set Currency to it (or leave it
+// empty for JPY) and leave Convert nil.
 type Map struct {
 	Stages []Stage
 	Rules  []Rule
+	// Currency is the ISO 4217 code of the amount thresholds of the rules
+	// that do not name one; "" means DefaultCurrency ("JPY").
+	Currency string
+	// Convert, if set, converts the value of an event whose currency
+	// differs from a rule's before the rule's MinAmount is checked,
+	// typically into Currency at the rate of the event's time at, from
+	// rates the caller holds (the shape of Attribution.Convert). A value it
+	// cannot convert it returns unchanged; a result in another currency
+	// than the rule's never meets the rule. It is called at most once per
+	// event, only for an event with a value that a rule with a threshold in
+	// another currency examines; it must not block or keep v, and must be
+	// safe for concurrent use (an Engine calls it from concurrent Ingest
+	// calls). nil converts nothing: amounts in another currency never meet
+	// a threshold.
+	Convert func(v Value, at time.Time) Value
 }
 
 // ErrInvalidMap is wrapped by the errors of Map.Validate.
 var ErrInvalidMap = errors.New("journey: invalid journey map")
 
-// Validate checks that the stages are distinct and non-empty and that every
-// rule names stages of the map; it reports every problem at once.
+// Validate checks that the stages are distinct and non-empty, that every
+// rule names stages of the map and that every currency is a three-letter
+// upper-case ISO 4217 code; it reports every problem at once.
 func (m *Map) Validate() error {
 	var errs *multierror.Error
 	seen := map[Stage]bool{}
@@ -78,8 +106,14 @@ func (m *Map) Validate() error {
 		}
 		seen[s] = true
 	}
+	if m.Currency != "" && !validCurrency(m.Currency) {
+		errs = multierror.Append(errs, fmt.Errorf("%w: Currency %q is not a three-letter ISO 4217 code", ErrInvalidMap, m.Currency))
+	}
 	for i, r := range m.Rules {
 		name := r.label(i)
+		if r.Currency != "" && !validCurrency(r.Currency) {
+			errs = multierror.Append(errs, fmt.Errorf("%w: %s: Currency %q is not a three-letter ISO 4217 code", ErrInvalidMap, name, r.Currency))
+		}
 		if !seen[r.To] {
 			errs = multierror.Append(errs, fmt.Errorf("%w: %s: To %q is not a stage of the map", ErrInvalidMap, name, r.To))
 		}
@@ -153,6 +187,8 @@ type compiled struct {
 	byType  map[Type][]int
 	anyType []int // rules without Types
 	counted map[Type]bool
+	// currency[i] is the currency of rule i's MinAmount, defaults applied.
+	currency []string
 }
 
 func compile(m *Map) *compiled {
@@ -160,7 +196,16 @@ func compile(m *Map) *compiled {
 	for i, s := range m.Stages {
 		c.index[s] = i + 1
 	}
+	mapCurrency := m.Currency
+	if mapCurrency == "" {
+		mapCurrency = DefaultCurrency
+	}
+	c.currency = make([]string, len(m.Rules))
 	for i, r := range m.Rules {
+		c.currency[i] = r.Currency
+		if r.Currency == "" {
+			c.currency[i] = mapCurrency
+		}
 		if len(r.Types) == 0 {
 			c.anyType = append(c.anyType, i)
 		}
@@ -203,6 +248,7 @@ func (c *compiled) step(st *state, e *Event) (Transition, bool) {
 		rules = c.anyType
 	}
 	cur := c.index[st.stage]
+	var conv amountIn
 	for _, ri := range rules {
 		r := &c.m.Rules[ri]
 		if r.To == st.stage {
@@ -227,7 +273,7 @@ func (c *compiled) step(st *state, e *Event) (Transition, bool) {
 				continue
 			}
 		}
-		if r.MinAmount != 0 && e.Value.Amount < r.MinAmount {
+		if r.MinAmount != 0 && !c.meets(&conv, e, r.MinAmount, c.currency[ri]) {
 			continue
 		}
 		if !attrsMatch(r.Attributes, e) {
@@ -245,6 +291,37 @@ func (c *compiled) step(st *state, e *Event) (Transition, bool) {
 		return tr, true
 	}
 	return Transition{}, false
+}
+
+// DefaultCurrency is the currency of amount thresholds when neither the
+// rule nor the map names one: the yen, the currency of the SDK's first
+// market.
+const DefaultCurrency = "JPY"
+
+// amountIn holds an event's value converted by Map.Convert, computed on
+// first need within one step.
+type amountIn struct {
+	done bool
+	v    Value
+}
+
+// meets reports whether e's value, in currency or converted into it, is at
+// least min.
+func (c *compiled) meets(conv *amountIn, e *Event, min int64, currency string) bool {
+	v := e.Value
+	if v.Currency != currency {
+		if c.m.Convert == nil || v.IsZero() {
+			return false
+		}
+		if !conv.done {
+			conv.v, conv.done = c.m.Convert(v, e.Time), true
+		}
+		v = conv.v
+		if v.Currency != currency {
+			return false
+		}
+	}
+	return v.Amount >= min
 }
 
 func attrsMatch(want map[string]string, e *Event) bool {
