@@ -104,6 +104,28 @@ func parseWindow(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// parseRFC3339 parses an RFC 3339 date-time: a UTC offset (Z or ±hh:mm) is
+// required, fractional seconds may have any number of digits. As RFC 3339
+// §5.6 allows, "T" and "Z" may be written in lower case and a space may
+// separate the date from the time. A leap second (23:59:60) is read as the
+// next minute's first second (00:00:00), as Unix time does. Dates that do
+// not exist (2026-02-30) and times without an offset are errors.
+func parseRFC3339(s string) (time.Time, error) {
+	if len(s) > 10 && (s[10] == 't' || s[10] == ' ') {
+		s = s[:10] + "T" + s[11:]
+	}
+	if n := len(s); n > 0 && s[n-1] == 'z' {
+		s = s[:n-1] + "Z"
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil && len(s) > 19 && s[10] == 'T' && s[16] == ':' && s[17:19] == "60" {
+		if t2, err2 := time.Parse(time.RFC3339Nano, s[:17]+"59"+s[19:]); err2 == nil {
+			return t2.Add(time.Second), nil
+		}
+	}
+	return t, err
+}
+
 // readFunnelEvents reads the events file into columns. Every row is
 // checked; the first bad row stops the reading with an error naming its
 // line. A row repeating an earlier event_id is skipped (ingestion is
@@ -148,7 +170,7 @@ func readFunnelEvents(ctx context.Context, r io.Reader, by string, rows int) (*j
 				return nil, &table.LineError{Line: line, Column: rd.Header()[c], Err: errors.New("empty value")}
 			}
 		}
-		at, err := time.Parse(time.RFC3339Nano, row[iTime])
+		at, err := parseRFC3339(row[iTime])
 		if err != nil {
 			return nil, &table.LineError{Line: line, Column: "time", Err: fmt.Errorf("%q is not an RFC 3339 time", row[iTime])}
 		}

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
+	"strings"
 
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/segment"
@@ -23,13 +23,16 @@ func init() {
 }
 
 func runPareto(ctx context.Context, e *env) error {
-	fs := newFlagSet(e, "pareto", "--input FILE.csv --id COLUMN --value COLUMN [--share 0.8] [--svg chart.svg]")
-	input := fs.String("input", "", "CSV file; rows with the same ID are added up (required)")
+	fs := newFlagSet(e, "pareto", "--input FILE.csv --id COLUMN --value COLUMN [--share 0.8] [--svg chart.svg]\n\n"+
+		"Prints one JSON object: {\"items\":N,\"total\":x,\"share_of_value\":s,\"items_needed\":k,\n"+
+		"\"share_of_items\":k/N,\"gini\":g,\"abc\":{\"A\":…,\"B\":…,\"C\":…}}. Values are plain decimal\n"+
+		"numbers of 0 or more; rows with the same ID are added up.")
+	input := fs.String("input", "", "CSV file; rows with the same ID are added up; - for standard input (required)")
 	idCol := fs.String("id", "", "column naming the item: customer, product, scenario (required)")
 	valueCol := fs.String("value", "", "column holding the value (required)")
-	share := fs.Float64("share", 0.8, "share of the total value to explain, in (0, 1]")
-	cutA := fs.Float64("abc-a", 0.8, "cumulative share of value at which class A ends")
-	cutB := fs.Float64("abc-b", 0.95, "cumulative share of value at which class B ends")
+	share := fractionFlag(fs, "share", 0.8, "share of the total value to explain, in (0, 1]; 0.8 or 80%")
+	cutA := fractionFlag(fs, "abc-a", 0.8, "cumulative share of value at which class A ends; 0.8 or 80%")
+	cutB := fractionFlag(fs, "abc-b", 0.95, "cumulative share of value at which class B ends; 0.95 or 95%")
 	svgPath := fs.String("svg", "", "write the Pareto chart as a self-contained SVG file")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -40,12 +43,22 @@ func runPareto(ctx context.Context, e *env) error {
 	if !(*share > 0 && *share <= 1) {
 		return usageError("--share must be in (0, 1], got %v", *share)
 	}
-	f, err := os.Open(*input)
-	if err != nil {
+	if !(*cutA > 0 && *cutA <= *cutB && *cutB <= 1) {
+		return usageError("--abc-a and --abc-b must satisfy 0 < A <= B <= 1, got %v and %v", *cutA, *cutB)
+	}
+	if err := checkOutputDir("--svg", *svgPath); err != nil {
 		return err
 	}
-	defer f.Close()
-	items, err := readItems(ctx, f, *idCol, *valueCol)
+	var in io.Reader = e.stdin
+	if *input != "-" {
+		f, err := os.Open(*input)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		in = f
+	}
+	items, err := readItems(ctx, in, *idCol, *valueCol)
 	if err != nil {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
@@ -104,8 +117,8 @@ func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segm
 		if id == "" {
 			return nil, &table.LineError{Line: line, Column: idCol, Err: errors.New("empty ID")}
 		}
-		v, err := strconv.ParseFloat(row[vc], 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		v, ok := parseDecimal(row[vc])
+		if !ok {
 			return nil, &table.LineError{Line: line, Column: valueCol, Err: fmt.Errorf("expected a number, got %q", row[vc])}
 		}
 		i, ok := index[id]
@@ -123,4 +136,33 @@ func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segm
 		}
 	}
 	return items, nil
+}
+
+// fractionFlag defines a flag holding a fraction, written as a number (0.8)
+// or a percentage (80%).
+func fractionFlag(fs *flag.FlagSet, name string, def float64, usage string) *float64 {
+	v := def
+	fs.Func(name, fmt.Sprintf("%s (default %v)", usage, def), func(s string) error {
+		f, err := parseFraction(s)
+		if err != nil {
+			return err
+		}
+		v = f
+		return nil
+	})
+	return &v
+}
+
+// parseFraction reads 0.8 or 80% as 0.8.
+func parseFraction(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	pct := strings.HasSuffix(s, "%")
+	f, ok := parseDecimal(strings.TrimSpace(strings.TrimSuffix(s, "%")))
+	if !ok {
+		return 0, fmt.Errorf("want a number such as 0.8 or a percentage such as 80%%, got %q", s)
+	}
+	if pct {
+		f /= 100
+	}
+	return f, nil
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -95,6 +96,11 @@ func runQuality(ctx context.Context, e *env) error {
 	if idCol == "" {
 		return usageError("--id is required")
 	}
+	for _, o := range []struct{ flag, path string }{{"--json", jsonOut}, {"--html", htmlOut}, {"--rows", rowsOut}} {
+		if err := checkOutputDir(o.flag, o.path); err != nil {
+			return err
+		}
+	}
 	maxAge, err := parseAge(maxAgeS)
 	if err != nil {
 		return usageError("--max-age: %v", err)
@@ -176,7 +182,7 @@ func runQuality(ctx context.Context, e *env) error {
 		}
 	} else {
 		sample := t.Rows[:min(len(t.Rows), 1000)]
-		kinds := match.InferKinds(t.Header, sample)
+		kinds := inferQualityKinds(t.Header, sample)
 		fmt.Fprintln(e.stderr, "c360 quality: inferred kinds (override with --field COLUMN=KIND):")
 		for i, h := range t.Header {
 			k := quality.KindFromMatch(kinds[i], h)
@@ -287,6 +293,36 @@ func runQuality(ctx context.Context, e *env) error {
 	return nil
 }
 
+// inferQualityKinds infers the kind of each column from its header name and
+// the sample's values. match.InferKinds ignores a column that is empty in
+// the whole sample (it cannot help matching), but for quality an empty
+// e-mail or phone column is the finding: such a column (and every column of
+// a header-only file) takes the kind its header name says, if any.
+func inferQualityKinds(header []string, sample [][]string) []match.Kind {
+	kinds := match.InferKinds(header, sample)
+	filled := make([]bool, len(header))
+	for _, row := range sample {
+		for c, v := range row {
+			if c < len(filled) && strings.TrimSpace(v) != "" {
+				filled[c] = true
+			}
+		}
+	}
+	// A neutral value lets a named column keep its header's kind; an
+	// unnamed one comes out as text and stays ignored.
+	neutral := make([]string, len(header))
+	for i := range neutral {
+		neutral[i] = "?"
+	}
+	byName := match.InferKinds(header, [][]string{neutral})
+	for c := range kinds {
+		if !filled[c] && kinds[c] == match.KindIgnore && byName[c] != match.KindText {
+			kinds[c] = byName[c]
+		}
+	}
+	return kinds
+}
+
 // readSignals reads a field,value,signal CSV into a SignalMap and the
 // fields it names, in order of first appearance.
 func readSignals(path string) (quality.SignalMap, []string, error) {
@@ -336,6 +372,23 @@ func parseAge(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("bad duration %q", s)
 	}
 	return d, nil
+}
+
+// checkOutputDir reports, before any work is done, an output file (named by
+// flag) whose directory does not exist. An empty path is not checked.
+func checkOutputDir(flag, path string) error {
+	if path == "" {
+		return nil
+	}
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("%s %s: cannot write there: %w", flag, path, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("%s %s: cannot write there: %s is not a directory", flag, path, dir)
+	}
+	return nil
 }
 
 func writeFileWith(path string, write func(io.Writer) error) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -19,12 +20,17 @@ func init() {
 }
 
 func runRFM(ctx context.Context, e *env) error {
-	fs := newFlagSet(e, "rfm", "--events FILE.csv [--now RFC3339] [--types T1,T2] [--window 365d] [--bins 5]")
+	fs := newFlagSet(e, "rfm", "--events FILE.csv [--now RFC3339] [--types T1,T2] [--value COLUMN] [--window 365d] [--bins 5]\n\n"+
+		"Prints one CSV line per customer of the events file, in customer ID order:\n"+
+		"customer_id,recency_days,frequency,monetary,r,f,m,cell. Scores run from 1 (worst)\n"+
+		"to --bins (best) by quantiles; a customer without purchases scores 1,1,1 and has\n"+
+		"an empty recency_days. Events repeating an earlier event_id are skipped.")
 	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time and a value column (required)")
 	nowFlag := fs.String("now", "", "scoring time, RFC 3339 (default: the time of the latest event in the file)")
 	types := fs.String("types", "online_purchase,store_purchase,purchase", "touchpoint types that count as purchases")
+	valueCol := fs.String("value", "", "column holding each purchase's amount, a decimal number (default: value, or amount when there is no value column)")
 	windowFlag := fs.String("window", "", "only purchases within this window before now count, e.g. 365d (default: all history)")
-	bins := fs.Int("bins", 5, "number of scores per measure (quantiles)")
+	bins := fs.Int("bins", 5, "number of scores per measure (quantiles); the named cells need 5, with other values every cell is \"other\"")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -39,7 +45,7 @@ func runRFM(ctx context.Context, e *env) error {
 		}
 		window = d
 	}
-	events, err := readEventsFile(*eventsPath)
+	events, err := readEventsFile(*eventsPath, *valueCol)
 	if err != nil {
 		return err
 	}
@@ -47,8 +53,8 @@ func runRFM(ctx context.Context, e *env) error {
 	by := make(map[string][]segment.Touchpoint, len(events))
 	for id, evs := range events {
 		by[id] = touchpoints(evs)
-		if n := len(evs); n > 0 && evs[n-1].Time.After(latest) {
-			latest = evs[n-1].Time
+		if n := len(evs); n > 0 && evs[n-1].ev.Time.After(latest) {
+			latest = evs[n-1].ev.Time
 		}
 	}
 	now, err := parseNow(*nowFlag, latest)
@@ -59,6 +65,13 @@ func runRFM(ctx context.Context, e *env) error {
 		return err
 	}
 	inputs := segment.RFMFromTouchpoints(by, splitList(*types), now, window)
+	purchases := 0
+	for _, in := range inputs {
+		purchases += in.Frequency
+	}
+	if purchases == 0 && len(inputs) > 0 {
+		fmt.Fprintf(e.stderr, "c360 rfm: warning: no event of the purchase types %s counts (choose them with --types)\n", *types)
+	}
 	cells := segment.DefaultCells
 	if *bins != 5 {
 		cells = []segment.CellRule{} // the named cells assume 5 scores

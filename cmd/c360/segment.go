@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -31,7 +32,7 @@ func runSegment(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "segment", "--profiles FILE.jsonl --expr 'EXPRESSION' [--events FILE.csv] [--now RFC3339]")
 	profilesPath := fs.String("profiles", "", "profiles as JSON Lines, one customer profile per line (required)")
 	expr := fs.String("expr", "", "the segment expression (required)")
-	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,…] for behavioural conditions and stage")
+	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,currency,…] for behavioural conditions, stage and last_purchase_at")
 	nowFlag := fs.String("now", "", "evaluation time, RFC 3339 (default: the current time)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
@@ -47,15 +48,24 @@ func runSegment(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("bad expression: %w", err)
 	}
-	var events map[string][]journey.Event
+	// Compile the expression once, not once per profile.
+	set := segment.NewSet()
+	if _, err := set.Define(cliSegment, x); err != nil {
+		return fmt.Errorf("bad expression: %w", err)
+	}
+	var events map[string][]csvEvent
 	if *eventsPath != "" {
-		if events, err = readEventsFile(*eventsPath); err != nil {
+		if events, err = readEventsFile(*eventsPath, ""); err != nil {
 			return err
 		}
 	}
 	profiles, err := readProfilesFile(*profilesPath)
 	if err != nil {
 		return err
+	}
+	purchase := map[string]bool{}
+	for _, t := range segment.DefaultPurchaseTypes {
+		purchase[t] = true
 	}
 	w := bufio.NewWriter(e.stdout)
 	for _, p := range profiles {
@@ -64,12 +74,17 @@ func runSegment(ctx context.Context, e *env) error {
 		}
 		evs := events[string(p.ID)]
 		subj := &segment.Subject{ID: string(p.ID), Touchpoints: touchpoints(evs)}
-		attrs := segment.ProfileAttrs{P: p, Now: now}
+		attrs := eventAttrs{ProfileAttrs: segment.ProfileAttrs{P: p, Now: now}}
 		if len(evs) > 0 {
-			attrs.Stage = string(journey.Infer(nil, evs).Stage)
+			attrs.Stage = string(journey.Infer(nil, journeyEvents(evs)).Stage)
+		}
+		for i := range evs {
+			if t := evs[i].ev.Time; purchase[string(evs[i].ev.Type)] && !t.After(now) && t.After(attrs.lastPurchase) {
+				attrs.lastPurchase = t
+			}
 		}
 		subj.Attrs = attrs
-		in, err := segment.Match(x, nil, subj, now)
+		in, err := set.Evaluate(cliSegment, subj, now)
 		if err != nil {
 			return fmt.Errorf("profile %q: %w", p.ID, err)
 		}
@@ -80,11 +95,32 @@ func runSegment(ctx context.Context, e *env) error {
 	return w.Flush()
 }
 
+// cliSegment names the expression of c360 segment in its set.
+const cliSegment = "expr"
+
+// eventAttrs presents a profile to the expression, adding what the events
+// file tells about it: last_purchase_at, the time of the latest touchpoint
+// of a purchase type (segment.DefaultPurchaseTypes) at or before now, when
+// the profile has no attribute of that name.
+type eventAttrs struct {
+	segment.ProfileAttrs
+	lastPurchase time.Time
+}
+
+// Attr implements segment.Attributes.
+func (a eventAttrs) Attr(path string) segment.Value {
+	v := a.ProfileAttrs.Attr(path)
+	if v.Kind() == segment.KindMissing && path == "last_purchase_at" && !a.lastPurchase.IsZero() {
+		return segment.TimeValue(a.lastPurchase)
+	}
+	return v
+}
+
 func parseNow(s string, def time.Time) (time.Time, error) {
 	if s == "" {
 		return def, nil
 	}
-	t, err := time.Parse(time.RFC3339, s)
+	t, err := parseRFC3339(s)
 	if err != nil {
 		return time.Time{}, usageError("--now: expected an RFC 3339 time such as 2026-11-22T09:00:00+09:00, got %q", s)
 	}
@@ -131,23 +167,37 @@ func readProfiles(r io.Reader, name string) ([]*customer.Profile, error) {
 	return out, nil
 }
 
+// csvEvent is one row of a touchpoints file: the event and its value as
+// written (a decimal number, in the file's own unit).
+type csvEvent struct {
+	ev       journey.Event
+	value    float64
+	hasValue bool
+}
+
 // readEventsFile reads a touchpoints CSV (event_id, customer_id, type,
-// channel, time in RFC 3339, and optional value and currency columns) into
-// events per customer, in time order.
-func readEventsFile(path string) (map[string][]journey.Event, error) {
+// channel, time in RFC 3339, optional value and currency columns, other
+// columns as attributes) into events per customer, in time order. valueCol
+// names the value column; "" means value, or amount when there is no value
+// column.
+func readEventsFile(path, valueCol string) (map[string][]csvEvent, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	evs, err := readEvents(f)
+	evs, err := readEvents(f, valueCol)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return evs, nil
 }
 
-func readEvents(r io.Reader) (map[string][]journey.Event, error) {
+// readEvents reads touchpoints; see readEventsFile. A row repeating an
+// earlier event_id is skipped (ingestion is idempotent on the event ID, as
+// in c360 funnel); distinct IDs are distinct touchpoints, even at the same
+// instant. The first bad row stops the reading with an error naming its line.
+func readEvents(r io.Reader, valueName string) (map[string][]csvEvent, error) {
 	rd, err := table.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -161,14 +211,24 @@ func readEvents(r io.Reader) (map[string][]journey.Event, error) {
 		col[name] = i
 	}
 	valueCol, currencyCol := -1, -1
-	if i, err := rd.Column("value"); err == nil {
-		valueCol = i
+	switch {
+	case valueName != "":
+		if valueCol, err = rd.Column(valueName); err != nil {
+			return nil, fmt.Errorf("--value: %w", err)
+		}
+	default:
+		if i, err := rd.Column("value"); err == nil {
+			valueCol = i
+		} else if i, err := rd.Column("amount"); err == nil {
+			valueCol = i
+		}
 	}
 	if i, err := rd.Column("currency"); err == nil {
 		currencyCol = i
 	}
 	header := rd.Header()
-	out := map[string][]journey.Event{}
+	out := map[string][]csvEvent{}
+	seen := map[string]struct{}{}
 	for {
 		row, line, err := rd.Read()
 		if errors.Is(err, io.EOF) {
@@ -180,8 +240,9 @@ func readEvents(r io.Reader) (map[string][]journey.Event, error) {
 		bad := func(c int, format string, args ...any) error {
 			return &table.LineError{Line: line, Column: header[c], Err: fmt.Errorf(format, args...)}
 		}
-		ev := journey.Event{ID: row[col["event_id"]], CustomerID: customer.ID(row[col["customer_id"]]),
-			Type: journey.Type(row[col["type"]]), Channel: journey.Channel(row[col["channel"]])}
+		ce := csvEvent{ev: journey.Event{ID: row[col["event_id"]], CustomerID: customer.ID(row[col["customer_id"]]),
+			Type: journey.Type(row[col["type"]]), Channel: journey.Channel(row[col["channel"]])}}
+		ev := &ce.ev
 		if ev.ID == "" {
 			return nil, bad(col["event_id"], "empty event ID")
 		}
@@ -191,21 +252,31 @@ func readEvents(r io.Reader) (map[string][]journey.Event, error) {
 		if ev.Type == "" {
 			return nil, bad(col["type"], "empty type")
 		}
-		if ev.Time, err = time.Parse(time.RFC3339, row[col["time"]]); err != nil {
+		if ev.Time, err = parseRFC3339(row[col["time"]]); err != nil {
 			return nil, bad(col["time"], "expected an RFC 3339 time such as 2026-11-22T09:00:00+09:00, got %q", row[col["time"]])
 		}
 		if valueCol >= 0 && row[valueCol] != "" {
-			n, err := strconv.ParseInt(row[valueCol], 10, 64)
-			if err != nil {
-				return nil, bad(valueCol, "expected a whole amount in the currency's smallest unit (yen for JPY), got %q", row[valueCol])
+			v, ok := parseDecimal(row[valueCol])
+			if !ok {
+				return nil, bad(valueCol, "expected a number such as 1200 or -35.50, got %q", row[valueCol])
 			}
-			ev.Value.Amount = n
+			ce.value, ce.hasValue = v, true
+			// journey.Event keeps whole amounts; it is used here only to
+			// infer the lifecycle stage.
+			ev.Value.Amount = int64(math.Round(math.Max(math.Min(v, math.MaxInt64/2), math.MinInt64/2)))
 			ev.Value.Currency = "JPY"
 			if currencyCol >= 0 && row[currencyCol] != "" {
 				ev.Value.Currency = row[currencyCol]
 			}
 		}
+		if _, dup := seen[ev.ID]; dup {
+			continue
+		}
+		seen[ev.ID] = struct{}{}
 		for i, h := range header {
+			if i == valueCol {
+				continue
+			}
 			switch h {
 			case "event_id", "customer_id", "type", "channel", "time", "value", "currency":
 			default:
@@ -217,20 +288,47 @@ func readEvents(r io.Reader) (map[string][]journey.Event, error) {
 				}
 			}
 		}
-		out[string(ev.CustomerID)] = append(out[string(ev.CustomerID)], ev)
+		out[string(ev.CustomerID)] = append(out[string(ev.CustomerID)], ce)
 	}
-	for id, evs := range out {
-		sort.SliceStable(evs, func(i, j int) bool { return evs[i].Time.Before(evs[j].Time) })
-		out[id] = journey.Dedup(evs)
+	for _, evs := range out {
+		sort.SliceStable(evs, func(i, j int) bool { return evs[i].ev.Time.Before(evs[j].ev.Time) })
 	}
 	return out, nil
 }
 
-// touchpoints converts journey events (in time order) for segment traits.
-func touchpoints(evs []journey.Event) []segment.Touchpoint {
+// parseDecimal parses a plain decimal number (digits, an optional sign,
+// point and exponent). It refuses what strconv.ParseFloat also reads but a
+// spreadsheet would not write: hexadecimal, underscores, Inf and NaN.
+func parseDecimal(s string) (float64, bool) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9', c == '.', c == '+', c == '-', c == 'e', c == 'E':
+		default:
+			return 0, false
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(v, 0) {
+		return 0, false
+	}
+	return v, true
+}
+
+// touchpoints converts events (in time order) for segment traits.
+func touchpoints(evs []csvEvent) []segment.Touchpoint {
 	out := make([]segment.Touchpoint, len(evs))
 	for i := range evs {
-		out[i] = segment.FromEvent(&evs[i])
+		out[i] = segment.FromEvent(&evs[i].ev)
+		out[i].Value, out[i].HasValue = evs[i].value, evs[i].hasValue
+	}
+	return out
+}
+
+// journeyEvents returns the journey events of evs.
+func journeyEvents(evs []csvEvent) []journey.Event {
+	out := make([]journey.Event, len(evs))
+	for i := range evs {
+		out[i] = evs[i].ev
 	}
 	return out
 }
