@@ -101,6 +101,29 @@ func (s *MemoryStore) Delete(ctx context.Context, id ID) error {
 	return nil
 }
 
+// DeleteVersion removes the profile with the given ID if it is at version
+// v; see VersionedDeleter.
+func (s *MemoryStore) DeleteVersion(ctx context.Context, id ID, v Version) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if id == "" {
+		return fmt.Errorf("delete: empty profile ID: %w", ErrInvalid)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.profiles[id]
+	if !ok {
+		return fmt.Errorf("delete %q: %w", id, ErrNotFound)
+	}
+	if p.Version != v {
+		return fmt.Errorf("delete %q at version %d: stored version is %d: %w", id, v, p.Version, ErrConflict)
+	}
+	s.unindex(p)
+	delete(s.profiles, id)
+	return nil
+}
+
 // Lookup returns the sorted IDs of the profiles holding ident; none is not an
 // error.
 func (s *MemoryStore) Lookup(ctx context.Context, ident Identifier) ([]ID, error) {

@@ -43,7 +43,11 @@ type Merger struct {
 // Merge absorbs profile from into profile into and returns the stored
 // result. from is deleted from the store after into has been written, so a
 // failure between the two leaves the records in both profiles, never in
-// none. Merging a profile whose processing is restricted for every purpose
+// none. When the Store is a VersionedDeleter, from is deleted only if it
+// is still the version read: if it changed meanwhile, into's previous
+// content is put back (as a new version) and Merge returns an error
+// wrapping ErrConflict; with another Store, such a change is lost from the
+// live profiles. Merging a profile whose processing is restricted for every purpose
 // is refused with ErrRestricted.
 func (m *Merger) Merge(ctx context.Context, into, from ID, d Decision) (*Profile, error) {
 	if err := d.check(); err != nil {
@@ -88,10 +92,27 @@ func (m *Merger) Merge(ctx context.Context, into, from ID, d Decision) (*Profile
 		return nil, fmt.Errorf("merge %q into %q: %w", from, into, err)
 	}
 	merged.Version = v
-	if err := m.Store.Delete(ctx, b.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	vd, conditional := m.Store.(VersionedDeleter)
+	if !conditional {
+		if err := m.Store.Delete(ctx, b.ID); err != nil && !errors.Is(err, ErrNotFound) {
+			return merged, fmt.Errorf("merge %q into %q: merged, but deleting %q failed: %w", from, into, from, err)
+		}
+		return merged, nil
+	}
+	err = vd.DeleteVersion(ctx, b.ID, b.Version)
+	if err == nil || errors.Is(err, ErrNotFound) {
+		return merged, nil
+	}
+	if !errors.Is(err, ErrConflict) {
 		return merged, fmt.Errorf("merge %q into %q: merged, but deleting %q failed: %w", from, into, from, err)
 	}
-	return merged, nil
+	// from changed while the merge was under way: put into's previous
+	// content back (as a new version), so that nothing is lost.
+	a.Version = v
+	if _, perr := m.Store.Put(context.WithoutCancel(ctx), a); perr != nil {
+		return merged, fmt.Errorf("merge %q into %q: %q changed during the merge (%w), and restoring %q failed: %v", from, into, from, err, into, perr)
+	}
+	return nil, fmt.Errorf("merge %q into %q: %q changed during the merge, nothing merged: %w", from, into, from, err)
 }
 
 // combineRestrictions returns the restriction of a merged profile: the union

@@ -256,3 +256,78 @@ func TestUnmergeKeepsLaterRestriction(t *testing.T) {
 		}
 	}
 }
+
+// racingStore changes a profile just before the first DeleteVersion, as a
+// concurrent writer would between a merge's read and its delete.
+type racingStore struct {
+	*customer.MemoryStore
+	race func()
+}
+
+func (r *racingStore) DeleteVersion(ctx context.Context, id customer.ID, v customer.Version) error {
+	if f := r.race; f != nil {
+		r.race = nil
+		f()
+	}
+	return r.MemoryStore.DeleteVersion(ctx, id, v)
+}
+
+// storeOnly hides every method but Store's.
+type storeOnly struct{ customer.Store }
+
+// TestMergeKeepsAConcurrentChangeOfTheAbsorbedProfile: when the absorbed
+// profile changes while a merge is under way, a VersionedDeleter store
+// makes the merge fail with ErrConflict, the change is kept and the
+// surviving profile gets its previous content back; a plain Store merges
+// and loses the change, as documented.
+func TestMergeKeepsAConcurrentChangeOfTheAbsorbedProfile(t *testing.T) {
+	ctx := t.Context()
+	mem := &customer.MemoryStore{}
+	rs := &racingStore{MemoryStore: mem}
+	m := &customer.Merger{Store: rs}
+	a := stored(t, mem, &m.Survivorship, "A", 1, nameRecords()[:2])
+	stored(t, mem, &m.Survivorship, "B", 2, nameRecords()[2:])
+	var changed *customer.Profile
+	rs.race = func() {
+		b, err := mem.Get(ctx, "B")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Attributes = map[string]customer.Value{"note": customer.StringValue("changed meanwhile")}
+		v, err := mem.Put(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.Version = v
+		changed = b
+	}
+	if _, err := m.Merge(ctx, "A", "B", decision); !errors.Is(err, customer.ErrConflict) {
+		t.Fatalf("Merge racing a change of B: error %v, want ErrConflict", err)
+	}
+	gotB, err := mem.Get(ctx, "B")
+	if err != nil {
+		t.Fatalf("B lost: %v", err)
+	}
+	if diff := cmp.Diff(changed, gotB); diff != "" {
+		t.Errorf("B's concurrent change not kept (-want +got):\n%s", diff)
+	}
+	gotA, err := mem.Get(ctx, "A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(a, gotA, cmpopts.IgnoreFields(customer.Profile{}, "Version")); diff != "" {
+		t.Errorf("A not restored after the failed merge (-want +got):\n%s", diff)
+	}
+	if ids, _ := mem.Lookup(ctx, customer.Identifier{Scheme: "source:webshop", Value: "W1"}); !cmp.Equal(ids, []customer.ID{"B"}) {
+		t.Errorf("Lookup(source:webshop/W1) = %v, want [B] only", ids)
+	}
+
+	// Without DeleteVersion the merge goes through.
+	m.Store = storeOnly{mem}
+	if _, err := m.Merge(ctx, "A", "B", decision); err != nil {
+		t.Fatalf("Merge on a plain Store: %v", err)
+	}
+	if _, err := mem.Get(ctx, "B"); !errors.Is(err, customer.ErrNotFound) {
+		t.Errorf("B still stored after a merge on a plain Store: %v", err)
+	}
+}

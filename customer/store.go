@@ -47,3 +47,18 @@ type Store interface {
 	// All streams copies of every profile in ascending ID order.
 	All(ctx context.Context) iter.Seq2[*Profile, error]
 }
+
+// VersionedDeleter is implemented by stores that can delete a profile only
+// while it is at a given version, in one atomic step: DeleteVersion removes
+// the profile when its stored version is v, returns an error wrapping
+// ErrConflict and changes nothing when it is another, and one wrapping
+// ErrNotFound when the profile is absent. The other rules of Store apply
+// (context, empty ID). customertest checks it when a store implements it.
+//
+// Merger uses it, when the Store has it, so that a change made to the
+// absorbed profile while a merge is under way is never lost: the merge
+// then fails with ErrConflict instead. MemoryStore and the durable stores
+// implement it.
+type VersionedDeleter interface {
+	DeleteVersion(ctx context.Context, id ID, v Version) error
+}

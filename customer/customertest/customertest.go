@@ -8,7 +8,9 @@
 //	}
 //
 // Run starts a fresh store for every subtest; each subtest is named after the
-// rule it checks, so a failure says which rule is broken. RunWith takes
+// rule it checks, so a failure says which rule is broken. A store that
+// also implements customer.VersionedDeleter has that checked too (the
+// DeleteVersion rules are skipped for one that does not). RunWith takes
 // Capabilities for what a back end legitimately cannot do. The suite uses
 // only the Store interface, so it runs unchanged on in-memory, embedded and
 // client–server stores. Bench measures the same operations.
@@ -67,6 +69,9 @@ func RunWith(t *testing.T, newStore func(t *testing.T) customer.Store, caps Capa
 		{"Put/version_for_absent_profile_is_ErrConflict", s.absentVersionConflict},
 		{"Put/empty_ID_is_ErrInvalid", s.emptyID},
 		{"Delete/removes_and_allows_recreation", s.deleteRecreate},
+		{"DeleteVersion/current_version_deletes", s.deleteVersionCurrent},
+		{"DeleteVersion/stale_version_is_ErrConflict_and_deletes_nothing", s.deleteVersionStale},
+		{"DeleteVersion/absent_is_ErrNotFound", s.deleteVersionAbsent},
 		{"Copy/changing_the_argument_after_Put", s.copyIn},
 		{"Copy/changing_what_Get_returned", s.copyOutGet},
 		{"Copy/changing_what_All_yielded", s.copyOutAll},
@@ -165,6 +170,59 @@ func (s *suite) deleteAbsent(t *testing.T) {
 	st := s.newStore(t)
 	if err := st.Delete(t.Context(), "nope"); !errors.Is(err, customer.ErrNotFound) {
 		t.Errorf("Delete(absent) error = %v, want ErrNotFound", err)
+	}
+}
+
+// versioned returns the store as a customer.VersionedDeleter, skipping
+// the test when it is not one (the interface is optional).
+func (s *suite) versioned(t *testing.T) (customer.Store, customer.VersionedDeleter) {
+	st := s.newStore(t)
+	vd, ok := st.(customer.VersionedDeleter)
+	if !ok {
+		t.Skip("the store does not implement customer.VersionedDeleter")
+	}
+	return st, vd
+}
+
+func (s *suite) deleteVersionCurrent(t *testing.T) {
+	st, vd := s.versioned(t)
+	p := Profile("p1", 1)
+	mustPut(t, st, p)
+	p.Version = 1
+	v := mustPut(t, st, p)
+	if err := vd.DeleteVersion(t.Context(), "p1", v); err != nil {
+		t.Fatalf("DeleteVersion at the stored version %d: %v", v, err)
+	}
+	if _, err := st.Get(t.Context(), "p1"); !errors.Is(err, customer.ErrNotFound) {
+		t.Errorf("Get after DeleteVersion: error = %v, want ErrNotFound", err)
+	}
+	for _, ident := range p.Identifiers {
+		if ids, err := st.Lookup(t.Context(), ident); err != nil || len(ids) != 0 {
+			t.Errorf("Lookup(%v) after DeleteVersion = %v, %v; want none", ident, ids, err)
+		}
+	}
+}
+
+func (s *suite) deleteVersionStale(t *testing.T) {
+	st, vd := s.versioned(t)
+	p := Profile("p1", 1)
+	mustPut(t, st, p)
+	p.Version = 1
+	mustPut(t, st, p) // now at version 2
+	for _, v := range []customer.Version{0, 1, 3} {
+		if err := vd.DeleteVersion(t.Context(), "p1", v); !errors.Is(err, customer.ErrConflict) {
+			t.Errorf("DeleteVersion at version %d of a profile at version 2: error = %v, want ErrConflict", v, err)
+		}
+	}
+	if diff := diffProfile(stored(p, 2), mustGet(t, st, "p1")); diff != "" {
+		t.Errorf("profile after refused DeleteVersions (-want +got):\n%s", diff)
+	}
+}
+
+func (s *suite) deleteVersionAbsent(t *testing.T) {
+	_, vd := s.versioned(t)
+	if err := vd.DeleteVersion(t.Context(), "nope", 1); !errors.Is(err, customer.ErrNotFound) {
+		t.Errorf("DeleteVersion(absent) error = %v, want ErrNotFound", err)
 	}
 }
 
@@ -531,6 +589,11 @@ func (s *suite) cancelled(t *testing.T) {
 	if err := st.Delete(ctx, "p1"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Delete: error = %v, want context.Canceled", err)
 	}
+	if vd, ok := st.(customer.VersionedDeleter); ok {
+		if err := vd.DeleteVersion(ctx, "p1", 1); !errors.Is(err, context.Canceled) {
+			t.Errorf("DeleteVersion: error = %v, want context.Canceled", err)
+		}
+	}
 	if _, err := st.Lookup(ctx, customer.Identifier{Scheme: "test", Value: "p1"}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Lookup: error = %v, want context.Canceled", err)
 	}
@@ -538,7 +601,7 @@ func (s *suite) cancelled(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || len(got) != 0 {
 		t.Errorf("All: %d profiles, error %v; want none and context.Canceled", len(got), err)
 	}
-	mustGet(t, st, "p1") // the cancelled Delete did nothing
+	mustGet(t, st, "p1") // the cancelled Delete (and DeleteVersion) did nothing
 }
 
 func (s *suite) cancelledPut(t *testing.T) {

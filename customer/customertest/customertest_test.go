@@ -112,7 +112,15 @@ func (s *deaf) All(context.Context) iter.Seq2[*customer.Profile, error] {
 	}
 }
 
+// unconditional deletes whatever the version.
+type unconditional struct{ customer.MemoryStore }
+
+func (s *unconditional) DeleteVersion(ctx context.Context, id customer.ID, _ customer.Version) error {
+	return s.MemoryStore.Delete(ctx, id)
+}
+
 var broken = map[string]func() customer.Store{
+	"unconditional": func() customer.Store { return &unconditional{} },
 	"aliasing":      func() customer.Store { return &aliasing{m: map[customer.ID]*customer.Profile{}} },
 	"lastWriteWins": func() customer.Store { return &lastWriteWins{} },
 	"staleIndex":    func() customer.Store { return &staleIndex{idx: map[customer.Identifier][]customer.ID{}} },
@@ -140,7 +148,8 @@ func TestSuiteFailsBrokenStores(t *testing.T) {
 			// Concurrent/read_modify_write_loses_no_update too, but only when
 			// the scheduler interleaves the writers, so it is not asserted.
 			"Put/version_for_absent_profile_is_ErrConflict", "Concurrent/writers_of_one_version_exactly_one_wins"}},
-		{"staleIndex", []string{"Lookup/follows_updates", "Lookup/follows_deletes"}},
+		{"staleIndex", []string{"Lookup/follows_updates", "Lookup/follows_deletes", "DeleteVersion/current_version_deletes"}},
+		{"unconditional", []string{"DeleteVersion/stale_version_is_ErrConflict_and_deletes_nothing"}},
 		{"deaf", []string{"Cancel/every_method_returns_ctx_err", "All/yields_every_profile_in_ID_order",
 			"Cancel/All_stops_with_the_error_when_cancelled_midway"}},
 	}

@@ -108,6 +108,11 @@ func (s *ProfileStore) Put(ctx context.Context, p *customer.Profile) (customer.V
 
 // Delete implements customer.Store.
 func (s *ProfileStore) Delete(ctx context.Context, id customer.ID) error {
+	return s.delete(ctx, id, nil)
+}
+
+// delete removes a profile, if version is not nil only at that version.
+func (s *ProfileStore) delete(ctx context.Context, id customer.ID, version *customer.Version) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -122,6 +127,9 @@ func (s *ProfileStore) Delete(ctx context.Context, id customer.ID) error {
 		if old == nil {
 			return fmt.Errorf("%w: %s", customer.ErrNotFound, id)
 		}
+		if version != nil && old.Version != *version {
+			return fmt.Errorf("%w: profile %s is at version %d, the delete was based on %d", customer.ErrConflict, id, old.Version, *version)
+		}
 		idx := tx.Bucket(bIdentifiers)
 		for _, ident := range old.Identifiers {
 			if err := idx.Delete(identKey(ident, id)); err != nil {
@@ -130,6 +138,13 @@ func (s *ProfileStore) Delete(ctx context.Context, id customer.ID) error {
 		}
 		return tx.Bucket(bProfiles).Delete([]byte(id))
 	})
+}
+
+// DeleteVersion implements customer.VersionedDeleter: one transaction
+// checks the stored version and deletes the profile and its identifier
+// keys.
+func (s *ProfileStore) DeleteVersion(ctx context.Context, id customer.ID, v customer.Version) error {
+	return s.delete(ctx, id, &v)
 }
 
 // Lookup implements customer.Store with a prefix scan of the identifier keys.

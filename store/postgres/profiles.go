@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"iter"
 
@@ -140,6 +141,34 @@ func (s *ProfileStore) Delete(ctx context.Context, id customer.ID) error {
 		return fmt.Errorf("%w: %s", customer.ErrNotFound, id)
 	}
 	return nil
+}
+
+// DeleteVersion implements customer.VersionedDeleter with one statement
+// conditional on the version; when it deletes nothing, a second query tells
+// a changed profile (ErrConflict) from an absent one (ErrNotFound).
+func (s *ProfileStore) DeleteVersion(ctx context.Context, id customer.ID, v customer.Version) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if id == "" {
+		return fmt.Errorf("%w: empty profile ID", customer.ErrInvalid)
+	}
+	tag, err := s.d.pool.Exec(ctx, "DELETE FROM "+s.d.table("profiles")+" WHERE id = $1 AND version = $2", string(id), int64(v))
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var stored int64
+	err = s.d.pool.QueryRow(ctx, "SELECT version FROM "+s.d.table("profiles")+" WHERE id = $1", string(id)).Scan(&stored)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("%w: %s", customer.ErrNotFound, id)
+	case err != nil:
+		return err
+	}
+	return fmt.Errorf("%w: profile %s is at version %d, the delete was based on %d", customer.ErrConflict, id, stored, v)
 }
 
 // Lookup implements customer.Store through the identifier index.
