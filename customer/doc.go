@@ -34,15 +34,19 @@
 // implementation against every rule of the contract (and its Profile
 // builds a fully populated fixture). MemoryStore is the
 // embedded default: its zero value is ready and it is safe for concurrent
-// use.
+// use. A store that can delete a profile only at a given version
+// implements VersionedDeleter too (MemoryStore and the durable stores do),
+// which lets Merger refuse a merge that would lose a concurrent change.
 //
 // # Building, merging and privacy
 //
 // These are concrete SDK types, not part of Store: Survivorship builds a
 // profile from source records with a rule per attribute and records
-// provenance; Merger and Privacy call a Store. Merger merges and unmerges (or splits) profiles non-destructively, logging
-// who, which rule, why and when in the profile's Audit; Privacy erases
-// (with an ErasureReport), exports (JSON) and restricts a customer's data. Clocks are explicit: every call that stamps a time takes it.
+// provenance; Merger and Privacy call a Store. Merger merges and unmerges
+// (or splits) profiles non-destructively, logging who, which rule, why and
+// when in the profile's Audit; Privacy erases (with an ErasureReport),
+// exports (JSON) and restricts a customer's data. Clocks are explicit:
+// every call that stamps a time takes it.
 //
 // Erasure removes the profile and every reference to it, and calls the
 // Erasers of other packages (a journey event store, for instance); it keeps
