@@ -28,6 +28,18 @@
 // presence with exists(x). Numeric text compares as a number and RFC 3339
 // text as a time, so attributes from CSV files work.
 //
+// # Money in one currency
+//
+// Amounts in a set's expressions are in the set's currency (Set.Currency,
+// JPY by default): sum(value, 365d) > 50000 means ¥50,000. Value aggregates
+// never add amounts of different currencies. Set.FromEvent brings each
+// journey event's value into that currency as the touchpoint is built —
+// converted by the caller's Set.Convert, or else left out of value
+// aggregates (the touchpoint still counts for count, distinct, …) — so
+// evaluation, full or live, stays a loop over numbers of one currency.
+// The package function FromEvent does the same for JPY without conversion.
+// The field currency names a touchpoint's currency (most_frequent(currency)).
+//
 // # Sets, references and live membership
 //
 // A Set holds named segments and traits; segment("name") refers to another

@@ -11,13 +11,29 @@ import (
 )
 
 // Touchpoint is what computed traits read from one touchpoint of a customer.
-// FromEvent converts a journey event.
+// Set.FromEvent (or FromEvent, for yen) converts a journey event.
+//
+// Value aggregates (sum, avg, min, max, first, last … of value) read Value
+// wherever HasValue is set and never look at Currency, so that evaluation
+// stays a loop over numbers: HasValue must be set only when Value is in the
+// currency of the Set that evaluates it. Set.FromEvent guarantees that,
+// converting or leaving out values in other currencies as the touchpoint
+// is built; touchpoints built by hand must do the same.
 type Touchpoint struct {
-	Type     string
-	Channel  string
-	Time     time.Time
-	Value    float64 // monetary value; meaningful when HasValue
+	Type    string
+	Channel string
+	Time    time.Time
+	// Value is the monetary value in Currency's smallest unit (yen for
+	// JPY, cents for USD); value aggregates read it when HasValue.
+	Value float64
+	// HasValue reports that Value is in the set's currency and counts for
+	// value aggregates. A touchpoint without a value, or whose value is in
+	// another currency that was not converted, has it false.
 	HasValue bool
+	// Currency is the ISO 4217 code of Value, "" when unknown (a value
+	// built by hand without it is taken to be in the set's currency). It
+	// can be read as the field "currency" (most_frequent(currency)).
+	Currency string
 	Attrs    map[string]string
 }
 
@@ -35,6 +51,11 @@ func (tp *Touchpoint) field(name string) Value {
 		return StringValue(tp.Channel)
 	case "time":
 		return TimeValue(tp.Time)
+	case "currency":
+		if tp.Currency != "" {
+			return StringValue(tp.Currency)
+		}
+		return Missing
 	}
 	name = strings.TrimPrefix(name, "attributes.")
 	if v, ok := tp.Attrs[name]; ok {
@@ -775,15 +796,29 @@ func compileNumericCompare(e *Compare, set *Set) boolFn {
 	}
 }
 
-// FromEvent converts a journey event for computed traits. The value is the
-// event's amount (in the currency's smallest unit) when it has one.
+// FromEvent converts a journey event for computed traits of a set whose
+// Currency is JPY and that converts nothing: the value is the event's amount
+// in yen when it is in JPY; an amount in another currency is kept in Value
+// and Currency but left out of value aggregates (HasValue false). It is
+// (*Set).FromEvent of a zero Set; use a set's FromEvent for another
+// currency or to convert.
 func FromEvent(e *journey.Event) Touchpoint {
-	return Touchpoint{
-		Type:     string(e.Type),
-		Channel:  string(e.Channel),
-		Time:     e.Time,
-		Value:    float64(e.Value.Amount),
-		HasValue: !e.Value.IsZero(),
-		Attrs:    e.Attributes,
+	return touchpointIn(e, journey.DefaultCurrency, nil)
+}
+
+// touchpointIn converts e with its value brought into currency by convert
+// (nil: none).
+func touchpointIn(e *journey.Event, currency string, convert func(journey.Value, time.Time) journey.Value) Touchpoint {
+	tp := Touchpoint{Type: string(e.Type), Channel: string(e.Channel), Time: e.Time, Attrs: e.Attributes}
+	v := e.Value
+	if v.IsZero() {
+		return tp
 	}
+	if v.Currency != currency && convert != nil {
+		if c := convert(v, e.Time); c.Currency == currency {
+			v = c
+		}
+	}
+	tp.Value, tp.Currency, tp.HasValue = float64(v.Amount), v.Currency, v.Currency == currency
+	return tp
 }

@@ -13,7 +13,10 @@ type Agg int
 // The aggregates of the language. Each takes an optional touchpoint type and
 // an optional sliding window ending now; those other than Count, FirstTime
 // and LastTime also take the field they read first: value (the monetary
-// value), type, channel, or the name of a touchpoint attribute.
+// value, in the set's currency: see Set.Currency), currency, type, channel,
+// or the name of a touchpoint attribute. Aggregates of value read only the
+// touchpoints that have a value in the set's currency (Touchpoint.HasValue),
+// so they never add amounts of different currencies.
 //
 //	count([type], [window])             number of touchpoints
 //	sum(field, [type], [window])        sum of a numeric field
@@ -72,7 +75,7 @@ func (a Agg) takesField() bool {
 // holds touchpoints with now-Window < time <= now.
 type Trait struct {
 	Agg    Agg
-	Field  string        // value, type, channel or an attribute name; empty for count, first_time, last_time
+	Field  string        // value, currency, type, channel or an attribute name; empty for count, first_time, last_time
 	Type   string        // touchpoint type; empty means every type
 	Window time.Duration // zero means no limit
 }

@@ -7,6 +7,8 @@ import (
 	"iter"
 	"sort"
 	"time"
+
+	"github.com/c360/c360/journey"
 )
 
 // Errors of segment definitions and evaluation.
@@ -38,7 +40,26 @@ type deps struct {
 // Define every trait before the segments that use it. A Set is safe for
 // concurrent evaluation once it is no longer being changed; Define and
 // DefineTrait must not run concurrently with anything else.
+//
+// Money in a set's expressions is in one currency, Currency: with "JPY",
+// sum(value, 365d) > 50000 means ¥50,000. Value aggregates never add
+// amounts of different currencies: FromEvent brings each touchpoint's value
+// into Currency as the touchpoint is built, through Convert, or leaves it
+// out of value aggregates. Set both fields before building touchpoints.
 type Set struct {
+	// Currency is the ISO 4217 code (upper case) of the monetary values
+	// the set's aggregates read; "" means journey.DefaultCurrency ("JPY").
+	Currency string
+	// Convert, if set, converts a value in another currency into Currency
+	// when FromEvent builds a touchpoint, typically at the rate of the
+	// touchpoint's time at, from rates the caller holds (the shape of
+	// journey.Attribution.Convert). A value it cannot convert it returns
+	// unchanged. It must not block and must be safe for concurrent use if
+	// FromEvent is called concurrently. nil converts nothing: values in
+	// other currencies are left out of value aggregates (count and other
+	// aggregates still see the touchpoint).
+	Convert func(v journey.Value, at time.Time) journey.Value
+
 	segments map[string]*Segment
 	traits   map[string]Trait
 	order    []string
@@ -76,6 +97,31 @@ func (s *Set) slotFor(t Trait) int {
 	i := len(s.slots)
 	s.slots[t] = i
 	return i
+}
+
+// FromEvent converts a journey event for the set's computed traits,
+// bringing its value into the set's currency once, as it enters, so that
+// evaluation (full or live) stays a loop over numbers of one currency:
+//
+//   - a value in Currency is kept (HasValue);
+//   - a value in another currency is converted by Convert; the touchpoint
+//     then holds the converted value, in Currency (HasValue);
+//   - a value Convert leaves in another currency, or any when Convert is
+//     nil, keeps its amount and currency in Value and Currency but is left
+//     out of value aggregates (HasValue false);
+//   - an event without a value gives a touchpoint without one.
+//
+// A nil *Set converts as the zero Set (JPY, no conversion), like the
+// package function FromEvent. The touchpoint shares e's attribute map.
+func (s *Set) FromEvent(e *journey.Event) Touchpoint {
+	if s == nil {
+		return FromEvent(e)
+	}
+	currency := s.Currency
+	if currency == "" {
+		currency = journey.DefaultCurrency
+	}
+	return touchpointIn(e, currency, s.Convert)
 }
 
 // DefineTrait names a computed trait, so that expressions can use it as a
