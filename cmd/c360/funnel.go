@@ -119,7 +119,7 @@ func parseRFC3339(s string) (time.Time, error) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil && len(s) > 19 && s[10] == 'T' && s[16] == ':' && s[17:19] == "60" {
-		if t2, err2 := time.Parse(time.RFC3339Nano, s[:17]+"59"+s[19:]); err2 == nil {
+		if t2, err2 := time.Parse(time.RFC3339Nano, s[:17]+"59"+s[19:]); err2 == nil && t2.Add(time.Second).Year() <= 9999 {
 			return t2.Add(time.Second), nil
 		}
 	}
