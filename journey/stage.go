@@ -80,9 +80,10 @@ type Map struct {
 	// typically into Currency at the rate of the event's time at, from
 	// rates the caller holds (the shape of Attribution.Convert). A value it
 	// cannot convert it returns unchanged; a result in another currency
-	// than the rule's never meets the rule. It is called at most once per
-	// event, only for an event with a value that a rule with a threshold in
-	// another currency examines; it must not block or keep v, and must be
+	// than the rule's never meets the rule. It is called at most once each
+	// time an event is applied (by Engine.Ingest, Infer or a rebuild), only
+	// for an event with a value that a rule with a threshold in another
+	// currency examines; it must not block or keep v, and must be
 	// safe for concurrent use (an Engine calls it from concurrent Ingest
 	// calls). nil converts nothing: amounts in another currency never meet
 	// a threshold.

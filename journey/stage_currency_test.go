@@ -152,7 +152,7 @@ func TestRuleMinAmountConvertCalls(t *testing.T) {
 func TestMapValidateCurrency(t *testing.T) {
 	tests := []struct {
 		name     string
-		map_     journey.Map
+		m        journey.Map
 		problems int
 	}{
 		{"defaults", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.Rule{{To: "a", MinAmount: 1}}}, 0},
@@ -163,7 +163,7 @@ func TestMapValidateCurrency(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := tt.map_.Validate()
+			err := tt.m.Validate()
 			n := 0
 			var me *multierror.Error
 			if errors.As(err, &me) {
