@@ -90,6 +90,12 @@ func runQuality(ctx context.Context, e *env) error {
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
+	// Column names are matched as the header has them, without surrounding
+	// spaces.
+	idCol, updated = strings.TrimSpace(idCol), strings.TrimSpace(updated)
+	for i := range slices {
+		slices[i] = strings.TrimSpace(slices[i])
+	}
 	if input == "" {
 		return usageError("--input is required")
 	}

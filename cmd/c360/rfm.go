@@ -26,7 +26,7 @@ func runRFM(ctx context.Context, e *env) error {
 		"to --bins (best) by quantiles; a customer without purchases scores 1,1,1 and has\n"+
 		"an empty recency_days. Events repeating an earlier event_id are skipped.")
 	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time and a value column (required)")
-	nowFlag := fs.String("now", "", "scoring time, RFC 3339 (default: the time of the latest event in the file)")
+	nowFlag := fs.String("now", "", "scoring time, RFC 3339 or a date meaning its midnight UTC (default: the time of the latest event in the file)")
 	types := fs.String("types", "online_purchase,store_purchase,purchase", "touchpoint types that count as purchases")
 	valueCol := fs.String("value", "", "column holding each purchase's amount, a decimal number (default: value, or amount when there is no value column)")
 	windowFlag := fs.String("window", "", "only purchases within this window before now count, e.g. 365d (default: all history)")

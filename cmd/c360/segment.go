@@ -33,7 +33,7 @@ func runSegment(ctx context.Context, e *env) error {
 	profilesPath := fs.String("profiles", "", "profiles as JSON Lines, one customer profile per line (required)")
 	expr := fs.String("expr", "", "the segment expression (required)")
 	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,currency,…] for behavioural conditions, stage and last_purchase_at")
-	nowFlag := fs.String("now", "", "evaluation time, RFC 3339 (default: the current time)")
+	nowFlag := fs.String("now", "", "evaluation time, RFC 3339 or a date meaning its midnight UTC (default: the current time)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -116,13 +116,19 @@ func (a eventAttrs) Attr(path string) segment.Value {
 	return v
 }
 
+// parseNow reads --now: an RFC 3339 time, or a date (2026-11-22) meaning
+// its midnight UTC, as c360 quality reads it. "" gives def.
 func parseNow(s string, def time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return def, nil
 	}
 	t, err := parseRFC3339(s)
 	if err != nil {
-		return time.Time{}, usageError("--now: expected an RFC 3339 time such as 2026-11-22T09:00:00+09:00, got %q", s)
+		if d, derr := time.Parse(time.DateOnly, s); derr == nil {
+			return d, nil
+		}
+		return time.Time{}, usageError("--now: expected an RFC 3339 time such as 2026-11-22T09:00:00+09:00 or a date, got %q", s)
 	}
 	return t, nil
 }
