@@ -221,16 +221,22 @@ func (s *series) setHi(now int64) {
 		s.hi = n
 		return
 	}
-	l, h := 0, n
+	s.hi = firstAfter(s.nanos[:n], now)
+}
+
+// firstAfter returns the index of the first time after t in ascending
+// times, len(times) when there is none.
+func firstAfter(times []int64, t int64) int {
+	l, h := 0, len(times)
 	for l < h {
 		m := int(uint(l+h) >> 1)
-		if s.nanos[m] > now {
+		if times[m] > t {
 			h = m
 		} else {
 			l = m + 1
 		}
 	}
-	s.hi = l
+	return l
 }
 
 // indexed computes count, sum(value) or avg(value) through seriesFor. It
@@ -248,17 +254,7 @@ func (c *evalCtx) indexed(t *Trait) (float64, bool) {
 		if w := int64(t.Window); c.nowN >= math.MinInt64+w {
 			start = c.nowN - w
 		}
-		// first index in [0, hi) with a time after start
-		l, h := 0, hi
-		for l < h {
-			m := int(uint(l+h) >> 1)
-			if s.nanos[m] > start {
-				h = m
-			} else {
-				l = m + 1
-			}
-		}
-		lo = l
+		lo = firstAfter(s.nanos[:hi], start)
 	}
 	if t.Agg == AggCount {
 		return float64(hi - lo), true
