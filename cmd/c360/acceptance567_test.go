@@ -545,7 +545,8 @@ func TestAcceptanceQuality(t *testing.T) {
 				{"validity:phone", "validity", 2, 1, 0.6667, "fail"},
 			},
 			rows:      "record_id,score,reasons\nC1,100.00,\nC2,",
-			stderrHas: []string{"inferred kinds", "email                email", "phone                phone"},
+			stderrHas: []string{"inferred kinds", "email                email", "phone                phone",
+				"\n  氏名" + strings.Repeat(" ", 17) + "person_name\n"}, // aligned: 氏名 takes 4 columns
 		},
 		{name: "columns empty in every row are assessed by their header names",
 			csv:     "id,email,phone,notes\n1,,,\n2,,,\n",

@@ -17,6 +17,7 @@ import (
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality"
 	"github.com/c360/c360/quality/match"
+	"golang.org/x/text/width"
 )
 
 func init() {
@@ -195,7 +196,7 @@ func runQuality(ctx context.Context, e *env) error {
 			if h == idCol {
 				k = quality.KindIgnore
 			}
-			fmt.Fprintf(e.stderr, "  %-20s %s\n", h, k)
+			fmt.Fprintf(e.stderr, "  %s %s\n", padColumns(h, 20), k)
 			qf = append(qf, quality.Field{Name: h, Kind: k})
 		}
 	}
@@ -424,13 +425,32 @@ func writeQualitySummary(w io.Writer, r *quality.Report) error {
 	}
 	fmt.Fprintf(bw, "%-5s %-45s %10s %10s %8s\n", "", "rule", "passed", "failed", "ratio")
 	for _, rr := range r.Rules {
-		fmt.Fprintf(bw, "%-5s %-45s %10d %10d %8.4f\n", rr.Status, rr.Name, rr.Passed, rr.Failed, rr.Ratio)
+		fmt.Fprintf(bw, "%-5s %s %10d %10d %8.4f\n", rr.Status, padColumns(rr.Name, 45), rr.Passed, rr.Failed, rr.Ratio)
 	}
 	if h := r.Identity; h != nil {
 		fmt.Fprintf(bw, "identity graph: %d records → %d entities (consolidation %.2f%%), %d clusters, largest %d, %d larger than %d\n",
 			h.Records, h.Entities, 100*h.ConsolidationRate, h.Clusters, h.Largest, h.Oversized, h.MaxSize)
 	}
 	return bw.Flush()
+}
+
+// padColumns pads s with spaces to n terminal columns, counting East Asian
+// wide and full-width characters (氏名, ＡＢＣ) as two, so that tables with
+// Japanese column names stay aligned.
+func padColumns(s string, n int) string {
+	w := 0
+	for _, r := range s {
+		switch width.LookupRune(r).Kind() {
+		case width.EastAsianWide, width.EastAsianFullwidth:
+			w += 2
+		default:
+			w++
+		}
+	}
+	if w >= n {
+		return s
+	}
+	return s + strings.Repeat(" ", n-w)
 }
 
 // writeQualityRows writes record_id,score,reasons per record. Chunks of

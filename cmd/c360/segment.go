@@ -63,6 +63,9 @@ func runSegment(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	// Inferring the lifecycle stage replays every event of the customer:
+	// only do it when the expression may read it.
+	needStage := strings.Contains(*expr, "stage")
 	purchase := map[string]bool{}
 	for _, t := range segment.DefaultPurchaseTypes {
 		purchase[t] = true
@@ -75,7 +78,7 @@ func runSegment(ctx context.Context, e *env) error {
 		evs := events[string(p.ID)]
 		subj := &segment.Subject{ID: string(p.ID), Touchpoints: touchpoints(evs)}
 		attrs := eventAttrs{ProfileAttrs: segment.ProfileAttrs{P: p, Now: now}}
-		if len(evs) > 0 {
+		if len(evs) > 0 && needStage {
 			attrs.Stage = string(journey.Infer(nil, journeyEvents(evs)).Stage)
 		}
 		for i := range evs {
