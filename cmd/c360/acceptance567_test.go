@@ -544,7 +544,7 @@ func TestAcceptanceQuality(t *testing.T) {
 				{"validity:email", "validity", 1, 1, 0.5, "fail"},
 				{"validity:phone", "validity", 2, 1, 0.6667, "fail"},
 			},
-			rows:      "record_id,score,reasons\nC1,100.00,\nC2,",
+			rows: "record_id,score,reasons\nC1,100.00,\nC2,",
 			stderrHas: []string{"inferred kinds", "email                email", "phone                phone",
 				"\n  氏名" + strings.Repeat(" ", 17) + "person_name\n"}, // aligned: 氏名 takes 4 columns
 		},
