@@ -669,3 +669,40 @@ func TestAcceptanceQualityCommandLine(t *testing.T) {
 		})
 	}
 }
+
+func TestAcceptanceStandardInput(t *testing.T) {
+	profiles := `{"id":"c1","kind":"person"}` + "\n" + `{"id":"c2","kind":"person"}` + "\n"
+	events := "event_id,customer_id,type,channel,time,value\n1,c2,purchase,web,2026-01-01T00:00:00Z,5\n"
+	pFile, eFile := writeFile(t, "p.jsonl", profiles), writeFile(t, "e.csv", events)
+	tests := []struct {
+		name   string
+		stdin  string
+		args   []string
+		code   int
+		want   string
+		errHas string
+	}{
+		{"rfm --events -", events, []string{"rfm", "--events", "-"}, 0,
+			"customer_id,recency_days,frequency,monetary,r,f,m,cell\nc2,0.00,1,5,1,1,1,lost\n", ""},
+		{"segment --profiles -", profiles, []string{"segment", "--profiles", "-", "--events", eFile, "--expr", "count(purchase) = 1"}, 0, "c2\n", ""},
+		{"segment --events -", events, []string{"segment", "--profiles", pFile, "--events", "-", "--expr", "count(purchase) = 0"}, 0, "c1\n", ""},
+		{"segment: both from standard input", events, []string{"segment", "--profiles", "-", "--events", "-", "--expr", "x = 1"}, 2, "", "only one of"},
+		{"funnel --events -", events, []string{"funnel", "--events", "-", "--steps", "purchase"}, 0, "", ""},
+		{"quality --input -", "id,email\nA,a@example.jp\n", []string{"quality", "--input", "-", "--id", "id"}, 0, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.stdin, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.errHas) {
+				t.Fatalf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.code, tt.errHas)
+			}
+			if tt.want != "" {
+				if diff := cmp.Diff(tt.want, stdout); diff != "" {
+					t.Errorf("output (-want +got):\n%s", diff)
+				}
+			} else if code == 0 && stdout == "" {
+				t.Error("nothing on standard output")
+			}
+		})
+	}
+}

@@ -25,7 +25,7 @@ func runRFM(ctx context.Context, e *env) error {
 		"customer_id,recency_days,frequency,monetary,r,f,m,cell. Scores run from 1 (worst)\n"+
 		"to --bins (best) by quantiles; a customer without purchases scores 1,1,1 and has\n"+
 		"an empty recency_days. Events repeating an earlier event_id are skipped.")
-	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time and a value column (required)")
+	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time and a value column; - for standard input (required)")
 	nowFlag := fs.String("now", "", "scoring time, RFC 3339 or a date meaning its midnight UTC (default: the time of the latest event in the file)")
 	types := fs.String("types", "online_purchase,store_purchase,purchase", "touchpoint types that count as purchases")
 	valueCol := fs.String("value", "", "column holding each purchase's amount, a decimal number (default: value, or amount when there is no value column)")
@@ -45,7 +45,7 @@ func runRFM(ctx context.Context, e *env) error {
 		}
 		window = d
 	}
-	events, err := readEventsFile(*eventsPath, *valueCol)
+	events, err := readEventsFile(*eventsPath, *valueCol, e.stdin)
 	if err != nil {
 		return err
 	}

@@ -30,15 +30,18 @@ func init() {
 
 func runSegment(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "segment", "--profiles FILE.jsonl --expr 'EXPRESSION' [--events FILE.csv] [--now RFC3339]")
-	profilesPath := fs.String("profiles", "", "profiles as JSON Lines, one customer profile per line (required)")
+	profilesPath := fs.String("profiles", "", "profiles as JSON Lines, one customer profile per line; - for standard input (required)")
 	expr := fs.String("expr", "", "the segment expression (required)")
-	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,currency,…] for behavioural conditions, stage and last_purchase_at")
+	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,currency,…] for behavioural conditions, stage and last_purchase_at; - for standard input")
 	nowFlag := fs.String("now", "", "evaluation time, RFC 3339 or a date meaning its midnight UTC (default: the current time)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
 	if *profilesPath == "" || *expr == "" {
 		return usageError("--profiles and --expr are required")
+	}
+	if *profilesPath == "-" && *eventsPath == "-" {
+		return usageError("only one of --profiles and --events can be - (standard input)")
 	}
 	now, err := parseNow(*nowFlag, time.Now())
 	if err != nil {
@@ -55,11 +58,11 @@ func runSegment(ctx context.Context, e *env) error {
 	}
 	var events map[string][]csvEvent
 	if *eventsPath != "" {
-		if events, err = readEventsFile(*eventsPath, ""); err != nil {
+		if events, err = readEventsFile(*eventsPath, "", e.stdin); err != nil {
 			return err
 		}
 	}
-	profiles, err := readProfilesFile(*profilesPath)
+	profiles, err := readProfilesFile(*profilesPath, e.stdin)
 	if err != nil {
 		return err
 	}
@@ -136,9 +139,13 @@ func parseNow(s string, def time.Time) (time.Time, error) {
 	return t, nil
 }
 
-// readProfilesFile reads JSON Lines of customer profiles; blank lines are
-// skipped, and an error names the line.
-func readProfilesFile(path string) ([]*customer.Profile, error) {
+// readProfilesFile reads JSON Lines of customer profiles from a file, or
+// from stdin when path is "-"; blank lines are skipped, and an error names
+// the line.
+func readProfilesFile(path string, stdin io.Reader) ([]*customer.Profile, error) {
+	if path == "-" {
+		return readProfiles(stdin, "standard input")
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -186,16 +193,22 @@ type csvEvent struct {
 
 // readEventsFile reads a touchpoints CSV (event_id, customer_id, type,
 // channel, time in RFC 3339, optional value and currency columns, other
-// columns as attributes) into events per customer, in time order. valueCol
-// names the value column; "" means value, or amount when there is no value
-// column.
-func readEventsFile(path, valueCol string) (map[string][]csvEvent, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// columns as attributes) into events per customer, in time order; path "-"
+// reads stdin. valueCol names the value column; "" means value, or amount
+// when there is no value column.
+func readEventsFile(path, valueCol string, stdin io.Reader) (map[string][]csvEvent, error) {
+	var r io.Reader = stdin
+	if path == "-" {
+		path = "standard input"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
 	}
-	defer f.Close()
-	evs, err := readEvents(f, valueCol)
+	evs, err := readEvents(r, valueCol)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
