@@ -408,6 +408,7 @@ func TestAcceptanceRFM(t *testing.T) {
 			code: 1, errHas: []string{`line 2, column "time"`}},
 		{name: "--now as a date: its midnight UTC", csv: rfmWorked, args: []string{"--now", "2026-11-22"}, want: worked},
 		{name: "bad --now", csv: rfmWorked, args: []string{"--now", "22/11/2026"}, code: 2, errHas: []string{"--now", "RFC 3339"}},
+		{name: "--bins out of range is a usage error", csv: rfmWorked, args: []string{"--bins", "1"}, code: 2, errHas: []string{"--bins"}},
 		{name: "no such --value column", csv: rfmWorked, args: []string{"--value", "net"}, code: 1, errHas: []string{`no such column "net"`}},
 	}
 	for _, tt := range tests {
@@ -656,6 +657,7 @@ func TestAcceptanceQualityCommandLine(t *testing.T) {
 		{"--html into a directory that does not exist", []string{"--html", filepath.Join(missingDir, "r.html")}, 1, "--html"},
 		{"missing input file", []string{"--input", filepath.Join(missingDir, "in.csv")}, 1, "no such file"},
 		{"--help", []string{"--help"}, 0, "usage: c360 quality --input FILE.csv --id COLUMN"},
+		{"nothing to assess: a clear error, not an invalid configuration", []string{"--field", "email=ignore"}, 1, "no column to assess"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

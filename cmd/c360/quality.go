@@ -219,6 +219,13 @@ func runQuality(ctx context.Context, e *env) error {
 			return usageError("--slice: no column %q", s)
 		}
 	}
+	assessed := false
+	for _, f := range qf {
+		assessed = assessed || f.Kind != quality.KindIgnore
+	}
+	if !assessed && signalsPath == "" {
+		return fmt.Errorf("%s: no column to assess: every column's kind is ignore (name them with --field COLUMN=KIND)", input)
+	}
 	tab, err := quality.NewTable(t.Header, t.Rows, idCol)
 	if err != nil {
 		return err

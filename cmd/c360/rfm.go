@@ -37,6 +37,9 @@ func runRFM(ctx context.Context, e *env) error {
 	if *eventsPath == "" {
 		return usageError("--events is required")
 	}
+	if *bins < 2 || *bins > 100 {
+		return usageError("--bins must be in 2..100, got %d", *bins)
+	}
 	var window time.Duration
 	if *windowFlag != "" {
 		d, err := segment.ParseDuration(*windowFlag)
