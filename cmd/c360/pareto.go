@@ -26,7 +26,7 @@ func runPareto(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "pareto", "--input FILE.csv --id COLUMN --value COLUMN [--share 0.8] [--svg chart.svg]\n\n"+
 		"Prints one JSON object: {\"items\":N,\"total\":x,\"share_of_value\":s,\"items_needed\":k,\n"+
 		"\"share_of_items\":k/N,\"gini\":g,\"abc\":{\"A\":…,\"B\":…,\"C\":…}}. Values are plain decimal\n"+
-		"numbers of 0 or more; rows with the same ID are added up.")
+		"numbers of 0 or more; rows with the same ID are added up.\n")
 	input := fs.String("input", "", "CSV file; rows with the same ID are added up; - for standard input (required)")
 	idCol := fs.String("id", "", "column naming the item: customer, product, scenario (required)")
 	valueCol := fs.String("value", "", "column holding the value (required)")

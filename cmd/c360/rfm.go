@@ -24,7 +24,7 @@ func runRFM(ctx context.Context, e *env) error {
 		"Prints one CSV line per customer of the events file, in customer ID order:\n"+
 		"customer_id,recency_days,frequency,monetary,r,f,m,cell. Scores run from 1 (worst)\n"+
 		"to --bins (best) by quantiles; a customer without purchases scores 1,1,1 and has\n"+
-		"an empty recency_days. Events repeating an earlier event_id are skipped.")
+		"an empty recency_days. Events repeating an earlier event_id are skipped.\n")
 	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time and a value column; - for standard input (required)")
 	nowFlag := fs.String("now", "", "scoring time, RFC 3339 or a date meaning its midnight UTC (default: the time of the latest event in the file)")
 	types := fs.String("types", "online_purchase,store_purchase,purchase", "touchpoint types that count as purchases")

@@ -29,7 +29,15 @@ func init() {
 }
 
 func runSegment(ctx context.Context, e *env) error {
-	fs := newFlagSet(e, "segment", "--profiles FILE.jsonl --expr 'EXPRESSION' [--events FILE.csv] [--now RFC3339]")
+	fs := newFlagSet(e, "segment", "--profiles FILE.jsonl --expr 'EXPRESSION' [--events FILE.csv] [--now RFC3339]\n\n"+
+		"Prints the IDs of the matching profiles, one per line, in the order of the file.\n"+
+		"Expressions (package segment):\n"+
+		"  stage = \"engage\" and consent.email.marketing = \"opt_in\"\n"+
+		"  last_purchase_at > now - 90d\n"+
+		"  count(online_purchase, 90d) >= 2 and sum(value, 365d) > 50000\n"+
+		"With --events, stage is inferred from the events and last_purchase_at is the\n"+
+		"latest online_purchase, store_purchase or purchase unless the profile has it.\n"+
+		"A bad expression exits 1 with its line, column and what was expected.\n")
 	profilesPath := fs.String("profiles", "", "profiles as JSON Lines, one customer profile per line; - for standard input (required)")
 	expr := fs.String("expr", "", "the segment expression (required)")
 	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,currency,…] for behavioural conditions, stage and last_purchase_at; - for standard input")
