@@ -18,6 +18,7 @@ import (
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
+	"github.com/hashicorp/go-multierror"
 )
 
 func init() {
@@ -177,7 +178,7 @@ func readProfiles(r io.Reader, name string) ([]*customer.Profile, error) {
 		}
 		p, err := customer.DecodeProfile(b)
 		if err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", name, line, err)
+			return nil, fmt.Errorf("%s: line %d: %w", name, line, oneLine{err})
 		}
 		if prev, dup := seen[p.ID]; dup {
 			return nil, fmt.Errorf("%s: line %d: duplicate profile ID %q (first on line %d)", name, line, p.ID, prev)
@@ -198,6 +199,24 @@ type csvEvent struct {
 	value    float64
 	hasValue bool
 }
+
+// oneLine prints a list of errors (go-multierror) on one line, "; "
+// between them, so that a message naming a line of input stays one line.
+type oneLine struct{ err error }
+
+func (o oneLine) Error() string {
+	var m *multierror.Error
+	if !errors.As(o.err, &m) || len(m.Errors) == 0 {
+		return o.err.Error()
+	}
+	msgs := make([]string, len(m.Errors))
+	for i, e := range m.Errors {
+		msgs[i] = e.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (o oneLine) Unwrap() error { return o.err }
 
 // readEventsFile reads a touchpoints CSV (event_id, customer_id, type,
 // channel, time in RFC 3339, optional value and currency columns, other
