@@ -283,6 +283,30 @@ type valueFn func(*evalCtx) Value
 func compile(e Expr, set *Set) (boolFn, error) {
 	switch e := e.(type) {
 	case *Logical:
+		if e.Op == And {
+			// a conjunction of numeric compares, the common live segment,
+			// runs as one loop without a closure per term
+			ns := make([]numCompare, 0, len(e.Terms))
+			for _, t := range e.Terms {
+				if c, ok := t.(*Compare); ok {
+					if n := compileNumericCompare(c, set); n != nil {
+						ns = append(ns, *n)
+						continue
+					}
+				}
+				break
+			}
+			if len(ns) == len(e.Terms) {
+				return func(c *evalCtx) bool {
+					for i := range ns {
+						if !ns[i].eval(c) {
+							return false
+						}
+					}
+					return true
+				}, nil
+			}
+		}
 		fns := make([]boolFn, len(e.Terms))
 		for i, t := range e.Terms {
 			f, err := compile(t, set)
@@ -316,8 +340,8 @@ func compile(e Expr, set *Set) (boolFn, error) {
 		}
 		return func(c *evalCtx) bool { return !f(c) }, nil
 	case *Compare:
-		if f := compileNumericCompare(e, set); f != nil {
-			return f, nil
+		if n := compileNumericCompare(e, set); n != nil {
+			return n.eval, nil
 		}
 		l, err := compileOperand(e.Left, set)
 		if err != nil {
@@ -731,10 +755,18 @@ func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 	return Missing
 }
 
-// compileNumericCompare specialises "numeric trait OP number", the most
-// common condition in live segments, to run without boxing values. It
-// returns nil when e is not of that shape.
-func compileNumericCompare(e *Compare, set *Set) boolFn {
+// numCompare is "numeric trait OP number", the most common condition in
+// live segments, evaluated without boxing values.
+type numCompare struct {
+	t    Trait
+	slot int // cache slot, or -1
+	op   CompareOp
+	k    float64
+}
+
+// compileNumericCompare specialises "numeric trait OP number". It returns
+// nil when e is not of that shape.
+func compileNumericCompare(e *Compare, set *Set) *numCompare {
 	lit, ok := e.Right.(*Number)
 	if !ok {
 		return nil
@@ -759,37 +791,37 @@ func compileNumericCompare(e *Compare, set *Set) boolFn {
 	if !t.numeric() || math.IsNaN(lit.V) {
 		return nil
 	}
-	k, op := lit.V, e.Op
-	slot := set.slotFor(t)
-	return func(c *evalCtx) bool {
-		var v float64
-		var ok bool
-		if slot >= 0 && c.cache != nil {
-			tv := c.cached(&t, slot)
-			v, ok = tv.num, tv.numOK
-		} else {
-			from, to := window(c.s.Touchpoints, c.now, t.Window)
-			v, ok = t.computeNum(c.s.Touchpoints, from, to)
-		}
-		if !ok {
-			return false
-		}
-		switch op {
-		case Eq:
-			return v == k
-		case Ne:
-			return v != k
-		case Lt:
-			return v < k
-		case Le:
-			return v <= k
-		case Gt:
-			return v > k
-		case Ge:
-			return v >= k
-		}
+	return &numCompare{t: t, slot: set.slotFor(t), op: e.Op, k: lit.V}
+}
+
+func (n *numCompare) eval(c *evalCtx) bool {
+	var v float64
+	var ok bool
+	if n.slot >= 0 && c.cache != nil {
+		tv := c.cached(&n.t, n.slot)
+		v, ok = tv.num, tv.numOK
+	} else {
+		from, to := window(c.s.Touchpoints, c.now, n.t.Window)
+		v, ok = n.t.computeNum(c.s.Touchpoints, from, to)
+	}
+	if !ok {
 		return false
 	}
+	switch n.op {
+	case Eq:
+		return v == n.k
+	case Ne:
+		return v != n.k
+	case Lt:
+		return v < n.k
+	case Le:
+		return v <= n.k
+	case Gt:
+		return v > n.k
+	case Ge:
+		return v >= n.k
+	}
+	return false
 }
 
 // FromEvent converts a journey event for computed traits of a set whose

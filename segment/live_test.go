@@ -25,6 +25,8 @@ func liveSet(t testing.TB) *Set {
 		{"tokyo_repeat", `segment(tokyo) and segment(repeat)`},
 		{"lapsed", `exists(last_purchase_at) and not segment(recent_buyer)`},
 		{"multichannel", `distinct(channel, 60d) >= 2 or vip`},
+		{"steady", `count(online_purchase, 90d) >= 1 and sum(value, 365d) > 5000 and count(web_visit, 30d) < 3 and avg(value, 60d) <= 15000`},
+		{"quiet", `count(web_visit, 30d) < 2`}, // true for a customer without touchpoints
 	}
 	for _, d := range defs {
 		if _, err := set.DefineText(d.name, d.src); err != nil {
@@ -69,16 +71,19 @@ func testLiveAgrees(t *testing.T, retention time.Duration) {
 	channels := []string{"web", "store", "app", "email"}
 	for step := 0; step < 3000; step++ {
 		id := fmt.Sprintf("c%d", rng.IntN(40))
-		s, ok := subjects[id]
-		if !ok {
-			s = &Subject{ID: id}
-			subjects[id] = s
+		subject := func() *Subject { // the customers Live knows
+			s, ok := subjects[id]
+			if !ok {
+				s = &Subject{ID: id}
+				subjects[id] = s
+			}
+			return s
 		}
 		var err error
 		switch r := rng.IntN(10); {
 		case r < 2:
 			attrs := AttrMap{"prefecture": StringValue(prefs[rng.IntN(len(prefs))]), "vip": BoolValue(rng.IntN(5) == 0)}
-			s.Attrs = attrs
+			subject().Attrs = attrs
 			_, err = live.UpsertProfile(id, attrs, clock)
 		case r < 9:
 			at := clock.Add(-time.Duration(rng.IntN(100*24)) * time.Hour)
@@ -95,6 +100,7 @@ func testLiveAgrees(t *testing.T, retention time.Duration) {
 				Type: types[rng.IntN(len(types))], Channel: channels[rng.IntN(len(channels))],
 				Time: at, Value: float64(rng.IntN(20000)), HasValue: rng.IntN(8) != 0,
 			}
+			s := subject()
 			i, _ := slices.BinarySearchFunc(s.Touchpoints, tp.Time, func(a Touchpoint, t time.Time) int {
 				if a.Time.After(t) {
 					return 1

@@ -39,7 +39,7 @@ var (
 	liveEvents = flag.Int("live-events", 100_000, "touchpoints streamed in the live-membership comparison")
 	sqliteLive = flag.Int("sqlite-live-events", 300, "touchpoints for the SQLite per-event comparison")
 	seed       = flag.Uint64("seed", 1, "random seed")
-	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of our side of the comparisons to this file")
+	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile of our side of the comparisons to this file (with -live-only: of the whole run)")
 	liveOnly   = flag.Bool("live-only", false, "run only the live-membership comparison (against SQLite unless -sqlite=false)")
 )
 
@@ -182,6 +182,15 @@ func main() {
 	log.SetFlags(0)
 	ctx := context.Background()
 	if *liveOnly {
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			if err != nil {
+				log.Fatal(err)
+			}
+			pprof.StartCPUProfile(f)
+			defer f.Close()
+			defer pprof.StopCPUProfile()
+		}
 		var lite *sql.DB
 		if *withSQLite {
 			lite = openSQLite(generate(0, 0, *seed))
