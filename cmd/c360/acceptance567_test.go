@@ -160,11 +160,14 @@ func TestAcceptanceFunnelCommandLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "", tt.args...)
+			if tt.name == "--help" { // asked-for usage goes to standard output
+				stdout, stderr = stderr, stdout
+			}
 			if code != tt.code || !strings.Contains(stderr, tt.errHas) {
-				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.code, tt.errHas)
+				t.Errorf("exit %d, message %q; want exit %d and %q", code, stderr, tt.code, tt.errHas)
 			}
 			if stdout != "" {
-				t.Errorf("wrote to standard output: %q", stdout)
+				t.Errorf("wrote to the other stream: %q", stdout)
 			}
 		})
 	}
@@ -664,11 +667,14 @@ func TestAcceptanceQualityCommandLine(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "", append([]string{"quality", "--input", in, "--id", "id"}, tt.args...)...)
+			if tt.name == "--help" { // asked-for usage goes to standard output
+				stdout, stderr = stderr, stdout
+			}
 			if code != tt.code || !strings.Contains(stderr, tt.errHas) {
-				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tt.code, tt.errHas)
+				t.Errorf("exit %d, message %q; want exit %d and %q", code, stderr, tt.code, tt.errHas)
 			}
 			if stdout != "" {
-				t.Errorf("wrote to standard output:\n%s", stdout)
+				t.Errorf("wrote to the other stream:\n%s", stdout)
 			}
 		})
 	}

@@ -72,11 +72,12 @@ func main() {
 
 // run executes one command line and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	if len(args) == 0 {
 		printHelp(stderr)
-		if len(args) == 0 {
-			return 2
-		}
+		return 2
+	}
+	if args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		printHelp(stdout) // asked for: standard output, as GNU tools do
 		return 0
 	}
 	c, ok := commands[args[0]]
@@ -117,15 +118,33 @@ func printHelp(w io.Writer) {
 }
 
 // newFlagSet returns a flag set for a command that reports errors instead of
-// exiting, and prints its usage on the command's standard error.
+// exiting. It prints its usage on the command's standard error after a bad
+// flag, and on standard output when the usage was asked for (-h, -help or
+// --help).
 func newFlagSet(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet("c360 "+name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
+	if helpAsked(e.args) {
+		fs.SetOutput(e.stdout)
+	}
 	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: c360 %s %s\n", name, usage)
+		fmt.Fprintf(fs.Output(), "usage: c360 %s %s\n", name, usage)
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// helpAsked reports whether args ask for the usage before any "--".
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help", "-h=true", "--help=true", "-help=true":
+			return true
+		}
+	}
+	return false
 }
 
 // parseFlags parses args, turning a flag error into a usage error and -h into
