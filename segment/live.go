@@ -113,6 +113,8 @@ func (l *Live) UpsertProfile(id string, attrs Attributes, now time.Time) ([]Chan
 
 // AddTouchpoint records a touchpoint of a customer (creating the customer if
 // needed) and re-evaluates the segments that read touchpoints at time now.
+// Value aggregates add tp.Value as it is: build touchpoints with
+// Set.FromEvent, which keeps values in the Set's currency only.
 func (l *Live) AddTouchpoint(id string, tp Touchpoint, now time.Time) ([]Change, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
