@@ -9,7 +9,9 @@ import (
 type Method int
 
 const (
-	// Exact: the raw values, trimmed, are equal.
+	// Exact: the raw values, trimmed, are equal, byte for byte: e-mail
+	// addresses differing in the case of the local part, or a phone number
+	// in two notations, do not agree (use Normalized for that).
 	Exact Method = iota
 	// Normalized: the normalised keys are equal (so "ＡＢＣ㈱" and
 	// "株式会社ABC" agree as companies).
