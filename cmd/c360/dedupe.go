@@ -2,17 +2,22 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality/match"
@@ -33,12 +38,19 @@ Clusters the records of FILE.csv that describe the same entity. KIND is one of
 given_name, family_name, person_name, name_kana, company, email, phone,
 postal_code, address, street, locality, region, date, id, number, text, exact.
 Without --field, kinds are inferred from header names and values, and the
-inference is printed on standard error. clusters.csv gets record_id,cluster_id
-with every record once; pairs.csv gets left_id,right_id,probability and each
-field's contribution in bits, for every pair at or above the review threshold.
-With --truth (record_id,entity_id, as "c360 synth" writes it) the share of
-true pairs kept by blocking and the pairwise precision, recall and F1 are
-printed too. Nothing is written when the input is malformed.
+inference is printed on standard error; a free-text column whose values
+average more than 64 characters is left out (ignore(long text)): name it with
+--field to use it. clusters.csv gets record_id,cluster_id with every record
+once (a header-only input gives a header-only file); pairs.csv gets
+left_id,right_id,probability and each field's contribution in bits, for every
+pair at or above the review threshold. With --truth (record_id,entity_id, as
+"c360 synth" writes it) the share of true pairs kept by blocking and the
+pairwise precision, recall and F1 are printed too.
+
+Nothing is written when the input is malformed: outputs are written under a
+temporary name and renamed into place (a symbolic link, /dev/stdout or another
+non-regular file is written in place instead). An output that is also an input,
+or two outputs naming one file, are refused.
 
 match.json (every key optional; --field and --threshold override it):
   {"fields": [{"column": "氏名", "kind": "person_name"}, ...],
@@ -80,12 +92,47 @@ func readConfig(path string) (*matchConfig, error) {
 		return nil, err
 	}
 	var c matchConfig
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("config %s: %w", path, err)
+		return nil, fmt.Errorf("config %s: %s%w", path, jsonWhere(b, err), err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("config %s: %sunexpected data after the JSON object", path, lineCol(b, dec.InputOffset()))
+	}
+	for _, t := range []struct {
+		name string
+		v    float64
+	}{{"threshold", c.Threshold}, {"review_threshold", c.ReviewThreshold}} {
+		if t.v < 0 || t.v > 1 {
+			return nil, fmt.Errorf("config %s: %q %v not in (0, 1]", path, t.name, t.v)
+		}
 	}
 	return &c, nil
+}
+
+// jsonWhere returns "line L, column C: " for a JSON decoding error that
+// knows its offset in b, and "" otherwise.
+func jsonWhere(b []byte, err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return lineCol(b, se.Offset)
+	case errors.As(err, &te):
+		return lineCol(b, te.Offset)
+	}
+	return ""
+}
+
+// lineCol returns "line L, column C: " for the byte offset off of b (both
+// 1-based; the column counts characters).
+func lineCol(b []byte, off int64) string {
+	off = min(max(off, 0), int64(len(b)))
+	before := b[:off]
+	line := bytes.Count(before, []byte("\n")) + 1
+	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
+	return fmt.Sprintf("line %d, column %d: ", line, col)
 }
 
 // loadedTable is an input CSV with its ID column checked.
@@ -113,9 +160,19 @@ type fieldPlan struct {
 	kinds []match.Kind
 }
 
+// longTextRunes is the mean length above which an inferred free-text column
+// is left out: comparing long texts costs time growing with the square of
+// their length on every sampled and candidate pair (a notes column of a few
+// hundred characters would take hours), and such columns rarely identify
+// anyone. Name the column with --field to use it anyway.
+const longTextRunes = 64
+
 // planFields returns the fields from --field flags, the config, or inference
-// over lt's header (printed to w).
-func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer) (*fieldPlan, error) {
+// over lt's header (printed to w). The inference samples the values of lt
+// and then of more (same column names), so that a header-only lt still gets
+// its kinds from the other file. With no --field, no usable column and no
+// rows at all, the plan is empty and the caller writes empty outputs.
+func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer, more ...*loadedTable) (*fieldPlan, error) {
 	p := &fieldPlan{}
 	switch {
 	case len(flags) > 0:
@@ -124,7 +181,7 @@ func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer) 
 			if !ok {
 				return nil, usageError("--field %q: want COLUMN=KIND", fl)
 			}
-			k, err := match.ParseKind(kind)
+			k, err := match.ParseKind(strings.TrimSpace(kind))
 			if err != nil {
 				return nil, usageError("--field %q: %v", fl, err)
 			}
@@ -145,26 +202,45 @@ func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer) 
 				cols = append(cols, c)
 			}
 		}
-		n := min(len(lt.t.Rows), 2000)
-		sample := make([][]string, n)
-		for i := range n {
-			row := make([]string, len(cols))
-			for k, c := range cols {
-				row[k] = lt.t.Rows[i][c]
+		const sampleSize = 2000
+		var sample [][]string
+		rows := 0
+		for _, t := range append([]*loadedTable{lt}, more...) {
+			tcols := make([]int, len(cols))
+			for k := range cols {
+				c, err := t.t.Column(header[k])
+				if err != nil {
+					c = -1 // reported later, when records are built
+				}
+				tcols[k] = c
 			}
-			sample[i] = row
+			rows += len(t.t.Rows)
+			for _, r := range t.t.Rows[:min(len(t.t.Rows), sampleSize-len(sample))] {
+				row := make([]string, len(cols))
+				for k, c := range tcols {
+					if c >= 0 {
+						row[k] = r[c]
+					}
+				}
+				sample = append(sample, row)
+			}
 		}
 		kinds := match.InferKinds(header, sample)
 		var shown []string
 		for i, k := range kinds {
-			shown = append(shown, header[i]+"="+k.String())
+			show := header[i] + "=" + k.String()
+			if k == match.KindText && meanRunes(sample, i) > longTextRunes {
+				k = match.KindIgnore
+				show = header[i] + "=ignore(long text)"
+			}
+			shown = append(shown, show)
 			if k != match.KindIgnore {
 				p.names = append(p.names, header[i])
 				p.kinds = append(p.kinds, k)
 			}
 		}
 		fmt.Fprintf(w, "inferred fields (override with --field COLUMN=KIND): %s\n", strings.Join(shown, " "))
-		if len(p.names) == 0 {
+		if len(p.names) == 0 && rows > 0 {
 			return nil, errors.New("no column could be used for matching; name them with --field COLUMN=KIND")
 		}
 	}
@@ -174,6 +250,22 @@ func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer) 
 		}
 	}
 	return p, nil
+}
+
+// meanRunes returns the mean length in characters of the non-empty values
+// of column c of sample.
+func meanRunes(sample [][]string, c int) float64 {
+	n, total := 0, 0
+	for _, row := range sample {
+		if v := row[c]; v != "" {
+			n++
+			total += utf8.RuneCountInString(v)
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(total) / float64(n)
 }
 
 // records turns a table into match records for the planned fields.
@@ -252,16 +344,42 @@ func matcherOptions(cfg *matchConfig, threshold float64, stderr io.Writer, n int
 // atomicFile writes to a temporary file next to path and renames it into
 // place on commit, so that a failed run leaves no partial output.
 type atomicFile struct {
-	path string
-	f    *os.File
-	w    *bufio.Writer
-	csv  *csv.Writer
+	path    string
+	f       *os.File
+	w       *bufio.Writer
+	csv     *csv.Writer
+	inPlace bool // not a regular file: written directly, nothing to rename
 }
 
+// outputMode is the permission of a new output file, as os.Create gives
+// under the usual umask 022; a file that is replaced keeps its own.
+const outputMode fs.FileMode = 0o644
+
+// createAtomic starts writing path. An error names path (not the temporary
+// file), e.g. when its directory does not exist. Only a new path or a regular
+// file is replaced atomically; a path that is a symbolic link or not a regular
+// file (/dev/stdout, a named pipe, a device) is opened and written in place,
+// so that the link or device itself is never replaced.
 func createAtomic(path string) (*atomicFile, error) {
+	if fi, err := os.Lstat(path); err == nil && !fi.Mode().IsRegular() {
+		flags := os.O_WRONLY
+		if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() {
+			flags |= os.O_TRUNC
+		}
+		f, err := os.OpenFile(path, flags, 0)
+		if err != nil {
+			return nil, err
+		}
+		w := bufio.NewWriterSize(f, 1<<20)
+		return &atomicFile{path: path, f: f, w: w, csv: csv.NewWriter(w), inPlace: true}, nil
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return nil, err
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, &fs.PathError{Op: "create", Path: path, Err: err}
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	return &atomicFile{path: path, f: f, w: w, csv: csv.NewWriter(w)}, nil
@@ -273,6 +391,19 @@ func (a *atomicFile) commit() error {
 	if err == nil {
 		err = a.w.Flush()
 	}
+	if a.inPlace {
+		if cerr := a.f.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	}
+	if err == nil {
+		mode := outputMode
+		if fi, serr := os.Stat(a.path); serr == nil && fi.Mode().IsRegular() {
+			mode = fi.Mode().Perm()
+		}
+		err = a.f.Chmod(mode)
+	}
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
@@ -281,13 +412,73 @@ func (a *atomicFile) commit() error {
 	}
 	if err != nil {
 		os.Remove(a.f.Name())
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		var le *os.LinkError
+		if errors.As(err, &le) {
+			err = le.Err
+		}
+		err = &fs.PathError{Op: "write", Path: a.path, Err: err}
 	}
 	return err
 }
 
+// checkPaths refuses to run when an output file is also an input file or
+// another output (the same name, or the same file under another name): the
+// run would destroy its own input, or one output would silently replace the
+// other. Flags that are not set (empty values) are skipped; so is "-"
+// (standard output).
+func checkPaths(inputs, outputs map[string]string) error {
+	type named struct{ flag, path string }
+	var outs []named
+	for f, p := range outputs {
+		if p != "" && p != "-" {
+			outs = append(outs, named{f, p})
+		}
+	}
+	slices.SortFunc(outs, func(a, b named) int { return strings.Compare(a.flag, b.flag) })
+	var ins []named
+	for f, p := range inputs {
+		if p != "" && p != "-" {
+			ins = append(ins, named{f, p})
+		}
+	}
+	slices.SortFunc(ins, func(a, b named) int { return strings.Compare(a.flag, b.flag) })
+	for i, o := range outs {
+		for _, in := range ins {
+			if samePath(o.path, in.path) {
+				return usageError("--%s %s is also the input --%s; write the output to another file", o.flag, o.path, in.flag)
+			}
+		}
+		for _, o2 := range outs[i+1:] {
+			if samePath(o.path, o2.path) {
+				return usageError("--%s and --%s name the same file %s", o.flag, o2.flag, o.path)
+			}
+		}
+	}
+	return nil
+}
+
+// samePath reports whether a and b name the same file: the same cleaned
+// absolute path, or, when both exist, the same file (links, other spellings).
+func samePath(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	if err1 == nil && err2 == nil && aa == bb {
+		return true
+	}
+	fa, err1 := os.Stat(a)
+	fb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(fa, fb)
+}
+
 func (a *atomicFile) abort() {
 	a.f.Close()
-	os.Remove(a.f.Name())
+	if !a.inPlace {
+		os.Remove(a.f.Name())
+	}
 }
 
 func fmtProb(p float64) string { return strconv.FormatFloat(p, 'f', 6, 64) }
@@ -309,8 +500,12 @@ func runDedupe(ctx context.Context, e *env) error {
 	if *input == "" || *id == "" || *output == "" {
 		return usageError("--input, --id and --output are required")
 	}
-	if *threshold < 0 || *threshold > 1 {
-		return usageError("--threshold %v not in (0, 1]", *threshold)
+	if err := checkThreshold(fs, *threshold); err != nil {
+		return err
+	}
+	if err := checkPaths(map[string]string{"input": *input, "config": *config, "truth": *truthPath},
+		map[string]string{"output": *output, "pairs": *pairs}); err != nil {
+		return err
 	}
 	cfg, err := readConfig(*config)
 	if err != nil {
@@ -327,6 +522,10 @@ func runDedupe(ctx context.Context, e *env) error {
 	recs, err := plan.records(lt)
 	if err != nil {
 		return err
+	}
+	if len(recs) == 0 {
+		// A header-only input: every record (none) listed once.
+		return writeEmpty(e.stderr, plan, *output, *pairs)
 	}
 	m, err := match.New(plan.fields(), matcherOptions(cfg, *threshold, e.stderr, len(recs))...)
 	if err != nil {
@@ -399,6 +598,44 @@ func runDedupe(ctx context.Context, e *env) error {
 		sc := match.Evaluate(truth, pred)
 		fmt.Fprintf(e.stderr, "blocking kept %.4f of true pairs; precision %.4f recall %.4f F1 %.4f\n", st.PairRecall, sc.Precision, sc.Recall, sc.F1)
 	}
+	return nil
+}
+
+// checkThreshold refuses a --threshold outside (0, 1]; left unset (0), the
+// configuration or the default applies.
+func checkThreshold(fs *flag.FlagSet, p float64) error {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "threshold" })
+	if (set || p != 0) && !(p > 0 && p <= 1) {
+		return usageError("--threshold %v not in (0, 1]", p)
+	}
+	return nil
+}
+
+// writeEmpty writes the header-only outputs of an input without records:
+// clusters (or links) at output and, if named, pairs.
+func writeEmpty(w io.Writer, plan *fieldPlan, output, pairs string) error {
+	out, err := createAtomic(output)
+	if err != nil {
+		return err
+	}
+	out.csv.Write([]string{"record_id", "cluster_id"})
+	var pf *atomicFile
+	if pairs != "" {
+		if pf, err = createAtomic(pairs); err != nil {
+			out.abort()
+			return err
+		}
+		pf.csv.Write(append([]string{"left_id", "right_id", "probability"}, plan.names...))
+		if err := pf.commit(); err != nil {
+			out.abort()
+			return err
+		}
+	}
+	if err := out.commit(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w, "0 records, 0 clusters")
 	return nil
 }
 

@@ -20,14 +20,15 @@ const linkUsage = `--left A.csv --right B.csv --id COLUMN [--field COLUMN=KIND .
        [--config match.json] [--one-to-one] [--explain] --output links.csv
 
 Links records of A.csv to records of B.csv. Both files have the ID column and
-the matched columns under the same names; kinds are inferred from A.csv unless
-given. links.csv gets left_id,right_id,probability for every link at or above
+the matched columns under the same names (in any order); kinds are inferred
+from the values of A.csv (then B.csv) unless given. links.csv gets left_id,right_id,probability for every link at or above
 the threshold, most probable first. With --explain, each link also gets one
 column per matched field, named after it, holding the field's contribution in
 bits as in the pairs.csv of "c360 dedupe" (negative: evidence against; 0 for a
 missing value and in deterministic "rules" mode). Measure the links against
 known entities with "c360 eval --links". Nothing is written when an input is
-malformed.`
+malformed, and an output that is also an input is refused; when either file
+has no records, links.csv gets the header alone.`
 
 func runLink(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "link", linkUsage)
@@ -47,8 +48,12 @@ func runLink(ctx context.Context, e *env) error {
 	if *left == "" || *right == "" || *id == "" || *output == "" {
 		return usageError("--left, --right, --id and --output are required")
 	}
-	if *threshold < 0 || *threshold > 1 {
-		return usageError("--threshold %v not in (0, 1]", *threshold)
+	if err := checkThreshold(fs, *threshold); err != nil {
+		return err
+	}
+	if err := checkPaths(map[string]string{"left": *left, "right": *right, "config": *config},
+		map[string]string{"output": *output}); err != nil {
+		return err
 	}
 	cfg, err := readConfig(*config)
 	if err != nil {
@@ -62,7 +67,7 @@ func runLink(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	plan, err := planFields(fields, cfg, lt, e.stderr)
+	plan, err := planFields(fields, cfg, lt, e.stderr, rt)
 	if err != nil {
 		return err
 	}
@@ -73,6 +78,23 @@ func runLink(ctx context.Context, e *env) error {
 	rrecs, err := plan.records(rt)
 	if err != nil {
 		return err
+	}
+	if len(lrecs) == 0 || len(rrecs) == 0 {
+		// Nothing to link: the header alone.
+		out, err := createAtomic(*output)
+		if err != nil {
+			return err
+		}
+		header := []string{"left_id", "right_id", "probability"}
+		if *explain {
+			header = append(header, plan.names...)
+		}
+		out.csv.Write(header)
+		if err := out.commit(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "%d + %d records, 0 links\n", len(lrecs), len(rrecs))
+		return nil
 	}
 	opts := matcherOptions(cfg, *threshold, e.stderr, len(lrecs)+len(rrecs))
 	if *oneToOne {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/c360/c360/quality/normalize"
 )
@@ -25,11 +26,14 @@ const normalizeUsage = `--kind KIND [--json] < lines.txt
 Reads lines from standard input and writes, for each line, its normalised
 comparison key on one line of standard output, in the same order. KIND is one
 of: text, kana, person_name, name_kana, company, phone, email, postal_code,
-address, corporate_number. For phone the key is the E.164 number.
+address, corporate_number. For phone the key is the E.164 number; for
+postal_code it is the canonical NNN-NNNN. Lines may end in LF or CRLF; a
+byte order mark at the start is skipped.
 
-A line that cannot be normalised as KIND gives an empty output line and a
-message naming its line number on standard error; the exit code is then 1
-once every line has been written.
+A line that cannot be normalised as KIND (for every kind but text, an empty
+line too; and any line that is not valid UTF-8) gives an empty output line
+and a message naming its line number on standard error; the exit code is then
+1 once every line has been written.
 
 --json writes one JSON object per line instead:
   {"line":N,"input":"…","kind":"KIND","key":"…","parts":{…}}
@@ -81,7 +85,18 @@ func runNormalize(ctx context.Context, e *env) error {
 		if lines == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF")
 		}
-		if asJSON {
+		if !utf8.ValidString(line) {
+			// Not UTF-8 (often a Shift_JIS export): reported, never guessed.
+			failed++
+			fmt.Fprintf(e.stderr, "c360 normalize: line %d: %s\n", lines, errNotUTF8)
+			if asJSON {
+				if err := enc.Encode(normalizeJSON{Line: lines, Input: line, Kind: kind, Error: errNotUTF8}); err != nil {
+					return err
+				}
+			} else {
+				out.WriteByte('\n')
+			}
+		} else if asJSON {
 			rec := normalizeRecord(kind, line)
 			rec.Line = lines
 			if rec.Error != "" {
@@ -92,7 +107,7 @@ func runNormalize(ctx context.Context, e *env) error {
 				return err
 			}
 		} else {
-			key, err := normalize.Key(kind, line)
+			key, err := cliKey(kind, line)
 			if err != nil {
 				failed++
 				key = ""
@@ -162,6 +177,20 @@ func normalizeRecord(k normalize.Kind, s string) normalizeJSON {
 		return rec
 	}
 	rec.Parts = parts
-	rec.Key, _ = normalize.Key(k, s)
+	rec.Key, _ = cliKey(k, s)
 	return rec
+}
+
+// errNotUTF8 is the message for a line that is not valid UTF-8.
+const errNotUTF8 = "invalid UTF-8 (convert the input to UTF-8 first, e.g. iconv -f CP932 -t UTF-8)"
+
+// cliKey is the key the command prints: normalize.Key, except that a postal
+// code is printed in its canonical notation NNN-NNNN (the form issue 3
+// names), where normalize.Key gives the seven digits alone.
+func cliKey(k normalize.Kind, s string) (string, error) {
+	if k == normalize.KindPostalCode {
+		p, err := normalize.ParsePostalCode(s)
+		return p.Code, err
+	}
+	return normalize.Key(k, s)
 }

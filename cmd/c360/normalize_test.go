@@ -20,7 +20,7 @@ func TestNormalizeKeys(t *testing.T) {
 		{"company", "株式会社ABC\nABC(株)\nＡＢＣ㈱\nｴｰﾋﾞｰｼｰ(ｶ\n", "abc\nabc\nabc\nエービーシー\n", ""},
 		{"phone", "03-1234-5678\n+81 90 1234 5678\n", "+81312345678\n+819012345678\n", ""},
 		{"email", "Taro@Example.JP\n", "taro@example.jp\n", ""},
-		{"postal_code", "〒100-0005\n１００００５\n", "1000005\n\n", "line 2:"}, // six digits
+		{"postal_code", "〒100-0005\n１００００５\n", "100-0005\n\n", "line 2:"}, // six digits
 		{"corporate_number", "7000012050002\n", "7000012050002\n", ""},
 		{"text", "\uFEFFfirst\n", "first\n", ""},
 		{"text", "", "", ""},

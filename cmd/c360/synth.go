@@ -6,8 +6,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"sync/atomic"
 
 	"github.com/c360/c360/quality/match/synth"
@@ -30,8 +28,11 @@ exports have. records.csv has the columns of synth.Header(locale):
   en: record_id,given_name,surname,street_number,address_1,address_2,suburb,
       postcode,state,date_of_birth,phone,email
 truth.csv has record_id,entity_id. The same flags give byte-identical files.
---output - writes the records to standard output. The noise model and its
-rates are documented in package github.com/c360/c360/quality/match/synth.`
+--output - writes the records to standard output. Files are written under a
+temporary name and renamed into place once complete, so a failed run leaves
+no partial file; --output and --truth must name different files. The noise
+model and its rates are documented in package
+github.com/c360/c360/quality/match/synth.`
 
 // errStopped ends generation early when writing has failed.
 var errStopped = errors.New("stopped")
@@ -63,8 +64,6 @@ func runSynth(ctx context.Context, e *env) error {
 		return usageError("--n must be at least 1, got %d", cfg.N)
 	case locale != "ja" && locale != "en":
 		return usageError("--locale must be ja or en, got %q", locale)
-	case truth != "" && truth == output:
-		return usageError("--truth and --output name the same file %q", truth)
 	}
 	cfg.Locale = synth.Locale(locale)
 	// In flags 0 means "none", unlike the zero value of the Config fields.
@@ -77,45 +76,39 @@ func runSynth(ctx context.Context, e *env) error {
 		return usageError("--max-cluster must be at least 1, got %d", cfg.MaxClusterSize)
 	}
 
-	var recW io.Writer = e.stdout
-	var files []*os.File
-	closeAll := func() error {
-		var first error
-		for _, f := range files {
-			if err := f.Close(); err != nil && first == nil {
-				first = err
-			}
-		}
-		files = nil
-		return first
+	if err := checkPaths(nil, map[string]string{"output": output, "truth": truth}); err != nil {
+		return err
 	}
-	defer closeAll()
-	create := func(name string) (io.Writer, error) {
-		f, err := os.Create(name)
+
+	// Files are written under temporary names and renamed into place once
+	// everything has been written: a failed run leaves no partial output.
+	var files []*atomicFile
+	defer func() {
+		for _, f := range files {
+			f.abort()
+		}
+	}()
+	var rb *bufio.Writer
+	var rw *csv.Writer
+	if output == "-" {
+		rb = bufio.NewWriterSize(e.stdout, 1<<16)
+		rw = csv.NewWriter(rb)
+	} else {
+		f, err := createAtomic(output)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		files = append(files, f)
-		return f, nil
+		rw = f.csv
 	}
-	if output != "-" {
-		w, err := create(output)
-		if err != nil {
-			return err
-		}
-		recW = w
-	}
-	rb := bufio.NewWriterSize(recW, 1<<16)
-	rw := csv.NewWriter(rb)
-	var tb *bufio.Writer
 	var tw *csv.Writer
 	if truth != "" {
-		w, err := create(truth)
+		f, err := createAtomic(truth)
 		if err != nil {
 			return err
 		}
-		tb = bufio.NewWriterSize(w, 1<<16)
-		tw = csv.NewWriter(tb)
+		files = append(files, f)
+		tw = f.csv
 		if err := tw.Write([]string{"record_id", "entity_id"}); err != nil {
 			return err
 		}
@@ -197,24 +190,23 @@ func runSynth(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	rw.Flush()
-	if err := rw.Error(); err != nil {
-		return err
-	}
-	if err := rb.Flush(); err != nil {
-		return err
-	}
-	if tw != nil {
-		tw.Flush()
-		if err := tw.Error(); err != nil {
+	if rb != nil {
+		rw.Flush()
+		if err := rw.Error(); err != nil {
 			return err
 		}
-		if err := tb.Flush(); err != nil {
+		if err := rb.Flush(); err != nil {
 			return err
 		}
 	}
-	if err := closeAll(); err != nil {
-		return err
+	// The truth first: if the records cannot be committed, their old file
+	// (if any) is left as it was.
+	for i := len(files) - 1; i >= 0; i-- {
+		err := files[i].commit()
+		files = files[:i]
+		if err != nil {
+			return err
+		}
 	}
 	if output != "-" {
 		fmt.Fprintf(e.stderr, "c360 synth: wrote %d %s records to %s\n", cfg.N, cfg.Locale, output)
