@@ -118,23 +118,26 @@ func TestParetoSVG(t *testing.T) {
 func TestRFMWorkedExample(t *testing.T) {
 	ago := func(d int) time.Time { return now.Add(-days(d)) }
 	in := []RFMInput{
-		{"A", ago(1), 10, 100000},
-		{"B", ago(10), 5, 50000},
-		{"C", ago(30), 5, 20000},
-		{"D", ago(200), 1, 1000},
-		{"E", time.Time{}, 0, 0},
+		{"A", ago(1), 10, 100000, 0},
+		{"B", ago(10), 5, 50000, 0},
+		{"C", ago(30), 5, 20000, 0},
+		{"D", ago(200), 1, 1000, 0},
+		{"E", time.Time{}, 0, 0, 0},
 	}
 	got, err := RFM(in, now, RFMConfig{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Mid-rank scores over the 4 buyers (E never bought and is not ranked):
+	// 1 + floor(5·(2k+t)/8) with k strictly worse and t tied: a lone value
+	// at k = 0, 1, 2, 3 scores 1, 2, 4, 5.
 	want := []RFMScore{
 		{CustomerID: "A", RecencyDays: 1, Frequency: 10, Monetary: 100000, R: 5, F: 5, M: 5, Cell: "champions"},
-		// B and C tie on frequency: both rank 3.
+		// B and C tie on frequency (k = 1, t = 2): both 1 + floor(5·4/8) = 3.
 		{CustomerID: "B", RecencyDays: 10, Frequency: 5, Monetary: 50000, R: 4, F: 3, M: 4, Cell: "loyal"},
-		{CustomerID: "C", RecencyDays: 30, Frequency: 5, Monetary: 20000, R: 3, F: 3, M: 3, Cell: "loyal"},
-		{CustomerID: "D", RecencyDays: 200, Frequency: 1, Monetary: 1000, R: 2, F: 2, M: 2, Cell: "hibernating"},
-		{CustomerID: "E", RecencyDays: math.Inf(1), R: 1, F: 1, M: 1, Cell: "lost"},
+		{CustomerID: "C", RecencyDays: 30, Frequency: 5, Monetary: 20000, R: 2, F: 3, M: 2, Cell: "hibernating"},
+		{CustomerID: "D", RecencyDays: 200, Frequency: 1, Monetary: 1000, R: 1, F: 1, M: 1, Cell: "lost"},
+		{CustomerID: "E", RecencyDays: math.Inf(1), Cell: NoPurchase},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("RFM (-want +got):\n%s", diff)
@@ -155,7 +158,8 @@ func TestRFMWorkedExample(t *testing.T) {
 	// A: 1 day <= 7 → R5; F 10 ≥ all four → 5; M 100000 ≥ all → 5.
 	// C: 30 days <= 30 → R4 (the edge belongs to the better score); F 5 → 4; M 20000 → 3.
 	// D: 200 days > 180 → R1; F 1 → 1; M 1000 → 1.
-	if diff := cmp.Diff([]string{"A:555", "B:444", "C:443", "D:111", "E:111"}, scores); diff != "" {
+	// E, without a purchase, is not scored: 0.
+	if diff := cmp.Diff([]string{"A:555", "B:444", "C:443", "D:111", "E:000"}, scores); diff != "" {
 		t.Errorf("threshold scores (-want +got):\n%s", diff)
 	}
 	if _, err := RFM(in, now, RFMConfig{Method: Thresholds, RecencyDays: []float64{1}}); err == nil {

@@ -113,7 +113,14 @@ var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
 // An item is in class A when the cumulative share of the items ranked before
 // it is below cuts.A (so the item that crosses the cut is still A), in B when
 // it is below cuts.B, and in C otherwise. The Gini coefficient is
-// G = 2·Σ i·x(i) / (n·Σx) − (n+1)/n over values in ascending order (i from 1).
+// G = Σ (2i − n − 1)·x(i) / (n·Σx) over values in ascending order (i from 1),
+// which equals 2·Σ i·x(i) / (n·Σx) − (n+1)/n but ends in a single division:
+// the sums are compensated (Neumaier) and the products exact (fused
+// multiply-add), so G, the total and the cumulative figures are as close to
+// the exact values as float64 allows — 0.4 is 0.4, not 0.40000000000000013
+// — and correctly rounded whenever the values are integers and n·Σx stays
+// below 2⁵³.
+// ShareOfItems is one division of integers, correctly rounded too.
 func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	if !(share > 0 && share <= 1) {
 		return nil, fmt.Errorf("segment: share must be in (0, 1], got %v", share)
@@ -122,12 +129,12 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	if !(cuts.A > 0 && cuts.A <= cuts.B && cuts.B <= 1) {
 		return nil, fmt.Errorf("segment: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
 	}
-	var total float64
+	var total kahan
 	for _, it := range items {
 		if it.Value < 0 || math.IsNaN(it.Value) || math.IsInf(it.Value, 0) {
 			return nil, fmt.Errorf("%w: item %q has %v", ErrBadValue, it.ID, it.Value)
 		}
-		total += it.Value
+		total.add(it.Value)
 	}
 	// Radix-sort compact (key, index) records, largest value first. Ties
 	// stay in input order here: no figure of the result depends on the order
@@ -137,40 +144,68 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		order[i] = keyed{k: ^floatKey(it.Value), i: int32(i)}
 	}
 	order = radixSort(order)
-	res := &ParetoResult{Items: len(items), Total: total, Share: share, ABCCuts: cuts,
+	tot := total.sum()
+	res := &ParetoResult{Items: len(items), Total: tot, Share: share, ABCCuts: cuts,
 		items: items, order: make([]int32, len(items)), cum: make([]float64, len(items))}
 	// Compare against the target with a relative tolerance so that 0.8 of a
 	// total summed in another order still counts as reached.
-	target := share * total * (1 - 1e-12)
-	var cum, weighted float64
+	target := share * tot * (1 - 1e-12)
+	var cum, gini kahan
 	n := len(order)
 	for k, o := range order {
 		v := items[o.i].Value
 		res.order[k] = o.i
-		before := cum
-		cum += v
-		res.cum[k] = cum
-		weighted += float64(n-k) * v // ascending position of this item is n-k
+		before := cum.sum()
+		cum.add(v)
+		res.cum[k] = cum.sum()
+		// The item at ascending position i = n−k weighs 2i − n − 1.
+		gini.addProduct(float64(n-2*k-1), v)
 		switch {
-		case total > 0 && before/total < cuts.A:
+		case tot > 0 && before/tot < cuts.A:
 			res.ABC.A++
-		case total > 0 && before/total < cuts.B:
+		case tot > 0 && before/tot < cuts.B:
 			res.ABC.B++
 		default:
 			res.ABC.C++
 		}
-		if res.ItemsNeeded == 0 && total > 0 && cum >= target {
+		if res.ItemsNeeded == 0 && tot > 0 && res.cum[k] >= target {
 			res.ItemsNeeded = k + 1
 		}
 	}
 	if n > 0 {
 		res.ShareOfItems = float64(res.ItemsNeeded) / float64(n)
 	}
-	if n > 0 && total > 0 {
-		res.Gini = math.Max(0, 2*weighted/(float64(n)*total)-float64(n+1)/float64(n))
+	if n > 0 && tot > 0 {
+		res.Gini = min(1, math.Max(0, gini.sum()/(float64(n)*tot)))
 	}
 	return res, nil
 }
+
+// kahan is a running sum with Neumaier's compensation: the rounding error
+// of each addition is kept apart and added back at the end, so a sum of
+// n terms is as accurate as if it were done in twice the precision (the
+// error does not grow with n).
+type kahan struct{ s, c float64 }
+
+func (k *kahan) add(x float64) {
+	t := k.s + x
+	if math.Abs(k.s) >= math.Abs(x) {
+		k.c += (k.s - t) + x
+	} else {
+		k.c += (x - t) + k.s
+	}
+	k.s = t
+}
+
+// addProduct adds a·b and the rounding error of the product (exact, by
+// fused multiply-add).
+func (k *kahan) addProduct(a, b float64) {
+	p := a * b
+	k.add(p)
+	k.add(math.FMA(a, b, -p))
+}
+
+func (k *kahan) sum() float64 { return k.s + k.c }
 
 // WriteSVG draws the Pareto chart as one self-contained SVG document: bars
 // of value (largest first; with many items, each bar sums an equal run of

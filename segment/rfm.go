@@ -8,18 +8,26 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/c360/c360/journey"
 )
 
-// RFMInput is one customer's purchase summary.
+// RFMInput is one customer's purchase summary. A customer with a zero Last
+// has no purchase and is not scored (see RFM).
 type RFMInput struct {
 	CustomerID string
 	Last       time.Time // time of the latest purchase; zero: none
 	Frequency  int       // number of purchases
-	Monetary   float64   // total spent
+	Monetary   float64   // total spent, in one currency (see RFMInputs)
+	// OtherCurrency counts the purchases whose value is in another
+	// currency than Monetary's and was left out of it (they still count
+	// for Last and Frequency).
+	OtherCurrency int
 }
 
 // RFMScore is one customer's recency, frequency and monetary scores (1 is
-// worst, Bins best) and the named cell they fall in.
+// worst, Bins best) and the named cell they fall in. A customer without a
+// purchase has R = F = M = 0, RecencyDays +Inf and Cell NoPurchase.
 type RFMScore struct {
 	CustomerID  string  `json:"customer_id"`
 	RecencyDays float64 `json:"recency_days"`
@@ -31,14 +39,25 @@ type RFMScore struct {
 	Cell        string  `json:"cell"`
 }
 
+// NoPurchase is the cell of a customer without any purchase: RFM scores
+// only customers who bought, and reports the others apart in this cell.
+const NoPurchase = "no_purchase"
+
 // RFMMethod chooses how scores are assigned.
 type RFMMethod int
 
 // Scoring methods.
 const (
-	// Quantiles: score = 1 + floor(Bins·(rank−1)/n), where rank is 1 plus the
-	// number of customers with a strictly worse value, so that ties share a
-	// score. (SQL: 1 + floor(5.0 * (rank() over (order by x) - 1) / count(*) over ()).)
+	// Quantiles scores each measure by mid-rank percentile among the n
+	// customers who bought: with k customers strictly worse and t equal
+	// (itself included), p = (k + t/2)/n and score = 1 + floor(Bins·p),
+	// computed in integers as 1 + floor(Bins·(2k+t)/(2n)). Equal values
+	// share a score whatever the input order; n distinct values fill the
+	// bins evenly (n = Bins gives 1, 2, …, Bins); a customer alone, or
+	// customers all tied, get the middle score (3 of 5), for nothing
+	// sets them apart; a tie at the top scores at least the middle. (SQL:
+	// 1 + floor(5 * (2*(rank() over w - 1) + count(*) over (partition by x))
+	// / (2 * count(*) over ())).)
 	Quantiles RFMMethod = iota
 	// Thresholds: fixed cut points, Bins−1 of them ascending, per measure.
 	// Recency (days) scores Bins at or below the first threshold, down to 1
@@ -83,8 +102,15 @@ type RFMConfig struct {
 	Cells                            []CellRule // nil means DefaultCells
 }
 
-// RFM scores customers at time now. Customers without any purchase (zero
-// Last) get R = F = M = 1 and the cell of that score.
+// RFM scores customers at time now, one RFMScore per input in input order.
+// Recency scores higher for a more recent last purchase, frequency and
+// monetary higher for more purchases and more spent.
+//
+// Only customers who bought (non-zero Last) are scored and ranked: a
+// customer without a purchase in the window would otherwise push every
+// buyer's rank up and be named "lost" like a buyer long gone. Such a
+// customer gets R = F = M = 0, RecencyDays +Inf and the cell NoPurchase,
+// so a caller can count or drop them; they never change a buyer's score.
 func RFM(in []RFMInput, now time.Time, cfg RFMConfig) ([]RFMScore, error) {
 	bins := cfg.Bins
 	if bins == 0 {
@@ -99,29 +125,36 @@ func RFM(in []RFMInput, now time.Time, cfg RFMConfig) ([]RFMScore, error) {
 	}
 	n := len(in)
 	out := make([]RFMScore, n)
-	recency := make([]float64, n)
+	buyers := make([]int, 0, n) // indexes of the customers who bought
 	for i, c := range in {
 		out[i] = RFMScore{CustomerID: c.CustomerID, Frequency: c.Frequency, Monetary: c.Monetary}
 		if c.Last.IsZero() {
 			out[i].RecencyDays = math.Inf(1)
-		} else {
-			out[i].RecencyDays = now.Sub(c.Last).Hours() / 24
+			out[i].Cell = NoPurchase
+			continue
 		}
-		recency[i] = -out[i].RecencyDays // larger is better, like F and M
+		out[i].RecencyDays = now.Sub(c.Last).Hours() / 24
+		buyers = append(buyers, i)
 	}
-	freq := make([]float64, n)
-	mon := make([]float64, n)
-	for i, c := range in {
-		freq[i], mon[i] = float64(c.Frequency), c.Monetary
+	m := len(buyers)
+	recency := make([]float64, m)
+	freq := make([]float64, m)
+	mon := make([]float64, m)
+	for j, i := range buyers {
+		recency[j] = -out[i].RecencyDays // larger is better, like F and M
+		freq[j], mon[j] = float64(in[i].Frequency), in[i].Monetary
+		if math.IsNaN(mon[j]) {
+			return nil, fmt.Errorf("segment: RFM customer %q has monetary NaN", in[i].CustomerID)
+		}
 	}
 	switch cfg.Method {
 	case Quantiles:
 		// The three measures are independent: score them in parallel.
 		var wg sync.WaitGroup
 		wg.Add(2)
-		go func() { defer wg.Done(); quantileScores(recency, bins, func(i, s int) { out[i].R = s }) }()
-		go func() { defer wg.Done(); quantileScores(freq, bins, func(i, s int) { out[i].F = s }) }()
-		quantileScores(mon, bins, func(i, s int) { out[i].M = s })
+		go func() { defer wg.Done(); quantileScores(recency, bins, func(j, s int) { out[buyers[j]].R = s }) }()
+		go func() { defer wg.Done(); quantileScores(freq, bins, func(j, s int) { out[buyers[j]].F = s }) }()
+		quantileScores(mon, bins, func(j, s int) { out[buyers[j]].M = s })
 		wg.Wait()
 	case Thresholds:
 		for name, th := range map[string][]float64{"recency": cfg.RecencyDays, "frequency": cfg.Frequency, "monetary": cfg.Monetary} {
@@ -129,18 +162,15 @@ func RFM(in []RFMInput, now time.Time, cfg RFMConfig) ([]RFMScore, error) {
 				return nil, fmt.Errorf("segment: RFM %s thresholds must be %d ascending numbers, got %v", name, bins-1, th)
 			}
 		}
-		for i := range out {
+		for j, i := range buyers {
 			out[i].R = bins - countBelow(cfg.RecencyDays, out[i].RecencyDays)
-			out[i].F = 1 + countAtOrBelow(cfg.Frequency, freq[i])
-			out[i].M = 1 + countAtOrBelow(cfg.Monetary, mon[i])
+			out[i].F = 1 + countAtOrBelow(cfg.Frequency, freq[j])
+			out[i].M = 1 + countAtOrBelow(cfg.Monetary, mon[j])
 		}
 	default:
 		return nil, fmt.Errorf("segment: unknown RFM method %d", cfg.Method)
 	}
-	for i := range out {
-		if in[i].Last.IsZero() {
-			out[i].R, out[i].F, out[i].M = 1, 1, 1
-		}
+	for _, i := range buyers {
 		out[i].Cell = cellOf(cells, out[i].R, float64(out[i].F+out[i].M)/2)
 	}
 	return out, nil
@@ -156,8 +186,9 @@ func countAtOrBelow(th []float64, v float64) int {
 	return sort.Search(len(th), func(i int) bool { return th[i] > v })
 }
 
-// quantileScores gives each value 1 + floor(bins·(rank−1)/n), rank counting
-// the values strictly smaller plus one.
+// quantileScores gives each value its mid-rank score
+// 1 + floor(bins·(2k+t)/(2n)), k counting the values strictly smaller and t
+// the values equal to it (itself included); see Quantiles.
 func quantileScores(vals []float64, bins int, set func(i, score int)) {
 	n := len(vals)
 	order := make([]keyed, n)
@@ -165,13 +196,23 @@ func quantileScores(vals []float64, bins int, set func(i, score int)) {
 		order[i] = keyed{k: floatKey(v), i: int32(i)}
 	}
 	order = radixSort(order)
-	rank := 1
-	for k, o := range order {
-		if k > 0 && o.k != order[k-1].k {
-			rank = k + 1
+	for lo := 0; lo < n; {
+		hi := lo + 1
+		for hi < n && order[hi].k == order[lo].k {
+			hi++
 		}
-		set(int(o.i), 1+bins*(rank-1)/n)
+		score := midRankScore(lo, hi-lo, n, bins)
+		for _, o := range order[lo:hi] {
+			set(int(o.i), score)
+		}
+		lo = hi
 	}
+}
+
+// midRankScore is 1 + floor(bins·(2k+t)/(2n)) for k values strictly worse
+// and t equal out of n (t ≥ 1), in 1..bins.
+func midRankScore(k, t, n, bins int) int {
+	return 1 + int(int64(bins)*int64(2*k+t)/(2*int64(n)))
 }
 
 func cellOf(cells []CellRule, r int, fm float64) string {
@@ -190,20 +231,61 @@ var DefaultPurchaseTypes = []string{"online_purchase", "store_purchase", "purcha
 // RFMFromTouchpoints summarises each customer's purchases: touchpoints of the
 // given types (DefaultPurchaseTypes when empty) within window before now
 // (all history when window is 0). Touchpoints after now are ignored.
-// Customers are returned in ID order.
+// Customers are returned in ID order, those without a purchase included
+// (RFM reports them apart). Monetary is in yen (JPY): see RFMInputs.
 func RFMFromTouchpoints(byCustomer map[string][]Touchpoint, types []string, now time.Time, window time.Duration) []RFMInput {
-	return RFMInputs(func(yield func(string, []Touchpoint) bool) {
+	return rfmInputs(bySortedID(byCustomer), types, now, window, journey.DefaultCurrency)
+}
+
+// RFMInputs is RFMFromTouchpoints over a stream of customers and their
+// touchpoints, in the stream's order.
+//
+// Monetary never adds amounts of different currencies. It sums, in yen
+// (JPY, the currency of the zero Set), the amount of each purchase that has
+// one in JPY — Currency "JPY", or no Currency with HasValue (a touchpoint
+// built by hand); a purchase whose amount is in another currency (its
+// Currency, whether HasValue is set or not) still counts for recency and
+// frequency but is left out of Monetary and counted in OtherCurrency.
+// Touchpoints built by Set.FromEvent have their value converted into the
+// set's currency already: summarise them with the set's RFMInputs.
+func RFMInputs(customers iter.Seq2[string, []Touchpoint], types []string, now time.Time, window time.Duration) []RFMInput {
+	return rfmInputs(customers, types, now, window, journey.DefaultCurrency)
+}
+
+// RFMFromTouchpoints is the package function RFMFromTouchpoints with
+// Monetary in the set's currency (Set.Currency, JPY when empty).
+func (s *Set) RFMFromTouchpoints(byCustomer map[string][]Touchpoint, types []string, now time.Time, window time.Duration) []RFMInput {
+	return rfmInputs(bySortedID(byCustomer), types, now, window, s.currency())
+}
+
+// RFMInputs is the package function RFMInputs with Monetary in the set's
+// currency (Set.Currency, JPY when empty): it sums the values in that
+// currency or without one, and counts the others in OtherCurrency. It does
+// not convert: Set.FromEvent does, as touchpoints are built, and names the
+// currency an amount is left in.
+func (s *Set) RFMInputs(customers iter.Seq2[string, []Touchpoint], types []string, now time.Time, window time.Duration) []RFMInput {
+	return rfmInputs(customers, types, now, window, s.currency())
+}
+
+// currency is the set's currency; a nil or zero Set's is JPY.
+func (s *Set) currency() string {
+	if s == nil || s.Currency == "" {
+		return journey.DefaultCurrency
+	}
+	return s.Currency
+}
+
+func bySortedID(byCustomer map[string][]Touchpoint) iter.Seq2[string, []Touchpoint] {
+	return func(yield func(string, []Touchpoint) bool) {
 		for _, id := range sortedKeys(byCustomer) {
 			if !yield(id, byCustomer[id]) {
 				return
 			}
 		}
-	}, types, now, window)
+	}
 }
 
-// RFMInputs is RFMFromTouchpoints over a stream of customers and their
-// touchpoints, in the stream's order.
-func RFMInputs(customers iter.Seq2[string, []Touchpoint], types []string, now time.Time, window time.Duration) []RFMInput {
+func rfmInputs(customers iter.Seq2[string, []Touchpoint], types []string, now time.Time, window time.Duration, currency string) []RFMInput {
 	if len(types) == 0 {
 		types = DefaultPurchaseTypes
 	}
@@ -229,8 +311,15 @@ func RFMInputs(customers iter.Seq2[string, []Touchpoint], types []string, now ti
 				continue
 			}
 			in.Frequency++
-			if tp.HasValue {
-				in.Monetary += tp.Value
+			// A touchpoint has an amount when HasValue or it names a
+			// currency (Set.FromEvent keeps an unconverted amount with
+			// its currency); without a currency it is the set's.
+			if tp.HasValue || tp.Currency != "" {
+				if tp.Currency == "" || tp.Currency == currency {
+					in.Monetary += tp.Value
+				} else {
+					in.OtherCurrency++
+				}
 			}
 			if tp.Time.After(in.Last) {
 				in.Last = tp.Time

@@ -359,11 +359,13 @@ func TestAcceptanceParetoSVG(t *testing.T) {
 // rfmWorked is RFM of five customers worked by hand at now 2026-11-22T00:00Z.
 // Recency days a 1, b 31, c 174, e 0.375 (d never bought); frequency a 3,
 // b 1, c 2 (two purchases at one instant with distinct IDs are two), e 1;
-// monetary a 3000, b 500, c 18000.50, e 200. Quantile score
-// 1 + floor(5·(rank−1)/5) = rank, ties sharing the lowest rank:
-// R: d 1, c 2, b 3, a 4, e 5; F: d 1, b=e 2, c 4, a 5; M: d 1, e 2, b 3,
-// a 4, c 5. Cells (R, mean of F and M): a (4, 4.5) champions; b (3, 2.5)
-// need_attention; c (2, 4.5) cant_lose; d lost; e (5, 2) potential_loyalist.
+// monetary a 3000, b 500, c 18000.50, e 200. Only the 4 buyers are ranked
+// (d: 0,0,0 no_purchase); mid-rank score 1 + floor(5·(2k+t)/8), k strictly
+// worse, t tied: a lone value at k = 0, 1, 2, 3 scores 1, 2, 4, 5, and b=e
+// tied at the bottom of F (k 0, t 2) score 2:
+// R: c 1, b 2, a 4, e 5; F: b=e 2, c 4, a 5; M: e 1, b 2, a 4, c 5.
+// Cells (R, mean of F and M): a (4, 4.5) champions; b (2, 2) hibernating;
+// c (1, 4.5) cant_lose; e (5, 1.5) new.
 const rfmWorked = "event_id,customer_id,type,channel,time,value\n" +
 	"1,a,online_purchase,web,2026-11-20T00:00:00Z,1000\n" +
 	"2,a,online_purchase,web,2026-11-21T00:00:00Z,1000\n" +
@@ -379,10 +381,10 @@ func TestAcceptanceRFM(t *testing.T) {
 	const head = "customer_id,recency_days,frequency,monetary,r,f,m,cell\n"
 	worked := head +
 		"a,1.00,3,3000,4,5,4,champions\n" +
-		"b,31.00,1,500,3,2,3,need_attention\n" +
-		"c,174.00,2,18000.5,2,4,5,cant_lose\n" +
-		"d,,0,0,1,1,1,lost\n" +
-		"e,0.38,1,200,5,2,2,potential_loyalist\n"
+		"b,31.00,1,500,2,2,2,hibernating\n" +
+		"c,174.00,2,18000.5,1,4,5,cant_lose\n" +
+		"d,,0,0,0,0,0,no_purchase\n" +
+		"e,0.38,1,200,5,2,1,new\n"
 	tests := []struct {
 		name   string
 		csv    string
@@ -396,13 +398,13 @@ func TestAcceptanceRFM(t *testing.T) {
 		{name: "an amount column, lower-case RFC 3339, a chosen value column",
 			csv:  "\ufeffevent_id , customer_id,type,channel,time,amount,net\r\n1,顧客A,purchase,web,2026-01-01t00:00:00z,12.5,10\r\n",
 			args: []string{"--now", "2026-01-02T00:00:00Z", "--value", "net"},
-			want: head + "顧客A,1.00,1,10,1,1,1,lost\n"},
+			want: head + "顧客A,1.00,1,10,3,3,3,loyal\n"},
 		{name: "no purchase type in the file: warned on standard error",
 			csv: "event_id,customer_id,type,channel,time,value\n1,a,order,web,2026-01-01T00:00:00Z,5\n", args: nil,
-			want: head + "a,,0,0,1,1,1,lost\n", errHas: []string{"no event of the purchase types", "--types"}},
+			want: head + "a,,0,0,0,0,0,no_purchase\n", errHas: []string{"no event of the purchase types", "--types"}},
 		{name: "--types chooses the purchases",
 			csv: "event_id,customer_id,type,channel,time,value\n1,a,order,web,2026-01-01T00:00:00Z,5\n", args: []string{"--types", "order"},
-			want: head + "a,0.00,1,5,1,1,1,lost\n"},
+			want: head + "a,0.00,1,5,3,3,3,loyal\n"},
 		{name: "header-only file", csv: "event_id,customer_id,type,channel,time,value\n", want: head},
 		{name: "empty file", csv: "", code: 1, errHas: []string{"line 1"}},
 		{name: "bad value", csv: "event_id,customer_id,type,channel,time,value\n1,a,purchase,web,2026-01-01T00:00:00Z,¥500\n",
@@ -693,7 +695,7 @@ func TestAcceptanceStandardInput(t *testing.T) {
 		errHas string
 	}{
 		{"rfm --events -", events, []string{"rfm", "--events", "-"}, 0,
-			"customer_id,recency_days,frequency,monetary,r,f,m,cell\nc2,0.00,1,5,1,1,1,lost\n", ""},
+			"customer_id,recency_days,frequency,monetary,r,f,m,cell\nc2,0.00,1,5,3,3,3,loyal\n", ""},
 		{"segment --profiles -", profiles, []string{"segment", "--profiles", "-", "--events", eFile, "--expr", "count(purchase) = 1"}, 0, "c2\n", ""},
 		{"segment --events -", events, []string{"segment", "--profiles", pFile, "--events", "-", "--expr", "count(purchase) = 0"}, 0, "c1\n", ""},
 		{"segment: both from standard input", events, []string{"segment", "--profiles", "-", "--events", "-", "--expr", "x = 1"}, 2, "", "only one of"},

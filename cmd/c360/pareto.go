@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/c360/c360/internal/table"
@@ -26,7 +27,8 @@ func runPareto(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "pareto", "--input FILE.csv --id COLUMN --value COLUMN [--share 0.8] [--svg chart.svg]\n\n"+
 		"Prints one JSON object: {\"items\":N,\"total\":x,\"share_of_value\":s,\"items_needed\":k,\n"+
 		"\"share_of_items\":k/N,\"gini\":g,\"abc\":{\"A\":…,\"B\":…,\"C\":…}}. Values are plain decimal\n"+
-		"numbers of 0 or more; rows with the same ID are added up.\n")
+		"numbers of 0 or more; rows with the same ID are added up. share_of_value,\n"+
+		"share_of_items and gini are rounded to 12 significant digits.\n")
 	input := fs.String("input", "", "CSV file; rows with the same ID are added up; - for standard input (required)")
 	idCol := fs.String("id", "", "column naming the item: customer, product, scenario (required)")
 	valueCol := fs.String("value", "", "column holding the value (required)")
@@ -79,8 +81,21 @@ func runPareto(ctx context.Context, e *env) error {
 			return err
 		}
 	}
+	// Ratios are printed to 12 significant digits, so that a user's own
+	// calculation (a spreadsheet's 0.4) compares equal to ours.
+	out := *res
+	out.Share, out.ShareOfItems, out.Gini = sig12(out.Share), sig12(out.ShareOfItems), sig12(out.Gini)
 	enc := json.NewEncoder(e.stdout)
-	return enc.Encode(res)
+	return enc.Encode(&out)
+}
+
+// sig12 rounds x to 12 significant digits.
+func sig12(x float64) float64 {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(x, 'g', 12, 64), 64)
+	if err != nil {
+		return x
+	}
+	return r
 }
 
 // readItems sums the value column per ID, in order of first appearance.

@@ -135,12 +135,12 @@ func TestRFMCommand(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	// c1: 2 purchases (the duplicate event counted once), last 2026-11-20T01:00Z: 2 days.
-	// c2: 1 purchase, exactly 174 days. c3: none. With 3 customers a score is
-	// 1 + floor(5·(rank−1)/3): ranks 1, 2, 3 score 1, 2, 4.
+	// c2: 1 purchase, exactly 174 days. c3: none, not ranked. With 2 buyers
+	// the mid-rank score 1 + floor(5·(2k+1)/4) is 2 for the worse, 4 for the better.
 	want := `customer_id,recency_days,frequency,monetary,r,f,m,cell
 c1,2.00,2,20000,4,4,2,loyal
 c2,174.00,1,50000,2,2,4,at_risk
-c3,,0,0,1,1,1,lost
+c3,,0,0,0,0,0,no_purchase
 `
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Errorf("rfm output (-want +got):\n%s", diff)
