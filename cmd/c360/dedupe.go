@@ -118,7 +118,7 @@ func jsonWhere(b []byte, err error) string {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		return lineCol(b, se.Offset)
+		return lineCol(b, se.Offset-1) // the offending character is the last one read
 	case errors.As(err, &te):
 		return lineCol(b, te.Offset)
 	}
