@@ -522,3 +522,53 @@ func TestAcceptance34Pipeline(t *testing.T) {
 		t.Errorf("records %v, F1 %v; want 300 records and F1 ≥ 0.9 on clean synthetic data", got["records"], got["f1"])
 	}
 }
+
+// "[...same options]": link takes --pairs as dedupe does.
+func TestAcceptance34LinkPairs(t *testing.T) {
+	left := writeMatchFile(t, "crm.csv", crmCSV)
+	right := writeMatchFile(t, "shop.csv", shopCSV)
+	dir := t.TempDir()
+	out, pairs := filepath.Join(dir, "links.csv"), filepath.Join(dir, "pairs.csv")
+	code, _, stderr := runCLI(t, "", "link", "--left", left, "--right", right, "--id", "id",
+		"--field", "name=person_name", "--field", "email=email", "--output", out, "--pairs", pairs)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	p := readMatchCSV(t, pairs)
+	if diff := cmp.Diff([]string{"left_id", "right_id", "probability", "name", "email"}, p[0]); diff != "" {
+		t.Errorf("pairs.csv header (-want +got):\n%s", diff)
+	}
+	if links := readMatchCSV(t, out); len(p) < len(links) {
+		t.Errorf("pairs.csv has %d rows, fewer than the %d links", len(p)-1, len(links)-1)
+	}
+}
+
+// The evaluation command reads what users' tools write (BOM, CRLF, spaces)
+// and refuses what it cannot score, naming the line.
+func TestAcceptance34Eval(t *testing.T) {
+	truth := writeMatchFile(t, "truth.csv", "record_id,entity_id\n1,X\n2,X\n3,Y\n")
+	tests := []struct {
+		name, clusters string
+		code           int
+		out, inStderr  string
+	}{
+		{"BOM, CRLF and spaces", "\ufeff record_id , cluster_id \r\n1,a\r\n2,a\r\n3,b\r\n", 0,
+			"records\t3\ntrue_pairs\t1\npredicted_pairs\t1\ncorrect_pairs\t1\nprecision\t1.0000\nrecall\t1.0000\nf1\t1.0000\n", ""},
+		{"blank cluster_id", "record_id,cluster_id\n1,a\n2,\n3,\n", 1, "", `line 3: record "2" has an empty cluster_id`},
+		{"record not in the truth", "record_id,cluster_id\n1,a\n2,a\n3,b\n4,c\n", 1, "", `line 5: record "4" is not in`},
+		{"record missing from the clusters", "record_id,cluster_id\n1,a\n2,a\n", 1, "", `line 4: record "3" is not in`},
+		{"duplicate record", "record_id,cluster_id\n1,a\n2,a\n2,b\n3,c\n", 1, "", `line 4, column "record_id": duplicate ID "2"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			clusters := writeMatchFile(t, "clusters.csv", tt.clusters)
+			code, stdout, stderr := runCLI(t, "", "eval", "--clusters", clusters, "--truth", truth)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("exit %d, stderr %q; want %d naming %q", code, stderr, tt.code, tt.inStderr)
+			}
+			if diff := cmp.Diff(tt.out, stdout); diff != "" {
+				t.Errorf("stdout (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -41,7 +41,8 @@ The truth comes from a CSV (default columns record_id and entity_id, as
 the record IDs themselves: --id-pattern takes the first group of a regular
 expression as the entity, e.g. 'rec-(\d+)-' for FEBRL. Every record must be in
 both the truth and the clusters (or the left or right file), with a non-empty
-entity.`
+entity and a non-empty cluster_id. The figures go to standard output as
+name<TAB>value lines.`
 
 func runEval(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "eval", evalUsage)
@@ -83,6 +84,10 @@ func runEval(ctx context.Context, e *env) error {
 	ids, pred := ct.keys, ct.vals
 	want := make([]string, len(ids))
 	for i, id := range ids {
+		if pred[i] == "" {
+			// Not a cluster of its own: all blanks would count as one cluster.
+			return fmt.Errorf("%s: line %d: record %q has an empty cluster_id", *clusters, ct.lines[i], id)
+		}
 		if want[i], err = tr.entity(id); err != nil {
 			return fmt.Errorf("%s: line %d: %w", *clusters, ct.lines[i], err)
 		}

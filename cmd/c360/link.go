@@ -18,6 +18,7 @@ func init() {
 
 const linkUsage = `--left A.csv --right B.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
        [--config match.json] [--one-to-one] [--explain] --output links.csv
+       [--pairs pairs.csv]
 
 Links records of A.csv to records of B.csv. Both files have the ID column and
 the matched columns under the same names (in any order); kinds are inferred
@@ -26,7 +27,9 @@ the threshold, most probable first. With --explain, each link also gets one
 column per matched field, named after it, holding the field's contribution in
 bits as in the pairs.csv of "c360 dedupe" (negative: evidence against; 0 for a
 missing value and in deterministic "rules" mode). Measure the links against
-known entities with "c360 eval --links". Nothing is written when an input is
+known entities with "c360 eval --links". --pairs writes, as "c360 dedupe"
+does, every pair at or above the review threshold (possible links for
+clerical review too) with each field's contribution. Nothing is written when an input is
 malformed, and an output that is also an input is refused; when either file
 has no records, links.csv gets the header alone.`
 
@@ -42,6 +45,7 @@ func runLink(ctx context.Context, e *env) error {
 	oneToOne := fs.Bool("one-to-one", false, "link each record to at most one record of the other file")
 	explain := fs.Bool("explain", false, "add each field's contribution in bits after left_id,right_id,probability")
 	output := fs.String("output", "", "links CSV to write (required)")
+	pairs := fs.String("pairs", "", "pairs CSV to write: every pair at or above the review threshold, with each field's contribution")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -52,7 +56,7 @@ func runLink(ctx context.Context, e *env) error {
 		return err
 	}
 	if err := checkPaths(map[string]string{"left": *left, "right": *right, "config": *config},
-		map[string]string{"output": *output}); err != nil {
+		map[string]string{"output": *output, "pairs": *pairs}); err != nil {
 		return err
 	}
 	cfg, err := readConfig(*config)
@@ -90,6 +94,18 @@ func runLink(ctx context.Context, e *env) error {
 			header = append(header, plan.names...)
 		}
 		out.csv.Write(header)
+		if *pairs != "" {
+			pf, err := createAtomic(*pairs)
+			if err != nil {
+				out.abort()
+				return err
+			}
+			pf.csv.Write(append([]string{"left_id", "right_id", "probability"}, plan.names...))
+			if err := pf.commit(); err != nil {
+				out.abort()
+				return err
+			}
+		}
 		if err := out.commit(); err != nil {
 			return err
 		}
@@ -113,6 +129,14 @@ func runLink(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	var pf *atomicFile
+	if *pairs != "" {
+		if pf, err = createAtomic(*pairs); err != nil {
+			out.abort()
+			return err
+		}
+		writePairs(pf.csv, res, plan, lrecs, rrecs)
+	}
 	// Result.Pairs also holds the review band; links.csv lists the accepted
 	// links only, with or without their explanations.
 	var links []match.Pair
@@ -128,6 +152,12 @@ func runLink(ctx context.Context, e *env) error {
 		out.csv.Write([]string{"left_id", "right_id", "probability"})
 		for _, p := range links {
 			out.csv.Write([]string{lrecs[p.A].ID, rrecs[p.B].ID, fmtProb(p.Probability)})
+		}
+	}
+	if pf != nil {
+		if err := pf.commit(); err != nil {
+			out.abort()
+			return err
 		}
 	}
 	if err := out.commit(); err != nil {
