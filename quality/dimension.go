@@ -118,16 +118,21 @@ func (d *Dimension) UnmarshalText(b []byte) error {
 // Status is the verdict of a rule or dimension over a dataset.
 type Status int
 
-// Statuses, from best to worst. The zero value is StatusPass.
+// Statuses. Pass, warn and fail run from best to worst; StatusNoData
+// stands apart: the rule checked no record (there were none, or it did not
+// apply to any), so it has nothing to pass — as Soda leaves a check
+// without a value "not evaluated" rather than passing it. The zero value is
+// StatusPass.
 const (
-	StatusPass Status = iota // "pass"
-	StatusWarn               // "warn"
-	StatusFail               // "fail"
+	StatusPass   Status = iota // "pass"
+	StatusWarn                 // "warn"
+	StatusFail                 // "fail"
+	StatusNoData               // "no_data": nothing was checked
 )
 
-var statusNames = [...]string{"pass", "warn", "fail"}
+var statusNames = [...]string{"pass", "warn", "fail", "no_data"}
 
-// String returns "pass", "warn" or "fail".
+// String returns "pass", "warn", "fail" or "no_data".
 func (s Status) String() string {
 	if s >= 0 && int(s) < len(statusNames) {
 		return statusNames[s]
@@ -213,12 +218,15 @@ type Threshold struct {
 // 95%, warn at 80%.
 func DefaultThreshold() Threshold { return Threshold{Pass: Percent(95), Warn: Percent(80)} }
 
-// Status returns the status of passed out of applicable.
+// Status returns the status of passed out of applicable: StatusNoData when
+// applicable is 0 (nothing to pass), else pass, warn or fail.
 func (t Threshold) Status(passed, applicable int64) Status {
 	if t == (Threshold{}) {
 		t = DefaultThreshold()
 	}
 	switch {
+	case applicable <= 0:
+		return StatusNoData
 	case t.Pass.atLeast(passed, applicable):
 		return StatusPass
 	case t.Warn.atLeast(passed, applicable):

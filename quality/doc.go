@@ -70,7 +70,11 @@
 // RecordResult (Assessment.All streams them) and the Report. Per rule the Report gives the raw counts
 // (passed, failed, skipped), the ratio and a Status — pass, warn or fail —
 // decided on the exact counts against a Threshold of Fractions by integer
-// cross-multiplication, never on a rounded figure; per dimension, the mean
+// cross-multiplication, never on a rounded figure; a rule that checked no
+// record (there were none, or it was skipped on all) has nothing to pass:
+// its status is no_data (StatusNoData) and its ratio 0. A report of no
+// record is not a perfect one: its score is 0 and its overall status
+// no_data, which c360 quality prints as "no data"; per dimension, the mean
 // dimension score, and the pooled checks (passed ÷ run, with a status) per
 // dimension and overall; overall, the mean record score; the score histogram;
 // per field, the counts of missing and invalid values; samples of failing

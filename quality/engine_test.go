@@ -117,7 +117,7 @@ func TestThresholdStatus(t *testing.T) {
 		{18999999, 20000000, quality.StatusWarn}, // 94.999995%: rounds to 95.00% but is below
 		{2, 3, quality.StatusWarn},               // exactly 2/3, which no float or decimal holds
 		{666666, 1000000, quality.StatusFail},
-		{0, 0, quality.StatusPass}, // nothing applicable
+		{0, 0, quality.StatusNoData}, // nothing applicable: nothing to pass
 		{0, 5, quality.StatusFail},
 	}
 	for _, tt := range tests {
@@ -573,7 +573,7 @@ func TestWhenKeepsKeyedAndAll(t *testing.T) {
 
 func TestEmptyInput(t *testing.T) {
 	a := assess(t, quality.Config{Fields: synthFields()}, nil)
-	if a.Len() != 0 || a.Report.Records != 0 || a.Report.Score != 100 || len(a.Report.Histogram) != 10 {
+	if a.Len() != 0 || a.Report.Records != 0 || a.Report.Score != 0 || len(a.Report.Histogram) != 10 {
 		t.Errorf("empty input: %+v", a.Report)
 	}
 	var buf bytes.Buffer

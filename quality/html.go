@@ -134,7 +134,7 @@ var htmlReport = template.Must(template.New("report").Funcs(template.FuncMap{
 	"f2":  func(x float64) string { return fmt.Sprintf("%.2f", x) },
 	"pct": func(x float64) string { return fmt.Sprintf("%.2f%%", 100*x) },
 	"statusColour": func(s Status) string {
-		return map[Status]string{StatusPass: "#2e7d32", StatusWarn: "#f9a825", StatusFail: "#c62828"}[s]
+		return map[Status]string{StatusPass: "#2e7d32", StatusWarn: "#f9a825", StatusFail: "#c62828", StatusNoData: "#757575"}[s]
 	},
 }).Parse(`<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -149,7 +149,7 @@ code{background:#f4f4f4;padding:0 3px}
 </style></head><body>
 <h1>Data quality: {{.Title}}</h1>
 <div class="muted">{{.R.Records}} records · score = weighted mean of dimension scores per record (see package quality)</div>
-<p><span class="big" style="color:{{.ScoreCol}}">{{f2 .R.Score}}</span> <span class="muted">/ 100 overall</span></p>
+{{if .R.Records}}<p><span class="big" style="color:{{.ScoreCol}}">{{f2 .R.Score}}</span> <span class="muted">/ 100 overall</span></p>{{else}}<p><span class="big" style="color:#757575">no data</span> <span class="muted">no record to assess: every rule is no_data, the score 0 is not a grade</span></p>{{end}}
 
 <h2>Dimensions</h2>
 <div class="muted">bar: mean dimension score of the records; badge: status of the dimension's pooled checks</div>

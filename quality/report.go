@@ -14,15 +14,19 @@ import (
 // decimals, ratios to 4), so two runs over the same data give the same
 // bytes and two reports can be diffed (see Diff).
 type Report struct {
-	Records int     `json:"records"`
-	Score   float64 `json:"score"` // mean record score, 0–100
+	Records int `json:"records"`
+	// Score is the mean record score, 0–100. A report of no record has
+	// nothing to score: its Score is 0 and Checks["overall"].Status is
+	// StatusNoData, like every rule's — never a perfect 100.
+	Score float64 `json:"score"`
 	// Dimensions holds each dimension's score: the mean, over the records
 	// to which some rule of the dimension applied, of their dimension score.
 	Dimensions map[string]float64 `json:"dimensions"`
 	// Checks pools the rule checks (record × rule verdicts) per dimension
 	// and overall ("overall"): passed ÷ run, as AWS Glue's data-quality
 	// score counts, with a status against Config.Threshold on the exact
-	// counts.
+	// counts. "overall" is always present, with StatusNoData when no check
+	// ran; a dimension is present when some check of it ran.
 	Checks map[string]CheckCounts `json:"checks"`
 	// Fields counts, per field, the records failing each dimension's rules
 	// on it: missing (completeness), invalid (validity), and the others
@@ -41,7 +45,7 @@ type Report struct {
 type CheckCounts struct {
 	Passed int64   `json:"passed"`
 	Failed int64   `json:"failed"`
-	Ratio  float64 `json:"ratio"` // Passed/(Passed+Failed), 4 decimals; 1 when none ran
+	Ratio  float64 `json:"ratio"` // Passed/(Passed+Failed), 4 decimals; 0 when none ran (StatusNoData)
 	Status Status  `json:"status"`
 }
 
@@ -74,7 +78,8 @@ func (f *FieldCounts) add(d Dimension, n int64) {
 
 // RuleReport is one rule's result over the dataset: raw counts, the ratio
 // and the status. Status is decided on the exact counts against Threshold
-// (passed×Den ≥ Num×(passed+failed)), never on the rounded Ratio.
+// (passed×Den ≥ Num×(passed+failed)), never on the rounded Ratio; a rule
+// that checked no record (no records, or skipped on all) is StatusNoData.
 type RuleReport struct {
 	Name      string    `json:"name"`
 	Dimension Dimension `json:"dimension"`
@@ -82,8 +87,8 @@ type RuleReport struct {
 	Passed    int64     `json:"passed"`
 	Failed    int64     `json:"failed"`
 	Skipped   int64     `json:"skipped"`
-	// Ratio is Passed/(Passed+Failed), rounded to 4 decimals; 1 when the
-	// rule applied to no record.
+	// Ratio is Passed/(Passed+Failed), rounded to 4 decimals; 0 when the
+	// rule applied to no record (Status is then StatusNoData).
 	Ratio     float64         `json:"ratio"`
 	Status    Status          `json:"status"`
 	Threshold ThresholdReport `json:"threshold"`
@@ -262,7 +267,7 @@ func dimMap(sum [numDimensions]float64, n [numDimensions]int64) map[string]float
 func (e *Engine) report(ac *accum, samples [][]sample, exactDups []int64, ids []string, health *IdentityHealth) *Report {
 	r := &Report{
 		Records:    int(ac.n),
-		Score:      100,
+		Score:      0, // no record: nothing to score (see Report.Score)
 		Dimensions: dimMap(ac.dimSum, ac.dimN),
 		Fields:     map[string]FieldCounts{},
 		Rules:      []RuleReport{},
@@ -282,7 +287,7 @@ func (e *Engine) report(ac *accum, samples [][]sample, exactDups []int64, ids []
 		p, f := ac.passed[ri], ac.failed[ri]
 		rr := RuleReport{
 			Name: rule.Name(), Dimension: rule.Dimension(), Field: rule.Field(),
-			Passed: p, Failed: f, Skipped: ac.n - p - f, Ratio: 1,
+			Passed: p, Failed: f, Skipped: ac.n - p - f,
 			Status:          t.Status(p, p+f),
 			Threshold:       ThresholdReport{Pass: t.Pass.String(), Warn: t.Warn.String()},
 			ExactDuplicates: exactDups[ri],
@@ -318,7 +323,7 @@ func (e *Engine) report(ac *accum, samples [][]sample, exactDups []int64, ids []
 			}
 			name = d.String()
 		}
-		c := CheckCounts{Passed: p, Failed: f, Ratio: 1, Status: e.cfg.Threshold.Status(p, p+f)}
+		c := CheckCounts{Passed: p, Failed: f, Status: e.cfg.Threshold.Status(p, p+f)}
 		if p+f > 0 {
 			c.Ratio = round(float64(p)/float64(p+f), 4)
 		}

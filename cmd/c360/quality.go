@@ -424,15 +424,30 @@ func writeFileWith(path string, write func(io.Writer) error) error {
 
 func writeQualitySummary(w io.Writer, r *quality.Report) error {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "records %d, score %.2f\n", r.Records, r.Score)
+	if r.Records == 0 {
+		// Nothing was checked: no grade, not a perfect one.
+		fmt.Fprintf(bw, "records 0, score: no data (no record to assess; the report's score 0 is not a grade and every rule is no_data)\n")
+	} else {
+		fmt.Fprintf(bw, "records %d, score %.2f\n", r.Records, r.Score)
+	}
 	for _, d := range quality.Dimensions() {
 		if s, ok := r.Dimensions[d.String()]; ok {
 			fmt.Fprintf(bw, "  %-13s %6.2f\n", d, s)
 		}
 	}
-	fmt.Fprintf(bw, "%-5s %-45s %10s %10s %8s\n", "", "rule", "passed", "failed", "ratio")
+	// The status column fits "pass", "warn" and "fail", and widens for
+	// "no_data" (a rule that checked no record; its ratio is printed "-").
+	sw := 5
 	for _, rr := range r.Rules {
-		fmt.Fprintf(bw, "%-5s %s %10d %10d %8.4f\n", rr.Status, padColumns(rr.Name, 45), rr.Passed, rr.Failed, rr.Ratio)
+		sw = max(sw, len(rr.Status.String()))
+	}
+	fmt.Fprintf(bw, "%-*s %-45s %10s %10s %8s\n", sw, "", "rule", "passed", "failed", "ratio")
+	for _, rr := range r.Rules {
+		ratio := fmt.Sprintf("%8.4f", rr.Ratio)
+		if rr.Status == quality.StatusNoData {
+			ratio = fmt.Sprintf("%8s", "-")
+		}
+		fmt.Fprintf(bw, "%-*s %s %10d %10d %s\n", sw, rr.Status, padColumns(rr.Name, 45), rr.Passed, rr.Failed, ratio)
 	}
 	if h := r.Identity; h != nil {
 		fmt.Fprintf(bw, "identity graph: %d records → %d entities (consolidation %.2f%%), %d clusters, largest %d, %d larger than %d\n",

@@ -41,7 +41,12 @@ func dataQuality(ctx context.Context, q *quickstart) error {
 		}
 	}
 	q.printf("Rules that do not pass (threshold: pass ≥ 95%%, warn ≥ 80%%):\n")
+	var noData []string
 	for _, rule := range r.Rules {
+		if rule.Status == quality.StatusNoData {
+			noData = append(noData, rule.Name) // checked no profile: nothing to pass or fail
+			continue
+		}
 		if rule.Status == quality.StatusPass {
 			continue
 		}
@@ -50,6 +55,9 @@ func dataQuality(ctx context.Context, q *quickstart) error {
 			example = "  e.g. " + rule.Samples[0].RecordID
 		}
 		q.printf("  %-4s %-36s %2d of %2d fail%s\n", rule.Status, rule.Name, rule.Failed, rule.Passed+rule.Failed, example)
+	}
+	if len(noData) > 0 {
+		q.printf("No data to check (no_data): %s\n", strings.Join(noData, ", "))
 	}
 	results := make([]quality.RecordResult, a.Len())
 	for i := range results {
