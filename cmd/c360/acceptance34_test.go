@@ -572,3 +572,49 @@ func TestAcceptance34Eval(t *testing.T) {
 		})
 	}
 }
+
+// Every successful --json line has "key", even when the key is empty (a
+// blank text line), so that a consumer can rely on it.
+func TestAcceptance34NormalizeJSONEmptyKey(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "\n", "normalize", "--kind", "text", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	if key, ok := got["key"]; !ok || key != "" {
+		t.Errorf("record %v: want \"key\":\"\"", got)
+	}
+}
+
+// --field splits at the last "=" (a header may hold one, a kind never does),
+// and a matching setup error is one line naming what to fix.
+func TestAcceptance34DedupeFieldFlag(t *testing.T) {
+	in := writeMatchFile(t, "in.csv", "id,a=b,c\n1,x@y.jp,q\n2,z@y.jp,r\n")
+	tests := []struct {
+		name     string
+		fields   []string
+		code     int
+		inStderr string
+	}{
+		{"header with =", []string{"a=b=email"}, 0, "2 records"},
+		{"one column twice", []string{"c=text", "c=exact"}, 1, `matching setup (--field, --threshold, --config): match: field "c"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"dedupe", "--input", in, "--id", "id", "--output", filepath.Join(t.TempDir(), "o.csv")}
+			for _, f := range tt.fields {
+				args = append(args, "--field", f)
+			}
+			code, _, stderr := runCLI(t, "", args...)
+			if code != tt.code || !strings.Contains(stderr, tt.inStderr) {
+				t.Errorf("exit %d, stderr %q; want %d naming %q", code, stderr, tt.code, tt.inStderr)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") > 0 && code != 0 {
+				t.Errorf("error spans several lines:\n%s", stderr)
+			}
+		})
+	}
+}

@@ -177,7 +177,9 @@ func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer, 
 	switch {
 	case len(flags) > 0:
 		for _, fl := range flags {
-			col, kind, ok := strings.Cut(fl, "=")
+			// The last "=": a kind never holds one, a header name might.
+			i := strings.LastIndexByte(fl, '=')
+			col, kind, ok := fl[:max(i, 0)], fl[i+1:], i >= 0
 			if !ok {
 				return nil, usageError("--field %q: want COLUMN=KIND", fl)
 			}
@@ -529,7 +531,7 @@ func runDedupe(ctx context.Context, e *env) error {
 	}
 	m, err := match.New(plan.fields(), matcherOptions(cfg, *threshold, e.stderr, len(recs))...)
 	if err != nil {
-		return err
+		return fmt.Errorf("matching setup (--field, --threshold, --config): %w", oneLine{err})
 	}
 	var truth []string
 	if *truthPath != "" {

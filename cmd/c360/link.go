@@ -118,7 +118,7 @@ func runLink(ctx context.Context, e *env) error {
 	}
 	m, err := match.New(plan.fields(), opts...)
 	if err != nil {
-		return err
+		return fmt.Errorf("matching setup (--field, --threshold, --config): %w", oneLine{err})
 	}
 	start := time.Now()
 	res, err := m.Link(ctx, lrecs, rrecs)

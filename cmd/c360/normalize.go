@@ -135,7 +135,7 @@ type normalizeJSON struct {
 	Line  int            `json:"line"`
 	Input string         `json:"input"`
 	Kind  normalize.Kind `json:"kind"`
-	Key   string         `json:"key,omitempty"`
+	Key   *string        `json:"key,omitempty"` // set (even to "") unless Error is
 	Parts any            `json:"parts,omitempty"`
 	Error string         `json:"error,omitempty"`
 }
@@ -177,7 +177,8 @@ func normalizeRecord(k normalize.Kind, s string) normalizeJSON {
 		return rec
 	}
 	rec.Parts = parts
-	rec.Key, _ = cliKey(k, s)
+	key, _ := cliKey(k, s)
+	rec.Key = &key
 	return rec
 }
 
