@@ -242,7 +242,7 @@ func TestAcceptance34DedupeErrors(t *testing.T) {
 		inStderr string
 	}{
 		{"ragged row after a multi-line value", "id,name,note\n1,a,\"x\ny\"\n2,b\n", nil, 1, "line 4"},
-		{"bad UTF-8", "id,name\n1,a\n2,\x8eR\x93c\n", nil, 1, "line 3"},
+		{"bad UTF-8 (Shift_JIS)", "id,name\n1,a\n2,\x8eR\x93c\n", nil, 1, `line 3, column "name": invalid UTF-8 (the file must be UTF-8; convert a Shift_JIS export`},
 		{"duplicate ID", "id,name\n1,a\n2,b\n 1 ,c\n", nil, 1, `line 4, column "id": duplicate ID "1" (first on line 2)`},
 		{"empty ID", "id,name\n1,a\n,b\n", nil, 1, `line 3, column "id": empty ID`},
 		{"empty file", "", []string{"--field", "name=text"}, 1, "line 1: no header line"},

@@ -143,7 +143,7 @@ type loadedTable struct {
 }
 
 func loadTable(path, idCol string) (*loadedTable, error) {
-	t, err := table.ReadFile(path)
+	t, err := readTable(path)
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +152,16 @@ func loadTable(path, idCol string) (*loadedTable, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return &loadedTable{path: path, t: t, id: id}, nil
+}
+
+// readTable reads a whole CSV file. Invalid UTF-8 most often means a
+// Shift_JIS export (Excel's default in Japan): the error says how to convert.
+func readTable(path string) (*table.Table, error) {
+	t, err := table.ReadFile(path)
+	if errors.Is(err, table.ErrInvalidUTF) {
+		err = fmt.Errorf("%w (the file must be UTF-8; convert a Shift_JIS export with e.g. iconv -f CP932 -t UTF-8)", err)
+	}
+	return t, err
 }
 
 // fieldPlan is the chosen columns and kinds.

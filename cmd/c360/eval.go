@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 
-	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality/match"
 )
 
@@ -184,7 +183,7 @@ type twoCols struct {
 
 // readTwo reads a key column (unique) and a value column of a CSV.
 func readTwo(path, key, val string) (*twoCols, error) {
-	t, err := table.ReadFile(path)
+	t, err := readTable(path)
 	if err != nil {
 		return nil, err
 	}

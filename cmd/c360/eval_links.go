@@ -1,10 +1,6 @@
 package main
 
-import (
-	"fmt"
-
-	"github.com/c360/c360/internal/table"
-)
+import "fmt"
 
 // linkScores are the pairwise figures of links against the truth: a link is
 // a predicted match, a (left, right) pair of records of one entity a true
@@ -53,7 +49,7 @@ func evalLinks(e *env, tr *truth, linksPath, leftPath, rightPath, idCol string) 
 		s.maxOneToOne += min(nl, nr)
 	}
 
-	links, err := table.ReadFile(linksPath)
+	links, err := readTable(linksPath)
 	if err != nil {
 		return err
 	}
