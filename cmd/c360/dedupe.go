@@ -414,7 +414,8 @@ func (a *atomicFile) commit() error {
 		if fi, serr := os.Stat(a.path); serr == nil && fi.Mode().IsRegular() {
 			mode = fi.Mode().Perm()
 		}
-		err = a.f.Chmod(mode)
+		// Best effort: some file systems (FAT, SMB shares) refuse chmod.
+		a.f.Chmod(mode)
 	}
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
