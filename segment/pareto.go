@@ -6,6 +6,8 @@ import (
 	"html"
 	"io"
 	"math"
+	"math/big"
+	"math/bits"
 	"slices"
 	"strings"
 )
@@ -129,12 +131,28 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	if !(cuts.A > 0 && cuts.A <= cuts.B && cuts.B <= 1) {
 		return nil, fmt.Errorf("segment: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
 	}
-	var total kahan
+	var tot float64
+	integers := true
 	for _, it := range items {
 		if it.Value < 0 || math.IsNaN(it.Value) || math.IsInf(it.Value, 0) {
 			return nil, fmt.Errorf("%w: item %q has %v", ErrBadValue, it.ID, it.Value)
 		}
-		total.add(it.Value)
+		tot += it.Value
+		integers = integers && it.Value == math.Trunc(it.Value)
+	}
+	// With integer values whose total is below 2⁵³ every partial sum is an
+	// exact integer: the sums are plain, and the Gini numerator is summed
+	// exactly in 128-bit integers. Otherwise the sums are compensated and
+	// the products' rounding errors (exact, by fused multiply-add)
+	// accumulated apart, as in Ogita, Rump and Oishi's Dot2: twice the
+	// working precision.
+	plain := integers && tot < 1<<53
+	if !plain {
+		var total, totalErr float64
+		for _, it := range items {
+			total, totalErr = twoSum(total, totalErr, it.Value)
+		}
+		tot = total + totalErr
 	}
 	// Radix-sort compact (key, index) records, largest value first. Ties
 	// stay in input order here: no figure of the result depends on the order
@@ -144,22 +162,39 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		order[i] = keyed{k: ^floatKey(it.Value), i: int32(i)}
 	}
 	order = radixSort(order)
-	tot := total.sum()
 	res := &ParetoResult{Items: len(items), Total: tot, Share: share, ABCCuts: cuts,
 		items: items, order: make([]int32, len(items)), cum: make([]float64, len(items))}
 	// Compare against the target with a relative tolerance so that 0.8 of a
 	// total summed in another order still counts as reached.
 	target := share * tot * (1 - 1e-12)
-	var cum, gini kahan
 	n := len(order)
+	// Gather the values in rank order first (random reads, independent of
+	// each other), then accumulate over them in place (sequential).
 	for k, o := range order {
-		v := items[o.i].Value
 		res.order[k] = o.i
-		before := cum.sum()
-		cum.add(v)
-		res.cum[k] = cum.sum()
+		res.cum[k] = items[o.i].Value
+	}
+	var cum, cumErr, gini, giniErr float64
+	var pos, neg uint128 // the Gini numerator's positive and negative terms, when plain
+	for k, v := range res.cum {
+		before := cum + cumErr
 		// The item at ascending position i = n−k weighs 2i − n − 1.
-		gini.addProduct(float64(n-2*k-1), v)
+		if plain {
+			cum += v
+			switch w := n - 2*k - 1; {
+			case w > 0:
+				pos.addMul(uint64(w), uint64(v))
+			case w < 0:
+				neg.addMul(uint64(-w), uint64(v))
+			}
+		} else {
+			w := float64(n - 2*k - 1)
+			cum, cumErr = twoSum(cum, cumErr, v)
+			p := w * v
+			gini, giniErr = twoSum(gini, giniErr, p)
+			giniErr += math.FMA(w, v, -p)
+		}
+		res.cum[k] = cum + cumErr
 		switch {
 		case tot > 0 && before/tot < cuts.A:
 			res.ABC.A++
@@ -172,40 +207,48 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 			res.ItemsNeeded = k + 1
 		}
 	}
+	gini += giniErr
 	if n > 0 {
 		res.ShareOfItems = float64(res.ItemsNeeded) / float64(n)
 	}
-	if n > 0 && tot > 0 {
-		res.Gini = min(1, math.Max(0, gini.sum()/(float64(n)*tot)))
+	switch {
+	case n == 0 || tot == 0:
+	case plain:
+		// One exact quotient, rounded once: correctly rounded.
+		num := new(big.Int).Sub(pos.big(), neg.big())
+		den := new(big.Int).Mul(big.NewInt(int64(n)), big.NewInt(int64(tot)))
+		g, _ := new(big.Rat).SetFrac(num, den).Float64()
+		res.Gini = min(1, math.Max(0, g))
+	default:
+		res.Gini = min(1, math.Max(0, gini/(float64(n)*tot)))
 	}
 	return res, nil
 }
 
-// kahan is a running sum with Neumaier's compensation: the rounding error
-// of each addition is kept apart and added back at the end, so a sum of
-// n terms is as accurate as if it were done in twice the precision (the
-// error does not grow with n).
-type kahan struct{ s, c float64 }
+// uint128 is an unsigned 128-bit integer.
+type uint128 struct{ hi, lo uint64 }
 
-func (k *kahan) add(x float64) {
-	t := k.s + x
-	if math.Abs(k.s) >= math.Abs(x) {
-		k.c += (k.s - t) + x
-	} else {
-		k.c += (x - t) + k.s
-	}
-	k.s = t
+// addMul adds a·b.
+func (u *uint128) addMul(a, b uint64) {
+	hi, lo := bits.Mul64(a, b)
+	var carry uint64
+	u.lo, carry = bits.Add64(u.lo, lo, 0)
+	u.hi += hi + carry
 }
 
-// addProduct adds a·b and the rounding error of the product (exact, by
-// fused multiply-add).
-func (k *kahan) addProduct(a, b float64) {
-	p := a * b
-	k.add(p)
-	k.add(math.FMA(a, b, -p))
+func (u uint128) big() *big.Int {
+	x := new(big.Int).SetUint64(u.hi)
+	return x.Lsh(x, 64).Or(x, new(big.Int).SetUint64(u.lo))
 }
 
-func (k *kahan) sum() float64 { return k.s + k.c }
+// twoSum adds x to the sum s whose accumulated rounding error is c: it
+// returns s+x rounded and c plus the exact error of that rounding (Knuth's
+// branch-free TwoSum).
+func twoSum(s, c, x float64) (float64, float64) {
+	t := s + x
+	z := t - s
+	return t, c + (s - (t - z)) + (x - z)
+}
 
 // WriteSVG draws the Pareto chart as one self-contained SVG document: bars
 // of value (largest first; with many items, each bar sums an equal run of

@@ -117,3 +117,30 @@ func TestParetoGiniCorrectlyRounded(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkPareto ranks 1,000,000 items, the summary figures without
+// Ranking: whole yen (exact 128-bit Gini path) and decimal values
+// (compensated path).
+func BenchmarkPareto(b *testing.B) {
+	for _, tc := range []struct {
+		name  string
+		value func(r *rand.Rand) float64
+	}{
+		{"yen", func(r *rand.Rand) float64 { return float64(r.IntN(100_000)) }},
+		{"decimals", func(r *rand.Rand) float64 { return float64(r.IntN(10_000_000)) / 100 }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(3, 4))
+			items := make([]segment.Item, 1_000_000)
+			for i := range items {
+				items[i] = segment.Item{ID: fmt.Sprint(i), Value: tc.value(rng)}
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := segment.Pareto(items, 0.8, segment.ABCCuts{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

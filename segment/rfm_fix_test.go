@@ -277,3 +277,24 @@ func ExampleRFM() {
 	// ken    R1 F1 M1 lost
 	// mai    R0 F0 M0 no_purchase
 }
+
+// BenchmarkRFM scores 1,000,000 customers, a tenth of them without a
+// purchase, by quantiles.
+func BenchmarkRFM(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	in := make([]segment.RFMInput, 1_000_000)
+	for i := range in {
+		in[i] = segment.RFMInput{CustomerID: fmt.Sprint(i)}
+		if rng.IntN(10) > 0 {
+			in[i].Last = rfmNow.Add(-time.Duration(rng.IntN(365*24)) * time.Hour)
+			in[i].Frequency = 1 + rng.IntN(20)
+			in[i].Monetary = float64(rng.IntN(200_000))
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := segment.RFM(in, rfmNow, segment.RFMConfig{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
