@@ -116,12 +116,14 @@ var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
 // it is below cuts.A (so the item that crosses the cut is still A), in B when
 // it is below cuts.B, and in C otherwise. The Gini coefficient is
 // G = Σ (2i − n − 1)·x(i) / (n·Σx) over values in ascending order (i from 1),
-// which equals 2·Σ i·x(i) / (n·Σx) − (n+1)/n but ends in a single division:
-// the sums are compensated (Neumaier) and the products exact (fused
-// multiply-add), so G, the total and the cumulative figures are as close to
-// the exact values as float64 allows — 0.4 is 0.4, not 0.40000000000000013
-// — and correctly rounded whenever the values are integers and n·Σx stays
-// below 2⁵³.
+// which equals 2·Σ i·x(i) / (n·Σx) − (n+1)/n but ends in a single division,
+// so that 0.4 is 0.4, not 0.40000000000000013. When the values are whole
+// numbers (yen) with a total below 2⁵³, the numerator is summed exactly in
+// 128-bit integers and G is the exact quotient rounded once: correctly
+// rounded. Otherwise the total, the cumulative figures and the numerator
+// are compensated sums with exact products (fused multiply-add), held to
+// twice the float64 precision, and the quotient is refined on its exact
+// remainder: G is then within one unit in the last place.
 // ShareOfItems is one division of integers, correctly rounded too.
 func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	if !(share > 0 && share <= 1) {
@@ -147,12 +149,14 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	// accumulated apart, as in Ogita, Rump and Oishi's Dot2: twice the
 	// working precision.
 	plain := integers && tot < 1<<53
+	var totErr float64 // tot + totErr is the total to twice the precision
 	if !plain {
 		var total, totalErr float64
 		for _, it := range items {
 			total, totalErr = twoSum(total, totalErr, it.Value)
 		}
 		tot = total + totalErr
+		totErr = (total - tot) + totalErr
 	}
 	// Radix-sort compact (key, index) records, largest value first. Ties
 	// stay in input order here: no figure of the result depends on the order
@@ -207,7 +211,6 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 			res.ItemsNeeded = k + 1
 		}
 	}
-	gini += giniErr
 	if n > 0 {
 		res.ShareOfItems = float64(res.ItemsNeeded) / float64(n)
 	}
@@ -220,7 +223,16 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		g, _ := new(big.Rat).SetFrac(num, den).Float64()
 		res.Gini = min(1, math.Max(0, g))
 	default:
-		res.Gini = min(1, math.Max(0, gini/(float64(n)*tot)))
+		// The quotient of num = gini + giniErr by den = n·(tot + totErr),
+		// both held to twice the precision, refined by one step on the
+		// exact remainder (by fused multiply-add).
+		hi, lo := twoSum(gini, 0, giniErr)
+		nf := float64(n)
+		den := nf * tot
+		denLo := math.FMA(nf, tot, -den) + nf*totErr
+		q := hi / den
+		q += (math.FMA(-q, den, hi) + lo - q*denLo) / den
+		res.Gini = min(1, math.Max(0, q))
 	}
 	return res, nil
 }

@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -142,5 +143,43 @@ func BenchmarkPareto(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestParetoGiniDecimals checks the compensated path (values with cents,
+// and whole values whose total passes 2⁵³) against the exact Gini of the
+// float64 values: within one unit in the last place.
+func TestParetoGiniDecimals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for trial := range 200 {
+		n := 1 + rng.IntN(60)
+		items := make([]segment.Item, n)
+		for i := range items {
+			v := float64(rng.IntN(10_000_000)) / 100 // ¥ with sen, or $ with cents
+			if trial%4 == 3 {
+				v = float64(rng.Int64N(1<<53)) * 64 // whole, but the total passes 2⁵³
+			}
+			items[i] = segment.Item{ID: fmt.Sprint(i), Value: v}
+		}
+		r, err := segment.Pareto(items, 0.8, segment.ABCCuts{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		diffs, total := new(big.Rat), new(big.Rat)
+		for _, a := range items {
+			x := new(big.Rat).SetFloat64(a.Value)
+			total.Add(total, x)
+			for _, b := range items {
+				d := new(big.Rat).Sub(x, new(big.Rat).SetFloat64(b.Value))
+				diffs.Add(diffs, d.Abs(d))
+			}
+		}
+		want := 0.0
+		if total.Sign() > 0 {
+			want, _ = new(big.Rat).Quo(diffs, new(big.Rat).Mul(total, big.NewRat(2*int64(n), 1))).Float64()
+		}
+		if ulp := math.Nextafter(want, 2) - want; math.Abs(r.Gini-want) > ulp {
+			t.Fatalf("trial %d (n=%d): Gini = %v, want %v within 1 ulp", trial, n, r.Gini, want)
+		}
 	}
 }
