@@ -51,8 +51,12 @@
 //
 // # Analysis and activation
 //
-// RFM scores recency, frequency and monetary value by quantiles or
-// thresholds and names cells (champions, loyal, at_risk, hibernating, …).
+// RFM scores recency, frequency and monetary value by quantiles (mid-rank,
+// so ties share a score and a lone customer scores the middle) or
+// thresholds, over the customers who bought — the others are reported
+// apart in the cell no_purchase — and names cells (champions, loyal,
+// at_risk, hibernating, …); monetary adds amounts of one currency only
+// (Set.RFMInputs).
 // Pareto ranks customers, products or scenarios by value: the cumulative
 // curve, the fewest items that make a share of the value (is it really
 // 80:20?), ABC classes, the Gini coefficient and an SVG chart. Prioritize
