@@ -1,6 +1,9 @@
 package match
 
-import "math"
+import (
+	"math"
+	"unicode/utf8"
+)
 
 // Level names. Every kind's levels start with LevelMissing and LevelExact and
 // end with LevelDisagree; in between come the kind's partial levels.
@@ -50,7 +53,7 @@ func compare(k Kind, a, b *value) uint8 {
 	last := uint8(len(levelNames[k]) - 1)
 	switch k {
 	case KindGivenName, KindFamilyName, KindPersonName, KindCompany, KindAddress, KindStreet, KindLocality, KindText:
-		s := jaroWinkler(a.key, b.key)
+		s := jaroWinkler(runePrefix(a.key, fuzzyRunes), runePrefix(b.key, fuzzyRunes))
 		switch {
 		case s >= 0.92:
 			return 2
@@ -59,30 +62,30 @@ func compare(k Kind, a, b *value) uint8 {
 		}
 		return last
 	case KindNameKana:
-		if osa(a.key, b.key) <= 1 {
+		if withinOneEdit(a.key, b.key) {
 			return 2
 		}
-		if jaroWinkler(a.key, b.key) >= 0.85 {
+		if jaroWinkler(runePrefix(a.key, fuzzyRunes), runePrefix(b.key, fuzzyRunes)) >= 0.85 {
 			return 3
 		}
 		return last
 	case KindEmail:
-		if a.alt != "" && a.alt == b.alt || osa(a.key, b.key) <= 1 {
+		if a.alt != "" && a.alt == b.alt || withinOneEdit(a.key, b.key) {
 			return 2
 		}
 		return last
 	case KindPhone:
-		if a.alt != "" && a.alt == b.alt || osa(a.key, b.key) <= 1 {
+		if a.alt != "" && a.alt == b.alt || withinOneEdit(a.key, b.key) {
 			return 2
 		}
 		return last
 	case KindPostalCode, KindID:
-		if osa(a.key, b.key) <= 1 {
+		if withinOneEdit(a.key, b.key) {
 			return 2
 		}
 		return last
 	case KindDate:
-		if osa(a.key, b.key) <= 1 || daySwap(a.key, b.key) {
+		if withinOneEdit(a.key, b.key) || daySwap(a.key, b.key) {
 			return 2
 		}
 		if a.ok && b.ok && math.Abs(a.num-b.num) <= 365 {
@@ -90,7 +93,7 @@ func compare(k Kind, a, b *value) uint8 {
 		}
 		return last
 	case KindNumber:
-		if osa(a.key, b.key) <= 1 {
+		if withinOneEdit(a.key, b.key) {
 			return 2
 		}
 		if a.ok && b.ok {
@@ -110,4 +113,66 @@ func daySwap(a, b string) bool {
 		return false
 	}
 	return a[:4] == b[:4] && a[4:6] == b[6:8] && a[6:8] == b[4:6]
+}
+
+// fuzzyRunes is how much of a value the similarity levels read: values
+// longer than this are graded on their first fuzzyRunes runes (exact
+// agreement still compares them whole). Up to 64 runes Jaro–Winkler runs
+// on bit masks without allocating; beyond, its cost grows with the square
+// of the length, which free-text columns of thousands of characters would
+// turn into hours.
+const fuzzyRunes = 64
+
+// runePrefix returns the first n runes of s.
+func runePrefix(s string, n int) string {
+	if len(s) <= n {
+		return s // n bytes hold at most n runes
+	}
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
+}
+
+// withinOneEdit reports whether the optimal-string-alignment distance of a
+// and b, in runes, is at most 1 (one insertion, deletion, substitution or
+// transposition of adjacent runes), in time linear in their length.
+func withinOneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	if d := len(a) - len(b); d > 4 || d < -4 { // a rune is 1 to 4 bytes
+		return false
+	}
+	// Strip the common prefix and suffix, at rune boundaries.
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	for i > 0 && (i < len(a) && !utf8.RuneStart(a[i]) || i < len(b) && !utf8.RuneStart(b[i])) {
+		i--
+	}
+	j := 0
+	for j < len(a)-i && j < len(b)-i && a[len(a)-1-j] == b[len(b)-1-j] {
+		j++
+	}
+	for j > 0 && (!utf8.RuneStart(a[len(a)-j]) || !utf8.RuneStart(b[len(b)-j])) {
+		j--
+	}
+	ma, mb := a[i:len(a)-j], b[i:len(b)-j]
+	na, nb := utf8.RuneCountInString(ma), utf8.RuneCountInString(mb)
+	switch {
+	case na+nb <= 1, na == 1 && nb == 1:
+		return true // one insertion, deletion or substitution
+	case na == 2 && nb == 2:
+		a0, s0 := utf8.DecodeRuneInString(ma)
+		a1, _ := utf8.DecodeRuneInString(ma[s0:])
+		b0, t0 := utf8.DecodeRuneInString(mb)
+		b1, _ := utf8.DecodeRuneInString(mb[t0:])
+		return a0 == b1 && a1 == b0 // one transposition
+	}
+	return false
 }

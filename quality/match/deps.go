@@ -105,5 +105,3 @@ func postalValue(s string) value {
 }
 
 func jaroWinkler(a, b string) float64 { return similarity.JaroWinkler(a, b) }
-
-func osa(a, b string) int { return similarity.OSA(a, b) }

@@ -26,11 +26,17 @@
 //     for Latin-script names. Blocks over the cap (WithBlockCap) are paired
 //     by sorted neighbourhood only and listed in Stats.Capped;
 //   - estimate: Fellegi–Sunter parameters without labels — u from random
-//     pairs (the exact level from value frequencies), then EM over the
-//     comparison patterns of the candidate pairs for m, u and the prior.
+//     pairs, or every pair of a small input (the exact level from value
+//     frequencies), then EM over the comparison patterns of the candidate
+//     pairs for m, u and the prior. Typical u values per kind and a prior of
+//     0.1 weigh like 1,000 and 10 pairs: nothing against a large input, but
+//     they keep a file of a few records sane (two identical records match);
 //     From 50,000 records on, m is learnt from the pairs of rules other than
 //     name-only ones (at scale those are mostly namesakes), then u and the
 //     prior are re-estimated over all candidates with m fixed;
+//   - compare: values longer than 64 runes are graded on their first 64 at
+//     the similarity levels (exact agreement compares them whole), so long
+//     free text costs no more than a name;
 //   - score: match weights in bits with a term-frequency adjustment (agreeing
 //     on a rare surname counts for more than on "佐藤" or "Smith", by at most
 //     3 bits), turned into probabilities. A pair that disagrees on both given name and birth

@@ -643,3 +643,48 @@ func TestSplitNames(t *testing.T) {
 		})
 	}
 }
+
+// TestTinyInputs: with a handful of records, random pairs say nothing about
+// how often non-matches agree, so the default configuration leans on its
+// priors: identical records match, records agreeing on a name but on
+// neither e-mail nor phone do not, and clearly different records stay apart.
+func TestTinyInputs(t *testing.T) {
+	person := []Field{{"name", KindPersonName}, {"email", KindEmail}, {"phone", KindPhone}}
+	western := []Field{{"first", KindGivenName}, {"last", KindFamilyName}, {"city", KindLocality}}
+	tests := []struct {
+		name   string
+		fields []Field
+		rows   []string
+		want   [][]string
+	}{
+		{"two identical records", person, []string{"山田太郎|taro@example.jp|090-1234-5678", "山田太郎|taro@example.jp|090-1234-5678"},
+			[][]string{{"r1", "r2"}}},
+		{"identical up to notation", person, []string{"山田 太郎|Taro@Example.JP|09012345678", "山田太郎|taro@example.jp|090-1234-5678"},
+			[][]string{{"r1", "r2"}}},
+		{"same name, different e-mail and phone", person, []string{"佐藤健|ken@a.jp|090-1111-2222", "佐藤健|sato@b.jp|080-3333-4444"},
+			[][]string{{"r1"}, {"r2"}}},
+		{"two duplicates among strangers", western, []string{"John|Smith|Boston", "Jon|Smith|Boston", "Mary|Jones|Denver", "Peter|Parker|New York"},
+			[][]string{{"r1", "r2"}, {"r3"}, {"r4"}}},
+		{"different people", person, []string{"山田太郎|taro@a.jp|090-1111-2222", "山田花子|hanako@b.jp|080-3333-4444"},
+			[][]string{{"r1"}, {"r2"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := New(tt.fields)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var recs []Record
+			for i, r := range tt.rows {
+				recs = append(recs, Record{ID: fmt.Sprintf("r%d", i+1), Values: strings.Split(r, "|")})
+			}
+			res, err := m.Dedupe(t.Context(), recs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, clusterIDs(recs, res)); diff != "" {
+				t.Errorf("clusters (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -91,8 +91,48 @@ func normalise(p []float64) {
 	}
 }
 
-// estimateU sets u from random record pairs; the exact level is taken from
-// value frequencies instead, which is precise for rare values.
+// uPriorPairs is the weight, in record pairs, of the prior u estimates
+// (uPrior) against the pairs actually compared: negligible against the
+// 300,000 random pairs of a large input, decisive for a file of a few
+// records, where random pairs say nothing about how often non-matches agree
+// (two identical records are the only pair of a two-record file).
+const uPriorPairs = 1000
+
+// uPrior returns typical u probabilities for the levels of kind k: how
+// often two different people's values agree exactly (index 1) or partly.
+func uPrior(k Kind) []float64 {
+	exact := 0.01 // given and family names, kana, numbers
+	switch k {
+	case KindEmail, KindPhone, KindID:
+		exact = 1e-4
+	case KindPersonName, KindCompany, KindAddress, KindStreet, KindText, KindDate:
+		exact = 1e-3
+	case KindPostalCode:
+		exact = 5e-3
+	case KindLocality:
+		exact = 0.02
+	case KindRegion, KindExact:
+		exact = 0.1
+	}
+	n := len(levelNames[k])
+	u := make([]float64, n)
+	if n < 3 {
+		return u
+	}
+	u[1] = exact
+	partial := 0.0
+	for l := 2; l < n-1; l++ {
+		u[l] = 0.01
+		partial += u[l]
+	}
+	u[n-1] = 1 - exact - partial
+	return u
+}
+
+// estimateU sets u from record pairs — every pair when there are no more
+// than the sample size, else random pairs — with the prior uPrior weighing
+// uPriorPairs pairs; the exact level is taken from value frequencies
+// instead, which is precise for rare values, smoothed the same way.
 func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 	nf := d.nf
 	counts := make([][]float64, nf)
@@ -110,25 +150,51 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 		}
 		return nil
 	}
-	samples := o.uSample
-	for s := range samples {
-		if s&0xFFFF == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		var i, j int
-		if d.nLeft > 0 {
-			i = int(rng.next() % uint64(d.nLeft))
-			j = d.nLeft + int(rng.next()%uint64(n-d.nLeft))
-		} else {
-			i = int(rng.next() % uint64(n))
-			j = int(rng.next() % uint64(n-1))
-			if j >= i {
-				j++
-			}
-		}
+	count := func(i, j int) {
 		a, b := d.vals[i*nf:(i+1)*nf], d.vals[j*nf:(j+1)*nf]
 		for f := range nf {
 			counts[f][compare(d.kinds[f], &a[f], &b[f])]++
+		}
+	}
+	all := float64(n) * float64(n-1) / 2 // distinct pairs
+	if d.nLeft > 0 {
+		all = float64(d.nLeft) * float64(n-d.nLeft)
+	}
+	if all <= float64(o.uSample) {
+		// Few records: every pair once, instead of the same pairs many times.
+		k := 0
+		for i := range n {
+			if k++; k&0xFF == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			lo := i + 1
+			if d.nLeft > 0 {
+				if i >= d.nLeft {
+					break
+				}
+				lo = d.nLeft
+			}
+			for j := lo; j < n; j++ {
+				count(i, j)
+			}
+		}
+	} else {
+		for s := range o.uSample {
+			if s&0xFFFF == 0 && ctx.Err() != nil {
+				return ctx.Err()
+			}
+			var i, j int
+			if d.nLeft > 0 {
+				i = int(rng.next() % uint64(d.nLeft))
+				j = d.nLeft + int(rng.next()%uint64(n-d.nLeft))
+			} else {
+				i = int(rng.next() % uint64(n))
+				j = int(rng.next() % uint64(n-1))
+				if j >= i {
+					j++
+				}
+			}
+			count(i, j)
 		}
 	}
 	for f := range m.Fields {
@@ -138,11 +204,24 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 		for l := 1; l <= L; l++ {
 			tot += counts[f][l]
 		}
-		for l := 1; l <= L; l++ {
-			p.U[l] = (counts[f][l] + 0.5) / (tot + 0.5*float64(L))
+		if L < 1 {
+			continue // an ignored field has no levels to estimate
 		}
-		p.RandomExact = d.exactU[f]
-		if ue := d.exactU[f]; ue > 0 {
+		prior := uPrior(p.Kind)
+		if len(prior) != len(p.U) { // a model built for other levels
+			prior = make([]float64, len(p.U))
+			for l := 1; l <= L; l++ {
+				prior[l] = 1 / float64(L)
+			}
+		}
+		for l := 1; l <= L; l++ {
+			p.U[l] = (counts[f][l] + uPriorPairs*prior[l]) / (tot + uPriorPairs)
+		}
+		if nm := float64(d.nonMis[f]); nm > 1 {
+			// the exact level from value frequencies, over the pairs of
+			// non-missing values, smoothed towards the prior
+			pairs := nm * (nm - 1) / 2
+			ue := (d.exactU[f]*pairs + uPriorPairs*prior[1]) / (pairs + uPriorPairs)
 			rest := 1 - p.U[1]
 			p.U[1] = ue
 			if rest > 0 {
@@ -151,6 +230,11 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 				}
 			}
 		}
+		// The term-frequency adjustment compares a value's frequency with
+		// the exact-agreement share of the same data, unsmoothed: both then
+		// rest on the same records (in a two-record file, a value both
+		// share is as frequent as agreement itself, and adjusts nothing).
+		p.RandomExact = d.exactU[f]
 		for l := 1; l <= L; l++ {
 			p.U[l] = math.Max(p.U[l], 1e-9)
 		}
@@ -163,6 +247,14 @@ func (d *dataset) estimateU(ctx context.Context, m *Model, o *options) error {
 func em(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeU bool, veto func(uint64) bool) error {
 	return emFit(ctx, m, patterns, maxIter, true, freeU, veto)
 }
+
+// λ is pulled towards lambdaPrior with the weight of lambdaPriorPairs
+// candidate pairs: nothing against thousands of candidates, but a file with
+// a single candidate pair would otherwise make λ 1, and any pair a match.
+const (
+	lambdaPrior      = 0.1
+	lambdaPriorPairs = 10
+)
 
 // emFit runs EM updating λ and, as asked, m and u.
 func emFit(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter int, freeM, freeU bool, veto func(uint64) bool) error {
@@ -262,7 +354,7 @@ func emFit(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter i
 				}
 			}
 		}
-		nl := math.Min(math.Max(sumW/total, 1e-9), 1-1e-9)
+		nl := math.Min(math.Max((sumW+lambdaPrior*lambdaPriorPairs)/(total+lambdaPriorPairs), 1e-9), 1-1e-9)
 		delta = math.Max(delta, math.Abs(nl-m.Lambda))
 		m.Lambda = nl
 		m.Iterations = it

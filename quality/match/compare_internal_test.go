@@ -1,0 +1,87 @@
+package match
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/c360/c360/quality/similarity"
+)
+
+// TestWithinOneEditAgreesWithOSA checks the linear one-edit test against
+// the optimal-string-alignment distance on random strings over a small
+// alphabet of 1- to 4-byte runes, where edits collide often.
+func TestWithinOneEditAgreesWithOSA(t *testing.T) {
+	alphabet := []rune{'a', 'b', 'é', 'ア', 'イ', '𠮷'}
+	rng := rand.New(rand.NewPCG(3, 4))
+	word := func() string {
+		var b strings.Builder
+		for range rng.IntN(6) {
+			b.WriteRune(alphabet[rng.IntN(len(alphabet))])
+		}
+		return b.String()
+	}
+	edit := func(s string) string { // zero to two random edits
+		r := []rune(s)
+		for range rng.IntN(3) {
+			switch k := rng.IntN(4); {
+			case k == 0 && len(r) > 0:
+				i := rng.IntN(len(r))
+				r = append(r[:i], r[i+1:]...)
+			case k == 1:
+				i := rng.IntN(len(r) + 1)
+				r = append(r[:i], append([]rune{alphabet[rng.IntN(len(alphabet))]}, r[i:]...)...)
+			case k == 2 && len(r) > 0:
+				r[rng.IntN(len(r))] = alphabet[rng.IntN(len(alphabet))]
+			case k == 3 && len(r) > 1:
+				i := rng.IntN(len(r) - 1)
+				r[i], r[i+1] = r[i+1], r[i]
+			}
+		}
+		return string(r)
+	}
+	for range 50000 {
+		a := word()
+		b := edit(a)
+		if rng.IntN(4) == 0 {
+			b = word()
+		}
+		if got, want := withinOneEdit(a, b), similarity.OSA(a, b) <= 1; got != want {
+			t.Fatalf("withinOneEdit(%q, %q) = %v, OSA distance %d", a, b, got, similarity.OSA(a, b))
+		}
+	}
+}
+
+func TestRunePrefix(t *testing.T) {
+	tests := []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"abc", 5, "abc"},
+		{"abcdef", 3, "abc"},
+		{"山田太郎です", 4, "山田太郎"},
+		{"山田", 2, "山田"},
+		{"", 3, ""},
+	}
+	for _, tt := range tests {
+		if got := runePrefix(tt.s, tt.n); got != tt.want {
+			t.Errorf("runePrefix(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+	}
+}
+
+// TestLongValuesCompareInLinearTime: values of thousands of runes are
+// graded on their first fuzzyRunes runes, so a comparison stays cheap.
+func TestLongValuesCompareInLinearTime(t *testing.T) {
+	long := strings.Repeat("顧客の声を集めて分析する。", 400) // 5,200 runes
+	other := long[:len(long)-3] + "!"
+	a, b := value{key: long}, value{key: other}
+	if got := compare(KindText, &a, &b); got != 2 {
+		t.Errorf("long texts differing at the end: level %d, want 2 (same first %d runes)", got, fuzzyRunes)
+	}
+	id1, id2 := value{key: strings.Repeat("7", 5000)}, value{key: strings.Repeat("7", 4999) + "8"}
+	if got := compare(KindID, &id1, &id2); got != 2 {
+		t.Errorf("long identifiers one substitution apart: level %d, want 2", got)
+	}
+}
