@@ -396,6 +396,9 @@ func rfmOurs(d *data) [3]int {
 	return sums
 }
 
+// rfmSQL is segment.RFM's quantile scoring in SQL: among buyers, a
+// customer with k buyers strictly worse and t tied (itself included) out
+// of n scores 1 + floor(5·(2k+t)/(2n)) — its mid-rank.
 func rfmSQL(db *sql.DB, sqlite bool) [3]int {
 	div := "5.0"
 	floor := "floor"
@@ -407,9 +410,9 @@ func rfmSQL(db *sql.DB, sqlite bool) [3]int {
 		SELECT customer_id, max(ts) AS last, count(*) AS f, sum(value) AS m
 		FROM events WHERE type IN ('online_purchase', 'store_purchase') GROUP BY customer_id),
 	r AS (SELECT
-		1 + ` + floor + `(` + div + ` * (rank() OVER (ORDER BY last) - 1) / count(*) OVER ()) AS r,
-		1 + ` + floor + `(` + div + ` * (rank() OVER (ORDER BY f) - 1) / count(*) OVER ()) AS fs,
-		1 + ` + floor + `(` + div + ` * (rank() OVER (ORDER BY m) - 1) / count(*) OVER ()) AS ms
+		1 + ` + floor + `(` + div + ` * (2 * (rank() OVER (ORDER BY last) - 1) + count(*) OVER (PARTITION BY last)) / (2 * count(*) OVER ())) AS r,
+		1 + ` + floor + `(` + div + ` * (2 * (rank() OVER (ORDER BY f) - 1) + count(*) OVER (PARTITION BY f)) / (2 * count(*) OVER ())) AS fs,
+		1 + ` + floor + `(` + div + ` * (2 * (rank() OVER (ORDER BY m) - 1) + count(*) OVER (PARTITION BY m)) / (2 * count(*) OVER ())) AS ms
 		FROM s)
 	SELECT CAST(sum(r) AS BIGINT), CAST(sum(fs) AS BIGINT), CAST(sum(ms) AS BIGINT) FROM r`
 	var out [3]int
