@@ -39,7 +39,8 @@ type Live struct {
 	mu        sync.Mutex
 	customers map[string]*liveCustomer
 	counts    []int
-	ctx       evalCtx // scratch of evaluations (memo, trait cache, series), reused under mu
+	ctx       evalCtx  // scratch of evaluations (memo, trait cache, series), reused under mu
+	changes   []Change // scratch of an evaluation's changes, reused under mu
 	retention time.Duration
 	onChange  func(Change)
 }
@@ -241,7 +242,14 @@ func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change
 	}
 	ctx.kept = c.series
 	defer func() { ctx.s, ctx.kept = nil, nil }() // keep no customer alive
-	var changes []Change
+	changes := l.changes[:0]                      // scratch: the caller gets one copy of exactly the changes
+	defer func() { l.changes = changes[:0] }()
+	done := func(err error) ([]Change, error) {
+		if len(changes) == 0 {
+			return nil, err
+		}
+		return slices.Clone(changes), err
+	}
 	visit := func(i int) error {
 		seg := l.segs[i]
 		in := ctx.eval(seg)
@@ -265,17 +273,17 @@ func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change
 	if which == nil {
 		for i := range l.names {
 			if err := visit(i); err != nil {
-				return changes, err
+				return done(err)
 			}
 		}
-		return changes, nil
+		return done(nil)
 	}
 	for _, i := range which {
 		if err := visit(i); err != nil {
-			return changes, err
+			return done(err)
 		}
 	}
-	return changes, nil
+	return done(nil)
 }
 
 func (l *Live) emit(changes []Change, ch Change) []Change {

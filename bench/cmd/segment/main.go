@@ -637,19 +637,25 @@ func liveCompare(lite *sql.DB) {
 		e := gen(i)
 		live.AddTouchpoint(ids[e.c], e.tp, e.tp.Time)
 	}
-	stream := make([]ev, *liveEvents)
+	stream := make([]ev, 3*(*liveEvents/3))
 	for i := range stream {
 		stream[i] = gen(warm + i)
 	}
-	tOurs := timeIt(func() {
-		for _, e := range stream {
-			if _, err := live.AddTouchpoint(ids[e.c], e.tp, e.tp.Time); err != nil {
-				log.Fatal(err)
+	oursPart := func(chunk []ev) time.Duration {
+		t := timeIt(func() {
+			for _, e := range chunk {
+				if _, err := live.AddTouchpoint(ids[e.c], e.tp, e.tp.Time); err != nil {
+					log.Fatal(err)
+				}
 			}
-		}
-	})
-	perOurs := tOurs / time.Duration(len(stream))
+		})
+		return t / time.Duration(len(chunk))
+	}
 	if lite == nil {
+		perOurs := time.Duration(math.MaxInt64)
+		for part := range 3 {
+			perOurs = min(perOurs, oursPart(stream[part*len(stream)/3:(part+1)*len(stream)/3]))
+		}
 		fmt.Printf("live_membership_100seg ours_us_per_touchpoint=%.2f duckdb_ms=- sqlite_us_per_touchpoint=- ratio_sqlite=-\n", float64(perOurs.Nanoseconds())/1000)
 		return
 	}
@@ -677,28 +683,38 @@ func liveCompare(lite *sql.DB) {
 	query, _ := lite.Prepare(`SELECT
 		(SELECT count(*) FROM live_events WHERE customer_id = ?1 AND type = 'online_purchase' AND ts > ?2 AND ts <= ?3),
 		(SELECT coalesce(sum(value), 0) FROM live_events WHERE customer_id = ?1 AND ts > ?4 AND ts <= ?3)`)
-	n := min(*sqliteLive, len(stream))
-	tLite := timeIt(func() {
-		for _, e := range stream[:n] {
-			var v any
-			if e.tp.HasValue {
-				v = e.tp.Value
-			}
-			if _, err := insert.Exec(e.c, e.tp.Type, e.tp.Time.Unix(), v); err != nil {
-				log.Fatal(err)
-			}
-			nowU := e.tp.Time.Unix()
-			for _, d := range defs {
-				var cnt int
-				var sum float64
-				if err := query.QueryRow(e.c, nowU-int64(d.window)*86400, nowU, nowU-365*86400).Scan(&cnt, &sum); err != nil {
+	litePart := func(chunk []ev) time.Duration {
+		t := timeIt(func() {
+			for _, e := range chunk {
+				var v any
+				if e.tp.HasValue {
+					v = e.tp.Value
+				}
+				if _, err := insert.Exec(e.c, e.tp.Type, e.tp.Time.Unix(), v); err != nil {
 					log.Fatal(err)
 				}
-				_ = cnt >= d.min && sum > float64(d.sum)
+				nowU := e.tp.Time.Unix()
+				for _, d := range defs {
+					var cnt int
+					var sum float64
+					if err := query.QueryRow(e.c, nowU-int64(d.window)*86400, nowU, nowU-365*86400).Scan(&cnt, &sum); err != nil {
+						log.Fatal(err)
+					}
+					_ = cnt >= d.min && sum > float64(d.sum)
+				}
 			}
-		}
-	})
-	perLite := tLite / time.Duration(n)
+		})
+		return t / time.Duration(len(chunk))
+	}
+	// Three parts of the stream, ours and SQLite's in turn so that both
+	// see the same machine; the fastest part of each counts (best of 3, as
+	// for the other measures). Each part is the same steady-state workload.
+	n := min(*sqliteLive, len(stream))
+	perOurs, perLite := time.Duration(math.MaxInt64), time.Duration(math.MaxInt64)
+	for part := range 3 {
+		perOurs = min(perOurs, oursPart(stream[part*len(stream)/3:(part+1)*len(stream)/3]))
+		perLite = min(perLite, litePart(stream[part*n/3:(part+1)*n/3]))
+	}
 	fmt.Printf("live_membership_100seg ours_us_per_touchpoint=%.2f duckdb_ms=- sqlite_us_per_touchpoint=%.1f ratio_duckdb=- ratio_sqlite=%.1f\n",
 		float64(perOurs.Nanoseconds())/1000, float64(perLite.Nanoseconds())/1000, float64(perLite)/float64(perOurs))
 }
