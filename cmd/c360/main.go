@@ -147,14 +147,15 @@ func helpAsked(args []string) bool {
 	return false
 }
 
-// parseFlags parses args, turning a flag error into a usage error and -h into
-// flag.ErrHelp. Positional arguments are refused.
+// parseFlags parses args, turning a flag error (which the flag package has
+// already printed with the usage) into exit status 2 and -h into
+// flag.ErrHelp. Positional arguments are refused as a usage error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
-		return usageError("%v", err)
+		return exitError{code: 2} // the flag package has printed the error and the usage
 	}
 	if fs.NArg() > 0 {
 		return usageError("unexpected argument %q", fs.Arg(0))

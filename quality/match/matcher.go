@@ -95,7 +95,7 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 		for _, g := range o.guards {
 			i := m.fieldIndex(g)
 			if i < 0 {
-				errs = multierror.Append(errs, &FieldError{Field: g, Err: configError("guard names no field")})
+				errs = multierror.Append(errs, &FieldError{Field: g, Err: configError("guard names a field the matcher does not have")})
 				continue
 			}
 			m.guards = append(m.guards, i)
@@ -146,7 +146,7 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 	for _, br := range o.rulesBlocks {
 		for _, name := range br {
 			if m.fieldIndex(name) < 0 {
-				errs = multierror.Append(errs, &FieldError{Field: name, Err: configError("blocking rule names no field")})
+				errs = multierror.Append(errs, &FieldError{Field: name, Err: configError("blocking rule names a field the matcher does not have")})
 			}
 		}
 	}

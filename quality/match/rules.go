@@ -88,7 +88,7 @@ func (m *Matcher) compileRule(r Rule) (compiledRule, error) {
 	for _, c := range r.Criteria {
 		f := m.fieldIndex(c.Field)
 		if f < 0 {
-			return cr, &FieldError{Field: c.Field, Err: configError(fmt.Sprintf("rule %q names no field", r.Name))}
+			return cr, &FieldError{Field: c.Field, Err: configError(fmt.Sprintf("rule %q names a field the matcher does not have", r.Name))}
 		}
 		if c.Method < Exact || c.Method > Fuzzy {
 			return cr, &FieldError{Field: c.Field, Err: configError(fmt.Sprintf("rule %q: unknown method %d", r.Name, int(c.Method)))}
