@@ -1,6 +1,7 @@
 package segment
 
 import (
+	"encoding/json"
 	"fmt"
 	"iter"
 	"math"
@@ -37,6 +38,42 @@ type RFMScore struct {
 	F           int     `json:"f"`
 	M           int     `json:"m"`
 	Cell        string  `json:"cell"`
+}
+
+// rfmJSON is RFMScore as JSON, with recency_days null for a customer
+// without purchase (whose RecencyDays is +Inf, which JSON cannot hold).
+type rfmJSON struct {
+	CustomerID  string   `json:"customer_id"`
+	RecencyDays *float64 `json:"recency_days"`
+	Frequency   int      `json:"frequency"`
+	Monetary    float64  `json:"monetary"`
+	R           int      `json:"r"`
+	F           int      `json:"f"`
+	M           int      `json:"m"`
+	Cell        string   `json:"cell"`
+}
+
+// MarshalJSON writes the score; recency_days is null for a customer
+// without purchase.
+func (s RFMScore) MarshalJSON() ([]byte, error) {
+	j := rfmJSON{CustomerID: s.CustomerID, Frequency: s.Frequency, Monetary: s.Monetary, R: s.R, F: s.F, M: s.M, Cell: s.Cell}
+	if !math.IsInf(s.RecencyDays, 0) && !math.IsNaN(s.RecencyDays) {
+		j.RecencyDays = &s.RecencyDays
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; a null recency_days is +Inf.
+func (s *RFMScore) UnmarshalJSON(b []byte) error {
+	var j rfmJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = RFMScore{CustomerID: j.CustomerID, RecencyDays: math.Inf(1), Frequency: j.Frequency, Monetary: j.Monetary, R: j.R, F: j.F, M: j.M, Cell: j.Cell}
+	if j.RecencyDays != nil {
+		s.RecencyDays = *j.RecencyDays
+	}
+	return nil
 }
 
 // NoPurchase is the cell of a customer without any purchase: RFM scores

@@ -1,10 +1,12 @@
 package segment_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -295,6 +297,30 @@ func BenchmarkRFM(b *testing.B) {
 	for b.Loop() {
 		if _, err := segment.RFM(in, rfmNow, segment.RFMConfig{}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestRFMScoreJSON: a customer without purchase (RecencyDays +Inf) encodes
+// with recency_days null and reads back the same; others round-trip as is.
+func TestRFMScoreJSON(t *testing.T) {
+	for _, s := range []segment.RFMScore{
+		{CustomerID: "c1", RecencyDays: 12.5, Frequency: 3, Monetary: 9800, R: 4, F: 3, M: 5, Cell: "loyal"},
+		{CustomerID: "c2", RecencyDays: math.Inf(1), Cell: segment.NoPurchase},
+	} {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatalf("Marshal(%+v): %v", s, err)
+		}
+		if math.IsInf(s.RecencyDays, 1) && !strings.Contains(string(b), `"recency_days":null`) {
+			t.Errorf("Marshal(%+v) = %s, want recency_days null", s, b)
+		}
+		var got segment.RFMScore
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatalf("Unmarshal(%s): %v", b, err)
+		}
+		if diff := cmp.Diff(s, got); diff != "" {
+			t.Errorf("round trip of %s (-want +got):\n%s", b, diff)
 		}
 	}
 }
