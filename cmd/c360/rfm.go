@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/c360/c360/segment"
@@ -46,8 +45,9 @@ func runRFM(ctx context.Context, e *env) error {
 	if *bins < 2 || *bins > 100 {
 		return usageError("--bins must be in 2..100, got %d", *bins)
 	}
-	if c := strings.TrimSpace(*currency); len(c) != 3 || strings.Trim(strings.ToUpper(c), "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
-		return usageError("--currency must be an ISO 4217 code such as JPY or USD, got %q", *currency)
+	cur, err := parseCurrency(*currency)
+	if err != nil {
+		return err
 	}
 	var window time.Duration
 	if *windowFlag != "" {
@@ -76,7 +76,7 @@ func runRFM(ctx context.Context, e *env) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	set := &segment.Set{Currency: strings.ToUpper(strings.TrimSpace(*currency))}
+	set := &segment.Set{Currency: cur}
 	inputs := set.RFMFromTouchpoints(by, splitList(*types), now, window)
 	purchases, other, otherCustomers := 0, 0, 0
 	for _, in := range inputs {

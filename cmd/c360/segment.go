@@ -30,7 +30,7 @@ func init() {
 }
 
 func runSegment(ctx context.Context, e *env) error {
-	fs := newFlagSet(e, "segment", "--profiles FILE.jsonl --expr 'EXPRESSION' [--events FILE.csv] [--now RFC3339]\n\n"+
+	fs := newFlagSet(e, "segment", "--profiles FILE.jsonl --expr 'EXPRESSION' [--events FILE.csv] [--now RFC3339] [--currency JPY]\n\n"+
 		"Prints the IDs of the matching profiles, one per line, in the order of the file.\n"+
 		"Expressions (package segment):\n"+
 		"  stage = \"engage\" and consent.email.marketing = \"opt_in\"\n"+
@@ -43,11 +43,16 @@ func runSegment(ctx context.Context, e *env) error {
 	expr := fs.String("expr", "", "the segment expression (required)")
 	eventsPath := fs.String("events", "", "touchpoints CSV with header event_id,customer_id,type,channel,time[,value,currency,…] for behavioural conditions, stage and last_purchase_at; - for standard input")
 	nowFlag := fs.String("now", "", "evaluation time, RFC 3339 or a date meaning its midnight UTC (default: the current time)")
+	currency := fs.String("currency", "JPY", "ISO 4217 code of the values sum/avg/min/max(value) read; values in other currencies are left out (the currency column, JPY when absent)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
 	if *profilesPath == "" || *expr == "" {
 		return usageError("--profiles and --expr are required")
+	}
+	cur, err := parseCurrency(*currency)
+	if err != nil {
+		return err
 	}
 	if *profilesPath == "-" && *eventsPath == "-" {
 		return usageError("only one of --profiles and --events can be - (standard input)")
@@ -83,12 +88,20 @@ func runSegment(ctx context.Context, e *env) error {
 		purchase[t] = true
 	}
 	w := bufio.NewWriter(e.stdout)
+	otherCurrency := 0
 	for _, p := range profiles {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		evs := events[string(p.ID)]
-		subj := &segment.Subject{ID: string(p.ID), Touchpoints: touchpoints(evs)}
+		tps := touchpoints(evs)
+		for i := range tps {
+			if tps[i].HasValue && !strings.EqualFold(tps[i].Currency, cur) {
+				tps[i].HasValue = false // counted, but never added to values of another currency
+				otherCurrency++
+			}
+		}
+		subj := &segment.Subject{ID: string(p.ID), Touchpoints: tps}
 		attrs := eventAttrs{ProfileAttrs: segment.ProfileAttrs{P: p, Now: now}}
 		if len(evs) > 0 && needStage {
 			attrs.Stage = string(journey.Infer(nil, journeyEvents(evs)).Stage)
@@ -107,7 +120,20 @@ func runSegment(ctx context.Context, e *env) error {
 			fmt.Fprintln(w, p.ID)
 		}
 	}
+	if otherCurrency > 0 {
+		fmt.Fprintf(e.stderr, "c360 segment: warning: %d value(s) in other currencies than %s left out of value aggregates (choose the currency with --currency)\n", otherCurrency, cur)
+	}
 	return w.Flush()
+}
+
+// parseCurrency checks an ISO 4217 code given as a flag and returns it in
+// upper case.
+func parseCurrency(s string) (string, error) {
+	c := strings.ToUpper(strings.TrimSpace(s))
+	if len(c) != 3 || strings.Trim(c, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+		return "", usageError("--currency must be an ISO 4217 code such as JPY or USD, got %q", s)
+	}
+	return c, nil
 }
 
 // cliSegment names the expression of c360 segment in its set.

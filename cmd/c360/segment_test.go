@@ -146,3 +146,39 @@ c3,,0,0,0,0,0,no_purchase
 		t.Errorf("rfm output (-want +got):\n%s", diff)
 	}
 }
+
+// TestSegmentCurrency: value aggregates read one currency (--currency,
+// JPY by default); values in another are left out, with a warning.
+func TestSegmentCurrency(t *testing.T) {
+	profiles := writeFile(t, "p.jsonl", `{"id":"c1","kind":"person"}`+"\n")
+	events := writeFile(t, "e.csv", "event_id,customer_id,type,channel,time,value,currency\n"+
+		"1,c1,online_purchase,web,2026-11-01T00:00:00Z,30000,JPY\n"+
+		"2,c1,online_purchase,web,2026-11-02T00:00:00Z,300,USD\n"+
+		"3,c1,online_purchase,web,2026-11-03T00:00:00Z,5000,\n")
+	tests := []struct {
+		name     string
+		args     []string
+		out      string
+		warnings bool
+	}{
+		{"yen by default: 30000 + 5000", []string{"--expr", "sum(value, 365d) = 35000"}, "c1\n", true},
+		{"dollars never added to yen", []string{"--expr", "sum(value, 365d) > 35000"}, "", true},
+		{"dollars on request", []string{"--expr", "sum(value, 365d) = 300", "--currency", "usd"}, "c1\n", true},
+		{"every purchase still counts", []string{"--expr", "count(online_purchase, 365d) = 3"}, "c1\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := append([]string{"segment", "--profiles", profiles, "--events", events, "--now", "2026-11-22"}, tt.args...)
+			code, stdout, stderr := runCLI(t, "", args...)
+			if code != 0 || stdout != tt.out {
+				t.Fatalf("exit %d, stdout %q, stderr %q; want 0 and %q", code, stdout, stderr, tt.out)
+			}
+			if got := strings.Contains(stderr, "other currencies"); got != tt.warnings {
+				t.Errorf("warning about other currencies: %v, want %v (stderr %q)", got, tt.warnings, stderr)
+			}
+		})
+	}
+	if code, _, stderr := runCLI(t, "", "segment", "--profiles", profiles, "--expr", "x = 1", "--currency", "円"); code != 2 || !strings.Contains(stderr, "ISO 4217") {
+		t.Errorf("--currency 円: exit %d, stderr %q; want 2 and an ISO 4217 message", code, stderr)
+	}
+}
