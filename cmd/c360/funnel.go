@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -91,8 +92,11 @@ func parseWindow(s string) (time.Duration, error) {
 	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
 		if num, ok := strings.CutSuffix(s, suffix); ok {
 			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || !(n >= 0 && n <= 100000) { // also refuses NaN
+			if err != nil || !(n >= 0) { // also refuses NaN
 				return 0, fmt.Errorf("invalid window %q", s)
+			}
+			if n*float64(unit) >= math.MaxInt64 { // 17000w would wrap round to a negative duration
+				return 0, fmt.Errorf("invalid window %q: longer than a time.Duration holds (about 292 years)", s)
 			}
 			return time.Duration(n * float64(unit)), nil
 		}

@@ -150,7 +150,7 @@ func TestParseWindow(t *testing.T) {
 		want time.Duration
 	}{
 		{"30d", 30 * 24 * time.Hour}, {"2w", 14 * 24 * time.Hour}, {"1.5d", 36 * time.Hour},
-		{"12h", 12 * time.Hour}, {"90m", 90 * time.Minute}, {"0", 0},
+		{"12h", 12 * time.Hour}, {"90m", 90 * time.Minute}, {"0", 0}, {"15000w", 15000 * 7 * 24 * time.Hour},
 	}
 	for _, tt := range tests {
 		got, err := parseWindow(tt.in)
@@ -158,7 +158,7 @@ func TestParseWindow(t *testing.T) {
 			t.Errorf("parseWindow(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "d", "x3d", "-1h", "1y"} {
+	for _, bad := range []string{"", "d", "x3d", "-1h", "1y", "17000w", "106752d"} {
 		if _, err := parseWindow(bad); err == nil {
 			t.Errorf("parseWindow(%q) succeeded", bad)
 		}
