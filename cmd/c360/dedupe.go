@@ -633,14 +633,8 @@ func writeEmpty(w io.Writer, plan *fieldPlan, output, pairs string) error {
 		return err
 	}
 	out.csv.Write([]string{"record_id", "cluster_id"})
-	var pf *atomicFile
 	if pairs != "" {
-		if pf, err = createAtomic(pairs); err != nil {
-			out.abort()
-			return err
-		}
-		pf.csv.Write(append([]string{"left_id", "right_id", "probability"}, plan.names...))
-		if err := pf.commit(); err != nil {
+		if err := writeEmptyPairs(pairs, plan.names); err != nil {
 			out.abort()
 			return err
 		}
@@ -650,6 +644,16 @@ func writeEmpty(w io.Writer, plan *fieldPlan, output, pairs string) error {
 	}
 	fmt.Fprintln(w, "0 records, 0 clusters")
 	return nil
+}
+
+// writeEmptyPairs writes a pairs file holding only its header.
+func writeEmptyPairs(path string, names []string) error {
+	pf, err := createAtomic(path)
+	if err != nil {
+		return err
+	}
+	pf.csv.Write(append([]string{"left_id", "right_id", "probability"}, names...))
+	return pf.commit()
 }
 
 func reportCaps(w io.Writer, st match.Stats) {

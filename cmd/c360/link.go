@@ -95,13 +95,7 @@ func runLink(ctx context.Context, e *env) error {
 		}
 		out.csv.Write(header)
 		if *pairs != "" {
-			pf, err := createAtomic(*pairs)
-			if err != nil {
-				out.abort()
-				return err
-			}
-			pf.csv.Write(append([]string{"left_id", "right_id", "probability"}, plan.names...))
-			if err := pf.commit(); err != nil {
+			if err := writeEmptyPairs(*pairs, plan.names); err != nil {
 				out.abort()
 				return err
 			}
