@@ -82,6 +82,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) journey.EventStore, cfg
 		{"LinkConflictIsErrConflict", s.linkConflict},
 		{"CustomersAscending", s.customers},
 		{"CancelledContext", s.cancelled},
+		{"CancelMidwayEndsAStreamWithTheError", s.cancelMidway},
 		{"BreakingOutOfAStreamReleasesTheStore", s.earlyBreak},
 		{"ConcurrentAppends", s.concurrent},
 	}
@@ -480,6 +481,64 @@ func (s *suite) cancelled(t *testing.T, st journey.EventStore) {
 	if got := ids(collect(t, st.AnonymousEvents(t.Context(), "anon-1", time.Time{}, time.Time{}))); !sameStrings(got, []string{"a"}) {
 		t.Errorf("after a Link with a cancelled context, AnonymousEvents = %v, want [a] (not linked)", got)
 	}
+}
+
+// cancelMidway cancels the context after the first item of each stream:
+// the stream must end with the context's error, once and last, without
+// yielding everything — also when all its items were read in one batch.
+func (s *suite) cancelMidway(t *testing.T, st journey.EventStore) {
+	const n = 20
+	var evs []journey.Event
+	for i := range n {
+		evs = append(evs, ev(fmt.Sprint("c", i), customer.ID(fmt.Sprintf("c%04d", i)), "", journey.TypeWebVisit, s.at(i%50)),
+			ev(fmt.Sprint("one", i), "c-one", "", journey.TypeWebVisit, s.at(i%50)),
+			ev(fmt.Sprint("anon", i), "", "anon-1", journey.TypeWebVisit, s.at(i%50)))
+	}
+	mustAppend(t, st, evs...)
+	streams := []struct {
+		name string
+		run  func(ctx context.Context, cancel func()) (int, error)
+	}{
+		{"Events", func(ctx context.Context, cancel func()) (int, error) {
+			return drainCancel(t, "Events", st.Events(ctx, "c-one", time.Time{}, time.Time{}), cancel)
+		}},
+		{"AnonymousEvents", func(ctx context.Context, cancel func()) (int, error) {
+			return drainCancel(t, "AnonymousEvents", st.AnonymousEvents(ctx, "anon-1", time.Time{}, time.Time{}), cancel)
+		}},
+		{"Customers", func(ctx context.Context, cancel func()) (int, error) {
+			return drainCancel(t, "Customers", st.Customers(ctx), cancel)
+		}},
+	}
+	for _, sc := range streams {
+		ctx, cancel := context.WithCancel(t.Context())
+		items, err := sc.run(ctx, cancel)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("%s cancelled after its first item ended with error %v after %d items, want context.Canceled", sc.name, err, items)
+		}
+		if items >= n {
+			t.Errorf("%s yielded all %d items despite the cancellation", sc.name, items)
+		}
+	}
+}
+
+// drainCancel drains seq, calling cancel after the first item, and returns
+// the items yielded and the error, checking it comes once and last.
+func drainCancel[T any](t *testing.T, what string, seq iter.Seq2[T, error], cancel func()) (items int, err error) {
+	t.Helper()
+	for _, e := range seq {
+		if err != nil {
+			t.Errorf("%s yielded another item after its error %v: the error must come once, as the last item", what, err)
+		}
+		if e != nil {
+			err = e
+			continue
+		}
+		if items++; items == 1 {
+			cancel()
+		}
+	}
+	return items, err
 }
 
 func (s *suite) earlyBreak(t *testing.T, st journey.EventStore) {

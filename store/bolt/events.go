@@ -246,6 +246,10 @@ func (s *EventStore) scan(ctx context.Context, bucket []byte, subject string, fr
 				return
 			}
 			for _, e := range batch {
+				if err := ctx.Err(); err != nil { // also within the last batch
+					yield(journey.Event{}, err)
+					return
+				}
 				if !yield(e, nil) {
 					return
 				}
@@ -300,6 +304,10 @@ func (s *EventStore) Customers(ctx context.Context) iter.Seq2[customer.ID, error
 				return
 			}
 			for _, id := range batch {
+				if err := ctx.Err(); err != nil {
+					yield("", err)
+					return
+				}
 				if !yield(id, nil) {
 					return
 				}
