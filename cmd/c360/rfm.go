@@ -64,7 +64,7 @@ func runRFM(ctx context.Context, e *env) error {
 	var latest time.Time
 	by := make(map[string][]segment.Touchpoint, len(events))
 	for id, evs := range events {
-		by[id] = touchpoints(evs)
+		by[id], _ = touchpoints(evs, cur) // RFMFromTouchpoints counts the other currencies itself
 		if n := len(evs); n > 0 && evs[n-1].ev.Time.After(latest) {
 			latest = evs[n-1].ev.Time
 		}

@@ -94,13 +94,8 @@ func runSegment(ctx context.Context, e *env) error {
 			return err
 		}
 		evs := events[string(p.ID)]
-		tps := touchpoints(evs)
-		for i := range tps {
-			if tps[i].HasValue && !strings.EqualFold(tps[i].Currency, cur) {
-				tps[i].HasValue = false // counted, but never added to values of another currency
-				otherCurrency++
-			}
-		}
+		tps, other := touchpoints(evs, cur)
+		otherCurrency += other
 		subj := &segment.Subject{ID: string(p.ID), Touchpoints: tps}
 		attrs := eventAttrs{ProfileAttrs: segment.ProfileAttrs{P: p, Now: now}}
 		if len(evs) > 0 && needStage {
@@ -341,7 +336,7 @@ func readEvents(r io.Reader, valueName string) (map[string][]csvEvent, error) {
 			ev.Value.Amount = int64(math.Round(math.Max(math.Min(v, math.MaxInt64/2), math.MinInt64/2)))
 			ev.Value.Currency = "JPY"
 			if currencyCol >= 0 && row[currencyCol] != "" {
-				ev.Value.Currency = row[currencyCol]
+				ev.Value.Currency = strings.ToUpper(row[currencyCol])
 			}
 		}
 		if _, dup := seen[ev.ID]; dup {
@@ -389,14 +384,21 @@ func parseDecimal(s string) (float64, bool) {
 	return v, true
 }
 
-// touchpoints converts events (in time order) for segment traits.
-func touchpoints(evs []csvEvent) []segment.Touchpoint {
-	out := make([]segment.Touchpoint, len(evs))
+// touchpoints converts events (in time order) for segment traits whose
+// money is in currency: a value in another currency keeps its amount and
+// currency but is left out of value aggregates (HasValue false), as
+// segment.Set.FromEvent does; other counts those values.
+func touchpoints(evs []csvEvent, currency string) (tps []segment.Touchpoint, other int) {
+	tps = make([]segment.Touchpoint, len(evs))
 	for i := range evs {
-		out[i] = segment.FromEvent(&evs[i].ev)
-		out[i].Value, out[i].HasValue = evs[i].value, evs[i].hasValue
+		tps[i] = segment.FromEvent(&evs[i].ev)
+		tps[i].Value, tps[i].HasValue = evs[i].value, evs[i].hasValue // decimals, as written
+		if tps[i].HasValue && tps[i].Currency != currency {
+			tps[i].HasValue = false
+			other++
+		}
 	}
-	return out
+	return tps, other
 }
 
 // journeyEvents returns the journey events of evs.

@@ -152,7 +152,7 @@ c3,,0,0,0,0,0,no_purchase
 func TestSegmentCurrency(t *testing.T) {
 	profiles := writeFile(t, "p.jsonl", `{"id":"c1","kind":"person"}`+"\n")
 	events := writeFile(t, "e.csv", "event_id,customer_id,type,channel,time,value,currency\n"+
-		"1,c1,online_purchase,web,2026-11-01T00:00:00Z,30000,JPY\n"+
+		"1,c1,online_purchase,web,2026-11-01T00:00:00Z,30000,jpy\n"+
 		"2,c1,online_purchase,web,2026-11-02T00:00:00Z,300,USD\n"+
 		"3,c1,online_purchase,web,2026-11-03T00:00:00Z,5000,\n")
 	tests := []struct {
