@@ -289,14 +289,15 @@ type Gate struct {
 	loc  *time.Location
 	keep time.Duration
 	// prepared texts of reasons, per cap and per quiet hours
-	capOf      []string // " of Max sends in Window"
-	capReached []string // "cap of Max per Window reached"
-	quietName  []string
-	quietLoc   []*time.Location
-	seed       maphash.Seed
-	names      interner
-	capID      []capIDs // of caps 64 and later
-	shards     [32]sendShard
+	capOf       []string // " of Max sends in Window"
+	capReached  []string // "cap of Max per Window reached"
+	quietName   []string
+	quietLoc    []*time.Location
+	seed        maphash.Seed
+	names       interner
+	capID       []capIDs // of caps 64 and later
+	perCampaign bool     // some cap counts per campaign
+	shards      [32]sendShard
 }
 
 type sendShard struct {
@@ -430,6 +431,9 @@ func (g *Gate) init() {
 			}
 			g.quietLoc = append(g.quietLoc, loc)
 			g.quietName = append(g.quietName, fmt.Sprintf("%s %s-%s %s", orAll(q.Channel), clock(q.Start), clock(q.End), loc))
+		}
+		for _, c := range g.Caps {
+			g.perCampaign = g.perCampaign || c.PerCampaign
 		}
 		for _, c := range g.Caps[min(len(g.Caps), 64):] {
 			g.capID = append(g.capID, capIDs{g.names.id(string(c.Channel), true), g.names.id(string(c.Purpose), true), g.names.id(c.Tag, true)})
@@ -580,7 +584,10 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	// caps
 	if len(g.Caps) > 0 {
 		nowN := nanos(now)
-		campaign := g.names.id(r.Campaign, false)
+		var campaign uint32
+		if g.perCampaign { // the interner's lock only when a cap needs it
+			campaign = g.names.id(r.Campaign, false)
+		}
 		if len(g.Caps) > 64 {
 			g.names.mu.RLock() // for hasTag
 			defer g.names.mu.RUnlock()
