@@ -171,10 +171,10 @@ type fieldPlan struct {
 }
 
 // longTextRunes is the mean length above which an inferred free-text column
-// is left out: comparing long texts costs time growing with the square of
-// their length on every sampled and candidate pair (a notes column of a few
-// hundred characters would take hours), and such columns rarely identify
-// anyone. Name the column with --field to use it anyway.
+// is left out: notes and comments rarely identify anyone, and the matcher
+// grades long values on their first 64 characters only, so such a column
+// adds noise more than evidence. Name the column with --field to use it
+// anyway.
 const longTextRunes = 64
 
 // planFields returns the fields from --field flags, the config, or inference
