@@ -40,16 +40,34 @@ func Dir() (string, error) {
 }
 
 // Path returns the path of name (slash-separated, relative to
-// ../shared/data), or skips the test with a message saying what is missing.
+// ../shared/data). When the data is missing it skips the test with a message
+// saying what is missing, except under CI (the environment variable CI is
+// "true"), where it fails the test: an accuracy floor must never pass in CI by
+// not running.
 func Path(tb testing.TB, name string) string {
 	tb.Helper()
 	d, err := Dir()
 	if err != nil {
-		tb.Skipf("skipping: %v (the labelled data sets are in ../shared/data in the development tree and in CI)", err)
+		missing(tb, "%v (the labelled data sets are in ../shared/data in the development tree and in CI)", err)
+		return ""
 	}
 	p := filepath.Join(d, filepath.FromSlash(name))
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("skipping: %s not found in ../shared/data: %v", name, err)
+		missing(tb, "%s not found in ../shared/data: %v", name, err)
+		return ""
 	}
 	return p
+}
+
+// InCI reports whether the tests run under CI (CI=true), where missing
+// shared data is a failure rather than a skip.
+func InCI() bool { return os.Getenv("CI") == "true" }
+
+func missing(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if InCI() {
+		tb.Fatalf("shared data missing under CI=true: "+format, args...)
+		return
+	}
+	tb.Skipf("skipping: "+format, args...)
 }
