@@ -1,0 +1,237 @@
+package match
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+)
+
+// Scorer matches one record at a time against candidates that the caller
+// keeps, for real-time matching whose state lives in a database rather than
+// in memory (package c360's Engine keeps its index keys and records in its
+// stores and uses a Scorer to decide). Keys gives a record's blocking keys —
+// two records are candidates when they share one — and Score grades and
+// weighs a record against candidates with a fixed Model, exactly as Dedupe
+// and Index score a pair, except that no term-frequency adjustment is made
+// (frequencies are a property of a whole data set, which a Scorer does not
+// see).
+//
+// A Scorer is safe for concurrent use.
+type Scorer struct {
+	m     *Matcher
+	model *Model
+	rules []blockRule
+}
+
+// NewScorer returns a Scorer that weighs pairs with model. In deterministic
+// mode (rules set) model may be nil; otherwise a nil model means the prior
+// model (PriorModel), which is only a starting point: estimate one with
+// Dedupe on representative data for real use.
+func (m *Matcher) NewScorer(model *Model) (*Scorer, error) {
+	if model == nil && len(m.rules) == 0 {
+		model = m.PriorModel()
+	}
+	if model != nil && len(model.Fields) != len(m.fields) {
+		return nil, configError("model has a different number of fields")
+	}
+	return &Scorer{m: m, model: model, rules: m.blockRules()}, nil
+}
+
+// PriorModel returns the model the Matcher starts from before it has seen
+// any data: m favouring agreement, and typical u values per kind (how often
+// two different people agree by chance on an e-mail address, a family name,
+// a postal code …), with a prior match share of 0.1.
+func (m *Matcher) PriorModel() *Model {
+	model := initialModel(m.fields)
+	for f, fd := range m.fields {
+		u := uPrior(fd.Kind)
+		if len(u) == len(model.Fields[f].U) && len(u) > 2 {
+			copy(model.Fields[f].U, u)
+			model.Fields[f].RandomExact = u[1]
+		}
+	}
+	return model
+}
+
+// Thresholds returns the match threshold and the lower end of the review
+// band the Matcher was configured with.
+func (m *Matcher) Thresholds() (match, review float64) { return m.o.threshold, m.o.review }
+
+// BlockCap returns the largest number of candidates taken from one block.
+func (m *Matcher) BlockCap() int { return m.o.blockCap }
+
+// Model returns the Scorer's model (nil in deterministic mode).
+func (s *Scorer) Model() *Model { return s.model }
+
+// Matcher returns the Matcher the Scorer belongs to.
+func (s *Scorer) Matcher() *Matcher { return s.m }
+
+func (s *Scorer) check(r Record) error {
+	if r.ID == "" {
+		return &RecordError{Index: -1, Err: ErrEmptyID}
+	}
+	if len(r.Values) != len(s.m.fields) {
+		return &RecordError{Index: -1, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", ErrWidth, len(r.Values), len(s.m.fields))}
+	}
+	return nil
+}
+
+// prepareRecords builds a dataset of the given records.
+func (s *Scorer) prepareRecords(recs []Record) *dataset {
+	nf := len(s.m.fields)
+	d := &dataset{nf: nf, kinds: s.m.kinds, ids: make([]string, len(recs)), raw: recs, vals: make([]value, len(recs)*nf)}
+	for i, r := range recs {
+		d.ids[i] = r.ID
+		raw := splitNames(r.Values, s.m.kinds)
+		for f, k := range s.m.kinds {
+			if k != KindIgnore {
+				d.vals[i*nf+f] = prepare(k, raw[f])
+			}
+		}
+	}
+	return d
+}
+
+// Keys returns the blocking keys of r: stable strings (the same in every
+// process and release of the same configuration) that two records share when
+// the Matcher's blocking rules make them a candidate pair. Each key names its
+// rule, so keys of different rules never collide.
+func (s *Scorer) Keys(r Record) ([]string, error) {
+	if err := s.check(r); err != nil {
+		return nil, err
+	}
+	d := s.prepareRecords([]Record{r})
+	var out []string
+	for _, br := range s.rules {
+		br.keys(d.rec(0), func(k string) {
+			h := sha256.Sum256([]byte(br.name + "\x00" + k))
+			out = append(out, br.name+":"+base64.RawURLEncoding.EncodeToString(h[:12]))
+		})
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}
+
+// Scored is a candidate's score against a record.
+type Scored struct {
+	Explanation
+	// Vetoed is true when the pair can never match whatever its weight: it
+	// disagrees on both given name and date of birth with no identifier
+	// agreeing, or on a Japanese given name and its reading (a household
+	// member at the same address). Its Probability is then 0.
+	Vetoed bool
+	// Conflict is true when the chaining guards forbid the two records in
+	// one cluster: their guarded values (corporate numbers, identifiers,
+	// dates) disagree while the records do not look alike.
+	Conflict bool
+}
+
+// Score compares r with each candidate and returns one Scored per candidate,
+// in the order given. Explanation.A is r's ID and B the candidate's. In
+// deterministic mode a pair matched by a rule has probability 1, else 0.
+func (s *Scorer) Score(r Record, cands []Record) ([]Scored, error) {
+	if err := s.check(r); err != nil {
+		return nil, err
+	}
+	for _, c := range cands {
+		if err := s.check(c); err != nil {
+			return nil, err
+		}
+	}
+	recs := make([]Record, 0, len(cands)+1)
+	recs = append(recs, r)
+	recs = append(recs, cands...)
+	d := s.prepareRecords(recs)
+	var sc *scorer
+	if s.model != nil && len(s.m.rules) == 0 {
+		sc = newScorer(s.model, d, false)
+	}
+	out := make([]Scored, len(cands))
+	for k := range cands {
+		j := k + 1
+		ex := s.m.explain(d, s.model, sc, 0, j)
+		sd := Scored{Explanation: ex}
+		if sc != nil && s.m.vetoPair(d.rec(0), d.rec(j), d.gamma(0, j)) {
+			sd.Vetoed = true
+			sd.Probability = 0
+		}
+		sd.Conflict = s.conflict(d, sc, 0, j)
+		out[k] = sd
+	}
+	return out, nil
+}
+
+// Conflict reports whether the chaining guards forbid a and b in one
+// cluster: a guarded field (by default identifiers and dates) disagrees
+// completely, and either both are valid identifiers or the two records do
+// not look alike on their own. A cluster holding a can never also hold b.
+func (s *Scorer) Conflict(a, b Record) (bool, error) {
+	if err := s.check(a); err != nil {
+		return false, err
+	}
+	if err := s.check(b); err != nil {
+		return false, err
+	}
+	d := s.prepareRecords([]Record{a, b})
+	var sc *scorer
+	if s.model != nil && len(s.m.rules) == 0 {
+		sc = newScorer(s.model, d, false)
+	}
+	return s.conflict(d, sc, 0, 1), nil
+}
+
+func (s *Scorer) conflict(d *dataset, sc *scorer, i, j int) bool {
+	if len(s.m.guards) == 0 {
+		return false
+	}
+	similar := func() bool {
+		if sc == nil {
+			_, ok := s.m.ruleMatch(d, i, j)
+			return ok
+		}
+		return probability(sc.weight(i, j, d.gamma(i, j))) >= guardLikely
+	}
+	for _, f := range s.m.guards {
+		vx, vy := &d.vals[i*d.nf+f], &d.vals[j*d.nf+f]
+		if vx.key == "" || vy.key == "" {
+			continue
+		}
+		strict := s.m.kinds[f] == KindID && vx.ok && vy.ok
+		if compare(s.m.kinds[f], vx, vy) == uint8(len(levelNames[s.m.kinds[f]])-1) && (strict || !similar()) {
+			return true
+		}
+	}
+	return false
+}
+
+// Fingerprint returns a short stable digest of the Matcher's fields and the
+// model's parameters, so that a store can tell whether index keys and scores
+// were computed under the same configuration.
+func (s *Scorer) Fingerprint() string {
+	h := sha256.New()
+	for _, f := range s.m.fields {
+		fmt.Fprintf(h, "%s\x00%d\x00", f.Name, f.Kind)
+	}
+	for _, br := range s.rules {
+		fmt.Fprintf(h, "rule:%s\x00", br.name)
+	}
+	if s.model != nil {
+		fmt.Fprintf(h, "lambda:%s\x00", strconv.FormatFloat(s.model.Lambda, 'g', -1, 64))
+		for _, p := range s.model.Fields {
+			for l := range p.M {
+				fmt.Fprintf(h, "%s,%s;", fmtFloat(p.M[l]), fmtFloat(p.U[l]))
+			}
+		}
+	}
+	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:12])
+}
+
+func fmtFloat(x float64) string {
+	if math.IsNaN(x) {
+		return "NaN"
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
