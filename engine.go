@@ -1,0 +1,415 @@
+package c360
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/quality/match"
+)
+
+// Config configures an Engine. The zero Config is ready: in-memory state,
+// the default matcher over customer source records, most-recent-wins
+// survivorship and the system clock.
+type Config struct {
+	// Store keeps the engine's state. Nil means a new MemoryStore, whose
+	// state is gone when the process ends; use store/bolt or store/postgres
+	// to keep it, and to share it between replicas (PostgreSQL).
+	Store Store `json:"-"`
+	// Matcher resolves identities. Its fields must be those of
+	// match.SourceFields (the engine matches customer source records). Nil
+	// means match.New(match.SourceFields) with the term-frequency adjustment
+	// off (frequencies belong to a whole data set; the engine scores one
+	// record at a time).
+	Matcher *match.Matcher `json:"-"`
+	// Model weighs the matcher's comparisons. Nil means the model kept in
+	// the store (estimated by Load), or else the matcher's prior model
+	// (match.Matcher.PriorModel), which is only a starting point: Load
+	// representative records first, or give a model estimated by
+	// `c360 dedupe`.
+	Model *match.Model `json:"model,omitempty"`
+	// Survivorship builds each profile from its source records. The zero
+	// value is most-recent-wins with the most restrictive consent.
+	Survivorship customer.Survivorship `json:"survivorship,omitzero"`
+	// Now is the clock. Nil means time.Now.
+	Now func() time.Time `json:"-"`
+}
+
+// Engine keeps one current profile per person as source records arrive:
+// it matches each record against the identity state in real time, creates,
+// joins or merges profiles (or opens a review item for a person to decide),
+// rebuilds each profile with survivorship and provenance, redirects absorbed
+// IDs, and writes every change to a durable, resumable change feed. All its
+// state lives in its Store, so a restarted Engine, or a second one on the
+// same PostgreSQL database, sees the same state.
+//
+// An Engine is safe for concurrent use. Open one with Open and Close it when
+// done.
+type Engine struct {
+	store   Store
+	owns    bool
+	matcher *match.Matcher
+	scorer  *match.Scorer
+	surv    customer.Survivorship
+	now     func() time.Time
+
+	mu         sync.RWMutex // guards scorer and fixedModel (set by Load) and closed
+	fixedModel bool         // the model was given, kept in the store or estimated by Load
+	closed     bool
+}
+
+// Open returns an Engine over cfg. It reads the matching model kept in the
+// store, if any.
+func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	e := &Engine{store: cfg.Store, matcher: cfg.Matcher, surv: cfg.Survivorship, now: cfg.Now}
+	if e.store == nil {
+		e.store = NewMemoryStore()
+		e.owns = true
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.matcher == nil {
+		m, err := match.New(match.SourceFields, match.WithTermFrequency(false))
+		if err != nil {
+			return nil, err
+		}
+		e.matcher = m
+	} else if err := checkFields(e.matcher.Fields()); err != nil {
+		return nil, err
+	}
+	model := cfg.Model
+	if model == nil {
+		err := e.store.View(ctx, func(tx ReadTx) error {
+			b, err := tx.Meta(metaModel)
+			if errors.Is(err, ErrNotFound) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			model = new(match.Model)
+			if err := json.Unmarshal(b, model); err != nil {
+				return fmt.Errorf("c360: the store's matching model: %w", err)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	s, err := e.matcher.NewScorer(model)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	e.scorer, e.fixedModel = s, model != nil
+	if err := e.checkFingerprint(ctx); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+const (
+	metaModel       = "model"
+	metaFingerprint = "fingerprint"
+)
+
+// checkFingerprint refuses a store whose index keys were computed under
+// another matching configuration (other fields or blocking rules): its
+// candidates would silently be wrong. The first Update stamps it.
+func (e *Engine) checkFingerprint(ctx context.Context) error {
+	want := e.keysFingerprint()
+	return e.store.Update(ctx, func(tx Tx) error {
+		b, err := tx.Meta(metaFingerprint)
+		if errors.Is(err, ErrNotFound) {
+			return tx.PutMeta(metaFingerprint, []byte(want))
+		}
+		if err != nil {
+			return err
+		}
+		if string(b) != want {
+			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules); open it with that configuration", ErrInvalid)
+		}
+		return nil
+	})
+}
+
+func (e *Engine) keysFingerprint() string {
+	h := sha256.New()
+	for _, f := range e.matcher.Fields() {
+		fmt.Fprintf(h, "%s\x00%s\x00", f.Name, f.Kind)
+	}
+	// The blocking rules follow from the kinds; the model does not change keys.
+	return base32.StdEncoding.EncodeToString(h.Sum(nil)[:10])
+}
+
+func checkFields(fs []match.Field) error {
+	want := match.SourceFields
+	if len(fs) != len(want) {
+		return fmt.Errorf("%w: the engine's matcher must have the fields of match.SourceFields (%d), not %d", ErrInvalid, len(want), len(fs))
+	}
+	for i := range fs {
+		if fs[i].Name != want[i].Name {
+			return fmt.Errorf("%w: matcher field %d is %q, want %q (match.SourceFields)", ErrInvalid, i, fs[i].Name, want[i].Name)
+		}
+	}
+	return nil
+}
+
+// Close closes the Engine, and its store when Open created it. Calls after
+// Close fail with ErrClosed.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return nil
+	}
+	e.closed = true
+	if e.owns {
+		return e.store.Close()
+	}
+	return nil
+}
+
+func (e *Engine) current() (*match.Scorer, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	if e.closed {
+		return nil, ErrClosed
+	}
+	return e.scorer, nil
+}
+
+// Model returns the model the engine scores with.
+func (e *Engine) Model() *match.Model {
+	s, err := e.current()
+	if err != nil {
+		return nil
+	}
+	return s.Model()
+}
+
+// Profile returns the current profile with the given ID. When id was
+// absorbed by a merge, it follows the redirect (through later merges too)
+// and returns the survivor with redirected true. An unknown ID is an error
+// wrapping ErrNotFound.
+func (e *Engine) Profile(ctx context.Context, id customer.ID) (p *customer.Profile, redirected bool, err error) {
+	if _, err := e.current(); err != nil {
+		return nil, false, err
+	}
+	err = e.store.View(ctx, func(tx ReadTx) error {
+		var target customer.ID
+		target, redirected, err = resolve(tx, id)
+		if err != nil {
+			return err
+		}
+		p, err = tx.Profile(target)
+		return err
+	})
+	return p, redirected, err
+}
+
+// resolve follows redirects from id to a stored profile.
+func resolve(tx ReadTx, id customer.ID) (customer.ID, bool, error) {
+	redirected := false
+	for range 1000 {
+		_, err := tx.Profile(id)
+		if err == nil {
+			return id, redirected, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return "", false, err
+		}
+		m, err := tx.Merge(id)
+		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return "", false, fmt.Errorf("%w: profile %s", ErrNotFound, id)
+			}
+			return "", false, err
+		}
+		id, redirected = m.Survivor, true
+	}
+	return "", false, fmt.Errorf("c360: redirect chain from %s too long", id)
+}
+
+// ProfileOf returns the ID of the profile holding a source record.
+func (e *Engine) ProfileOf(ctx context.Context, key customer.RecordKey) (customer.ID, error) {
+	if _, err := e.current(); err != nil {
+		return "", err
+	}
+	var id customer.ID
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		l, err := tx.Link(key)
+		if err != nil {
+			return err
+		}
+		id = l.Profile
+		return nil
+	})
+	return id, err
+}
+
+// LinkOf returns why a source record belongs to its profile.
+func (e *Engine) LinkOf(ctx context.Context, key customer.RecordKey) (*Link, error) {
+	if _, err := e.current(); err != nil {
+		return nil, err
+	}
+	var l *Link
+	err := e.store.View(ctx, func(tx ReadTx) (err error) {
+		l, err = tx.Link(key)
+		return err
+	})
+	return l, err
+}
+
+// pageSize is how many items a streaming read takes per read transaction.
+const pageSize = 512
+
+// Profiles streams every current profile in ascending ID order. The
+// sequence reads in pages, each a consistent snapshot; it may be used once.
+func (e *Engine) Profiles(ctx context.Context) iter.Seq2[*customer.Profile, error] {
+	return func(yield func(*customer.Profile, error) bool) {
+		if _, err := e.current(); err != nil {
+			yield(nil, err)
+			return
+		}
+		var after customer.ID
+		first := true
+		for {
+			var page []*customer.Profile
+			err := e.store.View(ctx, func(tx ReadTx) error {
+				for p, err := range tx.Profiles() {
+					if err != nil {
+						return err
+					}
+					if !first && p.ID <= after {
+						continue
+					}
+					page = append(page, p)
+					if len(page) == pageSize {
+						break
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, p := range page {
+				if !yield(p, nil) {
+					return
+				}
+			}
+			if len(page) < pageSize {
+				return
+			}
+			after, first = page[len(page)-1].ID, false
+		}
+	}
+}
+
+// Changes streams the change feed after a cursor, in order, until it has
+// caught up with what is committed; call it again with the last Change's
+// Cursor to resume (after a crash too: a host that stores the cursor with
+// its own write sees every change exactly once). The sequence may be used
+// once.
+func (e *Engine) Changes(ctx context.Context, after Cursor) iter.Seq2[Change, error] {
+	return func(yield func(Change, error) bool) {
+		if _, err := e.current(); err != nil {
+			yield(Change{}, err)
+			return
+		}
+		for {
+			var page []Change
+			err := e.store.View(ctx, func(tx ReadTx) (err error) {
+				page, err = tx.Changes(after, pageSize)
+				return err
+			})
+			if err != nil {
+				yield(Change{}, err)
+				return
+			}
+			for _, c := range page {
+				if !yield(c, nil) {
+					return
+				}
+				after = c.Cursor
+			}
+			if len(page) < pageSize {
+				return
+			}
+		}
+	}
+}
+
+// Reviews lists the open review items with both records and the
+// explanation, in ID order.
+func (e *Engine) Reviews(ctx context.Context) ([]ReviewItem, error) {
+	if _, err := e.current(); err != nil {
+		return nil, err
+	}
+	var out []ReviewItem
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		for r, err := range tx.Reviews() {
+			if err != nil {
+				return err
+			}
+			it := ReviewItem{Review: *r}
+			for _, side := range []struct {
+				key customer.RecordKey
+				id  *customer.ID
+				rec **customer.SourceRecord
+			}{{r.Record, &it.RecordProfile, &it.RecordSource}, {r.Candidate, &it.CandidateProfile, &it.CandidateSource}} {
+				l, err := tx.Link(side.key)
+				if err != nil {
+					return err
+				}
+				*side.id = l.Profile
+				p, err := tx.Profile(l.Profile)
+				if err != nil {
+					return err
+				}
+				if s, ok := p.Source(side.key); ok {
+					*side.rec = s
+				}
+			}
+			out = append(out, it)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ReviewItem is an open review item with both sides as they are now.
+type ReviewItem struct {
+	Review
+	RecordProfile, CandidateProfile customer.ID
+	RecordSource, CandidateSource   *customer.SourceRecord
+}
+
+// fingerprintRecord digests what a record says (not when the SDK received
+// it), so the same record sent again is recognised.
+func fingerprintRecord(r *customer.SourceRecord) string {
+	c := *r
+	c.ObservedAt = time.Time{}
+	b, _ := json.Marshal(&c)
+	h := sha256.Sum256(b)
+	return base32.StdEncoding.EncodeToString(h[:15])
+}
+
+// newProfileID derives a profile ID from the record that founds it, so that
+// the same history gives the same IDs on every replica; n disambiguates a
+// record that founds a second profile.
+func newProfileID(key customer.RecordKey, n int) customer.ID {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", key.System, key.RecordID, n))
+	return customer.ID("P" + strings.ToLower(base32.StdEncoding.EncodeToString(h[:10])))
+}

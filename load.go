@@ -1,0 +1,346 @@
+package c360
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"iter"
+	"slices"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/quality/match"
+	"github.com/hashicorp/go-multierror"
+)
+
+// LoadStats says what Load did.
+type LoadStats struct {
+	Records  int // records read
+	Profiles int // profiles created
+	Reviews  int // review items opened
+	// Batch is true when the records were clustered by the batch matcher
+	// (an empty engine without a model); false when they were upserted one
+	// by one.
+	Batch bool
+}
+
+// loadBatch is how many profiles one Load transaction writes.
+const loadBatch = 2000
+
+// Load imports records in bulk. Into an empty engine that has no model yet,
+// it runs the batch matcher (match.Matcher.Dedupe) over all of them, which
+// also estimates the matching model from the records (EM, no labels needed);
+// the model is kept in the store and scores every later Upsert, so that
+// upserting the same records one by one gives the same clusters. Otherwise
+// (records already stored, or a model given) each record is upserted in
+// turn.
+//
+// Every record is validated first; if any fails, Load returns every problem
+// (wrapping ErrInvalid, each naming the record and field) and stores
+// nothing. A record key that appears twice keeps its last version. The batch
+// path commits in transactions of a few thousand profiles: if it fails
+// midway, the profiles written so far stay, each complete.
+func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceRecord, error]) (LoadStats, error) {
+	sc, err := e.current()
+	if err != nil {
+		return LoadStats{}, err
+	}
+	var recs []customer.SourceRecord
+	at := map[customer.RecordKey]int{}
+	var errs *multierror.Error
+	n := 0
+	for r, err := range records {
+		n++
+		if err != nil {
+			return LoadStats{}, err
+		}
+		if err := customer.ValidateRecord(&r); err != nil {
+			errs = multierror.Append(errs, err)
+			if len(errs.Errors) >= 1000 {
+				break
+			}
+			continue
+		}
+		if r.ObservedAt.IsZero() {
+			r.ObservedAt = e.now().UTC()
+		}
+		if i, ok := at[r.Key()]; ok {
+			recs[i] = r
+			continue
+		}
+		at[r.Key()] = len(recs)
+		recs = append(recs, r)
+	}
+	if err := errs.ErrorOrNil(); err != nil {
+		return LoadStats{}, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	st := LoadStats{Records: n}
+	empty, err := e.empty(ctx)
+	if err != nil {
+		return st, err
+	}
+	e.mu.RLock()
+	fixed := e.fixedModel
+	e.mu.RUnlock()
+	if !empty || fixed || len(recs) < 2 {
+		for _, r := range recs {
+			up, err := e.Upsert(ctx, r)
+			if err != nil {
+				return st, fmt.Errorf("record %s: %w", r.Key(), err)
+			}
+			if up.Outcome == Created || up.Outcome == Held {
+				st.Profiles++
+			}
+			st.Reviews += len(up.Reviews)
+		}
+		return st, nil
+	}
+	st.Batch = true
+	mrecs := match.SourceRecords(recs)
+	res, err := e.matcher.Dedupe(ctx, mrecs)
+	if err != nil {
+		return st, err
+	}
+	if res.Model != nil {
+		s, err := e.matcher.NewScorer(res.Model)
+		if err != nil {
+			return st, err
+		}
+		b, err := json.Marshal(res.Model)
+		if err != nil {
+			return st, err
+		}
+		if err := e.store.Update(ctx, func(tx Tx) error { return tx.PutMeta(metaModel, b) }); err != nil {
+			return st, err
+		}
+		e.mu.Lock()
+		e.scorer, e.fixedModel = s, true
+		e.mu.Unlock()
+		sc = s
+	}
+	plan, err := arrivalClusters(ctx, sc, recs, mrecs, res)
+	if err != nil {
+		return st, err
+	}
+	now := e.now()
+	for lo := 0; lo < len(plan.clusters); lo += loadBatch {
+		hi := min(lo+loadBatch, len(plan.clusters))
+		err := e.store.Update(ctx, func(tx Tx) error {
+			u := upserter{e: e, sc: sc, tx: tx, now: now}
+			for _, c := range plan.clusters[lo:hi] {
+				first := recs[c[0]].Key()
+				id, err := u.newID(first)
+				if err != nil {
+					return err
+				}
+				group := make([]customer.SourceRecord, len(c))
+				for j, i := range c {
+					group[j] = recs[i]
+					keys, err := sc.Keys(mrecs[i])
+					if err != nil {
+						return err
+					}
+					l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: keys,
+						Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i])}
+					if ex := plan.best[i]; ex != nil {
+						l.Reason, l.Match = "match", ex
+					}
+					if err := tx.PutLink(l); err != nil {
+						return err
+					}
+					if err := tx.AddKeys(l.Record, keys); err != nil {
+						return err
+					}
+				}
+				p, err := u.build(id, group, now, nil)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.AppendChange(&Change{Kind: ChangeCreated, Profile: id, Fields: diffProfiles(nil, p), Record: first, At: now}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return st, err
+		}
+		st.Profiles += hi - lo
+	}
+	reviews := plan.reviews
+	for i := range reviews {
+		reviews[i].CreatedAt = now
+	}
+	for lo := 0; lo < len(reviews); lo += loadBatch {
+		hi := min(lo+loadBatch, len(reviews))
+		err := e.store.Update(ctx, func(tx Tx) error {
+			for i := range reviews[lo:hi] {
+				if err := tx.PutReview(&reviews[lo+i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return st, err
+		}
+	}
+	st.Reviews = len(reviews)
+	return st, nil
+}
+
+// empty reports whether the engine holds no record.
+func (e *Engine) empty(ctx context.Context) (bool, error) {
+	empty := true
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		cs, err := tx.Changes(0, 1)
+		if err != nil {
+			return err
+		}
+		empty = len(cs) == 0
+		return nil
+	})
+	return empty, err
+}
+
+// Records returns an iterator over a slice of records, for Load.
+func Records(recs []customer.SourceRecord) iter.Seq2[customer.SourceRecord, error] {
+	return func(yield func(customer.SourceRecord, error) bool) {
+		for _, r := range recs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+// loadPlan is Load's clustering: clusters of record indexes (each in
+// arrival order), the best match that brought each record in, and the
+// review items.
+type loadPlan struct {
+	clusters [][]int
+	best     []*match.Explanation
+	reviews  []Review
+}
+
+// arrivalClusters clusters the records as Upserting them one by one in
+// input order would: each record, in turn, joins the profiles of its
+// matches among the records before it, most probable first, unless a
+// chaining guard refuses; a match in the review band with a record of
+// another profile opens a review item. The candidate pairs and their scores
+// are the batch's (the same as the Scorer's: Dedupe and Upsert share the
+// blocking rules and the model).
+func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecord, mrecs []match.Record, res *match.Result) (*loadPlan, error) {
+	thr, review := sc.Matcher().Thresholds()
+	n := len(recs)
+	earlier := make([][]int, n) // per record: indexes into res.Pairs with an earlier record
+	for k, p := range res.Pairs {
+		if p.Probability < review {
+			continue
+		}
+		later := max(p.A, p.B)
+		earlier[later] = append(earlier[later], k)
+	}
+	parent := make([]int, n)
+	members := make([][]int, n)
+	for i := range parent {
+		parent[i] = i
+		members[i] = []int{i}
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	other := func(p match.Pair, i int) int {
+		if p.A == i {
+			return p.B
+		}
+		return p.A
+	}
+	plan := &loadPlan{best: make([]*match.Explanation, n)}
+	conflict := func(as, bs []int) (bool, error) {
+		for _, a := range as {
+			for _, b := range bs {
+				c, err := sc.Conflict(mrecs[a], mrecs[b])
+				if err != nil || c {
+					return c, err
+				}
+			}
+		}
+		return false, nil
+	}
+	for i := range n {
+		if i&1023 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		hs := earlier[i]
+		slices.SortFunc(hs, func(x, y int) int {
+			px, py := res.Pairs[x], res.Pairs[y]
+			if c := cmp.Compare(py.Weight, px.Weight); c != 0 {
+				return c
+			}
+			return compareKeys(recs[other(px, i)].Key(), recs[other(py, i)].Key())
+		})
+		cluster := []int{i}
+		var roots []int
+		for _, k := range hs {
+			p := res.Pairs[k]
+			if p.Probability < thr {
+				continue
+			}
+			r := find(other(p, i))
+			if slices.Contains(roots, r) {
+				continue
+			}
+			c, err := conflict(cluster, members[r])
+			if err != nil {
+				return nil, err
+			}
+			if c {
+				continue
+			}
+			if plan.best[i] == nil {
+				ex, _ := sc.Score(mrecs[i], []match.Record{mrecs[other(p, i)]})
+				plan.best[i] = &ex[0].Explanation
+			}
+			roots = append(roots, r)
+			cluster = append(cluster, members[r]...)
+		}
+		root := i
+		for _, r := range roots {
+			if r < root {
+				root = r
+			}
+		}
+		for _, r := range append(roots, i) {
+			if r != root {
+				parent[r] = root
+				members[root] = append(members[root], members[r]...)
+				members[r] = nil
+			}
+		}
+		for _, k := range hs {
+			p := res.Pairs[k]
+			j := other(p, i)
+			if p.Probability >= thr || find(j) == root {
+				continue
+			}
+			ex, _ := sc.Score(mrecs[i], []match.Record{mrecs[j]})
+			a, b := recs[i].Key(), recs[j].Key()
+			plan.reviews = append(plan.reviews, Review{ID: reviewID(a, b), Record: a, Candidate: b, Match: ex[0].Explanation})
+		}
+	}
+	for i := range n {
+		if find(i) == i {
+			c := members[i]
+			slices.Sort(c)
+			plan.clusters = append(plan.clusters, c)
+		}
+	}
+	slices.SortFunc(plan.clusters, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
+	return plan, nil
+}

@@ -1,0 +1,512 @@
+package c360
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"sync"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/quality/match"
+)
+
+// MemoryStore is the in-memory Store: the Engine's default, safe for
+// concurrent use, gone when the process ends. Update transactions buffer
+// their writes and apply them at once on success, so a failed Update leaves
+// nothing behind. Create one with NewMemoryStore.
+type MemoryStore struct {
+	writer sync.Mutex   // serialises Update
+	mu     sync.RWMutex // guards the maps below while a commit applies
+	closed bool
+
+	links    map[customer.RecordKey]*Link
+	keys     map[string][]customer.RecordKey
+	profiles map[customer.ID]*customer.Profile
+	merges   map[customer.ID]*Merge
+	reviews  map[string]*Review
+	never    map[customer.RecordKey][]customer.RecordKey
+	changes  []Change
+	meta     map[string][]byte
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
+func NewMemoryStore() *MemoryStore {
+	return &MemoryStore{
+		links:    map[customer.RecordKey]*Link{},
+		keys:     map[string][]customer.RecordKey{},
+		profiles: map[customer.ID]*customer.Profile{},
+		merges:   map[customer.ID]*Merge{},
+		reviews:  map[string]*Review{},
+		never:    map[customer.RecordKey][]customer.RecordKey{},
+		meta:     map[string][]byte{},
+	}
+}
+
+// Close marks the store closed; later calls fail with ErrClosed.
+func (s *MemoryStore) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}
+
+// View runs fn on the committed state; commits wait until fn returns.
+func (s *MemoryStore) View(ctx context.Context, fn func(ReadTx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return fn(&memTx{s: s, ctx: ctx})
+}
+
+// Update runs fn in a transaction whose writes are applied only when fn
+// returns nil and ctx is not done.
+func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.writer.Lock()
+	defer s.writer.Unlock()
+	s.mu.RLock()
+	closed := s.closed
+	s.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	tx := &memTx{s: s, ctx: ctx, w: &memWrites{
+		links: map[customer.RecordKey]*Link{}, keys: map[string][]customer.RecordKey{},
+		profiles: map[customer.ID]*customer.Profile{}, merges: map[customer.ID]*Merge{},
+		reviews: map[string]*Review{}, never: map[customer.RecordKey][]customer.RecordKey{},
+		meta: map[string][]byte{},
+	}}
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	w := tx.w
+	apply(s.links, w.links)
+	for k, v := range w.keys {
+		if len(v) == 0 {
+			delete(s.keys, k)
+		} else {
+			s.keys[k] = v
+		}
+	}
+	apply(s.profiles, w.profiles)
+	apply(s.merges, w.merges)
+	apply(s.reviews, w.reviews)
+	maps.Copy(s.never, w.never)
+	s.changes = append(s.changes, w.changes...)
+	maps.Copy(s.meta, w.meta)
+	return nil
+}
+
+func apply[K comparable, V any](dst, src map[K]*V) {
+	for k, v := range src {
+		if v == nil {
+			delete(dst, k)
+		} else {
+			dst[k] = v
+		}
+	}
+}
+
+// memWrites are the pending writes of an Update; a nil pointer is a
+// deletion.
+type memWrites struct {
+	links    map[customer.RecordKey]*Link
+	keys     map[string][]customer.RecordKey
+	profiles map[customer.ID]*customer.Profile
+	merges   map[customer.ID]*Merge
+	reviews  map[string]*Review
+	never    map[customer.RecordKey][]customer.RecordKey
+	changes  []Change
+	meta     map[string][]byte
+}
+
+type memTx struct {
+	s   *MemoryStore
+	ctx context.Context
+	w   *memWrites // nil in a View
+}
+
+func lookup[K comparable, V any](base, pending map[K]*V, w bool, k K) (*V, bool) {
+	if w {
+		if v, ok := pending[k]; ok {
+			return v, v != nil
+		}
+	}
+	v, ok := base[k]
+	return v, ok
+}
+
+func (t *memTx) Link(key customer.RecordKey) (*Link, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pend map[customer.RecordKey]*Link
+	if t.w != nil {
+		pend = t.w.links
+	}
+	l, ok := lookup(t.s.links, pend, t.w != nil, key)
+	if !ok {
+		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
+	}
+	return cloneLink(l), nil
+}
+
+func (t *memTx) keyList(k string) []customer.RecordKey {
+	if t.w != nil {
+		if v, ok := t.w.keys[k]; ok {
+			return v
+		}
+	}
+	return t.s.keys[k]
+}
+
+func (t *memTx) Candidates(indexKey string, limit int) ([]customer.RecordKey, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	l := t.keyList(indexKey)
+	if limit > 0 && len(l) > limit {
+		l = l[len(l)-limit:]
+	}
+	return slices.Clone(l), nil
+}
+
+func (t *memTx) Profile(id customer.ID) (*customer.Profile, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pend map[customer.ID]*customer.Profile
+	if t.w != nil {
+		pend = t.w.profiles
+	}
+	p, ok := lookup(t.s.profiles, pend, t.w != nil, id)
+	if !ok {
+		return nil, fmt.Errorf("%w: profile %s", ErrNotFound, id)
+	}
+	return p.Clone(), nil
+}
+
+func (t *memTx) Profiles() iter.Seq2[*customer.Profile, error] {
+	return func(yield func(*customer.Profile, error) bool) {
+		ids := slices.Collect(maps.Keys(t.s.profiles))
+		if t.w != nil {
+			for id := range t.w.profiles {
+				if _, ok := t.s.profiles[id]; !ok {
+					ids = append(ids, id)
+				}
+			}
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			if err := t.ctx.Err(); err != nil {
+				yield(nil, err)
+				return
+			}
+			p, err := t.Profile(id)
+			if err != nil {
+				continue // deleted in this transaction
+			}
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (t *memTx) Merge(absorbed customer.ID) (*Merge, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pend map[customer.ID]*Merge
+	if t.w != nil {
+		pend = t.w.merges
+	}
+	m, ok := lookup(t.s.merges, pend, t.w != nil, absorbed)
+	if !ok {
+		return nil, fmt.Errorf("%w: merge of %s", ErrNotFound, absorbed)
+	}
+	return cloneMerge(m), nil
+}
+
+func (t *memTx) Review(id string) (*Review, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pend map[string]*Review
+	if t.w != nil {
+		pend = t.w.reviews
+	}
+	r, ok := lookup(t.s.reviews, pend, t.w != nil, id)
+	if !ok {
+		return nil, fmt.Errorf("%w: review %s", ErrNotFound, id)
+	}
+	return cloneReview(r), nil
+}
+
+func (t *memTx) Reviews() iter.Seq2[*Review, error] {
+	return func(yield func(*Review, error) bool) {
+		ids := slices.Collect(maps.Keys(t.s.reviews))
+		if t.w != nil {
+			for id := range t.w.reviews {
+				if _, ok := t.s.reviews[id]; !ok {
+					ids = append(ids, id)
+				}
+			}
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			r, err := t.Review(id)
+			if err != nil {
+				if t.ctx.Err() != nil {
+					yield(nil, err)
+					return
+				}
+				continue
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
+}
+
+func (t *memTx) neverList(k customer.RecordKey) []customer.RecordKey {
+	if t.w != nil {
+		if v, ok := t.w.never[k]; ok {
+			return v
+		}
+	}
+	return t.s.never[k]
+}
+
+func (t *memTx) NeverMerge(key customer.RecordKey) ([]customer.RecordKey, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return slices.Clone(t.neverList(key)), nil
+}
+
+func (t *memTx) Changes(after Cursor, limit int) ([]Change, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	all := t.s.changes
+	if t.w != nil && len(t.w.changes) > 0 {
+		all = append(slices.Clip(all), t.w.changes...)
+	}
+	i, _ := slices.BinarySearchFunc(all, after, func(c Change, x Cursor) int { return cmp.Compare(c.Cursor, x+1) })
+	var out []Change
+	for ; i < len(all) && (limit <= 0 || len(out) < limit); i++ {
+		out = append(out, cloneChange(all[i]))
+	}
+	return out, nil
+}
+
+func (t *memTx) Meta(name string) ([]byte, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if t.w != nil {
+		if v, ok := t.w.meta[name]; ok {
+			return slices.Clone(v), nil
+		}
+	}
+	v, ok := t.s.meta[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: meta %q", ErrNotFound, name)
+	}
+	return slices.Clone(v), nil
+}
+
+func (t *memTx) PutLink(l *Link) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	t.w.links[l.Record] = cloneLink(l)
+	return nil
+}
+
+func (t *memTx) DeleteLink(key customer.RecordKey) error {
+	if _, err := t.Link(key); err != nil {
+		return err
+	}
+	t.w.links[key] = nil
+	return nil
+}
+
+func (t *memTx) AddKeys(rec customer.RecordKey, keys []string) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		l := t.keyList(k)
+		if slices.Contains(l, rec) {
+			continue
+		}
+		t.w.keys[k] = append(slices.Clip(l), rec)
+	}
+	return nil
+}
+
+func (t *memTx) RemoveKeys(rec customer.RecordKey, keys []string) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		l := t.keyList(k)
+		if i := slices.Index(l, rec); i >= 0 {
+			t.w.keys[k] = slices.Delete(slices.Clone(l), i, i+1)
+		}
+	}
+	return nil
+}
+
+func (t *memTx) PutProfile(p *customer.Profile) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	t.w.profiles[p.ID] = p.Clone()
+	return nil
+}
+
+func (t *memTx) DeleteProfile(id customer.ID) error {
+	if _, err := t.Profile(id); err != nil {
+		return err
+	}
+	t.w.profiles[id] = nil
+	return nil
+}
+
+func (t *memTx) PutMerge(m *Merge) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	t.w.merges[m.Absorbed] = cloneMerge(m)
+	return nil
+}
+
+func (t *memTx) DeleteMerge(absorbed customer.ID) error {
+	if _, err := t.Merge(absorbed); err != nil {
+		return err
+	}
+	t.w.merges[absorbed] = nil
+	return nil
+}
+
+func (t *memTx) PutReview(r *Review) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	t.w.reviews[r.ID] = cloneReview(r)
+	return nil
+}
+
+func (t *memTx) DeleteReview(id string) error {
+	if _, err := t.Review(id); err != nil {
+		return err
+	}
+	t.w.reviews[id] = nil
+	return nil
+}
+
+func (t *memTx) AddNeverMerge(a, b customer.RecordKey) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	add := func(x, y customer.RecordKey) {
+		l := t.neverList(x)
+		i, found := slices.BinarySearchFunc(l, y, compareKeys)
+		if !found {
+			t.w.never[x] = slices.Insert(slices.Clone(l), i, y)
+		}
+	}
+	add(a, b)
+	add(b, a)
+	return nil
+}
+
+func (t *memTx) AppendChange(c *Change) (Cursor, error) {
+	if err := t.ctx.Err(); err != nil {
+		return 0, err
+	}
+	last := Cursor(0)
+	if n := len(t.w.changes); n > 0 {
+		last = t.w.changes[n-1].Cursor
+	} else if n := len(t.s.changes); n > 0 {
+		last = t.s.changes[n-1].Cursor
+	}
+	cc := cloneChange(*c)
+	cc.Cursor = last + 1
+	t.w.changes = append(t.w.changes, cc)
+	return cc.Cursor, nil
+}
+
+func (t *memTx) PutMeta(name string, value []byte) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	t.w.meta[name] = slices.Clone(value)
+	return nil
+}
+
+func compareKeys(a, b customer.RecordKey) int {
+	if c := cmp.Compare(a.System, b.System); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.RecordID, b.RecordID)
+}
+
+func cloneExplanation(e *match.Explanation) *match.Explanation {
+	if e == nil {
+		return nil
+	}
+	c := *e
+	c.Fields = slices.Clone(e.Fields)
+	return &c
+}
+
+func cloneLink(l *Link) *Link {
+	c := *l
+	c.Match = cloneExplanation(l.Match)
+	c.Keys = slices.Clone(l.Keys)
+	c.Values = slices.Clone(l.Values)
+	return &c
+}
+
+func cloneMerge(m *Merge) *Merge {
+	c := *m
+	c.Records = slices.Clone(m.Records)
+	return &c
+}
+
+func cloneReview(r *Review) *Review {
+	c := *r
+	c.Match.Fields = slices.Clone(r.Match.Fields)
+	return &c
+}
+
+func cloneChange(c Change) Change {
+	c.Absorbed = slices.Clone(c.Absorbed)
+	c.Fields = slices.Clone(c.Fields)
+	return c
+}

@@ -1,0 +1,214 @@
+package c360
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/quality/match"
+)
+
+// Errors of the engine and of Store implementations. Every method documents
+// which it returns; test for them with errors.Is.
+var (
+	// ErrNotFound: no profile, record, review or merge with that ID or key.
+	ErrNotFound = errors.New("c360: not found")
+	// ErrClosed: the Engine or Store was closed.
+	ErrClosed = errors.New("c360: closed")
+	// ErrInvalid: a record, argument or configuration is not valid; the
+	// error names the record and field.
+	ErrInvalid = errors.New("c360: invalid")
+	// ErrConflict: a constraint refuses the operation (a merge across a
+	// never-merge constraint or a chaining guard, a review already decided).
+	ErrConflict = errors.New("c360: conflict")
+)
+
+// Store keeps the engine's state: source-record links, index keys, profiles,
+// redirects of absorbed IDs with the merges behind them, review items,
+// never-merge constraints, the change log and small metadata (the matching
+// model). It is the implementor surface, storage only, in the way
+// database/sql/driver is under database/sql: a host implements it over its
+// own database and runs c360test.Run on the implementation; the Engine is
+// its only caller. NewMemoryStore is the in-memory default; store/bolt and
+// store/postgres (nested modules) are durable.
+//
+// Every implementation must honour these rules, which c360test.Run checks:
+//
+//   - Update runs fn in a read-write transaction. When fn returns nil every
+//     write it made becomes visible at once (atomically, to every reader and
+//     every process sharing the store); when fn returns an error, or ctx is
+//     done, or the commit fails, none does. Updates are serialised: no two
+//     run fn at the same time on one store, across processes too (this is
+//     what lets replicas share a store without creating two profiles for
+//     one person).
+//   - View runs fn on a consistent snapshot that sees every committed
+//     Update and none in progress.
+//   - A Tx and a ReadTx are valid only inside fn, and reads inside Update
+//     see the transaction's own earlier writes.
+//   - Values are copied in and out: changing a value after a Put, or a value
+//     a read returned, never changes what the store holds.
+//   - Reads of an absent key return an error wrapping ErrNotFound.
+//   - The change log's cursors grow strictly in commit order, with no gaps
+//     visible to a reader: a reader that has read up to cursor c and reads
+//     again after c sees every change committed since, exactly once.
+type Store interface {
+	// Update runs fn in a serialised read-write transaction.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(ReadTx) error) error
+	// Close releases the store's resources. Calls after Close return an
+	// error wrapping ErrClosed.
+	Close() error
+}
+
+// ReadTx reads the engine's state inside View or Update.
+type ReadTx interface {
+	// Link returns the link of a source record to its profile.
+	Link(key customer.RecordKey) (*Link, error)
+	// Candidates returns up to limit records indexed under an index key,
+	// most recently added last (the newest limit when there are more).
+	Candidates(indexKey string, limit int) ([]customer.RecordKey, error)
+	// Profile returns a stored profile.
+	Profile(id customer.ID) (*customer.Profile, error)
+	// Profiles streams every stored profile in ascending ID order.
+	Profiles() iter.Seq2[*customer.Profile, error]
+	// Merge returns the merge that absorbed id (the redirect of id).
+	Merge(absorbed customer.ID) (*Merge, error)
+	// Review returns an open review item.
+	Review(id string) (*Review, error)
+	// Reviews streams the open review items in ascending ID order.
+	Reviews() iter.Seq2[*Review, error]
+	// NeverMerge returns the records that key must never share a profile
+	// with, sorted.
+	NeverMerge(key customer.RecordKey) ([]customer.RecordKey, error)
+	// Changes returns up to limit changes with a cursor above after, in
+	// cursor order.
+	Changes(after Cursor, limit int) ([]Change, error)
+	// Meta returns a named metadata value.
+	Meta(name string) ([]byte, error)
+}
+
+// Tx reads and writes the engine's state inside Update.
+type Tx interface {
+	ReadTx
+	// PutLink creates or replaces the link of l.Record.
+	PutLink(l *Link) error
+	// DeleteLink removes a link; absent is ErrNotFound.
+	DeleteLink(key customer.RecordKey) error
+	// AddKeys indexes rec under each key (a key already held is kept in
+	// place).
+	AddKeys(rec customer.RecordKey, keys []string) error
+	// RemoveKeys removes rec from each key's list.
+	RemoveKeys(rec customer.RecordKey, keys []string) error
+	// PutProfile creates or replaces a profile.
+	PutProfile(p *customer.Profile) error
+	// DeleteProfile removes a profile; absent is ErrNotFound.
+	DeleteProfile(id customer.ID) error
+	// PutMerge records a merge (and so the redirect of m.Absorbed).
+	PutMerge(m *Merge) error
+	// DeleteMerge removes the merge of absorbed; absent is ErrNotFound.
+	DeleteMerge(absorbed customer.ID) error
+	// PutReview creates or replaces a review item.
+	PutReview(r *Review) error
+	// DeleteReview removes a review item; absent is ErrNotFound.
+	DeleteReview(id string) error
+	// AddNeverMerge records that a and b must never share a profile (in
+	// both directions).
+	AddNeverMerge(a, b customer.RecordKey) error
+	// AppendChange appends c to the change log, assigning and returning
+	// its cursor (c.Cursor is ignored).
+	AppendChange(c *Change) (Cursor, error)
+	// PutMeta sets a named metadata value.
+	PutMeta(name string, value []byte) error
+}
+
+// Link says which profile a source record belongs to and why.
+type Link struct {
+	Record  customer.RecordKey `json:"record"`
+	Profile customer.ID        `json:"profile"`
+	// Reason is how the record came to be in the profile: "new" (it
+	// founded the profile), "match" (it matched a record of it), "load"
+	// (clustered by Load), "confirmed" (a person confirmed a review),
+	// "unmerge" (moved back by Unmerge).
+	Reason string `json:"reason"`
+	// Match is the best match that brought the record in (nil for "new").
+	Match *match.Explanation `json:"match,omitempty"`
+	At    time.Time          `json:"at"`
+	// Keys are the record's index keys; Values its matching values (so that
+	// candidates are scored without loading their profiles).
+	Keys   []string `json:"keys,omitempty"`
+	Values []string `json:"values,omitempty"`
+	// Fingerprint is the digest of the record's content the link was made
+	// from: the same record again changes nothing.
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Merge records that one profile absorbed another: the absorbed ID
+// redirects to the survivor, and Unmerge can move the absorbed records
+// back.
+type Merge struct {
+	Survivor customer.ID `json:"survivor"`
+	Absorbed customer.ID `json:"absorbed"`
+	// Records are the absorbed profile's records at the time of the merge.
+	Records []customer.RecordKey `json:"records"`
+	// Cause is the record that bridged the two profiles (zero when a person
+	// confirmed a review or the merge was asked for).
+	Cause customer.RecordKey `json:"cause,omitzero"`
+	// CreatedAt is the absorbed profile's creation time, restored by Unmerge.
+	CreatedAt time.Time `json:"created_at,omitzero"`
+	At        time.Time `json:"at"`
+}
+
+// Review is an open review item: a record whose best match fell in the
+// review band, with the explanation, waiting for a person to confirm or
+// reject it.
+type Review struct {
+	ID string `json:"id"`
+	// Record is the record that was matched; Candidate the record of the
+	// other profile it resembles.
+	Record    customer.RecordKey `json:"record"`
+	Candidate customer.RecordKey `json:"candidate"`
+	Match     match.Explanation  `json:"match"`
+	CreatedAt time.Time          `json:"created_at"`
+}
+
+// Cursor is a position in the change feed: the zero Cursor is before the
+// first change.
+type Cursor uint64
+
+// ChangeKind says what happened to a profile.
+type ChangeKind string
+
+// The kinds of change.
+const (
+	ChangeCreated  ChangeKind = "created"
+	ChangeUpdated  ChangeKind = "updated"
+	ChangeMerged   ChangeKind = "merged"
+	ChangeUnmerged ChangeKind = "unmerged"
+	ChangeDeleted  ChangeKind = "deleted"
+)
+
+// Change is one entry of the change feed.
+type Change struct {
+	Cursor  Cursor      `json:"cursor"`
+	Kind    ChangeKind  `json:"kind"`
+	Profile customer.ID `json:"profile"`
+	// Absorbed lists the IDs a merge absorbed into Profile, or the ID an
+	// unmerge restored.
+	Absorbed []customer.ID `json:"absorbed,omitempty"`
+	// Fields lists the profile fields that changed, old → new.
+	Fields []FieldChange `json:"fields,omitempty"`
+	// Record is the source record whose arrival caused the change, if any.
+	Record customer.RecordKey `json:"record,omitzero"`
+	At     time.Time          `json:"at"`
+}
+
+// FieldChange is one profile field's change: Old is "" for a new value and
+// New is "" for a removed one.
+type FieldChange struct {
+	Field string `json:"field"`
+	Old   string `json:"old,omitempty"`
+	New   string `json:"new,omitempty"`
+}
