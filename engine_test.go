@@ -139,7 +139,9 @@ func TestChangedRecordLeavesItsProfile(t *testing.T) {
 	if up.Outcome != c360.Updated || up.Profile != p {
 		t.Fatalf("changed but same person: %+v", up)
 	}
-	if !slices.ContainsFunc(up.Fields, func(f c360.FieldChange) bool { return f.Field == "contact_points.email" && strings.Contains(f.New, "yamada@work") }) {
+	if !slices.ContainsFunc(up.Fields, func(f c360.FieldChange) bool {
+		return f.Field == "contact_points.email" && strings.Contains(f.New, "yamada@work")
+	}) {
 		t.Errorf("fields changed: %+v", up.Fields)
 	}
 }
