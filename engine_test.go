@@ -14,6 +14,7 @@ import (
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/synthsource"
+	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/match/synth"
 	"github.com/google/go-cmp/cmp"
 )
@@ -335,5 +336,66 @@ func TestConcurrentUpsertsEqualSerial(t *testing.T) {
 	}
 	if diff := cmp.Diff(clusters(t, serial), clusters(t, conc)); diff != "" {
 		t.Errorf("serial (-) and concurrent (+) upserts differ:\n%s", diff)
+	}
+}
+
+func TestReviewConfirmAndReject(t *testing.T) {
+	// A matcher that asks a person about a shared name with different
+	// e-mail addresses (p ≈ 0.965 under the prior model).
+	m, err := match.New(match.SourceFields, match.WithTermFrequency(false), match.WithThreshold(0.99), match.WithReviewThreshold(0.9))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := open(t, c360.Config{Matcher: m})
+	a := upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", "03-1234-5678"))
+	c := upsert(t, e, person("webshop", "W-1", "山田", "太郎", "other@example.jp", ""))
+	if c.Outcome != c360.Held || c.Profile == a.Profile || len(c.Reviews) != 1 {
+		t.Fatalf("review-band record: %+v", c)
+	}
+	items, err := e.Reviews(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(items) != 1 || items[0].RecordSource == nil || items[0].CandidateSource == nil ||
+		items[0].RecordProfile != c.Profile || items[0].CandidateProfile != a.Profile || len(items[0].Match.Fields) == 0 {
+		t.Fatalf("Reviews: %+v", items)
+	}
+	if err := e.Reject(t.Context(), items[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Reject(t.Context(), items[0].ID); !errors.Is(err, c360.ErrNotFound) {
+		t.Errorf("second Reject = %v, want ErrNotFound", err)
+	}
+	// The rejected pair never merges, even when W-1 comes back changed with
+	// the phone of S-1.
+	w1 := person("webshop", "W-1", "山田", "太郎", "other@example.jp", "03-1234-5678")
+	up := upsert(t, e, w1)
+	if up.Profile == a.Profile || up.Refused == 0 {
+		t.Errorf("rejected pair joined after a change: %+v", up)
+	}
+
+	d := upsert(t, e, person("service", "V-1", "山田", "太郎", "yamada@example.jp", ""))
+	if d.Outcome != c360.Held {
+		t.Fatalf("second review-band record: %+v", d)
+	}
+	var toA string
+	items, _ = e.Reviews(t.Context())
+	for _, it := range items {
+		if it.Record.RecordID == "V-1" && it.Candidate.RecordID == "S-1" {
+			toA = it.ID
+		}
+	}
+	if toA == "" {
+		t.Fatalf("no review of V-1 against S-1 in %+v", items)
+	}
+	cf, err := e.Confirm(t.Context(), toA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cf.Outcome != c360.Merged || cf.Profile != a.Profile || !slices.Equal(cf.Absorbed, []customer.ID{d.Profile}) {
+		t.Errorf("Confirm: %+v", cf)
+	}
+	if diff := cmp.Diff([]string{"sales/S-1", "service/V-1"}, sources(t, e, a.Profile)); diff != "" {
+		t.Errorf("after Confirm (-want +got):\n%s", diff)
 	}
 }
