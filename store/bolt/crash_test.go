@@ -25,6 +25,10 @@ func TestMain(m *testing.M) {
 		crashWriter(path)
 		return
 	}
+	if path := os.Getenv(engineCrashEnv); path != "" {
+		engineCrashWriter(path, os.Getenv(engineNoSyncEnv) != "")
+		return
+	}
 	os.Exit(m.Run())
 }
 
