@@ -34,15 +34,15 @@ func (d *DB) Engine() *EngineStore { return &EngineStore{db: d.db} }
 
 // Engine buckets.
 var (
-	beLinks    = []byte("engine_links")     // record key -> Link JSON
-	beKeys     = []byte("engine_keys")      // index key, seq -> record key
-	beKeyRev   = []byte("engine_keys_rev")  // index key, record key -> seq
-	beProfiles = []byte("engine_profiles")  // profile ID -> Profile JSON
-	beMerges   = []byte("engine_merges")    // absorbed ID -> Merge JSON
-	beReviews  = []byte("engine_reviews")   // review ID -> Review JSON
-	beNever    = []byte("engine_never")     // record key, record key -> nil
-	beChanges  = []byte("engine_changes")   // cursor (8 bytes, big-endian) -> Change JSON
-	beMeta     = []byte("engine_meta")      // name -> value
+	beLinks    = []byte("engine_links")    // record key -> Link JSON
+	beKeys     = []byte("engine_keys")     // index key, seq -> record key
+	beKeyRev   = []byte("engine_keys_rev") // index key, record key -> seq
+	beProfiles = []byte("engine_profiles") // profile ID -> Profile JSON
+	beMerges   = []byte("engine_merges")   // absorbed ID -> Merge JSON
+	beReviews  = []byte("engine_reviews")  // review ID -> Review JSON
+	beNever    = []byte("engine_never")    // record key, record key -> nil
+	beChanges  = []byte("engine_changes")  // cursor (8 bytes, big-endian) -> Change JSON
+	beMeta     = []byte("engine_meta")     // name -> value
 	engineBkts = [][]byte{beLinks, beKeys, beKeyRev, beProfiles, beMerges, beReviews, beNever, beChanges, beMeta}
 )
 
