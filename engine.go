@@ -41,6 +41,11 @@ type Config struct {
 	Survivorship customer.Survivorship `json:"survivorship,omitzero"`
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time `json:"-"`
+	// CacheSize bounds the in-process cache of stored records normalised
+	// for matching (about 1 KiB each), which spares normalising candidates
+	// again on every Upsert. Zero means 1,000,000 records; negative turns the
+	// cache off. The cache is derived state: losing it changes no answer.
+	CacheSize int `json:"cache_size,omitempty"`
 }
 
 // Engine keeps one current profile per person as source records arrive:
@@ -60,6 +65,7 @@ type Engine struct {
 	scorer  *match.Scorer
 	surv    customer.Survivorship
 	now     func() time.Time
+	cache   *prepCache
 
 	mu         sync.RWMutex // guards scorer and fixedModel (set by Load) and closed
 	fixedModel bool         // the model was given, kept in the store or estimated by Load
@@ -76,6 +82,12 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	switch {
+	case cfg.CacheSize == 0:
+		e.cache = newPrepCache(1_000_000)
+	case cfg.CacheSize > 0:
+		e.cache = newPrepCache(cfg.CacheSize)
 	}
 	if e.matcher == nil {
 		m, err := match.New(match.SourceFields, match.WithTermFrequency(false))

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality/match"
@@ -118,7 +120,11 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 		e.mu.Unlock()
 		sc = s
 	}
-	plan, err := arrivalClusters(ctx, sc, recs, mrecs, res)
+	preps, err := prepareAll(ctx, sc, mrecs)
+	if err != nil {
+		return st, err
+	}
+	plan, err := arrivalClusters(ctx, sc, recs, preps, res)
 	if err != nil {
 		return st, err
 	}
@@ -136,10 +142,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 				group := make([]customer.SourceRecord, len(c))
 				for j, i := range c {
 					group[j] = recs[i]
-					keys, err := sc.Keys(mrecs[i])
-					if err != nil {
-						return err
-					}
+					keys := sc.KeysOf(preps[i])
 					l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: keys,
 						Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i])}
 					if ex := plan.best[i]; ex != nil {
@@ -148,6 +151,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 					if err := tx.PutLink(l); err != nil {
 						return err
 					}
+					e.cache.put(l.Record, l.Fingerprint, preps[i])
 					if err := tx.AddKeys(l.Record, keys); err != nil {
 						return err
 					}
@@ -230,7 +234,7 @@ type loadPlan struct {
 // another profile opens a review item. The candidate pairs and their scores
 // are the batch's (the same as the Scorer's: Dedupe and Upsert share the
 // blocking rules and the model).
-func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecord, mrecs []match.Record, res *match.Result) (*loadPlan, error) {
+func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecord, preps []*match.Prepared, res *match.Result) (*loadPlan, error) {
 	thr, review := sc.Matcher().Thresholds()
 	n := len(recs)
 	earlier := make([][]int, n) // per record: indexes into res.Pairs with an earlier record
@@ -265,9 +269,8 @@ func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.Sour
 	conflict := func(as, bs []int) (bool, error) {
 		for _, a := range as {
 			for _, b := range bs {
-				c, err := sc.Conflict(mrecs[a], mrecs[b])
-				if err != nil || c {
-					return c, err
+				if sc.ConflictOf(preps[a], preps[b]) {
+					return true, nil
 				}
 			}
 		}
@@ -304,8 +307,9 @@ func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.Sour
 				continue
 			}
 			if plan.best[i] == nil {
-				ex, _ := sc.Score(mrecs[i], []match.Record{mrecs[other(p, i)]})
-				plan.best[i] = &ex[0].Explanation
+				if ex := sc.Match(preps[i], []*match.Prepared{preps[other(p, i)]}, 0); len(ex) == 1 {
+					plan.best[i] = &ex[0].Explanation
+				}
 			}
 			roots = append(roots, r)
 			cluster = append(cluster, members[r]...)
@@ -329,7 +333,10 @@ func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.Sour
 			if p.Probability >= thr || find(j) == root {
 				continue
 			}
-			ex, _ := sc.Score(mrecs[i], []match.Record{mrecs[j]})
+			ex := sc.Match(preps[i], []*match.Prepared{preps[j]}, 0)
+			if len(ex) != 1 {
+				continue
+			}
 			a, b := recs[i].Key(), recs[j].Key()
 			plan.reviews = append(plan.reviews, Review{ID: reviewID(a, b), Record: a, Candidate: b, Match: ex[0].Explanation})
 		}
@@ -343,4 +350,35 @@ func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.Sour
 	}
 	slices.SortFunc(plan.clusters, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
 	return plan, nil
+}
+
+// prepareAll normalises every record for scoring, on all cores.
+func prepareAll(ctx context.Context, sc *match.Scorer, mrecs []match.Record) ([]*match.Prepared, error) {
+	out := make([]*match.Prepared, len(mrecs))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < len(mrecs); i += workers {
+				if i&1023 == 0 && ctx.Err() != nil {
+					errs[w] = ctx.Err()
+					return
+				}
+				p, err := sc.Prepare(mrecs[i])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				out[i] = p
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

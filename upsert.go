@@ -100,6 +100,20 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	if err != nil {
 		return Update{}, err
 	}
+	// Score against the candidates outside the (serialised) write
+	// transaction, so that several Upserts score on several cores; the
+	// transaction re-reads the candidates and scores again only if they
+	// changed meanwhile.
+	err = e.store.View(ctx, func(tx ReadTx) error {
+		if l, err := tx.Link(in.key); err == nil && l.Fingerprint == in.finger {
+			return nil // unchanged: nothing to score
+		}
+		in.pre, err = e.candidates(tx, sc, in, nil)
+		return err
+	})
+	if err != nil {
+		return Update{}, err
+	}
 	var up Update
 	err = e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
@@ -117,8 +131,10 @@ type input struct {
 	rec    customer.SourceRecord
 	key    customer.RecordKey
 	mrec   match.Record
+	prep   *match.Prepared
 	keys   []string
 	finger string
+	pre    *scoredSet // candidates scored before the write transaction
 }
 
 func (e *Engine) prepare(sc *match.Scorer, rec *customer.SourceRecord) (*input, error) {
@@ -130,11 +146,11 @@ func (e *Engine) prepare(sc *match.Scorer, rec *customer.SourceRecord) (*input, 
 		r.ObservedAt = e.now().UTC()
 	}
 	mrec := match.SourceRecords([]customer.SourceRecord{r})[0]
-	keys, err := sc.Keys(mrec)
+	prep, err := sc.Prepare(mrec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return &input{rec: r, key: r.Key(), mrec: mrec, keys: keys, finger: fingerprintRecord(&r)}, nil
+	return &input{rec: r, key: r.Key(), mrec: mrec, prep: prep, keys: sc.KeysOf(prep), finger: fingerprintRecord(&r)}, nil
 }
 
 // upserter carries one Upsert's transaction.
@@ -186,7 +202,7 @@ type hit struct {
 }
 
 func (u *upserter) run(in *input, up *Update) error {
-	thr, review := u.sc.Matcher().Thresholds()
+	thr, _ := u.sc.Matcher().Thresholds()
 	old, err := u.link(in.key)
 	switch {
 	case err == nil:
@@ -203,56 +219,27 @@ func (u *upserter) run(in *input, up *Update) error {
 		return err
 	}
 
-	// Candidates: every record sharing an index key, but the record itself.
-	limit := u.sc.Matcher().BlockCap()
-	seen := map[customer.RecordKey]bool{in.key: true}
-	var candKeys []customer.RecordKey
-	for _, k := range in.keys {
-		cs, err := u.tx.Candidates(k, limit)
-		if err != nil {
-			return err
-		}
-		for _, c := range cs {
-			if !seen[c] {
-				seen[c] = true
-				candKeys = append(candKeys, c)
-			}
-		}
-	}
-	slices.SortFunc(candKeys, compareKeys)
-	cands := make([]match.Record, 0, len(candKeys))
-	candProfile := make([]customer.ID, 0, len(candKeys))
-	for _, c := range candKeys {
-		l, err := u.link(c)
-		if err != nil {
-			return fmt.Errorf("c360: index key of %s without its link: %w", c, err)
-		}
-		cands = append(cands, match.Record{ID: c.String(), Values: l.Values})
-		candProfile = append(candProfile, l.Profile)
-	}
-	scored, err := u.sc.Score(in.mrec, cands)
+	// Candidates and their scores: those computed before the transaction
+	// when the candidates are still the same, else computed now.
+	set, err := u.e.candidates(u.tx, u.sc, in, in.pre)
 	if err != nil {
 		return err
 	}
-	var hits []hit
-	for i, s := range scored {
-		if !s.Vetoed && s.Probability >= review {
-			hits = append(hits, hit{candKeys[i], candProfile[i], s})
+	hits := set.hits
+	for i := range hits {
+		l, err := u.link(hits[i].cand)
+		if err != nil {
+			return err
 		}
+		hits[i].profile = l.Profile
 	}
-	slices.SortFunc(hits, func(a, b hit) int {
-		if c := cmp.Compare(b.sc.Weight, a.sc.Weight); c != 0 {
-			return c
-		}
-		return compareKeys(a.cand, b.cand)
-	})
 
 	never, err := u.tx.NeverMerge(in.key)
 	if err != nil {
 		return err
 	}
 	// members are the records of the cluster being formed, with their values.
-	members := []match.Record{in.mrec}
+	members := []*match.Prepared{in.prep}
 	memberKeys := []customer.RecordKey{in.key}
 	neverOf := map[customer.RecordKey][]customer.RecordKey{in.key: never}
 	var joined []customer.ID
@@ -289,7 +276,11 @@ func (u *upserter) run(in *input, up *Update) error {
 			if err != nil {
 				return err
 			}
-			members = append(members, match.Record{ID: s.Key().String(), Values: l.Values})
+			pp, err := u.e.prepared(u.sc, s.Key(), l)
+			if err != nil {
+				return err
+			}
+			members = append(members, pp)
 			memberKeys = append(memberKeys, s.Key())
 		}
 	}
@@ -450,12 +441,12 @@ func (u *upserter) run(in *input, up *Update) error {
 // mayJoin reports whether the cluster being formed (members) may take in
 // profile id: no never-merge constraint between them, and no chaining guard
 // conflict.
-func (u *upserter) mayJoin(members []match.Record, memberKeys []customer.RecordKey, neverOf map[customer.RecordKey][]customer.RecordKey, id customer.ID, self customer.RecordKey) (bool, error) {
+func (u *upserter) mayJoin(members []*match.Prepared, memberKeys []customer.RecordKey, neverOf map[customer.RecordKey][]customer.RecordKey, id customer.ID, self customer.RecordKey) (bool, error) {
 	p, err := u.profile(id)
 	if err != nil {
 		return false, err
 	}
-	var theirs []match.Record
+	var theirs []*match.Prepared
 	for _, s := range p.Sources {
 		k := s.Key()
 		if k == self {
@@ -477,15 +468,15 @@ func (u *upserter) mayJoin(members []match.Record, memberKeys []customer.RecordK
 		if err != nil {
 			return false, err
 		}
-		theirs = append(theirs, match.Record{ID: k.String(), Values: l.Values})
+		pp, err := u.e.prepared(u.sc, k, l)
+		if err != nil {
+			return false, err
+		}
+		theirs = append(theirs, pp)
 	}
 	for _, a := range members {
 		for _, b := range theirs {
-			c, err := u.sc.Conflict(a, b)
-			if err != nil {
-				return false, err
-			}
-			if c {
+			if u.sc.ConflictOf(a, b) {
 				return false, nil
 			}
 		}

@@ -13,8 +13,11 @@ require (
 	modernc.org/sqlite v1.61.1
 )
 
+require go.etcd.io/bbolt v1.4.3 // indirect
+
 require (
 	github.com/apache/arrow-go/v18 v18.5.1 // indirect
+	github.com/c360/c360/store/bolt v0.0.0-00010101000000-000000000000
 	github.com/duckdb/duckdb-go-bindings v0.10505.0 // indirect
 	github.com/duckdb/duckdb-go-bindings/lib/darwin-amd64 v0.10505.0 // indirect
 	github.com/duckdb/duckdb-go-bindings/lib/darwin-arm64 v0.10505.0 // indirect
@@ -47,3 +50,5 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+replace github.com/c360/c360/store/bolt => ../store/bolt

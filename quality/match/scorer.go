@@ -127,6 +127,8 @@ type Scored struct {
 	// one cluster: their guarded values (corporate numbers, identifiers,
 	// dates) disagree while the records do not look alike.
 	Conflict bool
+	// Index is the candidate's position in the list given to Match.
+	Index int
 }
 
 // Score compares r with each candidate and returns one Scored per candidate,
@@ -234,4 +236,100 @@ func fmtFloat(x float64) string {
 		return "NaN"
 	}
 	return strconv.FormatFloat(x, 'g', -1, 64)
+}
+
+// Prepared is a record normalised for a Scorer: prepare a record once and
+// score it against many others (a caller keeping the state of a real-time
+// index caches Prepared records to spare the normalisation). A Prepared
+// record is read-only and safe for concurrent use.
+type Prepared struct {
+	raw  Record
+	vals []value
+}
+
+// ID returns the record's ID.
+func (p *Prepared) ID() string { return p.raw.ID }
+
+// Prepare normalises r for scoring; it fails on a record without ID or of
+// the wrong width.
+func (s *Scorer) Prepare(r Record) (*Prepared, error) {
+	if err := s.check(r); err != nil {
+		return nil, err
+	}
+	raw := splitNames(r.Values, s.m.kinds)
+	vals := make([]value, len(s.m.kinds))
+	for f, k := range s.m.kinds {
+		if k != KindIgnore {
+			vals[f] = prepare(k, raw[f])
+		}
+	}
+	return &Prepared{raw: Record{ID: r.ID, Values: slices.Clone(r.Values)}, vals: vals}, nil
+}
+
+// KeysOf returns the blocking keys of a prepared record (see Keys).
+func (s *Scorer) KeysOf(p *Prepared) []string {
+	var out []string
+	for _, br := range s.rules {
+		br.keys(p.vals, func(k string) {
+			h := sha256.Sum256([]byte(br.name + "\x00" + k))
+			out = append(out, br.name+":"+base64.RawURLEncoding.EncodeToString(h[:12]))
+		})
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+func (s *Scorer) datasetOf(ps []*Prepared) *dataset {
+	nf := len(s.m.fields)
+	d := &dataset{nf: nf, kinds: s.m.kinds, ids: make([]string, len(ps)), raw: make([]Record, len(ps)), vals: make([]value, 0, len(ps)*nf)}
+	for i, p := range ps {
+		d.ids[i], d.raw[i] = p.raw.ID, p.raw
+		d.vals = append(d.vals, p.vals...)
+	}
+	return d
+}
+
+// Match scores r against each candidate and returns, in candidate order,
+// those whose probability is at least min and that are not vetoed, each
+// with its explanation and its index in cands. Candidates below min cost no
+// explanation: this is the call for a real-time index, where most
+// candidates are not matches.
+func (s *Scorer) Match(r *Prepared, cands []*Prepared, min float64) []Scored {
+	ps := make([]*Prepared, 0, len(cands)+1)
+	ps = append(ps, r)
+	ps = append(ps, cands...)
+	d := s.datasetOf(ps)
+	var sc *scorer
+	if s.model != nil && len(s.m.rules) == 0 {
+		sc = newScorer(s.model, d, false)
+	}
+	var out []Scored
+	for k := range cands {
+		j := k + 1
+		if sc != nil {
+			g := d.gamma(0, j)
+			if s.m.vetoPair(d.rec(0), d.rec(j), g) {
+				continue
+			}
+			if probability(sc.weight(0, j, g)) < min {
+				continue
+			}
+		} else if _, ok := s.m.ruleMatch(d, 0, j); !ok && min > 0 {
+			continue
+		}
+		sd := Scored{Explanation: s.m.explain(d, s.model, sc, 0, j), Index: k}
+		sd.Conflict = s.conflict(d, sc, 0, j)
+		out = append(out, sd)
+	}
+	return out
+}
+
+// ConflictOf is Conflict on prepared records.
+func (s *Scorer) ConflictOf(a, b *Prepared) bool {
+	d := s.datasetOf([]*Prepared{a, b})
+	var sc *scorer
+	if s.model != nil && len(s.m.rules) == 0 {
+		sc = newScorer(s.model, d, false)
+	}
+	return s.conflict(d, sc, 0, 1)
 }

@@ -1,0 +1,146 @@
+// Command engine measures package c360's Engine: Load of n synthetic
+// records (compared with the batch matcher alone on the same records, as
+// `c360 dedupe` runs it), then Upsert of m more records against the loaded
+// state — latency percentiles and sustained records per second, with CPU
+// time beside wall time.
+//
+//	go run ./cmd/engine -n 1000000 -m 50000 -workers 2
+//	go run ./cmd/engine -n 100000 -m 20000 -store bolt:/tmp/engine.db
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/c360/c360"
+	"github.com/c360/c360/internal/cputime"
+	"github.com/c360/c360/internal/synthsource"
+	"github.com/c360/c360/quality/match"
+	"github.com/c360/c360/quality/match/synth"
+	"github.com/c360/c360/store/bolt"
+)
+
+func main() {
+	n := flag.Int("n", 100000, "records to Load first")
+	m := flag.Int("m", 20000, "records to Upsert afterwards")
+	workers := flag.Int("workers", runtime.GOMAXPROCS(0), "goroutines calling Upsert")
+	store := flag.String("store", "memory", "memory or bolt:PATH (a new file)")
+	locale := flag.String("locale", "ja", "synthetic locale: ja or en")
+	dedupe := flag.Bool("dedupe", true, "also time the batch matcher alone on the n records")
+	profLoad := flag.String("cpuprofile-load", "", "write a CPU profile of Load to this file")
+	profUpsert := flag.String("cpuprofile-upsert", "", "write a CPU profile of the Upserts to this file")
+	flag.Parse()
+	ctx := context.Background()
+
+	recs, _, err := synthsource.Generate(ctx, *n+*m, 1, synth.Locale(*locale))
+	if err != nil {
+		log.Fatal(err)
+	}
+	load, more := recs[:*n], recs[*n:]
+
+	if *dedupe {
+		mt, err := match.New(match.SourceFields, match.WithTermFrequency(false))
+		if err != nil {
+			log.Fatal(err)
+		}
+		w, c := start()
+		mrecs := match.SourceRecords(load)
+		if _, err := mt.Dedupe(ctx, mrecs); err != nil {
+			log.Fatal(err)
+		}
+		report("dedupe (batch matcher alone)", *n, w, c)
+	}
+
+	cfg := c360.Config{}
+	if path, ok := strings.CutPrefix(*store, "bolt:"); ok {
+		os.Remove(path)
+		db, err := bolt.Open(path, nil)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer db.Close()
+		cfg.Store = db.Engine()
+	} else if *store != "memory" {
+		log.Fatalf("unknown -store %q", *store)
+	}
+	e, err := c360.Open(ctx, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+	stop := profile(*profLoad)
+	w, c := start()
+	st, err := e.Load(ctx, c360.Records(load))
+	stop()
+	if err != nil {
+		log.Fatal(err)
+	}
+	report(fmt.Sprintf("Load (%d profiles, batch=%v)", st.Profiles, st.Batch), *n, w, c)
+
+	lat := make([]time.Duration, len(more))
+	outcomes := make([]c360.Outcome, len(more))
+	var wg sync.WaitGroup
+	stop = profile(*profUpsert)
+	w, c = start()
+	for k := range *workers {
+		wg.Go(func() {
+			for i := k; i < len(more); i += *workers {
+				t0 := time.Now()
+				up, err := e.Upsert(ctx, more[i])
+				if err != nil {
+					log.Fatal(err)
+				}
+				lat[i], outcomes[i] = time.Since(t0), up.Outcome
+			}
+		})
+	}
+	wg.Wait()
+	stop()
+	report(fmt.Sprintf("Upsert (%d workers, against %d loaded)", *workers, *n), len(more), w, c)
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
+	count := map[c360.Outcome]int{}
+	for _, o := range outcomes {
+		count[o]++
+	}
+	fmt.Printf("  outcomes: %v\n", count)
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Printf("  heap in use %.1f GiB, total from OS %.1f GiB\n", float64(ms.HeapInuse)/(1<<30), float64(ms.Sys)/(1<<30))
+}
+
+func profile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		log.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+func start() (time.Time, time.Duration) {
+	c, _ := cputime.Process()
+	return time.Now(), c
+}
+
+func report(what string, n int, w time.Time, c time.Duration) {
+	wall := time.Since(w)
+	cpu, _ := cputime.Process()
+	cpu -= c
+	fmt.Printf("%-50s %8d records  wall %8.2fs  cpu %8.2fs  %9.0f records/s (wall)\n", what, n, wall.Seconds(), cpu.Seconds(), float64(n)/wall.Seconds())
+}
