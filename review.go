@@ -1,27 +1,28 @@
 package c360
 
 import (
-	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
 	"github.com/c360/c360/customer"
 )
 
-// Confirm decides an open review item as a match: the profiles holding its
-// two records are merged (the older survives; the other's ID redirects to
-// it), whatever the chaining guards would say, since a person decided. The
-// item is closed. An unknown item is an error wrapping ErrNotFound.
+// Confirm decides an open review item as a match: the pair is kept as a
+// confirmed edge, which holds the two records together whatever the
+// chaining guards would say (a person decided), and their profiles are
+// resolved again — so they merge (the older profile's ID survives; the
+// other redirects to it). The item is closed. An unknown item is an error
+// wrapping ErrNotFound.
 func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
-	if _, err := e.current(); err != nil {
+	sc, err := e.current()
+	if err != nil {
 		return Update{}, err
 	}
 	var up Update
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err = e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
-		u := upserter{e: e, tx: tx, now: e.now()}
+		u := newUpserter(e, sc, tx)
 		r, err := tx.Review(reviewID)
 		if err != nil {
 			return err
@@ -29,26 +30,64 @@ func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
 		if err := tx.DeleteReview(reviewID); err != nil {
 			return err
 		}
-		la, err := u.link(r.Record)
-		if err != nil {
-			return err
-		}
-		lb, err := u.link(r.Candidate)
-		if err != nil {
-			return err
-		}
 		ex := r.Match
 		up.Match = &ex
-		if la.Profile == lb.Profile {
-			up.Outcome, up.Profile = Unchanged, la.Profile
-			return nil
+		for _, side := range [][2]customer.RecordKey{{r.Record, r.Candidate}, {r.Candidate, r.Record}} {
+			l, err := u.link(side[0])
+			if err != nil {
+				return err
+			}
+			l.Edges = slices.DeleteFunc(l.Edges, func(e Edge) bool { return e.Record == side[1] })
+			m := ex
+			if side[0] != r.Record {
+				m.A, m.B = ex.B, ex.A
+			}
+			l.Edges = append(l.Edges, Edge{Record: side[1], Weight: ex.Weight, Confirmed: true, Match: &m})
+			if err := tx.PutLink(l); err != nil {
+				return err
+			}
 		}
-		return u.merge(la.Profile, lb.Profile, customer.RecordKey{}, "confirmed", &up)
+		la, _ := u.link(r.Record)
+		before := la.Profile
+		res, err := u.resolve([]customer.RecordKey{r.Record, r.Candidate}, resolveOpts{})
+		if err != nil {
+			return err
+		}
+		up.fill(res, r.Record, before)
+		return nil
 	})
 	if err != nil {
 		return Update{}, err
 	}
 	return up, nil
+}
+
+// fill sets an Update from a resolution, for the profile now holding
+// record k, which was in profile before.
+func (up *Update) fill(res *resolution, k customer.RecordKey, before customer.ID) {
+	final := res.profileOf[k]
+	up.Profile, up.Cursor, up.Fields = final, res.cursor, res.fields[final]
+	for id, to := range res.absorbed {
+		if to == final {
+			up.Absorbed = append(up.Absorbed, id)
+		}
+	}
+	slices.Sort(up.Absorbed)
+	for _, id := range append(slices.Clone(res.created), res.updated...) {
+		if id != final {
+			up.Rebuilt = append(up.Rebuilt, id)
+		}
+	}
+	switch {
+	case len(up.Absorbed) > 0:
+		up.Outcome = Merged
+	case len(res.created)+len(res.updated) == 0:
+		up.Outcome = Unchanged
+	case before == final:
+		up.Outcome = Updated
+	default:
+		up.Outcome = Joined
+	}
 }
 
 // Reject decides an open review item as no match: the two records get a
@@ -70,68 +109,23 @@ func (e *Engine) Reject(ctx context.Context, reviewID string) error {
 	})
 }
 
-// merge merges profiles a and b (the older survives) without consulting
-// guards or scores.
-func (u *upserter) merge(a, b customer.ID, cause customer.RecordKey, reason string, up *Update) error {
-	pa, err := u.profile(a)
-	if err != nil {
-		return err
-	}
-	pb, err := u.profile(b)
-	if err != nil {
-		return err
-	}
-	if c := pa.CreatedAt.Compare(pb.CreatedAt); c > 0 || c == 0 && cmp.Compare(pa.ID, pb.ID) > 0 {
-		pa, pb = pb, pa
-	}
-	var keys []customer.RecordKey
-	for _, s := range pb.Sources {
-		keys = append(keys, s.Key())
-		l, err := u.link(s.Key())
-		if err != nil {
-			return err
-		}
-		l.Profile = pa.ID
-		if reason != "" {
-			l.Reason = reason
-		}
-		if err := u.tx.PutLink(l); err != nil {
-			return err
-		}
-	}
-	if err := u.tx.PutMerge(&Merge{Survivor: pa.ID, Absorbed: pb.ID, Records: keys, Cause: cause, CreatedAt: pb.CreatedAt, At: u.now}); err != nil {
-		return err
-	}
-	if err := u.tx.DeleteProfile(pb.ID); err != nil {
-		return err
-	}
-	recs := append(slices.Clone(pa.Sources), pb.Sources...)
-	np, err := u.build(pa.ID, recs, pa.CreatedAt, pa)
-	if err != nil {
-		return err
-	}
-	up.Outcome, up.Profile, up.Absorbed = Merged, pa.ID, []customer.ID{pb.ID}
-	up.Fields = diffProfiles(pa, np)
-	up.Cursor, err = u.tx.AppendChange(&Change{Kind: ChangeMerged, Profile: pa.ID, Absorbed: up.Absorbed, Fields: up.Fields, Record: cause, At: u.now})
-	return err
-}
-
 // Unmerge reverses the merge that absorbed the profile with ID absorbed:
 // the records it held at the merge (those still with the survivor) move back
-// to a profile with its old ID and creation time, both profiles are rebuilt,
-// and the redirect is removed. The moved records get never-merge
-// constraints against the records that stay, so that matching does not
-// undo the person's decision. An ID that no merge absorbed is an error
-// wrapping ErrNotFound; one whose records have all left the survivor since,
-// ErrConflict.
+// to a profile with its old ID, both profiles are rebuilt, and the redirect
+// is removed. The moved records get never-merge constraints against the
+// records that stay (and lose any confirmed pair across), so that matching
+// does not undo the person's decision. An ID that no merge absorbed is an
+// error wrapping ErrNotFound; one whose records have all left the survivor
+// since, ErrConflict.
 func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, error) {
-	if _, err := e.current(); err != nil {
+	sc, err := e.current()
+	if err != nil {
 		return Update{}, err
 	}
 	var up Update
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err = e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
-		u := upserter{e: e, tx: tx, now: e.now()}
+		u := newUpserter(e, sc, tx)
 		m, err := tx.Merge(absorbed)
 		if err != nil {
 			return err
@@ -144,64 +138,48 @@ func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, err
 		if err != nil {
 			return err
 		}
-		var back, stay []customer.SourceRecord
+		var back, stay []customer.RecordKey
 		for _, s := range hp.Sources {
 			if slices.Contains(m.Records, s.Key()) {
-				back = append(back, s)
+				back = append(back, s.Key())
 			} else {
-				stay = append(stay, s)
+				stay = append(stay, s.Key())
 			}
 		}
-		if len(back) == 0 {
+		if len(back) == 0 || len(stay) == 0 {
 			return fmt.Errorf("%w: the records of %s have all left %s since the merge", ErrConflict, absorbed, holder)
 		}
 		if err := tx.DeleteMerge(absorbed); err != nil {
 			return err
 		}
-		if _, err := tx.Profile(absorbed); err == nil {
-			return fmt.Errorf("%w: profile %s exists again", ErrConflict, absorbed)
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		for _, s := range back {
-			l, err := u.link(s.Key())
-			if err != nil {
-				return err
-			}
-			l.Profile, l.Reason, l.Match = absorbed, "unmerge", nil
-			if err := tx.PutLink(l); err != nil {
-				return err
-			}
-			for _, t := range stay {
-				if err := tx.AddNeverMerge(s.Key(), t.Key()); err != nil {
+		for _, b := range back {
+			for _, s := range stay {
+				if err := tx.AddNeverMerge(b, s); err != nil {
 					return err
+				}
+				for _, pair := range [][2]customer.RecordKey{{b, s}, {s, b}} {
+					l, err := u.link(pair[0])
+					if err != nil {
+						return err
+					}
+					n := len(l.Edges)
+					l.Edges = slices.DeleteFunc(l.Edges, func(e Edge) bool { return e.Confirmed && e.Record == pair[1] })
+					if len(l.Edges) != n {
+						if err := tx.PutLink(l); err != nil {
+							return err
+						}
+					}
 				}
 			}
 		}
-		restored, err := u.build(absorbed, back, m.CreatedAt, nil)
+		res, err := u.resolve(append(slices.Clone(back), stay...), resolveOpts{pin: map[customer.ID]customer.RecordKey{absorbed: back[0], holder: stay[0]}, unmerged: absorbed})
 		if err != nil {
 			return err
 		}
-		up.Outcome, up.Profile, up.Absorbed = Updated, holder, []customer.ID{absorbed}
-		if len(stay) == 0 {
-			if err := tx.DeleteProfile(holder); err != nil {
-				return err
-			}
-			if _, err := tx.AppendChange(&Change{Kind: ChangeDeleted, Profile: holder, At: u.now}); err != nil {
-				return err
-			}
-		} else {
-			np, err := u.build(holder, stay, hp.CreatedAt, hp)
-			if err != nil {
-				return err
-			}
-			up.Fields = diffProfiles(hp, np)
-			if _, err := tx.AppendChange(&Change{Kind: ChangeUnmerged, Profile: holder, Absorbed: up.Absorbed, Fields: up.Fields, At: u.now}); err != nil {
-				return err
-			}
-		}
-		up.Cursor, err = tx.AppendChange(&Change{Kind: ChangeCreated, Profile: absorbed, Fields: diffProfiles(nil, restored), At: u.now})
-		return err
+		up.fill(res, stay[0], holder)
+		up.Outcome, up.Absorbed = Updated, []customer.ID{absorbed}
+		up.Rebuilt = slices.DeleteFunc(up.Rebuilt, func(id customer.ID) bool { return id == absorbed })
+		return nil
 	})
 	if err != nil {
 		return Update{}, err

@@ -133,9 +133,16 @@ type Link struct {
 	// (clustered by Load), "confirmed" (a person confirmed a review),
 	// "unmerge" (moved back by Unmerge).
 	Reason string `json:"reason"`
-	// Match is the best match that brought the record in (nil for "new").
+	// Match is the best match that holds the record in its profile: the
+	// explanation of its strongest edge to another record of the profile
+	// (nil when it is alone).
 	Match *match.Explanation `json:"match,omitempty"`
 	At    time.Time          `json:"at"`
+	// Edges are the record's matches: the other records it scored at or
+	// above the match threshold with (whether or not a guard kept them
+	// apart), and the pairs a person confirmed. Profiles are the clusters
+	// these edges make, resolved in one canonical order (see Upsert).
+	Edges []Edge `json:"edges,omitempty"`
 	// Keys are the record's index keys; Values its matching values (so that
 	// candidates are scored without loading their profiles).
 	Keys   []string `json:"keys,omitempty"`
@@ -143,6 +150,16 @@ type Link struct {
 	// Fingerprint is the digest of the record's content the link was made
 	// from: the same record again changes nothing.
 	Fingerprint string `json:"fingerprint"`
+}
+
+// Edge is a match between two records, kept on both records' links.
+type Edge struct {
+	Record customer.RecordKey `json:"record"` // the other record
+	Weight float64            `json:"weight"` // match weight in bits
+	// Confirmed is true for a pair a person confirmed (Engine.Confirm):
+	// it holds the records together whatever the chaining guards say.
+	Confirmed bool               `json:"confirmed,omitempty"`
+	Match     *match.Explanation `json:"match,omitempty"`
 }
 
 // Merge records that one profile absorbed another: the absorbed ID

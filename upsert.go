@@ -1,7 +1,6 @@
 package c360
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base32"
@@ -65,9 +64,10 @@ type Update struct {
 	Match *match.Explanation
 	// Reviews are the review items opened for this record.
 	Reviews []Review
-	// Refused counts merges a chaining guard or a never-merge constraint
-	// refused.
-	Refused int
+	// Rebuilt lists other profiles the record's arrival changed:
+	// re-resolution may move records between profiles that share matches
+	// with it (see the package documentation).
+	Rebuilt []customer.ID
 	// Fields lists the profile fields that changed, old → new.
 	Fields []FieldChange
 	// Cursor is the position of the last change this Upsert wrote (0 when
@@ -117,7 +117,7 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	var up Update
 	err = e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
-		u := upserter{e: e, sc: sc, tx: tx, now: e.now()}
+		u := newUpserter(e, sc, tx)
 		return u.run(in, &up)
 	})
 	if err != nil {
@@ -172,9 +172,6 @@ func (u *upserter) link(k customer.RecordKey) (*Link, error) {
 	if err != nil {
 		return nil, err
 	}
-	if u.links == nil {
-		u.links = map[customer.RecordKey]*Link{}
-	}
 	u.links[k] = l
 	return l, nil
 }
@@ -194,6 +191,10 @@ func (u *upserter) profile(id customer.ID) (*customer.Profile, error) {
 	return p, nil
 }
 
+func newUpserter(e *Engine, sc *match.Scorer, tx Tx) *upserter {
+	return &upserter{e: e, sc: sc, tx: tx, now: e.now(), links: map[customer.RecordKey]*Link{}, profiles: map[customer.ID]*customer.Profile{}}
+}
+
 // hit is a candidate that scored at least the review threshold.
 type hit struct {
 	cand    customer.RecordKey
@@ -210,9 +211,6 @@ func (u *upserter) run(in *input, up *Update) error {
 			up.Outcome, up.Profile = Unchanged, old.Profile
 			return nil
 		}
-		if err := u.tx.RemoveKeys(in.key, old.Keys); err != nil {
-			return err
-		}
 	case errors.Is(err, ErrNotFound):
 		old = nil
 	default:
@@ -226,204 +224,109 @@ func (u *upserter) run(in *input, up *Update) error {
 		return err
 	}
 	hits := set.hits
-	for i := range hits {
-		l, err := u.link(hits[i].cand)
-		if err != nil {
-			return err
-		}
-		hits[i].profile = l.Profile
-	}
 
-	never, err := u.tx.NeverMerge(in.key)
-	if err != nil {
-		return err
-	}
-	// members are the records of the cluster being formed, with their values.
-	members := []*match.Prepared{in.prep}
-	memberKeys := []customer.RecordKey{in.key}
-	neverOf := map[customer.RecordKey][]customer.RecordKey{in.key: never}
-	var joined []customer.ID
-	var best *match.Explanation
-	for _, h := range hits {
-		if h.sc.Probability < thr {
-			continue
-		}
-		if slices.Contains(joined, h.profile) {
-			continue
-		}
-		ok, err := u.mayJoin(members, memberKeys, neverOf, h.profile, in.key)
-		if err != nil {
+	// The record's link: its new keys and edges. A changed record drops
+	// its old scored edges (on both ends) and keeps the pairs a person
+	// confirmed.
+	l := &Link{Record: in.key, Reason: "new", At: u.now, Keys: in.keys, Values: in.mrec.Values, Fingerprint: in.finger}
+	if old != nil {
+		l.Profile, l.Reason = old.Profile, old.Reason
+		if err := u.tx.RemoveKeys(in.key, old.Keys); err != nil {
 			return err
 		}
-		if !ok {
-			up.Refused++
-			continue
-		}
-		if best == nil {
-			ex := h.sc.Explanation
-			best = &ex
-		}
-		joined = append(joined, h.profile)
-		p, err := u.profile(h.profile)
-		if err != nil {
-			return err
-		}
-		for _, s := range p.Sources {
-			if s.Key() == in.key {
+		for _, e := range old.Edges {
+			if e.Confirmed {
+				l.Edges = append(l.Edges, e)
 				continue
 			}
-			l, err := u.link(s.Key())
-			if err != nil {
-				return err
-			}
-			pp, err := u.e.prepared(u.sc, s.Key(), l)
-			if err != nil {
-				return err
-			}
-			members = append(members, pp)
-			memberKeys = append(memberKeys, s.Key())
-		}
-	}
-
-	// A changed record's old profile: it stays the record's profile when the
-	// record still matches into it; holding nothing else, it goes with the
-	// record; otherwise it is rebuilt without the record.
-	var left customer.ID
-	if old != nil && !slices.Contains(joined, old.Profile) {
-		op, err := u.profile(old.Profile)
-		if err != nil {
-			return err
-		}
-		if len(op.Sources) == 1 {
-			joined = append(joined, old.Profile)
-		} else {
-			left = old.Profile
-		}
-	}
-
-	// The surviving profile: the oldest of those joined, or a new one.
-	var final customer.ID
-	var absorbed []customer.ID
-	if len(joined) > 0 {
-		ps := make([]*customer.Profile, len(joined))
-		for i, id := range joined {
-			if ps[i], err = u.profile(id); err != nil {
+			if err := u.dropEdge(e.Record, in.key); err != nil {
 				return err
 			}
 		}
-		slices.SortFunc(ps, func(a, b *customer.Profile) int {
-			if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-				return c
-			}
-			return cmp.Compare(a.ID, b.ID)
-		})
-		final = ps[0].ID
-		for _, p := range ps[1:] {
-			absorbed = append(absorbed, p.ID)
-		}
-	} else {
-		if final, err = u.newID(in.key); err != nil {
-			return err
-		}
 	}
-
-	// The records of the final profile.
-	var recs []customer.SourceRecord
-	createdAt := u.now
-	var before *customer.Profile
-	for _, id := range append([]customer.ID{final}, absorbed...) {
-		p, err := u.profile(id)
-		if errors.Is(err, ErrNotFound) && id == final {
+	for _, h := range hits {
+		if h.sc.Probability < thr || slices.ContainsFunc(l.Edges, func(e Edge) bool { return e.Record == h.cand }) {
 			continue
 		}
+		ex := h.sc.Explanation
+		l.Edges = append(l.Edges, Edge{Record: h.cand, Weight: ex.Weight, Match: &ex})
+		cl, err := u.link(h.cand)
 		if err != nil {
 			return err
 		}
-		if id == final {
-			before, createdAt = p, p.CreatedAt
-		}
-		for _, s := range p.Sources {
-			if s.Key() != in.key {
-				recs = append(recs, s)
-			}
+		rev := ex
+		rev.A, rev.B = ex.B, ex.A
+		cl.Edges = append(cl.Edges, Edge{Record: in.key, Weight: ex.Weight, Match: &rev})
+		if err := u.tx.PutLink(cl); err != nil {
+			return err
 		}
 	}
-	recs = append(recs, in.rec)
-
-	reason := "new"
-	switch {
-	case best != nil:
-		reason = "match"
-	case old != nil && old.Profile == final:
-		reason = old.Reason
-		best = old.Match
+	if len(hits) > 0 && l.Reason == "new" {
+		l.Reason = "match"
 	}
-	if err := u.tx.PutLink(&Link{Record: in.key, Profile: final, Reason: reason, Match: best, At: u.now,
-		Keys: in.keys, Values: in.mrec.Values, Fingerprint: in.finger}); err != nil {
+	u.links[in.key] = l
+	if err := u.tx.PutLink(l); err != nil {
 		return err
 	}
 	if err := u.tx.AddKeys(in.key, in.keys); err != nil {
 		return err
 	}
-	for _, q := range absorbed {
-		qp, _ := u.profile(q)
-		var keys []customer.RecordKey
-		for _, s := range qp.Sources {
-			if s.Key() == in.key {
-				continue
-			}
-			keys = append(keys, s.Key())
-			if err := u.relink(s.Key(), final); err != nil {
-				return err
-			}
-		}
-		if err := u.tx.PutMerge(&Merge{Survivor: final, Absorbed: q, Records: keys, Cause: in.key, CreatedAt: qp.CreatedAt, At: u.now}); err != nil {
-			return err
-		}
-		if err := u.tx.DeleteProfile(q); err != nil {
-			return err
-		}
+	o := resolveOpts{pending: map[customer.RecordKey]customer.SourceRecord{in.key: in.rec}, cause: in.key}
+	if old != nil {
+		o.extra = []customer.ID{old.Profile}
 	}
-	p, err := u.build(final, recs, createdAt, before)
+	res, err := u.resolve([]customer.RecordKey{in.key}, o)
 	if err != nil {
 		return err
 	}
 
-	up.Profile, up.Absorbed, up.Match, up.Left = final, absorbed, best, left
-	up.Fields = diffProfiles(before, p)
+	final := res.profileOf[in.key]
+	up.Profile, up.Cursor, up.Fields = final, res.cursor, res.fields[final]
+	up.Match = u.links[in.key].Match
+	for id, to := range res.absorbed {
+		if to == final {
+			up.Absorbed = append(up.Absorbed, id)
+		}
+	}
+	slices.Sort(up.Absorbed)
+	if old != nil && old.Profile != final && !slices.Contains(up.Absorbed, old.Profile) {
+		if _, err := u.profile(old.Profile); err == nil {
+			up.Left = old.Profile
+		}
+	}
+	for _, id := range append(slices.Clone(res.created), res.updated...) {
+		if id != final && id != up.Left {
+			up.Rebuilt = append(up.Rebuilt, id)
+		}
+	}
 	switch {
-	case len(absorbed) > 0:
+	case len(up.Absorbed) > 0:
 		up.Outcome = Merged
-	case before == nil:
-		up.Outcome = Created
 	case old != nil && old.Profile == final:
 		up.Outcome = Updated
+	case slices.Contains(res.created, final):
+		up.Outcome = Created
 	default:
 		up.Outcome = Joined
 	}
-	kind := ChangeUpdated
-	switch up.Outcome {
-	case Created:
-		kind = ChangeCreated
-	case Merged:
-		kind = ChangeMerged
-	}
-	if up.Cursor, err = u.tx.AppendChange(&Change{Kind: kind, Profile: final, Absorbed: absorbed, Fields: up.Fields, Record: in.key, At: u.now}); err != nil {
+
+	// Review items: candidates in the review band now in other profiles.
+	never, err := u.tx.NeverMerge(in.key)
+	if err != nil {
 		return err
 	}
-
-	if left != "" {
-		if err := u.rebuildWithout(left, in.key, in.key, up); err != nil {
-			return err
-		}
-	}
-
-	// Review items: candidates in the review band in other profiles.
 	for _, h := range hits {
-		if h.sc.Probability >= thr || h.profile == final || slices.Contains(never, h.cand) {
+		if h.sc.Probability >= thr {
 			continue
 		}
-		if l, err := u.link(h.cand); err != nil || l.Profile == final {
+		if _, found := slices.BinarySearchFunc(never, h.cand, compareKeys); found {
+			continue
+		}
+		cl, err := u.link(h.cand)
+		if err != nil {
+			return err
+		}
+		if cl.Profile == final {
 			continue
 		}
 		r := Review{ID: reviewID(in.key, h.cand), Record: in.key, Candidate: h.cand, Match: h.sc.Explanation, CreatedAt: u.now}
@@ -438,58 +341,20 @@ func (u *upserter) run(in *input, up *Update) error {
 	return nil
 }
 
-// mayJoin reports whether the cluster being formed (members) may take in
-// profile id: no never-merge constraint between them, and no chaining guard
-// conflict.
-func (u *upserter) mayJoin(members []*match.Prepared, memberKeys []customer.RecordKey, neverOf map[customer.RecordKey][]customer.RecordKey, id customer.ID, self customer.RecordKey) (bool, error) {
-	p, err := u.profile(id)
-	if err != nil {
-		return false, err
+// dropEdge removes the edge to record to from record from's link.
+func (u *upserter) dropEdge(from, to customer.RecordKey) error {
+	l, err := u.link(from)
+	if errors.Is(err, ErrNotFound) {
+		return nil
 	}
-	var theirs []*match.Prepared
-	for _, s := range p.Sources {
-		k := s.Key()
-		if k == self {
-			continue
-		}
-		for _, m := range memberKeys {
-			nv, ok := neverOf[m]
-			if !ok {
-				if nv, err = u.tx.NeverMerge(m); err != nil {
-					return false, err
-				}
-				neverOf[m] = nv
-			}
-			if _, found := slices.BinarySearchFunc(nv, k, compareKeys); found {
-				return false, nil
-			}
-		}
-		l, err := u.link(k)
-		if err != nil {
-			return false, err
-		}
-		pp, err := u.e.prepared(u.sc, k, l)
-		if err != nil {
-			return false, err
-		}
-		theirs = append(theirs, pp)
-	}
-	for _, a := range members {
-		for _, b := range theirs {
-			if u.sc.ConflictOf(a, b) {
-				return false, nil
-			}
-		}
-	}
-	return true, nil
-}
-
-func (u *upserter) relink(k customer.RecordKey, to customer.ID) error {
-	l, err := u.link(k)
 	if err != nil {
 		return err
 	}
-	l.Profile = to
+	n := len(l.Edges)
+	l.Edges = slices.DeleteFunc(l.Edges, func(e Edge) bool { return e.Record == to })
+	if len(l.Edges) == n {
+		return nil
+	}
 	return u.tx.PutLink(l)
 }
 
@@ -515,33 +380,6 @@ func (u *upserter) build(id customer.ID, recs []customer.SourceRecord, createdAt
 	}
 	u.profiles[id] = p
 	return p, nil
-}
-
-// rebuildWithout rebuilds profile id without record k.
-func (u *upserter) rebuildWithout(id customer.ID, k, cause customer.RecordKey, up *Update) error {
-	op, err := u.profile(id)
-	if err != nil {
-		return err
-	}
-	var recs []customer.SourceRecord
-	for _, s := range op.Sources {
-		if s.Key() != k {
-			recs = append(recs, s)
-		}
-	}
-	if len(recs) == 0 {
-		if err := u.tx.DeleteProfile(id); err != nil {
-			return err
-		}
-		up.Cursor, err = u.tx.AppendChange(&Change{Kind: ChangeDeleted, Profile: id, Record: cause, At: u.now})
-		return err
-	}
-	np, err := u.build(id, recs, op.CreatedAt, op)
-	if err != nil {
-		return err
-	}
-	up.Cursor, err = u.tx.AppendChange(&Change{Kind: ChangeUpdated, Profile: id, Fields: diffProfiles(op, np), Record: cause, At: u.now})
-	return err
 }
 
 // newID returns an unused profile ID derived from the founding record.
