@@ -163,7 +163,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 						l.Reason = "match"
 					}
 					if best != nil {
-						l.Match = best.Match
+						l.Match = explain(sc, preps[i], preps[keyIndex[best.Record]])
 					}
 					if err := tx.PutLink(l); err != nil {
 						return err
@@ -265,15 +265,8 @@ func planLoad(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecor
 		}
 		a, b := min(p.A, p.B), max(p.A, p.B)
 		edges = append(edges, cedge{a: a, b: b, w: p.Weight})
-		ex, ok := res.Explain(a, b)
-		if !ok {
-			continue
-		}
-		ex.A, ex.B = nodes[a].key.String(), nodes[b].key.String()
-		rev := ex
-		rev.A, rev.B = ex.B, ex.A
-		plan.edges[a] = append(plan.edges[a], Edge{Record: nodes[b].key, Weight: p.Weight, Match: &ex})
-		plan.edges[b] = append(plan.edges[b], Edge{Record: nodes[a].key, Weight: p.Weight, Match: &rev})
+		plan.edges[a] = append(plan.edges[a], Edge{Record: nodes[b].key, Weight: p.Weight})
+		plan.edges[b] = append(plan.edges[b], Edge{Record: nodes[a].key, Weight: p.Weight})
 	}
 	plan.clusters = canonical(nodes, edges, sc.ConflictOf)
 	blockOf := make([]int, n)

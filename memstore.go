@@ -490,13 +490,7 @@ func cloneLink(l *Link) *Link {
 	c.Match = cloneExplanation(l.Match)
 	c.Keys = slices.Clone(l.Keys)
 	c.Values = slices.Clone(l.Values)
-	if l.Edges != nil {
-		c.Edges = make([]Edge, len(l.Edges))
-		for i, e := range l.Edges {
-			c.Edges[i] = e
-			c.Edges[i].Match = cloneExplanation(e.Match)
-		}
-	}
+	c.Edges = slices.Clone(l.Edges)
 	return &c
 }
 

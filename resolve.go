@@ -255,6 +255,10 @@ func (u *upserter) resolve(seeds []customer.RecordKey, o resolveOpts) (*resoluti
 // records merges of profiles left without a block, and moves links.
 func (u *upserter) apply(nodes []cnode, links []*Link, blocks [][]int, before map[customer.RecordKey]customer.ID, o resolveOpts) (*resolution, error) {
 	res := &resolution{profileOf: map[customer.RecordKey]customer.ID{}, absorbed: map[customer.ID]customer.ID{}, fields: map[customer.ID][]FieldChange{}}
+	index := make(map[customer.RecordKey]int, len(nodes))
+	for i, n := range nodes {
+		index[n.key] = i
+	}
 	blockOf := make([]int, len(nodes))
 	for b, blk := range blocks {
 		for _, i := range blk {
@@ -422,12 +426,15 @@ func (u *upserter) apply(nodes []cnode, links []*Link, blocks [][]int, before ma
 				best = e
 			}
 		}
+		if l.Profile == id && (best == nil && l.Match == nil || best != nil && l.Match != nil && l.Match.B == best.Record.String()) {
+			continue
+		}
 		var m *match.Explanation
 		if best != nil {
-			m = best.Match
-		}
-		if l.Profile == id && sameExplanation(l.Match, m) {
-			continue
+			j, ok := index[best.Record]
+			if ok {
+				m = explain(u.sc, nodes[i].prep, nodes[j].prep)
+			}
 		}
 		l.Profile, l.Match = id, m
 		if err := u.tx.PutLink(l); err != nil {
@@ -487,11 +494,13 @@ func (u *upserter) apply(nodes []cnode, links []*Link, blocks [][]int, before ma
 	return res, nil
 }
 
-func sameExplanation(a, b *match.Explanation) bool {
-	if a == nil || b == nil {
-		return a == b
+// explain returns why a matches b.
+func explain(sc *match.Scorer, a, b *match.Prepared) *match.Explanation {
+	s := sc.Match(a, []*match.Prepared{b}, 0)
+	if len(s) == 0 {
+		return nil // vetoed: held together by a person's confirmation
 	}
-	return a.A == b.A && a.B == b.B && a.Weight == b.Weight
+	return &s[0].Explanation
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

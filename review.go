@@ -38,11 +38,7 @@ func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
 				return err
 			}
 			l.Edges = slices.DeleteFunc(l.Edges, func(e Edge) bool { return e.Record == side[1] })
-			m := ex
-			if side[0] != r.Record {
-				m.A, m.B = ex.B, ex.A
-			}
-			l.Edges = append(l.Edges, Edge{Record: side[1], Weight: ex.Weight, Confirmed: true, Match: &m})
+			l.Edges = append(l.Edges, Edge{Record: side[1], Weight: ex.Weight, Confirmed: true})
 			if err := tx.PutLink(l); err != nil {
 				return err
 			}

@@ -158,8 +158,7 @@ type Edge struct {
 	Weight float64            `json:"weight"` // match weight in bits
 	// Confirmed is true for a pair a person confirmed (Engine.Confirm):
 	// it holds the records together whatever the chaining guards say.
-	Confirmed bool               `json:"confirmed,omitempty"`
-	Match     *match.Explanation `json:"match,omitempty"`
+	Confirmed bool `json:"confirmed,omitempty"`
 }
 
 // Merge records that one profile absorbed another: the absorbed ID

@@ -248,15 +248,12 @@ func (u *upserter) run(in *input, up *Update) error {
 		if h.sc.Probability < thr || slices.ContainsFunc(l.Edges, func(e Edge) bool { return e.Record == h.cand }) {
 			continue
 		}
-		ex := h.sc.Explanation
-		l.Edges = append(l.Edges, Edge{Record: h.cand, Weight: ex.Weight, Match: &ex})
+		l.Edges = append(l.Edges, Edge{Record: h.cand, Weight: h.sc.Weight})
 		cl, err := u.link(h.cand)
 		if err != nil {
 			return err
 		}
-		rev := ex
-		rev.A, rev.B = ex.B, ex.A
-		cl.Edges = append(cl.Edges, Edge{Record: in.key, Weight: ex.Weight, Match: &rev})
+		cl.Edges = append(cl.Edges, Edge{Record: in.key, Weight: h.sc.Weight})
 		if err := u.tx.PutLink(cl); err != nil {
 			return err
 		}

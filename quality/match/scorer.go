@@ -24,6 +24,18 @@ type Scorer struct {
 	m     *Matcher
 	model *Model
 	rules []blockRule
+	base  *scorer // weights of the model, without a dataset; nil in deterministic mode
+}
+
+// scorerFor returns the model's scorer bound to d (a shallow copy of the
+// base, so concurrent calls do not share a dataset).
+func (s *Scorer) scorerFor(d *dataset) *scorer {
+	if s.base == nil {
+		return nil
+	}
+	sc := *s.base
+	sc.d = d
+	return &sc
 }
 
 // NewScorer returns a Scorer that weighs pairs with model. In deterministic
@@ -37,7 +49,11 @@ func (m *Matcher) NewScorer(model *Model) (*Scorer, error) {
 	if model != nil && len(model.Fields) != len(m.fields) {
 		return nil, configError("model has a different number of fields")
 	}
-	return &Scorer{m: m, model: model, rules: m.blockRules()}, nil
+	sc := &Scorer{m: m, model: model, rules: m.blockRules()}
+	if model != nil && len(m.rules) == 0 {
+		sc.base = newScorer(model, nil, false)
+	}
+	return sc, nil
 }
 
 // PriorModel returns the model the Matcher starts from before it has seen
@@ -147,10 +163,7 @@ func (s *Scorer) Score(r Record, cands []Record) ([]Scored, error) {
 	recs = append(recs, r)
 	recs = append(recs, cands...)
 	d := s.prepareRecords(recs)
-	var sc *scorer
-	if s.model != nil && len(s.m.rules) == 0 {
-		sc = newScorer(s.model, d, false)
-	}
+	sc := s.scorerFor(d)
 	out := make([]Scored, len(cands))
 	for k := range cands {
 		j := k + 1
@@ -178,10 +191,7 @@ func (s *Scorer) Conflict(a, b Record) (bool, error) {
 		return false, err
 	}
 	d := s.prepareRecords([]Record{a, b})
-	var sc *scorer
-	if s.model != nil && len(s.m.rules) == 0 {
-		sc = newScorer(s.model, d, false)
-	}
+	sc := s.scorerFor(d)
 	return s.conflict(d, sc, 0, 1), nil
 }
 
@@ -299,10 +309,7 @@ func (s *Scorer) Match(r *Prepared, cands []*Prepared, min float64) []Scored {
 	ps = append(ps, r)
 	ps = append(ps, cands...)
 	d := s.datasetOf(ps)
-	var sc *scorer
-	if s.model != nil && len(s.m.rules) == 0 {
-		sc = newScorer(s.model, d, false)
-	}
+	sc := s.scorerFor(d)
 	var out []Scored
 	for k := range cands {
 		j := k + 1
@@ -327,9 +334,6 @@ func (s *Scorer) Match(r *Prepared, cands []*Prepared, min float64) []Scored {
 // ConflictOf is Conflict on prepared records.
 func (s *Scorer) ConflictOf(a, b *Prepared) bool {
 	d := s.datasetOf([]*Prepared{a, b})
-	var sc *scorer
-	if s.model != nil && len(s.m.rules) == 0 {
-		sc = newScorer(s.model, d, false)
-	}
+	sc := s.scorerFor(d)
 	return s.conflict(d, sc, 0, 1)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/c360/c360/quality/match/synth"
+	"github.com/google/go-cmp/cmp"
 )
 
 func synthRecords(t testing.TB, n int, locale synth.Locale) ([]Field, []Record) {
@@ -102,4 +103,64 @@ func TestScorerRefusesBadRecords(t *testing.T) {
 	if got[0].Probability < 0.9 || got[1].Probability > 0.5 {
 		t.Errorf("prior model: same e-mail p=%v, different p=%v", got[0].Probability, got[1].Probability)
 	}
+}
+
+// TestMatchAgreesWithScore checks that Match on prepared records returns
+// exactly the candidates Score rates at or above the floor and not vetoed,
+// with the same explanations and conflicts.
+func TestMatchAgreesWithScore(t *testing.T) {
+	fields, recs := synthRecords(t, 600, synth.Japanese)
+	m, err := New(fields, WithTermFrequency(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.NewScorer(res.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	preps := make([]*Prepared, len(recs))
+	for i, r := range recs {
+		if preps[i], err = s.Prepare(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const floor = 0.5
+	found := 0
+	for i := 0; i+40 < len(recs); i += 37 {
+		cands := recs[i+1 : i+40]
+		all, err := s.Score(recs[i], cands)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []Scored
+		for k, sd := range all {
+			if !sd.Vetoed && sd.Probability >= floor {
+				sd.Index = k
+				want = append(want, sd)
+			}
+		}
+		got := s.Match(preps[i], preps[i+1:i+40], floor)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("record %d: Match differs from Score (-Score +Match):\n%s", i, diff)
+		}
+		for k := range cands {
+			if c, _ := s.Conflict(recs[i], cands[k]); c != s.ConflictOf(preps[i], preps[i+1+k]) {
+				t.Errorf("Conflict and ConflictOf disagree on %s-%s", recs[i].ID, cands[k].ID)
+			}
+		}
+		found += len(got)
+	}
+	// Records side by side in a shuffled file are rarely matches; make sure
+	// the comparison saw some.
+	for _, p := range res.Pairs[:min(50, len(res.Pairs))] {
+		got := s.Match(preps[p.A], []*Prepared{preps[p.B]}, 0)
+		if len(got) != 1 || math.Abs(got[0].Probability-p.Probability) > 1e-9 {
+			t.Errorf("pair %d-%d: Match %+v, Dedupe p=%v", p.A, p.B, got, p.Probability)
+		}
+	}
+	t.Logf("%d candidates above %.1f in windows", found, floor)
 }
