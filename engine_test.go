@@ -424,3 +424,32 @@ func TestArrivalOrderDoesNotMatter(t *testing.T) {
 		t.Errorf("input order (-) and shuffled order (+) differ:\n%s", diff)
 	}
 }
+
+func TestLookupByIdentifiersInAnyNotation(t *testing.T) {
+	e := open(t, c360.Config{})
+	p := upsert(t, e, person("sales", "S-1", "山田", "太郎", "Taro.Yamada@example.jp", "03-1234-5678")).Profile
+	upsert(t, e, person("sales", "S-2", "佐藤", "花子", "hanako@example.jp", "06-1111-2222"))
+	tests := []struct {
+		name  string
+		ident customer.Identifier
+		want  []customer.ID
+	}{
+		{"email in upper case and full width", customer.Identifier{Scheme: "email", Value: "ＴＡＲＯ.YAMADA@EXAMPLE.JP"}, []customer.ID{p}},
+		{"phone in E.164", customer.Identifier{Scheme: "phone", Value: "+81312345678"}, []customer.ID{p}},
+		{"phone with parentheses", customer.Identifier{Scheme: "phone", Value: "(03)1234-5678"}, []customer.ID{p}},
+		{"source record key", customer.Identifier{Scheme: customer.SourceScheme + "sales", Value: "S-1"}, []customer.ID{p}},
+		{"unknown e-mail", customer.Identifier{Scheme: "email", Value: "nobody@example.jp"}, nil},
+		{"unknown record", customer.Identifier{Scheme: customer.SourceScheme + "sales", Value: "S-9"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := e.Lookup(t.Context(), tt.ident)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Lookup(%v) (-want +got):\n%s", tt.ident, diff)
+			}
+		})
+	}
+}
