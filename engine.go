@@ -423,5 +423,5 @@ func fingerprintRecord(r *customer.SourceRecord) string {
 // record that founds a second profile.
 func newProfileID(key customer.RecordKey, n int) customer.ID {
 	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%s\x00%d", key.System, key.RecordID, n))
-	return customer.ID("P" + strings.ToLower(base32.StdEncoding.EncodeToString(h[:10])))
+	return customer.ID("P" + strings.ToLower(base32.StdEncoding.EncodeToString(h[:10]))[:10])
 }

@@ -137,16 +137,44 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 			blockOf[i] = b
 		}
 	}
+	// Profile IDs first, so that links between records (a person's
+	// account) resolve whatever the batch order.
+	ids := make([]customer.ID, len(plan.clusters))
+	planned := map[customer.RecordKey]customer.ID{}
+	err = e.store.View(ctx, func(tx ReadTx) error {
+		taken := map[customer.ID]bool{}
+		for b, c := range plan.clusters {
+			for n := 0; ; n++ {
+				id := newProfileID(recs[c[0]].Key(), n)
+				if taken[id] {
+					continue
+				}
+				if _, err := tx.Profile(id); err == nil {
+					continue
+				}
+				if _, err := tx.Merge(id); err == nil {
+					continue
+				}
+				ids[b], taken[id] = id, true
+				break
+			}
+			for _, i := range c {
+				planned[recs[i].Key()] = ids[b]
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return st, err
+	}
 	for lo := 0; lo < len(plan.clusters); lo += loadBatch {
 		hi := min(lo+loadBatch, len(plan.clusters))
 		err := e.store.Update(ctx, func(tx Tx) error {
-			u := upserter{e: e, sc: sc, tx: tx, now: now}
-			for _, c := range plan.clusters[lo:hi] {
+			u := newUpserter(e, sc, tx)
+			u.now, u.planned = now, planned
+			for b, c := range plan.clusters[lo:hi] {
 				first := recs[c[0]].Key()
-				id, err := u.newID(first)
-				if err != nil {
-					return err
-				}
+				id := ids[lo+b]
 				group := make([]customer.SourceRecord, len(c))
 				for j, i := range c {
 					group[j] = recs[i]

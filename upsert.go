@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/c360/c360/customer"
@@ -162,6 +163,7 @@ type upserter struct {
 
 	links    map[customer.RecordKey]*Link
 	profiles map[customer.ID]*customer.Profile
+	planned  map[customer.RecordKey]customer.ID // Load: records' profiles before their links are written
 }
 
 func (u *upserter) link(k customer.RecordKey) (*Link, error) {
@@ -362,6 +364,9 @@ func (u *upserter) build(id customer.ID, recs []customer.SourceRecord, createdAt
 		return nil, fmt.Errorf("%w: building profile %s: %w", ErrInvalid, id, err)
 	}
 	p.CreatedAt, p.UpdatedAt = createdAt, u.now
+	if err := u.resolveLinks(p); err != nil {
+		return nil, err
+	}
 	if before != nil {
 		p.Version = before.Version + 1
 		p.Audit = before.Audit
@@ -377,6 +382,37 @@ func (u *upserter) build(id customer.ID, recs []customer.SourceRecord, createdAt
 	}
 	u.profiles[id] = p
 	return p, nil
+}
+
+// resolveLinks replaces links that name a source record
+// ("source:<system>/<record ID>", as a source system references an account
+// by its own record ID) by the profile now holding that record. A record not
+// known yet keeps the reference; the next rebuild resolves it.
+func (u *upserter) resolveLinks(p *customer.Profile) error {
+	for i, l := range p.Links {
+		ref, ok := strings.CutPrefix(string(l.Profile), customer.SourceScheme)
+		if !ok {
+			continue
+		}
+		sys, id, ok := strings.Cut(ref, "/")
+		if !ok {
+			continue
+		}
+		k := customer.RecordKey{System: sys, RecordID: id}
+		if to, ok := u.planned[k]; ok {
+			p.Links[i].Profile = to
+			continue
+		}
+		rl, err := u.link(k)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		p.Links[i].Profile = rl.Profile
+	}
+	return nil
 }
 
 // newID returns an unused profile ID derived from the founding record.

@@ -52,6 +52,16 @@ func compare(k Kind, a, b *value) uint8 {
 	}
 	last := uint8(len(levelNames[k]) - 1)
 	switch k {
+	case KindGivenName, KindFamilyName, KindPersonName:
+		if hasNonLatin(a.key) != hasNonLatin(b.key) {
+			// 小林 and Kobayashi: a name in Japanese script and one in
+			// Latin script cannot be compared as strings; that is no
+			// evidence either way (the kana reading, when present, is
+			// compared on its own).
+			return 0
+		}
+	}
+	switch k {
 	case KindGivenName, KindFamilyName, KindPersonName, KindCompany, KindAddress, KindStreet, KindLocality, KindText:
 		s := jaroWinkler(runePrefix(a.key, fuzzyRunes), runePrefix(b.key, fuzzyRunes))
 		switch {

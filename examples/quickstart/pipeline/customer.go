@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"github.com/c360/c360"
 	"io/fs"
 	"maps"
 	"slices"
@@ -24,12 +25,17 @@ var systems = []string{"sales", "service", "webshop", "marketing"}
 // staleAfter is how long a verification of a contact point stays good.
 const staleAfter = 365 * 24 * time.Hour
 
-// customer360 reads the four exports, groups the records of each customer by
-// exact e-mail and phone identifiers, builds one profile per customer with
-// survivorship, stores them, and prints a 360 view of a few customers.
+// liveFrom splits the exports: records last changed before it are the
+// initial import (Load); later ones arrive one by one (Upsert), in time
+// order, as a service embedding the engine would receive them.
+var liveFrom = time.Date(2025, 3, 9, 0, 0, 0, 0, jst)
+
+// customer360 feeds the four exports to the engine — the state at liveFrom
+// in bulk, later changes one by one — and prints what it decided and why,
+// then the 360 view of a few customers.
 func customer360(ctx context.Context, q *quickstart) error {
 	q.heading("Customer 360: profiles from sales, service, web shop and marketing")
-	var records []customer.SourceRecord
+	var initial, live []customer.SourceRecord
 	perSystem := map[string]int{}
 	for _, sys := range systems {
 		rs, err := loadRecords(q.data, sys)
@@ -37,89 +43,81 @@ func customer360(ctx context.Context, q *quickstart) error {
 			return err
 		}
 		perSystem[sys] = len(rs)
-		records = append(records, rs...)
+		for _, r := range rs {
+			if r.UpdatedAt.Before(liveFrom) {
+				initial = append(initial, r)
+			} else {
+				live = append(live, r)
+			}
+		}
 	}
-	groups, res, err := resolveIdentities(ctx, records)
+	q.printf("Read %d source records (sales %d, service %d, web shop %d, marketing %d).\n",
+		len(initial)+len(live), perSystem["sales"], perSystem["service"], perSystem["webshop"], perSystem["marketing"])
+	st, err := q.engine.Load(ctx, c360.Records(initial))
 	if err != nil {
 		return err
 	}
-	ids := assignIDs(groups)
-	resolveAccountLinks(records, ids)
+	q.printf("Loaded the %d records changed before %s: %d profiles (m and u estimated from the records, no labels).\n",
+		st.Records, day(liveFrom), st.Profiles)
 
-	s := customer.Survivorship{
-		Rules: map[string]customer.Rule{
-			customer.AttrName:      customer.RuleMostComplete,
-			customer.AttrBirthDate: customer.RuleSourcePriority,
-			"attributes.campaigns": customer.RuleCombineAll,
-		},
-		SourcePriority: systems,
-		// ConsentPolicy: zero value, so conflicting consent resolves to opt-out.
-	}
-	multi := 0
-	for _, g := range groups {
-		recs := make([]customer.SourceRecord, len(g))
-		for i, r := range g {
-			recs[i] = records[r]
-		}
-		id := ids[g[0]]
-		p, err := s.Build(id, recs)
+	slices.SortStableFunc(live, func(a, b customer.SourceRecord) int { return a.UpdatedAt.Compare(b.UpdatedAt) })
+	q.printf("\nThe %d later changes arrive one by one (the evidence of the first join and of every merge shown):\n", len(live))
+	shown := false
+	for _, r := range live {
+		up, err := q.engine.Upsert(ctx, r)
 		if err != nil {
-			return fmt.Errorf("building %s: %w", id, err)
-		}
-		p.CreatedAt, p.UpdatedAt = timeSpan(recs)
-		if err := customer.Validate(p); err != nil {
 			return err
 		}
-		if _, err := q.profiles.Put(ctx, p); err != nil {
+		p := ""
+		if up.Match != nil {
+			p = fmt.Sprintf("  (p=%.3f)", up.Match.Probability)
+		}
+		q.printf("  %s  %-20s %-8s → %s %s%s\n", r.UpdatedAt.In(jst).Format("01-02 15:04"), r.Key(), up.Outcome, up.Profile, r.DisplayName(), p)
+		for _, id := range up.Absorbed {
+			p, redirected, err := q.engine.Profile(ctx, id)
+			if err != nil {
+				return err
+			}
+			q.printf("      merged %s into it; Profile(%s) now redirects (%v) to %s\n", id, id, redirected, p.ID)
+		}
+		if up.Match != nil && (up.Outcome == c360.Joined && !shown || up.Outcome == c360.Merged) {
+			printEvidence(q, *up.Match)
+			shown = true
+		}
+	}
+	items, err := q.engine.Reviews(ctx)
+	if err != nil {
+		return err
+	}
+	q.printf("\nReview queue: %d item(s) for a person to decide.\n", len(items))
+	for _, it := range items {
+		q.printf("  %s: %s (%s) resembles %s (%s), probability %.3f\n", it.ID, it.Record, it.RecordSource.DisplayName(),
+			it.Candidate, it.CandidateSource.DisplayName(), it.Match.Probability)
+		printEvidence(q, it.Match)
+	}
+
+	multi, n := 0, 0
+	for p, err := range q.engine.Profiles(ctx) {
+		if err != nil {
 			return err
 		}
+		n++
 		if len(systemsOf(p)) > 1 {
 			multi++
 		}
 	}
-	q.printf("Read %d source records (sales %d, service %d, web shop %d, marketing %d).\n",
-		len(records), perSystem["sales"], perSystem["service"], perSystem["webshop"], perSystem["marketing"])
-	q.printf("Resolved with the matching engine (Fellegi–Sunter, m and u estimated from these records, no labels):\n"+
-		"  %d customer profiles, %d of them known to more than one system.\n", len(groups), multi)
-	// What the engine found beyond shared e-mail addresses and phone numbers,
-	// and why: each field's evidence, in bits.
-	exact := groupByIdentifiers(records)
-	groupOf := make([]int, len(records))
-	for g, members := range exact {
-		for _, r := range members {
-			groupOf[r] = g
-		}
-	}
-	for _, g := range groups {
-		for _, r := range g[1:] {
-			if groupOf[r] == groupOf[g[0]] {
-				continue
-			}
-			ex, ok := res.Explain(g[0], r)
-			if !ok {
-				continue
-			}
-			q.printf("  beyond exact identifiers: %s + %s (%s), probability %.3f:\n", ex.A, ex.B, records[g[0]].DisplayName(), ex.Probability)
-			for _, c := range ex.Fields {
-				if c.Weight != 0 {
-					q.printf("      %-12s %-22s %+6.1f bits\n", c.Field, c.Level, c.Weight)
-				}
-			}
-			break
-		}
-	}
-
+	q.printf("\n%d customer profiles, %d of them known to more than one system.\n", n, multi)
 	for _, who := range []customer.Identifier{
 		{Scheme: "email", Value: "taro.yamada@example.jp"},
 		{Scheme: "email", Value: "john.smith@example.com"},
 		{Scheme: "corporate_number", Value: "3020001077090"},
 	} {
-		ids, err := q.profiles.Lookup(ctx, who)
+		ids, err := q.engine.Lookup(ctx, who)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			p, err := q.profiles.Get(ctx, id)
+			p, err := q.engine.Get(ctx, id)
 			if err != nil {
 				return err
 			}
@@ -129,6 +127,23 @@ func customer360(ctx context.Context, q *quickstart) error {
 		}
 	}
 	return nil
+}
+
+// printEvidence prints each field's part in a match, those that took no
+// part too, so that a match on names alone shows as such.
+func printEvidence(q *quickstart, ex match.Explanation) {
+	rows := [][]string{}
+	for _, c := range ex.Fields {
+		part := fmt.Sprintf("%+.1f bits", c.Weight)
+		if c.Level == match.LevelMissing {
+			part = "not compared (missing)"
+		}
+		rows = append(rows, []string{"", c.Field, c.Level, part})
+	}
+	q.printf("      evidence, p=%.3f (prior %+.1f bits):\n", ex.Probability, ex.Prior)
+	for _, line := range alignRows(rows) {
+		q.printf("    %s\n", line)
+	}
 }
 
 // loadRecords reads data/<system>.csv into source records.
@@ -213,8 +228,9 @@ func toRecord(system string, get func(string) string) (customer.SourceRecord, er
 				if err := role.UnmarshalText([]byte(get("role"))); err != nil {
 					errs = append(errs, "role: "+err.Error())
 				}
-				// The account is named by its sales record ID until profiles exist.
-				r.Links = []customer.Link{{Profile: customer.ID("sales/" + a), Role: role, Title: get("title")}}
+				// The account is named by its sales record; the engine links the
+				// profile holding it.
+				r.Links = []customer.Link{{Profile: customer.ID(customer.SourceScheme + "sales/" + a), Role: role, Title: get("title")}}
 			}
 		}
 		addEmail(&r, get("email"), customer.ValidityUnknown, time.Time{})
@@ -372,107 +388,6 @@ func addPhone(r *customer.SourceRecord, raw, label string) string {
 	return k
 }
 
-// resolveIdentities groups the records that describe one customer with the
-// matching engine of quality/match, over the fields it reads from source
-// records (names, reading, e-mail, phone, birth date, address, company,
-// corporate number), normalised for Japanese and Latin text and scored with
-// match weights estimated from the records themselves.
-func resolveIdentities(ctx context.Context, records []customer.SourceRecord) ([][]int, *match.Result, error) {
-	m, err := match.New(match.SourceFields, match.WithSeed(1))
-	if err != nil {
-		return nil, nil, err
-	}
-	res, err := m.Dedupe(ctx, match.SourceRecords(records))
-	if err != nil {
-		return nil, nil, err
-	}
-	return res.Clusters(), res, nil
-}
-
-// groupByIdentifiers puts records that share an e-mail or phone identifier
-// (directly or through other records) in one group. Groups and their members
-// are in the order of the records.
-func groupByIdentifiers(records []customer.SourceRecord) [][]int {
-	parent := make([]int, len(records))
-	for i := range parent {
-		parent[i] = i
-	}
-	find := func(i int) int {
-		for parent[i] != i {
-			parent[i] = parent[parent[i]]
-			i = parent[i]
-		}
-		return i
-	}
-	first := map[customer.Identifier]int{}
-	for i, r := range records {
-		for _, id := range r.Identifiers {
-			if id.Scheme != "email" && id.Scheme != "phone" {
-				continue
-			}
-			if j, ok := first[id]; ok {
-				a, b := find(i), find(j)
-				parent[max(a, b)] = min(a, b)
-			} else {
-				first[id] = i
-			}
-		}
-	}
-	byRoot := map[int][]int{}
-	var roots []int
-	for i := range records {
-		root := find(i)
-		if _, ok := byRoot[root]; !ok {
-			roots = append(roots, root)
-		}
-		byRoot[root] = append(byRoot[root], i)
-	}
-	groups := make([][]int, len(roots))
-	for i, root := range roots {
-		groups[i] = byRoot[root]
-	}
-	return groups
-}
-
-// assignIDs numbers the groups: record index -> profile ID.
-func assignIDs(groups [][]int) map[int]customer.ID {
-	ids := map[int]customer.ID{}
-	for n, g := range groups {
-		for _, r := range g {
-			ids[r] = customer.ID(fmt.Sprintf("C%03d", n+1))
-		}
-	}
-	return ids
-}
-
-// resolveAccountLinks replaces account record references ("sales/A-01") in
-// person records by the account's profile ID.
-func resolveAccountLinks(records []customer.SourceRecord, ids map[int]customer.ID) {
-	byKey := map[string]customer.ID{}
-	for i, r := range records {
-		byKey[r.Key().String()] = ids[i]
-	}
-	for i := range records {
-		for j, l := range records[i].Links {
-			if id, ok := byKey[string(l.Profile)]; ok {
-				records[i].Links[j].Profile = id
-			}
-		}
-	}
-}
-
-func timeSpan(recs []customer.SourceRecord) (first, last time.Time) {
-	for _, r := range recs {
-		if first.IsZero() || r.UpdatedAt.Before(first) {
-			first = r.UpdatedAt
-		}
-		if r.UpdatedAt.After(last) {
-			last = r.UpdatedAt
-		}
-	}
-	return first, last
-}
-
 func systemsOf(p *customer.Profile) []string {
 	var out []string
 	for _, r := range p.Sources {
@@ -506,7 +421,7 @@ func print360(ctx context.Context, q *quickstart, p *customer.Profile) error {
 			q.printf("  born:         %s (age %d)\n", p.BirthDate, p.BirthDate.Age(q.now))
 		}
 		for _, l := range p.Links {
-			acct, err := q.profiles.Get(ctx, l.Profile)
+			acct, err := q.engine.Get(ctx, l.Profile)
 			if err != nil {
 				return err
 			}
@@ -521,7 +436,7 @@ func print360(ctx context.Context, q *quickstart, p *customer.Profile) error {
 		q.printf("  法人番号:     %s\n", p.CorporateNumber)
 		q.printf("  company:      %s / %s, %d employees, HQ %s\n", f.Industry, f.SubIndustry, f.EmployeeCount, f.Headquarters)
 		q.printf("  technologies: %s\n", strings.Join(f.Technologies, ", "))
-		for other, err := range q.profiles.All(ctx) {
+		for other, err := range q.engine.Profiles(ctx) {
 			if err != nil {
 				return err
 			}

@@ -10,12 +10,20 @@ import (
 )
 
 // intelligence attaches customer and market intelligence to one customer of
-// the 360 view (C005 山田 太郎 and his company C001), then pulls it back the
+// the 360 view (山田 太郎 and his company, 株式会社横浜ランナーズ), then pulls it back the
 // way two colleagues would: a sales rep sees what is shared with sales, a
 // service agent only what is shared org-wide or with service.
 func intelligence(ctx context.Context, q *quickstart) error {
 	q.heading("Intelligence linked to a customer")
-	person, err := q.profiles.Get(ctx, "C005")
+	pid, err := q.profileOf(ctx, customer.Identifier{Scheme: "email", Value: "taro.yamada@example.jp"})
+	if err != nil {
+		return fmt.Errorf("intelligence: %w", err)
+	}
+	person, err := q.engine.Get(ctx, pid)
+	if err != nil {
+		return fmt.Errorf("intelligence: %w", err)
+	}
+	account, err := q.profileOf(ctx, customer.Identifier{Scheme: "corporate_number", Value: "3020001077090"})
 	if err != nil {
 		return fmt.Errorf("intelligence: %w", err)
 	}
@@ -26,7 +34,7 @@ func intelligence(ctx context.Context, q *quickstart) error {
 	items := []*intel.Item{
 		{ID: "I-1", Kind: intel.KindCustomer, Category: intel.CategoryAccountActivity, Source: intel.SourceSalesServiceLog,
 			Title: "横浜ランナーズが来期のユニフォーム一括購入を検討", Body: "代表取締役の山田様より、ＡＢＣ社製との比較資料を求められた。",
-			Tags: []string{"商談"}, Links: intel.Links{Customers: []customer.ID{person.ID}, Accounts: []customer.ID{"C001"}, Competitors: []string{"ABC Sports"}},
+			Tags: []string{"商談"}, Links: intel.Links{Customers: []customer.ID{person.ID}, Accounts: []customer.ID{account}, Competitors: []string{"ABC Sports"}},
 			Sentiment: 0.4, Confidence: 0.8, Author: rep.ID, CapturedAt: day(3),
 			Visibility: intel.Visibility{Scope: intel.ScopeTeams, Teams: []intel.TeamID{"sales"}}},
 		{ID: "I-2", Kind: intel.KindCustomer, Category: intel.CategorySatisfaction, Source: intel.SourceSurvey,
@@ -36,7 +44,7 @@ func intelligence(ctx context.Context, q *quickstart) error {
 			Visibility: intel.Visibility{Scope: intel.ScopeOrg}},
 		{ID: "I-3", Kind: intel.KindMarket, Category: intel.CategoryCompetitorActivity, Source: intel.SourceCompetitiveAnalysis,
 			Title: "ＡＢＣ Sports undercuts team-uniform prices in 神奈川", Body: "Quotes 15% below ours for orders over 100 pieces.",
-			Links:     intel.Links{Accounts: []customer.ID{"C001"}, Competitors: []string{"ＡＢＣ Sports"}},
+			Links:     intel.Links{Accounts: []customer.ID{account}, Competitors: []string{"ＡＢＣ Sports"}},
 			Sentiment: -0.5, Confidence: 0.6, Author: rep.ID, CapturedAt: day(1),
 			Visibility: intel.Visibility{Scope: intel.ScopeOrg}},
 	}
@@ -45,7 +53,7 @@ func intelligence(ctx context.Context, q *quickstart) error {
 			return fmt.Errorf("intelligence: %w", err)
 		}
 	}
-	q.printf("Collected %d items about %s %s and account C001.\n", len(items), person.ID, person.DisplayName())
+	q.printf("Collected %d items about %s %s and account %s.\n", len(items), person.ID, person.DisplayName(), account)
 	for _, who := range []intel.Principal{rep, agent} {
 		res, err := hub.Search(ctx, who, intel.Query{Customers: []customer.ID{person.ID}})
 		if err != nil {
@@ -57,11 +65,11 @@ func intelligence(ctx context.Context, q *quickstart) error {
 		}
 	}
 	// Full-width and half-width agree: "abc sports" finds ＡＢＣ Sports.
-	res, err := hub.Search(ctx, rep, intel.Query{Text: "abc sports", Accounts: []customer.ID{"C001"}})
+	res, err := hub.Search(ctx, rep, intel.Query{Text: "abc sports", Accounts: []customer.ID{account}})
 	if err != nil {
 		return err
 	}
-	q.printf("Search \"abc sports\" account:C001 → %d hit(s):\n", res.Total)
+	q.printf("Search \"abc sports\" account:%s → %d hit(s):\n", account, res.Total)
 	for _, h := range res.Hits {
 		q.printf("  %s  %s\n", h.Item.ID, h.Title.Mark("[", "]"))
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// TestIntelligence checks the intelligence section: items linked to C005
+// TestIntelligence checks the intelligence section: items linked to <id>
 // are visible according to each colleague's team, and a half-width query
 // finds full-width text.
 func TestIntelligence(t *testing.T) {
@@ -17,13 +17,13 @@ func TestIntelligence(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"=== Intelligence linked to a customer ===",
-		"Collected 3 items about C005 山田 太郎 and account C001.",
-		"sato (sales) sees 2 item(s) linked to C005:",
-		"suzuki (service) sees 1 item(s) linked to C005:",
-		`Search "abc sports" account:C001 → 1 hit(s):`,
+		"Collected 3 items about <id> 山田 太郎 and account <id>.",
+		"sato (sales) sees 2 item(s) linked to <id>:",
+		"suzuki (service) sees 1 item(s) linked to <id>:",
+		`Search "abc sports" account:<id> → 1 hit(s):`,
 		"  I-3  [ABC] [Sports] undercuts team-uniform prices in 神奈川",
 	} {
-		if !strings.Contains(got, want) {
+		if !contains(got, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}

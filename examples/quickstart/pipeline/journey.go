@@ -21,7 +21,7 @@ import (
 // profile.
 func journeys(ctx context.Context, q *quickstart) error {
 	q.heading("Journeys: timeline, lifecycle stage, funnel and send eligibility")
-	events, err := loadTouchpoints(q)
+	events, err := loadTouchpoints(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -31,9 +31,14 @@ func journeys(ctx context.Context, q *quickstart) error {
 			return err
 		}
 	}
-	// The visitor with cookie ck-7f3a logged in as C005 when buying: the
-	// earlier anonymous ad click and visit join his timeline.
-	if _, err := g.Link(ctx, "ck-7f3a", "C005"); err != nil {
+	// The visitor with cookie ck-7f3a logged in as web-shop customer
+	// W300000 when buying: the earlier anonymous ad click and visit join
+	// his timeline.
+	who, err := q.profileOf(ctx, customer.Identifier{Scheme: customer.SourceScheme + "webshop", Value: "W300000"})
+	if err != nil {
+		return err
+	}
+	if _, err := g.Link(ctx, "ck-7f3a", who); err != nil {
 		return err
 	}
 	stored := 0
@@ -47,11 +52,10 @@ func journeys(ctx context.Context, q *quickstart) error {
 		}
 		stored += len(tl)
 	}
-	q.printf("Ingested %d touchpoint rows as %d events (SHOP-301 came twice); linked cookie ck-7f3a to C005 after his login.\n", len(events), stored)
+	q.printf("Ingested %d touchpoint rows as %d events (SHOP-301 came twice); linked cookie ck-7f3a to %s after his login.\n", len(events), stored, who)
 
-	const who customer.ID = "C005"
 	name := string(who)
-	if p, err := q.profiles.Get(ctx, who); err == nil {
+	if p, err := q.engine.Get(ctx, who); err == nil {
 		name = string(who) + " " + p.DisplayName()
 	}
 	tl, err := journey.Timeline(ctx, g.EventStore(), who, time.Time{}, time.Time{})
@@ -107,7 +111,7 @@ func journeys(ctx context.Context, q *quickstart) error {
 	// absence of an opt-out.
 	gate := &journey.Gate{
 		Consent: journey.ConsentFunc(func(ctx context.Context, id customer.ID, ch journey.Channel, p journey.Purpose, at time.Time) (journey.ConsentStatus, error) {
-			prof, err := q.profiles.Get(ctx, id)
+			prof, err := q.engine.Get(ctx, id)
 			if err != nil {
 				return journey.ConsentUnknown, nil
 			}
@@ -156,7 +160,9 @@ func journeys(ctx context.Context, q *quickstart) error {
 }
 
 // loadTouchpoints reads data/touchpoints.csv into events.
-func loadTouchpoints(q *quickstart) ([]journey.Event, error) {
+// The point-of-sale and web systems name the customer by a source record
+// ("webshop/W300000"), which the engine resolves to the profile holding it.
+func loadTouchpoints(ctx context.Context, q *quickstart) ([]journey.Event, error) {
 	f, err := q.data.Open("touchpoints.csv")
 	if err != nil {
 		return nil, err
@@ -167,12 +173,13 @@ func loadTouchpoints(q *quickstart) ([]journey.Event, error) {
 		return nil, err
 	}
 	col := map[string]int{}
-	for _, c := range []string{"event_id", "customer_id", "anonymous_id", "type", "channel", "time", "amount", "currency", "campaign"} {
+	for _, c := range []string{"event_id", "customer_record", "anonymous_id", "type", "channel", "time", "amount", "currency", "campaign"} {
 		if col[c], err = rd.Column(c); err != nil {
 			return nil, fmt.Errorf("touchpoints.csv: %w", err)
 		}
 	}
 	var out []journey.Event
+	ids := map[string]customer.ID{"": ""}
 	for {
 		row, line, err := rd.Read()
 		if err == io.EOF {
@@ -185,8 +192,17 @@ func loadTouchpoints(q *quickstart) ([]journey.Event, error) {
 		if err != nil {
 			return nil, fmt.Errorf("touchpoints.csv: line %d: %w", line, err)
 		}
+		ref := row[col["customer_record"]]
+		id, ok := ids[ref]
+		if !ok {
+			sys, rec, _ := strings.Cut(ref, "/")
+			if id, err = q.profileOf(ctx, customer.Identifier{Scheme: customer.SourceScheme + sys, Value: rec}); err != nil {
+				return nil, fmt.Errorf("touchpoints.csv: line %d: customer_record: %w", line, err)
+			}
+			ids[ref] = id
+		}
 		e := journey.Event{
-			ID: row[col["event_id"]], CustomerID: customer.ID(row[col["customer_id"]]), AnonymousID: row[col["anonymous_id"]],
+			ID: row[col["event_id"]], CustomerID: id, AnonymousID: row[col["anonymous_id"]],
 			Type: journey.Type(row[col["type"]]), Channel: journey.Channel(row[col["channel"]]), Time: at,
 			Campaign: row[col["campaign"]], Source: "sample",
 		}

@@ -14,6 +14,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"github.com/c360/c360"
 	"io"
 	"io/fs"
 	"time"
@@ -29,17 +30,18 @@ var bundled embed.FS
 // Stores are where the pipeline keeps what it builds. A nil field means the
 // SDK's in-memory default. The stores must start empty.
 type Stores struct {
-	Profiles customer.Store
-	Events   journey.EventStore
-	Intel    intel.Repository
+	Engine c360.Store // the engine's state: records, identities, profiles
+	Events journey.EventStore
+	Intel  intel.Repository
 }
 
 // Run runs the sections of the quick start in order, printing to w.
 func Run(ctx context.Context, w io.Writer, stores Stores) error {
-	q, err := newQuickstart(w, stores)
+	q, err := newQuickstart(ctx, w, stores)
 	if err != nil {
 		return err
 	}
+	defer q.engine.Close()
 	sections := []func(context.Context, *quickstart) error{
 		customer360,  // customer.go: 360 profiles from four source systems
 		dataQuality,  // quality.go: a quality score with reasons per profile, a report per rule
@@ -61,17 +63,15 @@ type quickstart struct {
 	data fs.FS     // the bundled sample data: the files of data/
 	now  time.Time // "today" in the sample data; fixed, so that output is reproducible
 
-	// Set by customer360: the 360 profiles, findable by identifier
-	// ("email", "phone" in E.164, "source:<system>" + record ID).
-	profiles customer.Store
-	events   journey.EventStore // the touchpoints, kept by the journeys section
-	intel    intel.Repository   // the intelligence items
+	// The engine: fed by customer360; the 360 profiles, findable by
+	// identifier ("email", "phone" in any notation, "source:<system>" +
+	// record ID).
+	engine *c360.Engine
+	events journey.EventStore // the touchpoints, kept by the journeys section
+	intel  intel.Repository   // the intelligence items
 }
 
-func newQuickstart(w io.Writer, stores Stores) (*quickstart, error) {
-	if stores.Profiles == nil {
-		stores.Profiles = new(customer.MemoryStore)
-	}
+func newQuickstart(ctx context.Context, w io.Writer, stores Stores) (*quickstart, error) {
 	if stores.Events == nil {
 		stores.Events = new(journey.MemoryEventStore)
 	}
@@ -82,14 +82,24 @@ func newQuickstart(w io.Writer, stores Stores) (*quickstart, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &quickstart{
-		out:      w,
-		data:     data,
-		now:      time.Date(2025, 4, 1, 9, 0, 0, 0, jst),
-		profiles: stores.Profiles,
-		events:   stores.Events,
-		intel:    stores.Intel,
-	}, nil
+	now := time.Date(2025, 4, 1, 9, 0, 0, 0, jst)
+	eng, err := c360.Open(ctx, c360.Config{
+		Store: stores.Engine, // nil: in memory
+		Survivorship: customer.Survivorship{
+			Rules: map[string]customer.Rule{
+				customer.AttrName:      customer.RuleMostComplete,
+				customer.AttrBirthDate: customer.RuleSourcePriority,
+				"attributes.campaigns": customer.RuleCombineAll,
+			},
+			SourcePriority: systems,
+			// ConsentPolicy: zero value, so conflicting consent resolves to opt-out.
+		},
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &quickstart{out: w, data: data, now: now, engine: eng, events: stores.Events, intel: stores.Intel}, nil
 }
 
 var jst = time.FixedZone("JST", 9*60*60)
@@ -102,4 +112,16 @@ func (q *quickstart) heading(title string) {
 // printf prints to the quick start's output.
 func (q *quickstart) printf(format string, args ...any) {
 	fmt.Fprintf(q.out, format, args...)
+}
+
+// profileOf returns the one profile holding an identifier.
+func (q *quickstart) profileOf(ctx context.Context, ident customer.Identifier) (customer.ID, error) {
+	ids, err := q.engine.Lookup(ctx, ident)
+	if err != nil {
+		return "", err
+	}
+	if len(ids) != 1 {
+		return "", fmt.Errorf("%s %s: %d profiles, want 1", ident.Scheme, ident.Value, len(ids))
+	}
+	return ids[0], nil
 }

@@ -16,7 +16,7 @@ import (
 func dataQuality(ctx context.Context, q *quickstart) error {
 	q.heading("Data quality of the 360 profiles")
 	var profiles []*customer.Profile
-	for p, err := range q.profiles.All(ctx) {
+	for p, err := range q.engine.Profiles(ctx) {
 		if err != nil {
 			return fmt.Errorf("quality: %w", err)
 		}

@@ -17,7 +17,7 @@ import (
 // that passes every member through the send-eligibility gate.
 func segments(ctx context.Context, q *quickstart) error {
 	q.heading("Segments: who to talk to, 80:20, scenarios and activation")
-	events, err := loadTouchpoints(q)
+	events, err := loadTouchpoints(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func segments(ctx context.Context, q *quickstart) error {
 	}
 	var subjects []*segment.Subject
 	profiles := map[customer.ID]*customer.Profile{}
-	for p, err := range q.profiles.All(ctx) {
+	for p, err := range q.engine.Profiles(ctx) {
 		if err != nil {
 			return err
 		}
@@ -136,7 +136,7 @@ func segments(ctx context.Context, q *quickstart) error {
 	// the channel they permit and prefer; at most one marketing message a
 	// week per channel, no SMS at night.
 	gate := &journey.Gate{
-		Consent:    segment.ProfileConsent{Get: q.profiles.Get},
+		Consent:    segment.ProfileConsent{Get: q.engine.Get},
 		Caps:       []journey.Cap{{Name: "weekly marketing", Purpose: journey.PurposeMarketing, Max: 1, Window: 7 * 24 * time.Hour}},
 		QuietHours: []journey.QuietHours{{Channel: journey.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
 		Now:        func() time.Time { return q.now },

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 )
 
@@ -17,16 +16,16 @@ func TestSegmentsSection(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"=== Segments: who to talk to, 80:20, scenarios and activation ===",
-		"→ 3: C004 Tokyo Bay Fitness K.K., C005 山田 太郎, C006 佐藤 花子",
+		"→ 3: <id> Tokyo Bay Fitness K.K., <id> 佐藤 花子, <id> 山田 太郎",
 		"R5 F5 M4  champions",
 		"Pareto: 4 of 6 paying customers (67%) make 80% of ¥84500 spent",
 		"1. spring restock coupon to recent buyers   quick_win",
 		"⚠ no KPI; not valuable to the end customer",
 		"3 considered, 2 reachable, 1 excluded",
-		"send  C005  via sms", // e-mail opted out; SMS opted in
-		"skip  C004  email: consent_unknown; line: no contact point; sms: consent_unknown",
+		"send  <id> via sms", // e-mail opted out; SMS opted in
+		"skip  <id> email: consent_unknown; line: no contact point; sms: consent_unknown",
 	} {
-		if !strings.Contains(got, want) {
+		if !contains(got, want) {
 			t.Errorf("output lacks %q", want)
 		}
 	}
