@@ -863,3 +863,19 @@ func (c *Capturer) meeting(ctx context.Context, ev *Event, orig, start time.Time
 	}
 	return c.events("meeting:"+hex16(hash64(idKey)), typ, ChannelMeeting, start, attrs, cust), nil
 }
+
+// Supersedes reports whether touchpoint next, captured again under the ID
+// of prev, should replace it in a store: a meeting's later state (a higher
+// or equal SEQUENCE) does; an older state read from an older export does
+// not. Touchpoints of other IDs never supersede each other.
+func Supersedes(next, prev journey.Event) bool {
+	if next.ID != prev.ID {
+		return false
+	}
+	ns, err1 := strconv.Atoi(next.Attributes[AttrSequence])
+	ps, err2 := strconv.Atoi(prev.Attributes[AttrSequence])
+	if err1 != nil || err2 != nil {
+		return true
+	}
+	return ns >= ps
+}
