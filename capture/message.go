@@ -610,8 +610,8 @@ func parseAddress(item string) (Address, bool, error) {
 	if addr == "" {
 		return Address{}, false, nil
 	}
-	if !strings.Contains(addr, "@") || strings.ContainsAny(addr, " \t") {
-		if name == "" && !strings.Contains(item, "@") && !strings.Contains(item, "<") {
+	if !strings.ContainsAny(addr, "@＠") || strings.ContainsAny(addr, " \t") {
+		if name == "" && !strings.ContainsAny(item, "@＠") && !strings.Contains(item, "<") {
 			// A bare word ("undisclosed recipients") is not an address.
 			return Address{}, false, nil
 		}
