@@ -772,7 +772,13 @@ func (ev *Event) occurrences(to time.Time, max int, from time.Time) (out []time.
 	if ev.Rule != nil {
 		limit := to.UTC().Add(50 * time.Hour) // wall clock is within ±14 h of UTC
 		r := ev.Rule
-		r.expand(ev.civilStart, limit, func(civil time.Time) bool {
+		// The window's start as wall-clock time, with a margin for the
+		// zone's offset.
+		var civilFrom time.Time
+		if !from.IsZero() {
+			civilFrom = from.UTC().Add(-50 * time.Hour)
+		}
+		r.expandFrom(ev.civilStart, civilFrom, limit, func(civil time.Time) bool {
 			if !r.Until.IsZero() {
 				if ev.untilDate || r.untilIsDate {
 					if civil.Truncate(24 * time.Hour).After(r.Until) {

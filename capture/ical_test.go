@@ -54,6 +54,11 @@ func TestRRule(t *testing.T) {
 			[]string{"2026-11-02T01:00:00Z", "2026-11-04T01:00:00Z", "2026-11-10T01:00:00Z", "2026-11-11T01:00:00Z"}},
 		{"endless rule cut by the window", "DTSTART:20261201T010000Z", "FREQ=DAILY", nil,
 			[]string{"2026-12-01T01:00:00Z", "2026-12-02T01:00:00Z"}},
+		// Begun centuries ago: the window's occurrences still come.
+		{"old daily series", "DTSTART:16010101T010000Z", "FREQ=DAILY;INTERVAL=3", nil,
+			[]string{"2026-11-28T01:00:00Z", "2026-12-01T01:00:00Z", "2026-12-04T01:00:00Z"}},
+		{"old weekly series", "DTSTART:19000101T010000Z", "FREQ=WEEKLY", nil,
+			[]string{"2026-11-30T01:00:00Z"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -64,11 +69,14 @@ func TestRRule(t *testing.T) {
 			if len(c.Errors) > 0 || len(c.Events) != 1 {
 				t.Fatalf("errors %v, %d events", c.Errors, len(c.Events))
 			}
-			to := time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
-			if tt.name != "endless rule cut by the window" {
-				to = time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)
+			from, to := time.Time{}, time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC)
+			switch tt.name {
+			case "endless rule cut by the window":
+				to = time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+			case "old daily series", "old weekly series":
+				from, to = time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC), time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
 			}
-			starts, trunc := c.Events[0].occurrences(to, 100, time.Time{})
+			starts, trunc := c.Events[0].occurrences(to, 100, from)
 			var got []string
 			for _, s := range starts {
 				got = append(got, s.UTC().Format(time.RFC3339))

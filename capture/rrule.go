@@ -159,6 +159,14 @@ const maxPeriods = 200000
 // after Count times or when yield returns false. UNTIL is left to the
 // caller, who knows the zone.
 func (r *RRule) expand(start, limit time.Time, yield func(time.Time) bool) {
+	r.expandFrom(start, time.Time{}, limit, yield)
+}
+
+// expandFrom is expand, skipping the periods that end before from (a
+// wall-clock time) when the rule has no COUNT, so that a series begun
+// centuries before the window costs no more than one begun yesterday. The
+// times before from that are yielded all the same are the caller's to drop.
+func (r *RRule) expandFrom(start, from, limit time.Time, yield func(time.Time) bool) {
 	n := 0
 	if !r.skipStart {
 		if !yield(start) {
@@ -174,7 +182,23 @@ func (r *RRule) expand(start, limit time.Time, yield func(time.Time) bool) {
 	day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	tod := time.Duration(h)*time.Hour + time.Duration(mi)*time.Minute + time.Duration(s)*time.Second
 	var cands []time.Time
-	for k := 0; k < maxPeriods; k++ {
+	k0 := 0
+	if r.Count == 0 && from.After(start) {
+		fy, fm, fd := from.Date()
+		var periods int
+		switch r.Freq {
+		case freqDaily:
+			periods = int((time.Date(fy, fm, fd, 0, 0, 0, 0, time.UTC).Unix() - day.Unix()) / 86400)
+		case freqWeekly:
+			periods = int((time.Date(fy, fm, fd, 0, 0, 0, 0, time.UTC).Unix()-day.Unix())/86400) / 7
+		case freqMonthly:
+			periods = (fy-y)*12 + int(fm) - int(m)
+		case freqYearly:
+			periods = fy - y
+		}
+		k0 = max(0, periods/r.Interval-1)
+	}
+	for k := k0; k < k0+maxPeriods; k++ {
 		var first time.Time // start of the period
 		cands = cands[:0]
 		switch r.Freq {

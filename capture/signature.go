@@ -173,7 +173,9 @@ var phoneRE = regexp.MustCompile(`(?i)(tel|phone|fax|mobile|cell|電話|直通|�
 // labelled 携帯, Mobile, Cell or in a mobile range, as FieldMobile; fax
 // numbers left out) in E.164; the company (a line with a legal form, such
 // as 株式会社 or Co., Ltd.); and the job title (a line with a title word,
-// such as 部長, 課長, マネージャー, Manager, Director). Profile, MessageID
+// such as 部長, 課長, マネージャー, Manager, Director; such a line is a title
+// even when it names the company too). The first value of each field
+// is kept. Profile, MessageID
 // and Date are left for the caller.
 func ReadSignature(lines []string) []Offer {
 	var out []Offer
@@ -202,12 +204,14 @@ func ReadSignature(lines []string) []Offer {
 			}
 			add(field, ph.E164)
 		}
-		if c := companyLine(t); c != "" {
-			add(FieldCompany, c)
-			continue
-		}
+		// A line with a title word is a title, even when it names the
+		// company too ("VP Sales, Globex Corporation").
 		if ti := titleLine(t); ti != "" {
 			add(FieldTitle, ti)
+			continue
+		}
+		if c := companyLine(t); c != "" {
+			add(FieldCompany, c)
 		}
 	}
 	slices.SortFunc(out, func(a, b Offer) int { return strings.Compare(a.Field, b.Field) })

@@ -235,6 +235,11 @@ func parseVTimezone(c *Component) (string, zone, error) {
 			if ob.rule, err = parseRRule(p.Value); err != nil {
 				return id, nil, fmt.Errorf("line %d: RRULE: %w", p.Line, err)
 			}
+			if ob.rule.Freq != freqYearly {
+				// Zone rules change once a year; anything else is not a
+				// zone (and would cost a walk from 1601 per time).
+				return id, nil, fmt.Errorf("line %d: RRULE: a time-zone rule must be FREQ=YEARLY", p.Line)
+			}
 			// UNTIL of an observance is in UTC; compare it as wall time
 			// after the old offset, close enough for choosing an onset.
 			if !ob.rule.until.IsZero() {
