@@ -182,10 +182,13 @@ type Capturer struct {
 	internal []string
 	floating *time.Location
 	cache    map[string]resolution
-	seen     map[uint64]struct{}
-	threads  map[uint64]uint64
-	offers   map[offerKey]Offer
-	sum      Summary
+	// threads holds, for each message seen (by the hash of its key), the
+	// hash of its thread's root: it tells a copy from another mailbox and
+	// joins a reply to its parent's thread. About 20 bytes a message; the
+	// messages themselves are never held.
+	threads map[uint64]uint64
+	offers  map[offerKey]Offer
+	sum     Summary
 }
 
 type resolution struct {
@@ -207,7 +210,7 @@ func New(dir Directory, cfg Config) (*Capturer, error) {
 		return nil, errors.New("capture: nil Directory")
 	}
 	c := &Capturer{dir: dir, cfg: cfg, floating: tokyo, cache: map[string]resolution{},
-		seen: map[uint64]struct{}{}, threads: map[uint64]uint64{}, offers: map[offerKey]Offer{}}
+		threads: map[uint64]uint64{}, offers: map[offerKey]Offer{}}
 	for _, d := range cfg.InternalDomains {
 		e, err := normalize.ParseEmail("x@" + strings.TrimPrefix(strings.TrimSpace(d), "@"))
 		if err != nil {
@@ -443,11 +446,10 @@ func messageKey(m *Message) string {
 func (c *Capturer) Message(ctx context.Context, m *Message) ([]journey.Event, error) {
 	key := messageKey(m)
 	h := hash64(key)
-	if _, dup := c.seen[h]; dup {
+	if _, dup := c.threads[h]; dup {
 		c.sum.Duplicates++
 		return nil, nil
 	}
-	c.seen[h] = struct{}{}
 	// The thread: the root of References, else the parent's thread.
 	root := h
 	switch {
