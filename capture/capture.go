@@ -670,6 +670,12 @@ func (c *Capturer) Meetings(ctx context.Context, cals ...*Calendar) iter.Seq2[jo
 		slices.SortFunc(order, func(a, b key) int {
 			return cmp.Or(strings.Compare(a.uid, b.uid), cmp.Compare(a.rid, b.rid))
 		})
+		exceptions := map[string][]key{} // by UID, in order
+		for _, k := range order {
+			if k.has {
+				exceptions[k.uid] = append(exceptions[k.uid], k)
+			}
+		}
 		from, to := c.cfg.From, c.cfg.To
 		if to.IsZero() {
 			now := time.Now
@@ -736,10 +742,7 @@ func (c *Capturer) Meetings(ctx context.Context, cals ...*Calendar) iter.Seq2[jo
 			}
 			// Exceptions moved into the window from an occurrence outside
 			// it.
-			for _, k2 := range order {
-				if k2.uid != k.uid || !k2.has {
-					continue
-				}
+			for _, k2 := range exceptions[k.uid] {
 				exc := latest[k2]
 				orig := exc.RecurrenceID
 				if inWindow(orig, from, to) || !inWindow(exc.Start, from, to) {
