@@ -338,3 +338,27 @@ func TestReadEMLAndMaildir(t *testing.T) {
 		t.Errorf("maildir files (-want +got):\n%s", diff)
 	}
 }
+
+// TestDamagedMIME: damage in the body costs what it damages, not the
+// message.
+func TestDamagedMIME(t *testing.T) {
+	head := "From: a@b.jp\nDate: Mon, 2 Nov 2026 10:00:00 +0900\n"
+	tests := []struct{ name, data, text string }{
+		{"multipart without its closing boundary", head + "Content-Type: multipart/alternative; boundary=zz\n\n--zz\nContent-Type: text/plain\n\nkept text\n", "kept text"},
+		{"multipart without a boundary parameter", head + "Content-Type: multipart/mixed\n\n--zz\n\nx\n", ""},
+		{"base64 with garbage", head + "Content-Transfer-Encoding: base64\n\n5pel5pys!!!\n%%%\n", "日本"},
+		{"quoted-printable with a stray =", head + "Content-Transfer-Encoding: quoted-printable\n\nprice =3D 5 = ok=\n end\n", "price = 5 = ok end"},
+		{"broken Content-Type parameters", head + "Content-Type: text/plain; charset=utf-8; charset=utf-8; format\n\nplain\n", "plain"},
+		{"a nested part", head + "Content-Type: multipart/mixed; boundary=a\n\n--a\n" + "Content-Type: text/plain\n\ndeep\n--a--\n", "deep"},
+	}
+	for _, tt := range tests {
+		m, err := ParseMessage([]byte(tt.data))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if strings.TrimSpace(m.Text) != tt.text {
+			t.Errorf("%s: Text = %q, want %q", tt.name, m.Text, tt.text)
+		}
+	}
+}
