@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // This file reads the subset of iCalendar (RFC 5545) that capture needs:
@@ -123,6 +124,10 @@ func parseComponents(r io.Reader, name string) ([]*Component, []error, error) {
 	}
 	handle := func(raw []byte, line int, long bool) {
 		s := strings.TrimRight(string(raw), "\r\n")
+		if !utf8.ValidString(s) {
+			// iCalendar is UTF-8; older Japanese exports wrote Shift_JIS.
+			s = guessJapanese([]byte(s))
+		}
 		if strings.TrimSpace(s) == "" {
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/japanese"
 )
 
 func cal(lines ...string) string {
@@ -195,5 +196,16 @@ func TestParseVEvent(t *testing.T) {
 	}
 	if ev.Organizer == nil || ev.Organizer.Email != "tanaka@example.co.jp" {
 		t.Errorf("organizer %+v", ev.Organizer)
+	}
+}
+
+func TestCalendarShiftJIS(t *testing.T) {
+	summary, err := japanese.ShiftJIS.NewEncoder().String("SUMMARY:打合せ（本社）")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := mustParse(t, cal("BEGIN:VEVENT", "UID:u", "DTSTART:20261102T010000Z", summary, "END:VEVENT"))
+	if len(c.Events) != 1 || c.Events[0].Summary != "打合せ（本社）" {
+		t.Errorf("events %+v errors %v, want the summary decoded", c.Events, c.Errors)
 	}
 }
