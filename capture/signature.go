@@ -97,7 +97,12 @@ func quoteIntro(line string, rest []string) bool {
 	if t == "" {
 		return false
 	}
-	if wroteRE.MatchString(t) || dateIntro.MatchString(t) || origHeader.MatchString(t) {
+	// The regular expressions are costly: try them only on lines that can
+	// match (an intro ends with a colon, a header rule starts with "-").
+	if (strings.HasSuffix(t, ":") || strings.HasSuffix(t, "：")) && (wroteRE.MatchString(t) || dateIntro.MatchString(t)) {
+		return true
+	}
+	if strings.HasPrefix(t, "--") && origHeader.MatchString(t) {
 		return true
 	}
 	if strings.Trim(t, "_") == "" && len(t) >= 10 {
