@@ -69,7 +69,7 @@ func runCapture(ctx context.Context, e *env) error {
 	fs.Var(&icss, "ics", "iCalendar file to read, repeatable; the files are merged, so an update in one replaces the event of another")
 	fs.Var(&domains, "internal-domain", "the company's own e-mail domain (subdomains too); repeatable or comma-separated")
 	profilesPath := fs.String("profiles", "", "profiles as JSON Lines, to resolve addresses against (required)")
-	suppressedPath := fs.String("suppressed", "", "addresses never to capture, one a line: an address, or sha256:HEX of its lower-cased form; # starts a comment")
+	suppressedPath := fs.String("suppressed", "", "addresses never to capture, one a line: an address, or sha256:HEX of its key (NFKC-folded, lower-cased); # starts a comment")
 	storePath := fs.String("store", "", "touchpoints CSV to merge into (created when absent)")
 	output := fs.String("output", "", "touchpoints CSV to write when there is no --store (default: standard output)")
 	offersPath := fs.String("offers", "", "CSV to write the signature values offered as enrichment (profile,field,value,source,message_id,date)")
