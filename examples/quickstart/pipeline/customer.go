@@ -378,7 +378,7 @@ func addPhone(r *customer.SourceRecord, raw, label string) string {
 // corporate number), normalised for Japanese and Latin text and scored with
 // match weights estimated from the records themselves.
 func resolveIdentities(ctx context.Context, records []customer.SourceRecord) ([][]int, *match.Result, error) {
-	m, err := match.New(match.SourceFields, match.WithSeed(1))
+	m, err := match.New(match.Config{Fields: match.SourceFields(), Seed: 1})
 	if err != nil {
 		return nil, nil, err
 	}
