@@ -23,7 +23,7 @@ func BenchmarkScorePairs(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := res.d
-	pairs, _, _, _, err := m.candidates(b.Context(), d)
+	pairs, _, _, _, err := m.candidates(b.Context(), d, res)
 	if err != nil {
 		b.Fatal(err)
 	}

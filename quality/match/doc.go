@@ -27,8 +27,15 @@
 //     same E.164 phone, same identifier, postal code / date / address with a
 //     name initial, family name with given initial, kana reading and whole
 //     names qualified by region or birth year, MinHash LSH over name bigrams
-//     for Latin-script names. Blocks over the cap (Config.BlockCap) are paired
-//     by sorted neighbourhood only and listed in Stats.Capped;
+//     for Latin-script names. A rule whose keys are too coarse for the data
+//     — more than 2 candidate pairs per record on average, from 200,000
+//     pairs on — is replaced by a finer version of itself: a postcode with
+//     the whole name instead of an initial, a name with the birth year,
+//     then the postcode too (Stats.RulePairs names the version used), so
+//     that candidate pairs grow about linearly with the records even when
+//     a few postcodes or names are shared by thousands. Blocks over the cap
+//     (Config.BlockCap) are paired by sorted neighbourhood only and listed
+//     in Stats.Capped;
 //   - estimate: Fellegi–Sunter parameters without labels — u from random
 //     pairs, or every pair of a small input (the exact level from value
 //     frequencies), then EM over the comparison patterns of the candidate

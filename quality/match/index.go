@@ -92,6 +92,9 @@ func (r *Result) Index() (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	if r.rules != nil {
+		ix.rules = r.rules // the rules the batch chose for its data
+	}
 	first := map[int]int{}
 	for i := range r.d.n() {
 		ix.insert(r.d.raw[i], r.d.rec(i))

@@ -307,7 +307,7 @@ type Stats struct {
 	Records         int            // records read (both sides in link mode)
 	CandidatePairs  int            // distinct pairs produced by blocking and compared
 	Capped          []CappedBlock  // blocks over the cap, paired by sorted neighbourhood only
-	RulePairs       map[string]int // pairs each blocking rule produced (a pair may come from several)
+	RulePairs       map[string]int // pairs each blocking rule produced (a pair may come from several), by the name of the version used ("postal_code+name" for a refined "postal_code+initial")
 	PairRecall      float64        // share of true pairs among the candidates; -1 without labels
 	Matches         int            // pairs at or above the threshold
 	Reviews         int            // pairs in the review band
@@ -341,10 +341,11 @@ type Result struct {
 	Stats Stats
 	Model *Model // the estimated (or given) model; nil in deterministic mode
 
-	m  *Matcher
-	d  *dataset
-	sc *scorer // built on the first Explain
-	mu sync.Mutex
+	m     *Matcher
+	d     *dataset
+	rules []blockRule // the blocking rules used, refined for the data
+	sc    *scorer     // built on the first Explain
+	mu    sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
@@ -411,7 +412,7 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 		return nil, err
 	}
 	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
-	pairs, train, capped, byRule, err := m.candidates(ctx, d)
+	pairs, train, capped, byRule, err := m.candidates(ctx, d, res)
 	if err != nil {
 		return nil, err
 	}
@@ -449,9 +450,9 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 }
 
 // candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
-func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
-	rules := m.blockRules()
-	entries := blockKeys(rules, d.vals, d.nf, d.n(), maphash.MakeSeed(), m.o.workers)
+func (m *Matcher) candidates(ctx context.Context, d *dataset, res *Result) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
+	entries, rules := blockEntries(m.blockRules(), d, m.o.rulesBlocks == nil, 0, m.o.blockCap, m.o.window, maphash.MakeSeed(), m.o.workers)
+	res.rules = rules
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -501,7 +502,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []bool,
 						out = d.emitWindow(out, members, sortKey, m.o.window)
 					}
 					rulePairs[k][es[s].key>>56] += len(out) - before
-					if !rules[es[s].key>>56].nameOnly {
+					if !rules[es[s].key>>56].weak {
 						train = append(train, out[before:]...)
 					}
 				}
