@@ -24,18 +24,17 @@ type Config struct {
 	// state is gone when the process ends; use store/bolt or store/postgres
 	// to keep it, and to share it between replicas (PostgreSQL).
 	Store Store `json:"-"`
-	// Matcher resolves identities. Its fields must be those of
-	// match.SourceFields (the engine matches customer source records). Nil
-	// means match.New(match.SourceFields) with the term-frequency adjustment
-	// off (frequencies belong to a whole data set; the engine scores one
-	// record at a time).
-	Matcher *match.Matcher `json:"-"`
-	// Model weighs the matcher's comparisons. Nil means the model kept in
-	// the store (estimated by Load), or else the matcher's prior model
+	// Match configures identity resolution: the same match.Config (the same
+	// match.json) as `c360 dedupe`. Its Fields must be match.SourceFields()
+	// (the engine matches customer source records); nil Fields means those.
+	// Match.Model fixes the model; nil means the model kept in the store
+	// (estimated by Load), or else the matcher's prior model
 	// (match.Matcher.PriorModel), which is only a starting point: Load
 	// representative records first, or give a model estimated by
-	// `c360 dedupe`.
-	Model *match.Model `json:"model,omitempty"`
+	// `c360 dedupe`. The term-frequency adjustment is off (frequencies are a
+	// property of a whole data set; the engine scores one record at a
+	// time): TermFrequency set to true is refused.
+	Match match.Config `json:"match,omitzero"`
 	// Survivorship builds each profile from its source records. The zero
 	// value is most-recent-wins with the most restrictive consent.
 	Survivorship customer.Survivorship `json:"survivorship,omitzero"`
@@ -61,21 +60,21 @@ type Config struct {
 type Engine struct {
 	store   Store
 	owns    bool
+	mcfg    match.Config // with the defaults the engine sets
 	matcher *match.Matcher
 	scorer  *match.Scorer
 	surv    customer.Survivorship
 	now     func() time.Time
 	cache   *prepCache
 
-	mu         sync.RWMutex // guards scorer and fixedModel (set by Load) and closed
-	fixedModel bool         // the model was given, kept in the store or estimated by Load
-	closed     bool
+	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load) and closed
+	closed bool
 }
 
 // Open returns an Engine over cfg. It reads the matching model kept in the
 // store, if any.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
-	e := &Engine{store: cfg.Store, matcher: cfg.Matcher, surv: cfg.Survivorship, now: cfg.Now}
+	e := &Engine{store: cfg.Store, surv: cfg.Survivorship, now: cfg.Now}
 	if e.store == nil {
 		e.store = NewMemoryStore()
 		e.owns = true
@@ -89,16 +88,18 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	case cfg.CacheSize > 0:
 		e.cache = newPrepCache(cfg.CacheSize)
 	}
-	if e.matcher == nil {
-		m, err := match.New(match.SourceFields, match.WithTermFrequency(false))
-		if err != nil {
-			return nil, err
-		}
-		e.matcher = m
-	} else if err := checkFields(e.matcher.Fields()); err != nil {
+	mc := cfg.Match
+	if mc.Fields == nil {
+		mc.Fields = match.SourceFields()
+	}
+	if err := checkFields(mc.Fields); err != nil {
 		return nil, err
 	}
-	model := cfg.Model
+	if mc.TermFrequency != nil && *mc.TermFrequency {
+		return nil, fmt.Errorf("%w: match.term_frequency: the engine scores one record at a time, without the frequencies of a whole data set; leave it unset", ErrInvalid)
+	}
+	mc.TermFrequency = new(false)
+	model := mc.Model
 	if model == nil {
 		err := e.store.View(ctx, func(tx ReadTx) error {
 			b, err := tx.Meta(metaModel)
@@ -118,11 +119,17 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 			return nil, err
 		}
 	}
+	mc.Model = model
+	m, err := match.New(mc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	e.mcfg, e.matcher = mc, m
 	s, err := e.matcher.NewScorer(model)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	e.scorer, e.fixedModel = s, model != nil
+	e.scorer = s
 	if err := e.checkFingerprint(ctx); err != nil {
 		return nil, err
 	}
@@ -164,7 +171,7 @@ func (e *Engine) keysFingerprint() string {
 }
 
 func checkFields(fs []match.Field) error {
-	want := match.SourceFields
+	want := match.SourceFields()
 	if len(fs) != len(want) {
 		return fmt.Errorf("%w: the engine's matcher must have the fields of match.SourceFields (%d), not %d", ErrInvalid, len(want), len(fs))
 	}

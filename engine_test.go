@@ -293,7 +293,7 @@ func TestLoadEqualsUpserts(t *testing.T) {
 	if !st.Batch || st.Records != n {
 		t.Fatalf("Load: %+v", st)
 	}
-	serial := open(t, c360.Config{Model: batch.Model()})
+	serial := open(t, c360.Config{Match: match.Config{Model: batch.Model()}})
 	for _, r := range recs {
 		upsert(t, serial, r)
 	}
@@ -313,11 +313,11 @@ func TestConcurrentUpsertsEqualSerial(t *testing.T) {
 		t.Fatal(err)
 	}
 	model := batch.Model()
-	serial := open(t, c360.Config{Model: model})
+	serial := open(t, c360.Config{Match: match.Config{Model: model}})
 	for _, r := range recs {
 		upsert(t, serial, r)
 	}
-	conc := open(t, c360.Config{Model: model})
+	conc := open(t, c360.Config{Match: match.Config{Model: model}})
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
 	for w := range 4 {
@@ -343,11 +343,7 @@ func TestConcurrentUpsertsEqualSerial(t *testing.T) {
 func TestReviewConfirmAndReject(t *testing.T) {
 	// A matcher that asks a person about a shared name with different
 	// e-mail addresses (p ≈ 0.965 under the prior model).
-	m, err := match.New(match.SourceFields, match.WithTermFrequency(false), match.WithThreshold(0.99), match.WithReviewThreshold(0.9))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := open(t, c360.Config{Matcher: m})
+	e := open(t, c360.Config{Match: match.Config{Threshold: 0.99, ReviewThreshold: 0.9}})
 	a := upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", "03-1234-5678"))
 	c := upsert(t, e, person("webshop", "W-1", "山田", "太郎", "other@example.jp", ""))
 	if c.Outcome != c360.Held || c.Profile == a.Profile || len(c.Reviews) != 1 {
@@ -410,13 +406,13 @@ func TestArrivalOrderDoesNotMatter(t *testing.T) {
 	if _, err := batch.Load(t.Context(), c360.Records(recs[:500])); err != nil {
 		t.Fatal(err)
 	}
-	inOrder := open(t, c360.Config{Model: batch.Model()})
+	inOrder := open(t, c360.Config{Match: match.Config{Model: batch.Model()}})
 	for _, r := range recs {
 		upsert(t, inOrder, r)
 	}
 	shuffled := slices.Clone(recs)
 	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
-	other := open(t, c360.Config{Model: batch.Model()})
+	other := open(t, c360.Config{Match: match.Config{Model: batch.Model()}})
 	for _, r := range shuffled {
 		upsert(t, other, r)
 	}

@@ -27,13 +27,14 @@ type LoadStats struct {
 // loadBatch is how many profiles one Load transaction writes.
 const loadBatch = 2000
 
-// Load imports records in bulk. Into an empty engine that has no model yet,
-// it runs the batch matcher (match.Matcher.Dedupe) over all of them, which
-// also estimates the matching model from the records (EM, no labels needed);
-// the model is kept in the store and scores every later Upsert, so that
-// upserting the same records one by one gives the same clusters. Otherwise
-// (records already stored, or a model given) each record is upserted in
-// turn.
+// Load imports records in bulk. Into an empty engine it runs the batch
+// matcher (match.Matcher.Dedupe) over all of them; when the engine has no
+// model yet, that also estimates the matching model from the records (EM,
+// no labels needed), which is kept in the store and scores every later
+// Upsert. The profiles are resolved as Upserts resolve them (see Upsert), so
+// upserting the same records one by one, in any order, gives the same
+// profiles. Into an engine that holds records already, each record is
+// upserted in turn.
 //
 // Every record is validated first; if any fails, Load returns every problem
 // (wrapping ErrInvalid, each naming the record and field) and stores
@@ -79,10 +80,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	if err != nil {
 		return st, err
 	}
-	e.mu.RLock()
-	fixed := e.fixedModel
-	e.mu.RUnlock()
-	if !empty || fixed || len(recs) < 2 {
+	if !empty || len(recs) < 2 {
 		for _, r := range recs {
 			up, err := e.Upsert(ctx, r)
 			if err != nil {
@@ -97,12 +95,22 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	}
 	st.Batch = true
 	mrecs := match.SourceRecords(recs)
-	res, err := e.matcher.Dedupe(ctx, mrecs)
+	e.mu.RLock()
+	m := e.matcher
+	e.mu.RUnlock()
+	res, err := m.Dedupe(ctx, mrecs)
 	if err != nil {
 		return st, err
 	}
-	if res.Model != nil {
-		s, err := e.matcher.NewScorer(res.Model)
+	if res.Model != nil && e.mcfg.Model == nil {
+		// The model estimated from the records scores every later Upsert.
+		mc := e.mcfg
+		mc.Model = res.Model
+		m, err := match.New(mc)
+		if err != nil {
+			return st, err
+		}
+		s, err := m.NewScorer(res.Model)
 		if err != nil {
 			return st, err
 		}
@@ -114,7 +122,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 			return st, err
 		}
 		e.mu.Lock()
-		e.scorer, e.fixedModel = s, true
+		e.scorer, e.matcher, e.mcfg = s, m, mc
 		e.mu.Unlock()
 		sc = s
 	}

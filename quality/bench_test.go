@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/quality"
+	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/match/synth"
 )
 
@@ -31,18 +32,18 @@ func synthTable(tb testing.TB, n int) *quality.Table {
 // synthFields are the kinds `c360 quality` infers for synth's columns.
 func synthFields() []quality.Field {
 	return []quality.Field{
-		{Name: "family_name", Kind: quality.KindFamilyName},
-		{Name: "given_name", Kind: quality.KindGivenName},
-		{Name: "family_kana", Kind: quality.KindNameKana},
-		{Name: "given_kana", Kind: quality.KindNameKana},
-		{Name: "birth_date", Kind: quality.KindBirthDate},
-		{Name: "email", Kind: quality.KindEmail},
-		{Name: "phone", Kind: quality.KindPhone},
-		{Name: "postal_code", Kind: quality.KindPostalCode},
-		{Name: "prefecture", Kind: quality.KindPrefecture},
-		{Name: "address", Kind: quality.KindAddress},
-		{Name: "company", Kind: quality.KindCompany},
-		{Name: "source_system", Kind: quality.KindCategory},
+		{Name: "family_name", Kind: match.KindFamilyName},
+		{Name: "given_name", Kind: match.KindGivenName},
+		{Name: "family_kana", Kind: match.KindNameKana},
+		{Name: "given_kana", Kind: match.KindNameKana},
+		{Name: "birth_date", Kind: match.KindBirthDate},
+		{Name: "email", Kind: match.KindEmail},
+		{Name: "phone", Kind: match.KindPhone},
+		{Name: "postal_code", Kind: match.KindPostalCode},
+		{Name: "prefecture", Kind: match.KindPrefecture},
+		{Name: "address", Kind: match.KindAddress},
+		{Name: "company", Kind: match.KindCompany},
+		{Name: "source_system", Kind: match.KindCategory},
 	}
 }
 

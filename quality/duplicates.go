@@ -16,25 +16,25 @@ type DuplicateFinder interface {
 	Clusters(ctx context.Context, recs []Record) ([][]int, error)
 }
 
-// MatchFinder finds likely duplicates with quality/match: the values of
-// Fields are given to a match.Matcher built with Options, and its clusters
-// of two or more records are returned.
+// MatchFinder finds likely duplicates with quality/match: the records'
+// values of Config.Fields (matched by name) are given to a match.Matcher
+// built with Config, and its clusters of two or more records are returned.
 type MatchFinder struct {
-	Fields  []match.Field
-	Options []match.Option
+	Config match.Config
 }
 
 // Clusters implements DuplicateFinder. A record with several values of a
 // field contributes the first.
 func (m MatchFinder) Clusters(ctx context.Context, recs []Record) ([][]int, error) {
-	mt, err := match.New(m.Fields, m.Options...)
+	mt, err := match.New(m.Config)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
 	}
+	fields := m.Config.Fields
 	in := make([]match.Record, len(recs))
 	for i, r := range recs {
-		vals := make([]string, len(m.Fields))
-		for j, f := range m.Fields {
+		vals := make([]string, len(fields))
+		for j, f := range fields {
 			if vs := r.Values(f.Name); len(vs) > 0 {
 				vals[j] = vs[0]
 			}

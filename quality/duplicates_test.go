@@ -18,12 +18,12 @@ func TestMatchFinder(t *testing.T) {
 		rec("3", "family", "山田", "given", "太郎", "email", "TARO.YAMADA@example.jp", "phone", "09012345678", "birth", "1985/4/3"),
 		rec("4", "family", "鈴木", "given", "一郎", "email", "ichiro@example.jp", "phone", "045-222-3333", "birth", "1978-11-23"),
 	)
-	f := quality.MatchFinder{
+	f := quality.MatchFinder{Config: match.Config{
 		Fields: []match.Field{
 			{Name: "family", Kind: match.KindFamilyName}, {Name: "given", Kind: match.KindGivenName},
 			{Name: "email", Kind: match.KindEmail}, {Name: "phone", Kind: match.KindPhone}, {Name: "birth", Kind: match.KindDate},
 		},
-	}
+	}}
 	got, err := f.Clusters(t.Context(), recs)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/c360/c360/quality/match"
 	"github.com/hashicorp/go-multierror"
 )
 
@@ -113,7 +114,7 @@ func New(cfg Config) (*Engine, error) {
 		if f.Weight > 0 {
 			fw[f.Name] = f.Weight
 		}
-		if f.Kind != KindIgnore && !seenField[f.Name] {
+		if f.Kind != match.KindIgnore && !seenField[f.Name] {
 			seenField[f.Name] = true
 			e.fields = append(e.fields, f.Name)
 		}

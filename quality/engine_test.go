@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/c360/c360/quality"
+	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/normalize"
 )
 
@@ -414,15 +415,15 @@ func goldenConfig() quality.Config {
 	signals.Set("email", "suzuki@example.jp", quality.SignalRefuted)
 	signals.Set("email", "taro@example.jp", quality.SignalConfirmed)
 	fields := []quality.Field{
-		{Name: "name", Kind: quality.KindFamilyName, Weight: 2},
-		{Name: "kana", Kind: quality.KindNameKana},
-		{Name: "email", Kind: quality.KindEmail, Weight: 2},
-		{Name: "phone", Kind: quality.KindPhone},
-		{Name: "postal_code", Kind: quality.KindPostalCode},
-		{Name: "prefecture", Kind: quality.KindPrefecture},
-		{Name: "birth", Kind: quality.KindBirthDate},
-		{Name: "updated", Kind: quality.KindTimestamp, MaxAge: 365 * 24 * 3600e9},
-		{Name: "system", Kind: quality.KindCategory, Optional: true},
+		{Name: "name", Kind: match.KindFamilyName, Weight: 2},
+		{Name: "kana", Kind: match.KindNameKana},
+		{Name: "email", Kind: match.KindEmail, Weight: 2},
+		{Name: "phone", Kind: match.KindPhone},
+		{Name: "postal_code", Kind: match.KindPostalCode},
+		{Name: "prefecture", Kind: match.KindPrefecture},
+		{Name: "birth", Kind: match.KindBirthDate},
+		{Name: "updated", Kind: match.KindTimestamp, MaxAge: 365 * 24 * 3600e9},
+		{Name: "system", Kind: match.KindCategory, Optional: true},
 	}
 	return quality.Config{
 		Fields:  fields,

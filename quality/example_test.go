@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/quality"
+	"github.com/c360/c360/quality/match"
 )
 
 // Score a plain table with the default rules of its columns' kinds.
@@ -22,11 +23,11 @@ func Example() {
 		panic(err)
 	}
 	engine, err := quality.New(quality.Config{Fields: []quality.Field{
-		{Name: "name", Kind: quality.KindFamilyName},
-		{Name: "kana", Kind: quality.KindNameKana},
-		{Name: "email", Kind: quality.KindEmail},
-		{Name: "postal_code", Kind: quality.KindPostalCode},
-		{Name: "prefecture", Kind: quality.KindPrefecture},
+		{Name: "name", Kind: match.KindFamilyName},
+		{Name: "kana", Kind: match.KindNameKana},
+		{Name: "email", Kind: match.KindEmail},
+		{Name: "postal_code", Kind: match.KindPostalCode},
+		{Name: "prefecture", Kind: match.KindPrefecture},
 	}})
 	if err != nil {
 		panic(err)

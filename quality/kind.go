@@ -1,7 +1,6 @@
 package quality
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -9,125 +8,79 @@ import (
 	"github.com/c360/c360/quality/normalize"
 )
 
-// Kind is what a field holds; it decides the default rules of the field.
-type Kind int
-
-// The field kinds. Their String forms are the names ParseKind and the
-// c360 quality command accept.
-const (
-	KindIgnore          Kind = iota // "ignore": not assessed
-	KindText                        // "text": completeness only
-	KindID                          // "id": completeness and exact uniqueness
-	KindPersonName                  // "person_name": a whole name
-	KindFamilyName                  // "family_name"
-	KindGivenName                   // "given_name"
-	KindNameKana                    // "name_kana": a reading (フリガナ), katakana only
-	KindCompany                     // "company"
-	KindEmail                       // "email": syntax; unique after normalisation
-	KindPhone                       // "phone": Japanese numbering plan or E.164
-	KindPostalCode                  // "postal_code": 7 digits that exist in Japan Post's table
-	KindPrefecture                  // "prefecture": one of the 47
-	KindAddress                     // "address": a placeable Japanese address
-	KindCorporateNumber             // "corporate_number": 法人番号 with check digit; unique
-	KindDate                        // "date": Gregorian or Japanese era
-	KindBirthDate                   // "birth_date": a plausible date of birth
-	KindTimestamp                   // "timestamp": a time, not in the future
-	KindNumber                      // "number"
-	KindCategory                    // "category": a code or category, completeness only
-	numKinds
-)
-
-var kindNames = [...]string{"ignore", "text", "id", "person_name", "family_name", "given_name", "name_kana",
-	"company", "email", "phone", "postal_code", "prefecture", "address", "corporate_number", "date",
-	"birth_date", "timestamp", "number", "category"}
-
-// String returns the kind's name.
-func (k Kind) String() string {
-	if k >= 0 && k < numKinds {
-		return kindNames[k]
-	}
-	return fmt.Sprintf("Kind(%d)", int(k))
-}
-
-// MarshalText encodes k as its name.
-func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// UnmarshalText decodes a kind name as ParseKind does.
-func (k *Kind) UnmarshalText(b []byte) error {
-	v, err := ParseKind(string(b))
-	if err == nil {
-		*k = v
-	}
-	return err
-}
-
-// ParseKind returns the kind named s: one of this package's names, or a
-// quality/match kind name (mapped by KindFromMatch: "region" is a
-// prefecture, "exact" a category, …). Case, spaces and "-" for "_" are
-// forgiven; an unknown name is an error wrapping ErrConfig.
-func ParseKind(s string) (Kind, error) {
-	t := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "-", "_")
-	for i, n := range kindNames {
-		if n == t {
-			return Kind(i), nil
+// InferKinds guesses the kind of each column for quality rules from its
+// header name and the sample's values (rows of the same width as header):
+// match.InferKinds, refined for what quality checks — a date column named
+// like a birth date is match.KindBirthDate and one named like an update time
+// match.KindTimestamp; a region is a match.KindPrefecture, an equality-only
+// column a match.KindCategory, a street line an address and a locality
+// text. match.InferKinds ignores a column that is empty in the whole sample
+// (it cannot help matching), but for quality an empty e-mail or phone column
+// is the finding: such a column (and every column of a header-only sample)
+// takes the kind its header name says, if any.
+func InferKinds(header []string, sample [][]string) []match.Kind {
+	kinds := match.InferKinds(header, sample)
+	filled := make([]bool, len(header))
+	for _, row := range sample {
+		for c, v := range row {
+			if c < len(filled) && strings.TrimSpace(v) != "" {
+				filled[c] = true
+			}
 		}
 	}
-	if mk, err := match.ParseKind(t); err == nil {
-		return KindFromMatch(mk, ""), nil
+	// A neutral value lets a named column keep its header's kind; an
+	// unnamed one comes out as text and stays ignored.
+	neutral := make([]string, len(header))
+	for i := range neutral {
+		neutral[i] = "?"
 	}
-	return 0, fmt.Errorf("%w: unknown kind %q (want one of %s)", ErrConfig, s, strings.Join(kindNames[:], ", "))
+	byName := match.InferKinds(header, [][]string{neutral})
+	for c := range kinds {
+		if !filled[c] && kinds[c] == match.KindIgnore && byName[c] != match.KindText {
+			kinds[c] = byName[c]
+		}
+		kinds[c] = refineKind(kinds[c], header[c])
+	}
+	return kinds
 }
 
-// KindFromMatch maps a quality/match kind (as match.InferKinds guesses it)
-// to a quality kind; header disambiguates dates (a column named like a
-// birth date is KindBirthDate, like an update time KindTimestamp).
-func KindFromMatch(k match.Kind, header string) Kind {
+// refineKind turns a kind as the matcher infers it into the one quality
+// rules want; header disambiguates dates.
+func refineKind(k match.Kind, header string) match.Kind {
+	if k != match.KindDate {
+		return ruleKind(k)
+	}
+	h := strings.ToLower(header)
+	switch {
+	case strings.Contains(h, "birth") || strings.Contains(h, "dob") || strings.Contains(h, "生年月日") || strings.Contains(h, "誕生"):
+		return match.KindBirthDate
+	case strings.Contains(h, "updated") || strings.Contains(h, "created") || strings.Contains(h, "_at") || strings.Contains(h, "日時"):
+		return match.KindTimestamp
+	}
+	return k
+}
+
+// ruleKind returns the kind whose default rules a field of kind k gets:
+// kinds the matcher distinguishes and quality does not (a street line, a
+// region, an equality-only code) share the rules of the kind they resemble.
+func ruleKind(k match.Kind) match.Kind {
 	switch k {
-	case match.KindGivenName:
-		return KindGivenName
-	case match.KindFamilyName:
-		return KindFamilyName
-	case match.KindPersonName:
-		return KindPersonName
-	case match.KindNameKana:
-		return KindNameKana
-	case match.KindCompany:
-		return KindCompany
-	case match.KindEmail:
-		return KindEmail
-	case match.KindPhone:
-		return KindPhone
-	case match.KindPostalCode:
-		return KindPostalCode
-	case match.KindAddress, match.KindStreet:
-		return KindAddress
-	case match.KindLocality, match.KindText:
-		return KindText
+	case match.KindStreet:
+		return match.KindAddress
+	case match.KindLocality:
+		return match.KindText
 	case match.KindRegion:
-		return KindPrefecture
-	case match.KindDate:
-		h := strings.ToLower(header)
-		switch {
-		case strings.Contains(h, "birth") || strings.Contains(h, "dob") || strings.Contains(h, "生年月日") || strings.Contains(h, "誕生"):
-			return KindBirthDate
-		case strings.Contains(h, "updated") || strings.Contains(h, "created") || strings.Contains(h, "_at") || strings.Contains(h, "日時"):
-			return KindTimestamp
-		}
-		return KindDate
-	case match.KindID:
-		return KindID
-	case match.KindNumber:
-		return KindNumber
+		return match.KindPrefecture
 	case match.KindExact:
-		return KindCategory
+		return match.KindCategory
 	}
-	return KindIgnore
+	return k
 }
 
 // Field declares one field of the records to assess.
 type Field struct {
 	Name string
-	Kind Kind
+	Kind match.Kind // the one vocabulary of package quality/match
 	// Weight is the field's weight in the record score; 0 means 1.
 	Weight float64
 	// Optional drops the completeness rule of the field.
@@ -155,113 +108,81 @@ type Field struct {
 // Accuracy needs outside signals: add Accurate rules for them.
 func DefaultRules(fields []Field) []Rule {
 	var rules []Rule
-	byKind := map[Kind][]string{}
+	byKind := map[match.Kind][]string{}
 	for _, f := range fields {
-		if f.Kind == KindIgnore {
+		kind := ruleKind(f.Kind)
+		if kind == match.KindIgnore {
 			continue
 		}
-		byKind[f.Kind] = append(byKind[f.Kind], f.Name)
+		byKind[kind] = append(byKind[kind], f.Name)
 		if !f.Optional {
 			rules = append(rules, Required(f.Name))
 		}
 		var v Validator
-		switch f.Kind {
-		case KindEmail:
+		switch kind {
+		case match.KindEmail:
 			v = ValidEmail()
-		case KindPhone:
+		case match.KindPhone:
 			v = ValidPhone()
-		case KindPostalCode:
+		case match.KindPostalCode:
 			v = ValidPostalCode(true)
-		case KindPrefecture:
+		case match.KindPrefecture:
 			v = ValidPrefecture()
-		case KindNameKana:
+		case match.KindNameKana:
 			v = ValidKatakana()
-		case KindCorporateNumber:
+		case match.KindCorporateNumber:
 			v = ValidCorporateNumber()
-		case KindDate:
+		case match.KindDate:
 			v = ValidDate()
-		case KindBirthDate:
+		case match.KindBirthDate:
 			v = ValidBirthDate(0)
-		case KindTimestamp:
+		case match.KindTimestamp:
 			v = ValidTime()
-		case KindNumber:
+		case match.KindNumber:
 			v = ValidNumber(-1e300, 1e300)
-		case KindAddress:
+		case match.KindAddress:
 			v = ValidAddress()
-		case KindCompany:
+		case match.KindCompany:
 			v = ValidCompany()
 		}
 		if v != nil {
 			rules = append(rules, Validate(f.Name, v))
 		}
-		switch f.Kind {
-		case KindEmail:
+		switch kind {
+		case match.KindEmail:
 			rules = append(rules, Unique(f.Name, NormalizeKey(normalize.KindEmail)))
-		case KindCorporateNumber:
+		case match.KindCorporateNumber:
 			rules = append(rules, Unique(f.Name, NormalizeKey(normalize.KindCorporateNumber)))
-		case KindID:
+		case match.KindID:
 			rules = append(rules, Unique(f.Name, nil))
 		}
-		if f.Kind == KindTimestamp && f.MaxAge > 0 {
+		if kind == match.KindTimestamp && f.MaxAge > 0 {
 			rules = append(rules, Fresh(f.Name, f.Name, f.MaxAge, false))
 		}
 	}
-	if pcs := byKind[KindPostalCode]; len(pcs) > 0 {
-		for _, p := range byKind[KindPrefecture] {
+	if pcs := byKind[match.KindPostalCode]; len(pcs) > 0 {
+		for _, p := range byKind[match.KindPrefecture] {
 			rules = append(rules, PostalPrefecture(pcs[0], p))
 		}
-		for _, a := range byKind[KindAddress] {
+		for _, a := range byKind[match.KindAddress] {
 			rules = append(rules, PostalAddress(pcs[0], a))
 		}
 	}
 	var names []string
 	for _, f := range fields {
-		if f.Kind == KindFamilyName || f.Kind == KindGivenName || f.Kind == KindPersonName {
+		if f.Kind == match.KindFamilyName || f.Kind == match.KindGivenName || f.Kind == match.KindPersonName {
 			names = append(names, f.Name)
 		}
 	}
-	for i, r := range byKind[KindNameKana] {
+	for i, r := range byKind[match.KindNameKana] {
 		if i < len(names) {
 			rules = append(rules, ReadingPresent(names[i], r))
 		}
 	}
-	for _, b := range byKind[KindBirthDate] {
-		for _, t := range byKind[KindTimestamp] {
+	for _, b := range byKind[match.KindBirthDate] {
+		for _, t := range byKind[match.KindTimestamp] {
 			rules = append(rules, DateOrder(b, t))
 		}
 	}
 	return rules
-}
-
-// MatchKind returns the quality/match kind of a field kind, for building a
-// MatchFinder over the same fields (match.KindIgnore when the kind takes no
-// part in matching).
-func MatchKind(k Kind) match.Kind {
-	switch k {
-	case KindPersonName:
-		return match.KindPersonName
-	case KindFamilyName:
-		return match.KindFamilyName
-	case KindGivenName:
-		return match.KindGivenName
-	case KindNameKana:
-		return match.KindNameKana
-	case KindCompany:
-		return match.KindCompany
-	case KindEmail:
-		return match.KindEmail
-	case KindPhone:
-		return match.KindPhone
-	case KindPostalCode:
-		return match.KindPostalCode
-	case KindPrefecture:
-		return match.KindRegion
-	case KindAddress:
-		return match.KindAddress
-	case KindCorporateNumber:
-		return match.KindID
-	case KindDate, KindBirthDate:
-		return match.KindDate
-	}
-	return match.KindIgnore
 }

@@ -12,72 +12,54 @@ import (
 	"github.com/c360/c360/quality/match"
 )
 
-func TestParseKind(t *testing.T) {
+// TestInferKinds: quality refines what the matcher infers — dates by their
+// header, regions as prefectures, equality-only columns as categories — and
+// keeps the header's kind for a column empty in the whole sample.
+func TestInferKinds(t *testing.T) {
 	tests := []struct {
-		in   string
-		want quality.Kind
+		name   string
+		header []string
+		sample [][]string
+		want   []match.Kind
 	}{
-		{"email", quality.KindEmail},
-		{" Postal-Code ", quality.KindPostalCode},
-		{"birth_date", quality.KindBirthDate},
-		{"region", quality.KindPrefecture}, // a quality/match name
-		{"exact", quality.KindCategory},    // a quality/match name
-		{"family_name", quality.KindFamilyName},
-		{"corporate_number", quality.KindCorporateNumber},
+		{
+			name:   "refined kinds",
+			header: []string{"birth_date", "生年月日", "updated_at", "order_date", "prefecture", "フリガナ", "gender", "address_1", "city"},
+			sample: [][]string{{"1980-01-02", "1980-01-02", "2024-05-06", "2024-05-06", "東京都", "ヤマダ", "F", "1-2-3 Marunouchi", "Chiyoda"}},
+			want: []match.Kind{match.KindBirthDate, match.KindBirthDate, match.KindTimestamp, match.KindDate, match.KindPrefecture,
+				match.KindNameKana, match.KindCategory, match.KindAddress, match.KindText},
+		},
+		{
+			name:   "an empty column keeps its header's kind",
+			header: []string{"email", "phone", "notes"},
+			sample: [][]string{{"", "", ""}},
+			want:   []match.Kind{match.KindEmail, match.KindPhone, match.KindIgnore},
+		},
 	}
 	for _, tt := range tests {
-		got, err := quality.ParseKind(tt.in)
-		if err != nil || got != tt.want {
-			t.Errorf("ParseKind(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
-	if _, err := quality.ParseKind("mail"); !errors.Is(err, quality.ErrConfig) {
-		t.Errorf("ParseKind(mail) error = %v, want ErrConfig", err)
-	}
-	for k := quality.KindIgnore; k <= quality.KindCategory; k++ {
-		back, err := quality.ParseKind(k.String())
-		if err != nil || back != k {
-			t.Errorf("ParseKind(%q) = %v, %v; want %v", k.String(), back, err, k)
-		}
-	}
-}
-
-func TestKindFromMatch(t *testing.T) {
-	tests := []struct {
-		mk     match.Kind
-		header string
-		want   quality.Kind
-	}{
-		{match.KindDate, "birth_date", quality.KindBirthDate},
-		{match.KindDate, "生年月日", quality.KindBirthDate},
-		{match.KindDate, "updated_at", quality.KindTimestamp},
-		{match.KindDate, "order_date", quality.KindDate},
-		{match.KindRegion, "prefecture", quality.KindPrefecture},
-		{match.KindNameKana, "フリガナ", quality.KindNameKana},
-		{match.KindIgnore, "x", quality.KindIgnore},
-	}
-	for _, tt := range tests {
-		if got := quality.KindFromMatch(tt.mk, tt.header); got != tt.want {
-			t.Errorf("KindFromMatch(%v, %q) = %v, want %v", tt.mk, tt.header, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, quality.InferKinds(tt.header, tt.sample)); diff != "" {
+				t.Errorf("InferKinds (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
 // TestDefaultRules pins the rules derived from a set of field kinds.
 func TestDefaultRules(t *testing.T) {
 	fields := []quality.Field{
-		{Name: "id", Kind: quality.KindID},
-		{Name: "family", Kind: quality.KindFamilyName},
-		{Name: "given", Kind: quality.KindGivenName, Optional: true},
-		{Name: "family_kana", Kind: quality.KindNameKana},
-		{Name: "given_kana", Kind: quality.KindNameKana},
-		{Name: "email", Kind: quality.KindEmail},
-		{Name: "zip", Kind: quality.KindPostalCode},
-		{Name: "pref", Kind: quality.KindPrefecture},
-		{Name: "addr", Kind: quality.KindAddress},
-		{Name: "born", Kind: quality.KindBirthDate},
-		{Name: "created", Kind: quality.KindTimestamp, MaxAge: time.Hour},
-		{Name: "note", Kind: quality.KindIgnore},
+		{Name: "id", Kind: match.KindID},
+		{Name: "family", Kind: match.KindFamilyName},
+		{Name: "given", Kind: match.KindGivenName, Optional: true},
+		{Name: "family_kana", Kind: match.KindNameKana},
+		{Name: "given_kana", Kind: match.KindNameKana},
+		{Name: "email", Kind: match.KindEmail},
+		{Name: "zip", Kind: match.KindPostalCode},
+		{Name: "pref", Kind: match.KindPrefecture},
+		{Name: "addr", Kind: match.KindAddress},
+		{Name: "born", Kind: match.KindBirthDate},
+		{Name: "created", Kind: match.KindTimestamp, MaxAge: time.Hour},
+		{Name: "note", Kind: match.KindIgnore},
 	}
 	var got []string
 	for _, r := range quality.DefaultRules(fields) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/quality"
+	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/normalize"
 )
 
@@ -156,7 +157,7 @@ func TestRules(t *testing.T) {
 func TestEnumStrings(t *testing.T) {
 	got := []string{quality.Skip.String(), quality.Pass.String(), quality.Fail.String(), quality.Verdict(9).String(),
 		quality.SignalNone.String(), quality.SignalConfirmed.String(), quality.SignalRefuted.String(),
-		quality.Accuracy.String(), quality.StatusWarn.String(), quality.KindBirthDate.String()}
+		quality.Accuracy.String(), quality.StatusWarn.String(), match.KindBirthDate.String()}
 	want := []string{"skip", "pass", "fail", "Verdict(9)", "none", "confirmed", "refuted", "accuracy", "warn", "birth_date"}
 	for i := range want {
 		if got[i] != want[i] {

@@ -2,10 +2,8 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -52,87 +50,35 @@ temporary name and renamed into place (a symbolic link, /dev/stdout or another
 non-regular file is written in place instead). An output that is also an input,
 or two outputs naming one file, are refused.
 
-match.json (every key optional; --field and --threshold override it):
+match.json is the library's match.Config (every key optional; --field and
+--threshold override it):
   {"fields": [{"column": "氏名", "kind": "person_name"}, ...],
    "threshold": 0.7, "review_threshold": 0.5, "block_cap": 100,
    "max_cluster_size": 1000, "guards": ["法人番号"], "term_frequency": true,
    "blocking": [["email"], ["postal", "family"]],
    "rules": [{"name": "same e-mail", "criteria": [{"field": "email",
               "method": "normalized"}]}],
-   "one_to_one": false}
-"rules" switches to deterministic matching (methods exact, normalized,
+   "one_to_one": false, "window": 8, "seed": 1, "workers": 0,
+   "random_pairs": 300000}
+"guards": [] turns the guards off; "rules" switches to deterministic matching (methods exact, normalized,
 fuzzy with "threshold", and "match_blank").`
 
-// matchConfig is the JSON of --config.
-type matchConfig struct {
-	Fields          []configField `json:"fields"`
-	Threshold       float64       `json:"threshold"`
-	ReviewThreshold float64       `json:"review_threshold"`
-	BlockCap        int           `json:"block_cap"`
-	MaxClusterSize  int           `json:"max_cluster_size"`
-	Guards          *[]string     `json:"guards"`
-	Rules           []match.Rule  `json:"rules"`
-	Blocking        [][]string    `json:"blocking"`
-	OneToOne        bool          `json:"one_to_one"`
-	TermFrequency   *bool         `json:"term_frequency"`
-}
-
-type configField struct {
-	Column string     `json:"column"`
-	Kind   match.Kind `json:"kind"`
-}
-
-// readConfig reads a match.json configuration; an empty path means none.
-func readConfig(path string) (*matchConfig, error) {
+// readConfig reads a match.json configuration (match.Config, read by
+// match.LoadConfig); an empty path means none.
+func readConfig(path string) (match.Config, error) {
 	if path == "" {
-		return nil, nil // no --config: the defaults
+		return match.Config{}, nil // no --config: the defaults
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return match.Config{}, err
 	}
-	var c matchConfig
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("config %s: %s%w", path, jsonWhere(b, err), err)
+	defer f.Close()
+	c, err := match.LoadConfig(f)
+	if err != nil {
+		return match.Config{}, fmt.Errorf("config %s: %w", path, oneLine{err})
 	}
-	if dec.More() {
-		return nil, fmt.Errorf("config %s: %sunexpected data after the JSON object", path, lineCol(b, dec.InputOffset()))
-	}
-	for _, t := range []struct {
-		name string
-		v    float64
-	}{{"threshold", c.Threshold}, {"review_threshold", c.ReviewThreshold}} {
-		if t.v < 0 || t.v > 1 {
-			return nil, fmt.Errorf("config %s: %q %v not in (0, 1]", path, t.name, t.v)
-		}
-	}
-	return &c, nil
-}
-
-// jsonWhere returns "line L, column C: " for a JSON decoding error that
-// knows its offset in b, and "" otherwise.
-func jsonWhere(b []byte, err error) string {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return lineCol(b, se.Offset-1) // the offending character is the last one read
-	case errors.As(err, &te):
-		return lineCol(b, te.Offset)
-	}
-	return ""
-}
-
-// lineCol returns "line L, column C: " for the byte offset off of b (both
-// 1-based; the column counts characters).
-func lineCol(b []byte, off int64) string {
-	off = min(max(off, 0), int64(len(b)))
-	before := b[:off]
-	line := bytes.Count(before, []byte("\n")) + 1
-	col := utf8.RuneCount(before[bytes.LastIndexByte(before, '\n')+1:]) + 1
-	return fmt.Sprintf("line %d, column %d: ", line, col)
+	return c, nil
 }
 
 // loadedTable is an input CSV with its ID column checked.
@@ -182,7 +128,7 @@ const longTextRunes = 64
 // and then of more (same column names), so that a header-only lt still gets
 // its kinds from the other file. With no --field, no usable column and no
 // rows at all, the plan is empty and the caller writes empty outputs.
-func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer, more ...*loadedTable) (*fieldPlan, error) {
+func planFields(flags []string, cfg match.Config, lt *loadedTable, w io.Writer, more ...*loadedTable) (*fieldPlan, error) {
 	p := &fieldPlan{}
 	switch {
 	case len(flags) > 0:
@@ -200,9 +146,9 @@ func planFields(flags []string, cfg *matchConfig, lt *loadedTable, w io.Writer, 
 			p.names = append(p.names, strings.TrimSpace(col))
 			p.kinds = append(p.kinds, k)
 		}
-	case cfg != nil && len(cfg.Fields) > 0:
+	case len(cfg.Fields) > 0:
 		for _, f := range cfg.Fields {
-			p.names = append(p.names, f.Column)
+			p.names = append(p.names, f.Name)
 			p.kinds = append(p.kinds, f.Kind)
 		}
 	default:
@@ -309,48 +255,20 @@ func (p *fieldPlan) fields() []match.Field {
 	return fs
 }
 
-// matcherOptions turns the config and flags into options.
-func matcherOptions(cfg *matchConfig, threshold float64, stderr io.Writer, n int) []match.Option {
-	var opts []match.Option
-	if cfg != nil {
-		if cfg.Threshold > 0 {
-			opts = append(opts, match.WithThreshold(cfg.Threshold))
-		}
-		if cfg.ReviewThreshold > 0 {
-			opts = append(opts, match.WithReviewThreshold(cfg.ReviewThreshold))
-		}
-		if cfg.BlockCap > 0 {
-			opts = append(opts, match.WithBlockCap(cfg.BlockCap))
-		}
-		if cfg.MaxClusterSize > 0 {
-			opts = append(opts, match.WithMaxClusterSize(cfg.MaxClusterSize))
-		}
-		if cfg.Guards != nil {
-			opts = append(opts, match.WithGuards(*cfg.Guards...))
-		}
-		if len(cfg.Rules) > 0 {
-			opts = append(opts, match.WithRules(cfg.Rules...))
-		}
-		if len(cfg.Blocking) > 0 {
-			opts = append(opts, match.WithBlocking(cfg.Blocking...))
-		}
-		if cfg.TermFrequency != nil {
-			opts = append(opts, match.WithTermFrequency(*cfg.TermFrequency))
-		}
-		if cfg.OneToOne {
-			opts = append(opts, match.WithOneToOne(true))
-		}
-	}
+// matcherConfig is cfg with the planned fields, the flags' overrides and,
+// for a large input, progress printed on stderr.
+func matcherConfig(cfg match.Config, plan *fieldPlan, threshold float64, stderr io.Writer, n int) match.Config {
+	cfg.Fields = plan.fields()
 	if threshold > 0 {
-		opts = append(opts, match.WithThreshold(threshold))
+		cfg.Threshold = threshold
 	}
 	if n >= 50000 {
 		start := time.Now()
-		opts = append(opts, match.WithProgress(func(p match.Progress) {
+		cfg.Progress = func(p match.Progress) {
 			fmt.Fprintf(stderr, "%6.1fs %-8s %d\n", time.Since(start).Seconds(), p.Stage, p.Done)
-		}))
+		}
 	}
-	return opts
+	return cfg
 }
 
 // atomicFile writes to a temporary file next to path and renames it into
@@ -540,7 +458,7 @@ func runDedupe(ctx context.Context, e *env) error {
 		// A header-only input: every record (none) listed once.
 		return writeEmpty(e.stderr, plan, *output, *pairs)
 	}
-	m, err := match.New(plan.fields(), matcherOptions(cfg, *threshold, e.stderr, len(recs))...)
+	m, err := match.New(matcherConfig(cfg, plan, *threshold, e.stderr, len(recs)))
 	if err != nil {
 		return fmt.Errorf("matching setup (--field, --threshold, --config): %w", oneLine{err})
 	}

@@ -106,11 +106,9 @@ func runLink(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "%d + %d records, 0 links\n", len(lrecs), len(rrecs))
 		return nil
 	}
-	opts := matcherOptions(cfg, *threshold, e.stderr, len(lrecs)+len(rrecs))
-	if *oneToOne {
-		opts = append(opts, match.WithOneToOne(true))
-	}
-	m, err := match.New(plan.fields(), opts...)
+	mc := matcherConfig(cfg, plan, *threshold, e.stderr, len(lrecs)+len(rrecs))
+	mc.OneToOne = mc.OneToOne || *oneToOne
+	m, err := match.New(mc)
 	if err != nil {
 		return fmt.Errorf("matching setup (--field, --threshold, --config): %w", oneLine{err})
 	}

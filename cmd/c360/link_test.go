@@ -113,7 +113,7 @@ func TestLinkExplain(t *testing.T) {
 		return recs
 	}
 	lrecs, rrecs := read(left), read(right)
-	m, err := match.New([]match.Field{{Name: "name", Kind: match.KindPersonName}, {Name: "email", Kind: match.KindEmail}, {Name: "phone", Kind: match.KindPhone}})
+	m, err := match.New(match.Config{Fields: []match.Field{{Name: "name", Kind: match.KindPersonName}, {Name: "email", Kind: match.KindEmail}, {Name: "phone", Kind: match.KindPhone}}})
 	if err != nil {
 		t.Fatal(err)
 	}

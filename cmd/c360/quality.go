@@ -181,7 +181,7 @@ func runQuality(ctx context.Context, e *env) error {
 				return usageError("--field %q: column given twice", spec)
 			}
 			seen[col] = true
-			k, err := quality.ParseKind(kindName)
+			k, err := match.ParseKind(kindName)
 			if err != nil {
 				return usageError("--field %q: %v", spec, err)
 			}
@@ -189,12 +189,12 @@ func runQuality(ctx context.Context, e *env) error {
 		}
 	} else {
 		sample := t.Rows[:min(len(t.Rows), 1000)]
-		kinds := inferQualityKinds(t.Header, sample)
+		kinds := quality.InferKinds(t.Header, sample)
 		fmt.Fprintln(e.stderr, "c360 quality: inferred kinds (override with --field COLUMN=KIND):")
 		for i, h := range t.Header {
-			k := quality.KindFromMatch(kinds[i], h)
+			k := kinds[i]
 			if h == idCol {
-				k = quality.KindIgnore
+				k = match.KindIgnore
 			}
 			fmt.Fprintf(e.stderr, "  %s %s\n", padColumns(h, 20), k)
 			qf = append(qf, quality.Field{Name: h, Kind: k})
@@ -207,11 +207,11 @@ func runQuality(ctx context.Context, e *env) error {
 		found := false
 		for i := range qf {
 			if qf[i].Name == updated {
-				qf[i].Kind, qf[i].MaxAge, found = quality.KindTimestamp, maxAge, true
+				qf[i].Kind, qf[i].MaxAge, found = match.KindTimestamp, maxAge, true
 			}
 		}
 		if !found {
-			qf = append(qf, quality.Field{Name: updated, Kind: quality.KindTimestamp, MaxAge: maxAge})
+			qf = append(qf, quality.Field{Name: updated, Kind: match.KindTimestamp, MaxAge: maxAge})
 		}
 	}
 	for _, s := range slices {
@@ -221,7 +221,7 @@ func runQuality(ctx context.Context, e *env) error {
 	}
 	assessed := false
 	for _, f := range qf {
-		assessed = assessed || f.Kind != quality.KindIgnore
+		assessed = assessed || f.Kind != match.KindIgnore
 	}
 	if !assessed && signalsPath == "" {
 		return fmt.Errorf("%s: no column to assess: every column's kind is ignore (name them with --field COLUMN=KIND)", input)
@@ -259,14 +259,14 @@ func runQuality(ctx context.Context, e *env) error {
 	if duplicates {
 		var mf []match.Field
 		for _, f := range qf {
-			if mk := quality.MatchKind(f.Kind); mk != match.KindIgnore && len(mf) < 16 {
-				mf = append(mf, match.Field{Name: f.Name, Kind: mk})
+			if identifying(f.Kind) && len(mf) < 16 {
+				mf = append(mf, match.Field{Name: f.Name, Kind: f.Kind})
 			}
 		}
 		if len(mf) == 0 {
 			return usageError("--duplicates: no column of a kind the matcher compares")
 		}
-		cfg.Duplicates = quality.MatchFinder{Fields: mf}
+		cfg.Duplicates = quality.MatchFinder{Config: match.Config{Fields: mf}}
 	}
 	eng, err := quality.New(cfg)
 	if err != nil {
@@ -307,34 +307,18 @@ func runQuality(ctx context.Context, e *env) error {
 	return nil
 }
 
-// inferQualityKinds infers the kind of each column from its header name and
-// the sample's values. match.InferKinds ignores a column that is empty in
-// the whole sample (it cannot help matching), but for quality an empty
-// e-mail or phone column is the finding: such a column (and every column of
-// a header-only file) takes the kind its header name says, if any.
-func inferQualityKinds(header []string, sample [][]string) []match.Kind {
-	kinds := match.InferKinds(header, sample)
-	filled := make([]bool, len(header))
-	for _, row := range sample {
-		for c, v := range row {
-			if c < len(filled) && strings.TrimSpace(v) != "" {
-				filled[c] = true
-			}
-		}
+// identifying reports whether --duplicates matches on fields of kind k:
+// names, readings, contact points, addresses, dates and corporate numbers;
+// not record keys, codes, free text, numbers or update times, which tell
+// records apart rather than people.
+func identifying(k match.Kind) bool {
+	switch k {
+	case match.KindPersonName, match.KindFamilyName, match.KindGivenName, match.KindNameKana, match.KindCompany,
+		match.KindEmail, match.KindPhone, match.KindPostalCode, match.KindPrefecture, match.KindRegion,
+		match.KindAddress, match.KindStreet, match.KindCorporateNumber, match.KindDate, match.KindBirthDate:
+		return true
 	}
-	// A neutral value lets a named column keep its header's kind; an
-	// unnamed one comes out as text and stays ignored.
-	neutral := make([]string, len(header))
-	for i := range neutral {
-		neutral[i] = "?"
-	}
-	byName := match.InferKinds(header, [][]string{neutral})
-	for c := range kinds {
-		if !filled[c] && kinds[c] == match.KindIgnore && byName[c] != match.KindText {
-			kinds[c] = byName[c]
-		}
-	}
-	return kinds
+	return false
 }
 
 // readSignals reads a field,value,signal CSV into a SignalMap and the

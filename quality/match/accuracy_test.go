@@ -110,7 +110,7 @@ func TestAccuracy(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fields, recs, truth := loadLabelled(t, filepath.Join(data, tt.path), tt.id, tt.drop, tt.truth)
-			m, err := New(fields, testOpts()...)
+			m, err := New(testConfig(fields))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,17 +145,17 @@ func fmtF(xs []float64) string {
 	return b.String()
 }
 
-func testOpts() []Option {
-	var o []Option
+// testConfig is the default configuration over fields, changed by the
+// environment for experiments (MATCH_NOGUARD, MATCH_T=threshold).
+func testConfig(fields []Field) Config {
+	c := Config{Fields: fields}
 	if os.Getenv("MATCH_NOGUARD") != "" {
-		o = append(o, WithGuards())
+		c.Guards = []string{}
 	}
 	if v := os.Getenv("MATCH_T"); v != "" {
-		var t float64
-		fmt.Sscan(v, &t)
-		o = append(o, WithThreshold(t))
+		fmt.Sscan(v, &c.Threshold)
 	}
-	return o
+	return c
 }
 
 // synthSet generates a synthetic data set through package synth.
@@ -193,7 +193,7 @@ func TestAccuracySynthJapanese(t *testing.T) {
 		fmt.Sscan(v, &n)
 	}
 	fields, recs, truth := synthSet(t, n, 1, synth.Japanese)
-	m, err := New(fields, testOpts()...)
+	m, err := New(testConfig(fields))
 	if err != nil {
 		t.Fatal(err)
 	}

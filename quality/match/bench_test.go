@@ -14,7 +14,7 @@ import (
 // 20,000 synthetic Japanese records on all cores; pairs/s is the figure.
 func BenchmarkScorePairs(b *testing.B) {
 	fields, recs, _ := synthSet(b, 20000, 1, "ja")
-	m, err := New(fields)
+	m, err := New(Config{Fields: fields})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func BenchmarkScorePairs(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := res.d
-	pairs, _, _, _, err := m.candidates(b.Context(), d)
+	pairs, _, _, _, err := m.candidates(b.Context(), d, res)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func BenchmarkIndexAdd(b *testing.B) {
 	}
 	const extra = 20000
 	fields, recs, _ := synthSet(b, n+extra, 9, "ja")
-	m, err := New(fields)
+	m, err := New(Config{Fields: fields})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -3,17 +3,44 @@ package match
 import (
 	"hash/maphash"
 	"slices"
-	"strings"
 )
+
+// keysFunc yields the block keys of one record.
+type keysFunc func(vals []value, add func(string))
 
 // A blocking rule yields keys for a record; records sharing a key of the same
 // rule become candidate pairs. Rules are OR-ed.
 type blockRule struct {
 	name string
-	keys func(vals []value, add func(string))
-	// nameOnly marks rules keyed by names alone: at scale most of their
-	// pairs are namesakes, so EM does not train on pairs found only by them.
-	nameOnly bool
+	keys keysFunc
+	// weak marks rules keyed by names alone, or by a street address alone:
+	// at scale most of their pairs are namesakes and neighbours, so EM does
+	// not learn m from pairs found only by them.
+	weak bool
+	// finer lists stricter versions of the rule: a rule whose keys are too
+	// coarse for the data (a postcode shared by thousands, a common name)
+	// is replaced by the first of them that pairs few enough records (see
+	// blockEntries).
+	finer []blockRule
+	// hashes, when set, yields the keys as hashes directly (a faster keys;
+	// both must agree on which records share a key).
+	hashes func(vals []value, add func(uint64))
+	// qual, on a finer version, means its keys are those of the version
+	// before, each qualified by qual's key for the record (keys is then
+	// set too, for the Index).
+	qual func([]value) string
+}
+
+// qualify returns the keys of k, each followed by q's key for the record;
+// a record without a q key yields none.
+func qualify(k keysFunc, q func([]value) string) keysFunc {
+	return func(v []value, add func(string)) {
+		x := q(v)
+		if x == "" {
+			return
+		}
+		k(v, func(s string) { add(s + "\x00" + x) })
+	}
 }
 
 // defaultRules builds the blocking rules that the declared fields allow.
@@ -72,14 +99,48 @@ func defaultRules(kinds []Kind) []blockRule {
 			}
 		}
 	}
-	withInitial := func(name string, fs []int) {
-		for _, f := range fs {
-			rules = append(rules, blockRule{name: name, keys: func(v []value, add func(string)) {
-				k := v[f].key
-				if k == "" {
-					return
+	// wholeNames: each name field's whole key (so a typo in one part of a
+	// name, or swapped parts, still meet through the other part).
+	wholeNames := func(v []value, add func(string)) {
+		for _, f := range allNames {
+			if k := v[f].key; k != "" {
+				add(k)
+			}
+		}
+	}
+	// nameAndInitial: the family (or whole) name with the given name's
+	// initial, and the given name with the family name's initial.
+	nameAndInitial := func(v []value, add func(string)) {
+		for _, f := range slices.Concat(fam, per) {
+			k := v[f].key
+			if k == "" {
+				continue
+			}
+			if len(giv) == 0 {
+				add(k)
+			}
+			for _, g := range giv {
+				if gk := v[g].key; gk != "" {
+					add(k + "\x00" + firstRunes(gk, 1))
+					add(gk + "\x00" + firstRunes(k, 1))
 				}
-				initials(v, func(i string) { add(k + "\x00" + i) })
+			}
+		}
+	}
+	keyed := func(f int, names keysFunc) keysFunc {
+		return func(v []value, add func(string)) {
+			k := v[f].key
+			if k == "" {
+				return
+			}
+			names(v, func(i string) { add(k + "\x00" + i) })
+		}
+	}
+	withInitial := func(name string, fs []int, weak bool) {
+		for _, f := range fs {
+			rules = append(rules, blockRule{name: name + "+initial", weak: weak, keys: keyed(f, initials), finer: []blockRule{
+				{name: name + "+name", weak: weak, keys: keyed(f, wholeNames)},
+				{name: name + "+name+initial", weak: weak, keys: keyed(f, nameAndInitial)},
 			}})
 		}
 	}
@@ -87,15 +148,36 @@ func defaultRules(kinds []Kind) []blockRule {
 	if len(names) == 0 {
 		exact("company", comp) // accounts: the company is the name
 	}
-	withInitial("postal_code+initial", postal)
-	withInitial("date+initial", dates)
-	withInitial("address+initial", addr)
+	withInitial("postal_code", postal, false)
+	withInitial("date", dates, false)
+	withInitial("address", addr, false)
+	first := func(fs []int) func([]value) string {
+		return func(v []value) string {
+			for _, f := range fs {
+				if v[f].key != "" {
+					return v[f].key
+				}
+			}
+			return ""
+		}
+	}
+	year := func(v []value) string {
+		for _, f := range dates {
+			if len(v[f].key) >= 4 {
+				return v[f].key[:4]
+			}
+		}
+		return ""
+	}
 	if len(street) > 0 && len(num) > 0 {
 		s, n := street[0], num[0]
-		rules = append(rules, blockRule{name: "street+number", keys: func(v []value, add func(string)) {
+		streetNumber := func(v []value, add func(string)) {
 			if v[s].key != "" && v[n].key != "" {
 				add(v[s].key + "\x00" + v[n].key)
 			}
+		}
+		rules = append(rules, blockRule{name: "street+number", weak: true, keys: streetNumber, finer: []blockRule{
+			{name: "street+number+postal_code", weak: true, keys: qualify(streetNumber, first(postal)), qual: first(postal)},
 		}})
 	}
 	// Whole names are shared by many people (namesakes), more so in Japan's
@@ -119,8 +201,17 @@ func defaultRules(kinds []Kind) []blockRule {
 		}
 		return ""
 	}
+	// Name-only rules made too coarse by common names are qualified by the
+	// birth year, then the postal code as well.
+	nameRule := func(name string, k keysFunc) blockRule {
+		byYear := qualify(k, year)
+		return blockRule{name: name, weak: true, keys: k, finer: []blockRule{
+			{name: name + "+birth_year", weak: true, keys: byYear, qual: year},
+			{name: name + "+birth_year+postal_code", weak: true, keys: qualify(byYear, first(postal)), qual: first(postal)},
+		}}
+	}
 	for _, f := range fam {
-		rules = append(rules, blockRule{name: "family_name+given_initial", nameOnly: true, keys: func(v []value, add func(string)) {
+		rules = append(rules, nameRule("family_name+given_initial", func(v []value, add func(string)) {
 			if v[f].key == "" {
 				return
 			}
@@ -129,17 +220,17 @@ func defaultRules(kinds []Kind) []blockRule {
 					add(v[f].key + "\x00" + firstRunes(v[g].key, 1) + "\x00" + coarse(v))
 				}
 			}
-		}})
+		}))
 	}
 	for _, f := range per {
-		rules = append(rules, blockRule{name: "person_name", nameOnly: true, keys: func(v []value, add func(string)) {
+		rules = append(rules, nameRule("person_name", func(v []value, add func(string)) {
 			if v[f].key != "" {
 				add(v[f].key + "\x00" + coarse(v))
 			}
-		}})
+		}))
 	}
 	if len(kana) > 0 {
-		rules = append(rules, blockRule{name: "name_kana", nameOnly: true, keys: func(v []value, add func(string)) {
+		rules = append(rules, nameRule("name_kana", func(v []value, add func(string)) {
 			k := ""
 			for _, f := range kana {
 				k += v[f].key
@@ -147,17 +238,28 @@ func defaultRules(kinds []Kind) []blockRule {
 			if runeCount(k) >= 4 {
 				add(k + "\x00" + coarse(v))
 			}
-		}})
+		}))
 	}
 	// MinHash LSH over character bigrams of all name fields together, so that
 	// typos and swapped name parts still meet.
 	if len(names) > 0 {
-		rules = append(rules, blockRule{name: "name_bigram_lsh", nameOnly: true, keys: func(v []value, add func(string)) {
+		r := nameRule("name_bigram_lsh", func(v []value, add func(string)) {
 			lshKeys(v, names, add)
-		}})
+		})
+		r.hashes = func(v []value, add func(uint64)) { lshHashes(v, names, add) }
+		rules = append(rules, r)
 	}
 	return rules
 }
+
+// pairBudget is how many candidate pairs per record a blocking rule may
+// produce, on average, before it is replaced by a finer version of itself;
+// minRefinePairs is the number of pairs below which no rule is refined, so
+// that small inputs keep their rules whatever their values.
+const (
+	pairBudget     = 2
+	minRefinePairs = 200000
+)
 
 const (
 	lshBands = 10
@@ -178,11 +280,33 @@ var lshSeeds = func() [lshBands * lshRows]uint64 {
 }()
 
 func lshKeys(v []value, fields []int, add func(string)) {
+	lshHashes(v, fields, func(x uint64) {
+		var b [8]byte
+		for i := range b {
+			b[i] = byte(x >> (8 * i))
+		}
+		add(string(b[:]))
+	})
+}
+
+// lshHashes yields one 64-bit key per band: the band's MinHash values
+// mixed together.
+func lshHashes(v []value, fields []int, add func(uint64)) {
 	var mins [lshBands * lshRows]uint64
 	for i := range mins {
 		mins[i] = ^uint64(0)
 	}
 	n := 0
+	gram := func(prev, r rune) {
+		h := (uint64(prev)<<21 | uint64(r)) * 0xff51afd7ed558ccd
+		h ^= h >> 33
+		for i, s := range lshSeeds {
+			x := (h ^ s) * s
+			x ^= x >> 29
+			mins[i] = min(mins[i], x)
+		}
+		n++
+	}
 	for _, f := range fields {
 		k := v[f].key
 		if k == "" {
@@ -192,36 +316,22 @@ func lshKeys(v []value, fields []int, add func(string)) {
 			return // short CJK and kana names make poor q-gram sets; other rules cover them
 		}
 		var prev rune = '^'
-		for _, r := range k + "$" {
-			g := uint64(prev)<<21 | uint64(r)
+		for _, r := range k {
+			gram(prev, r)
 			prev = r
-			h := g * 0xff51afd7ed558ccd
-			h ^= h >> 33
-			for i, s := range lshSeeds {
-				x := (h ^ s) * s
-				x ^= x >> 29
-				if x < mins[i] {
-					mins[i] = x
-				}
-			}
-			n++
 		}
+		gram(prev, '$')
 	}
 	if n < 3 {
 		return
 	}
-	var b strings.Builder
 	for band := range lshBands {
-		b.Reset()
-		b.WriteByte(byte(band))
+		x := uint64(band+1) * 0x9E3779B97F4A7C15
 		for r := range lshRows {
-			x := mins[band*lshRows+r]
-			for range 8 {
-				b.WriteByte(byte(x))
-				x >>= 8
-			}
+			x = (x ^ mins[band*lshRows+r]) * 0xBF58476D1CE4E5B9
+			x ^= x >> 31
 		}
-		add(b.String())
+		add(x)
 	}
 }
 
@@ -239,29 +349,127 @@ type CappedBlock struct {
 	Example string // the ID of one record in the block
 }
 
-// blockKeys computes every record's block entries. Workers split the records.
-func blockKeys(rules []blockRule, vals []value, nf, n int, seed maphash.Seed, workers int) []blockEntry {
+// blockEntries computes every record's block entries, sorted by key (then
+// record), and returns them with the rules as used. A default rule that
+// would pair too many records — more than pairBudget pairs per record on
+// average, counted from the sizes of its blocks — is replaced by the first
+// of its finer versions that does not (or the finest): block keys then grow
+// with the data, a postcode shared by thousands of records qualified by the
+// name, a common name by the birth year, so that candidate pairs stay about
+// linear in the records. refine false keeps every rule as it is.
+//
+// limit is the number of pairs above which a rule is refined; 0 means
+// pairBudget per record, and never below minRefinePairs.
+func blockEntries(rules []blockRule, d *dataset, refine bool, limit, blockCap, window int, seed maphash.Seed, workers int) ([]blockEntry, []blockRule) {
+	used := slices.Clone(rules)
+	per := make([][]blockEntry, len(rules))
+	if limit == 0 {
+		limit = max(pairBudget*d.n(), minRefinePairs)
+	}
+	for ri, r := range rules {
+		es := ruleEntries(r, d, seed, workers) // in record order
+		for refine && len(r.finer) > 0 && estimatePairs(es, blockCap, window) > limit {
+			next := r.finer[0]
+			next.finer = r.finer[1:]
+			if next.qual != nil {
+				es = qualifyEntries(es, next.qual, d, seed, workers)
+			} else {
+				es = ruleEntries(next, d, seed, workers)
+			}
+			r = next
+		}
+		radixSortEntries(es)
+		r.finer = nil
+		used[ri] = r
+		for i := range es {
+			es[i].key = es[i].key>>8 | uint64(ri)<<56
+		}
+		per[ri] = es
+	}
+	// The rule is the top byte of the key: concatenated in rule order, the
+	// lists stay sorted.
+	return slices.Concat(per...), used
+}
+
+// ruleEntries returns the entries of one rule's keys, in record order.
+func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) []blockEntry {
 	parts := make([][]blockEntry, workers)
-	parallel(workers, n, func(w, lo, hi int) {
-		var out []blockEntry
+	parallel(workers, d.n(), func(w, lo, hi int) {
+		if r.hashes != nil {
+			out := make([]blockEntry, 0, (hi-lo)*lshBands)
+			for i := lo; i < hi; i++ {
+				r.hashes(d.rec(i), func(k uint64) { out = append(out, blockEntry{key: k, rec: uint32(i)}) })
+			}
+			parts[w] = out
+			return
+		}
+		out := make([]blockEntry, 0, 2*(hi-lo))
 		var h maphash.Hash
 		h.SetSeed(seed)
 		for i := lo; i < hi; i++ {
-			v := vals[i*nf : (i+1)*nf]
-			for ri, r := range rules {
-				r.keys(v, func(k string) {
-					h.Reset()
-					h.WriteString(k)
-					key := h.Sum64()>>8 | uint64(ri)<<56
-					out = append(out, blockEntry{key: key, rec: uint32(i)})
-				})
-			}
+			r.keys(d.rec(i), func(k string) {
+				h.Reset()
+				h.WriteString(k)
+				out = append(out, blockEntry{key: h.Sum64(), rec: uint32(i)})
+			})
 		}
 		parts[w] = out
 	})
-	all := slices.Concat(parts...)
-	radixSortEntries(all)
-	return all
+	return slices.Concat(parts...)
+}
+
+// qualifyEntries returns es (in record order) with each key qualified by
+// q's key for its record, in record order; entries of records without one
+// are dropped.
+func qualifyEntries(es []blockEntry, q func([]value) string, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+	parts := make([][]blockEntry, workers)
+	parallel(workers, len(es), func(w, lo, hi int) {
+		out := make([]blockEntry, 0, hi-lo)
+		var h maphash.Hash
+		h.SetSeed(seed)
+		last, qh, ok := uint32(1<<32-1), uint64(0), false
+		for _, e := range es[lo:hi] {
+			if e.rec != last {
+				last = e.rec
+				x := q(d.rec(int(e.rec)))
+				ok = x != ""
+				h.Reset()
+				h.WriteString(x)
+				qh = h.Sum64()
+			}
+			if !ok {
+				continue
+			}
+			k := (e.key ^ qh*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
+			out = append(out, blockEntry{key: k ^ k>>31, rec: e.rec})
+		}
+		parts[w] = out
+	})
+	return slices.Concat(parts...)
+}
+
+// estimatePairs counts the pairs entries would produce: every pair of a
+// block up to the cap, window pairs per record of a larger block.
+func estimatePairs(entries []blockEntry, blockCap, window int) int {
+	es := make([]uint64, len(entries))
+	for i, e := range entries {
+		es[i] = e.key
+	}
+	radixSortU64(es)
+	total := 0
+	for s := 0; s < len(es); {
+		e := s + 1
+		for e < len(es) && es[e] == es[s] {
+			e++
+		}
+		if n := e - s; n <= blockCap {
+			total += n * (n - 1) / 2
+		} else {
+			total += n * window
+		}
+		s = e
+	}
+	return total
 }
 
 // radixSortEntries sorts by key then record (LSD radix on 64+32 bits would be

@@ -34,12 +34,13 @@ var levelNames = func() [numKinds][]string {
 }()
 
 // Levels returns the names of the comparison levels of kind k, from
-// "missing" and "exact" to "disagree".
+// "missing" and "exact" to "disagree" (the levels of the kind it is
+// compared as; only "missing" for a kind the matcher does not compare).
 func (k Kind) Levels() []string {
 	if k < 0 || k >= numKinds {
 		return nil
 	}
-	return append([]string(nil), levelNames[k]...)
+	return append([]string(nil), levelNames[k.matchAs()]...)
 }
 
 // compare grades two prepared values of kind k into a level index.

@@ -11,11 +11,15 @@
 // legal forms), which blocking keys it yields and which comparison levels
 // two values are graded into (Kind.Levels): exact on the normalised key,
 // Jaro–Winkler bands, one edit, day/month swap, numeric closeness, missing.
+// Kind is the SDK's one field-kind vocabulary: package quality derives its
+// default rules from the same kinds.
 //
 // # The pipeline
 //
-// New builds a Matcher from the fields and functional options (WithThreshold,
-// WithRules, WithOneToOne, …; most callers set none). Matcher.Dedupe and
+// New builds a Matcher from a Config: the fields and, where the defaults do
+// not suit, thresholds, rules, blocking, guards… — every setting's zero
+// value is its default, and the same Config is the match.json that
+// "c360 dedupe --config" reads (LoadConfig). Matcher.Dedupe and
 // Matcher.Link run:
 //
 //   - prepare: normalise every value (all cores);
@@ -23,8 +27,15 @@
 //     same E.164 phone, same identifier, postal code / date / address with a
 //     name initial, family name with given initial, kana reading and whole
 //     names qualified by region or birth year, MinHash LSH over name bigrams
-//     for Latin-script names. Blocks over the cap (WithBlockCap) are paired
-//     by sorted neighbourhood only and listed in Stats.Capped;
+//     for Latin-script names. A rule whose keys are too coarse for the data
+//     — more than 2 candidate pairs per record on average, from 200,000
+//     pairs on — is replaced by a finer version of itself: a postcode with
+//     the whole name instead of an initial, a name with the birth year,
+//     then the postcode too (Stats.RulePairs names the version used), so
+//     that candidate pairs grow about linearly with the records even when
+//     a few postcodes or names are shared by thousands. Blocks over the cap
+//     (Config.BlockCap) are paired by sorted neighbourhood only and listed
+//     in Stats.Capped;
 //   - estimate: Fellegi–Sunter parameters without labels — u from random
 //     pairs, or every pair of a small input (the exact level from value
 //     frequencies), then EM over the comparison patterns of the candidate
@@ -46,15 +57,15 @@
 //     most probable first, with chaining guards: two records whose valid
 //     corporate numbers differ, or whose identifiers or dates conflict while
 //     they look nothing alike, never end up in one cluster through a third
-//     record (WithGuards). Clusters above WithMaxClusterSize are reported.
+//     record (Config.Guards). Clusters above Config.MaxClusterSize are reported.
 //
 // Result holds the clusters, the pairs at or above the review threshold (the
-// band between WithReviewThreshold and WithThreshold is for clerical
+// band between Config.ReviewThreshold and Config.Threshold is for clerical
 // review), Stats (candidate pairs, capped blocks, pair recall when labels are
 // given to DedupeLabelled, guard refusals, throughput) and the Model.
 // Result.Explain gives each field's contribution to any pair's score.
 //
-// WithRules switches to deterministic matching instead: rules of criteria
+// Config.Rules switch to deterministic matching instead: rules of criteria
 // (exact, normalised or fuzzy with a threshold, with a match-on-blank flag),
 // AND-ed within a rule and OR-ed across rules, like a CRM's duplicate rules.
 //
@@ -76,12 +87,13 @@
 // # Concurrency
 //
 // Records come from any table (one Record per row, one value per Field) or
-// from customer source records: SourceRecords maps them onto SourceFields
+// from customer source records: SourceRecords maps them onto SourceFields()
 // (names, reading, e-mail, phone, birth date, address, company, corporate
-// number), so New(SourceFields) resolves the records of package customer.
+// number), so New(Config{Fields: SourceFields()}) resolves the records of
+// package customer.
 //
 // A Matcher holds only configuration and is safe for concurrent use; Dedupe
-// and Link use WithWorkers goroutines (default GOMAXPROCS) and honour
-// context cancellation, reporting progress through WithProgress. An Index is
+// and Link use Config.Workers goroutines (default GOMAXPROCS) and honour
+// context cancellation, reporting progress through Config.Progress. An Index is
 // safe for concurrent use. Results are not safe for concurrent mutation.
 package match

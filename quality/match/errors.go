@@ -9,7 +9,7 @@ import (
 // callers can test with errors.Is.
 var (
 	// ErrUnknownKind: a field kind name is not one of the kinds.
-	ErrUnknownKind = errors.New("match: unknown field kind")
+	ErrUnknownKind = errors.New("match: unknown kind")
 )
 
 // FieldError reports a problem with one field of one record.
@@ -32,16 +32,14 @@ func (e *FieldError) Unwrap() error { return e.Err }
 
 // More sentinel errors.
 var (
-	// ErrConfig: the Matcher's fields or options are inconsistent.
+	// ErrConfig: a Config is inconsistent or out of range.
 	ErrConfig = errors.New("match: invalid configuration")
 	// ErrInvalidRecord is wrapped by every RecordError.
 	ErrInvalidRecord = errors.New("match: invalid record")
-	// ErrEmptyID: a record has no ID.
-	ErrEmptyID = fmt.Errorf("%w: empty ID", ErrInvalidRecord)
-	// ErrDuplicateID: two records of one dataset share an ID.
-	ErrDuplicateID = fmt.Errorf("%w: duplicate ID", ErrInvalidRecord)
-	// ErrWidth: a record has a different number of values than there are fields.
-	ErrWidth = fmt.Errorf("%w: wrong number of values", ErrInvalidRecord)
+	// The problems an ErrInvalidRecord reports.
+	errEmptyID     = fmt.Errorf("%w: empty ID", ErrInvalidRecord)
+	errDuplicateID = fmt.Errorf("%w: duplicate ID", ErrInvalidRecord)
+	errWidth       = fmt.Errorf("%w: wrong number of values", ErrInvalidRecord)
 	// ErrNotFound: an Index has no record with the given ID.
 	ErrNotFound = errors.New("match: record not found")
 )

@@ -26,7 +26,7 @@ func ExampleMatcher_Dedupe() {
 		{ID: "shop-7", Values: []string{"山田　太郎", "TARO@example.jp", "０３（１２３４）５６７８"}},
 		{ID: "crm-2", Values: []string{"佐藤 花子", "hanako@example.jp", "06-1111-2222"}},
 	}
-	m, err := match.New(fields)
+	m, err := match.New(match.Config{Fields: fields})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -48,15 +48,18 @@ func ExampleMatcher_Dedupe() {
 	// crm-2
 }
 
-func ExampleWithRules() {
-	fields := []match.Field{{Name: "company", Kind: match.KindCompany}, {Name: "phone", Kind: match.KindPhone}}
-	m, err := match.New(fields, match.WithRules(match.Rule{
-		Name: "same company and phone",
-		Criteria: []match.Criterion{
-			{Field: "company", Method: match.Normalized},
-			{Field: "phone", Method: match.Normalized},
-		},
-	}))
+// Rules switch to deterministic matching, like a CRM's duplicate rules.
+func ExampleConfig_rules() {
+	m, err := match.New(match.Config{
+		Fields: []match.Field{{Name: "company", Kind: match.KindCompany}, {Name: "phone", Kind: match.KindPhone}},
+		Rules: []match.Rule{{
+			Name: "same company and phone",
+			Criteria: []match.Criterion{
+				{Field: "company", Method: match.Normalized},
+				{Field: "phone", Method: match.Normalized},
+			},
+		}},
+	})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -80,8 +83,8 @@ func ExampleWithRules() {
 
 func ExampleResult_Explain() {
 	fields := []match.Field{{Name: "family", Kind: match.KindFamilyName}, {Name: "dob", Kind: match.KindDate}}
-	m, err := match.New(fields, match.WithRules(match.Rule{Name: "family+dob", Criteria: []match.Criterion{
-		{Field: "family", Method: match.Normalized}, {Field: "dob", Method: match.Normalized}}}))
+	m, err := match.New(match.Config{Fields: fields, Rules: []match.Rule{{Name: "family+dob", Criteria: []match.Criterion{
+		{Field: "family", Method: match.Normalized}, {Field: "dob", Method: match.Normalized}}}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -105,7 +108,7 @@ func ExampleResult_Explain() {
 
 func ExampleIndex() {
 	fields := []match.Field{{Name: "name", Kind: match.KindPersonName}, {Name: "email", Kind: match.KindEmail}}
-	m, err := match.New(fields, match.WithRules(match.Rule{Name: "email", Criteria: []match.Criterion{{Field: "email", Method: match.Normalized}}}))
+	m, err := match.New(match.Config{Fields: fields, Rules: []match.Rule{{Name: "email", Criteria: []match.Criterion{{Field: "email", Method: match.Normalized}}}}})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -132,6 +135,25 @@ func ExampleIndex() {
 	// a → cluster a (size 1)
 	// b → cluster b (size 1)
 	// c → cluster a (size 2)
+}
+
+// A match.json, as "c360 dedupe --config" reads it, loads into a Config.
+func ExampleLoadConfig() {
+	cfg, err := match.LoadConfig(strings.NewReader(`{
+  "fields": [{"column": "氏名", "kind": "person_name"}, {"column": "電話", "kind": "phone"}],
+  "threshold": 0.8,
+  "guards": []
+}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(cfg.Fields, cfg.Threshold, cfg.Guards != nil)
+	_, err = match.LoadConfig(strings.NewReader("{\n  \"threshold\": 0.8,\n  \"treshold\": 0.9\n}"))
+	fmt.Println(err)
+	// Output:
+	// [{氏名 person_name} {電話 phone}] 0.8 true
+	// line 3, column 3: json: unknown field "treshold"
 }
 
 func ExampleEvaluate() {

@@ -46,7 +46,7 @@ type Resolution struct {
 }
 
 // NewIndex returns an empty Index that scores with model. In deterministic
-// mode (WithRules) model may be nil; otherwise it is required — take it from
+// mode (Config.Rules) model may be nil; otherwise it is required — take it from
 // a Result of Dedupe on representative data.
 func (m *Matcher) NewIndex(model *Model) (*Index, error) {
 	if model == nil && len(m.rules) == 0 {
@@ -91,6 +91,9 @@ func (r *Result) Index() (*Index, error) {
 	ix, err := r.m.NewIndex(r.Model)
 	if err != nil {
 		return nil, err
+	}
+	if r.rules != nil {
+		ix.rules = r.rules // the rules the batch chose for its data
 	}
 	first := map[int]int{}
 	for i := range r.d.n() {
@@ -171,10 +174,10 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 		return Resolution{}, err
 	}
 	if r.ID == "" {
-		return Resolution{}, &RecordError{Index: -1, Err: ErrEmptyID}
+		return Resolution{}, &RecordError{Index: -1, Err: errEmptyID}
 	}
 	if len(r.Values) != len(ix.m.fields) {
-		return Resolution{}, &RecordError{Index: -1, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", ErrWidth, len(r.Values), len(ix.m.fields))}
+		return Resolution{}, &RecordError{Index: -1, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", errWidth, len(r.Values), len(ix.m.fields))}
 	}
 	raw := splitNames(r.Values, ix.m.kinds)
 	vals := make([]value, len(raw))
@@ -186,7 +189,7 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	if _, dup := ix.byID[r.ID]; dup {
-		return Resolution{}, &RecordError{Index: -1, ID: r.ID, Err: ErrDuplicateID}
+		return Resolution{}, &RecordError{Index: -1, ID: r.ID, Err: errDuplicateID}
 	}
 	var cands []uint32
 	ix.keys(vals, func(k uint64) {

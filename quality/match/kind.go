@@ -8,15 +8,23 @@ import (
 	"unicode/utf8"
 )
 
-// Kind is what a field holds. It decides how a value is normalised into a
-// comparison key, which blocking keys it yields and which comparison levels
-// two values are graded into. The zero value, KindIgnore, marks a field that
-// takes no part in matching.
+// Kind is what a field holds. It is the one field-kind vocabulary of the
+// SDK: the matcher reads it (how a value is normalised into a comparison
+// key, which blocking keys it yields, which comparison levels two values are
+// graded into) and so does package quality (which rules a field gets by
+// default). The zero value, KindIgnore, marks a field that takes no part.
+//
+// A few kinds refine another for quality rules and are compared by the
+// matcher as the kind they refine: KindPrefecture as KindRegion,
+// KindBirthDate as KindDate, KindCorporateNumber as KindID. KindCategory and
+// KindTimestamp describe a record rather than identify it (a source system,
+// an update time): the matcher does not compare them.
 type Kind int
 
-// The field kinds. Their String forms are the names the command line accepts.
+// The field kinds. Their String forms are the names the command line and
+// JSON configurations use.
 const (
-	KindIgnore     Kind = iota // not used for matching
+	KindIgnore     Kind = iota // not used
 	KindGivenName              // given (first) name
 	KindFamilyName             // family name (surname)
 	KindPersonName             // a whole person name, in either order
@@ -34,28 +42,39 @@ const (
 	KindNumber                 // a number, e.g. a street number
 	KindText                   // free text
 	KindExact                  // a category compared for equality only
+	// Kinds that refine the ones above for quality rules.
+	KindPrefecture      // one of Japan's 47 prefectures; matched as KindRegion
+	KindBirthDate       // a date of birth, checked for plausibility; matched as KindDate
+	KindCorporateNumber // a 法人番号 with its check digit; matched as KindID
+	KindTimestamp       // a time an event happened (updated_at); not matched
+	KindCategory        // a code or category (source system, status); not matched
 	numKinds
 )
 
 var kindNames = [numKinds]string{
-	KindIgnore:     "ignore",
-	KindGivenName:  "given_name",
-	KindFamilyName: "family_name",
-	KindPersonName: "person_name",
-	KindNameKana:   "name_kana",
-	KindCompany:    "company",
-	KindEmail:      "email",
-	KindPhone:      "phone",
-	KindPostalCode: "postal_code",
-	KindAddress:    "address",
-	KindStreet:     "street",
-	KindLocality:   "locality",
-	KindRegion:     "region",
-	KindDate:       "date",
-	KindID:         "id",
-	KindNumber:     "number",
-	KindText:       "text",
-	KindExact:      "exact",
+	KindIgnore:          "ignore",
+	KindGivenName:       "given_name",
+	KindFamilyName:      "family_name",
+	KindPersonName:      "person_name",
+	KindNameKana:        "name_kana",
+	KindCompany:         "company",
+	KindEmail:           "email",
+	KindPhone:           "phone",
+	KindPostalCode:      "postal_code",
+	KindAddress:         "address",
+	KindStreet:          "street",
+	KindLocality:        "locality",
+	KindRegion:          "region",
+	KindDate:            "date",
+	KindID:              "id",
+	KindNumber:          "number",
+	KindText:            "text",
+	KindExact:           "exact",
+	KindPrefecture:      "prefecture",
+	KindBirthDate:       "birth_date",
+	KindCorporateNumber: "corporate_number",
+	KindTimestamp:       "timestamp",
+	KindCategory:        "category",
 }
 
 // String returns the kind's name as the command line spells it, e.g.
@@ -85,14 +104,33 @@ func (k *Kind) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Kinds returns the 17 kinds a field may be declared as, in their documented
-// order (KindIgnore is not among them).
+// Kinds returns the 22 kinds a field may be declared as, in their
+// documented order (KindIgnore is not among them).
 func Kinds() []Kind {
 	ks := make([]Kind, 0, numKinds-1)
 	for k := KindGivenName; k < numKinds; k++ {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+// compared reports whether the matcher compares fields of kind k (false for
+// KindIgnore, KindTimestamp and KindCategory).
+func (k Kind) compared() bool { return k.matchAs() != KindIgnore }
+
+// matchAs returns the kind the matcher compares a field of kind k as.
+func (k Kind) matchAs() Kind {
+	switch k {
+	case KindPrefecture:
+		return KindRegion
+	case KindBirthDate:
+		return KindDate
+	case KindCorporateNumber:
+		return KindID
+	case KindTimestamp, KindCategory:
+		return KindIgnore
+	}
+	return k
 }
 
 // ParseKind returns the kind named s ("given_name", "email", …; case and

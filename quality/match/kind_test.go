@@ -8,8 +8,8 @@ import (
 )
 
 func TestParseKindRoundTrip(t *testing.T) {
-	if got := len(Kinds()); got != 17 {
-		t.Fatalf("len(Kinds()) = %d, want 17", got)
+	if got := len(Kinds()); got != 22 {
+		t.Fatalf("len(Kinds()) = %d, want 22", got)
 	}
 	for _, k := range Kinds() {
 		got, err := ParseKind(k.String())

@@ -11,10 +11,12 @@ import (
 	"github.com/hashicorp/go-multierror"
 )
 
-// Field declares one field of the records: its name and kind.
+// Field declares one field of the records: its name and kind. In JSON it
+// is {"column": NAME, "kind": KIND}: in a table, the field's name is its
+// column header.
 type Field struct {
-	Name string
-	Kind Kind
+	Name string `json:"column"`
+	Kind Kind   `json:"kind"`
 }
 
 // Record is one input record: an ID unique within its dataset and one raw
@@ -28,11 +30,12 @@ type Record struct {
 // holds only configuration, so one Matcher is safe for concurrent use by
 // several goroutines.
 type Matcher struct {
-	fields []Field
-	kinds  []Kind
-	o      options
-	guards []int
-	rules  []compiledRule
+	declared []Field // the fields as given
+	fields   []Field // the fields with the kinds they are compared as
+	kinds    []Kind
+	o        options
+	guards   []int
+	rules    []compiledRule
 	// identity lists the fields that tell people apart (given name, date,
 	// identifier); a pair disagreeing on two of them is never a match.
 	identity     []int
@@ -41,16 +44,13 @@ type Matcher struct {
 	strongIDs    []int       // identifier fields: exact agreement lifts the veto
 }
 
-// New returns a Matcher over the given fields. Fields of KindIgnore are
-// carried but never compared. It fails when there is no field to compare,
-// more than 16 of them, a field name repeats, or an option is out of range.
-func New(fields []Field, opts ...Option) (*Matcher, error) {
-	o := defaults()
-	for _, opt := range opts {
-		opt(&o)
-	}
-	var errs *multierror.Error
-	m := &Matcher{fields: slices.Clone(fields), o: o}
+// New returns a Matcher configured by cfg. It fails, listing every problem,
+// when the configuration does not validate (see Config.Validate).
+func New(cfg Config) (*Matcher, error) {
+	o := cfg.resolve()
+	fields := cfg.Fields
+	errs := cfg.checkSettings()
+	m := &Matcher{declared: slices.Clone(fields), o: o}
 	seen := map[string]bool{}
 	used := 0
 	for _, f := range fields {
@@ -62,10 +62,12 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 			errs = multierror.Append(errs, &FieldError{Field: f.Name, Err: configError("field declared twice")})
 		}
 		seen[f.Name] = true
-		if f.Kind != KindIgnore {
+		k := f.Kind.matchAs()
+		if k != KindIgnore {
 			used++
 		}
-		m.kinds = append(m.kinds, f.Kind)
+		m.fields = append(m.fields, Field{Name: f.Name, Kind: k})
+		m.kinds = append(m.kinds, k)
 	}
 	if used == 0 {
 		errs = multierror.Append(errs, configError("no field to compare"))
@@ -73,23 +75,11 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 	if len(fields) > maxFields {
 		errs = multierror.Append(errs, configError(fmt.Sprintf("%d fields, at most %d", len(fields), maxFields)))
 	}
-	if !(o.threshold > 0 && o.threshold <= 1) {
-		errs = multierror.Append(errs, configError(fmt.Sprintf("threshold %v not in (0, 1]", o.threshold)))
-	}
-	if o.review > o.threshold {
-		m.o.review = o.threshold
-	}
-	if o.blockCap < 2 {
-		m.o.blockCap = 2
-	}
 	if o.workers < 1 {
 		m.o.workers = 1
 	}
 	if o.window < 1 {
 		m.o.window = 1
-	}
-	if o.uSample < 1000 {
-		m.o.uSample = 1000
 	}
 	if o.guardsSet {
 		for _, g := range o.guards {
@@ -156,8 +146,8 @@ func New(fields []Field, opts ...Option) (*Matcher, error) {
 	return m, nil
 }
 
-// Fields returns the Matcher's fields.
-func (m *Matcher) Fields() []Field { return slices.Clone(m.fields) }
+// Fields returns the Matcher's fields, as declared.
+func (m *Matcher) Fields() []Field { return slices.Clone(m.declared) }
 
 func (m *Matcher) fieldIndex(name string) int {
 	for i, f := range m.fields {
@@ -217,14 +207,14 @@ func (m *Matcher) validate(sets ...[]Record) error {
 		seen := make(map[string]int, len(recs))
 		for i, r := range recs {
 			if r.ID == "" {
-				errs = multierror.Append(errs, &RecordError{Index: i, Err: ErrEmptyID})
+				errs = multierror.Append(errs, &RecordError{Index: i, Err: errEmptyID})
 			} else if p, dup := seen[r.ID]; dup {
-				errs = multierror.Append(errs, &RecordError{Index: i, ID: r.ID, Err: fmt.Errorf("%w (first at record %d)", ErrDuplicateID, p)})
+				errs = multierror.Append(errs, &RecordError{Index: i, ID: r.ID, Err: fmt.Errorf("%w (first at record %d)", errDuplicateID, p)})
 			} else {
 				seen[r.ID] = i
 			}
 			if len(r.Values) != len(m.fields) {
-				errs = multierror.Append(errs, &RecordError{Index: i, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", ErrWidth, len(r.Values), len(m.fields))})
+				errs = multierror.Append(errs, &RecordError{Index: i, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", errWidth, len(r.Values), len(m.fields))})
 			}
 			if errs != nil && len(errs.Errors) >= 100 {
 				return errs.ErrorOrNil()
@@ -317,7 +307,7 @@ type Stats struct {
 	Records         int            // records read (both sides in link mode)
 	CandidatePairs  int            // distinct pairs produced by blocking and compared
 	Capped          []CappedBlock  // blocks over the cap, paired by sorted neighbourhood only
-	RulePairs       map[string]int // pairs each blocking rule produced (a pair may come from several)
+	RulePairs       map[string]int // pairs each blocking rule produced (a pair may come from several), by the name of the version used ("postal_code+name" for a refined "postal_code+initial")
 	PairRecall      float64        // share of true pairs among the candidates; -1 without labels
 	Matches         int            // pairs at or above the threshold
 	Reviews         int            // pairs in the review band
@@ -351,10 +341,11 @@ type Result struct {
 	Stats Stats
 	Model *Model // the estimated (or given) model; nil in deterministic mode
 
-	m  *Matcher
-	d  *dataset
-	sc *scorer // built on the first Explain
-	mu sync.Mutex
+	m     *Matcher
+	d     *dataset
+	rules []blockRule // the blocking rules used, refined for the data
+	sc    *scorer     // built on the first Explain
+	mu    sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
@@ -393,7 +384,7 @@ func (m *Matcher) DedupeLabelled(ctx context.Context, recs []Record, truth []str
 
 // Link finds the pairs of a left and a right record that describe the same
 // entity. Result.Pairs holds the links (index A in left, B in right). With
-// WithOneToOne, each record takes part in at most one accepted link.
+// Config.OneToOne, each record takes part in at most one accepted link.
 func (m *Matcher) Link(ctx context.Context, left, right []Record) (*Result, error) {
 	return m.run(ctx, left, right, nil)
 }
@@ -421,7 +412,7 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 		return nil, err
 	}
 	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
-	pairs, train, capped, byRule, err := m.candidates(ctx, d)
+	pairs, train, capped, byRule, err := m.candidates(ctx, d, res)
 	if err != nil {
 		return nil, err
 	}
@@ -459,9 +450,9 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 }
 
 // candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
-func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
-	rules := m.blockRules()
-	entries := blockKeys(rules, d.vals, d.nf, d.n(), maphash.MakeSeed(), m.o.workers)
+func (m *Matcher) candidates(ctx context.Context, d *dataset, res *Result) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
+	entries, rules := blockEntries(m.blockRules(), d, m.o.rulesBlocks == nil, 0, m.o.blockCap, m.o.window, maphash.MakeSeed(), m.o.workers)
+	res.rules = rules
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -511,7 +502,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset) ([]uint64, []bool,
 						out = d.emitWindow(out, members, sortKey, m.o.window)
 					}
 					rulePairs[k][es[s].key>>56] += len(out) - before
-					if !rules[es[s].key>>56].nameOnly {
+					if !rules[es[s].key>>56].weak {
 						train = append(train, out[before:]...)
 					}
 				}

@@ -1,8 +1,10 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"math"
+	"slices"
 )
 
 // Model holds the Fellegi–Sunter parameters of a Matcher: for each field and
@@ -266,7 +268,11 @@ func emFit(ctx context.Context, m *Model, patterns map[uint64]float64, maxIter i
 	total := 0.0
 	for g, c := range patterns {
 		ps = append(ps, pat{g, c})
-		total += c
+	}
+	// In a fixed order, so that sums, and results, are the same each run.
+	slices.SortFunc(ps, func(a, b pat) int { return cmp.Compare(a.g, b.g) })
+	for _, p := range ps {
+		total += p.c
 	}
 	if total == 0 {
 		return nil

@@ -61,7 +61,7 @@ type Criterion struct {
 }
 
 // Rule is a deterministic matching rule: a pair matches the rule when every
-// criterion holds. Rules given to WithRules are OR-ed, like the matching
+// criterion holds. Rules of Config.Rules are OR-ed, like the matching
 // rules of a CRM's duplicate management.
 type Rule struct {
 	Name     string      `json:"name"`

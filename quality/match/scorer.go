@@ -87,10 +87,10 @@ func (s *Scorer) Matcher() *Matcher { return s.m }
 
 func (s *Scorer) check(r Record) error {
 	if r.ID == "" {
-		return &RecordError{Index: -1, Err: ErrEmptyID}
+		return &RecordError{Index: -1, Err: errEmptyID}
 	}
 	if len(r.Values) != len(s.m.fields) {
-		return &RecordError{Index: -1, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", ErrWidth, len(r.Values), len(s.m.fields))}
+		return &RecordError{Index: -1, ID: r.ID, Err: fmt.Errorf("%w: %d values, %d fields", errWidth, len(r.Values), len(s.m.fields))}
 	}
 	return nil
 }

@@ -37,7 +37,7 @@ func synthRecords(t testing.TB, n int, locale synth.Locale) ([]Field, []Record) 
 // both sides), and that every pair the batch compared shares a key.
 func TestScorerAgreesWithDedupe(t *testing.T) {
 	fields, recs := synthRecords(t, 2000, synth.Japanese)
-	m, err := New(fields, WithTermFrequency(false))
+	m, err := New(Config{Fields: fields, TermFrequency: new(false)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestScorerAgreesWithDedupe(t *testing.T) {
 }
 
 func TestScorerRefusesBadRecords(t *testing.T) {
-	m, err := New([]Field{{Name: "email", Kind: KindEmail}})
+	m, err := New(Config{Fields: []Field{{Name: "email", Kind: KindEmail}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +110,7 @@ func TestScorerRefusesBadRecords(t *testing.T) {
 // with the same explanations and conflicts.
 func TestMatchAgreesWithScore(t *testing.T) {
 	fields, recs := synthRecords(t, 600, synth.Japanese)
-	m, err := New(fields, WithTermFrequency(false))
+	m, err := New(Config{Fields: fields, TermFrequency: new(false)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,22 +4,25 @@ import (
 	"github.com/c360/c360/customer"
 )
 
-// SourceFields are the fields SourceRecords fills, in Record.Values order:
-// family and given name, the reading (family + given kana), the Latin form
-// of the name, e-mail, phone, birth date, postal address, company (legal
-// name) and corporate number. Give them to New to match customer source
-// records; a field a data set never fills costs nothing.
-var SourceFields = []Field{
-	{Name: "family_name", Kind: KindFamilyName},
-	{Name: "given_name", Kind: KindGivenName},
-	{Name: "name_kana", Kind: KindNameKana},
-	{Name: "name_latin", Kind: KindPersonName},
-	{Name: "email", Kind: KindEmail},
-	{Name: "phone", Kind: KindPhone},
-	{Name: "birth_date", Kind: KindDate},
-	{Name: "address", Kind: KindAddress},
-	{Name: "company", Kind: KindCompany},
-	{Name: "corporate_number", Kind: KindID},
+// SourceFields returns the fields SourceRecords fills, in Record.Values
+// order: family and given name, the reading (family + given kana), the
+// Latin form of the name, e-mail, phone, birth date, postal address,
+// company (legal name) and corporate number. Give them to New
+// (Config.Fields) to match customer source records; a field a data set
+// never fills costs nothing.
+func SourceFields() []Field {
+	return []Field{
+		{Name: "family_name", Kind: KindFamilyName},
+		{Name: "given_name", Kind: KindGivenName},
+		{Name: "name_kana", Kind: KindNameKana},
+		{Name: "name_latin", Kind: KindPersonName},
+		{Name: "email", Kind: KindEmail},
+		{Name: "phone", Kind: KindPhone},
+		{Name: "birth_date", Kind: KindBirthDate},
+		{Name: "address", Kind: KindAddress},
+		{Name: "company", Kind: KindCompany},
+		{Name: "corporate_number", Kind: KindCorporateNumber},
+	}
 }
 
 // SourceRecords turns customer source records into matcher records with the

@@ -30,12 +30,12 @@ func TestSourceRecords(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("SourceRecords (-want +got):\n%s", diff)
 	}
-	if _, err := New(SourceFields); err != nil {
-		t.Errorf("New(SourceFields): %v", err)
+	if _, err := New(Config{Fields: SourceFields()}); err != nil {
+		t.Errorf("New(Config{Fields: SourceFields()}): %v", err)
 	}
 	for _, rec := range got {
-		if len(rec.Values) != len(SourceFields) {
-			t.Errorf("record %s has %d values for %d fields", rec.ID, len(rec.Values), len(SourceFields))
+		if len(rec.Values) != len(SourceFields()) {
+			t.Errorf("record %s has %d values for %d fields", rec.ID, len(rec.Values), len(SourceFields()))
 		}
 	}
 }

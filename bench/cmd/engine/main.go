@@ -48,7 +48,7 @@ func main() {
 	load, more := recs[:*n], recs[*n:]
 
 	if *dedupe {
-		mt, err := match.New(match.SourceFields, match.WithTermFrequency(false))
+		mt, err := match.New(match.Config{Fields: match.SourceFields(), TermFrequency: new(false)})
 		if err != nil {
 			log.Fatal(err)
 		}
