@@ -12,35 +12,47 @@ import (
 	"time"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/synthsource"
 	"github.com/c360/c360/quality/match/synth"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// BenchmarkEngineUpsert measures Upsert on PostgreSQL: an engine on a
-// fresh schema is pre-loaded by Load with C360_BENCH_PRELOAD synthetic
-// records (default 100,000; Load also estimates the model), then each
-// iteration upserts one more record of the same synthetic set (records
-// that join, merge with or found profiles among those stored). The set
-// holds C360_BENCH_FRESH records beyond the pre-load (default 20,000):
-// run it with -benchtime=Nx, N at most that. It reports records/s, the
-// p50 and p99 latency, the round trips per Upsert, the CPU time of this
-// process and of the server's backends per Upsert (from /proc, loopback
-// only), and the median time of a bare round trip (SELECT 1) measured just
-// before, which says how loaded the machine was.
+// BenchmarkEngineUpsert measures Upsert on PostgreSQL and, for scale, on
+// the in-memory store: an engine on a fresh store is pre-loaded by Load
+// with C360_BENCH_PRELOAD synthetic records (default 100,000; Load also
+// estimates the model), then each iteration upserts one more record of the
+// same synthetic set (records that join, merge with or found profiles
+// among those stored). The set holds C360_BENCH_FRESH records beyond the
+// pre-load (default 20,000): run it with -benchtime=Nx, N at most that.
+// It reports records/s, the p50 and p99 latency, the CPU time of this
+// process per Upsert and, on PostgreSQL, the round trips per Upsert, the
+// CPU time of the server's backends per Upsert (from /proc, so for a
+// server on this machine) and the median time of a bare round trip
+// (SELECT 1) measured just before, which says how loaded the machine was.
 //
 //	source .ci/postgres.sh && cd store/postgres &&
 //	go test -run '^$' -bench EngineUpsert -benchtime 5000x
 func BenchmarkEngineUpsert(b *testing.B) {
 	pool := testPool(b)
 	preload, fresh := envInt(b, "C360_BENCH_PRELOAD", 100_000), envInt(b, "C360_BENCH_FRESH", 20_000)
-	ctx := context.Background()
-	recs, _, err := synthsource.Generate(ctx, preload+fresh, 3, synth.Japanese)
+	recs, _, err := synthsource.Generate(context.Background(), preload+fresh, 3, synth.Japanese)
 	if err != nil {
 		b.Fatal(err)
 	}
-	db := freshDB(b, pool)
-	store := db.Engine()
+	b.Run("store=memory", func(b *testing.B) {
+		benchUpsert(b, c360.NewMemoryStore(), recs, preload, nil)
+	})
+	b.Run("store=postgres", func(b *testing.B) {
+		store := freshDB(b, pool).Engine()
+		benchUpsert(b, store, recs, preload, pool)
+	})
+}
+
+// benchUpsert pre-loads recs[:preload] into an engine on store and upserts
+// the records after them; pool is the PostgreSQL store's, or nil.
+func benchUpsert(b *testing.B, store c360.Store, recs []customer.SourceRecord, preload int, pool *pgxpool.Pool) {
+	ctx := context.Background()
 	e, err := c360.Open(ctx, c360.Config{Store: store})
 	if err != nil {
 		b.Fatal(err)
@@ -52,11 +64,22 @@ func BenchmarkEngineUpsert(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("pre-loaded %d records into %d profiles in %v", st.Records, st.Profiles, time.Since(start).Round(time.Millisecond))
-	rt := bareRoundTrip(b, pool)
+	var rt time.Duration
+	var trips func() int64
+	var before map[int]int64
+	if pool != nil {
+		rt = bareRoundTrip(b, pool)
+		pg := store.(*EngineStore)
+		trips = pg.roundTrips.Load
+		before = serverCPU(b, pool)
+	}
 	next := recs[preload:]
 	lat := make([]time.Duration, 0, len(next))
-	trips := store.roundTrips.Load()
-	cpu, before := processCPU(), serverCPU(b, pool)
+	var trips0 int64
+	if trips != nil {
+		trips0 = trips()
+	}
+	cpu := processCPU()
 	b.ReportAllocs()
 	b.ResetTimer()
 	i := 0
@@ -73,15 +96,18 @@ func BenchmarkEngineUpsert(b *testing.B) {
 	}
 	elapsed := b.Elapsed()
 	b.StopTimer()
-	cpu, server := processCPU()-cpu, serverCPUSince(b, pool, before)
+	cpu = processCPU() - cpu
 	slices.Sort(lat)
 	n := float64(len(lat))
 	b.ReportMetric(n/elapsed.Seconds(), "records/s")
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Microseconds()), "p99-µs")
-	b.ReportMetric(float64(store.roundTrips.Load()-trips)/n, "round-trips/op")
 	b.ReportMetric(float64(cpu.Microseconds())/n, "client-cpu-µs/op")
-	if server >= 0 {
+	if pool == nil {
+		return
+	}
+	b.ReportMetric(float64(trips()-trips0)/n, "round-trips/op")
+	if server := serverCPUSince(b, pool, before); server >= 0 {
 		b.ReportMetric(float64(server.Microseconds())/n, "server-cpu-µs/op")
 	}
 	b.ReportMetric(float64(rt.Microseconds()), "bare-rt-µs")
