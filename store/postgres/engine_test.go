@@ -207,3 +207,39 @@ func TestEngineUpdatesSerialisedAcrossPools(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestEngineViewIsOneSnapshot commits an Update between two reads of one
+// View: the second read must not see it.
+func TestEngineViewIsOneSnapshot(t *testing.T) {
+	pool := testPool(t)
+	s := freshDB(t, pool).Engine()
+	put := func(v string) {
+		t.Helper()
+		err := s.Update(t.Context(), func(tx c360.Tx) error {
+			if err := tx.PutMeta("a", []byte(v)); err != nil {
+				return err
+			}
+			return tx.PutMeta("b", []byte(v))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("1")
+	var a, b []byte
+	err := s.View(t.Context(), func(tx c360.ReadTx) error {
+		var err error
+		if a, err = tx.Meta("a"); err != nil {
+			return err
+		}
+		put("2") // another connection, committed before the next read
+		b, err = tx.Meta("b")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) != "1" || string(b) != "1" {
+		t.Errorf("a View read a=%s then b=%s across an Update that set both from 1 to 2: not one snapshot", a, b)
+	}
+}
