@@ -1,15 +1,35 @@
-// Package postgres keeps c360's customer profiles (customer.Store),
-// touchpoints (journey.EventStore) and intelligence items (intel.Repository)
-// in PostgreSQL through pgx (github.com/jackc/pgx/v5). It is a nested module,
-// so that importing the SDK never brings in a database driver.
+// Package postgres keeps c360's state in PostgreSQL through pgx
+// (github.com/jackc/pgx/v5): the engine's state (c360.Store, so that
+// engines in several processes share one identity state), customer
+// profiles (customer.Store), touchpoints (journey.EventStore) and
+// intelligence items (intel.Repository). It is a nested module, so that
+// importing the SDK never brings in a database driver.
 //
 //	pool, err := pgxpool.New(ctx, "postgres://c360@localhost/c360")
 //	...
 //	db := postgres.New(pool, postgres.Config{}) // schema "c360"
 //	if err := db.Migrate(ctx); err != nil { ... } // explicit, idempotent
+//	engine, err := c360.Open(ctx, c360.Config{Store: db.Engine()}) // c360.Store
 //	profiles := db.Profiles() // customer.Store
 //	events := db.Events()     // journey.EventStore
 //	items := db.Intel()       // intel.Repository
+//
+// # The engine's state
+//
+// Engine returns the c360.Store: links, index keys, profiles, merges,
+// reviews, never-merge constraints, the change log and metadata, in the
+// engine_* tables. Its Updates are serialised across every process on the
+// schema by a transaction-scoped advisory lock, taken before anything is
+// read, so two replicas never both create a profile for one person, and
+// change-log cursors (the largest so far plus one, assigned under the lock)
+// follow commit order without gaps. An Upsert costs one round trip per
+// read the engine makes that the transaction has not already answered
+// (its record's link, one per index key, a profile it joins, the check of
+// a new profile ID) plus one for COMMIT, which carries all the writes: the
+// writes are queued and pipelined with the next read. A View is a
+// REPEATABLE READ READ ONLY transaction. Because Updates are serialised,
+// throughput is one Update at a time per schema, whatever the number of
+// replicas: replicas buy availability, not write throughput.
 //
 // # What it does
 //
@@ -27,7 +47,7 @@
 // breaks; they hold a pool connection meanwhile, so a loop body that calls
 // the store uses a second connection (size the pool accordingly).
 //
-// All three stores are safe for concurrent use.
+// All four stores are safe for concurrent use.
 //
 // # Distributed engines
 //
@@ -36,6 +56,9 @@
 // engines (CockroachDB, YugabyteDB, Citus) accept. It was tested on
 // PostgreSQL 15 only; the others are untested. On Citus, distribute events by
 // customer_id and expect Link to move rows between shards.
+// The engine store needs more: its Updates are serialised only by
+// pg_advisory_xact_lock, and on an engine where that function does not
+// lock (check yours), replicas would race and create duplicate profiles.
 package postgres
 
 import (
@@ -66,6 +89,7 @@ type Config struct {
 // DB is c360's storage in one PostgreSQL schema.
 type DB struct {
 	pool   *pgxpool.Pool
+	name   string // the schema's name
 	schema string // quoted identifier
 }
 
@@ -76,7 +100,7 @@ func New(pool *pgxpool.Pool, cfg Config) *DB {
 	if s == "" {
 		s = "c360"
 	}
-	return &DB{pool: pool, schema: pgx.Identifier{s}.Sanitize()}
+	return &DB{pool: pool, name: s, schema: pgx.Identifier{s}.Sanitize()}
 }
 
 // table returns the qualified name of a table.

@@ -1,0 +1,245 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/c360/c360"
+	"github.com/c360/c360/c360test"
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/synthsource"
+	"github.com/c360/c360/quality/match/synth"
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// reopen returns the same schema's DB through a new pool, as another
+// process would open it.
+func reopen(t testing.TB, d *DB) *DB {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), os.Getenv("C360_POSTGRES_URL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return New(pool, Config{Schema: d.name})
+}
+
+func TestEngineStoreConformance(t *testing.T) {
+	pool := testPool(t)
+	c360test.Run(t, c360test.Config{
+		New: func(t *testing.T) c360.Store { return freshDB(t, pool).Engine() },
+		Reopen: func(t *testing.T, s c360.Store) c360.Store {
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			return reopen(t, s.(*EngineStore).d).Engine()
+		},
+	})
+}
+
+// clusters returns an engine's profiles as sorted lists of record keys.
+func clusters(t testing.TB, e *c360.Engine) []string {
+	t.Helper()
+	var out []string
+	for p, err := range e.Profiles(context.Background()) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ks []string
+		for _, s := range p.Sources {
+			ks = append(ks, s.Key().String())
+		}
+		sort.Strings(ks)
+		out = append(out, strings.Join(ks, " "))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func openEngine(t testing.TB, cfg c360.Config) *c360.Engine {
+	t.Helper()
+	e, err := c360.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	return e
+}
+
+// synthModel returns n synthetic records and the model that Load estimates
+// from the first 500 of them in memory.
+func synthModel(t testing.TB, n int) ([]customer.SourceRecord, c360.Config) {
+	t.Helper()
+	recs, _, err := synthsource.Generate(context.Background(), n, 3, synth.Japanese)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := openEngine(t, c360.Config{})
+	if _, err := batch.Load(context.Background(), c360.Records(recs[:min(500, n)])); err != nil {
+		t.Fatal(err)
+	}
+	return recs, c360.Config{Model: batch.Model()}
+}
+
+// TestEngineReplicas is the replicas test of the engine: two Engines on one
+// PostgreSQL schema, through two pools (as two processes would be), fed the
+// synthetic records split and interleaved across them concurrently, end
+// with exactly the clusters one Engine gets serially: no duplicate profile
+// for one person, no lost record. It takes 20,000 records; 4,000 under the
+// race detector (which the issue asks of the in-memory run, and which
+// would take this one past the test timeout) and 2,000 with -short.
+func TestEngineReplicas(t *testing.T) {
+	pool := testPool(t)
+	n := 20000
+	switch {
+	case testing.Short():
+		n = 2000
+	case raceEnabled:
+		n = 4000
+	}
+	recs, cfg := synthModel(t, n)
+	serial := openEngine(t, cfg)
+	for _, r := range recs {
+		if _, err := serial.Upsert(t.Context(), r); err != nil {
+			t.Fatalf("%s: %v", r.Key(), err)
+		}
+	}
+	want := clusters(t, serial)
+
+	db := freshDB(t, pool)
+	a, b := cfg, cfg
+	a.Store, b.Store = db.Engine(), reopen(t, db).Engine()
+	replicas := []*c360.Engine{openEngine(t, a), openEngine(t, b)}
+	const workers = 4 // two per engine
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for w := range workers {
+		e := replicas[w%2]
+		wg.Go(func() {
+			for i := w; i < len(recs); i += workers {
+				if _, err := e.Upsert(context.Background(), recs[i]); err != nil {
+					errs <- fmt.Errorf("%s: %w", recs[i].Key(), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for i, e := range replicas {
+		if diff := cmp.Diff(want, clusters(t, e)); diff != "" {
+			t.Errorf("replica %d: serial (-) and replicated (+) upserts differ:\n%s", i, diff)
+		}
+	}
+	t.Logf("%d records, %d profiles", n, len(want))
+}
+
+// TestEngineUpdatesSerialisedAcrossPools increments one counter from two
+// stores on one schema through two pools, as two processes would: a lost
+// increment means two Updates ran at once. (c360test checks one handle,
+// which an in-process lock alone would pass.)
+func TestEngineUpdatesSerialisedAcrossPools(t *testing.T) {
+	pool := testPool(t)
+	db := freshDB(t, pool)
+	stores := []*EngineStore{db.Engine(), reopen(t, db).Engine()}
+	const perStore = 50
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*perStore)
+	for _, s := range stores {
+		for range perStore {
+			wg.Go(func() {
+				errs <- s.Update(context.Background(), func(tx c360.Tx) error {
+					v, err := tx.Meta("counter")
+					if err != nil && !errors.Is(err, c360.ErrNotFound) {
+						return err
+					}
+					n, _ := strconv.Atoi(string(v))
+					if _, err := tx.AppendChange(&c360.Change{Kind: c360.ChangeUpdated, Profile: "P"}); err != nil {
+						return err
+					}
+					return tx.PutMeta("counter", []byte(strconv.Itoa(n+1)))
+				})
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := stores[1].View(t.Context(), func(tx c360.ReadTx) error {
+		v, err := tx.Meta("counter")
+		if err != nil {
+			return err
+		}
+		if got, want := string(v), strconv.Itoa(2*perStore); got != want {
+			t.Errorf("counter = %s after %s increments from two pools: Updates were not serialised", got, want)
+		}
+		cs, err := tx.Changes(0, 0)
+		if err != nil {
+			return err
+		}
+		for i, c := range cs {
+			if c.Cursor != c360.Cursor(i+1) {
+				t.Errorf("change %d has cursor %d: cursors must follow commit order without gaps", i, c.Cursor)
+				break
+			}
+		}
+		if len(cs) != 2*perStore {
+			t.Errorf("%d changes, want %d", len(cs), 2*perStore)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestEngineViewIsOneSnapshot commits an Update between two reads of one
+// View: the second read must not see it.
+func TestEngineViewIsOneSnapshot(t *testing.T) {
+	pool := testPool(t)
+	s := freshDB(t, pool).Engine()
+	put := func(v string) {
+		t.Helper()
+		err := s.Update(t.Context(), func(tx c360.Tx) error {
+			if err := tx.PutMeta("a", []byte(v)); err != nil {
+				return err
+			}
+			return tx.PutMeta("b", []byte(v))
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("1")
+	var a, b []byte
+	err := s.View(t.Context(), func(tx c360.ReadTx) error {
+		var err error
+		if a, err = tx.Meta("a"); err != nil {
+			return err
+		}
+		put("2") // another connection, committed before the next read
+		b, err = tx.Meta("b")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(a) != "1" || string(b) != "1" {
+		t.Errorf("a View read a=%s then b=%s across an Update that set both from 1 to 2: not one snapshot", a, b)
+	}
+}

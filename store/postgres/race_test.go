@@ -1,0 +1,6 @@
+//go:build race
+
+package postgres
+
+// raceEnabled: the race detector slows the client some tenfold.
+const raceEnabled = true
