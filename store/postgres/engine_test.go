@@ -15,6 +15,7 @@ import (
 	"github.com/c360/c360/c360test"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/synthsource"
+	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/match/synth"
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -86,7 +87,7 @@ func synthModel(t testing.TB, n int) ([]customer.SourceRecord, c360.Config) {
 	if _, err := batch.Load(context.Background(), c360.Records(recs[:min(500, n)])); err != nil {
 		t.Fatal(err)
 	}
-	return recs, c360.Config{Model: batch.Model()}
+	return recs, c360.Config{Match: match.Config{Model: batch.Model()}}
 }
 
 // TestEngineReplicas is the replicas test of the engine: two Engines on one
