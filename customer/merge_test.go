@@ -225,7 +225,7 @@ func TestMergeConflictChangesNothing(t *testing.T) {
 
 func TestFieldErrorMessage(t *testing.T) {
 	err := &customer.FieldError{Record: "profile C1", Field: "contact_points[0].value", Err: errors.New("empty")}
-	if got, want := err.Error(), "customer: profile C1: contact_points[0].value: empty"; got != want {
+	if got, want := err.Error(), "profile C1: contact_points[0].value: empty"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	if !errors.Is(err, customer.ErrInvalid) {

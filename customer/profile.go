@@ -394,6 +394,22 @@ func (p *Profile) MayContact(ch Channel, pur Purpose, contact string, at time.Ti
 	return p.Consent.Status(ch, pur, contact, at) == ConsentOptIn
 }
 
+// ConsentStatus answers the send gate's question (journey.Consenter): the
+// customer's consent to be contacted on channel ch for purpose pur at time
+// at, through contact ("" = any contact point of the channel). It is the
+// ledger's answer (ConsentLedger.Status), except that a restriction of
+// processing for pur answers ConsentOptOut. A nil profile answers
+// ConsentUnknown.
+func (p *Profile) ConsentStatus(ch Channel, pur Purpose, contact string, at time.Time) ConsentStatus {
+	if p == nil {
+		return ConsentUnknown
+	}
+	if p.Restriction.Applies(pur) {
+		return ConsentOptOut
+	}
+	return p.Consent.Status(ch, pur, contact, at)
+}
+
 // AuditAction is what an AuditEvent records.
 type AuditAction string
 

@@ -54,7 +54,7 @@ func (h *Hub) Subscribe(ctx context.Context, p Principal, s Subscription) error 
 		return err
 	}
 	if s.ID == "" {
-		return &FieldError{Field: "Subscription.ID", Reason: "missing"}
+		return fieldError("subscription", "", "Subscription.ID", "missing")
 	}
 	s.Owner = Principal{ID: p.ID, Teams: slices.Clone(p.Teams), Roles: slices.Clone(p.Roles)}
 	h.mu.Lock()
@@ -215,7 +215,7 @@ func (h *Hub) Digest(ctx context.Context, p Principal, team TeamID, weekStart ti
 		return nil, err
 	}
 	if team == "" {
-		return nil, &FieldError{Field: "team", Reason: "missing"}
+		return nil, fieldError("subscription", "", "team", "missing")
 	}
 	if weekStart.IsZero() {
 		weekStart = WeekStart(h.cfg.Now())

@@ -16,53 +16,31 @@ import (
 	"github.com/c360/c360/customer"
 )
 
-// Purpose is why a message is sent. The names agree with package customer's
-// consent purposes.
-type Purpose string
-
-// Standard purposes.
-const (
-	PurposeMarketing     Purpose = "marketing"
-	PurposeTransactional Purpose = "transactional" // receipts, delivery notices
-	PurposeService       Purpose = "service"
-)
-
-// ConsentStatus is a customer's consent for one channel and purpose.
-type ConsentStatus int
-
-// Consent states.
-const (
-	ConsentUnknown ConsentStatus = iota
-	ConsentGranted
-	ConsentDenied
-)
-
-// String returns "unknown", "granted" or "denied".
-func (s ConsentStatus) String() string {
-	switch s {
-	case ConsentGranted:
-		return "granted"
-	case ConsentDenied:
-		return "denied"
-	case ConsentUnknown:
-		return "unknown"
-	}
-	return fmt.Sprintf("ConsentStatus(%d)", int(s))
+// Consenter is one customer's consent as the Gate reads it: the status for a
+// channel and purpose through a contact point ("" = any) at a time.
+// *customer.Profile implements it (its consent ledger, and a restriction of
+// processing answers opt-out), so a caller that holds the profile puts it in
+// Request.Consent.
+type Consenter interface {
+	ConsentStatus(ch customer.Channel, p customer.Purpose, contact string, at time.Time) customer.ConsentStatus
 }
 
+var _ Consenter = (*customer.Profile)(nil)
+
 // ConsentChecker answers whether a customer agreed to be contacted on a
-// channel for a purpose at a time. The host (or package segment) implements
-// it over customer profiles' consent ledgers; the Gate calls it once per
-// decision. It must be safe for concurrent use.
+// channel for a purpose at a time, looked up by the customer's ID: the Gate
+// calls it once per decision whose Request carries no Consent. A host
+// implements it over its own consent store. It must be safe for concurrent
+// use.
 type ConsentChecker interface {
-	Consent(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error)
+	Consent(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error)
 }
 
 // ConsentFunc adapts a function to ConsentChecker.
-type ConsentFunc func(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error)
+type ConsentFunc func(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error)
 
 // Consent calls f.
-func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error) {
+func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error) {
 	return f(ctx, id, ch, p, at)
 }
 
@@ -72,8 +50,8 @@ func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch Channel, p 
 type Cap struct {
 	// Name identifies the cap in reasons.
 	Name    string
-	Channel Channel
-	Purpose Purpose
+	Channel customer.Channel
+	Purpose customer.Purpose
 	// Tag, if set, restricts the cap to requests and sends carrying it.
 	Tag string
 	// PerCampaign counts only the sends of the request's campaign, so each
@@ -92,7 +70,7 @@ type Cap struct {
 // such as 21:00–08:00 for SMS. Start == End means no quiet period.
 type QuietHours struct {
 	// Channel it applies to; "" means every channel.
-	Channel Channel
+	Channel customer.Channel
 	// Start and End are times of day as offsets from local midnight; the
 	// period is Start <= t < End, wrapping midnight when Start > End.
 	Start, End time.Duration
@@ -113,12 +91,12 @@ type SuppressionList struct {
 }
 
 type suppEntry struct {
-	ch     Channel // "" = every channel
+	ch     customer.Channel // "" = every channel
 	reason string
 }
 
 // Add suppresses a customer on ch ("" = every channel), noting why.
-func (l *SuppressionList) Add(id customer.ID, ch Channel, reason string) {
+func (l *SuppressionList) Add(id customer.ID, ch customer.Channel, reason string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.entries == nil {
@@ -135,7 +113,7 @@ func (l *SuppressionList) Add(id customer.ID, ch Channel, reason string) {
 }
 
 // Remove lifts a suppression added with the same customer and channel.
-func (l *SuppressionList) Remove(id customer.ID, ch Channel) {
+func (l *SuppressionList) Remove(id customer.ID, ch customer.Channel) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	es := slices.DeleteFunc(l.entries[id], func(e suppEntry) bool { return e.ch == ch })
@@ -148,7 +126,7 @@ func (l *SuppressionList) Remove(id customer.ID, ch Channel) {
 
 // Suppressed reports whether the customer is suppressed on ch, and why.
 // A suppression on ch itself is reported before one on every channel.
-func (l *SuppressionList) Suppressed(id customer.ID, ch Channel) (string, bool) {
+func (l *SuppressionList) Suppressed(id customer.ID, ch customer.Channel) (string, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	reason, found := "", false
@@ -166,20 +144,23 @@ func (l *SuppressionList) Suppressed(id customer.ID, ch Channel) (string, bool) 
 // Request asks whether a message may be sent now.
 type Request struct {
 	Customer customer.ID
-	Channel  Channel
-	Purpose  Purpose
+	Channel  customer.Channel
+	Purpose  customer.Purpose
 	Campaign string
 	Tags     []string
 	// Priority lets important messages pass caps and quiet hours whose
 	// BypassPriority it reaches; 0 is normal.
 	Priority int
+	// Consent is the customer's consent when the caller holds it, such as
+	// the *customer.Profile; nil means the Gate asks Gate.Consent.
+	Consent Consenter
 }
 
 // Send is a message that was sent, recorded for frequency caps.
 type Send struct {
 	Customer customer.ID
-	Channel  Channel
-	Purpose  Purpose
+	Channel  customer.Channel
+	Purpose  customer.Purpose
 	Campaign string
 	Tags     []string
 	// Time of the send; zero means the Gate's now.
@@ -264,7 +245,8 @@ type Decision struct {
 // for concurrent use. It keeps the sends recorded with Record in memory,
 // as long as the longest cap window.
 type Gate struct {
-	// Consent answers consent questions; nil means every answer is unknown.
+	// Consent answers consent questions for requests that carry no
+	// Consent; nil means their answer is unknown.
 	Consent ConsentChecker
 	// AllowUnknownConsent lets sends pass when consent is unknown; by
 	// default (false) only granted consent passes.
@@ -525,7 +507,7 @@ func (g *Gate) counts(i int, s *sent, now int64, campaign uint32) bool {
 		(c.tag == 0 || g.names.hasTag(s.tags, c.tag))
 }
 
-func (c *Cap) matches(ch Channel, p Purpose, tags []string) bool {
+func (c *Cap) matches(ch customer.Channel, p customer.Purpose, tags []string) bool {
 	return (c.Channel == "" || c.Channel == ch) && (c.Purpose == "" || c.Purpose == p) &&
 		(c.Tag == "" || slices.Contains(tags, c.Tag))
 }
@@ -542,8 +524,10 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	}
 	permanent := false
 	// consent
-	status := ConsentUnknown
-	if g.Consent != nil {
+	status := customer.ConsentUnknown
+	if r.Consent != nil {
+		status = r.Consent.ConsentStatus(r.Channel, r.Purpose, "", now)
+	} else if g.Consent != nil {
 		var err error
 		status, err = g.Consent.Consent(ctx, r.Customer, r.Channel, r.Purpose, now)
 		if err != nil {
@@ -557,8 +541,8 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 		d.Reasons = append(d.Reasons, rs)
 	}
 	switch status {
-	case ConsentGranted:
-	case ConsentDenied:
+	case customer.ConsentOptIn:
+	case customer.ConsentOptOut:
 		permanent = true
 		add(Reason{Code: ReasonConsentDenied, Detail: string(r.Channel) + " for " + string(r.Purpose)})
 	default:
@@ -574,7 +558,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			add(Reason{Code: ReasonSuppressed, Rule: l.Name, Detail: why})
 		}
 	}
-	exempt := r.Purpose == PurposeTransactional && !g.CapTransactional
+	exempt := r.Purpose == customer.PurposeTransactional && !g.CapTransactional
 	var retry time.Time
 	later := func(t time.Time) {
 		if t.After(retry) {
@@ -670,7 +654,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	return d, nil
 }
 
-func orAll(ch Channel) string {
+func orAll(ch customer.Channel) string {
 	if ch == "" {
 		return "all channels"
 	}
@@ -712,6 +696,3 @@ func (q *QuietHours) quietAt(t time.Time, loc *time.Location) (time.Time, bool) 
 
 // MarshalText writes the code's name, such as "quiet_hours".
 func (c ReasonCode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
-
-// MarshalText writes "unknown", "granted" or "denied".
-func (s ConsentStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

@@ -24,7 +24,7 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	}
 	var fields []string
 	for _, e := range me.Errors {
-		var fe *FieldError
+		var fe *customer.FieldError
 		if !errors.As(e, &fe) {
 			t.Fatalf("problem %v is not a *FieldError", e)
 		}
@@ -140,7 +140,7 @@ func TestEngineStitching(t *testing.T) {
 	var g Engine
 	ctx := t.Context()
 	anon := func(id string, typ Type, m int) Event {
-		return Event{ID: id, AnonymousID: "cookie-1", Type: typ, Channel: ChannelWeb, Time: at(m)}
+		return Event{ID: id, AnonymousID: "cookie-1", Type: typ, Channel: customer.ChannelWeb, Time: at(m)}
 	}
 	for _, e := range []Event{anon("a1", TypeAdClick, 0), anon("a2", TypeWebVisit, 1)} {
 		if _, err := g.Ingest(ctx, e); err != nil {
@@ -217,7 +217,7 @@ func TestMapRules(t *testing.T) {
 		Rules: []Rule{
 			{Name: "big spender", To: "vip", Types: []Type{TypeStorePurchase}, MinAmount: 100000},
 			{Name: "buyer", To: "customer", Types: []Type{TypeStorePurchase, TypeOnlinePurchase}},
-			{Name: "store lead", To: "lead", Channels: []Channel{ChannelStore}, Attributes: map[string]string{"origin": "fair"}},
+			{Name: "store lead", To: "lead", Channels: []customer.Channel{customer.ChannelStore}, Attributes: map[string]string{"origin": "fair"}},
 			{Name: "lapse", To: "lapsed", Types: []Type{TypeUnsubscribe}},
 			{Name: "win back", To: "customer", Types: []Type{TypeCouponRedeemed}, From: []Stage{"lapsed"}, Backward: true},
 			{Name: "gold", To: "vip", When: func(e *Event) bool { return e.Attributes["tier"] == "gold" }},
@@ -226,7 +226,7 @@ func TestMapRules(t *testing.T) {
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	e := func(id string, typ Type, ch Channel, amount int64, attrs map[string]string) Event {
+	e := func(id string, typ Type, ch customer.Channel, amount int64, attrs map[string]string) Event {
 		return Event{ID: id, CustomerID: "c", Type: typ, Channel: ch, Time: at(len(id)), Value: Value{Amount: amount, Currency: "JPY"}, Attributes: attrs}
 	}
 	tests := []struct {
@@ -234,13 +234,13 @@ func TestMapRules(t *testing.T) {
 		events []Event
 		want   Stage
 	}{
-		{"attribute and channel", []Event{e("1", TypeWebVisit, ChannelStore, 0, map[string]string{"origin": "fair"})}, "lead"},
-		{"attribute mismatch", []Event{e("1", TypeWebVisit, ChannelStore, 0, map[string]string{"origin": "web"})}, ""},
-		{"amount below", []Event{e("1", TypeStorePurchase, ChannelStore, 99999, nil)}, "customer"},
-		{"amount reached", []Event{e("1", TypeStorePurchase, ChannelStore, 100000, nil)}, "vip"},
-		{"forward only", []Event{e("1", TypeStorePurchase, ChannelStore, 100000, nil), e("12", TypeOnlinePurchase, ChannelWeb, 1, nil)}, "vip"},
-		{"backward allowed by rule", []Event{e("1", TypeUnsubscribe, ChannelEmail, 0, nil), e("12", TypeCouponRedeemed, ChannelStore, 0, nil)}, "customer"},
-		{"custom condition", []Event{e("1", TypeChat, ChannelWeb, 0, map[string]string{"tier": "gold"})}, "vip"},
+		{"attribute and channel", []Event{e("1", TypeWebVisit, customer.ChannelStore, 0, map[string]string{"origin": "fair"})}, "lead"},
+		{"attribute mismatch", []Event{e("1", TypeWebVisit, customer.ChannelStore, 0, map[string]string{"origin": "web"})}, ""},
+		{"amount below", []Event{e("1", TypeStorePurchase, customer.ChannelStore, 99999, nil)}, "customer"},
+		{"amount reached", []Event{e("1", TypeStorePurchase, customer.ChannelStore, 100000, nil)}, "vip"},
+		{"forward only", []Event{e("1", TypeStorePurchase, customer.ChannelStore, 100000, nil), e("12", TypeOnlinePurchase, customer.ChannelWeb, 1, nil)}, "vip"},
+		{"backward allowed by rule", []Event{e("1", TypeUnsubscribe, customer.ChannelEmail, 0, nil), e("12", TypeCouponRedeemed, customer.ChannelStore, 0, nil)}, "customer"},
+		{"custom condition", []Event{e("1", TypeChat, customer.ChannelWeb, 0, map[string]string{"tier": "gold"})}, "vip"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,7 +120,7 @@ var (
 // fails only for a time outside the years 1678–2262.
 func (c *Columns) Append(id customer.ID, t Type, at time.Time, group string) error {
 	if at.Before(minTime) || at.After(maxTime) {
-		return &FieldError{Field: "Time", Reason: fmt.Sprintf("%v is outside the years 1678-2262", at)}
+		return eventError("", "Time", fmt.Sprintf("%v is outside the years 1678-2262", at))
 	}
 	c.AppendNanos(c.Customer(id), c.TypeCode(t), at.UnixNano(), c.GroupCode(group))
 	return nil
@@ -221,9 +222,9 @@ func (f *Funnel) Run(ctx context.Context, events iter.Seq2[Event, error]) (*Funn
 			g = e.Attr(f.By)
 		}
 		if err := c.Append(e.CustomerID, e.Type, e.Time, g); err != nil {
-			var fe *FieldError
+			var fe *customer.FieldError
 			if errors.As(err, &fe) {
-				fe.EventID = e.ID
+				fe.Record = "event " + strconv.Quote(e.ID)
 			}
 			return nil, err
 		}

@@ -34,7 +34,7 @@ type Rule struct {
 	// Types: the event's type is one of these (empty: any type).
 	Types []Type
 	// Channels: the event's channel is one of these (empty: any channel).
-	Channels []Channel
+	Channels []customer.Channel
 	// From: the customer's current stage is one of these; "" stands for a
 	// customer not yet on the map. Empty: any stage before To.
 	From []Stage

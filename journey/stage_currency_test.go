@@ -34,7 +34,7 @@ func toUSD(v journey.Value, _ time.Time) journey.Value {
 }
 
 func purchase(id string, v journey.Value) journey.Event {
-	return journey.Event{ID: id, CustomerID: "c", Type: journey.TypeStorePurchase, Channel: journey.ChannelStore, Time: t0, Value: v}
+	return journey.Event{ID: id, CustomerID: "c", Type: journey.TypeStorePurchase, Channel: customer.ChannelStore, Time: t0, Value: v}
 }
 
 func yen(n int64) journey.Value   { return journey.Value{Amount: n, Currency: "JPY"} }
@@ -234,7 +234,7 @@ func ExampleMap_currency() {
 		},
 	}
 	at := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
-	buy := []journey.Event{{ID: "o1", CustomerID: "mike", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb, Time: at,
+	buy := []journey.Event{{ID: "o1", CustomerID: "mike", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: at,
 		Value: journey.Value{Amount: 10000, Currency: "USD"}}} // $100.00
 	fmt.Println("without conversion:", journey.Infer(m, buy).Stage)
 

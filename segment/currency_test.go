@@ -2,6 +2,7 @@ package segment_test
 
 import (
 	"fmt"
+	"github.com/c360/c360/customer"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -27,7 +28,7 @@ func yenPerDollar150(v journey.Value, _ time.Time) journey.Value {
 }
 
 func buy(id string, daysAgo int, v journey.Value) journey.Event {
-	return journey.Event{ID: id, CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb,
+	return journey.Event{ID: id, CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
 		Time: evalAt.AddDate(0, 0, -daysAgo), Value: v}
 }
 
@@ -210,7 +211,7 @@ func TestLiveAgreesOverCurrencies(t *testing.T) {
 					subjects[id] = s
 				}
 				clock = clock.Add(time.Duration(rng.IntN(30)) * time.Hour)
-				e := journey.Event{ID: fmt.Sprint(step), CustomerID: "x", Type: types[rng.IntN(2)], Channel: journey.ChannelWeb,
+				e := journey.Event{ID: fmt.Sprint(step), CustomerID: "x", Type: types[rng.IntN(2)], Channel: customer.ChannelWeb,
 					Time: clock.Add(-time.Duration(rng.IntN(3)) * time.Hour)}
 				if c := currencies[rng.IntN(len(currencies))]; c != "" {
 					e.Value = journey.Value{Amount: int64(rng.IntN(20000)), Currency: c}
@@ -266,9 +267,9 @@ func TestLiveAgreesOverCurrencies(t *testing.T) {
 func ExampleSet_FromEvent() {
 	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	events := []journey.Event{
-		{ID: "o1", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb,
+		{ID: "o1", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
 			Time: at.AddDate(0, -2, 0), Value: journey.Value{Amount: 30000, Currency: "JPY"}}, // ¥30,000
-		{ID: "o2", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb,
+		{ID: "o2", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
 			Time: at.AddDate(0, -1, 0), Value: journey.Value{Amount: 15000, Currency: "USD"}}, // $150.00
 	}
 	for _, set := range []*segment.Set{

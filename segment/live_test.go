@@ -2,6 +2,7 @@ package segment
 
 import (
 	"fmt"
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"slices"
@@ -82,7 +83,7 @@ func testLiveAgrees(t *testing.T, retention time.Duration) {
 		var err error
 		switch r := rng.IntN(10); {
 		case r < 2:
-			attrs := AttrMap{"prefecture": StringValue(prefs[rng.IntN(len(prefs))]), "vip": BoolValue(rng.IntN(5) == 0)}
+			attrs := AttrMap{"prefecture": customer.StringValue(prefs[rng.IntN(len(prefs))]), "vip": customer.BoolValue(rng.IntN(5) == 0)}
 			subject().Attrs = attrs
 			_, err = live.UpsertProfile(id, attrs, clock)
 		case r < 9:
@@ -192,7 +193,7 @@ func BenchmarkLiveTouchpoint100Segments(b *testing.B) {
 	ids := make([]string, customers)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("c%d", i)
-		if _, err := live.UpsertProfile(ids[i], AttrMap{"prefecture": StringValue("東京都"), "age": NumberValue(40)}, now); err != nil {
+		if _, err := live.UpsertProfile(ids[i], AttrMap{"prefecture": customer.StringValue("東京都"), "age": customer.FloatValue(40)}, now); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -144,10 +144,10 @@ type eventAttrs struct {
 }
 
 // Attr implements segment.Attributes.
-func (a eventAttrs) Attr(path string) segment.Value {
+func (a eventAttrs) Attr(path string) customer.Value {
 	v := a.ProfileAttrs.Attr(path)
-	if v.Kind() == segment.KindMissing && path == "last_purchase_at" && !a.lastPurchase.IsZero() {
-		return segment.TimeValue(a.lastPurchase)
+	if v.IsZero() && path == "last_purchase_at" && !a.lastPurchase.IsZero() {
+		return customer.TimeValue(a.lastPurchase)
 	}
 	return v
 }
@@ -311,7 +311,7 @@ func readEvents(r io.Reader, valueName string) (map[string][]csvEvent, error) {
 			return &table.LineError{Line: line, Column: header[c], Err: fmt.Errorf(format, args...)}
 		}
 		ce := csvEvent{ev: journey.Event{ID: row[col["event_id"]], CustomerID: customer.ID(row[col["customer_id"]]),
-			Type: journey.Type(row[col["type"]]), Channel: journey.Channel(row[col["channel"]])}}
+			Type: journey.Type(row[col["type"]]), Channel: customer.Channel(row[col["channel"]])}}
 		ev := &ce.ev
 		if ev.ID == "" {
 			return nil, bad(col["event_id"], "empty event ID")

@@ -15,6 +15,7 @@ import (
 	"database/sql/driver"
 	"flag"
 	"fmt"
+	"github.com/c360/c360/customer"
 	"log"
 	"math"
 	"math/rand/v2"
@@ -126,16 +127,16 @@ type cursor struct {
 	i int
 }
 
-func (c *cursor) Attr(path string) segment.Value {
+func (c *cursor) Attr(path string) customer.Value {
 	switch path {
 	case "prefecture":
-		return segment.StringValue(c.d.pref[c.i])
+		return customer.StringValue(c.d.pref[c.i])
 	case "age":
-		return segment.NumberValue(float64(c.d.age[c.i]))
+		return customer.FloatValue(float64(c.d.age[c.i]))
 	case "email_opt_in":
-		return segment.BoolValue(c.d.optIn[c.i])
+		return customer.BoolValue(c.d.optIn[c.i])
 	}
-	return segment.Missing
+	return customer.Value{}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

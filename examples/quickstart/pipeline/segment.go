@@ -99,7 +99,7 @@ func segments(ctx context.Context, q *quickstart) error {
 	// Is it really 80:20? Spending per customer, from the touchpoints.
 	var items []segment.Item
 	for _, s := range subjects {
-		if v, _ := (segment.Trait{Agg: segment.AggSum, Field: "value"}).Compute(s.Touchpoints, q.now).Num(); v > 0 {
+		if v, _ := (segment.Trait{Agg: segment.AggSum, Field: "value"}).Compute(s.Touchpoints, q.now).Float(); v > 0 {
 			items = append(items, segment.Item{ID: s.ID, Value: v})
 		}
 	}
@@ -136,9 +136,8 @@ func segments(ctx context.Context, q *quickstart) error {
 	// the channel they permit and prefer; at most one marketing message a
 	// week per channel, no SMS at night.
 	gate := &journey.Gate{
-		Consent:    segment.ProfileConsent{Get: q.profiles.Get},
-		Caps:       []journey.Cap{{Name: "weekly marketing", Purpose: journey.PurposeMarketing, Max: 1, Window: 7 * 24 * time.Hour}},
-		QuietHours: []journey.QuietHours{{Channel: journey.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+		Caps:       []journey.Cap{{Name: "weekly marketing", Purpose: customer.PurposeMarketing, Max: 1, Window: 7 * 24 * time.Hour}},
+		QuietHours: []journey.QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
 		Now:        func() time.Time { return q.now },
 	}
 	members := func(yield func(*customer.Profile, error) bool) {
@@ -154,8 +153,8 @@ func segments(ctx context.Context, q *quickstart) error {
 		}
 	}
 	aud, err := segment.Activate(ctx, gate, members, segment.Activation{
-		Channels: []journey.Channel{journey.ChannelEmail, journey.ChannelLINE, journey.ChannelSMS},
-		Purpose:  journey.PurposeMarketing, Campaign: "2025春 ランニングフェア",
+		Channels: []customer.Channel{customer.ChannelEmail, customer.ChannelLINE, customer.ChannelSMS},
+		Purpose:  customer.PurposeMarketing, Campaign: "2025春 ランニングフェア",
 	})
 	if err != nil {
 		return err
