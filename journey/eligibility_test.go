@@ -101,6 +101,50 @@ func TestGateConsent(t *testing.T) {
 	}
 }
 
+// TestGateRequestConsent: a request that carries the customer's profile is
+// answered from its ledger and restriction, before (and instead of) the
+// Gate's ConsentChecker.
+func TestGateRequestConsent(t *testing.T) {
+	asked := 0
+	g := &Gate{Consent: ConsentFunc(func(context.Context, customer.ID, customer.Channel, customer.Purpose, time.Time) (customer.ConsentStatus, error) {
+		asked++
+		return customer.ConsentOptIn, nil
+	}), Now: func() time.Time { return tokyoNoon }}
+	in := &customer.Profile{ID: "in"}
+	in.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: tokyoNoon.Add(-time.Hour)})
+	out := &customer.Profile{ID: "out"}
+	out.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptOut, CapturedAt: tokyoNoon.Add(-time.Hour)})
+	restricted := &customer.Profile{ID: "r", Restriction: &customer.Restriction{Since: tokyoNoon.Add(-time.Hour)}}
+	restricted.Consent = in.Consent
+	later := &customer.Profile{ID: "later"}
+	later.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: tokyoNoon.Add(time.Hour)})
+	tests := []struct {
+		name    string
+		consent Consenter
+		want    []ReasonCode
+	}{
+		{"opted in", in, nil},
+		{"opted out", out, []ReasonCode{ReasonConsentDenied}},
+		{"restricted", restricted, []ReasonCode{ReasonConsentDenied}},
+		{"consent captured after now does not count", later, []ReasonCode{ReasonConsentUnknown}},
+		{"a nil profile is unknown", (*customer.Profile)(nil), []ReasonCode{ReasonConsentUnknown}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Consent: tt.consent})
+			if diff := cmp.Diff(tt.want, codes(d)); diff != "" {
+				t.Errorf("reasons (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if asked != 0 {
+		t.Errorf("the Gate asked its ConsentChecker %d times for requests that carried consent", asked)
+	}
+	if d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing}); !d.Allowed || asked != 1 {
+		t.Errorf("a request without consent: allowed %v, checker asked %d times; want true, 1", d.Allowed, asked)
+	}
+}
+
 func TestGateCapsAtTheirEdges(t *testing.T) {
 	clk := &fakeClock{t: tokyoNoon}
 	g := &Gate{Consent: granted(), Now: clk.Now, Caps: []Cap{{Name: "email 2/day", Channel: customer.ChannelEmail, Max: 2, Window: day}}}

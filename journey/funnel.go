@@ -153,6 +153,10 @@ func (c *Columns) Customer(id customer.ID) int32 { return c.custs.code(id) }
 // TypeCode returns the code of a type, adding it when new.
 func (c *Columns) TypeCode(t Type) int32 { return c.types.code(t) }
 
+// Types returns the touchpoint types the columns hold, in order of first
+// appearance.
+func (c *Columns) Types() []Type { return slices.Clone(c.types.names) }
+
 // GroupCode returns the code of a group value, adding it when new.
 func (c *Columns) GroupCode(g string) int32 { return c.groups.code(g) }
 

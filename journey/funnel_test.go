@@ -350,3 +350,18 @@ func FuzzFunnel(f *testing.F) {
 		}
 	})
 }
+
+func TestColumnsTypes(t *testing.T) {
+	var c Columns
+	if got := c.Types(); len(got) != 0 {
+		t.Errorf("empty Columns: Types() = %v", got)
+	}
+	for i, typ := range []Type{"visit", TypeOnlinePurchase, "visit", "cart"} {
+		if err := c.Append("c1", typ, at(i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([]Type{"visit", TypeOnlinePurchase, "cart"}, c.Types()); diff != "" {
+		t.Errorf("Types() (-want +got):\n%s", diff)
+	}
+}

@@ -218,6 +218,18 @@ type Threshold struct {
 // 95%, warn at 80%.
 func DefaultThreshold() Threshold { return Threshold{Pass: Percent(95), Warn: Percent(80)} }
 
+// Validate reports a threshold whose Pass is below its Warn: no ratio could
+// warn, and the caller has most likely swapped the two.
+func (t Threshold) Validate() error {
+	if t == (Threshold{}) {
+		return nil
+	}
+	if t.Pass.Den > 0 && t.Warn.Den > 0 && !t.Warn.atLeast(t.Pass.Num, t.Pass.Den) {
+		return fmt.Errorf("quality: threshold pass %v is below warn %v", t.Pass, t.Warn)
+	}
+	return nil
+}
+
 // Status returns the status of passed out of applicable: StatusNoData when
 // applicable is 0 (nothing to pass), else pass, warn or fail.
 func (t Threshold) Status(passed, applicable int64) Status {

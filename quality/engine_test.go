@@ -581,3 +581,22 @@ func TestEmptyInput(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestThresholdValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		th   quality.Threshold
+		ok   bool
+	}{
+		{"zero (the default)", quality.Threshold{}, true},
+		{"pass above warn", quality.Threshold{Pass: quality.Percent(95), Warn: quality.Percent(80)}, true},
+		{"pass equal to warn, written differently", quality.Threshold{Pass: quality.Fraction{Num: 4, Den: 5}, Warn: quality.Percent(80)}, true},
+		{"pass below warn", quality.Threshold{Pass: quality.Percent(70), Warn: quality.Percent(80)}, false},
+		{"pass a hair below warn", quality.Threshold{Pass: quality.Fraction{Num: 2, Den: 3}, Warn: quality.Fraction{Num: 666667, Den: 1000000}}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.th.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%s: Validate() = %v, want ok %v", tt.name, err, tt.ok)
+		}
+	}
+}

@@ -57,6 +57,12 @@ func TestParetoEdges(t *testing.T) {
 		{"NaN value", []Item{{"a", math.NaN()}}, 0.8, 0, 0, true},
 		{"share zero", []Item{{"a", 1}}, 0, 0, 0, true},
 		{"share above one", []Item{{"a", 1}}, 1.5, 0, 0, true},
+		{"sum past the largest float64", []Item{{"a", 1e308}, {"b", 9e307}}, 0.8, 0, 0, true},
+		// ascending 1e300, 1e300, 5e307, 1e308 weigh −3, −1, 1, 3:
+		// (5e307 + 3e308 − 4e300) / (4 · (1.5e308 + 2e300)); the weighted
+		// sum alone would pass the largest float64.
+		{"near the top, the sum fits", []Item{{"a", 1e308}, {"b", 1e300}, {"c", 1e300}, {"d", 5e307}}, 0.8, 2, (3.5e308 - 4e300) / (6e308 + 8e300), false},
+		{"near the top, scaled like small values", []Item{{"a", 0x1p1000}, {"b", 0x1p1000}, {"c", 0}, {"d", 0x1p1001}}, 0.8, 3, 3.0 / 8, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -74,6 +80,9 @@ func TestParetoEdges(t *testing.T) {
 				t.Errorf("Gini = %v, want %v", got.Gini, tt.wantGini)
 			}
 		})
+	}
+	if _, err := Pareto([]Item{{"a", math.MaxFloat64}, {"b", math.MaxFloat64}}, 0.8, ABCCuts{}); !errors.Is(err, ErrBadValue) {
+		t.Errorf("overflowing sum error = %v, want ErrBadValue", err)
 	}
 	if _, err := Pareto([]Item{{"a", -1}}, 0.8, ABCCuts{}); !errors.Is(err, ErrBadValue) || !strings.Contains(err.Error(), `"a"`) {
 		t.Errorf("negative value error = %v, want ErrBadValue naming the item", err)

@@ -158,6 +158,17 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		tot = total + totalErr
 		totErr = (total - tot) + totalErr
 	}
+	if math.IsInf(tot, 0) || math.IsNaN(tot) {
+		return nil, fmt.Errorf("%w: the values add up to more than the largest float64 (%g); scale them down", ErrBadValue, math.MaxFloat64)
+	}
+	// The Gini numerator weighs values by up to n and its denominator is
+	// n·total: near the top of the float64 range both are computed on
+	// values scaled by a power of two (exact), which leaves the quotient as
+	// it is.
+	scale := 1.0
+	for n := float64(max(len(items), 1)); tot*scale > math.MaxFloat64/4/n; {
+		scale *= 0x1p-64
+	}
 	// Radix-sort compact (key, index) records, largest value first. Ties
 	// stay in input order here: no figure of the result depends on the order
 	// of equal values; Ranking orders them by ID.
@@ -194,9 +205,10 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		} else {
 			w := float64(n - 2*k - 1)
 			cum, cumErr = twoSum(cum, cumErr, v)
-			p := w * v
+			sv := v * scale
+			p := w * sv
 			gini, giniErr = twoSum(gini, giniErr, p)
-			giniErr += math.FMA(w, v, -p)
+			giniErr += math.FMA(w, sv, -p)
 		}
 		res.cum[k] = cum + cumErr
 		switch {
@@ -228,8 +240,9 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		// exact remainder (by fused multiply-add).
 		hi, lo := twoSum(gini, 0, giniErr)
 		nf := float64(n)
-		den := nf * tot
-		denLo := math.FMA(nf, tot, -den) + nf*totErr
+		st, stErr := tot*scale, totErr*scale
+		den := nf * st
+		denLo := math.FMA(nf, st, -den) + nf*stErr
 		q := hi / den
 		q += (math.FMA(-q, den, hi) + lo - q*denLo) / den
 		res.Gini = min(1, math.Max(0, q))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"github.com/c360/c360/internal/clispec"
 	"math"
 	"strconv"
 	"time"
@@ -51,7 +52,7 @@ func runRFM(ctx context.Context, e *env) error {
 	}
 	var window time.Duration
 	if *windowFlag != "" {
-		d, err := segment.ParseDuration(*windowFlag)
+		d, err := clispec.Duration(*windowFlag)
 		if err != nil {
 			return usageError("--window: %v", err)
 		}
