@@ -3,6 +3,7 @@ package intel
 import (
 	"errors"
 	"fmt"
+
 	"github.com/c360/c360/customer"
 )
 

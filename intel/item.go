@@ -1,8 +1,6 @@
 package intel
 
 import (
-	"github.com/c360/c360/customer"
-
 	"fmt"
 	"math"
 	"net/url"
@@ -12,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/c360/c360/customer"
 	"github.com/hashicorp/go-multierror"
 )
 

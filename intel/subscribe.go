@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/hashicorp/go-multierror"
 )
 
 // SubscriptionID identifies a subscription; the host chooses it.
@@ -184,7 +186,7 @@ func (h *Hub) Flush(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("intel: deliver item %q to subscription %q: %w", d.Item.ID, d.Subscription.ID, err))
 		}
 	}
-	return errors.Join(errs...)
+	return multierror.Append(nil, errs...).ErrorOrNil()
 }
 
 // Digest is what is new for a team in one week, by category.

@@ -3,11 +3,11 @@ package journey
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/c360/c360/customer"
 	"math"
 	"testing"
 	"time"
 
+	"github.com/c360/c360/customer"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )

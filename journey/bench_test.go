@@ -3,13 +3,13 @@ package journey
 import (
 	"context"
 	"fmt"
-	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/cputime"
 )
 
 // benchEvents returns n events of 10,000 customers cycling through a

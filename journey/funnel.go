@@ -401,8 +401,12 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	// Workers fail only when the context ends: they all report the same
+	// error, so the first says it.
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	// Merge.

@@ -180,7 +180,7 @@ func TestDefaultCellsCoverEveryScore(t *testing.T) {
 	for r := 1; r <= 5; r++ {
 		for f := 1; f <= 5; f++ {
 			for m := 1; m <= 5; m++ {
-				if c := cellOf(DefaultCells, r, float64(f+m)/2); c == "other" {
+				if c := cellOf(DefaultCells(), r, float64(f+m)/2); c == "other" {
 					t.Errorf("R=%d F=%d M=%d falls in no default cell", r, f, m)
 				}
 			}

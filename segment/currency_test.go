@@ -2,12 +2,12 @@ package segment_test
 
 import (
 	"fmt"
-	"github.com/c360/c360/customer"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
 	"github.com/google/go-cmp/cmp"

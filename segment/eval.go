@@ -3,12 +3,13 @@ package segment
 import (
 	"errors"
 	"fmt"
-	"github.com/c360/c360/customer"
-	"github.com/c360/c360/journey"
 	"math"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 )
 
 // Touchpoint is what computed traits read from one touchpoint of a customer.

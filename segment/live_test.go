@@ -2,13 +2,13 @@ package segment
 
 import (
 	"fmt"
-	"github.com/c360/c360/customer"
-	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/cputime"
 	"github.com/google/go-cmp/cmp"
 )
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,11 +112,13 @@ type CellRule struct {
 	FMMin, FMMax float64
 }
 
-// DefaultCells are the named cells for 5 bins, tried in order (first match):
-// champions, loyal, new, promising, potential_loyalist, need_attention,
-// about_to_sleep, cant_lose, at_risk, hibernating, lost. Together they cover
-// every (R, FM) pair.
-var DefaultCells = []CellRule{
+// DefaultCells returns the named cells for 5 bins, tried in order (first
+// match): champions, loyal, new, promising, potential_loyalist,
+// need_attention, about_to_sleep, cant_lose, at_risk, hibernating, lost.
+// Together they cover every (R, FM) pair. Each call returns a new slice.
+func DefaultCells() []CellRule { return slices.Clone(defaultCells) }
+
+var defaultCells = []CellRule{
 	{"champions", 4, 5, 4, 5},
 	{"loyal", 3, 5, 3, 5},
 	{"new", 5, 5, 1, 1.99},
@@ -158,7 +161,7 @@ func RFM(in []RFMInput, now time.Time, cfg RFMConfig) ([]RFMScore, error) {
 	}
 	cells := cfg.Cells
 	if cells == nil {
-		cells = DefaultCells
+		cells = defaultCells
 	}
 	n := len(in)
 	out := make([]RFMScore, n)
@@ -261,9 +264,11 @@ func cellOf(cells []CellRule, r int, fm float64) string {
 	return "other"
 }
 
-// DefaultPurchaseTypes are the touchpoint types RFMFromTouchpoints counts as
-// purchases when none are given.
-var DefaultPurchaseTypes = []string{"online_purchase", "store_purchase", "purchase"}
+// DefaultPurchaseTypes returns the touchpoint types RFMFromTouchpoints counts
+// as purchases when none are given. Each call returns a new slice.
+func DefaultPurchaseTypes() []string { return slices.Clone(defaultPurchaseTypes) }
+
+var defaultPurchaseTypes = []string{"online_purchase", "store_purchase", "purchase"}
 
 // RFMFromTouchpoints summarises each customer's purchases: touchpoints of the
 // given types (DefaultPurchaseTypes when empty) within window before now
@@ -324,7 +329,7 @@ func bySortedID(byCustomer map[string][]Touchpoint) iter.Seq2[string, []Touchpoi
 
 func rfmInputs(customers iter.Seq2[string, []Touchpoint], types []string, now time.Time, window time.Duration, currency string) []RFMInput {
 	if len(types) == 0 {
-		types = DefaultPurchaseTypes
+		types = defaultPurchaseTypes
 	}
 	purchase := make([]string, len(types))
 	for i, t := range types {

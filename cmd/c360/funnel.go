@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/c360/c360/internal/clispec"
 	"io"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/journey"
 )

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/c360/c360/internal/table"
 	"io"
 	"strings"
 
+	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality/normalize"
 )
 

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"github.com/c360/c360/internal/clispec"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality"
 	"github.com/c360/c360/quality/match"

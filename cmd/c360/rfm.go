@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"github.com/c360/c360/internal/clispec"
 	"math"
 	"strconv"
 	"time"
 
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/segment"
 )
 
@@ -94,7 +94,7 @@ func runRFM(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "c360 rfm: warning: %d purchase(s) of %d customer(s) in other currencies than %s left out of monetary (they count for recency and frequency; choose the currency with --currency)\n",
 			other, otherCustomers, set.Currency)
 	}
-	cells := segment.DefaultCells
+	cells := segment.DefaultCells()
 	if *bins != 5 {
 		cells = []segment.CellRule{} // the named cells assume 5 scores
 	}

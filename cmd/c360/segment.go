@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/c360/c360/internal/strictjson"
 	"io"
 	"math"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/strictjson"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
@@ -91,7 +91,7 @@ func runSegment(ctx context.Context, e *env) error {
 	// only do it when the expression may read it.
 	needStage := strings.Contains(*expr, "stage")
 	purchase := map[string]bool{}
-	for _, t := range segment.DefaultPurchaseTypes {
+	for _, t := range segment.DefaultPurchaseTypes() {
 		purchase[t] = true
 	}
 	w := bufio.NewWriter(e.stdout)

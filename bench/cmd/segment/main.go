@@ -15,7 +15,6 @@ import (
 	"database/sql/driver"
 	"flag"
 	"fmt"
-	"github.com/c360/c360/customer"
 	"log"
 	"math"
 	"math/rand/v2"
@@ -28,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/segment"
 	"github.com/duckdb/duckdb-go/v2"
 	_ "modernc.org/sqlite"
