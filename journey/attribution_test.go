@@ -266,7 +266,7 @@ func TestTopPaths(t *testing.T) {
 			}
 		}
 	}
-	got, err := TopPaths(t.Context(), seq, A, P, PathOptions{N: 3, CollapseRepeats: true})
+	got, err := TopPaths(t.Context(), seq, A, P, PathConfig{N: 3, CollapseRepeats: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,7 +281,7 @@ func TestTopPaths(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("TopPaths (-want +got):\n%s", diff)
 	}
-	got, err = TopPaths(t.Context(), seq, A, P, PathOptions{MaxLen: 3})
+	got, err = TopPaths(t.Context(), seq, A, P, PathConfig{MaxLen: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

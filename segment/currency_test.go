@@ -156,7 +156,7 @@ func TestSegmentOneCurrency(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			live := segment.NewLive(tc.set, segment.LiveOptions{})
+			live := segment.NewLive(tc.set, segment.LiveConfig{})
 			for _, tp := range subj.Touchpoints {
 				if _, err := live.AddTouchpoint("hanako", tp, evalAt); err != nil {
 					t.Fatal(err)
@@ -196,7 +196,7 @@ func TestLiveAgreesOverCurrencies(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			live := segment.NewLive(set, segment.LiveOptions{})
+			live := segment.NewLive(set, segment.LiveConfig{})
 			rng := rand.New(rand.NewPCG(6, 7))
 			subjects := map[string]*segment.Subject{}
 			currencies := []string{"JPY", "JPY", "USD", "EUR", ""}

@@ -43,7 +43,7 @@ func ExampleLive() {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	var set segment.Set
 	set.DefineText("repeat_buyer", `count(online_purchase, 30d) >= 2`)
-	live := segment.NewLive(&set, segment.LiveOptions{OnChange: func(c segment.Change) {
+	live := segment.NewLive(&set, segment.LiveConfig{OnChange: func(c segment.Change) {
 		fmt.Println(c.CustomerID, c.Segment, "entered:", c.Entered, c.At.Format("01-02"))
 	}})
 	buy := segment.Touchpoint{Type: "online_purchase"}

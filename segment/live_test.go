@@ -58,7 +58,7 @@ func testLiveAgrees(t *testing.T, retention time.Duration) {
 	set := liveSet(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var entered, exited int
-	live := NewLive(set, LiveOptions{Retention: retention, OnChange: func(c Change) {
+	live := NewLive(set, LiveConfig{Retention: retention, OnChange: func(c Change) {
 		if c.Entered {
 			entered++
 		} else {
@@ -153,7 +153,7 @@ func TestLiveEnterExitEvents(t *testing.T) {
 	if _, err := set.DefineText("repeat", `count(online_purchase, 30d) >= 2`); err != nil {
 		t.Fatal(err)
 	}
-	live := NewLive(&set, LiveOptions{})
+	live := NewLive(&set, LiveConfig{})
 	buy := func(at time.Time) Touchpoint { return Touchpoint{Type: "online_purchase", Time: at} }
 	if ch, _ := live.AddTouchpoint("c1", buy(now.Add(-days(5))), now); len(ch) != 0 {
 		t.Errorf("one purchase: changes %v, want none", ch)
@@ -188,7 +188,7 @@ func BenchmarkLiveTouchpoint100Segments(b *testing.B) {
 	}
 	// Each customer gets a purchase every 15 days and keeps 150 days of
 	// history: about 10 touchpoints, as a steady state.
-	live := NewLive(&set, LiveOptions{Retention: 150 * 24 * time.Hour})
+	live := NewLive(&set, LiveConfig{Retention: 150 * 24 * time.Hour})
 	const customers = 10000
 	ids := make([]string, customers)
 	for i := range ids {

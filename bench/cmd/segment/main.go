@@ -241,7 +241,7 @@ func main() {
 	report("segment_count_5cond", tOurs, tDuck, tLite)
 
 	// 1b. The same with membership kept current at ingest.
-	live := segment.NewLive(&set, segment.LiveOptions{})
+	live := segment.NewLive(&set, segment.LiveConfig{})
 	ingest := timeIt(func() {
 		for c := range d.ids {
 			live.UpsertProfile(d.ids[c], &cursor{d: d, i: c}, now)
@@ -611,7 +611,7 @@ func liveCompare(lite *sql.DB) {
 			log.Fatal(err)
 		}
 	}
-	live := segment.NewLive(&set, segment.LiveOptions{Retention: 400 * 24 * time.Hour})
+	live := segment.NewLive(&set, segment.LiveConfig{Retention: 400 * 24 * time.Hour})
 	rng := rand.New(rand.NewPCG(7, 7))
 	ids := make([]string, customers)
 	for i := range ids {
