@@ -89,7 +89,7 @@ type Attribution struct {
 	// currency, never added to another. It is called once per conversion
 	// that is attributed and has a value. nil keeps every value in its own
 	// currency.
-	Convert func(v Value, at time.Time) Value
+	Convert func(v Money, at time.Time) Money
 }
 
 // Amounts are sums of money kept apart by currency: ISO 4217 code → amount

@@ -20,7 +20,7 @@ func onDay(id string, typ Type, ch customer.Channel, d int) Event {
 
 func paid(id string, typ Type, ch customer.Channel, d int, amount int64, currency string) Event {
 	e := onDay(id, typ, ch, d)
-	e.Value = Value{Amount: amount, Currency: currency}
+	e.Value = Money{Amount: amount, Currency: currency}
 	return e
 }
 
@@ -131,7 +131,7 @@ func TestAttributionConvert(t *testing.T) {
 		date(6): {"USD": 1.5}, // $1 = ¥150 on day 6
 	}
 	var calls []string
-	toYen := func(v Value, at time.Time) Value {
+	toYen := func(v Money, at time.Time) Money {
 		calls = append(calls, fmt.Sprintf("%d %s %s", v.Amount, v.Currency, at.Format(time.DateOnly)))
 		if v.Currency == "JPY" {
 			return v
@@ -140,7 +140,7 @@ func TestAttributionConvert(t *testing.T) {
 		if !ok {
 			return v // no rate: kept in its own currency
 		}
-		return Value{Amount: int64(math.Round(float64(v.Amount) * r)), Currency: "JPY"}
+		return Money{Amount: int64(math.Round(float64(v.Amount) * r)), Currency: "JPY"}
 	}
 	evs := twoCurrencies()
 	euro := paid("p4", TypeOnlinePurchase, customer.ChannelWeb, 9, 2000, "EUR")
@@ -318,17 +318,17 @@ func ExampleAttribution_currencies() {
 	day := func(d int) time.Time { return time.Date(2026, 4, d, 12, 0, 0, 0, time.UTC) }
 	tl := []Event{
 		{ID: "1", CustomerID: "c", Type: TypeAdClick, Channel: customer.ChannelAdvertising, Time: day(1)},
-		{ID: "2", CustomerID: "c", Type: TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: day(2), Value: Value{Amount: 7000, Currency: "JPY"}},
+		{ID: "2", CustomerID: "c", Type: TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: day(2), Value: Money{Amount: 7000, Currency: "JPY"}},
 		{ID: "3", CustomerID: "c", Type: TypeAdClick, Channel: customer.ChannelAdvertising, Time: day(3)},
-		{ID: "4", CustomerID: "c", Type: TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: day(4), Value: Value{Amount: 5000, Currency: "USD"}},
+		{ID: "4", CustomerID: "c", Type: TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: day(4), Value: Money{Amount: 5000, Currency: "USD"}},
 	}
 	a := Attribution{Model: LastTouch}
 	for _, c := range a.Attribute(tl).Credits {
 		fmt.Printf("%s: %v\n", c.Key, c.Value)
 	}
-	a.Convert = func(v Value, at time.Time) Value {
+	a.Convert = func(v Money, at time.Time) Money {
 		if v.Currency == "USD" { // ¥150 to the dollar: 1.5 yen per cent
-			return Value{Amount: v.Amount * 3 / 2, Currency: "JPY"}
+			return Money{Amount: v.Amount * 3 / 2, Currency: "JPY"}
 		}
 		return v
 	}

@@ -7,7 +7,7 @@
 // An Event is one touchpoint — an ad click, a store purchase, a service
 // call — of a customer (customer.ID) or of an anonymous visitor, on a
 // channel (customer.Channel: package customer owns the channel vocabulary), at
-// a time, with an optional Value (amount and currency) and attributes. The
+// a time, with an optional Value (Money: amount and currency) and attributes. The
 // standard Type constants and customer's channels form the standard
 // Catalog; a host adds its own types and channels to a Catalog, which also
 // validates events (Catalog.Validate reports every problem at once as

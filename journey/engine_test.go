@@ -13,7 +13,7 @@ import (
 )
 
 func TestValidateCollectsEveryProblem(t *testing.T) {
-	e := Event{Type: "teleport", Channel: "", Value: Value{Amount: 100, Currency: "yen"}}
+	e := Event{Type: "teleport", Channel: "", Value: Money{Amount: 100, Currency: "yen"}}
 	err := (*Catalog)(nil).Validate(&e)
 	if !errors.Is(err, ErrInvalidEvent) {
 		t.Fatalf("err = %v, want ErrInvalidEvent", err)
@@ -61,7 +61,7 @@ func TestCatalogExtensible(t *testing.T) {
 
 func purchase(id string, c customer.ID, m int) Event {
 	e := evAt(id, c, TypeOnlinePurchase, m)
-	e.Value = Value{Amount: 5000, Currency: "JPY"}
+	e.Value = Money{Amount: 5000, Currency: "JPY"}
 	return e
 }
 
@@ -227,7 +227,7 @@ func TestMapRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := func(id string, typ Type, ch customer.Channel, amount int64, attrs map[string]string) Event {
-		return Event{ID: id, CustomerID: "c", Type: typ, Channel: ch, Time: at(len(id)), Value: Value{Amount: amount, Currency: "JPY"}, Attributes: attrs}
+		return Event{ID: id, CustomerID: "c", Type: typ, Channel: ch, Time: at(len(id)), Value: Money{Amount: amount, Currency: "JPY"}, Attributes: attrs}
 	}
 	tests := []struct {
 		name   string

@@ -40,9 +40,9 @@ const (
 	TypeUnsubscribe        Type = "unsubscribe"
 )
 
-// Value is the money attached to a touchpoint, such as the amount of a
-// purchase. The zero Value means "no value".
-type Value struct {
+// Money is the money attached to a touchpoint, such as the amount of a
+// purchase. The zero Money means "no value".
+type Money struct {
 	// Amount in the currency's smallest unit: yen for JPY, cents for USD.
 	// Returns are negative.
 	Amount int64
@@ -52,7 +52,7 @@ type Value struct {
 }
 
 // IsZero reports whether v carries no value.
-func (v Value) IsZero() bool { return v.Amount == 0 && v.Currency == "" }
+func (v Money) IsZero() bool { return v.Amount == 0 && v.Currency == "" }
 
 // Event is one touchpoint: something a customer (or a not yet identified
 // visitor) did, or the company did to them, on one channel at one time.
@@ -72,7 +72,7 @@ type Event struct {
 	Channel     customer.Channel
 	Time        time.Time
 	// Value is the money of the event, if any.
-	Value Value
+	Value Money
 	// Campaign names the campaign the event belongs to, if any.
 	Campaign string
 	// Source names the system the event came from, such as "pos" or "web".

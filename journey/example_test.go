@@ -94,7 +94,7 @@ func ExampleFunnel() {
 // Attribution shares each purchase among the touchpoints before it.
 func ExampleAttribution() {
 	buy := touch("p", "a", journey.TypeOnlinePurchase, customer.ChannelWeb, 72)
-	buy.Value = journey.Value{Amount: 10000, Currency: "JPY"}
+	buy.Value = journey.Money{Amount: 10000, Currency: "JPY"}
 	tl := []journey.Event{
 		touch("1", "a", journey.TypeAdClick, customer.ChannelAdvertising, 0),
 		touch("2", "a", journey.TypeEmailClick, customer.ChannelEmail, 24),

@@ -87,7 +87,7 @@ type Map struct {
 	// safe for concurrent use (an Engine calls it from concurrent Ingest
 	// calls). nil converts nothing: amounts in another currency never meet
 	// a threshold.
-	Convert func(v Value, at time.Time) Value
+	Convert func(v Money, at time.Time) Money
 }
 
 // ErrInvalidMap is wrapped by the errors of Map.Validate.
@@ -303,7 +303,7 @@ const DefaultCurrency = "JPY"
 // first need within one step.
 type amountIn struct {
 	done bool
-	v    Value
+	v    Money
 }
 
 // meets reports whether e's value, in currency or converted into it, is at

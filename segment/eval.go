@@ -854,7 +854,7 @@ func FromEvent(e *journey.Event) Touchpoint {
 
 // touchpointIn converts e with its value brought into currency by convert
 // (nil: none).
-func touchpointIn(e *journey.Event, currency string, convert func(journey.Value, time.Time) journey.Value) Touchpoint {
+func touchpointIn(e *journey.Event, currency string, convert func(journey.Money, time.Time) journey.Money) Touchpoint {
 	tp := Touchpoint{Type: string(e.Type), Channel: string(e.Channel), Time: e.Time, Attrs: e.Attributes}
 	v := e.Value
 	if v.IsZero() {

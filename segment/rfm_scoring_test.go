@@ -232,19 +232,19 @@ func TestRFMInputsCurrency(t *testing.T) {
 // another currency converted by Set.Convert count; those it cannot convert
 // do not.
 func TestRFMInputsConverted(t *testing.T) {
-	set := &segment.Set{Convert: func(v journey.Value, _ time.Time) journey.Value {
+	set := &segment.Set{Convert: func(v journey.Money, _ time.Time) journey.Money {
 		if v.Currency == "USD" {
-			return journey.Value{Amount: v.Amount * 150 / 100, Currency: "JPY"}
+			return journey.Money{Amount: v.Amount * 150 / 100, Currency: "JPY"}
 		}
 		return v
 	}}
-	ev := func(id string, days float64, v journey.Value) journey.Event {
+	ev := func(id string, days float64, v journey.Money) journey.Event {
 		return journey.Event{ID: id, CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Time: daysAgo(days), Value: v}
 	}
 	events := []journey.Event{
-		ev("1", 10, journey.Value{Amount: 3000, Currency: "JPY"}),
-		ev("2", 5, journey.Value{Amount: 2000, Currency: "USD"}), // $20.00 → ¥3000
-		ev("3", 1, journey.Value{Amount: 1000, Currency: "EUR"}), // no rate: left out
+		ev("1", 10, journey.Money{Amount: 3000, Currency: "JPY"}),
+		ev("2", 5, journey.Money{Amount: 2000, Currency: "USD"}), // $20.00 → ¥3000
+		ev("3", 1, journey.Money{Amount: 1000, Currency: "EUR"}), // no rate: left out
 	}
 	var tps []segment.Touchpoint
 	for i := range events {

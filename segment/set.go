@@ -66,7 +66,7 @@ type Set struct {
 	// FromEvent is called concurrently. nil converts nothing: values in
 	// other currencies are left out of value aggregates (count and other
 	// aggregates still see the touchpoint).
-	Convert func(v journey.Value, at time.Time) journey.Value
+	Convert func(v journey.Money, at time.Time) journey.Money
 
 	segments map[string]*Segment
 	traits   map[string]Trait

@@ -257,7 +257,7 @@ func (s *suite) checkOrder(t *testing.T, name string, stream func(from, to time.
 func (s *suite) roundTrip(t *testing.T, st journey.EventStore) {
 	want := journey.Event{
 		ID: "p1", CustomerID: "c1", AnonymousID: "a1", Type: journey.TypeOnlinePurchase,
-		Channel: customer.ChannelWeb, Time: s.at(5), Value: journey.Value{Amount: 12800, Currency: "JPY"},
+		Channel: customer.ChannelWeb, Time: s.at(5), Value: journey.Money{Amount: 12800, Currency: "JPY"},
 		Campaign: "spring", Source: "shop", Attributes: map[string]string{"sku": "R-1", "segment": "gold"},
 	}
 	mustAppend(t, st, want)
