@@ -22,7 +22,7 @@
 // undeliverable, never verified, or verified too long ago.
 //
 // Enums (Kind, ContactType, Validity, Role, Channel, Purpose, ConsentStatus,
-// Rule, ValueType) are encoded in JSON by name, and decoding an unknown name
+// SurvivorshipRule, ValueType) are encoded in JSON by name, and decoding an unknown name
 // fails with a *ValueError naming the field. Validate, ValidateRecord,
 // DecodeProfile and DecodeRecord report every problem at once, each as a
 // *FieldError naming record and field; all wrap ErrInvalid.

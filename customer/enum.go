@@ -315,15 +315,15 @@ func (t *ValueType) UnmarshalText(b []byte) error {
 	return err
 }
 
-// Rule is a survivorship rule: how the value of one attribute is chosen when
+// SurvivorshipRule is how the value of one attribute is chosen when
 // source records disagree.
-type Rule int
+type SurvivorshipRule int
 
 // Survivorship rules. The zero value, RuleMostRecent, is the default for
 // single-valued attributes.
 const (
 	// RuleMostRecent: the value of the most recently updated record.
-	RuleMostRecent Rule = iota // "most_recent"
+	RuleMostRecent SurvivorshipRule = iota // "most_recent"
 	// RuleSourcePriority: the value of the record whose system ranks
 	// highest in Survivorship.SourcePriority; ties go to the most recent.
 	RuleSourcePriority // "source_priority"
@@ -340,14 +340,16 @@ const (
 var ruleNames = []string{"most_recent", "source_priority", "most_frequent", "most_complete", "combine_all"}
 
 // String returns the JSON name of r.
-func (r Rule) String() string { return enumText(ruleNames, int(r)) }
+func (r SurvivorshipRule) String() string { return enumText(ruleNames, int(r)) }
 
 // MarshalText encodes r as its name.
-func (r Rule) MarshalText() ([]byte, error) { return marshalEnum("rule", ruleNames, int(r)) }
+func (r SurvivorshipRule) MarshalText() ([]byte, error) {
+	return marshalEnum("rule", ruleNames, int(r))
+}
 
 // UnmarshalText decodes a name; an unknown name is a *ValueError.
-func (r *Rule) UnmarshalText(b []byte) error {
+func (r *SurvivorshipRule) UnmarshalText(b []byte) error {
 	n, err := parseEnum("rule", ruleNames, b)
-	*r = Rule(n)
+	*r = SurvivorshipRule(n)
 	return err
 }

@@ -84,7 +84,7 @@ func TestMergeUnmergeProperty(t *testing.T) {
 		ctx := t.Context()
 		var st customer.MemoryStore
 		m := &customer.Merger{Store: &st, Survivorship: customer.Survivorship{
-			Default: customer.Rule(r.IntN(4)), SourcePriority: []string{"service", "sales"},
+			Default: customer.SurvivorshipRule(r.IntN(4)), SourcePriority: []string{"service", "sales"},
 			ConsentPolicy: customer.ConsentPolicy(r.IntN(2)),
 		}}
 		a := stored(t, &st, &m.Survivorship, "A", 1, randomRecords(r, "a", 1+r.IntN(4)))

@@ -298,10 +298,10 @@ func (r *SourceRecord) time() time.Time {
 
 // Provenance says where one surviving value of a profile came from.
 type Provenance struct {
-	Field string      `json:"field"`          // JSON path, e.g. "name", "contact_points[email:a@b.jp]"
-	Value string      `json:"value"`          // the surviving value as text
-	Rule  Rule        `json:"rule"`           // the survivorship rule that chose it
-	From  []RecordKey `json:"from,omitempty"` // records that supplied it, the chosen one first
+	Field string           `json:"field"`          // JSON path, e.g. "name", "contact_points[email:a@b.jp]"
+	Value string           `json:"value"`          // the surviving value as text
+	Rule  SurvivorshipRule `json:"rule"`           // the survivorship rule that chose it
+	From  []RecordKey      `json:"from,omitempty"` // records that supplied it, the chosen one first
 }
 
 // Restriction marks a profile whose processing is restricted (a privacy

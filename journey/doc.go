@@ -32,7 +32,7 @@
 // with) the Transition it caused; each customer's history of transitions is
 // kept. Infer rebuilds a stage from a customer's past events; TimeInStage
 // measures how long customers stay in each stage. A rule's amount threshold
-// is in one currency (Rule.Currency, else Map.Currency, else JPY): an
+// is in one currency (StageRule.Currency, else Map.Currency, else JPY): an
 // amount in another currency meets it only when Map.Convert converts it.
 //
 // # Analytics

@@ -214,7 +214,7 @@ func TestEngineRebuildAfterLateEvent(t *testing.T) {
 func TestMapRules(t *testing.T) {
 	m := &Map{
 		Stages: []Stage{"lead", "customer", "vip", "lapsed"},
-		Rules: []Rule{
+		Rules: []StageRule{
 			{Name: "big spender", To: "vip", Types: []Type{TypeStorePurchase}, MinAmount: 100000},
 			{Name: "buyer", To: "customer", Types: []Type{TypeStorePurchase, TypeOnlinePurchase}},
 			{Name: "store lead", To: "lead", Channels: []customer.Channel{customer.ChannelStore}, Attributes: map[string]string{"origin": "fair"}},
@@ -249,7 +249,7 @@ func TestMapRules(t *testing.T) {
 			}
 		})
 	}
-	bad := &Map{Stages: []Stage{"a", "a", ""}, Rules: []Rule{{To: "zz", From: []Stage{"yy"}, MinCount: 2}}}
+	bad := &Map{Stages: []Stage{"a", "a", ""}, Rules: []StageRule{{To: "zz", From: []Stage{"yy"}, MinCount: 2}}}
 	err := bad.Validate()
 	var me *multierror.Error
 	if !errors.Is(err, ErrInvalidMap) || !errors.As(err, &me) || len(me.Errors) != 5 {

@@ -24,9 +24,9 @@ const (
 	StageRetain    Stage = "retain_expand" // retain & expand
 )
 
-// Rule says that a matching touchpoint moves a customer into a stage.
+// StageRule says that a matching touchpoint moves a customer into a stage.
 // Every non-zero condition must hold.
-type Rule struct {
+type StageRule struct {
 	// Name identifies the rule in transitions; "" is shown as "rule N".
 	Name string
 	// To is the stage the customer moves into.
@@ -71,7 +71,7 @@ type Rule struct {
 // empty for JPY) and leave Convert nil.
 type Map struct {
 	Stages []Stage
-	Rules  []Rule
+	Rules  []StageRule
 	// Currency is the ISO 4217 code of the amount thresholds of the rules
 	// that do not name one; "" means DefaultCurrency ("JPY").
 	Currency string
@@ -130,7 +130,7 @@ func (m *Map) Validate() error {
 	return errs.ErrorOrNil()
 }
 
-func (r *Rule) label(i int) string {
+func (r *StageRule) label(i int) string {
 	if r.Name != "" {
 		return r.Name
 	}
@@ -154,7 +154,7 @@ func DefaultMap() *Map {
 	purchase := []Type{TypeOnlinePurchase, TypeStorePurchase}
 	return &Map{
 		Stages: []Stage{StageAwareness, StageAcquire, StageOnboard, StageEngage, StageRetain},
-		Rules: []Rule{
+		Rules: []StageRule{
 			{Name: "repeat purchase", To: StageRetain, Types: purchase, MinCount: 2},
 			{Name: "first purchase", To: StageAcquire, Types: purchase},
 			{Name: "sign-up", To: StageAcquire, Types: []Type{TypeSignUp}},

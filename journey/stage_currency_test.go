@@ -47,7 +47,7 @@ func vipMap(min int64, ruleCurrency, mapCurrency string, convert func(journey.Mo
 		Stages:   []journey.Stage{"customer", "vip"},
 		Currency: mapCurrency,
 		Convert:  convert,
-		Rules: []journey.Rule{
+		Rules: []journey.StageRule{
 			{Name: "big spender", To: "vip", Types: []journey.Type{journey.TypeStorePurchase}, MinAmount: min, Currency: ruleCurrency},
 			{Name: "buyer", To: "customer", Types: []journey.Type{journey.TypeStorePurchase, journey.TypeStoreReturn}},
 		},
@@ -121,7 +121,7 @@ func TestRuleMinAmountConvertCalls(t *testing.T) {
 			calls = append(calls, v)
 			return usdToJPY(v, at)
 		},
-		Rules: []journey.Rule{
+		Rules: []journey.StageRule{
 			{Name: "huge", To: "c", MinAmount: 1_000_000},
 			{Name: "big", To: "b", MinAmount: 100_000},
 			{Name: "any", To: "a", MinAmount: 1},
@@ -155,10 +155,10 @@ func TestMapValidateCurrency(t *testing.T) {
 		m        journey.Map
 		problems int
 	}{
-		{"defaults", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.Rule{{To: "a", MinAmount: 1}}}, 0},
-		{"codes", journey.Map{Stages: []journey.Stage{"a"}, Currency: "USD", Rules: []journey.Rule{{To: "a", MinAmount: 1, Currency: "EUR"}}}, 0},
+		{"defaults", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.StageRule{{To: "a", MinAmount: 1}}}, 0},
+		{"codes", journey.Map{Stages: []journey.Stage{"a"}, Currency: "USD", Rules: []journey.StageRule{{To: "a", MinAmount: 1, Currency: "EUR"}}}, 0},
 		{"lower-case map currency", journey.Map{Stages: []journey.Stage{"a"}, Currency: "jpy"}, 1},
-		{"bad rule currencies", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.Rule{
+		{"bad rule currencies", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.StageRule{
 			{To: "a", Currency: "¥"}, {To: "a", Currency: "YEN!"}, {To: "a", Currency: "JP"}}}, 3},
 	}
 	for _, tt := range tests {
@@ -228,7 +228,7 @@ func TestEngineConvertConcurrent(t *testing.T) {
 func ExampleMap_currency() {
 	m := &journey.Map{
 		Stages: []journey.Stage{"customer", "vip"},
-		Rules: []journey.Rule{
+		Rules: []journey.StageRule{
 			{Name: "big spender", To: "vip", Types: []journey.Type{journey.TypeOnlinePurchase}, MinAmount: 10000}, // ¥10,000
 			{Name: "buyer", To: "customer", Types: []journey.Type{journey.TypeOnlinePurchase}},
 		},

@@ -47,7 +47,7 @@ func customer360(ctx context.Context, q *quickstart) error {
 	resolveAccountLinks(records, ids)
 
 	s := customer.Survivorship{
-		Rules: map[string]customer.Rule{
+		Rules: map[string]customer.SurvivorshipRule{
 			customer.AttrName:      customer.RuleMostComplete,
 			customer.AttrBirthDate: customer.RuleSourcePriority,
 			"attributes.campaigns": customer.RuleCombineAll,
