@@ -58,11 +58,15 @@ type FieldError struct {
 	Err    error
 }
 
-// Error returns "<record>: <field>: <problem>".
+// Error returns "<record>: <field>: <problem>", or "<record>: <problem>"
+// when Field is "" (a problem of the record as a whole).
 func (e *FieldError) Error() string {
 	rec := e.Record
 	if rec == "" {
 		rec = "record without ID"
+	}
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %v", rec, e.Err)
 	}
 	return fmt.Sprintf("%s: %s: %v", rec, e.Field, e.Err)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality"
 	"github.com/c360/c360/quality/normalize"
 )
@@ -275,9 +276,9 @@ func TestRecordErrors(t *testing.T) {
 	if !errors.Is(err, quality.ErrRecord) {
 		t.Fatalf("error = %v, want ErrRecord", err)
 	}
-	var re *quality.RecordError
+	var re *customer.FieldError
 	if !errors.As(err, &re) {
-		t.Fatalf("error %v holds no *RecordError", err)
+		t.Fatalf("error %v holds no *customer.FieldError", err)
 	}
 	for _, want := range []string{"record 1: quality: invalid record: empty record ID", `record "1": quality: invalid record: record ID also used by record 0`} {
 		if !strings.Contains(err.Error(), want) {
