@@ -76,7 +76,7 @@
 //
 // Configuration is a plain struct named Config (or XConfig when a package
 // configures several things: segment.LiveConfig, journey.PathConfig,
-// quality.ProfileConfig, similarity.WinklerConfig, segment.RFMConfig) with
+// quality.ProfileConfig, similarity.WinklerConfig, analysis.RFMConfig) with
 // JSON tags, whose zero value is the default: each field's comment says what
 // its zero value means. A host can therefore keep configuration in files,
 // and the files the command-line tool reads are the library's own Config

@@ -13,7 +13,7 @@ import (
 	"strings"
 
 	"github.com/c360/c360/internal/table"
-	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 )
 
 func init() {
@@ -68,7 +68,7 @@ func runPareto(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
-	res, err := segment.Pareto(items, *share, segment.ABCCuts{A: *cutA, B: *cutB})
+	res, err := analysis.Pareto(items, *share, analysis.ABCCuts{A: *cutA, B: *cutB})
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func sig12(x float64) float64 {
 }
 
 // readItems sums the value column per ID, in order of first appearance.
-func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segment.Item, error) {
+func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]analysis.Item, error) {
 	rd, err := table.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -112,7 +112,7 @@ func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segm
 	}
 	index := map[string]int{}
 	firstLine := map[string]int{}
-	var items []segment.Item
+	var items []analysis.Item
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -139,7 +139,7 @@ func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segm
 			i = len(items)
 			index[id] = i
 			firstLine[id] = line
-			items = append(items, segment.Item{ID: id})
+			items = append(items, analysis.Item{ID: id})
 		}
 		items[i].Value += v
 		if math.IsInf(items[i].Value, 0) {

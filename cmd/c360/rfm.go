@@ -10,6 +10,7 @@ import (
 
 	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 )
 
 func init() {
@@ -94,11 +95,11 @@ func runRFM(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "c360 rfm: warning: %d purchase(s) of %d customer(s) in other currencies than %s left out of monetary (they count for recency and frequency; choose the currency with --currency)\n",
 			other, otherCustomers, set.Currency)
 	}
-	cells := segment.DefaultCells()
+	cells := analysis.DefaultCells()
 	if *bins != 5 {
-		cells = []segment.CellRule{} // the named cells assume 5 scores
+		cells = []analysis.CellRule{} // the named cells assume 5 scores
 	}
-	scores, err := segment.RFM(inputs, now, segment.RFMConfig{Bins: *bins, Cells: cells})
+	scores, err := analysis.RFM(inputs, now, analysis.RFMConfig{Bins: *bins, Cells: cells})
 	if err != nil {
 		return err
 	}

@@ -29,6 +29,7 @@ import (
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 	"github.com/duckdb/duckdb-go/v2"
 	_ "modernc.org/sqlite"
 )
@@ -358,7 +359,7 @@ func queryInt(db *sql.DB, q string) int {
 func rfmOurs(d *data) [3]int {
 	// Summarise purchases on every core, each over a range of customers.
 	workers := runtime.GOMAXPROCS(0)
-	parts := make([][]segment.RFMInput, workers)
+	parts := make([][]analysis.RFMInput, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -374,7 +375,7 @@ func rfmOurs(d *data) [3]int {
 		}(w)
 	}
 	wg.Wait()
-	var inputs []segment.RFMInput
+	var inputs []analysis.RFMInput
 	for _, p := range parts {
 		inputs = append(inputs, p...)
 	}
@@ -384,7 +385,7 @@ func rfmOurs(d *data) [3]int {
 			buyers = append(buyers, in)
 		}
 	}
-	scores, err := segment.RFM(buyers, now, segment.RFMConfig{})
+	scores, err := analysis.RFM(buyers, now, analysis.RFMConfig{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -397,7 +398,7 @@ func rfmOurs(d *data) [3]int {
 	return sums
 }
 
-// rfmSQL is segment.RFM's quantile scoring in SQL: among buyers, a
+// rfmSQL is analysis.RFM's quantile scoring in SQL: among buyers, a
 // customer with k buyers strictly worse and t tied (itself included) out
 // of n scores 1 + floor(5·(2k+t)/(2n)) — its mid-rank.
 func rfmSQL(db *sql.DB, sqlite bool) [3]int {
@@ -455,13 +456,13 @@ func paretoOurs(d *data) paretoAnswer {
 		}(w)
 	}
 	wg.Wait()
-	items := make([]segment.Item, 0, len(d.ids))
+	items := make([]analysis.Item, 0, len(d.ids))
 	for c, v := range totals {
 		if v > 0 {
-			items = append(items, segment.Item{ID: d.ids[c], Value: v})
+			items = append(items, analysis.Item{ID: d.ids[c], Value: v})
 		}
 	}
-	r, err := segment.Pareto(items, 0.8, segment.ABCCuts{})
+	r, err := analysis.Pareto(items, 0.8, analysis.ABCCuts{})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package segment
+package analysis
 
 import (
 	"errors"
@@ -106,7 +106,7 @@ type ABCCount struct {
 }
 
 // ErrBadValue reports a value Pareto cannot rank: negative, NaN or infinite.
-var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
+var ErrBadValue = errors.New("analysis: value must be a finite number >= 0")
 
 // Pareto ranks items by value, largest first, and computes the
 // cumulative curve, the smallest number of items that together make at
@@ -127,11 +127,11 @@ var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
 // ShareOfItems is one division of integers, correctly rounded too.
 func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	if !(share > 0 && share <= 1) {
-		return nil, fmt.Errorf("segment: share must be in (0, 1], got %v", share)
+		return nil, fmt.Errorf("analysis: share must be in (0, 1], got %v", share)
 	}
 	cuts = cuts.withDefaults()
 	if !(cuts.A > 0 && cuts.A <= cuts.B && cuts.B <= 1) {
-		return nil, fmt.Errorf("segment: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
+		return nil, fmt.Errorf("analysis: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
 	}
 	var tot float64
 	integers := true
