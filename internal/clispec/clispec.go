@@ -1,6 +1,7 @@
 // Package clispec parses the small notations the command-line tool shares
 // between its commands, so that each is written once: durations with days
-// and weeks (--window, --max-age) and --field COLUMN=KIND.
+// and weeks (--window, --max-age; FormatDuration writes them back in days
+// and hours) and --field COLUMN=KIND.
 package clispec
 
 import (
@@ -99,4 +100,40 @@ func Field(spec string) (column, kind string, ok bool) {
 	}
 	column, kind = strings.TrimSpace(spec[:i]), strings.TrimSpace(spec[i+1:])
 	return column, kind, column != "" && kind != ""
+}
+
+// FormatDuration writes d in days and hours, as people read lengths of
+// time in a customer's history: "3d", "1d12h", "5h". A duration under an
+// hour is written in minutes ("45m"), under a minute in seconds ("30s");
+// longer ones are rounded to the nearest hour. Duration reads every form it
+// writes. A negative duration is written with a leading "-".
+func FormatDuration(d time.Duration) string {
+	if d < 0 {
+		if d == math.MinInt64 {
+			d++ // -d would overflow; a nanosecond does not show
+		}
+		return "-" + FormatDuration(-d)
+	}
+	switch {
+	case d < time.Minute:
+		return strconv.FormatInt(int64(d.Round(time.Second)/time.Second), 10) + "s"
+	case d < time.Hour:
+		m := d.Round(time.Minute) / time.Minute
+		if m == 60 {
+			return "1h"
+		}
+		return strconv.FormatInt(int64(m), 10) + "m"
+	}
+	h := int64(d / time.Hour)
+	if d%time.Hour >= time.Hour/2 {
+		h++
+	}
+	days, hours := h/24, h%24
+	switch {
+	case days == 0:
+		return strconv.FormatInt(hours, 10) + "h"
+	case hours == 0:
+		return strconv.FormatInt(days, 10) + "d"
+	}
+	return strconv.FormatInt(days, 10) + "d" + strconv.FormatInt(hours, 10) + "h"
 }

@@ -82,3 +82,46 @@ func TestField(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatDuration(t *testing.T) {
+	day := 24 * time.Hour
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0s"}, {29 * time.Second, "29s"}, {59*time.Second + 600*time.Millisecond, "60s"}, {45 * time.Minute, "45m"},
+		{59*time.Minute + 40*time.Second, "1h"}, {5 * time.Hour, "5h"}, {36 * time.Hour, "1d12h"}, {30 * day, "30d"},
+		{30*day + 29*time.Minute, "30d"}, {30*day + 31*time.Minute, "30d1h"}, {23*time.Hour + 45*time.Minute, "1d"},
+		{-36 * time.Hour, "-1d12h"},
+	}
+	for _, tt := range tests {
+		if got := FormatDuration(tt.d); got != tt.want {
+			t.Errorf("FormatDuration(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+// FuzzFormatDuration: what FormatDuration writes, Duration reads back to
+// within the rounding (half an hour for an hour or more).
+func FuzzFormatDuration(f *testing.F) {
+	for _, d := range []int64{0, 1, int64(time.Hour), int64(36 * time.Hour), 1<<63 - 1} {
+		f.Add(d)
+	}
+	f.Fuzz(func(t *testing.T, n int64) {
+		d := time.Duration(n)
+		if d < 0 {
+			d = -d
+		}
+		if d < 0 || d > 106750*24*time.Hour {
+			return
+		}
+		s := FormatDuration(d)
+		back, err := Duration(s)
+		if err != nil {
+			t.Fatalf("Duration(FormatDuration(%v) = %q): %v", d, s, err)
+		}
+		if diff := (back - d).Abs(); diff > time.Hour/2 {
+			t.Fatalf("FormatDuration(%v) = %q reads back as %v", d, s, back)
+		}
+	})
+}
