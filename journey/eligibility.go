@@ -49,35 +49,41 @@ func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch customer.Ch
 // match its Channel, Purpose and Tag; "" matches anything.
 type Cap struct {
 	// Name identifies the cap in reasons.
-	Name    string
-	Channel customer.Channel
-	Purpose customer.Purpose
+	Name string `json:"name,omitempty"`
+	// Channel and Purpose restrict the cap; "" matches any.
+	Channel customer.Channel `json:"channel,omitempty"`
+	Purpose customer.Purpose `json:"purpose,omitempty"`
 	// Tag, if set, restricts the cap to requests and sends carrying it.
-	Tag string
+	Tag string `json:"tag,omitempty"`
 	// PerCampaign counts only the sends of the request's campaign, so each
-	// campaign has its own allowance; otherwise the cap is global.
-	PerCampaign bool
+	// campaign has its own allowance; otherwise (false) the cap is global.
+	PerCampaign bool `json:"per_campaign,omitempty"`
 	// Max sends in Window; a request is refused when Max are counted.
-	Max int
+	Max int `json:"max"`
 	// Window is the rolling window: a send at time t counts while
-	// now - Window < t <= now.
-	Window time.Duration
-	// BypassPriority, when > 0, exempts requests with Priority >= it.
-	BypassPriority int
+	// now - Window < t <= now. In JSON, nanoseconds.
+	Window time.Duration `json:"window"`
+	// BypassPriority, when > 0, exempts requests with Priority >= it; 0:
+	// no request bypasses the cap.
+	BypassPriority int `json:"bypass_priority,omitempty"`
 }
 
 // QuietHours is a daily period during which a channel must not be used,
 // such as 21:00–08:00 for SMS. Start == End means no quiet period.
 type QuietHours struct {
 	// Channel it applies to; "" means every channel.
-	Channel customer.Channel
+	Channel customer.Channel `json:"channel,omitempty"`
 	// Start and End are times of day as offsets from local midnight; the
-	// period is Start <= t < End, wrapping midnight when Start > End.
-	Start, End time.Duration
-	// Location is the time zone; nil means the Gate's Location.
-	Location *time.Location
-	// BypassPriority, when > 0, exempts requests with Priority >= it.
-	BypassPriority int
+	// period is Start <= t < End, wrapping midnight when Start > End. In
+	// JSON, nanoseconds.
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+	// Location is the time zone; nil means the Gate's Location. It is not
+	// part of the JSON form, which always uses the Gate's.
+	Location *time.Location `json:"-"`
+	// BypassPriority, when > 0, exempts requests with Priority >= it; 0:
+	// no request bypasses the quiet hours.
+	BypassPriority int `json:"bypass_priority,omitempty"`
 }
 
 // SuppressionList is a named list of customers who must not be contacted

@@ -2,6 +2,7 @@ package journey
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -408,5 +409,30 @@ func TestSuppressionListChannelFirst(t *testing.T) {
 	l.Remove("c", customer.ChannelEmail)
 	if _, ok := l.Suppressed("c", customer.ChannelEmail); ok || len(l.entries) != 0 {
 		t.Errorf("after removing both entries: still suppressed or %d entries kept", len(l.entries))
+	}
+}
+
+// TestGateRulesJSON: caps and quiet hours are plain configuration a host can
+// keep in a file.
+func TestGateRulesJSON(t *testing.T) {
+	in := `{"caps":[{"name":"email 2/day","channel":"email","purpose":"marketing","max":2,"window":86400000000000}],
+		"quiet":[{"channel":"sms","start":75600000000000,"end":28800000000000}]}`
+	var got struct {
+		Caps  []Cap        `json:"caps"`
+		Quiet []QuietHours `json:"quiet"`
+	}
+	if err := json.Unmarshal([]byte(in), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []Cap{{Name: "email 2/day", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Max: 2, Window: 24 * time.Hour}}
+	if diff := cmp.Diff(want, got.Caps); diff != "" {
+		t.Errorf("caps (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}}, got.Quiet); diff != "" {
+		t.Errorf("quiet hours (-want +got):\n%s", diff)
+	}
+	b, err := json.Marshal(got.Caps[0])
+	if err != nil || string(b) != `{"name":"email 2/day","channel":"email","purpose":"marketing","max":2,"window":86400000000000}` {
+		t.Errorf("Marshal(cap) = %s, %v", b, err)
 	}
 }
