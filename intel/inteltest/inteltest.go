@@ -344,7 +344,7 @@ func (s suite) cancelled(t *testing.T, r intel.Repository) {
 
 func (s suite) concurrent(t *testing.T, r intel.Repository) {
 	if s.o.NoConcurrency {
-		t.Skip("back end declared WithoutConcurrency")
+		t.Skip("back end declared Config.NoConcurrency")
 	}
 	ctx := t.Context()
 	s.put(t, r, Item("shared", 0))
