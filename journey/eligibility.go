@@ -245,8 +245,10 @@ type Decision struct {
 // customer on this channel for this purpose now?", combining consent,
 // suppression lists, frequency caps and quiet hours, and gives its reasons.
 //
-// The zero Gate has no caps, no quiet hours and no consent source, so it
-// refuses everything for unknown consent; set Consent. Set the fields
+// Consent comes with each request (Request.Consent, such as the customer's
+// *customer.Profile) or, for requests without it, from Gate.Consent. The
+// zero Gate has no caps, no quiet hours and no consent source, so it
+// refuses every request that carries no consent. Set the fields
 // before the first call and do not change them afterwards. A Gate is safe
 // for concurrent use. It keeps the sends recorded with Record in memory,
 // as long as the longest cap window.
