@@ -40,6 +40,52 @@
 // embedded, crash-safe file through bbolt) and store/postgres (PostgreSQL
 // through pgx).
 //
+// # One vocabulary: who owns which concept
+//
+// Each concept is declared once, in the package that owns it, and every other
+// package imports it rather than re-declaring it:
+//
+//   - customer: profile and record IDs and keys, versions, Channel (contact
+//     channels, for which consent is recorded, and the touchpoint channels
+//     store, web, app, social and advertising), Purpose, ConsentStatus and
+//     the consent ledger, contact points, Value (the one typed value: custom
+//     attributes, segment attributes, computed traits) and FieldError (the
+//     one shape of a validation problem: customer, journey, intel and quality
+//     report Record, Field and the problem, with their own sentinel wrapped
+//     inside). journey.Request{Channel: customer.ChannelSMS, Purpose:
+//     customer.PurposeMarketing} reads as it should.
+//   - journey: touchpoint types (Type) and events, Money (a touchpoint's
+//     amount and currency), stages and StageRule, the send gate; the gate
+//     asks a Consenter, which *customer.Profile is.
+//   - segment: the expression language, computed traits, memberships, RFM,
+//     Pareto/ABC and scenario priorities.
+//   - quality/match: field kinds for matching and for quality rules, match
+//     rules and the matcher's configuration.
+//   - intel: intelligence items and their taxonomy (intel.Kind is customer or
+//     market intelligence), decisions and actions.
+//
+// A short name may mean different things in different packages when the
+// package says which: customer.Kind (person or account), intel.Kind,
+// normalize.Kind (which normaliser); journey.Decision (the gate's answer),
+// intel.Decision (a business decision), customer.Decision (who decided a
+// merge, for the audit log); customer.SurvivorshipRule, journey.StageRule,
+// quality.Rule (a data-quality rule), match.Rule (a deterministic match
+// rule).
+//
+// # One way to configure
+//
+// Configuration is a plain struct named Config (or XConfig when a package
+// configures several things: segment.LiveConfig, journey.PathConfig,
+// quality.ProfileConfig, similarity.WinklerConfig, analysis.RFMConfig) with
+// JSON tags, whose zero value is the default: each field's comment says what
+// its zero value means. A host can therefore keep configuration in files,
+// and the files the command-line tool reads are the library's own Config
+// types. Functions and clocks in a Config are tagged json:"-". The
+// conformance suites take theirs the same way: customertest, journeytest and
+// inteltest each have Run(t, newStore) and RunConfig(t, newStore, Config).
+// Validation collects every problem with go-multierror and returns it as a
+// plain error; no third-party type appears in a signature.
+//
 // Data flows from source records through normalisation and matching into
 // profiles (customer), which journeys, segments and intelligence then use.
 // The command-line tool cmd/c360 runs the same pipeline over CSV and JSON

@@ -43,7 +43,7 @@ const (
 // ChannelMeeting is the channel of meetings: in person or online, as the
 // calendar does not say which. journey's standard catalogue does not have
 // it; RegisterTypes adds it.
-const ChannelMeeting journey.Channel = "meeting"
+const ChannelMeeting customer.Channel = "meeting"
 
 // RegisterTypes adds capture's touchpoint types and ChannelMeeting to c.
 func RegisterTypes(c *journey.Catalog) error {
@@ -523,7 +523,7 @@ func (c *Capturer) Message(ctx context.Context, m *Message) ([]journey.Event, er
 	if len(actors) > 0 {
 		attrs[AttrActors] = strings.Join(actors, ",")
 	}
-	evs := c.events("email:"+hex16(h), typ, journey.ChannelEmail, m.Date, attrs, cust)
+	evs := c.events("email:"+hex16(h), typ, customer.ChannelEmail, m.Date, attrs, cust)
 	// The sender's signature.
 	if !c.cfg.SkipSignatures && !fromInternal && cust[0].role == "from" && cust[0].party.Kind != customer.KindAccount && len(sig) > 0 {
 		for _, o := range ReadSignature(sig) {
@@ -550,7 +550,7 @@ func (c *Capturer) snippetRunes() int {
 
 // events makes one touchpoint per customer and one per account of theirs
 // that did not take part itself.
-func (c *Capturer) events(idPrefix string, typ journey.Type, ch journey.Channel, at time.Time, attrs map[string]string, cust []participant) []journey.Event {
+func (c *Capturer) events(idPrefix string, typ journey.Type, ch customer.Channel, at time.Time, attrs map[string]string, cust []participant) []journey.Event {
 	source := c.cfg.Source
 	if source == "" {
 		source = "capture"

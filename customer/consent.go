@@ -1,6 +1,7 @@
 package customer
 
 import (
+	"encoding/json"
 	"slices"
 	"time"
 )
@@ -19,6 +20,21 @@ type ConsentEntry struct {
 	Method     string        `json:"method,omitempty"`    // how: "web_form", "double_opt_in", "paper", "call", …
 	Evidence   string        `json:"evidence,omitempty"`  // reference to proof: form ID, recording, …
 	Record     *RecordKey    `json:"record,omitempty"`    // the source record it came from, if any
+}
+
+// UnmarshalJSON decodes an entry; a channel that is not a contact channel
+// (Channel.Contact) is a *ValueError, as an unknown purpose or status is.
+func (e *ConsentEntry) UnmarshalJSON(b []byte) error {
+	type plain ConsentEntry
+	var d plain
+	if err := json.Unmarshal(b, &d); err != nil {
+		return err
+	}
+	if !d.Channel.Contact() {
+		return &ValueError{Field: "channel", Value: string(d.Channel), Reason: "not a contact channel (" + joinChannels(channels) + ")"}
+	}
+	*e = ConsentEntry(d)
+	return nil
 }
 
 // ConsentPolicy decides between sources that disagree about consent.

@@ -1,6 +1,7 @@
 package customer_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -101,5 +102,67 @@ func TestProfileMayContact(t *testing.T) {
 	}
 	if got := customer.RoleInfluencer.BuyingAuthority(); got {
 		t.Error("RoleInfluencer.BuyingAuthority() = true")
+	}
+}
+
+func TestProfileConsentStatus(t *testing.T) {
+	p := &customer.Profile{ID: "p"}
+	p.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: day(1)})
+	p.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptOut, CapturedAt: day(1)})
+	restricted := func(pur customer.Purpose) *customer.Profile {
+		r := *p
+		r.Restriction = &customer.Restriction{Since: day(1), Purposes: []customer.Purpose{pur}}
+		return &r
+	}
+	tests := []struct {
+		name string
+		p    *customer.Profile
+		ch   customer.Channel
+		pur  customer.Purpose
+		want customer.ConsentStatus
+	}{
+		{"opted in", p, customer.ChannelEmail, customer.PurposeMarketing, customer.ConsentOptIn},
+		{"opted out", p, customer.ChannelSMS, customer.PurposeMarketing, customer.ConsentOptOut},
+		{"never asked", p, customer.ChannelLINE, customer.PurposeMarketing, customer.ConsentUnknown},
+		{"nil profile", nil, customer.ChannelEmail, customer.PurposeMarketing, customer.ConsentUnknown},
+		{"restricted for the purpose answers opt-out", restricted(customer.PurposeMarketing), customer.ChannelEmail, customer.PurposeMarketing, customer.ConsentOptOut},
+		{"restricted for another purpose", restricted(customer.PurposeProfiling), customer.ChannelEmail, customer.PurposeMarketing, customer.ConsentOptIn},
+	}
+	for _, tt := range tests {
+		if got := tt.p.ConsentStatus(tt.ch, tt.pur, "", day(2)); got != tt.want {
+			t.Errorf("%s: ConsentStatus = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestChannels(t *testing.T) {
+	for _, c := range customer.Channels() {
+		if !c.Valid() {
+			t.Errorf("%q from Channels() is not Valid", c)
+		}
+	}
+	contact := []customer.Channel{customer.ChannelEmail, customer.ChannelSMS, customer.ChannelPhone, customer.ChannelDirectMail, customer.ChannelPush, customer.ChannelLINE}
+	touch := []customer.Channel{customer.ChannelStore, customer.ChannelWeb, customer.ChannelApp, customer.ChannelSocial, customer.ChannelAdvertising}
+	for _, c := range contact {
+		if !c.Contact() {
+			t.Errorf("%q.Contact() = false, want true", c)
+		}
+	}
+	for _, c := range touch {
+		if c.Contact() || !c.Valid() {
+			t.Errorf("%q: Contact() = %v, Valid() = %v; want false, true", c, c.Contact(), c.Valid())
+		}
+	}
+	if got, want := len(customer.Channels()), len(contact)+len(touch); got != want {
+		t.Errorf("len(Channels()) = %d, want %d", got, want)
+	}
+	if customer.Channel("dealer").Valid() || customer.Channel("dealer").Contact() {
+		t.Error(`Channel("dealer") is a standard channel`)
+	}
+	// A touchpoint channel is no place for consent.
+	_, err := customer.DecodeProfile([]byte(`{"id":"p1","kind":"person","consent":{"entries":[{"channel":"web","purpose":"marketing","status":"opt_in","captured_at":"2025-01-01T00:00:00Z"}]}}`))
+	var ve *customer.ValueError
+	if !errors.As(err, &ve) || ve.Field != "channel" {
+		t.Errorf("consent on the web channel: error %v, want a *ValueError on channel", err)
 	}
 }

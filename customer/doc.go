@@ -15,15 +15,29 @@
 // every surviving value, an Audit log and an optional Restriction.
 //
 // Consent is one call: ConsentLedger.Status(channel, purpose, contact, at)
-// answers opt-in, opt-out or unknown; Profile.MayContact adds the
-// restriction of processing.
+// answers opt-in, opt-out or unknown; Profile.ConsentStatus and
+// Profile.MayContact add the restriction of processing. A *Profile is what
+// journey's send gate asks (journey.Consenter).
+//
+// # The shared vocabulary
+//
+// This package owns the concepts every other package of the SDK uses
+// directly rather than re-declaring them: IDs and record keys; Channel (the
+// contact channels consent is recorded for, Channel.Contact, and the
+// touchpoint channels store, web, app, social and advertising); Purpose;
+// ConsentStatus; Value, the one typed value of custom attributes, segment
+// attributes and computed traits; and FieldError, the one shape of a
+// validation problem (journey, intel, quality and segment report theirs as
+// *FieldError too, with their own sentinel inside).
 //
 // Facts.StaleContactPoints lists the contact points not to rely on: invalid,
 // undeliverable, never verified, or verified too long ago.
 //
-// Enums (Kind, ContactType, Validity, Role, Channel, Purpose, ConsentStatus,
-// Rule, ValueType) are encoded in JSON by name, and decoding an unknown name
-// fails with a *ValueError naming the field. Validate, ValidateRecord,
+// Enums (Kind, ContactType, Validity, Role, Purpose, ConsentStatus,
+// SurvivorshipRule, ValueType) are encoded in JSON by name, and decoding an
+// unknown name fails with a *ValueError naming the field; a Channel encodes
+// any name (hosts add touchpoint channels), and a consent entry's channel
+// that is not a contact channel is a *ValueError. Validate, ValidateRecord,
 // DecodeProfile and DecodeRecord report every problem at once, each as a
 // *FieldError naming record and field; all wrap ErrInvalid.
 //

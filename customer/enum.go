@@ -165,10 +165,20 @@ func (r *Role) UnmarshalText(b []byte) error {
 	return err
 }
 
-// Channel is a consent channel: the way a message reaches the customer.
+// Channel is the place or medium through which a customer is reached or
+// acts. It is the one channel vocabulary of the SDK: consent is recorded per
+// channel here, journey's touchpoints and send gate use it, and segment's
+// activation picks one.
+//
+// The contact channels (e-mail, SMS, phone, direct mail, push, LINE) carry
+// messages; consent is recorded for them only (Contact reports which). The
+// other standard channels (store, web, app, social, advertising) are where
+// touchpoints happen. A host may use further channel names for touchpoints
+// (journey.Catalog.AddChannel); any name encodes as text, and validation
+// says where a name is not acceptable.
 type Channel string
 
-// Consent channels.
+// Contact channels: consent is recorded per contact channel.
 const (
 	ChannelEmail      Channel = "email"
 	ChannelSMS        Channel = "sms"
@@ -178,33 +188,33 @@ const (
 	ChannelLINE       Channel = "line"
 )
 
+// Touchpoint channels: where a customer acts; no consent is recorded for them.
+const (
+	ChannelStore       Channel = "store"
+	ChannelWeb         Channel = "web"
+	ChannelApp         Channel = "app"
+	ChannelSocial      Channel = "social"
+	ChannelAdvertising Channel = "advertising"
+)
+
 var channels = []Channel{ChannelEmail, ChannelSMS, ChannelPhone, ChannelDirectMail, ChannelPush, ChannelLINE}
 
-// Channels returns every known channel.
-func Channels() []Channel { return slices.Clone(channels) }
+var touchpointChannels = []Channel{ChannelStore, ChannelWeb, ChannelApp, ChannelSocial, ChannelAdvertising}
 
-// Valid reports whether c is a known channel.
-func (c Channel) Valid() bool { return slices.Contains(channels, c) }
+// Channels returns every standard channel: the contact channels, then the
+// touchpoint channels.
+func Channels() []Channel { return slices.Concat(channels, touchpointChannels) }
+
+// Contact reports whether c is a contact channel, one that carries messages
+// and for which consent is recorded.
+func (c Channel) Contact() bool { return slices.Contains(channels, c) }
+
+// Valid reports whether c is a standard channel (a contact or a touchpoint
+// channel).
+func (c Channel) Valid() bool { return c.Contact() || slices.Contains(touchpointChannels, c) }
 
 // String returns c as text.
 func (c Channel) String() string { return string(c) }
-
-// MarshalText encodes c; an unknown channel is a *ValueError.
-func (c Channel) MarshalText() ([]byte, error) {
-	if !c.Valid() {
-		return nil, &ValueError{Field: "channel", Value: string(c), Reason: "unknown value"}
-	}
-	return []byte(c), nil
-}
-
-// UnmarshalText decodes a channel name; an unknown name is a *ValueError.
-func (c *Channel) UnmarshalText(b []byte) error {
-	if !Channel(b).Valid() {
-		return &ValueError{Field: "channel", Value: string(b), Reason: "unknown value"}
-	}
-	*c = Channel(b)
-	return nil
-}
 
 // Purpose is why the company processes data or contacts the customer.
 type Purpose string
@@ -305,15 +315,15 @@ func (t *ValueType) UnmarshalText(b []byte) error {
 	return err
 }
 
-// Rule is a survivorship rule: how the value of one attribute is chosen when
+// SurvivorshipRule is how the value of one attribute is chosen when
 // source records disagree.
-type Rule int
+type SurvivorshipRule int
 
 // Survivorship rules. The zero value, RuleMostRecent, is the default for
 // single-valued attributes.
 const (
 	// RuleMostRecent: the value of the most recently updated record.
-	RuleMostRecent Rule = iota // "most_recent"
+	RuleMostRecent SurvivorshipRule = iota // "most_recent"
 	// RuleSourcePriority: the value of the record whose system ranks
 	// highest in Survivorship.SourcePriority; ties go to the most recent.
 	RuleSourcePriority // "source_priority"
@@ -330,14 +340,16 @@ const (
 var ruleNames = []string{"most_recent", "source_priority", "most_frequent", "most_complete", "combine_all"}
 
 // String returns the JSON name of r.
-func (r Rule) String() string { return enumText(ruleNames, int(r)) }
+func (r SurvivorshipRule) String() string { return enumText(ruleNames, int(r)) }
 
 // MarshalText encodes r as its name.
-func (r Rule) MarshalText() ([]byte, error) { return marshalEnum("rule", ruleNames, int(r)) }
+func (r SurvivorshipRule) MarshalText() ([]byte, error) {
+	return marshalEnum("rule", ruleNames, int(r))
+}
 
 // UnmarshalText decodes a name; an unknown name is a *ValueError.
-func (r *Rule) UnmarshalText(b []byte) error {
+func (r *SurvivorshipRule) UnmarshalText(b []byte) error {
 	n, err := parseEnum("rule", ruleNames, b)
-	*r = Rule(n)
+	*r = SurvivorshipRule(n)
 	return err
 }

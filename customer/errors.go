@@ -38,29 +38,42 @@ func (e *ValueError) Error() string {
 // Unwrap returns ErrInvalid.
 func (e *ValueError) Unwrap() error { return ErrInvalid }
 
-// FieldError reports a problem with one field of one record. Record names the
-// record: a profile ID ("profile cust-1"), a source record ("source
-// sales/S-001"), or "" when the record has no usable identity yet. Field is a
-// path in JSON names, such as "contact_points[2].value".
+// FieldError reports a problem with one field of one record. It is the one
+// field-error shape of the SDK: customer, journey, intel, quality and segment
+// report validation problems as *FieldError values (several at once in a
+// go-multierror), so a caller reads Record and Field the same way whatever
+// package made it.
+//
+// Record names the record as "<what> <id>": a profile ("profile cust-1"), a
+// source record ("source sales/S-001"), an event ("event e-1"), an item
+// ("item it-1"); it is "" when the record has no usable identity yet. Field
+// is the path of the field, in the names of the package that made the error
+// (JSON names such as "contact_points[2].value" for customer, Go field names
+// such as "Value.Currency" for journey and intel). Err is the problem; it
+// wraps the making package's sentinel (journey.ErrInvalidEvent,
+// intel.ErrInvalid, …) where it has one.
 type FieldError struct {
 	Record string
 	Field  string
 	Err    error
 }
 
-// Error returns "customer: <record>: <field>: <problem>".
+// Error returns "<record>: <field>: <problem>", or "<record>: <problem>"
+// when Field is "" (a problem of the record as a whole).
 func (e *FieldError) Error() string {
 	rec := e.Record
 	if rec == "" {
 		rec = "record without ID"
 	}
-	return fmt.Sprintf("customer: %s: %s: %v", rec, e.Field, e.Err)
+	if e.Field == "" {
+		return fmt.Sprintf("%s: %v", rec, e.Err)
+	}
+	return fmt.Sprintf("%s: %s: %v", rec, e.Field, e.Err)
 }
 
-// Unwrap returns the underlying error; errors.Is(err, ErrInvalid) holds for
-// every FieldError made by this package.
+// Unwrap returns the underlying error.
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// Is reports whether target is ErrInvalid, so that a FieldError made around
-// a plain message still matches ErrInvalid.
+// Is reports whether target is ErrInvalid: every FieldError is about invalid
+// data, so errors.Is(err, customer.ErrInvalid) holds for any of them.
 func (e *FieldError) Is(target error) bool { return target == ErrInvalid }

@@ -30,7 +30,7 @@ func ExampleSurvivorship_Build() {
 	}
 	s := customer.Survivorship{
 		// The most complete name wins; everything else: the most recent value.
-		Rules: map[string]customer.Rule{customer.AttrName: customer.RuleMostComplete},
+		Rules: map[string]customer.SurvivorshipRule{customer.AttrName: customer.RuleMostComplete},
 	}
 	p, err := s.Build("cust-1", records)
 	if err != nil {

@@ -84,7 +84,7 @@ func TestMergeUnmergeProperty(t *testing.T) {
 		ctx := t.Context()
 		var st customer.MemoryStore
 		m := &customer.Merger{Store: &st, Survivorship: customer.Survivorship{
-			Default: customer.Rule(r.IntN(4)), SourcePriority: []string{"service", "sales"},
+			Default: customer.SurvivorshipRule(r.IntN(4)), SourcePriority: []string{"service", "sales"},
 			ConsentPolicy: customer.ConsentPolicy(r.IntN(2)),
 		}}
 		a := stored(t, &st, &m.Survivorship, "A", 1, randomRecords(r, "a", 1+r.IntN(4)))
@@ -225,7 +225,7 @@ func TestMergeConflictChangesNothing(t *testing.T) {
 
 func TestFieldErrorMessage(t *testing.T) {
 	err := &customer.FieldError{Record: "profile C1", Field: "contact_points[0].value", Err: errors.New("empty")}
-	if got, want := err.Error(), "customer: profile C1: contact_points[0].value: empty"; got != want {
+	if got, want := err.Error(), "profile C1: contact_points[0].value: empty"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 	if !errors.Is(err, customer.ErrInvalid) {

@@ -298,10 +298,10 @@ func (r *SourceRecord) time() time.Time {
 
 // Provenance says where one surviving value of a profile came from.
 type Provenance struct {
-	Field string      `json:"field"`          // JSON path, e.g. "name", "contact_points[email:a@b.jp]"
-	Value string      `json:"value"`          // the surviving value as text
-	Rule  Rule        `json:"rule"`           // the survivorship rule that chose it
-	From  []RecordKey `json:"from,omitempty"` // records that supplied it, the chosen one first
+	Field string           `json:"field"`          // JSON path, e.g. "name", "contact_points[email:a@b.jp]"
+	Value string           `json:"value"`          // the surviving value as text
+	Rule  SurvivorshipRule `json:"rule"`           // the survivorship rule that chose it
+	From  []RecordKey      `json:"from,omitempty"` // records that supplied it, the chosen one first
 }
 
 // Restriction marks a profile whose processing is restricted (a privacy
@@ -392,6 +392,22 @@ func (p *Profile) MayContact(ch Channel, pur Purpose, contact string, at time.Ti
 		return false
 	}
 	return p.Consent.Status(ch, pur, contact, at) == ConsentOptIn
+}
+
+// ConsentStatus answers the send gate's question (journey.Consenter): the
+// customer's consent to be contacted on channel ch for purpose pur at time
+// at, through contact ("" = any contact point of the channel). It is the
+// ledger's answer (ConsentLedger.Status), except that a restriction of
+// processing for pur answers ConsentOptOut. A nil profile answers
+// ConsentUnknown.
+func (p *Profile) ConsentStatus(ch Channel, pur Purpose, contact string, at time.Time) ConsentStatus {
+	if p == nil {
+		return ConsentUnknown
+	}
+	if p.Restriction.Applies(pur) {
+		return ConsentOptOut
+	}
+	return p.Consent.Status(ch, pur, contact, at)
 }
 
 // AuditAction is what an AuditEvent records.

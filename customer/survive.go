@@ -44,10 +44,10 @@ type Survivorship struct {
 	// "attributes.<key>") to its rule. Attributes not listed use Default.
 	// RuleCombineAll combines list attributes; on any other single-valued
 	// attribute it acts as RuleMostRecent.
-	Rules map[string]Rule
+	Rules map[string]SurvivorshipRule
 	// Default is the rule for attributes not in Rules. The zero value is
 	// RuleMostRecent.
-	Default Rule
+	Default SurvivorshipRule
 	// SourcePriority lists systems, most trusted first, for
 	// RuleSourcePriority; unlisted systems rank below every listed one.
 	SourcePriority []string
@@ -57,7 +57,7 @@ type Survivorship struct {
 }
 
 // ruleFor returns the rule for attribute a.
-func (s *Survivorship) ruleFor(a string) Rule {
+func (s *Survivorship) ruleFor(a string) SurvivorshipRule {
 	if r, ok := s.Rules[a]; ok {
 		return r
 	}

@@ -36,16 +36,16 @@ func TestBuildRules(t *testing.T) {
 		s        customer.Survivorship
 		want     customer.PersonName
 		wantFrom []customer.RecordKey
-		wantRule customer.Rule
+		wantRule customer.SurvivorshipRule
 	}{
 		{"default is most recent", customer.Survivorship{}, latin, []customer.RecordKey{k("webshop", "W1")}, customer.RuleMostRecent},
-		{"source priority", customer.Survivorship{Rules: map[string]customer.Rule{customer.AttrName: customer.RuleSourcePriority},
+		{"source priority", customer.Survivorship{Rules: map[string]customer.SurvivorshipRule{customer.AttrName: customer.RuleSourcePriority},
 			SourcePriority: []string{"service", "sales"}}, full, []customer.RecordKey{k("service", "V1"), k("sales", "S1")}, customer.RuleSourcePriority},
 		{"unlisted systems rank last", customer.Survivorship{Default: customer.RuleSourcePriority, SourcePriority: []string{"webshop"}},
 			latin, []customer.RecordKey{k("webshop", "W1")}, customer.RuleSourcePriority},
 		{"most frequent", customer.Survivorship{Default: customer.RuleMostFrequent}, full,
 			[]customer.RecordKey{k("sales", "S1"), k("service", "V1")}, customer.RuleMostFrequent},
-		{"most complete", customer.Survivorship{Rules: map[string]customer.Rule{customer.AttrName: customer.RuleMostComplete}}, full,
+		{"most complete", customer.Survivorship{Rules: map[string]customer.SurvivorshipRule{customer.AttrName: customer.RuleMostComplete}}, full,
 			[]customer.RecordKey{k("sales", "S1"), k("service", "V1")}, customer.RuleMostComplete},
 	}
 	for _, tt := range tests {
@@ -94,7 +94,7 @@ func TestBuildCombines(t *testing.T) {
 			Consent:       customer.ConsentLedger{Entries: []customer.ConsentEntry{consent(customer.ConsentOptOut, 1)}},
 			Attributes:    map[string]customer.Value{"sports": customer.ListValue("tennis", "running"), "tier": customer.StringValue("gold")}}),
 	}
-	s := customer.Survivorship{Rules: map[string]customer.Rule{"attributes.sports": customer.RuleCombineAll}}
+	s := customer.Survivorship{Rules: map[string]customer.SurvivorshipRule{"attributes.sports": customer.RuleCombineAll}}
 	p, err := s.Build("p1", records)
 	if err != nil {
 		t.Fatal(err)

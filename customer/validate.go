@@ -212,8 +212,9 @@ func (v *validator) facts(prefix string, f *Facts, needKind bool) {
 	}
 	for i, e := range f.Consent.Entries {
 		p := fmt.Sprintf("%sconsent.entries[%d].", prefix, i)
-		if !e.Channel.Valid() {
-			v.add(p+"channel", "unknown channel %q", e.Channel)
+		if !e.Channel.Contact() {
+			v.errs = multierror.Append(v.errs, &FieldError{Record: v.record, Field: p + "channel",
+				Err: &ValueError{Field: "channel", Value: string(e.Channel), Reason: "not a contact channel (" + joinChannels(channels) + ")"}})
 		}
 		if !e.Purpose.Valid() {
 			v.add(p+"purpose", "unknown purpose %q", e.Purpose)
@@ -270,4 +271,12 @@ func (v *validator) audit(field string, events []AuditEvent) {
 		}
 		v.audit(p+"other_audit", e.OtherAudit)
 	}
+}
+
+func joinChannels(cs []Channel) string {
+	names := make([]string, len(cs))
+	for i, c := range cs {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
 }

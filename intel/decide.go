@@ -28,12 +28,12 @@ type Decision struct {
 	Date      time.Time
 }
 
-// Validate returns every problem at once (*FieldError values in a
+// Validate returns every problem at once (*customer.FieldError values in a
 // go-multierror), or nil.
 func (d *Decision) Validate() error {
 	var errs *multierror.Error
 	add := func(field, format string, args ...any) {
-		errs = multierror.Append(errs, &FieldError{ID: string(d.ID), Field: field, Reason: fmt.Sprintf(format, args...)})
+		errs = multierror.Append(errs, fieldError("decision", string(d.ID), field, fmt.Sprintf(format, args...)))
 	}
 	checkID(string(d.ID), "ID", add)
 	checkText(d.Question, "Question", true, MaxTitleRunes, add)
@@ -100,12 +100,12 @@ type Action struct {
 	CompletedAt time.Time // set when Status is ActionDone
 }
 
-// Validate returns every problem at once (*FieldError values in a
+// Validate returns every problem at once (*customer.FieldError values in a
 // go-multierror), or nil.
 func (a *Action) Validate() error {
 	var errs *multierror.Error
 	add := func(field, format string, args ...any) {
-		errs = multierror.Append(errs, &FieldError{ID: string(a.ID), Field: field, Reason: fmt.Sprintf(format, args...)})
+		errs = multierror.Append(errs, fieldError("action", string(a.ID), field, fmt.Sprintf(format, args...)))
 	}
 	checkID(string(a.ID), "ID", add)
 	checkID(string(a.Decision), "Decision", add)
@@ -164,7 +164,7 @@ func (t *Tracker) PutDecision(d Decision) error {
 }
 
 // PutAction validates and stores (or replaces) an action. Its decision
-// must exist (a *FieldError on Decision wrapping ErrInvalid otherwise).
+// must exist (a *customer.FieldError on Decision wrapping ErrInvalid otherwise).
 func (t *Tracker) PutAction(a Action) error {
 	if err := a.Validate(); err != nil {
 		return err
@@ -172,7 +172,7 @@ func (t *Tracker) PutAction(a Action) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if _, ok := t.decisions[a.Decision]; !ok {
-		return multierror.Append(nil, &FieldError{ID: string(a.ID), Field: "Decision", Reason: fmt.Sprintf("no decision %q", a.Decision)}).ErrorOrNil()
+		return multierror.Append(nil, fieldError("action", string(a.ID), "Decision", fmt.Sprintf("no decision %q", a.Decision))).ErrorOrNil()
 	}
 	if t.actions == nil {
 		t.actions = map[ActionID]Action{}

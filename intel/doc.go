@@ -11,7 +11,7 @@
 // AddCategory and AddSource), title, body, tags, [Links] to customers,
 // accounts and competitors, sentiment, confidence, author, capture time,
 // [Reference] values and, for survey answers, a [SurveyAnswer].
-// [Item.Validate] reports every problem at once as [*FieldError] values.
+// [Item.Validate] reports every problem at once as [*customer.FieldError] values.
 //
 // # Storage
 //

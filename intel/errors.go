@@ -3,6 +3,8 @@ package intel
 import (
 	"errors"
 	"fmt"
+
+	"github.com/c360/c360/customer"
 )
 
 // Sentinel errors. Each method documents which of them it returns; test
@@ -16,7 +18,7 @@ var (
 	// the version the caller read), or an item with that ID already exists.
 	ErrConflict = errors.New("intel: version conflict")
 	// ErrInvalid: validation failed; the error lists every problem as
-	// *FieldError values combined with go-multierror.
+	// *customer.FieldError values combined with go-multierror.
 	ErrInvalid = errors.New("intel: invalid")
 	// ErrForbidden: the principal may see the item but not change it.
 	ErrForbidden = errors.New("intel: forbidden")
@@ -28,25 +30,23 @@ var (
 	ErrTaxonomy = errors.New("intel: taxonomy")
 )
 
-// FieldError names the record and the field a validation problem is in.
-// It unwraps to [ErrInvalid].
-type FieldError struct {
-	ID     string // the item, decision or action ID ("" if it has none yet)
-	Field  string // e.g. "Title", "Links.Customers[2]", "Survey.Score"
-	Reason string
-}
+// invalid is the problem of a *customer.FieldError made by this package: its
+// text is the reason, and it wraps [ErrInvalid].
+type invalid string
 
-// Error returns "intel: <id>: <field>: <reason>".
-func (e *FieldError) Error() string {
-	id := e.ID
-	if id == "" {
-		id = "(no id)"
+func (e invalid) Error() string { return string(e) }
+func (e invalid) Unwrap() error { return ErrInvalid }
+
+// fieldError returns the *customer.FieldError of a problem with one field of
+// a record: what is "item", "decision", "action" or "subscription", id its
+// ID ("" when it has none yet).
+func fieldError(what, id, field, reason string) *customer.FieldError {
+	rec := ""
+	if id != "" {
+		rec = what + " " + id
 	}
-	return fmt.Sprintf("intel: %s: %s: %s", id, e.Field, e.Reason)
+	return &customer.FieldError{Record: rec, Field: field, Err: invalid(reason)}
 }
-
-// Unwrap returns [ErrInvalid].
-func (e *FieldError) Unwrap() error { return ErrInvalid }
 
 // QueryError reports where a query string is malformed. It unwraps to
 // [ErrQuery].

@@ -138,7 +138,7 @@ func checkPrincipal(p Principal) error {
 
 // Collect validates and stores a new item written by p. An empty Author is
 // set to p.ID. The item is indexed and matching subscriptions are notified.
-// Errors: ErrNoPrincipal; ErrInvalid (every problem, as *FieldError values);
+// Errors: ErrNoPrincipal; ErrInvalid (every problem, as *customer.FieldError values);
 // ErrConflict when an item with that ID exists. On success it.Version holds
 // the stored version.
 func (h *Hub) Collect(ctx context.Context, p Principal, it *Item) error {
@@ -147,13 +147,13 @@ func (h *Hub) Collect(ctx context.Context, p Principal, it *Item) error {
 		return err
 	}
 	if it == nil {
-		return &FieldError{Field: "Item", Reason: "nil"}
+		return fieldError("item", "", "Item", "nil")
 	}
 	if it.Author == "" {
 		it.Author = p.ID
 	}
 	if it.Version != 0 {
-		return &FieldError{ID: string(it.ID), Field: "Version", Reason: "must be 0 for a new item"}
+		return fieldError("item", string(it.ID), "Version", "must be 0 for a new item")
 	}
 	return h.write(ctx, it)
 }
@@ -167,7 +167,7 @@ func (h *Hub) Update(ctx context.Context, p Principal, it *Item) error {
 		return err
 	}
 	if it == nil {
-		return &FieldError{Field: "Item", Reason: "nil"}
+		return fieldError("item", "", "Item", "nil")
 	}
 	old, err := h.Get(ctx, p, it.ID)
 	if err != nil {

@@ -1,8 +1,6 @@
 package intel
 
 import (
-	"github.com/c360/c360/customer"
-
 	"fmt"
 	"math"
 	"net/url"
@@ -12,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/c360/c360/customer"
 	"github.com/hashicorp/go-multierror"
 )
 
@@ -131,7 +130,7 @@ const (
 )
 
 // Validate checks the item against taxonomy tax (nil means [NewTaxonomy])
-// and returns every problem at once: a go-multierror of *FieldError values
+// and returns every problem at once: a go-multierror of *customer.FieldError values
 // (each naming the item ID and the field, each wrapping [ErrInvalid]), or
 // nil.
 func (it *Item) Validate(tax *Taxonomy) error {
@@ -140,7 +139,7 @@ func (it *Item) Validate(tax *Taxonomy) error {
 	}
 	var errs *multierror.Error
 	add := func(field, format string, args ...any) {
-		errs = multierror.Append(errs, &FieldError{ID: string(it.ID), Field: field, Reason: fmt.Sprintf(format, args...)})
+		errs = multierror.Append(errs, fieldError("item", string(it.ID), field, fmt.Sprintf(format, args...)))
 	}
 	checkID(string(it.ID), "ID", add)
 	switch {

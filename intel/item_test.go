@@ -27,7 +27,7 @@ func wantFields(t *testing.T, err error, fields ...string) {
 	}
 	var got []string
 	for _, e := range me.Errors {
-		var fe *intel.FieldError
+		var fe *customer.FieldError
 		if !errors.As(e, &fe) {
 			t.Fatalf("%v is not a *FieldError", e)
 		}
@@ -71,9 +71,9 @@ func TestValidateReportsEverything(t *testing.T) {
 	if !strings.Contains(err.Error(), "bad-1") {
 		t.Errorf("error does not name the item: %v", err)
 	}
-	var fe *intel.FieldError
-	if errors.As(err, &fe) && fe.ID != "bad-1" {
-		t.Errorf("FieldError.ID = %q", fe.ID)
+	var fe *customer.FieldError
+	if errors.As(err, &fe) && fe.Record != "item bad-1" {
+		t.Errorf("FieldError.Record = %q", fe.Record)
 	}
 	wantFields(t, (&intel.Item{}).Validate(nil), "ID", "Kind", "Category", "Source", "Title", "Author", "CapturedAt")
 	bad := inteltest.Item("x\n", 1)

@@ -64,7 +64,7 @@ func (m *MemoryRepository) Put(ctx context.Context, it *Item) (int64, error) {
 		return 0, err
 	}
 	if it == nil {
-		return 0, &FieldError{Field: "Item", Reason: "nil"}
+		return 0, fieldError("item", "", "Item", "nil")
 	}
 	c := it.Clone()
 	m.mu.Lock()

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/hashicorp/go-multierror"
 )
 
 // SubscriptionID identifies a subscription; the host chooses it.
@@ -54,7 +56,7 @@ func (h *Hub) Subscribe(ctx context.Context, p Principal, s Subscription) error 
 		return err
 	}
 	if s.ID == "" {
-		return &FieldError{Field: "Subscription.ID", Reason: "missing"}
+		return fieldError("subscription", "", "Subscription.ID", "missing")
 	}
 	s.Owner = Principal{ID: p.ID, Teams: slices.Clone(p.Teams), Roles: slices.Clone(p.Roles)}
 	h.mu.Lock()
@@ -184,7 +186,7 @@ func (h *Hub) Flush(ctx context.Context) error {
 			errs = append(errs, fmt.Errorf("intel: deliver item %q to subscription %q: %w", d.Item.ID, d.Subscription.ID, err))
 		}
 	}
-	return errors.Join(errs...)
+	return multierror.Append(nil, errs...).ErrorOrNil()
 }
 
 // Digest is what is new for a team in one week, by category.
@@ -215,7 +217,7 @@ func (h *Hub) Digest(ctx context.Context, p Principal, team TeamID, weekStart ti
 		return nil, err
 	}
 	if team == "" {
-		return nil, &FieldError{Field: "team", Reason: "missing"}
+		return nil, fieldError("subscription", "", "team", "missing")
 	}
 	if weekStart.IsZero() {
 		weekStart = WeekStart(h.cfg.Now())

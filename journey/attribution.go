@@ -89,7 +89,7 @@ type Attribution struct {
 	// currency, never added to another. It is called once per conversion
 	// that is attributed and has a value. nil keeps every value in its own
 	// currency.
-	Convert func(v Value, at time.Time) Value
+	Convert func(v Money, at time.Time) Money
 }
 
 // Amounts are sums of money kept apart by currency: ISO 4217 code → amount
@@ -308,15 +308,16 @@ type Path struct {
 	Count int
 }
 
-// PathOptions tune TopPaths. The zero value is ready.
-type PathOptions struct {
+// PathConfig configures TopPaths. The zero value is ready.
+type PathConfig struct {
 	// N is how many paths to return; 0 means 10.
-	N int
+	N int `json:"n,omitempty"`
 	// MaxLen is the longest path kept, endpoints included; longer paths are
 	// counted in PathResult.TooLong. 0 means 20.
-	MaxLen int
-	// CollapseRepeats merges consecutive events of the same type into one.
-	CollapseRepeats bool
+	MaxLen int `json:"max_len,omitempty"`
+	// CollapseRepeats merges consecutive events of the same type into one;
+	// false (the default) keeps every event.
+	CollapseRepeats bool `json:"collapse_repeats,omitempty"`
 }
 
 // PathResult is the outcome of TopPaths.
@@ -332,7 +333,7 @@ type PathResult struct {
 // the next touchpoint of type to, over a stream of customers' timelines
 // (each one customer's events, in any order). A path starts at the last
 // from event before the to event, so each to event ends at most one path.
-func TopPaths(ctx context.Context, timelines iter.Seq2[[]Event, error], from, to Type, opt PathOptions) (*PathResult, error) {
+func TopPaths(ctx context.Context, timelines iter.Seq2[[]Event, error], from, to Type, opt PathConfig) (*PathResult, error) {
 	n := opt.N
 	if n <= 0 {
 		n = 10

@@ -7,19 +7,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/c360/c360/customer"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 const day = 24 * time.Hour
 
-func onDay(id string, typ Type, ch Channel, d int) Event {
+func onDay(id string, typ Type, ch customer.Channel, d int) Event {
 	return Event{ID: id, CustomerID: "c", Type: typ, Channel: ch, Time: t0.Add(time.Duration(d) * day)}
 }
 
-func paid(id string, typ Type, ch Channel, d int, amount int64, currency string) Event {
+func paid(id string, typ Type, ch customer.Channel, d int, amount int64, currency string) Event {
 	e := onDay(id, typ, ch, d)
-	e.Value = Value{Amount: amount, Currency: currency}
+	e.Value = Money{Amount: amount, Currency: currency}
 	return e
 }
 
@@ -28,11 +29,11 @@ func paid(id string, typ Type, ch Channel, d int, amount int64, currency string)
 // new touchpoint.
 func workedExample() []Event {
 	return []Event{
-		paid("p2", TypeStorePurchase, ChannelStore, 4, 1000, "JPY"), // order of input does not matter
-		onDay("t1", TypeAdClick, ChannelAdvertising, 0),
-		onDay("t2", TypeEmailClick, ChannelEmail, 1),
-		onDay("t3", TypeWebVisit, ChannelWeb, 2),
-		paid("p1", TypeOnlinePurchase, ChannelWeb, 3, 7000, "JPY"),
+		paid("p2", TypeStorePurchase, customer.ChannelStore, 4, 1000, "JPY"), // order of input does not matter
+		onDay("t1", TypeAdClick, customer.ChannelAdvertising, 0),
+		onDay("t2", TypeEmailClick, customer.ChannelEmail, 1),
+		onDay("t3", TypeWebVisit, customer.ChannelWeb, 2),
+		paid("p1", TypeOnlinePurchase, customer.ChannelWeb, 3, 7000, "JPY"),
 	}
 }
 
@@ -49,14 +50,14 @@ func workedExample() []Event {
 //	day 7 store purchase ¥1,000       ← conversion 3: no touchpoint since 2
 func twoCurrencies() []Event {
 	return []Event{
-		paid("p3", TypeStorePurchase, ChannelStore, 7, 1000, "JPY"),
-		onDay("t1", TypeAdClick, ChannelAdvertising, 0),
-		onDay("t2", TypeEmailClick, ChannelEmail, 1),
-		onDay("t3", TypeWebVisit, ChannelWeb, 2),
-		paid("p1", TypeOnlinePurchase, ChannelWeb, 3, 7000, "JPY"),
-		onDay("t4", TypeAdClick, ChannelAdvertising, 4),
-		onDay("t5", TypeEmailClick, ChannelEmail, 5),
-		paid("p2", TypeOnlinePurchase, ChannelWeb, 6, 5000, "USD"),
+		paid("p3", TypeStorePurchase, customer.ChannelStore, 7, 1000, "JPY"),
+		onDay("t1", TypeAdClick, customer.ChannelAdvertising, 0),
+		onDay("t2", TypeEmailClick, customer.ChannelEmail, 1),
+		onDay("t3", TypeWebVisit, customer.ChannelWeb, 2),
+		paid("p1", TypeOnlinePurchase, customer.ChannelWeb, 3, 7000, "JPY"),
+		onDay("t4", TypeAdClick, customer.ChannelAdvertising, 4),
+		onDay("t5", TypeEmailClick, customer.ChannelEmail, 5),
+		paid("p2", TypeOnlinePurchase, customer.ChannelWeb, 6, 5000, "USD"),
 	}
 }
 
@@ -130,7 +131,7 @@ func TestAttributionConvert(t *testing.T) {
 		date(6): {"USD": 1.5}, // $1 = ¥150 on day 6
 	}
 	var calls []string
-	toYen := func(v Value, at time.Time) Value {
+	toYen := func(v Money, at time.Time) Money {
 		calls = append(calls, fmt.Sprintf("%d %s %s", v.Amount, v.Currency, at.Format(time.DateOnly)))
 		if v.Currency == "JPY" {
 			return v
@@ -139,11 +140,11 @@ func TestAttributionConvert(t *testing.T) {
 		if !ok {
 			return v // no rate: kept in its own currency
 		}
-		return Value{Amount: int64(math.Round(float64(v.Amount) * r)), Currency: "JPY"}
+		return Money{Amount: int64(math.Round(float64(v.Amount) * r)), Currency: "JPY"}
 	}
 	evs := twoCurrencies()
-	euro := paid("p4", TypeOnlinePurchase, ChannelWeb, 9, 2000, "EUR")
-	evs = append(evs, onDay("t6", TypeEmailClick, ChannelEmail, 8), euro)
+	euro := paid("p4", TypeOnlinePurchase, customer.ChannelWeb, 9, 2000, "EUR")
+	evs = append(evs, onDay("t6", TypeEmailClick, customer.ChannelEmail, 8), euro)
 
 	tests := []struct {
 		name   string
@@ -194,19 +195,19 @@ func TestAttributionEdges(t *testing.T) {
 		t.Errorf("lookback (-want +got):\n%s", diff)
 	}
 	// A touchpoint at the same instant as the conversion is not before it.
-	same := []Event{onDay("t", TypeAdClick, ChannelAdvertising, 1), onDay("p", TypeOnlinePurchase, ChannelWeb, 1)}
+	same := []Event{onDay("t", TypeAdClick, customer.ChannelAdvertising, 1), onDay("p", TypeOnlinePurchase, customer.ChannelWeb, 1)}
 	if got := (&Attribution{}).Attribute(same); got.Unattributed != 1 || len(got.Credits) != 0 {
 		t.Errorf("same-instant touchpoint: %+v, want the conversion unattributed", got)
 	}
 	// A conversion without a value counts, with no value; an amount without
 	// a currency is kept apart under "".
 	evs = []Event{
-		onDay("t", TypeAdClick, ChannelAdvertising, 0),
-		onDay("p1", TypeOnlinePurchase, ChannelWeb, 1),
-		onDay("u", TypeAdClick, ChannelAdvertising, 2),
-		paid("p2", TypeOnlinePurchase, ChannelWeb, 3, 300, ""),
-		onDay("v", TypeWebVisit, ChannelWeb, 4),
-		paid("p3", TypeOnlinePurchase, ChannelWeb, 5, 400, "JPY"),
+		onDay("t", TypeAdClick, customer.ChannelAdvertising, 0),
+		onDay("p1", TypeOnlinePurchase, customer.ChannelWeb, 1),
+		onDay("u", TypeAdClick, customer.ChannelAdvertising, 2),
+		paid("p2", TypeOnlinePurchase, customer.ChannelWeb, 3, 300, ""),
+		onDay("v", TypeWebVisit, customer.ChannelWeb, 4),
+		paid("p3", TypeOnlinePurchase, customer.ChannelWeb, 5, 400, "JPY"),
 	}
 	got = (&Attribution{Model: LastTouch}).Attribute(evs)
 	want = []Credit{{Key: "advertising", Conversions: 2, Value: Amounts{"": 300}}, {Key: "web", Conversions: 1, Value: Amounts{"JPY": 400}}}
@@ -265,7 +266,7 @@ func TestTopPaths(t *testing.T) {
 			}
 		}
 	}
-	got, err := TopPaths(t.Context(), seq, A, P, PathOptions{N: 3, CollapseRepeats: true})
+	got, err := TopPaths(t.Context(), seq, A, P, PathConfig{N: 3, CollapseRepeats: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,7 +281,7 @@ func TestTopPaths(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("TopPaths (-want +got):\n%s", diff)
 	}
-	got, err = TopPaths(t.Context(), seq, A, P, PathOptions{MaxLen: 3})
+	got, err = TopPaths(t.Context(), seq, A, P, PathConfig{MaxLen: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,13 +294,13 @@ func TestEnumsAsText(t *testing.T) {
 	type doc struct {
 		Model  Model
 		Code   ReasonCode
-		Status ConsentStatus
+		Status customer.ConsentStatus
 	}
-	b, err := json.Marshal(doc{TimeDecay, ReasonQuietHours, ConsentDenied})
+	b, err := json.Marshal(doc{TimeDecay, ReasonQuietHours, customer.ConsentOptOut})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := `{"Model":"time_decay","Code":"quiet_hours","Status":"denied"}`; string(b) != want {
+	if want := `{"Model":"time_decay","Code":"quiet_hours","Status":"opt_out"}`; string(b) != want {
 		t.Errorf("JSON = %s, want %s", b, want)
 	}
 	var m Model
@@ -316,18 +317,18 @@ func TestEnumsAsText(t *testing.T) {
 func ExampleAttribution_currencies() {
 	day := func(d int) time.Time { return time.Date(2026, 4, d, 12, 0, 0, 0, time.UTC) }
 	tl := []Event{
-		{ID: "1", CustomerID: "c", Type: TypeAdClick, Channel: ChannelAdvertising, Time: day(1)},
-		{ID: "2", CustomerID: "c", Type: TypeOnlinePurchase, Channel: ChannelWeb, Time: day(2), Value: Value{Amount: 7000, Currency: "JPY"}},
-		{ID: "3", CustomerID: "c", Type: TypeAdClick, Channel: ChannelAdvertising, Time: day(3)},
-		{ID: "4", CustomerID: "c", Type: TypeOnlinePurchase, Channel: ChannelWeb, Time: day(4), Value: Value{Amount: 5000, Currency: "USD"}},
+		{ID: "1", CustomerID: "c", Type: TypeAdClick, Channel: customer.ChannelAdvertising, Time: day(1)},
+		{ID: "2", CustomerID: "c", Type: TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: day(2), Value: Money{Amount: 7000, Currency: "JPY"}},
+		{ID: "3", CustomerID: "c", Type: TypeAdClick, Channel: customer.ChannelAdvertising, Time: day(3)},
+		{ID: "4", CustomerID: "c", Type: TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: day(4), Value: Money{Amount: 5000, Currency: "USD"}},
 	}
 	a := Attribution{Model: LastTouch}
 	for _, c := range a.Attribute(tl).Credits {
 		fmt.Printf("%s: %v\n", c.Key, c.Value)
 	}
-	a.Convert = func(v Value, at time.Time) Value {
+	a.Convert = func(v Money, at time.Time) Money {
 		if v.Currency == "USD" { // ¥150 to the dollar: 1.5 yen per cent
-			return Value{Amount: v.Amount * 3 / 2, Currency: "JPY"}
+			return Money{Amount: v.Amount * 3 / 2, Currency: "JPY"}
 		}
 		return v
 	}

@@ -3,13 +3,13 @@ package journey
 import (
 	"context"
 	"fmt"
-	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/cputime"
 )
 
 // benchEvents returns n events of 10,000 customers cycling through a
@@ -24,7 +24,7 @@ func benchEvents(n int) []Event {
 	for i := range evs {
 		evs[i] = Event{
 			ID: fmt.Sprintf("ev-%09d", i), CustomerID: ids[i%len(ids)], Type: types[(i/len(ids))%len(types)],
-			Channel: ChannelWeb, Time: t0.Add(time.Duration(i) * time.Second),
+			Channel: customer.ChannelWeb, Time: t0.Add(time.Duration(i) * time.Second),
 		}
 	}
 	return evs
@@ -93,7 +93,7 @@ func BenchmarkEngineIngestParallel(b *testing.B) {
 func BenchmarkGateDecide10Caps(b *testing.B) {
 	now := time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
 	g := benchGate(now)
-	req := Request{Customer: "c-1", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
+	req := Request{Customer: "c-1", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
 	ctx := context.Background()
 	b.ReportAllocs()
 	cpu := processCPU()
@@ -107,27 +107,27 @@ func BenchmarkGateDecide10Caps(b *testing.B) {
 
 func benchGate(now time.Time) *Gate {
 	g := &Gate{
-		Consent: ConsentFunc(func(context.Context, customer.ID, Channel, Purpose, time.Time) (ConsentStatus, error) {
-			return ConsentGranted, nil
+		Consent: ConsentFunc(func(context.Context, customer.ID, customer.Channel, customer.Purpose, time.Time) (customer.ConsentStatus, error) {
+			return customer.ConsentOptIn, nil
 		}),
 		Now: func() time.Time { return now },
 		Caps: []Cap{
 			{Name: "all per day", Max: 5, Window: day},
 			{Name: "all per week", Max: 30, Window: 7 * day},
-			{Name: "email per day", Channel: ChannelEmail, Max: 3, Window: day},
-			{Name: "email per week", Channel: ChannelEmail, Max: 20, Window: 7 * day},
-			{Name: "sms per week", Channel: ChannelSMS, Max: 2, Window: 7 * day},
-			{Name: "marketing per day", Purpose: PurposeMarketing, Max: 4, Window: day},
-			{Name: "marketing per 30 days", Purpose: PurposeMarketing, Max: 60, Window: 30 * day},
+			{Name: "email per day", Channel: customer.ChannelEmail, Max: 3, Window: day},
+			{Name: "email per week", Channel: customer.ChannelEmail, Max: 20, Window: 7 * day},
+			{Name: "sms per week", Channel: customer.ChannelSMS, Max: 2, Window: 7 * day},
+			{Name: "marketing per day", Purpose: customer.PurposeMarketing, Max: 4, Window: day},
+			{Name: "marketing per 30 days", Purpose: customer.PurposeMarketing, Max: 60, Window: 30 * day},
 			{Name: "promo per day", Tag: "promo", Max: 2, Window: day},
 			{Name: "campaign per week", PerCampaign: true, Max: 10, Window: 7 * day},
-			{Name: "line per day", Channel: ChannelLINE, Max: 1, Window: day},
+			{Name: "line per day", Channel: customer.ChannelLINE, Max: 1, Window: day},
 		},
-		QuietHours: []QuietHours{{Channel: ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+		QuietHours: []QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
 	}
-	chans := []Channel{ChannelEmail, ChannelLINE, ChannelPush, ChannelEmail}
+	chans := []customer.Channel{customer.ChannelEmail, customer.ChannelLINE, customer.ChannelPush, customer.ChannelEmail}
 	for i := range 20 {
-		g.Record(Send{Customer: "c-1", Channel: chans[i%len(chans)], Purpose: PurposeMarketing, Campaign: fmt.Sprint("c", i%3),
+		g.Record(Send{Customer: "c-1", Channel: chans[i%len(chans)], Purpose: customer.PurposeMarketing, Campaign: fmt.Sprint("c", i%3),
 			Time: now.Add(-time.Duration(20-i) * 20 * time.Hour)})
 	}
 	return g
@@ -202,10 +202,10 @@ func BenchmarkGateDecide10CapsRefused(b *testing.B) {
 	now := time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
 	g := benchGate(now)
 	for i := range 5 {
-		g.Record(Send{Customer: "c-2", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"},
+		g.Record(Send{Customer: "c-2", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Campaign: "spring", Tags: []string{"promo"},
 			Time: now.Add(-time.Duration(i+1) * time.Hour)})
 	}
-	req := Request{Customer: "c-2", Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
+	req := Request{Customer: "c-2", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Campaign: "spring", Tags: []string{"promo"}}
 	ctx := context.Background()
 	if d, _ := g.Decide(ctx, req); d.Allowed {
 		b.Fatal("the request is allowed")

@@ -6,11 +6,12 @@
 //
 // An Event is one touchpoint — an ad click, a store purchase, a service
 // call — of a customer (customer.ID) or of an anonymous visitor, on a
-// Channel, at a time, with an optional Value (amount and currency) and
-// attributes. The standard Type and Channel constants form the standard
+// channel (customer.Channel: package customer owns the channel vocabulary), at
+// a time, with an optional Value (Money: amount and currency) and attributes. The
+// standard Type constants and customer's channels form the standard
 // Catalog; a host adds its own types and channels to a Catalog, which also
 // validates events (Catalog.Validate reports every problem at once as
-// *FieldError values wrapping ErrInvalidEvent).
+// *customer.FieldError values wrapping ErrInvalidEvent).
 //
 // # Storage
 //
@@ -31,7 +32,7 @@
 // with) the Transition it caused; each customer's history of transitions is
 // kept. Infer rebuilds a stage from a customer's past events; TimeInStage
 // measures how long customers stay in each stage. A rule's amount threshold
-// is in one currency (Rule.Currency, else Map.Currency, else JPY): an
+// is in one currency (StageRule.Currency, else Map.Currency, else JPY): an
 // amount in another currency meets it only when Map.Convert converts it.
 //
 // # Analytics

@@ -16,53 +16,31 @@ import (
 	"github.com/c360/c360/customer"
 )
 
-// Purpose is why a message is sent. The names agree with package customer's
-// consent purposes.
-type Purpose string
-
-// Standard purposes.
-const (
-	PurposeMarketing     Purpose = "marketing"
-	PurposeTransactional Purpose = "transactional" // receipts, delivery notices
-	PurposeService       Purpose = "service"
-)
-
-// ConsentStatus is a customer's consent for one channel and purpose.
-type ConsentStatus int
-
-// Consent states.
-const (
-	ConsentUnknown ConsentStatus = iota
-	ConsentGranted
-	ConsentDenied
-)
-
-// String returns "unknown", "granted" or "denied".
-func (s ConsentStatus) String() string {
-	switch s {
-	case ConsentGranted:
-		return "granted"
-	case ConsentDenied:
-		return "denied"
-	case ConsentUnknown:
-		return "unknown"
-	}
-	return fmt.Sprintf("ConsentStatus(%d)", int(s))
+// Consenter is one customer's consent as the Gate reads it: the status for a
+// channel and purpose through a contact point ("" = any) at a time.
+// *customer.Profile implements it (its consent ledger, and a restriction of
+// processing answers opt-out), so a caller that holds the profile puts it in
+// Request.Consent.
+type Consenter interface {
+	ConsentStatus(ch customer.Channel, p customer.Purpose, contact string, at time.Time) customer.ConsentStatus
 }
 
+var _ Consenter = (*customer.Profile)(nil)
+
 // ConsentChecker answers whether a customer agreed to be contacted on a
-// channel for a purpose at a time. The host (or package segment) implements
-// it over customer profiles' consent ledgers; the Gate calls it once per
-// decision. It must be safe for concurrent use.
+// channel for a purpose at a time, looked up by the customer's ID: the Gate
+// calls it once per decision whose Request carries no Consent. A host
+// implements it over its own consent store. It must be safe for concurrent
+// use.
 type ConsentChecker interface {
-	Consent(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error)
+	Consent(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error)
 }
 
 // ConsentFunc adapts a function to ConsentChecker.
-type ConsentFunc func(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error)
+type ConsentFunc func(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error)
 
 // Consent calls f.
-func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch Channel, p Purpose, at time.Time) (ConsentStatus, error) {
+func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error) {
 	return f(ctx, id, ch, p, at)
 }
 
@@ -71,35 +49,41 @@ func (f ConsentFunc) Consent(ctx context.Context, id customer.ID, ch Channel, p 
 // match its Channel, Purpose and Tag; "" matches anything.
 type Cap struct {
 	// Name identifies the cap in reasons.
-	Name    string
-	Channel Channel
-	Purpose Purpose
+	Name string `json:"name,omitempty"`
+	// Channel and Purpose restrict the cap; "" matches any.
+	Channel customer.Channel `json:"channel,omitempty"`
+	Purpose customer.Purpose `json:"purpose,omitempty"`
 	// Tag, if set, restricts the cap to requests and sends carrying it.
-	Tag string
+	Tag string `json:"tag,omitempty"`
 	// PerCampaign counts only the sends of the request's campaign, so each
-	// campaign has its own allowance; otherwise the cap is global.
-	PerCampaign bool
+	// campaign has its own allowance; otherwise (false) the cap is global.
+	PerCampaign bool `json:"per_campaign,omitempty"`
 	// Max sends in Window; a request is refused when Max are counted.
-	Max int
+	Max int `json:"max"`
 	// Window is the rolling window: a send at time t counts while
-	// now - Window < t <= now.
-	Window time.Duration
-	// BypassPriority, when > 0, exempts requests with Priority >= it.
-	BypassPriority int
+	// now - Window < t <= now. In JSON, nanoseconds.
+	Window time.Duration `json:"window"`
+	// BypassPriority, when > 0, exempts requests with Priority >= it; 0:
+	// no request bypasses the cap.
+	BypassPriority int `json:"bypass_priority,omitempty"`
 }
 
 // QuietHours is a daily period during which a channel must not be used,
 // such as 21:00–08:00 for SMS. Start == End means no quiet period.
 type QuietHours struct {
 	// Channel it applies to; "" means every channel.
-	Channel Channel
+	Channel customer.Channel `json:"channel,omitempty"`
 	// Start and End are times of day as offsets from local midnight; the
-	// period is Start <= t < End, wrapping midnight when Start > End.
-	Start, End time.Duration
-	// Location is the time zone; nil means the Gate's Location.
-	Location *time.Location
-	// BypassPriority, when > 0, exempts requests with Priority >= it.
-	BypassPriority int
+	// period is Start <= t < End, wrapping midnight when Start > End. In
+	// JSON, nanoseconds.
+	Start time.Duration `json:"start"`
+	End   time.Duration `json:"end"`
+	// Location is the time zone; nil means the Gate's Location. It is not
+	// part of the JSON form, which always uses the Gate's.
+	Location *time.Location `json:"-"`
+	// BypassPriority, when > 0, exempts requests with Priority >= it; 0:
+	// no request bypasses the quiet hours.
+	BypassPriority int `json:"bypass_priority,omitempty"`
 }
 
 // SuppressionList is a named list of customers who must not be contacted
@@ -113,12 +97,12 @@ type SuppressionList struct {
 }
 
 type suppEntry struct {
-	ch     Channel // "" = every channel
+	ch     customer.Channel // "" = every channel
 	reason string
 }
 
 // Add suppresses a customer on ch ("" = every channel), noting why.
-func (l *SuppressionList) Add(id customer.ID, ch Channel, reason string) {
+func (l *SuppressionList) Add(id customer.ID, ch customer.Channel, reason string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.entries == nil {
@@ -135,7 +119,7 @@ func (l *SuppressionList) Add(id customer.ID, ch Channel, reason string) {
 }
 
 // Remove lifts a suppression added with the same customer and channel.
-func (l *SuppressionList) Remove(id customer.ID, ch Channel) {
+func (l *SuppressionList) Remove(id customer.ID, ch customer.Channel) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	es := slices.DeleteFunc(l.entries[id], func(e suppEntry) bool { return e.ch == ch })
@@ -148,7 +132,7 @@ func (l *SuppressionList) Remove(id customer.ID, ch Channel) {
 
 // Suppressed reports whether the customer is suppressed on ch, and why.
 // A suppression on ch itself is reported before one on every channel.
-func (l *SuppressionList) Suppressed(id customer.ID, ch Channel) (string, bool) {
+func (l *SuppressionList) Suppressed(id customer.ID, ch customer.Channel) (string, bool) {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
 	reason, found := "", false
@@ -166,20 +150,23 @@ func (l *SuppressionList) Suppressed(id customer.ID, ch Channel) (string, bool) 
 // Request asks whether a message may be sent now.
 type Request struct {
 	Customer customer.ID
-	Channel  Channel
-	Purpose  Purpose
+	Channel  customer.Channel
+	Purpose  customer.Purpose
 	Campaign string
 	Tags     []string
 	// Priority lets important messages pass caps and quiet hours whose
 	// BypassPriority it reaches; 0 is normal.
 	Priority int
+	// Consent is the customer's consent when the caller holds it, such as
+	// the *customer.Profile; nil means the Gate asks Gate.Consent.
+	Consent Consenter
 }
 
 // Send is a message that was sent, recorded for frequency caps.
 type Send struct {
 	Customer customer.ID
-	Channel  Channel
-	Purpose  Purpose
+	Channel  customer.Channel
+	Purpose  customer.Purpose
 	Campaign string
 	Tags     []string
 	// Time of the send; zero means the Gate's now.
@@ -258,13 +245,16 @@ type Decision struct {
 // customer on this channel for this purpose now?", combining consent,
 // suppression lists, frequency caps and quiet hours, and gives its reasons.
 //
-// The zero Gate has no caps, no quiet hours and no consent source, so it
-// refuses everything for unknown consent; set Consent. Set the fields
+// Consent comes with each request (Request.Consent, such as the customer's
+// *customer.Profile) or, for requests without it, from Gate.Consent. The
+// zero Gate has no caps, no quiet hours and no consent source, so it
+// refuses every request that carries no consent. Set the fields
 // before the first call and do not change them afterwards. A Gate is safe
 // for concurrent use. It keeps the sends recorded with Record in memory,
 // as long as the longest cap window.
 type Gate struct {
-	// Consent answers consent questions; nil means every answer is unknown.
+	// Consent answers consent questions for requests that carry no
+	// Consent; nil means their answer is unknown.
 	Consent ConsentChecker
 	// AllowUnknownConsent lets sends pass when consent is unknown; by
 	// default (false) only granted consent passes.
@@ -525,7 +515,7 @@ func (g *Gate) counts(i int, s *sent, now int64, campaign uint32) bool {
 		(c.tag == 0 || g.names.hasTag(s.tags, c.tag))
 }
 
-func (c *Cap) matches(ch Channel, p Purpose, tags []string) bool {
+func (c *Cap) matches(ch customer.Channel, p customer.Purpose, tags []string) bool {
 	return (c.Channel == "" || c.Channel == ch) && (c.Purpose == "" || c.Purpose == p) &&
 		(c.Tag == "" || slices.Contains(tags, c.Tag))
 }
@@ -542,8 +532,10 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	}
 	permanent := false
 	// consent
-	status := ConsentUnknown
-	if g.Consent != nil {
+	status := customer.ConsentUnknown
+	if r.Consent != nil {
+		status = r.Consent.ConsentStatus(r.Channel, r.Purpose, "", now)
+	} else if g.Consent != nil {
 		var err error
 		status, err = g.Consent.Consent(ctx, r.Customer, r.Channel, r.Purpose, now)
 		if err != nil {
@@ -557,8 +549,8 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 		d.Reasons = append(d.Reasons, rs)
 	}
 	switch status {
-	case ConsentGranted:
-	case ConsentDenied:
+	case customer.ConsentOptIn:
+	case customer.ConsentOptOut:
 		permanent = true
 		add(Reason{Code: ReasonConsentDenied, Detail: string(r.Channel) + " for " + string(r.Purpose)})
 	default:
@@ -574,7 +566,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			add(Reason{Code: ReasonSuppressed, Rule: l.Name, Detail: why})
 		}
 	}
-	exempt := r.Purpose == PurposeTransactional && !g.CapTransactional
+	exempt := r.Purpose == customer.PurposeTransactional && !g.CapTransactional
 	var retry time.Time
 	later := func(t time.Time) {
 		if t.After(retry) {
@@ -670,7 +662,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	return d, nil
 }
 
-func orAll(ch Channel) string {
+func orAll(ch customer.Channel) string {
 	if ch == "" {
 		return "all channels"
 	}
@@ -712,6 +704,3 @@ func (q *QuietHours) quietAt(t time.Time, loc *time.Location) (time.Time, bool) 
 
 // MarshalText writes the code's name, such as "quiet_hours".
 func (c ReasonCode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
-
-// MarshalText writes "unknown", "granted" or "denied".
-func (s ConsentStatus) MarshalText() ([]byte, error) { return []byte(s.String()), nil }

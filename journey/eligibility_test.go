@@ -2,6 +2,7 @@ package journey
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -27,8 +28,8 @@ func (c *fakeClock) Set(t time.Time) {
 }
 
 func granted() ConsentChecker {
-	return ConsentFunc(func(context.Context, customer.ID, Channel, Purpose, time.Time) (ConsentStatus, error) {
-		return ConsentGranted, nil
+	return ConsentFunc(func(context.Context, customer.ID, customer.Channel, customer.Purpose, time.Time) (customer.ConsentStatus, error) {
+		return customer.ConsentOptIn, nil
 	})
 }
 
@@ -53,8 +54,8 @@ func mustDecide(t *testing.T, g *Gate, r Request) Decision {
 var tokyoNoon = time.Date(2026, 4, 1, 3, 0, 0, 0, time.UTC)
 
 func TestGateConsent(t *testing.T) {
-	statuses := map[customer.ID]ConsentStatus{"yes": ConsentGranted, "no": ConsentDenied, "unknown": ConsentUnknown}
-	cc := ConsentFunc(func(_ context.Context, id customer.ID, ch Channel, p Purpose, _ time.Time) (ConsentStatus, error) {
+	statuses := map[customer.ID]customer.ConsentStatus{"yes": customer.ConsentOptIn, "no": customer.ConsentOptOut, "unknown": customer.ConsentUnknown}
+	cc := ConsentFunc(func(_ context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, _ time.Time) (customer.ConsentStatus, error) {
 		if id == "broken" {
 			return 0, errors.New("ledger unavailable")
 		}
@@ -76,7 +77,7 @@ func TestGateConsent(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			g := &Gate{Consent: cc, AllowUnknownConsent: tt.allowUnknown, Now: clk.Now}
-			d := mustDecide(t, g, Request{Customer: tt.id, Channel: ChannelEmail, Purpose: PurposeMarketing})
+			d := mustDecide(t, g, Request{Customer: tt.id, Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing})
 			if diff := cmp.Diff(tt.want, codes(d)); diff != "" {
 				t.Errorf("reasons (-want +got):\n%s", diff)
 			}
@@ -89,29 +90,73 @@ func TestGateConsent(t *testing.T) {
 		})
 	}
 	g := &Gate{Consent: cc}
-	if _, err := g.Decide(t.Context(), Request{Customer: "broken", Channel: ChannelEmail}); err == nil {
+	if _, err := g.Decide(t.Context(), Request{Customer: "broken", Channel: customer.ChannelEmail}); err == nil {
 		t.Error("a consent error was not returned")
 	}
 	var zero Gate
-	if d := mustDecide(t, &zero, Request{Customer: "x", Channel: ChannelEmail}); d.Allowed {
+	if d := mustDecide(t, &zero, Request{Customer: "x", Channel: customer.ChannelEmail}); d.Allowed {
 		t.Error("the zero Gate (no consent source) allowed a send")
 	}
-	if d := mustDecide(t, g, Request{Channel: ChannelEmail}); d.Allowed || d.Reasons[0].Code != ReasonInvalidRequest {
+	if d := mustDecide(t, g, Request{Channel: customer.ChannelEmail}); d.Allowed || d.Reasons[0].Code != ReasonInvalidRequest {
 		t.Errorf("request without customer: %+v, want invalid_request", d)
+	}
+}
+
+// TestGateRequestConsent: a request that carries the customer's profile is
+// answered from its ledger and restriction, before (and instead of) the
+// Gate's ConsentChecker.
+func TestGateRequestConsent(t *testing.T) {
+	asked := 0
+	g := &Gate{Consent: ConsentFunc(func(context.Context, customer.ID, customer.Channel, customer.Purpose, time.Time) (customer.ConsentStatus, error) {
+		asked++
+		return customer.ConsentOptIn, nil
+	}), Now: func() time.Time { return tokyoNoon }}
+	in := &customer.Profile{ID: "in"}
+	in.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: tokyoNoon.Add(-time.Hour)})
+	out := &customer.Profile{ID: "out"}
+	out.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptOut, CapturedAt: tokyoNoon.Add(-time.Hour)})
+	restricted := &customer.Profile{ID: "r", Restriction: &customer.Restriction{Since: tokyoNoon.Add(-time.Hour)}}
+	restricted.Consent = in.Consent
+	later := &customer.Profile{ID: "later"}
+	later.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: tokyoNoon.Add(time.Hour)})
+	tests := []struct {
+		name    string
+		consent Consenter
+		want    []ReasonCode
+	}{
+		{"opted in", in, nil},
+		{"opted out", out, []ReasonCode{ReasonConsentDenied}},
+		{"restricted", restricted, []ReasonCode{ReasonConsentDenied}},
+		{"consent captured after now does not count", later, []ReasonCode{ReasonConsentUnknown}},
+		{"a nil profile is unknown", (*customer.Profile)(nil), []ReasonCode{ReasonConsentUnknown}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Consent: tt.consent})
+			if diff := cmp.Diff(tt.want, codes(d)); diff != "" {
+				t.Errorf("reasons (-want +got):\n%s", diff)
+			}
+		})
+	}
+	if asked != 0 {
+		t.Errorf("the Gate asked its ConsentChecker %d times for requests that carried consent", asked)
+	}
+	if d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing}); !d.Allowed || asked != 1 {
+		t.Errorf("a request without consent: allowed %v, checker asked %d times; want true, 1", d.Allowed, asked)
 	}
 }
 
 func TestGateCapsAtTheirEdges(t *testing.T) {
 	clk := &fakeClock{t: tokyoNoon}
-	g := &Gate{Consent: granted(), Now: clk.Now, Caps: []Cap{{Name: "email 2/day", Channel: ChannelEmail, Max: 2, Window: day}}}
+	g := &Gate{Consent: granted(), Now: clk.Now, Caps: []Cap{{Name: "email 2/day", Channel: customer.ChannelEmail, Max: 2, Window: day}}}
 	now := tokyoNoon
 	// exactly one window ago: no longer counts
 	for _, ago := range []time.Duration{day, day - time.Minute, time.Hour} {
-		if err := g.Record(Send{Customer: "c", Channel: ChannelEmail, Purpose: PurposeMarketing, Time: now.Add(-ago)}); err != nil {
+		if err := g.Record(Send{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Time: now.Add(-ago)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	req := Request{Customer: "c", Channel: ChannelEmail, Purpose: PurposeMarketing}
+	req := Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing}
 	d := mustDecide(t, g, req)
 	if d.Allowed || cmp.Diff([]ReasonCode{ReasonCapReached}, codes(d)) != "" {
 		t.Fatalf("two sends in the window: %+v, want cap_reached", d)
@@ -128,7 +173,7 @@ func TestGateCapsAtTheirEdges(t *testing.T) {
 		t.Errorf("refused at RetryAt: %v", d.Reasons)
 	}
 	// other channels are not capped
-	if d := mustDecide(t, g, Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeMarketing}); !d.Allowed {
+	if d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing}); !d.Allowed {
 		t.Errorf("SMS refused by an e-mail cap: %v", d.Reasons)
 	}
 }
@@ -141,26 +186,26 @@ func TestGateCapScopes(t *testing.T) {
 			{Name: "global 3/week", Max: 3, Window: 7 * day},
 			{Name: "campaign 1/week", Max: 1, Window: 7 * day, PerCampaign: true, BypassPriority: 5},
 			{Name: "promo tag 1/day", Tag: "promo", Max: 1, Window: day},
-			{Name: "marketing sms 1/day", Channel: ChannelSMS, Purpose: PurposeMarketing, Max: 1, Window: day},
+			{Name: "marketing sms 1/day", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Max: 1, Window: day},
 		},
 	}
-	rec := func(ch Channel, p Purpose, campaign string, tags ...string) {
+	rec := func(ch customer.Channel, p customer.Purpose, campaign string, tags ...string) {
 		t.Helper()
 		if err := g.Record(Send{Customer: "c", Channel: ch, Purpose: p, Campaign: campaign, Tags: tags, Time: clk.Now().Add(-time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	rec(ChannelEmail, PurposeMarketing, "spring", "promo")
+	rec(customer.ChannelEmail, customer.PurposeMarketing, "spring", "promo")
 	tests := []struct {
 		name string
 		req  Request
 		want []ReasonCode
 	}{
-		{"same campaign", Request{Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring"}, []ReasonCode{ReasonCapReached}},
-		{"same campaign with priority", Request{Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "spring", Priority: 5}, []ReasonCode{ReasonPriorityOverride}},
-		{"other campaign", Request{Channel: ChannelEmail, Purpose: PurposeMarketing, Campaign: "summer"}, nil},
-		{"same tag", Request{Channel: ChannelLINE, Purpose: PurposeMarketing, Campaign: "summer", Tags: []string{"promo"}}, []ReasonCode{ReasonCapReached}},
-		{"transactional passes caps", Request{Channel: ChannelEmail, Purpose: PurposeTransactional, Campaign: "spring", Tags: []string{"promo"}},
+		{"same campaign", Request{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Campaign: "spring"}, []ReasonCode{ReasonCapReached}},
+		{"same campaign with priority", Request{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Campaign: "spring", Priority: 5}, []ReasonCode{ReasonPriorityOverride}},
+		{"other campaign", Request{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Campaign: "summer"}, nil},
+		{"same tag", Request{Channel: customer.ChannelLINE, Purpose: customer.PurposeMarketing, Campaign: "summer", Tags: []string{"promo"}}, []ReasonCode{ReasonCapReached}},
+		{"transactional passes caps", Request{Channel: customer.ChannelEmail, Purpose: customer.PurposeTransactional, Campaign: "spring", Tags: []string{"promo"}},
 			[]ReasonCode{ReasonTransactionalOverride, ReasonTransactionalOverride}},
 	}
 	for _, tt := range tests {
@@ -179,17 +224,17 @@ func TestGateCapScopes(t *testing.T) {
 			}
 		})
 	}
-	rec(ChannelSMS, PurposeService, "")
-	rec(ChannelSMS, PurposeMarketing, "")
-	d := mustDecide(t, g, Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeMarketing, Campaign: "x"})
+	rec(customer.ChannelSMS, customer.PurposeService, "")
+	rec(customer.ChannelSMS, customer.PurposeMarketing, "")
+	d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Campaign: "x"})
 	if diff := cmp.Diff([]ReasonCode{ReasonCapReached, ReasonCapReached}, codes(d)); diff != "" {
 		t.Errorf("after 3 sends: global and SMS caps (-want +got):\n%s\n%v", diff, d.Reasons)
 	}
 	g2 := &Gate{Consent: granted(), Now: clk.Now, CapTransactional: true, Caps: []Cap{{Name: "none", Max: 0, Window: day}}}
-	if d := mustDecide(t, g2, Request{Customer: "c", Channel: ChannelEmail, Purpose: PurposeTransactional}); d.Allowed || !d.RetryAt.IsZero() {
+	if d := mustDecide(t, g2, Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeTransactional}); d.Allowed || !d.RetryAt.IsZero() {
 		t.Errorf("cap of 0 with CapTransactional: %+v, want refused without RetryAt", d)
 	}
-	if err := g.Record(Send{Channel: ChannelEmail}); !errors.Is(err, ErrInvalidSend) {
+	if err := g.Record(Send{Channel: customer.ChannelEmail}); !errors.Is(err, ErrInvalidSend) {
 		t.Errorf("Record without customer: %v, want ErrInvalidSend", err)
 	}
 }
@@ -198,11 +243,11 @@ func TestGateQuietHoursAtTheirEdges(t *testing.T) {
 	jst := time.FixedZone("JST", 9*3600)
 	clk := &fakeClock{}
 	g := &Gate{Consent: granted(), Now: clk.Now, QuietHours: []QuietHours{
-		{Channel: ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour},                        // wraps midnight, Tokyo
-		{Channel: ChannelEmail, Start: 12 * time.Hour, End: 13 * time.Hour, Location: time.UTC}, // lunch in UTC
-		{Channel: ChannelPhone, Start: 20 * time.Hour, End: 9 * time.Hour, BypassPriority: 9},
+		{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour},                        // wraps midnight, Tokyo
+		{Channel: customer.ChannelEmail, Start: 12 * time.Hour, End: 13 * time.Hour, Location: time.UTC}, // lunch in UTC
+		{Channel: customer.ChannelPhone, Start: 20 * time.Hour, End: 9 * time.Hour, BypassPriority: 9},
 	}}
-	sms := Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeMarketing}
+	sms := Request{Customer: "c", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing}
 	tests := []struct {
 		name  string
 		req   Request
@@ -214,11 +259,11 @@ func TestGateQuietHoursAtTheirEdges(t *testing.T) {
 		{"sms at 21:00 JST", sms, time.Date(2026, 4, 1, 21, 0, 0, 0, jst), true, time.Date(2026, 4, 2, 8, 0, 0, 0, jst)},
 		{"sms after midnight", sms, time.Date(2026, 4, 2, 7, 59, 59, 0, jst), true, time.Date(2026, 4, 2, 8, 0, 0, 0, jst)},
 		{"sms at 08:00 JST", sms, time.Date(2026, 4, 2, 8, 0, 0, 0, jst), false, time.Time{}},
-		{"email at 12:00 UTC (21:00 JST)", Request{Customer: "c", Channel: ChannelEmail}, time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC), true, time.Date(2026, 4, 1, 13, 0, 0, 0, time.UTC)},
-		{"email at 13:00 UTC", Request{Customer: "c", Channel: ChannelEmail}, time.Date(2026, 4, 1, 13, 0, 0, 0, time.UTC), false, time.Time{}},
-		{"transactional sms at night", Request{Customer: "c", Channel: ChannelSMS, Purpose: PurposeTransactional}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), false, time.Time{}},
-		{"urgent phone call at night", Request{Customer: "c", Channel: ChannelPhone, Priority: 9}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), false, time.Time{}},
-		{"normal phone call at night", Request{Customer: "c", Channel: ChannelPhone, Priority: 8}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), true, time.Date(2026, 4, 2, 9, 0, 0, 0, jst)},
+		{"email at 12:00 UTC (21:00 JST)", Request{Customer: "c", Channel: customer.ChannelEmail}, time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC), true, time.Date(2026, 4, 1, 13, 0, 0, 0, time.UTC)},
+		{"email at 13:00 UTC", Request{Customer: "c", Channel: customer.ChannelEmail}, time.Date(2026, 4, 1, 13, 0, 0, 0, time.UTC), false, time.Time{}},
+		{"transactional sms at night", Request{Customer: "c", Channel: customer.ChannelSMS, Purpose: customer.PurposeTransactional}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), false, time.Time{}},
+		{"urgent phone call at night", Request{Customer: "c", Channel: customer.ChannelPhone, Priority: 9}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), false, time.Time{}},
+		{"normal phone call at night", Request{Customer: "c", Channel: customer.ChannelPhone, Priority: 8}, time.Date(2026, 4, 1, 23, 0, 0, 0, jst), true, time.Date(2026, 4, 2, 9, 0, 0, 0, jst)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -236,21 +281,21 @@ func TestGateQuietHoursAtTheirEdges(t *testing.T) {
 
 func TestGateSuppression(t *testing.T) {
 	bounces := &SuppressionList{Name: "bounces"}
-	bounces.Add("c", ChannelEmail, "hard bounce")
+	bounces.Add("c", customer.ChannelEmail, "hard bounce")
 	legal := &SuppressionList{Name: "legal hold"}
 	legal.Add("d", "", "litigation")
 	g := &Gate{Consent: granted(), Suppressions: []*SuppressionList{bounces, legal}}
 	tests := []struct {
 		id      customer.ID
-		ch      Channel
-		p       Purpose
+		ch      customer.Channel
+		p       customer.Purpose
 		allowed bool
 	}{
-		{"c", ChannelEmail, PurposeMarketing, false},
-		{"c", ChannelEmail, PurposeTransactional, false},
-		{"c", ChannelSMS, PurposeMarketing, true},
-		{"d", ChannelLINE, PurposeMarketing, false},
-		{"e", ChannelEmail, PurposeMarketing, true},
+		{"c", customer.ChannelEmail, customer.PurposeMarketing, false},
+		{"c", customer.ChannelEmail, customer.PurposeTransactional, false},
+		{"c", customer.ChannelSMS, customer.PurposeMarketing, true},
+		{"d", customer.ChannelLINE, customer.PurposeMarketing, false},
+		{"e", customer.ChannelEmail, customer.PurposeMarketing, true},
 	}
 	for _, tt := range tests {
 		d := mustDecide(t, g, Request{Customer: tt.id, Channel: tt.ch, Purpose: tt.p})
@@ -258,8 +303,8 @@ func TestGateSuppression(t *testing.T) {
 			t.Errorf("%s on %s for %s: Allowed = %v, want %v (%v)", tt.id, tt.ch, tt.p, d.Allowed, tt.allowed, d.Reasons)
 		}
 	}
-	bounces.Remove("c", ChannelEmail)
-	if d := mustDecide(t, g, Request{Customer: "c", Channel: ChannelEmail}); !d.Allowed {
+	bounces.Remove("c", customer.ChannelEmail)
+	if d := mustDecide(t, g, Request{Customer: "c", Channel: customer.ChannelEmail}); !d.Allowed {
 		t.Errorf("after Remove: %v", d.Reasons)
 	}
 }
@@ -273,10 +318,10 @@ func TestGateConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := range 200 {
 				id := customer.ID(fmt.Sprint(i % 7))
-				if _, err := g.Decide(t.Context(), Request{Customer: id, Channel: ChannelEmail}); err != nil {
+				if _, err := g.Decide(t.Context(), Request{Customer: id, Channel: customer.ChannelEmail}); err != nil {
 					t.Error(err)
 				}
-				if err := g.Record(Send{Customer: id, Channel: ChannelEmail}); err != nil {
+				if err := g.Record(Send{Customer: id, Channel: customer.ChannelEmail}); err != nil {
 					t.Errorf("worker %d: %v", w, err)
 				}
 			}
@@ -301,10 +346,10 @@ func TestGateConcurrent(t *testing.T) {
 func TestGateCapsAfterThe64th(t *testing.T) {
 	caps := []Cap{
 		{Name: "all 4/day", Max: 4, Window: day},
-		{Name: "email 2/day", Channel: ChannelEmail, Max: 2, Window: day},
-		{Name: "marketing sms 1/week", Channel: ChannelSMS, Purpose: PurposeMarketing, Max: 1, Window: 7 * day},
+		{Name: "email 2/day", Channel: customer.ChannelEmail, Max: 2, Window: day},
+		{Name: "marketing sms 1/week", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Max: 1, Window: 7 * day},
 		{Name: "promo 1/day", Tag: "promo", Max: 1, Window: day},
-		{Name: "vip email 1/week", Channel: ChannelEmail, Tag: "vip", Max: 1, Window: 7 * day},
+		{Name: "vip email 1/week", Channel: customer.ChannelEmail, Tag: "vip", Max: 1, Window: 7 * day},
 		{Name: "campaign 2/week", PerCampaign: true, Max: 2, Window: 7 * day},
 		{Name: "campaign promo 1/week", PerCampaign: true, Tag: "promo", Max: 1, Window: 7 * day},
 	}
@@ -316,8 +361,8 @@ func TestGateCapsAfterThe64th(t *testing.T) {
 	clk := &fakeClock{t: tokyoNoon}
 	first := &Gate{Consent: granted(), Now: clk.Now, Caps: caps}
 	last := &Gate{Consent: granted(), Now: clk.Now, Caps: padded}
-	channels := []Channel{ChannelEmail, ChannelSMS, ChannelLINE}
-	purposes := []Purpose{PurposeMarketing, PurposeService}
+	channels := []customer.Channel{customer.ChannelEmail, customer.ChannelSMS, customer.ChannelLINE}
+	purposes := []customer.Purpose{customer.PurposeMarketing, customer.PurposeService}
 	campaigns := []string{"", "spring", "summer"}
 	tagSets := [][]string{nil, {"promo"}, {"vip"}, {"vip", "promo"}, {"promo", "promo", "new"}}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -341,15 +386,15 @@ func TestGateCapsAfterThe64th(t *testing.T) {
 func TestSuppressionListChannelFirst(t *testing.T) {
 	var l SuppressionList
 	l.Add("c", "", "complaint")
-	l.Add("c", ChannelEmail, "soft bounce")
-	l.Add("c", ChannelEmail, "hard bounce") // replaces the reason
+	l.Add("c", customer.ChannelEmail, "soft bounce")
+	l.Add("c", customer.ChannelEmail, "hard bounce") // replaces the reason
 	tests := []struct {
-		ch     Channel
+		ch     customer.Channel
 		reason string
 		ok     bool
 	}{
-		{ChannelEmail, "hard bounce", true},
-		{ChannelSMS, "complaint", true},
+		{customer.ChannelEmail, "hard bounce", true},
+		{customer.ChannelSMS, "complaint", true},
 	}
 	for _, tt := range tests {
 		reason, ok := l.Suppressed("c", tt.ch)
@@ -358,11 +403,36 @@ func TestSuppressionListChannelFirst(t *testing.T) {
 		}
 	}
 	l.Remove("c", "")
-	if reason, ok := l.Suppressed("c", ChannelSMS); ok {
+	if reason, ok := l.Suppressed("c", customer.ChannelSMS); ok {
 		t.Errorf("after removing the all-channel entry, SMS still suppressed: %q", reason)
 	}
-	l.Remove("c", ChannelEmail)
-	if _, ok := l.Suppressed("c", ChannelEmail); ok || len(l.entries) != 0 {
+	l.Remove("c", customer.ChannelEmail)
+	if _, ok := l.Suppressed("c", customer.ChannelEmail); ok || len(l.entries) != 0 {
 		t.Errorf("after removing both entries: still suppressed or %d entries kept", len(l.entries))
+	}
+}
+
+// TestGateRulesJSON: caps and quiet hours are plain configuration a host can
+// keep in a file.
+func TestGateRulesJSON(t *testing.T) {
+	in := `{"caps":[{"name":"email 2/day","channel":"email","purpose":"marketing","max":2,"window":86400000000000}],
+		"quiet":[{"channel":"sms","start":75600000000000,"end":28800000000000}]}`
+	var got struct {
+		Caps  []Cap        `json:"caps"`
+		Quiet []QuietHours `json:"quiet"`
+	}
+	if err := json.Unmarshal([]byte(in), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []Cap{{Name: "email 2/day", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Max: 2, Window: 24 * time.Hour}}
+	if diff := cmp.Diff(want, got.Caps); diff != "" {
+		t.Errorf("caps (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}}, got.Quiet); diff != "" {
+		t.Errorf("quiet hours (-want +got):\n%s", diff)
+	}
+	b, err := json.Marshal(got.Caps[0])
+	if err != nil || string(b) != `{"name":"email 2/day","channel":"email","purpose":"marketing","max":2,"window":86400000000000}` {
+		t.Errorf("Marshal(cap) = %s, %v", b, err)
 	}
 }

@@ -13,7 +13,7 @@ import (
 )
 
 func TestValidateCollectsEveryProblem(t *testing.T) {
-	e := Event{Type: "teleport", Channel: "", Value: Value{Amount: 100, Currency: "yen"}}
+	e := Event{Type: "teleport", Channel: "", Value: Money{Amount: 100, Currency: "yen"}}
 	err := (*Catalog)(nil).Validate(&e)
 	if !errors.Is(err, ErrInvalidEvent) {
 		t.Fatalf("err = %v, want ErrInvalidEvent", err)
@@ -24,7 +24,7 @@ func TestValidateCollectsEveryProblem(t *testing.T) {
 	}
 	var fields []string
 	for _, e := range me.Errors {
-		var fe *FieldError
+		var fe *customer.FieldError
 		if !errors.As(e, &fe) {
 			t.Fatalf("problem %v is not a *FieldError", e)
 		}
@@ -61,7 +61,7 @@ func TestCatalogExtensible(t *testing.T) {
 
 func purchase(id string, c customer.ID, m int) Event {
 	e := evAt(id, c, TypeOnlinePurchase, m)
-	e.Value = Value{Amount: 5000, Currency: "JPY"}
+	e.Value = Money{Amount: 5000, Currency: "JPY"}
 	return e
 }
 
@@ -140,7 +140,7 @@ func TestEngineStitching(t *testing.T) {
 	var g Engine
 	ctx := t.Context()
 	anon := func(id string, typ Type, m int) Event {
-		return Event{ID: id, AnonymousID: "cookie-1", Type: typ, Channel: ChannelWeb, Time: at(m)}
+		return Event{ID: id, AnonymousID: "cookie-1", Type: typ, Channel: customer.ChannelWeb, Time: at(m)}
 	}
 	for _, e := range []Event{anon("a1", TypeAdClick, 0), anon("a2", TypeWebVisit, 1)} {
 		if _, err := g.Ingest(ctx, e); err != nil {
@@ -214,10 +214,10 @@ func TestEngineRebuildAfterLateEvent(t *testing.T) {
 func TestMapRules(t *testing.T) {
 	m := &Map{
 		Stages: []Stage{"lead", "customer", "vip", "lapsed"},
-		Rules: []Rule{
+		Rules: []StageRule{
 			{Name: "big spender", To: "vip", Types: []Type{TypeStorePurchase}, MinAmount: 100000},
 			{Name: "buyer", To: "customer", Types: []Type{TypeStorePurchase, TypeOnlinePurchase}},
-			{Name: "store lead", To: "lead", Channels: []Channel{ChannelStore}, Attributes: map[string]string{"origin": "fair"}},
+			{Name: "store lead", To: "lead", Channels: []customer.Channel{customer.ChannelStore}, Attributes: map[string]string{"origin": "fair"}},
 			{Name: "lapse", To: "lapsed", Types: []Type{TypeUnsubscribe}},
 			{Name: "win back", To: "customer", Types: []Type{TypeCouponRedeemed}, From: []Stage{"lapsed"}, Backward: true},
 			{Name: "gold", To: "vip", When: func(e *Event) bool { return e.Attributes["tier"] == "gold" }},
@@ -226,21 +226,21 @@ func TestMapRules(t *testing.T) {
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	e := func(id string, typ Type, ch Channel, amount int64, attrs map[string]string) Event {
-		return Event{ID: id, CustomerID: "c", Type: typ, Channel: ch, Time: at(len(id)), Value: Value{Amount: amount, Currency: "JPY"}, Attributes: attrs}
+	e := func(id string, typ Type, ch customer.Channel, amount int64, attrs map[string]string) Event {
+		return Event{ID: id, CustomerID: "c", Type: typ, Channel: ch, Time: at(len(id)), Value: Money{Amount: amount, Currency: "JPY"}, Attributes: attrs}
 	}
 	tests := []struct {
 		name   string
 		events []Event
 		want   Stage
 	}{
-		{"attribute and channel", []Event{e("1", TypeWebVisit, ChannelStore, 0, map[string]string{"origin": "fair"})}, "lead"},
-		{"attribute mismatch", []Event{e("1", TypeWebVisit, ChannelStore, 0, map[string]string{"origin": "web"})}, ""},
-		{"amount below", []Event{e("1", TypeStorePurchase, ChannelStore, 99999, nil)}, "customer"},
-		{"amount reached", []Event{e("1", TypeStorePurchase, ChannelStore, 100000, nil)}, "vip"},
-		{"forward only", []Event{e("1", TypeStorePurchase, ChannelStore, 100000, nil), e("12", TypeOnlinePurchase, ChannelWeb, 1, nil)}, "vip"},
-		{"backward allowed by rule", []Event{e("1", TypeUnsubscribe, ChannelEmail, 0, nil), e("12", TypeCouponRedeemed, ChannelStore, 0, nil)}, "customer"},
-		{"custom condition", []Event{e("1", TypeChat, ChannelWeb, 0, map[string]string{"tier": "gold"})}, "vip"},
+		{"attribute and channel", []Event{e("1", TypeWebVisit, customer.ChannelStore, 0, map[string]string{"origin": "fair"})}, "lead"},
+		{"attribute mismatch", []Event{e("1", TypeWebVisit, customer.ChannelStore, 0, map[string]string{"origin": "web"})}, ""},
+		{"amount below", []Event{e("1", TypeStorePurchase, customer.ChannelStore, 99999, nil)}, "customer"},
+		{"amount reached", []Event{e("1", TypeStorePurchase, customer.ChannelStore, 100000, nil)}, "vip"},
+		{"forward only", []Event{e("1", TypeStorePurchase, customer.ChannelStore, 100000, nil), e("12", TypeOnlinePurchase, customer.ChannelWeb, 1, nil)}, "vip"},
+		{"backward allowed by rule", []Event{e("1", TypeUnsubscribe, customer.ChannelEmail, 0, nil), e("12", TypeCouponRedeemed, customer.ChannelStore, 0, nil)}, "customer"},
+		{"custom condition", []Event{e("1", TypeChat, customer.ChannelWeb, 0, map[string]string{"tier": "gold"})}, "vip"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -249,7 +249,7 @@ func TestMapRules(t *testing.T) {
 			}
 		})
 	}
-	bad := &Map{Stages: []Stage{"a", "a", ""}, Rules: []Rule{{To: "zz", From: []Stage{"yy"}, MinCount: 2}}}
+	bad := &Map{Stages: []Stage{"a", "a", ""}, Rules: []StageRule{{To: "zz", From: []Stage{"yy"}, MinCount: 2}}}
 	err := bad.Validate()
 	var me *multierror.Error
 	if !errors.Is(err, ErrInvalidMap) || !errors.As(err, &me) || len(me.Errors) != 5 {

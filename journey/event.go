@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/c360/c360/customer"
@@ -39,30 +40,9 @@ const (
 	TypeUnsubscribe        Type = "unsubscribe"
 )
 
-// Channel names the place or medium of a touchpoint. The standard channels
-// are the Channel constants; a host adds its own through a Catalog. The
-// names of e-mail, SMS, phone, direct mail, push and LINE agree with the
-// consent channels of package customer.
-type Channel string
-
-// Standard channels.
-const (
-	ChannelStore       Channel = "store"
-	ChannelWeb         Channel = "web"
-	ChannelApp         Channel = "app"
-	ChannelEmail       Channel = "email"
-	ChannelSMS         Channel = "sms"
-	ChannelLINE        Channel = "line"
-	ChannelPhone       Channel = "phone"
-	ChannelSocial      Channel = "social"
-	ChannelDirectMail  Channel = "direct_mail"
-	ChannelAdvertising Channel = "advertising"
-	ChannelPush        Channel = "push"
-)
-
-// Value is the money attached to a touchpoint, such as the amount of a
-// purchase. The zero Value means "no value".
-type Value struct {
+// Money is the money attached to a touchpoint, such as the amount of a
+// purchase. The zero Money means "no value".
+type Money struct {
 	// Amount in the currency's smallest unit: yen for JPY, cents for USD.
 	// Returns are negative.
 	Amount int64
@@ -72,7 +52,7 @@ type Value struct {
 }
 
 // IsZero reports whether v carries no value.
-func (v Value) IsZero() bool { return v.Amount == 0 && v.Currency == "" }
+func (v Money) IsZero() bool { return v.Amount == 0 && v.Currency == "" }
 
 // Event is one touchpoint: something a customer (or a not yet identified
 // visitor) did, or the company did to them, on one channel at one time.
@@ -89,10 +69,10 @@ type Event struct {
 	// AnonymousID is the visitor's anonymous ID, or "".
 	AnonymousID string
 	Type        Type
-	Channel     Channel
+	Channel     customer.Channel
 	Time        time.Time
 	// Value is the money of the event, if any.
-	Value Value
+	Value Money
 	// Campaign names the campaign the event belongs to, if any.
 	Campaign string
 	// Source names the system the event came from, such as "pos" or "web".
@@ -146,20 +126,22 @@ func (e *Event) subject() subjectKey {
 // ErrInvalidEvent is wrapped by every validation error of an event.
 var ErrInvalidEvent = errors.New("journey: invalid event")
 
-// FieldError reports a problem with one field of one event.
-type FieldError struct {
-	EventID string // the event's ID ("" when it has none)
-	Field   string // "ID", "Type", "Time", …
-	Reason  string
-}
+// invalidEvent is the problem of a *customer.FieldError about an event: its
+// text is the reason, and it wraps ErrInvalidEvent.
+type invalidEvent string
 
-// Error returns `journey: event "ID": Field: reason`.
-func (e *FieldError) Error() string {
-	return fmt.Sprintf("journey: event %q: %s: %s", e.EventID, e.Field, e.Reason)
-}
+func (e invalidEvent) Error() string { return string(e) }
+func (e invalidEvent) Unwrap() error { return ErrInvalidEvent }
 
-// Unwrap returns ErrInvalidEvent.
-func (e *FieldError) Unwrap() error { return ErrInvalidEvent }
+// eventError returns the *customer.FieldError of a problem with one field of
+// the event with the given ID ("" when it has none).
+func eventError(id, field, reason string) *customer.FieldError {
+	rec := ""
+	if id != "" {
+		rec = "event " + strconv.Quote(id)
+	}
+	return &customer.FieldError{Record: rec, Field: field, Err: invalidEvent(reason)}
+}
 
 // TypeInfo describes a touchpoint type in a Catalog.
 type TypeInfo struct {
@@ -177,7 +159,7 @@ type TypeInfo struct {
 // share it read-only.
 type Catalog struct {
 	types    map[Type]TypeInfo
-	channels map[Channel]string
+	channels map[customer.Channel]string
 }
 
 var standardTypes = map[Type]TypeInfo{
@@ -203,18 +185,18 @@ var standardTypes = map[Type]TypeInfo{
 	TypeUnsubscribe:        {Description: "unsubscribed"},
 }
 
-var standardChannels = map[Channel]string{
-	ChannelStore:       "physical store",
-	ChannelWeb:         "web site",
-	ChannelApp:         "mobile app",
-	ChannelEmail:       "e-mail",
-	ChannelSMS:         "SMS",
-	ChannelLINE:        "LINE",
-	ChannelPhone:       "phone / call centre",
-	ChannelSocial:      "social media",
-	ChannelDirectMail:  "direct mail",
-	ChannelAdvertising: "advertising",
-	ChannelPush:        "push notification",
+var standardChannels = map[customer.Channel]string{
+	customer.ChannelStore:       "physical store",
+	customer.ChannelWeb:         "web site",
+	customer.ChannelApp:         "mobile app",
+	customer.ChannelEmail:       "e-mail",
+	customer.ChannelSMS:         "SMS",
+	customer.ChannelLINE:        "LINE",
+	customer.ChannelPhone:       "phone / call centre",
+	customer.ChannelSocial:      "social media",
+	customer.ChannelDirectMail:  "direct mail",
+	customer.ChannelAdvertising: "advertising",
+	customer.ChannelPush:        "push notification",
 }
 
 // AddType adds or replaces a touchpoint type. The name must not be empty.
@@ -230,12 +212,12 @@ func (c *Catalog) AddType(t Type, info TypeInfo) error {
 }
 
 // AddChannel adds or replaces a channel. The name must not be empty.
-func (c *Catalog) AddChannel(ch Channel, description string) error {
+func (c *Catalog) AddChannel(ch customer.Channel, description string) error {
 	if ch == "" {
 		return fmt.Errorf("%w: empty channel name", ErrInvalidEvent)
 	}
 	if c.channels == nil {
-		c.channels = map[Channel]string{}
+		c.channels = map[customer.Channel]string{}
 	}
 	c.channels[ch] = description
 	return nil
@@ -253,7 +235,7 @@ func (c *Catalog) LookupType(t Type) (TypeInfo, bool) {
 }
 
 // HasChannel reports whether the catalogue has ch.
-func (c *Catalog) HasChannel(ch Channel) bool {
+func (c *Catalog) HasChannel(ch customer.Channel) bool {
 	if c != nil {
 		if _, ok := c.channels[ch]; ok {
 			return true
@@ -278,12 +260,12 @@ func (c *Catalog) Types() []Type {
 }
 
 // Channels returns every channel of the catalogue, sorted.
-func (c *Catalog) Channels() []Channel {
+func (c *Catalog) Channels() []customer.Channel {
 	set := maps.Clone(standardChannels)
 	if c != nil {
 		maps.Copy(set, c.channels)
 	}
-	out := make([]Channel, 0, len(set))
+	out := make([]customer.Channel, 0, len(set))
 	for ch := range set {
 		out = append(out, ch)
 	}
@@ -292,8 +274,8 @@ func (c *Catalog) Channels() []Channel {
 }
 
 // Validate checks e against the catalogue c (nil: the standard catalogue)
-// and returns every problem found, each a *FieldError wrapping
-// ErrInvalidEvent, combined with go-multierror; nil when e is valid.
+// and returns every problem found, each a *customer.FieldError (Record
+// "event ID", Field the Go field name) wrapping ErrInvalidEvent, combined with go-multierror; nil when e is valid.
 //
 // An event needs an ID, a customer or anonymous ID, a type and channel of
 // the catalogue and a time; a non-zero amount needs a three-letter
@@ -301,7 +283,7 @@ func (c *Catalog) Channels() []Channel {
 func (c *Catalog) Validate(e *Event) error {
 	var errs *multierror.Error
 	bad := func(field, reason string) {
-		errs = multierror.Append(errs, &FieldError{EventID: e.ID, Field: field, Reason: reason})
+		errs = multierror.Append(errs, eventError(e.ID, field, reason))
 	}
 	if e.ID == "" {
 		bad("ID", "empty")

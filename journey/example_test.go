@@ -11,7 +11,7 @@ import (
 
 var day0 = time.Date(2026, 4, 1, 10, 0, 0, 0, time.UTC)
 
-func touch(id string, c customer.ID, typ journey.Type, ch journey.Channel, hours int) journey.Event {
+func touch(id string, c customer.ID, typ journey.Type, ch customer.Channel, hours int) journey.Event {
 	return journey.Event{ID: id, CustomerID: c, Type: typ, Channel: ch, Time: day0.Add(time.Duration(hours) * time.Hour)}
 }
 
@@ -23,10 +23,10 @@ func ExampleEngine() {
 		fmt.Printf("%s: %q -> %s (%s)\n", tr.Customer, tr.From, tr.To, tr.Rule)
 	}}
 	for _, e := range []journey.Event{
-		touch("1", "c-1", journey.TypeAdClick, journey.ChannelAdvertising, 0),
-		touch("2", "c-1", journey.TypeOnlinePurchase, journey.ChannelWeb, 1),
-		touch("2", "c-1", journey.TypeOnlinePurchase, journey.ChannelWeb, 1), // delivered twice
-		touch("3", "c-1", journey.TypeAppInstall, journey.ChannelApp, 2),
+		touch("1", "c-1", journey.TypeAdClick, customer.ChannelAdvertising, 0),
+		touch("2", "c-1", journey.TypeOnlinePurchase, customer.ChannelWeb, 1),
+		touch("2", "c-1", journey.TypeOnlinePurchase, customer.ChannelWeb, 1), // delivered twice
+		touch("3", "c-1", journey.TypeAppInstall, customer.ChannelApp, 2),
 	} {
 		if _, err := g.Ingest(ctx, e); err != nil {
 			fmt.Println(err)
@@ -46,9 +46,9 @@ func ExampleEngine() {
 func ExampleMemoryEventStore_Link() {
 	ctx := context.Background()
 	var s journey.MemoryEventStore
-	visit := touch("w1", "", journey.TypeWebVisit, journey.ChannelWeb, 0)
+	visit := touch("w1", "", journey.TypeWebVisit, customer.ChannelWeb, 0)
 	visit.AnonymousID = "cookie-42"
-	s.Append(ctx, visit, touch("s1", "c-7", journey.TypeSignUp, journey.ChannelWeb, 1))
+	s.Append(ctx, visit, touch("s1", "c-7", journey.TypeSignUp, customer.ChannelWeb, 1))
 	s.Link(ctx, "cookie-42", "c-7")
 	tl, _ := journey.Timeline(ctx, &s, "c-7", time.Time{}, time.Time{})
 	for _, e := range tl {
@@ -63,13 +63,13 @@ func ExampleMemoryEventStore_Link() {
 // window, trying every starting event.
 func ExampleFunnel() {
 	evs := []journey.Event{
-		touch("1", "a", journey.TypeAdClick, journey.ChannelAdvertising, 0),
-		touch("2", "a", journey.TypeWebVisit, journey.ChannelWeb, 1),
-		touch("3", "a", journey.TypeOnlinePurchase, journey.ChannelWeb, 3),
-		touch("4", "b", journey.TypeAdClick, journey.ChannelAdvertising, 0),
-		touch("5", "b", journey.TypeWebVisit, journey.ChannelWeb, 2),
-		touch("6", "b", journey.TypeOnlinePurchase, journey.ChannelWeb, 200), // outside 7 days
-		touch("7", "c", journey.TypeWebVisit, journey.ChannelWeb, 0),         // no ad click first
+		touch("1", "a", journey.TypeAdClick, customer.ChannelAdvertising, 0),
+		touch("2", "a", journey.TypeWebVisit, customer.ChannelWeb, 1),
+		touch("3", "a", journey.TypeOnlinePurchase, customer.ChannelWeb, 3),
+		touch("4", "b", journey.TypeAdClick, customer.ChannelAdvertising, 0),
+		touch("5", "b", journey.TypeWebVisit, customer.ChannelWeb, 2),
+		touch("6", "b", journey.TypeOnlinePurchase, customer.ChannelWeb, 200), // outside 7 days
+		touch("7", "c", journey.TypeWebVisit, customer.ChannelWeb, 0),         // no ad click first
 	}
 	f := journey.Funnel{
 		Steps:  []journey.Type{journey.TypeAdClick, journey.TypeWebVisit, journey.TypeOnlinePurchase},
@@ -93,12 +93,12 @@ func ExampleFunnel() {
 
 // Attribution shares each purchase among the touchpoints before it.
 func ExampleAttribution() {
-	buy := touch("p", "a", journey.TypeOnlinePurchase, journey.ChannelWeb, 72)
-	buy.Value = journey.Value{Amount: 10000, Currency: "JPY"}
+	buy := touch("p", "a", journey.TypeOnlinePurchase, customer.ChannelWeb, 72)
+	buy.Value = journey.Money{Amount: 10000, Currency: "JPY"}
 	tl := []journey.Event{
-		touch("1", "a", journey.TypeAdClick, journey.ChannelAdvertising, 0),
-		touch("2", "a", journey.TypeEmailClick, journey.ChannelEmail, 24),
-		touch("3", "a", journey.TypeSocialEngagement, journey.ChannelSocial, 48),
+		touch("1", "a", journey.TypeAdClick, customer.ChannelAdvertising, 0),
+		touch("2", "a", journey.TypeEmailClick, customer.ChannelEmail, 24),
+		touch("3", "a", journey.TypeSocialEngagement, customer.ChannelSocial, 48),
 		buy,
 	}
 	for _, m := range []journey.Model{journey.FirstTouch, journey.Linear, journey.PositionBased} {
@@ -119,15 +119,15 @@ func ExampleAttribution() {
 func ExampleGate() {
 	now := time.Date(2026, 4, 1, 22, 30, 0, 0, time.FixedZone("JST", 9*3600))
 	g := &journey.Gate{
-		Consent: journey.ConsentFunc(func(_ context.Context, id customer.ID, ch journey.Channel, p journey.Purpose, _ time.Time) (journey.ConsentStatus, error) {
-			return journey.ConsentGranted, nil
+		Consent: journey.ConsentFunc(func(_ context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, _ time.Time) (customer.ConsentStatus, error) {
+			return customer.ConsentOptIn, nil
 		}),
-		Caps:       []journey.Cap{{Name: "sms weekly", Channel: journey.ChannelSMS, Max: 1, Window: 7 * 24 * time.Hour}},
-		QuietHours: []journey.QuietHours{{Channel: journey.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+		Caps:       []journey.Cap{{Name: "sms weekly", Channel: customer.ChannelSMS, Max: 1, Window: 7 * 24 * time.Hour}},
+		QuietHours: []journey.QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
 		Now:        func() time.Time { return now },
 	}
-	g.Record(journey.Send{Customer: "c-1", Channel: journey.ChannelSMS, Purpose: journey.PurposeMarketing, Time: now.Add(-48 * time.Hour)})
-	d, _ := g.Decide(context.Background(), journey.Request{Customer: "c-1", Channel: journey.ChannelSMS, Purpose: journey.PurposeMarketing})
+	g.Record(journey.Send{Customer: "c-1", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Time: now.Add(-48 * time.Hour)})
+	d, _ := g.Decide(context.Background(), journey.Request{Customer: "c-1", Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing})
 	fmt.Println("allowed:", d.Allowed)
 	for _, r := range d.Reasons {
 		fmt.Println(" ", r)

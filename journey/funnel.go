@@ -10,6 +10,7 @@ import (
 	"math/bits"
 	"runtime"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,7 +120,7 @@ var (
 // fails only for a time outside the years 1678–2262.
 func (c *Columns) Append(id customer.ID, t Type, at time.Time, group string) error {
 	if at.Before(minTime) || at.After(maxTime) {
-		return &FieldError{Field: "Time", Reason: fmt.Sprintf("%v is outside the years 1678-2262", at)}
+		return eventError("", "Time", fmt.Sprintf("%v is outside the years 1678-2262", at))
 	}
 	c.AppendNanos(c.Customer(id), c.TypeCode(t), at.UnixNano(), c.GroupCode(group))
 	return nil
@@ -151,6 +152,10 @@ func (c *Columns) Customer(id customer.ID) int32 { return c.custs.code(id) }
 
 // TypeCode returns the code of a type, adding it when new.
 func (c *Columns) TypeCode(t Type) int32 { return c.types.code(t) }
+
+// Types returns the touchpoint types the columns hold, in order of first
+// appearance.
+func (c *Columns) Types() []Type { return slices.Clone(c.types.names) }
 
 // GroupCode returns the code of a group value, adding it when new.
 func (c *Columns) GroupCode(g string) int32 { return c.groups.code(g) }
@@ -221,9 +226,9 @@ func (f *Funnel) Run(ctx context.Context, events iter.Seq2[Event, error]) (*Funn
 			g = e.Attr(f.By)
 		}
 		if err := c.Append(e.CustomerID, e.Type, e.Time, g); err != nil {
-			var fe *FieldError
+			var fe *customer.FieldError
 			if errors.As(err, &fe) {
-				fe.EventID = e.ID
+				fe.Record = "event " + strconv.Quote(e.ID)
 			}
 			return nil, err
 		}
@@ -396,8 +401,12 @@ func (f *Funnel) run(ctx context.Context, c *Columns, grouped bool) (*FunnelResu
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
+	// Workers fail only when the context ends: they all report the same
+	// error, so the first says it.
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 
 	// Merge.

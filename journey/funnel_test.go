@@ -18,7 +18,7 @@ var t0 = time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
 func at(minutes int) time.Time { return t0.Add(time.Duration(minutes) * time.Minute) }
 
 func evAt(id string, cust customer.ID, typ Type, minutes int) Event {
-	return Event{ID: id, CustomerID: cust, Type: typ, Channel: ChannelWeb, Time: at(minutes)}
+	return Event{ID: id, CustomerID: cust, Type: typ, Channel: customer.ChannelWeb, Time: at(minutes)}
 }
 
 func seqOf(evs []Event) func(func(Event, error) bool) {
@@ -145,16 +145,16 @@ func TestFunnelMedianEvenCount(t *testing.T) {
 
 func TestFunnelBreakdown(t *testing.T) {
 	A, B := TypeAdClick, TypeWebVisit
-	mk := func(id string, c customer.ID, typ Type, m int, ch Channel) Event {
+	mk := func(id string, c customer.ID, typ Type, m int, ch customer.Channel) Event {
 		e := evAt(id, c, typ, m)
 		e.Channel = ch
 		return e
 	}
 	evs := []Event{
-		mk("1", "x", A, 0, ChannelEmail), mk("2", "x", B, 1, ChannelWeb),
-		mk("3", "y", A, 0, ChannelSocial),
+		mk("1", "x", A, 0, customer.ChannelEmail), mk("2", "x", B, 1, customer.ChannelWeb),
+		mk("3", "y", A, 0, customer.ChannelSocial),
 		// z starts on e-mail first, but its best chain starts on social
-		mk("4", "z", A, 0, ChannelEmail), mk("5", "z", A, 100, ChannelSocial), mk("6", "z", B, 101, ChannelWeb),
+		mk("4", "z", A, 0, customer.ChannelEmail), mk("5", "z", A, 100, customer.ChannelSocial), mk("6", "z", B, 101, customer.ChannelWeb),
 	}
 	f := Funnel{Steps: []Type{A, B}, Window: 10 * time.Minute, By: "channel"}
 	got, err := f.Run(t.Context(), seqOf(evs))
@@ -349,4 +349,19 @@ func FuzzFunnel(f *testing.F) {
 			t.Errorf("reversed input changes the result (-forward +reversed):\n%s", diff)
 		}
 	})
+}
+
+func TestColumnsTypes(t *testing.T) {
+	var c Columns
+	if got := c.Types(); len(got) != 0 {
+		t.Errorf("empty Columns: Types() = %v", got)
+	}
+	for i, typ := range []Type{"visit", TypeOnlinePurchase, "visit", "cart"} {
+		if err := c.Append("c1", typ, at(i), ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if diff := cmp.Diff([]Type{"visit", TypeOnlinePurchase, "cart"}, c.Types()); diff != "" {
+		t.Errorf("Types() (-want +got):\n%s", diff)
+	}
 }

@@ -24,9 +24,9 @@ const (
 	StageRetain    Stage = "retain_expand" // retain & expand
 )
 
-// Rule says that a matching touchpoint moves a customer into a stage.
+// StageRule says that a matching touchpoint moves a customer into a stage.
 // Every non-zero condition must hold.
-type Rule struct {
+type StageRule struct {
 	// Name identifies the rule in transitions; "" is shown as "rule N".
 	Name string
 	// To is the stage the customer moves into.
@@ -34,7 +34,7 @@ type Rule struct {
 	// Types: the event's type is one of these (empty: any type).
 	Types []Type
 	// Channels: the event's channel is one of these (empty: any channel).
-	Channels []Channel
+	Channels []customer.Channel
 	// From: the customer's current stage is one of these; "" stands for a
 	// customer not yet on the map. Empty: any stage before To.
 	From []Stage
@@ -71,7 +71,7 @@ type Rule struct {
 // empty for JPY) and leave Convert nil.
 type Map struct {
 	Stages []Stage
-	Rules  []Rule
+	Rules  []StageRule
 	// Currency is the ISO 4217 code of the amount thresholds of the rules
 	// that do not name one; "" means DefaultCurrency ("JPY").
 	Currency string
@@ -87,7 +87,7 @@ type Map struct {
 	// safe for concurrent use (an Engine calls it from concurrent Ingest
 	// calls). nil converts nothing: amounts in another currency never meet
 	// a threshold.
-	Convert func(v Value, at time.Time) Value
+	Convert func(v Money, at time.Time) Money
 }
 
 // ErrInvalidMap is wrapped by the errors of Map.Validate.
@@ -130,7 +130,7 @@ func (m *Map) Validate() error {
 	return errs.ErrorOrNil()
 }
 
-func (r *Rule) label(i int) string {
+func (r *StageRule) label(i int) string {
 	if r.Name != "" {
 		return r.Name
 	}
@@ -154,7 +154,7 @@ func DefaultMap() *Map {
 	purchase := []Type{TypeOnlinePurchase, TypeStorePurchase}
 	return &Map{
 		Stages: []Stage{StageAwareness, StageAcquire, StageOnboard, StageEngage, StageRetain},
-		Rules: []Rule{
+		Rules: []StageRule{
 			{Name: "repeat purchase", To: StageRetain, Types: purchase, MinCount: 2},
 			{Name: "first purchase", To: StageAcquire, Types: purchase},
 			{Name: "sign-up", To: StageAcquire, Types: []Type{TypeSignUp}},
@@ -303,7 +303,7 @@ const DefaultCurrency = "JPY"
 // first need within one step.
 type amountIn struct {
 	done bool
-	v    Value
+	v    Money
 }
 
 // meets reports whether e's value, in currency or converted into it, is at

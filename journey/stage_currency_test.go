@@ -20,34 +20,34 @@ var t0 = time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
 // usdToJPY converts US cents into yen at 150 yen to the dollar (integer
 // division, so 6666 cents is ¥9,999 and 6667 cents ¥10,000); any other
 // value it returns unchanged, as Map.Convert must.
-func usdToJPY(v journey.Value, _ time.Time) journey.Value {
+func usdToJPY(v journey.Money, _ time.Time) journey.Money {
 	if v.Currency != "USD" {
 		return v
 	}
-	return journey.Value{Amount: v.Amount * 150 / 100, Currency: "JPY"}
+	return journey.Money{Amount: v.Amount * 150 / 100, Currency: "JPY"}
 }
 
 // toUSD converts everything into USD (at 1:1, it only matters that the
 // result is not in the rule's currency).
-func toUSD(v journey.Value, _ time.Time) journey.Value {
-	return journey.Value{Amount: v.Amount, Currency: "USD"}
+func toUSD(v journey.Money, _ time.Time) journey.Money {
+	return journey.Money{Amount: v.Amount, Currency: "USD"}
 }
 
-func purchase(id string, v journey.Value) journey.Event {
-	return journey.Event{ID: id, CustomerID: "c", Type: journey.TypeStorePurchase, Channel: journey.ChannelStore, Time: t0, Value: v}
+func purchase(id string, v journey.Money) journey.Event {
+	return journey.Event{ID: id, CustomerID: "c", Type: journey.TypeStorePurchase, Channel: customer.ChannelStore, Time: t0, Value: v}
 }
 
-func yen(n int64) journey.Value   { return journey.Value{Amount: n, Currency: "JPY"} }
-func cents(n int64) journey.Value { return journey.Value{Amount: n, Currency: "USD"} }
+func yen(n int64) journey.Money   { return journey.Money{Amount: n, Currency: "JPY"} }
+func cents(n int64) journey.Money { return journey.Money{Amount: n, Currency: "USD"} }
 
 // vipMap moves a store purchase of at least min into "vip"; any other
 // purchase makes a "customer".
-func vipMap(min int64, ruleCurrency, mapCurrency string, convert func(journey.Value, time.Time) journey.Value) *journey.Map {
+func vipMap(min int64, ruleCurrency, mapCurrency string, convert func(journey.Money, time.Time) journey.Money) *journey.Map {
 	return &journey.Map{
 		Stages:   []journey.Stage{"customer", "vip"},
 		Currency: mapCurrency,
 		Convert:  convert,
-		Rules: []journey.Rule{
+		Rules: []journey.StageRule{
 			{Name: "big spender", To: "vip", Types: []journey.Type{journey.TypeStorePurchase}, MinAmount: min, Currency: ruleCurrency},
 			{Name: "buyer", To: "customer", Types: []journey.Type{journey.TypeStorePurchase, journey.TypeStoreReturn}},
 		},
@@ -60,8 +60,8 @@ func TestRuleMinAmountCurrency(t *testing.T) {
 		min          int64
 		ruleCurrency string
 		mapCurrency  string
-		convert      func(journey.Value, time.Time) journey.Value
-		value        journey.Value
+		convert      func(journey.Money, time.Time) journey.Money
+		value        journey.Money
 		want         journey.Stage
 		reason       string
 	}{
@@ -71,8 +71,8 @@ func TestRuleMinAmountCurrency(t *testing.T) {
 		{name: "dollars never meet a yen rule", min: 10000, value: cents(10000), want: "customer",
 			reason: "$100.00 is 10000 cents but not ¥10,000"},
 		{name: "many dollars never meet a yen rule", min: 10000, value: cents(1_000_000), want: "customer"},
-		{name: "no value", min: 10000, value: journey.Value{}, want: "customer"},
-		{name: "amount without currency", min: 10000, value: journey.Value{Amount: 50000}, want: "customer",
+		{name: "no value", min: 10000, value: journey.Money{}, want: "customer"},
+		{name: "amount without currency", min: 10000, value: journey.Money{Amount: 50000}, want: "customer",
 			reason: "an amount of unknown currency is not in JPY"},
 		{name: "map currency USD", min: 10000, mapCurrency: "USD", value: cents(10000), want: "vip",
 			reason: "a map whose amounts are all in dollars says so once"},
@@ -83,18 +83,18 @@ func TestRuleMinAmountCurrency(t *testing.T) {
 			reason: "6666 cents convert to ¥9,999"},
 		{name: "converted at threshold", min: 10000, convert: usdToJPY, value: cents(6667), want: "vip",
 			reason: "6667 cents convert to ¥10,000"},
-		{name: "conversion leaves euros unchanged", min: 10000, convert: usdToJPY, value: journey.Value{Amount: 1_000_000, Currency: "EUR"}, want: "customer"},
+		{name: "conversion leaves euros unchanged", min: 10000, convert: usdToJPY, value: journey.Money{Amount: 1_000_000, Currency: "EUR"}, want: "customer"},
 		{name: "conversion into another currency", min: 10000, convert: toUSD, value: cents(1_000_000), want: "customer",
 			reason: "a converted value in USD does not meet a JPY rule"},
 		{name: "conversion not needed", min: 10000, convert: toUSD, value: yen(10000), want: "vip",
 			reason: "an event already in the rule's currency is not converted"},
 		{name: "negative threshold, return in yen", min: -5000, value: yen(-3000), want: "vip"},
 		{name: "negative threshold, larger return", min: -5000, value: yen(-5001), want: "customer"},
-		{name: "negative threshold, no value", min: -5000, value: journey.Value{}, want: "customer",
+		{name: "negative threshold, no value", min: -5000, value: journey.Money{}, want: "customer",
 			reason: "an event without a value never meets a non-zero threshold"},
 		{name: "zero threshold, dollars", min: 0, value: cents(1), want: "vip",
 			reason: "MinAmount 0 sets no condition on the amount or its currency"},
-		{name: "zero threshold, no value", min: 0, value: journey.Value{}, want: "vip"},
+		{name: "zero threshold, no value", min: 0, value: journey.Money{}, want: "vip"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,14 +114,14 @@ func TestRuleMinAmountCurrency(t *testing.T) {
 // however many rules examine it, and not at all for an event in the rules'
 // currency or without a value.
 func TestRuleMinAmountConvertCalls(t *testing.T) {
-	var calls []journey.Value
+	var calls []journey.Money
 	m := &journey.Map{
 		Stages: []journey.Stage{"a", "b", "c"},
-		Convert: func(v journey.Value, at time.Time) journey.Value {
+		Convert: func(v journey.Money, at time.Time) journey.Money {
 			calls = append(calls, v)
 			return usdToJPY(v, at)
 		},
-		Rules: []journey.Rule{
+		Rules: []journey.StageRule{
 			{Name: "huge", To: "c", MinAmount: 1_000_000},
 			{Name: "big", To: "b", MinAmount: 100_000},
 			{Name: "any", To: "a", MinAmount: 1},
@@ -130,14 +130,14 @@ func TestRuleMinAmountConvertCalls(t *testing.T) {
 	evs := []journey.Event{
 		purchase("1", cents(1000)), // ¥1,500: tried by three rules, meets "any"
 		purchase("2", yen(500_000)),
-		purchase("3", journey.Value{}),
+		purchase("3", journey.Money{}),
 		purchase("4", cents(1_000_000)), // ¥1,500,000: meets "huge" first
 	}
 	for i := range evs {
 		evs[i].Time = t0.Add(time.Duration(i) * time.Minute)
 	}
 	st := journey.Infer(m, evs)
-	if diff := cmp.Diff([]journey.Value{cents(1000), cents(1_000_000)}, calls); diff != "" {
+	if diff := cmp.Diff([]journey.Money{cents(1000), cents(1_000_000)}, calls); diff != "" {
 		t.Errorf("Convert calls (-want +got):\n%s", diff)
 	}
 	var got []string
@@ -155,10 +155,10 @@ func TestMapValidateCurrency(t *testing.T) {
 		m        journey.Map
 		problems int
 	}{
-		{"defaults", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.Rule{{To: "a", MinAmount: 1}}}, 0},
-		{"codes", journey.Map{Stages: []journey.Stage{"a"}, Currency: "USD", Rules: []journey.Rule{{To: "a", MinAmount: 1, Currency: "EUR"}}}, 0},
+		{"defaults", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.StageRule{{To: "a", MinAmount: 1}}}, 0},
+		{"codes", journey.Map{Stages: []journey.Stage{"a"}, Currency: "USD", Rules: []journey.StageRule{{To: "a", MinAmount: 1, Currency: "EUR"}}}, 0},
 		{"lower-case map currency", journey.Map{Stages: []journey.Stage{"a"}, Currency: "jpy"}, 1},
-		{"bad rule currencies", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.Rule{
+		{"bad rule currencies", journey.Map{Stages: []journey.Stage{"a"}, Rules: []journey.StageRule{
 			{To: "a", Currency: "¥"}, {To: "a", Currency: "YEN!"}, {To: "a", Currency: "JP"}}}, 3},
 	}
 	for _, tt := range tests {
@@ -181,7 +181,7 @@ func TestMapValidateCurrency(t *testing.T) {
 // -race).
 func TestEngineConvertConcurrent(t *testing.T) {
 	var calls atomic.Int64
-	m := vipMap(10000, "", "", func(v journey.Value, at time.Time) journey.Value {
+	m := vipMap(10000, "", "", func(v journey.Money, at time.Time) journey.Money {
 		calls.Add(1)
 		return usdToJPY(v, at)
 	})
@@ -228,19 +228,19 @@ func TestEngineConvertConcurrent(t *testing.T) {
 func ExampleMap_currency() {
 	m := &journey.Map{
 		Stages: []journey.Stage{"customer", "vip"},
-		Rules: []journey.Rule{
+		Rules: []journey.StageRule{
 			{Name: "big spender", To: "vip", Types: []journey.Type{journey.TypeOnlinePurchase}, MinAmount: 10000}, // ¥10,000
 			{Name: "buyer", To: "customer", Types: []journey.Type{journey.TypeOnlinePurchase}},
 		},
 	}
 	at := time.Date(2025, 4, 1, 10, 0, 0, 0, time.UTC)
-	buy := []journey.Event{{ID: "o1", CustomerID: "mike", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb, Time: at,
-		Value: journey.Value{Amount: 10000, Currency: "USD"}}} // $100.00
+	buy := []journey.Event{{ID: "o1", CustomerID: "mike", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: at,
+		Value: journey.Money{Amount: 10000, Currency: "USD"}}} // $100.00
 	fmt.Println("without conversion:", journey.Infer(m, buy).Stage)
 
-	m.Convert = func(v journey.Value, _ time.Time) journey.Value {
+	m.Convert = func(v journey.Money, _ time.Time) journey.Money {
 		if v.Currency == "USD" { // 150 yen to the dollar
-			return journey.Value{Amount: v.Amount * 150 / 100, Currency: "JPY"}
+			return journey.Money{Amount: v.Amount * 150 / 100, Currency: "JPY"}
 		}
 		return v
 	}

@@ -4,7 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strconv"
 	"strings"
+
+	"github.com/c360/c360/customer"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of them where
@@ -17,7 +20,7 @@ var (
 	// ValueError); validators and ParseDate return errors wrapping it.
 	ErrInvalid = errors.New("quality: invalid value")
 	// ErrRecord: a record cannot be assessed (an empty or duplicate record
-	// ID); RecordError wraps it.
+	// ID); the *customer.FieldError naming the record wraps it.
 	ErrRecord = errors.New("quality: invalid record")
 )
 
@@ -37,29 +40,16 @@ func invalid(v, format string, args ...any) error {
 	return &ValueError{Value: v, Reason: fmt.Sprintf(format, args...)}
 }
 
-// RecordError names the record (by ID, or by index when the ID is empty)
-// and field of a problem. It wraps its Err.
-type RecordError struct {
-	Index    int    // position of the record in the input
-	RecordID string // the record's ID, "" when it has none
-	Field    string // the field, "" when the problem is the record's
-	Err      error
-}
-
-// Error names the record (by ID, else by index) and field, then the problem.
-func (e *RecordError) Error() string {
-	where := fmt.Sprintf("record %d", e.Index)
-	if e.RecordID != "" {
-		where = fmt.Sprintf("record %q", e.RecordID)
+// recordError returns the *customer.FieldError of a problem with a record:
+// named by its ID, or by its position in the input when it has none; field
+// is "" when the problem is the record's as a whole.
+func recordError(index int, id, field string, err error) *customer.FieldError {
+	rec := fmt.Sprintf("record %d", index)
+	if id != "" {
+		rec = "record " + strconv.Quote(id)
 	}
-	if e.Field != "" {
-		where += " field " + e.Field
-	}
-	return "quality: " + where + ": " + e.Err.Error()
+	return &customer.FieldError{Record: rec, Field: field, Err: err}
 }
-
-// Unwrap returns the underlying error.
-func (e *RecordError) Unwrap() error { return e.Err }
 
 // Dimension is a data-quality dimension in the DAMA sense. Every rule
 // belongs to one.
@@ -217,6 +207,18 @@ type Threshold struct {
 // DefaultThreshold returns the threshold of the zero Threshold: pass at
 // 95%, warn at 80%.
 func DefaultThreshold() Threshold { return Threshold{Pass: Percent(95), Warn: Percent(80)} }
+
+// Validate reports a threshold whose Pass is below its Warn: no ratio could
+// warn, and the caller has most likely swapped the two.
+func (t Threshold) Validate() error {
+	if t == (Threshold{}) {
+		return nil
+	}
+	if t.Pass.Den > 0 && t.Warn.Den > 0 && !t.Warn.atLeast(t.Pass.Num, t.Pass.Den) {
+		return fmt.Errorf("quality: threshold pass %v is below warn %v", t.Pass, t.Warn)
+	}
+	return nil
+}
 
 // Status returns the status of passed out of applicable: StatusNoData when
 // applicable is 0 (nothing to pass), else pass, warn or fail.

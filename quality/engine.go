@@ -503,12 +503,12 @@ func checkIDs(recs []Record, ids []string) error {
 		}
 		switch {
 		case r == nil:
-			errs = multierror.Append(errs, &RecordError{Index: i, Err: fmt.Errorf("%w: nil record", ErrRecord)})
+			errs = multierror.Append(errs, recordError(i, "", "", fmt.Errorf("%w: nil record", ErrRecord)))
 		case id == "":
-			errs = multierror.Append(errs, &RecordError{Index: i, Err: fmt.Errorf("%w: empty record ID", ErrRecord)})
+			errs = multierror.Append(errs, recordError(i, "", "", fmt.Errorf("%w: empty record ID", ErrRecord)))
 		default:
 			if j, dup := seen[id]; dup {
-				errs = multierror.Append(errs, &RecordError{Index: i, RecordID: id, Err: fmt.Errorf("%w: record ID also used by record %d", ErrRecord, j)})
+				errs = multierror.Append(errs, recordError(i, id, "", fmt.Errorf("%w: record ID also used by record %d", ErrRecord, j)))
 			}
 			seen[id] = i
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality"
 	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/normalize"
@@ -276,9 +277,9 @@ func TestRecordErrors(t *testing.T) {
 	if !errors.Is(err, quality.ErrRecord) {
 		t.Fatalf("error = %v, want ErrRecord", err)
 	}
-	var re *quality.RecordError
+	var re *customer.FieldError
 	if !errors.As(err, &re) {
-		t.Fatalf("error %v holds no *RecordError", err)
+		t.Fatalf("error %v holds no *customer.FieldError", err)
 	}
 	for _, want := range []string{"record 1: quality: invalid record: empty record ID", `record "1": quality: invalid record: record ID also used by record 0`} {
 		if !strings.Contains(err.Error(), want) {
@@ -580,5 +581,24 @@ func TestEmptyInput(t *testing.T) {
 	var buf bytes.Buffer
 	if err := a.Report.WriteHTML(&buf, "empty"); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestThresholdValidate(t *testing.T) {
+	tests := []struct {
+		name string
+		th   quality.Threshold
+		ok   bool
+	}{
+		{"zero (the default)", quality.Threshold{}, true},
+		{"pass above warn", quality.Threshold{Pass: quality.Percent(95), Warn: quality.Percent(80)}, true},
+		{"pass equal to warn, written differently", quality.Threshold{Pass: quality.Fraction{Num: 4, Den: 5}, Warn: quality.Percent(80)}, true},
+		{"pass below warn", quality.Threshold{Pass: quality.Percent(70), Warn: quality.Percent(80)}, false},
+		{"pass a hair below warn", quality.Threshold{Pass: quality.Fraction{Num: 2, Den: 3}, Warn: quality.Fraction{Num: 666667, Den: 1000000}}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.th.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%s: Validate() = %v, want ok %v", tt.name, err, tt.ok)
+		}
 	}
 }

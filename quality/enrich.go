@@ -134,7 +134,7 @@ func (en *Enrichment) Apply(ctx context.Context, rec *Enriched, at time.Time) ([
 		}
 		fills, err := e.Enrich(ctx, rec)
 		if err != nil {
-			errs = multierror.Append(errs, &RecordError{RecordID: rec.ID, Field: "", Err: fmt.Errorf("enricher %s: %w", e.Name(), err)})
+			errs = multierror.Append(errs, recordError(0, rec.ID, "", fmt.Errorf("enricher %s: %w", e.Name(), err)))
 			continue
 		}
 		for _, f := range fills {

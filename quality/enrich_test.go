@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality"
 )
 
@@ -137,9 +138,9 @@ func TestEnrichmentErrors(t *testing.T) {
 	rec := &quality.Enriched{ID: "R-9"}
 	en := quality.Enrichment{Enrichers: []quality.Enricher{bad, good}}
 	changes, err := en.Apply(t.Context(), rec, testNow)
-	var re *quality.RecordError
-	if !errors.As(err, &re) || re.RecordID != "R-9" {
-		t.Fatalf("error = %v, want a *RecordError naming R-9", err)
+	var re *customer.FieldError
+	if !errors.As(err, &re) || re.Record != `record "R-9"` {
+		t.Fatalf("error = %v, want a *customer.FieldError naming R-9", err)
 	}
 	if len(changes) != 1 || rec.Fields["x"].Value != "1" {
 		t.Errorf("the other enricher must still run: changes %+v", changes)

@@ -178,14 +178,14 @@ func IsKind(kind customer.Kind) func(Record) bool {
 	}
 }
 
-// ProfileOptions tunes ProfileRules. The zero value is ready.
-type ProfileOptions struct {
+// ProfileConfig configures ProfileRules. The zero value is ready.
+type ProfileConfig struct {
 	// MaxAge is how long a contact point's verification stays fresh; 0
-	// means two years.
-	MaxAge time.Duration
+	// means two years. In JSON, nanoseconds.
+	MaxAge time.Duration `json:"max_age,omitempty"`
 	// Purpose is the purpose whose consent coverage is checked; "" means
 	// customer.PurposeMarketing.
-	Purpose customer.Purpose
+	Purpose customer.Purpose `json:"purpose,omitempty"`
 }
 
 // ProfileRules returns the built-in rules for customer profiles
@@ -202,7 +202,7 @@ type ProfileOptions struct {
 //     inaccurate ("inaccurate:email"); consent known for each contact
 //     point's channel ("no_consent:email", timeliness); single-valued facts
 //     on which the source records disagree ("inconsistent:birth_date").
-func ProfileRules(o ProfileOptions) []Rule {
+func ProfileRules(o ProfileConfig) []Rule {
 	if o.MaxAge <= 0 {
 		o.MaxAge = 2 * 365 * 24 * time.Hour
 	}

@@ -70,7 +70,7 @@ func TestProfileRecord(t *testing.T) {
 }
 
 func TestProfileRules(t *testing.T) {
-	e, err := quality.New(quality.Config{Rules: quality.ProfileRules(quality.ProfileOptions{MaxAge: 365 * 24 * time.Hour}), Now: testNow})
+	e, err := quality.New(quality.Config{Rules: quality.ProfileRules(quality.ProfileConfig{MaxAge: 365 * 24 * time.Hour}), Now: testNow})
 	if err != nil {
 		t.Fatal(err)
 	}

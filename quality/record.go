@@ -53,7 +53,7 @@ func NewTable(header []string, rows [][]string, idColumn string) (*Table, error)
 	t.rows = make([]Row, len(rows))
 	for i, r := range rows {
 		if len(r) != len(header) {
-			return nil, &RecordError{Index: i, Err: fmt.Errorf("%w: %d values for %d columns", ErrRecord, len(r), len(header))}
+			return nil, recordError(i, "", "", fmt.Errorf("%w: %d values for %d columns", ErrRecord, len(r), len(header)))
 		}
 		t.rows[i] = Row{t: t, values: r}
 	}

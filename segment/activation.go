@@ -11,55 +11,11 @@ import (
 	"iter"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/normalize"
 )
-
-// ProfileConsent adapts customer profiles to journey.ConsentChecker, so that
-// the send-eligibility gate reads consent from each profile's ledger. A
-// profile whose processing is restricted for the purpose answers denied.
-// It is safe for concurrent use when Get is.
-type ProfileConsent struct {
-	// Get returns the profile of a customer (customer.Store.Get fits).
-	Get func(ctx context.Context, id customer.ID) (*customer.Profile, error)
-}
-
-// Consent implements journey.ConsentChecker.
-func (pc ProfileConsent) Consent(ctx context.Context, id customer.ID, ch journey.Channel, p journey.Purpose, at time.Time) (journey.ConsentStatus, error) {
-	prof, err := pc.Get(ctx, id)
-	if err != nil {
-		return journey.ConsentUnknown, err
-	}
-	return profileConsent(prof, ch, p, at), nil
-}
-
-func profileConsent(prof *customer.Profile, ch journey.Channel, p journey.Purpose, at time.Time) journey.ConsentStatus {
-	pur := customer.Purpose(p)
-	if prof.Restriction != nil && prof.Restriction.Applies(pur) {
-		return journey.ConsentDenied
-	}
-	switch prof.Consent.Status(customer.Channel(ch), pur, "", at) {
-	case customer.ConsentOptIn:
-		return journey.ConsentGranted
-	case customer.ConsentOptOut:
-		return journey.ConsentDenied
-	}
-	return journey.ConsentUnknown
-}
-
-// MapConsent is a ProfileConsent over profiles held in a map.
-func MapConsent(profiles map[customer.ID]*customer.Profile) ProfileConsent {
-	return ProfileConsent{Get: func(_ context.Context, id customer.ID) (*customer.Profile, error) {
-		p, ok := profiles[id]
-		if !ok {
-			return nil, fmt.Errorf("%w: %s", customer.ErrNotFound, id)
-		}
-		return p, nil
-	}}
-}
 
 // Activation describes an audience to build from a segment's members.
 type Activation struct {
@@ -67,8 +23,8 @@ type Activation struct {
 	// of preference. Each member gets the first channel, in the member's own
 	// order of preference (see PreferredAttr) and then this order, that has a
 	// contact point and that the gate allows.
-	Channels []journey.Channel
-	Purpose  journey.Purpose
+	Channels []customer.Channel
+	Purpose  customer.Purpose
 	Campaign string
 	Tags     []string
 	Priority int
@@ -82,11 +38,11 @@ type Activation struct {
 // and hashed identifiers for ad platforms: the hex SHA-256 of the normalised
 // e-mail key (lower-cased address) and of the phone number in E.164.
 type Member struct {
-	CustomerID  string          `json:"customer_id"`
-	Channel     journey.Channel `json:"channel"`
-	Contact     string          `json:"contact,omitempty"`
-	EmailSHA256 string          `json:"email_sha256,omitempty"`
-	PhoneSHA256 string          `json:"phone_sha256,omitempty"`
+	CustomerID  string           `json:"customer_id"`
+	Channel     customer.Channel `json:"channel"`
+	Contact     string           `json:"contact,omitempty"`
+	EmailSHA256 string           `json:"email_sha256,omitempty"`
+	PhoneSHA256 string           `json:"phone_sha256,omitempty"`
 }
 
 // Exclusion is a customer left out of the audience, with a reason per channel.
@@ -104,8 +60,9 @@ type Audience struct {
 	ByChannel  map[string]int `json:"by_channel"`         // members per chosen channel
 }
 
-// Activate passes every profile (the members of a segment) through the gate
-// and builds the audience: each member on the channel they permit and
+// Activate passes every profile (the members of a segment) through the gate,
+// which reads each profile's own consent (Request.Consent), and builds the
+// audience: each member on the channel they permit and
 // prefer, everyone else excluded with their reasons. It does not record
 // sends; the host records what it actually sends with Gate.Record.
 func Activate(ctx context.Context, gate *journey.Gate, profiles iter.Seq2[*customer.Profile, error], a Activation) (*Audience, error) {
@@ -129,12 +86,12 @@ func Activate(ctx context.Context, gate *journey.Gate, profiles iter.Seq2[*custo
 		chosen := false
 		for _, ch := range channelOrder(p, prefAttr, a.Channels) {
 			contact := contactFor(p, ch)
-			if contact == "" && ch != journey.ChannelPush {
+			if contact == "" && ch != customer.ChannelPush {
 				reasons = append(reasons, string(ch)+": no contact point")
 				continue
 			}
 			d, err := gate.Decide(ctx, journey.Request{Customer: p.ID, Channel: ch, Purpose: a.Purpose,
-				Campaign: a.Campaign, Tags: a.Tags, Priority: a.Priority})
+				Campaign: a.Campaign, Tags: a.Tags, Priority: a.Priority, Consent: p})
 			if err != nil {
 				return nil, fmt.Errorf("segment: customer %s: %w", p.ID, err)
 			}
@@ -171,7 +128,7 @@ func Activate(ctx context.Context, gate *journey.Gate, profiles iter.Seq2[*custo
 
 // channelOrder puts the customer's preferred channels (among those allowed)
 // first, then the rest in the company's order.
-func channelOrder(p *customer.Profile, attr string, allowed []journey.Channel) []journey.Channel {
+func channelOrder(p *customer.Profile, attr string, allowed []customer.Channel) []customer.Channel {
 	var pref []string
 	if v, ok := p.Attributes[attr]; ok {
 		if l, ok := v.List(); ok {
@@ -180,8 +137,8 @@ func channelOrder(p *customer.Profile, attr string, allowed []journey.Channel) [
 			pref = strings.Split(s, ",")
 		}
 	}
-	out := make([]journey.Channel, 0, len(allowed))
-	in := func(ch journey.Channel) bool {
+	out := make([]customer.Channel, 0, len(allowed))
+	in := func(ch customer.Channel) bool {
 		for _, c := range out {
 			if c == ch {
 				return true
@@ -190,7 +147,7 @@ func channelOrder(p *customer.Profile, attr string, allowed []journey.Channel) [
 		return false
 	}
 	for _, s := range pref {
-		ch := journey.Channel(strings.TrimSpace(s))
+		ch := customer.Channel(strings.TrimSpace(s))
 		for _, a := range allowed {
 			if a == ch && !in(ch) {
 				out = append(out, ch)
@@ -207,16 +164,16 @@ func channelOrder(p *customer.Profile, attr string, allowed []journey.Channel) [
 
 // contactFor returns the contact point a channel would use: the primary (or
 // first) valid one of the matching type.
-func contactFor(p *customer.Profile, ch journey.Channel) string {
+func contactFor(p *customer.Profile, ch customer.Channel) string {
 	var t customer.ContactType
 	switch ch {
-	case journey.ChannelEmail:
+	case customer.ChannelEmail:
 		t = customer.ContactEmail
-	case journey.ChannelSMS, journey.ChannelPhone:
+	case customer.ChannelSMS, customer.ChannelPhone:
 		t = customer.ContactPhone
-	case journey.ChannelLINE:
+	case customer.ChannelLINE:
 		t = customer.ContactLINE
-	case journey.ChannelDirectMail:
+	case customer.ChannelDirectMail:
 		t = customer.ContactPostal
 	default:
 		return ""

@@ -60,16 +60,15 @@ func TestActivate(t *testing.T) {
 	f := person("f", email("f@example.jp"))
 	optIn(f, customer.ChannelEmail, customer.ConsentOptIn)
 
-	profiles := map[customer.ID]*customer.Profile{"a": a, "b": b, "c": c, "d": d, "e": e, "f": f}
 	var supp journey.SuppressionList
 	supp.Name = "bounces"
-	supp.Add("f", journey.ChannelEmail, "hard bounce")
-	gate := &journey.Gate{Consent: MapConsent(profiles), Suppressions: []*journey.SuppressionList{&supp},
+	supp.Add("f", customer.ChannelEmail, "hard bounce")
+	gate := &journey.Gate{Suppressions: []*journey.SuppressionList{&supp},
 		Now: func() time.Time { return now }}
 
 	aud, err := Activate(context.Background(), gate, seqOf(a, b, c, d, e, f), Activation{
-		Channels: []journey.Channel{journey.ChannelEmail, journey.ChannelLINE, journey.ChannelSMS},
-		Purpose:  journey.PurposeMarketing,
+		Channels: []customer.Channel{customer.ChannelEmail, customer.ChannelLINE, customer.ChannelSMS},
+		Purpose:  customer.PurposeMarketing,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -78,10 +77,10 @@ func TestActivate(t *testing.T) {
 		Considered: 6,
 		Members: []Member{
 			// a prefers SMS, which it allows: SMS, not the company's first choice.
-			{CustomerID: "a", Channel: journey.ChannelSMS, Contact: "090-1234-5678",
+			{CustomerID: "a", Channel: customer.ChannelSMS, Contact: "090-1234-5678",
 				EmailSHA256: sha256Hex("taro@example.jp"), PhoneSHA256: sha256Hex("+819012345678")},
 			// b refused e-mail; LINE is next and allowed.
-			{CustomerID: "b", Channel: journey.ChannelLINE, Contact: "U123", EmailSHA256: sha256Hex("b@example.jp")},
+			{CustomerID: "b", Channel: customer.ChannelLINE, Contact: "U123", EmailSHA256: sha256Hex("b@example.jp")},
 		},
 		Excluded: []Exclusion{
 			{CustomerID: "c", Reasons: []string{"email: consent_unknown", "line: no contact point", "sms: no contact point"}},

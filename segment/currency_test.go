@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
 	"github.com/google/go-cmp/cmp"
@@ -14,26 +15,26 @@ import (
 
 var evalAt = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func yen(n int64) journey.Value   { return journey.Value{Amount: n, Currency: "JPY"} }
-func cents(n int64) journey.Value { return journey.Value{Amount: n, Currency: "USD"} }
+func yen(n int64) journey.Money   { return journey.Money{Amount: n, Currency: "JPY"} }
+func cents(n int64) journey.Money { return journey.Money{Amount: n, Currency: "USD"} }
 
 // yenPerDollar150 converts US cents into yen at 150 yen to the dollar and
 // returns any other value unchanged, as Set.Convert must.
-func yenPerDollar150(v journey.Value, _ time.Time) journey.Value {
+func yenPerDollar150(v journey.Money, _ time.Time) journey.Money {
 	if v.Currency != "USD" {
 		return v
 	}
-	return journey.Value{Amount: v.Amount * 150 / 100, Currency: "JPY"}
+	return journey.Money{Amount: v.Amount * 150 / 100, Currency: "JPY"}
 }
 
-func buy(id string, daysAgo int, v journey.Value) journey.Event {
-	return journey.Event{ID: id, CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb,
+func buy(id string, daysAgo int, v journey.Money) journey.Event {
+	return journey.Event{ID: id, CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
 		Time: evalAt.AddDate(0, 0, -daysAgo), Value: v}
 }
 
 func TestSetFromEvent(t *testing.T) {
 	attrs := map[string]string{"sku": "RUN-1"}
-	e := func(v journey.Value) *journey.Event {
+	e := func(v journey.Money) *journey.Event {
 		ev := buy("o1", 1, v)
 		ev.Attributes = attrs
 		return &ev
@@ -42,8 +43,8 @@ func TestSetFromEvent(t *testing.T) {
 		return segment.Touchpoint{Type: "online_purchase", Channel: "web", Time: evalAt.AddDate(0, 0, -1),
 			Value: value, Currency: currency, HasValue: has, Attrs: attrs}
 	}
-	toEUR := func(v journey.Value, _ time.Time) journey.Value {
-		return journey.Value{Amount: v.Amount, Currency: "EUR"}
+	toEUR := func(v journey.Money, _ time.Time) journey.Money {
+		return journey.Money{Amount: v.Amount, Currency: "EUR"}
 	}
 	tests := []struct {
 		name   string
@@ -56,14 +57,14 @@ func TestSetFromEvent(t *testing.T) {
 		{"zero set, yen", &segment.Set{}, e(yen(5000)), tp(5000, "JPY", true), ""},
 		{"zero set, dollars", &segment.Set{}, e(cents(5000)), tp(5000, "USD", false),
 			"kept for the record, left out of value aggregates"},
-		{"zero set, no value", &segment.Set{}, e(journey.Value{}), tp(0, "", false), ""},
+		{"zero set, no value", &segment.Set{}, e(journey.Money{}), tp(0, "", false), ""},
 		{"zero set, free order", &segment.Set{}, e(yen(0)), tp(0, "JPY", true), "¥0 is a value"},
-		{"zero set, amount without currency", &segment.Set{}, e(journey.Value{Amount: 700}), tp(700, "", false),
+		{"zero set, amount without currency", &segment.Set{}, e(journey.Money{Amount: 700}), tp(700, "", false),
 			"an amount of unknown currency is not in JPY"},
 		{"dollar set, dollars", &segment.Set{Currency: "USD"}, e(cents(5000)), tp(5000, "USD", true), ""},
 		{"dollar set, yen", &segment.Set{Currency: "USD"}, e(yen(5000)), tp(5000, "JPY", false), ""},
 		{"converted", &segment.Set{Convert: yenPerDollar150}, e(cents(5000)), tp(7500, "JPY", true), "$50.00 at ¥150/$"},
-		{"conversion leaves euros", &segment.Set{Convert: yenPerDollar150}, e(journey.Value{Amount: 900, Currency: "EUR"}),
+		{"conversion leaves euros", &segment.Set{Convert: yenPerDollar150}, e(journey.Money{Amount: 900, Currency: "EUR"}),
 			tp(900, "EUR", false), ""},
 		{"conversion into a third currency", &segment.Set{Convert: toEUR}, e(cents(5000)), tp(5000, "USD", false),
 			"a result not in the set's currency is ignored; the original stays"},
@@ -155,7 +156,7 @@ func TestSegmentOneCurrency(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			live := segment.NewLive(tc.set, segment.LiveOptions{})
+			live := segment.NewLive(tc.set, segment.LiveConfig{})
 			for _, tp := range subj.Touchpoints {
 				if _, err := live.AddTouchpoint("hanako", tp, evalAt); err != nil {
 					t.Fatal(err)
@@ -175,7 +176,7 @@ func TestSegmentOneCurrency(t *testing.T) {
 func TestLiveAgreesOverCurrencies(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
-		convert func(journey.Value, time.Time) journey.Value
+		convert func(journey.Money, time.Time) journey.Money
 	}{
 		{"ignore other currencies", nil},
 		{"convert dollars", yenPerDollar150},
@@ -195,7 +196,7 @@ func TestLiveAgreesOverCurrencies(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			live := segment.NewLive(set, segment.LiveOptions{})
+			live := segment.NewLive(set, segment.LiveConfig{})
 			rng := rand.New(rand.NewPCG(6, 7))
 			subjects := map[string]*segment.Subject{}
 			currencies := []string{"JPY", "JPY", "USD", "EUR", ""}
@@ -210,10 +211,10 @@ func TestLiveAgreesOverCurrencies(t *testing.T) {
 					subjects[id] = s
 				}
 				clock = clock.Add(time.Duration(rng.IntN(30)) * time.Hour)
-				e := journey.Event{ID: fmt.Sprint(step), CustomerID: "x", Type: types[rng.IntN(2)], Channel: journey.ChannelWeb,
+				e := journey.Event{ID: fmt.Sprint(step), CustomerID: "x", Type: types[rng.IntN(2)], Channel: customer.ChannelWeb,
 					Time: clock.Add(-time.Duration(rng.IntN(3)) * time.Hour)}
 				if c := currencies[rng.IntN(len(currencies))]; c != "" {
-					e.Value = journey.Value{Amount: int64(rng.IntN(20000)), Currency: c}
+					e.Value = journey.Money{Amount: int64(rng.IntN(20000)), Currency: c}
 				}
 				tp := set.FromEvent(&e)
 				i, _ := slices.BinarySearchFunc(s.Touchpoints, tp.Time, func(a segment.Touchpoint, t time.Time) int {
@@ -266,16 +267,16 @@ func TestLiveAgreesOverCurrencies(t *testing.T) {
 func ExampleSet_FromEvent() {
 	at := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 	events := []journey.Event{
-		{ID: "o1", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb,
-			Time: at.AddDate(0, -2, 0), Value: journey.Value{Amount: 30000, Currency: "JPY"}}, // ¥30,000
-		{ID: "o2", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: journey.ChannelWeb,
-			Time: at.AddDate(0, -1, 0), Value: journey.Value{Amount: 15000, Currency: "USD"}}, // $150.00
+		{ID: "o1", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
+			Time: at.AddDate(0, -2, 0), Value: journey.Money{Amount: 30000, Currency: "JPY"}}, // ¥30,000
+		{ID: "o2", CustomerID: "hanako", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
+			Time: at.AddDate(0, -1, 0), Value: journey.Money{Amount: 15000, Currency: "USD"}}, // $150.00
 	}
 	for _, set := range []*segment.Set{
 		{}, // JPY, nothing converted
-		{Convert: func(v journey.Value, _ time.Time) journey.Value {
+		{Convert: func(v journey.Money, _ time.Time) journey.Money {
 			if v.Currency == "USD" { // 150 yen to the dollar
-				return journey.Value{Amount: v.Amount * 150 / 100, Currency: "JPY"}
+				return journey.Money{Amount: v.Amount * 150 / 100, Currency: "JPY"}
 			}
 			return v
 		}},

@@ -1,7 +1,9 @@
 // Package segment aims a company's messages where they pay: segments of
 // customers written in a small language, computed traits over touchpoints,
-// live membership, RFM scoring, Pareto/ABC analysis, scenario priorities and
-// activation through the send-eligibility gate of package journey.
+// live membership, the purchase summaries RFM scoring needs, and activation
+// through the send-eligibility gate of package journey. The scoring itself —
+// RFM, Pareto/ABC and scenario priorities, pure functions over numbers — is
+// in package segment/analysis.
 //
 // # The segment language
 //
@@ -49,25 +51,18 @@
 // change can affect, and reports enter and exit events; the host calls Tick
 // on its own schedule for conditions that change with time alone.
 //
-// # Analysis and activation
+// # Purchase summaries and activation
 //
-// RFM scores recency, frequency and monetary value by quantiles (mid-rank,
-// so ties share a score and a lone customer scores the middle) or
-// thresholds, over the customers who bought — the others are reported
-// apart in the cell no_purchase — and names cells (champions, loyal,
-// at_risk, hibernating, …); monetary adds amounts of one currency only
-// (Set.RFMInputs).
-// Pareto ranks customers, products or scenarios by value: the cumulative
-// curve, the fewest items that make a share of the value (is it really
-// 80:20?), ABC classes, the Gini coefficient and an SVG chart. Prioritize
-// places scenarios on the business value × implementation difficulty grid
-// (quick wins, major projects, fill-ins, thankless tasks) and orders the
-// backlog. Activate turns a segment's members into an audience for a
-// channel: each member passes the journey.Gate (consent, suppression,
-// frequency caps, quiet hours) on the channel they permit and prefer, the
-// export carries SHA-256 hashes of the normalised e-mail and E.164 phone,
-// and every exclusion is reported with its reasons.
+// RFMInputs (and Set.RFMInputs, in the set's currency) summarise each
+// customer's purchases among their touchpoints — the types that count as
+// purchases (DefaultPurchaseTypes), within a window — into the
+// analysis.RFMInput that analysis.RFM scores; monetary adds amounts of one
+// currency only. Activate turns a segment's members into an audience for a
+// channel: each member passes the journey.Gate (consent from the member's
+// own profile, suppression, frequency caps, quiet hours) on the channel they
+// permit and prefer, the export carries SHA-256 hashes of the normalised
+// e-mail and E.164 phone, and every exclusion is reported with its reasons.
 //
-// Start with Parse and Set, then Live, RFM, Pareto and Activate. The
-// command-line tool exposes them as c360 segment, c360 rfm and c360 pareto.
+// Start with Parse and Set, then Live, RFMInputs and Activate. The
+// command-line tool exposes them as c360 segment and c360 rfm.
 package segment

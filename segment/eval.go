@@ -3,11 +3,13 @@ package segment
 import (
 	"errors"
 	"fmt"
-	"github.com/c360/c360/journey"
 	"math"
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 )
 
 // Touchpoint is what computed traits read from one touchpoint of a customer.
@@ -38,44 +40,60 @@ type Touchpoint struct {
 }
 
 // field returns the named field of a touchpoint.
-func (tp *Touchpoint) field(name string) Value {
+func (tp *Touchpoint) field(name string) val {
 	switch name {
 	case "value":
 		if tp.HasValue {
-			return NumberValue(tp.Value)
+			return numberVal(tp.Value)
 		}
-		return Missing
+		return missingVal
 	case "type":
-		return StringValue(tp.Type)
+		return stringVal(tp.Type)
 	case "channel":
-		return StringValue(tp.Channel)
+		return stringVal(tp.Channel)
 	case "time":
-		return TimeValue(tp.Time)
+		return timeVal(tp.Time)
 	case "currency":
 		if tp.Currency != "" {
-			return StringValue(tp.Currency)
+			return stringVal(tp.Currency)
 		}
-		return Missing
+		return missingVal
 	}
 	name = strings.TrimPrefix(name, "attributes.")
 	if v, ok := tp.Attrs[name]; ok {
-		return StringValue(v)
+		return stringVal(v)
 	}
-	return Missing
+	return missingVal
 }
 
 // Attributes gives the value of a profile field or custom attribute by its
-// path (stage, consent.email.marketing, attributes.tier). A path it does not
-// know is Missing.
+// path (stage, consent.email.marketing, attributes.tier), as the one value
+// type of the SDK, customer.Value. A path it does not know is the zero
+// (missing) Value. Integers and floats compare as numbers; a string compares
+// as a number, time or bool when the other side is one and it parses.
 type Attributes interface {
-	Attr(path string) Value
+	Attr(path string) customer.Value
 }
 
 // AttrMap is Attributes backed by a map, handy for tests and tables.
-type AttrMap map[string]Value
+type AttrMap map[string]customer.Value
 
 // Attr implements Attributes.
-func (m AttrMap) Attr(path string) Value { return m[path] }
+func (m AttrMap) Attr(path string) customer.Value { return m[path] }
+
+// attrOf reads a path of attrs as an operand value; ProfileAttrs is read
+// without the round trip through customer.Value.
+func attrOf(attrs Attributes, path string) val {
+	switch a := attrs.(type) {
+	case nil:
+		return missingVal
+	case ProfileAttrs:
+		return a.attr(path)
+	case *ProfileAttrs:
+		return a.attr(path)
+	}
+	return fromCustomerValue(attrs.Attr(path))
+}
 
 // Subject is one customer as segments see it: attributes and touchpoints.
 // Touchpoints must be in time order (oldest first).
@@ -107,7 +125,7 @@ type traitValue struct {
 	hasV  bool
 	numOK bool
 	num   float64
-	v     Value
+	v     val
 }
 
 // Unix nanoseconds hold the times of years 1678 to 2261 exactly.
@@ -119,15 +137,15 @@ var (
 func fitsNanos(t time.Time) bool { return !t.Before(exactFrom) && t.Before(exactUntil) }
 
 // trait computes t (in cache slot slot, or -1 for none) for the subject.
-func (c *evalCtx) trait(t Trait, slot int) Value {
+func (c *evalCtx) trait(t Trait, slot int) val {
 	if slot < 0 || c.cache == nil {
-		return t.Compute(c.s.Touchpoints, c.now)
+		return t.computeVal(c.s.Touchpoints, c.now)
 	}
 	tv := c.cached(&t, slot)
 	if !tv.hasV {
-		tv.v, tv.hasV = Missing, true
+		tv.v, tv.hasV = missingVal, true
 		if tv.numOK {
-			tv.v = NumberValue(tv.num)
+			tv.v = numberVal(tv.num)
 		}
 	}
 	return tv.v
@@ -146,7 +164,7 @@ func (c *evalCtx) cached(t *Trait, slot int) *traitValue {
 			tv.num, tv.numOK = c.indexed(t)
 			tv.hasV = false
 		} else {
-			tv.v, tv.hasV = t.Compute(c.s.Touchpoints, c.now), true
+			tv.v, tv.hasV = t.computeVal(c.s.Touchpoints, c.now), true
 			tv.num, tv.numOK = tv.v.Num()
 		}
 	}
@@ -276,7 +294,7 @@ func (c *evalCtx) indexed(t *Trait) (float64, bool) {
 }
 
 type boolFn func(*evalCtx) bool
-type valueFn func(*evalCtx) Value
+type valueFn func(*evalCtx) val
 
 // compile turns an expression into a closure. Named traits are resolved
 // through set (which may be nil).
@@ -427,9 +445,9 @@ func compile(e Expr, set *Set) (boolFn, error) {
 				return false
 			}
 			switch v.kind {
-			case KindString:
+			case valString:
 				return strings.Contains(v.str, s.String())
-			case KindList:
+			case valList:
 				for _, el := range v.list {
 					if el == s.String() {
 						return true
@@ -451,8 +469,8 @@ func compile(e Expr, set *Set) (boolFn, error) {
 		}
 		return func(c *evalCtx) bool {
 			v := x(c)
-			if v.kind == KindString {
-				v = coerce(v, BoolValue(true))
+			if v.kind == valString {
+				v = coerce(v, boolVal(true))
 			}
 			b, ok := v.Bool()
 			return ok && b
@@ -469,41 +487,36 @@ func compile(e Expr, set *Set) (boolFn, error) {
 func compileOperand(o Operand, set *Set) (valueFn, error) {
 	switch o := o.(type) {
 	case *Number:
-		v := NumberValue(o.V)
-		return func(*evalCtx) Value { return v }, nil
+		v := numberVal(o.V)
+		return func(*evalCtx) val { return v }, nil
 	case *String:
-		v := StringValue(o.V)
-		return func(*evalCtx) Value { return v }, nil
+		v := stringVal(o.V)
+		return func(*evalCtx) val { return v }, nil
 	case *Bool:
-		v := BoolValue(o.V)
-		return func(*evalCtx) Value { return v }, nil
+		v := boolVal(o.V)
+		return func(*evalCtx) val { return v }, nil
 	case *Duration:
-		v := Value{kind: KindDuration, num: float64(o.D)}
-		return func(*evalCtx) Value { return v }, nil
+		v := val{kind: valDuration, num: float64(o.D)}
+		return func(*evalCtx) val { return v }, nil
 	case *Now:
 		off := o.Offset
-		return func(c *evalCtx) Value { return TimeValue(c.now.Add(off)) }, nil
+		return func(c *evalCtx) val { return timeVal(c.now.Add(off)) }, nil
 	case *Path:
 		name := o.Name()
 		if set != nil {
 			if t, ok := set.traits[name]; ok {
 				slot := set.slotFor(t)
-				return func(c *evalCtx) Value { return c.trait(t, slot) }, nil
+				return func(c *evalCtx) val { return c.trait(t, slot) }, nil
 			}
 		}
-		return func(c *evalCtx) Value {
-			if c.s.Attrs == nil {
-				return Missing
-			}
-			return c.s.Attrs.Attr(name)
-		}, nil
+		return func(c *evalCtx) val { return attrOf(c.s.Attrs, name) }, nil
 	case *Call:
 		t, err := resolveCall(o)
 		if err != nil {
 			return nil, fmt.Errorf("segment: %w", err)
 		}
 		slot := set.slotFor(t)
-		return func(c *evalCtx) Value { return c.trait(t, slot) }, nil
+		return func(c *evalCtx) val { return c.trait(t, slot) }, nil
 	case nil:
 		return nil, errors.New("segment: nil operand")
 	}
@@ -561,15 +574,20 @@ func (c *evalCtx) fail(err error) {
 }
 
 // Compute evaluates the trait over touchpoints (in time order) at time now.
-// Touchpoints after now are not counted. The result is Missing when no
-// touchpoint qualifies, except for count and distinct, which give 0.
-func (t Trait) Compute(tps []Touchpoint, now time.Time) Value {
+// Touchpoints after now are not counted. The result is the zero (missing)
+// customer.Value when no touchpoint qualifies, except for count and
+// distinct, which give 0. Numbers are float Values.
+func (t Trait) Compute(tps []Touchpoint, now time.Time) customer.Value {
+	return toCustomerValue(t.computeVal(tps, now))
+}
+
+func (t Trait) computeVal(tps []Touchpoint, now time.Time) val {
 	from, to := window(tps, now, t.Window)
 	if t.numeric() {
 		if f, ok := t.computeNum(tps, from, to); ok {
-			return NumberValue(f)
+			return numberVal(f)
 		}
-		return Missing
+		return missingVal
 	}
 	return t.compute(tps, from, to)
 }
@@ -659,7 +677,7 @@ func window(tps []Touchpoint, now time.Time, w time.Duration) (from, to int) {
 }
 
 // compute is the general aggregate over tps[from:to].
-func (t Trait) compute(tps []Touchpoint, from, to int) Value {
+func (t Trait) compute(tps []Touchpoint, from, to int) val {
 	var (
 		n        int
 		sum      float64
@@ -682,7 +700,7 @@ func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 				first = i
 			}
 			if t.Agg == AggFirstTime {
-				return TimeValue(tp.Time)
+				return timeVal(tp.Time)
 			}
 			continue
 		case AggLastTime, AggLast:
@@ -695,7 +713,7 @@ func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 		}
 		switch t.Agg {
 		case AggSum, AggMin, AggMax, AggAvg:
-			v = coerce(v, NumberValue(0))
+			v = coerce(v, numberVal(0))
 			f, ok := v.Num()
 			if !ok {
 				continue
@@ -712,23 +730,23 @@ func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 	}
 	switch t.Agg {
 	case AggCount:
-		return NumberValue(float64(n))
+		return numberVal(float64(n))
 	case AggSum:
-		return NumberValue(sum)
+		return numberVal(sum)
 	case AggMin:
 		if n > 0 {
-			return NumberValue(lo)
+			return numberVal(lo)
 		}
 	case AggMax:
 		if n > 0 {
-			return NumberValue(hi)
+			return numberVal(hi)
 		}
 	case AggAvg:
 		if n > 0 {
-			return NumberValue(sum / float64(n))
+			return numberVal(sum / float64(n))
 		}
 	case AggDistinct:
-		return NumberValue(float64(len(distinct)))
+		return numberVal(float64(len(distinct)))
 	case AggMostFrequent:
 		best, bestN := "", 0
 		for k, c := range distinct {
@@ -737,7 +755,7 @@ func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 			}
 		}
 		if bestN > 0 {
-			return StringValue(best)
+			return stringVal(best)
 		}
 	case AggFirst:
 		if first >= 0 {
@@ -749,10 +767,10 @@ func (t Trait) compute(tps []Touchpoint, from, to int) Value {
 		}
 	case AggLastTime:
 		if last >= 0 {
-			return TimeValue(tps[last].Time)
+			return timeVal(tps[last].Time)
 		}
 	}
-	return Missing
+	return missingVal
 }
 
 // numCompare is "numeric trait OP number", the most common condition in
@@ -836,7 +854,7 @@ func FromEvent(e *journey.Event) Touchpoint {
 
 // touchpointIn converts e with its value brought into currency by convert
 // (nil: none).
-func touchpointIn(e *journey.Event, currency string, convert func(journey.Value, time.Time) journey.Value) Touchpoint {
+func touchpointIn(e *journey.Event, currency string, convert func(journey.Money, time.Time) journey.Money) Touchpoint {
 	tp := Touchpoint{Type: string(e.Type), Channel: string(e.Channel), Time: e.Time, Attrs: e.Attributes}
 	v := e.Value
 	if v.IsZero() {

@@ -16,14 +16,14 @@ func subject() *Subject {
 	return &Subject{
 		ID: "c1",
 		Attrs: AttrMap{
-			"stage":      StringValue("engage"),
-			"age":        NumberValue(34),
-			"points":     StringValue("1200"), // numeric text, as from a CSV
-			"prefecture": StringValue("東京都"),
-			"tags":       ListValue([]string{"vip", "runner"}),
-			"empty":      StringValue(""),
-			"vip":        BoolValue(true),
-			"joined":     TimeValue(now.Add(-days(400))),
+			"stage":      customer.StringValue("engage"),
+			"age":        customer.FloatValue(34),
+			"points":     customer.StringValue("1200"), // numeric text, as from a CSV
+			"prefecture": customer.StringValue("東京都"),
+			"tags":       customer.ListValue("vip", "runner"),
+			"empty":      customer.StringValue(""),
+			"vip":        customer.BoolValue(true),
+			"joined":     customer.TimeValue(now.Add(-days(400))),
 		},
 		Touchpoints: []Touchpoint{
 			{Type: "web_visit", Channel: "web", Time: now.Add(-days(400))},

@@ -43,7 +43,7 @@ func ExampleLive() {
 	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 	var set segment.Set
 	set.DefineText("repeat_buyer", `count(online_purchase, 30d) >= 2`)
-	live := segment.NewLive(&set, segment.LiveOptions{OnChange: func(c segment.Change) {
+	live := segment.NewLive(&set, segment.LiveConfig{OnChange: func(c segment.Change) {
 		fmt.Println(c.CustomerID, c.Segment, "entered:", c.Entered, c.At.Format("01-02"))
 	}})
 	buy := segment.Touchpoint{Type: "online_purchase"}
@@ -55,27 +55,4 @@ func ExampleLive() {
 	// Output:
 	// taro repeat_buyer entered: true 11-22
 	// taro repeat_buyer entered: false 12-07
-}
-
-func ExamplePareto() {
-	sales := []segment.Item{{"a", 500}, {"b", 300}, {"c", 100}, {"d", 50}, {"e", 50}}
-	r, _ := segment.Pareto(sales, 0.8, segment.ABCCuts{})
-	fmt.Printf("%d of %d customers (%.0f%%) make 80%% of sales; Gini %.2f; ABC %+v\n",
-		r.ItemsNeeded, r.Items, r.ShareOfItems*100, r.Gini, r.ABC)
-	// Output: 2 of 5 customers (40%) make 80% of sales; Gini 0.46; ABC {A:2 B:2 C:1}
-}
-
-func ExamplePrioritize() {
-	backlog, _ := segment.Prioritize([]segment.Scenario{
-		{Name: "loyalty app", Value: 5, Difficulty: 5, KPIs: []string{"repeat rate"}, Contributes: []segment.Contribution{segment.ContributesRevenue}, CustomerValue: true},
-		{Name: "cart reminder", Value: 4, Difficulty: 2, KPIs: []string{"recovered carts"}, Contributes: []segment.Contribution{segment.ContributesRevenue}, CustomerValue: true},
-		{Name: "fax newsletter", Value: 1, Difficulty: 4},
-	}, segment.PriorityConfig{})
-	for _, p := range backlog {
-		fmt.Println(p.Rank, p.Name, p.Quadrant, p.Concerns)
-	}
-	// Output:
-	// 1 cart reminder quick_win []
-	// 2 loyalty app major_project []
-	// 3 fax newsletter thankless_task [no KPI contributes to none of revenue, churn prevention, cost reduction not valuable to the end customer]
 }

@@ -375,13 +375,3 @@ func parseDurationText(s string) (time.Duration, error) {
 	}
 	return t.dur, nil
 }
-
-// ParseDuration parses a duration of the language: a whole number and a unit
-// of s, m, h, d (24 hours) or w (7 days), such as "90d".
-func ParseDuration(s string) (time.Duration, error) {
-	d, err := parseDurationText(strings.TrimSpace(s))
-	if err != nil {
-		return 0, fmt.Errorf("segment: %w", err)
-	}
-	return d, nil
-}

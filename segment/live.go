@@ -56,21 +56,22 @@ type liveCustomer struct {
 	stale  bool
 }
 
-// LiveOptions configures Live. The zero value keeps every touchpoint and
+// LiveConfig configures Live. The zero value keeps every touchpoint and
 // reports changes only as return values.
-type LiveOptions struct {
+type LiveConfig struct {
 	// OnChange, if not nil, is called for every change, in order, while Live
-	// holds its lock: it must not call Live.
-	OnChange func(Change)
+	// holds its lock: it must not call Live. nil: changes are only returned.
+	OnChange func(Change) `json:"-"`
 	// Retention drops touchpoints older than now−Retention when a new one
 	// arrives, bounding memory. Set it to at least the longest window the
-	// segments use, or results will differ; 0 keeps everything.
-	Retention time.Duration
+	// segments use, or results will differ; 0 keeps everything. In JSON,
+	// nanoseconds.
+	Retention time.Duration `json:"retention,omitempty"`
 }
 
 // NewLive starts live membership for every segment defined in set.
-func NewLive(set *Set, opts LiveOptions) *Live {
-	l := &Live{set: set, names: set.Names(), index: map[string]int{}, customers: map[string]*liveCustomer{}, onChange: opts.OnChange, retention: opts.Retention}
+func NewLive(set *Set, cfg LiveConfig) *Live {
+	l := &Live{set: set, names: set.Names(), index: map[string]int{}, customers: map[string]*liveCustomer{}, onChange: cfg.OnChange, retention: cfg.Retention}
 	l.counts = make([]int, len(l.names))
 	l.ctx.memo = make([]uint8, len(l.names))
 	for i, n := range l.names {

@@ -2,12 +2,13 @@ package segment
 
 import (
 	"fmt"
-	"github.com/c360/c360/internal/cputime"
 	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/cputime"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -57,7 +58,7 @@ func testLiveAgrees(t *testing.T, retention time.Duration) {
 	set := liveSet(t)
 	rng := rand.New(rand.NewPCG(1, 2))
 	var entered, exited int
-	live := NewLive(set, LiveOptions{Retention: retention, OnChange: func(c Change) {
+	live := NewLive(set, LiveConfig{Retention: retention, OnChange: func(c Change) {
 		if c.Entered {
 			entered++
 		} else {
@@ -82,7 +83,7 @@ func testLiveAgrees(t *testing.T, retention time.Duration) {
 		var err error
 		switch r := rng.IntN(10); {
 		case r < 2:
-			attrs := AttrMap{"prefecture": StringValue(prefs[rng.IntN(len(prefs))]), "vip": BoolValue(rng.IntN(5) == 0)}
+			attrs := AttrMap{"prefecture": customer.StringValue(prefs[rng.IntN(len(prefs))]), "vip": customer.BoolValue(rng.IntN(5) == 0)}
 			subject().Attrs = attrs
 			_, err = live.UpsertProfile(id, attrs, clock)
 		case r < 9:
@@ -152,7 +153,7 @@ func TestLiveEnterExitEvents(t *testing.T) {
 	if _, err := set.DefineText("repeat", `count(online_purchase, 30d) >= 2`); err != nil {
 		t.Fatal(err)
 	}
-	live := NewLive(&set, LiveOptions{})
+	live := NewLive(&set, LiveConfig{})
 	buy := func(at time.Time) Touchpoint { return Touchpoint{Type: "online_purchase", Time: at} }
 	if ch, _ := live.AddTouchpoint("c1", buy(now.Add(-days(5))), now); len(ch) != 0 {
 		t.Errorf("one purchase: changes %v, want none", ch)
@@ -187,12 +188,12 @@ func BenchmarkLiveTouchpoint100Segments(b *testing.B) {
 	}
 	// Each customer gets a purchase every 15 days and keeps 150 days of
 	// history: about 10 touchpoints, as a steady state.
-	live := NewLive(&set, LiveOptions{Retention: 150 * 24 * time.Hour})
+	live := NewLive(&set, LiveConfig{Retention: 150 * 24 * time.Hour})
 	const customers = 10000
 	ids := make([]string, customers)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("c%d", i)
-		if _, err := live.UpsertProfile(ids[i], AttrMap{"prefecture": StringValue("東京都"), "age": NumberValue(40)}, now); err != nil {
+		if _, err := live.UpsertProfile(ids[i], AttrMap{"prefecture": customer.StringValue("東京都"), "age": customer.FloatValue(40)}, now); err != nil {
 			b.Fatal(err)
 		}
 	}

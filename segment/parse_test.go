@@ -258,3 +258,25 @@ func TestUnmarshalExprErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestTouchpointTypes(t *testing.T) {
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{`rank = "gold"`, nil},
+		{`count(online_purchase, 90d) >= 2 and sum(value, store_purchase) > 100 or count(online_purchase) > 5`, []string{"online_purchase", "store_purchase"}},
+		{`not (last_time(nosuch_type) > now - 7d)`, []string{"nosuch_type"}},
+		{`count() > 0`, nil},
+	}
+	for _, tt := range tests {
+		set := NewSet()
+		seg, err := set.DefineText("s", tt.expr)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.expr, err)
+		}
+		if diff := cmp.Diff(tt.want, seg.TouchpointTypes()); diff != "" {
+			t.Errorf("%s: TouchpointTypes (-want +got):\n%s", tt.expr, diff)
+		}
+	}
+}

@@ -20,7 +20,7 @@ import (
 //	firmographics.sub_industry, firmographics.technologies
 //	attributes.NAME, or NAME alone when it names no field above
 //
-// A path that names nothing is Missing.
+// A path that names nothing is the zero (missing) customer.Value.
 type ProfileAttrs struct {
 	P     *customer.Profile
 	Stage string    // lifecycle stage, from package journey; "" is missing
@@ -28,46 +28,48 @@ type ProfileAttrs struct {
 }
 
 // Attr implements Attributes.
-func (a ProfileAttrs) Attr(path string) Value {
+func (a ProfileAttrs) Attr(path string) customer.Value { return toCustomerValue(a.attr(path)) }
+
+func (a ProfileAttrs) attr(path string) val {
 	p := a.P
 	if p == nil {
-		return Missing
+		return missingVal
 	}
 	switch path {
 	case "id":
-		return StringValue(string(p.ID))
+		return stringVal(string(p.ID))
 	case "kind":
-		return StringValue(p.Kind.String())
+		return stringVal(p.Kind.String())
 	case "display_name":
-		return StringValue(p.DisplayName())
+		return stringVal(p.DisplayName())
 	case "created_at":
-		return TimeValue(p.CreatedAt)
+		return timeVal(p.CreatedAt)
 	case "updated_at":
-		return TimeValue(p.UpdatedAt)
+		return timeVal(p.UpdatedAt)
 	case "restricted":
-		return BoolValue(p.Restriction != nil)
+		return boolVal(p.Restriction != nil)
 	case "stage":
-		return StringValue(a.Stage)
+		return stringVal(a.Stage)
 	case "name.family":
-		return StringValue(p.Name.Family)
+		return stringVal(p.Name.Family)
 	case "name.given":
-		return StringValue(p.Name.Given)
+		return stringVal(p.Name.Given)
 	case "name.family_kana":
-		return StringValue(p.Name.FamilyKana)
+		return stringVal(p.Name.FamilyKana)
 	case "name.given_kana":
-		return StringValue(p.Name.GivenKana)
+		return stringVal(p.Name.GivenKana)
 	case "name.latin":
-		return StringValue(p.Name.Latin)
+		return stringVal(p.Name.Latin)
 	case "birth_date":
 		if p.BirthDate.IsZero() {
-			return Missing
+			return missingVal
 		}
-		return TimeValue(time.Date(p.BirthDate.Year, p.BirthDate.Month, p.BirthDate.Day, 0, 0, 0, 0, time.UTC))
+		return timeVal(time.Date(p.BirthDate.Year, p.BirthDate.Month, p.BirthDate.Day, 0, 0, 0, 0, time.UTC))
 	case "age":
 		if age := p.BirthDate.Age(a.Now); age >= 0 {
-			return NumberValue(float64(age))
+			return numberVal(float64(age))
 		}
-		return Missing
+		return missingVal
 	case "email":
 		return primary(p.Emails())
 	case "phone":
@@ -77,83 +79,104 @@ func (a ProfileAttrs) Attr(path string) Value {
 	case "phones":
 		return values(p.Phones())
 	case "legal_name":
-		return StringValue(p.LegalName)
+		return stringVal(p.LegalName)
 	case "corporate_number":
-		return StringValue(p.CorporateNumber)
+		return stringVal(p.CorporateNumber)
 	case "firmographics.employee_count":
 		if p.Firmographics.EmployeeCount == 0 {
-			return Missing
+			return missingVal
 		}
-		return NumberValue(float64(p.Firmographics.EmployeeCount))
+		return numberVal(float64(p.Firmographics.EmployeeCount))
 	case "firmographics.annual_revenue":
 		if p.Firmographics.AnnualRevenue == 0 {
-			return Missing
+			return missingVal
 		}
-		return NumberValue(float64(p.Firmographics.AnnualRevenue))
+		return numberVal(float64(p.Firmographics.AnnualRevenue))
 	case "firmographics.industry":
-		return StringValue(p.Firmographics.Industry)
+		return stringVal(p.Firmographics.Industry)
 	case "firmographics.sub_industry":
-		return StringValue(p.Firmographics.SubIndustry)
+		return stringVal(p.Firmographics.SubIndustry)
 	case "firmographics.technologies":
-		return ListValue(p.Firmographics.Technologies)
+		return listVal(p.Firmographics.Technologies)
 	}
 	if rest, ok := strings.CutPrefix(path, "consent."); ok {
 		ch, pur, ok := strings.Cut(rest, ".")
-		if !ok || !customer.Channel(ch).Valid() || !customer.Purpose(pur).Valid() {
-			return Missing
+		if !ok || !customer.Channel(ch).Contact() || !customer.Purpose(pur).Valid() {
+			return missingVal
 		}
-		return StringValue(p.Consent.Status(customer.Channel(ch), customer.Purpose(pur), "", a.Now).String())
+		return stringVal(p.Consent.Status(customer.Channel(ch), customer.Purpose(pur), "", a.Now).String())
 	}
 	name := strings.TrimPrefix(path, "attributes.")
 	v, ok := p.Attributes[name]
 	if !ok {
-		return Missing
+		return missingVal
 	}
 	return fromCustomerValue(v)
 }
 
-func primary(cps []customer.ContactPoint) Value {
+func primary(cps []customer.ContactPoint) val {
 	for _, c := range cps {
 		if c.Primary {
-			return StringValue(c.Value)
+			return stringVal(c.Value)
 		}
 	}
 	if len(cps) > 0 {
-		return StringValue(cps[0].Value)
+		return stringVal(cps[0].Value)
 	}
-	return Missing
+	return missingVal
 }
 
-func values(cps []customer.ContactPoint) Value {
+func values(cps []customer.ContactPoint) val {
 	if len(cps) == 0 {
-		return Missing
+		return missingVal
 	}
 	l := make([]string, len(cps))
 	for i, c := range cps {
 		l[i] = c.Value
 	}
-	return ListValue(l)
+	return listVal(l)
+}
+
+// toCustomerValue converts an operand value to the SDK's value type: a
+// number is a float Value, a duration an int Value of nanoseconds, missing
+// the zero Value.
+func toCustomerValue(v val) customer.Value {
+	switch v.kind {
+	case valNumber:
+		return customer.FloatValue(v.num)
+	case valDuration:
+		return customer.IntValue(int64(v.num))
+	case valString:
+		return customer.StringValue(v.str)
+	case valBool:
+		return customer.BoolValue(v.num != 0)
+	case valTime:
+		return customer.TimeValue(v.t)
+	case valList:
+		return customer.ListValue(v.list...)
+	}
+	return customer.Value{}
 }
 
 // fromCustomerValue converts a typed custom attribute.
-func fromCustomerValue(v customer.Value) Value {
+func fromCustomerValue(v customer.Value) val {
 	if s, ok := v.Str(); ok {
-		return StringValue(s)
+		return stringVal(s)
 	}
 	if i, ok := v.Int(); ok {
-		return NumberValue(float64(i))
+		return numberVal(float64(i))
 	}
 	if f, ok := v.Float(); ok {
-		return NumberValue(f)
+		return numberVal(f)
 	}
 	if b, ok := v.Bool(); ok {
-		return BoolValue(b)
+		return boolVal(b)
 	}
 	if t, ok := v.Time(); ok {
-		return TimeValue(t)
+		return timeVal(t)
 	}
 	if l, ok := v.List(); ok {
-		return ListValue(l)
+		return listVal(l)
 	}
-	return Missing
+	return missingVal
 }

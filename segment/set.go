@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"sort"
 	"time"
 
@@ -34,7 +35,14 @@ type deps struct {
 	events bool     // reads touchpoints (calls or named traits)
 	clock  bool     // reads now (now, windows, or a referenced segment that does)
 	refs   []string // segments referenced directly
+	types  []string // touchpoint types named by calls, in order, once each
 }
+
+// TouchpointTypes returns the touchpoint types the segment's own calls name
+// (count(online_purchase, 90d) names online_purchase), in order of first
+// mention: a caller checks them against the types it knows, so that a
+// misspelt type is an error rather than an empty segment.
+func (g *Segment) TouchpointTypes() []string { return slices.Clone(g.deps.types) }
 
 // Set holds named segments and computed traits that may refer to each other.
 // Define every trait before the segments that use it. A Set is safe for
@@ -58,7 +66,7 @@ type Set struct {
 	// FromEvent is called concurrently. nil converts nothing: values in
 	// other currencies are left out of value aggregates (count and other
 	// aggregates still see the touchpoint).
-	Convert func(v journey.Value, at time.Time) journey.Value
+	Convert func(v journey.Money, at time.Time) journey.Money
 
 	segments map[string]*Segment
 	traits   map[string]Trait
@@ -230,6 +238,9 @@ func (s *Set) analyse(e Expr) deps {
 			d.clock = true
 		case *Call:
 			d.events, d.clock = true, true
+			if t, err := resolveCall(o); err == nil && t.Type != "" && !slices.Contains(d.types, t.Type) {
+				d.types = append(d.types, t.Type)
+			}
 		case *Path:
 			if _, ok := s.traits[o.Name()]; ok {
 				d.events, d.clock = true, true

@@ -7,101 +7,101 @@ import (
 	"time"
 )
 
-// Kind is the type of a Value.
-type Kind int
+// valKind is the type of a val.
+type valKind int
 
-// Value kinds. The zero Value is missing.
+// val kinds. The zero val is missing.
 const (
-	KindMissing Kind = iota
-	KindNumber
-	KindString
-	KindBool
-	KindTime
-	KindDuration
-	KindList
+	valMissing valKind = iota
+	valNumber
+	valString
+	valBool
+	valTime
+	valDuration
+	valList
 )
 
-// Value is what an operand evaluates to: a number, string, bool, time,
+// val is what an operand evaluates to: a number, string, bool, time,
 // duration, list of strings, or missing.
-type Value struct {
-	kind Kind
+type val struct {
+	kind valKind
 	num  float64
 	str  string
 	t    time.Time
 	list []string
 }
 
-// Missing is the missing value.
-var Missing = Value{}
+// missingVal is the missing value.
+var missingVal = val{}
 
-// NumberValue returns a number.
-func NumberValue(f float64) Value { return Value{kind: KindNumber, num: f} }
+// numberVal returns a number.
+func numberVal(f float64) val { return val{kind: valNumber, num: f} }
 
-// StringValue returns a string.
-func StringValue(s string) Value { return Value{kind: KindString, str: s} }
+// stringVal returns a string.
+func stringVal(s string) val { return val{kind: valString, str: s} }
 
-// BoolValue returns a bool.
-func BoolValue(b bool) Value {
+// boolVal returns a bool.
+func boolVal(b bool) val {
 	if b {
-		return Value{kind: KindBool, num: 1}
+		return val{kind: valBool, num: 1}
 	}
-	return Value{kind: KindBool}
+	return val{kind: valBool}
 }
 
-// TimeValue returns a time; the zero time is missing.
-func TimeValue(t time.Time) Value {
+// timeVal returns a time; the zero time is missing.
+func timeVal(t time.Time) val {
 	if t.IsZero() {
-		return Missing
+		return missingVal
 	}
-	return Value{kind: KindTime, t: t}
+	return val{kind: valTime, t: t}
 }
 
-// ListValue returns a list of strings.
-func ListValue(l []string) Value { return Value{kind: KindList, list: l} }
+// listVal returns a list of strings.
+func listVal(l []string) val { return val{kind: valList, list: l} }
 
-// Kind returns the value's kind.
-func (v Value) Kind() Kind { return v.kind }
+// valKind returns the value's kind.
+func (v val) Kind() valKind { return v.kind }
 
 // Num returns the number, or false if v is not a number.
-func (v Value) Num() (float64, bool) { return v.num, v.kind == KindNumber }
+func (v val) Num() (float64, bool) { return v.num, v.kind == valNumber }
 
 // Str returns the string, or false if v is not a string.
-func (v Value) Str() (string, bool) { return v.str, v.kind == KindString }
+func (v val) Str() (string, bool) { return v.str, v.kind == valString }
 
 // Time returns the time, or false if v is not a time.
-func (v Value) Time() (time.Time, bool) { return v.t, v.kind == KindTime }
+func (v val) Time() (time.Time, bool) { return v.t, v.kind == valTime }
 
 // Bool returns the bool, or false if v is not a bool.
-func (v Value) Bool() (b, ok bool) { return v.num != 0, v.kind == KindBool }
+func (v val) Bool() (b, ok bool) { return v.num != 0, v.kind == valBool }
 
 // present reports whether v has a value: not missing, not an empty string,
 // not an empty list.
-func (v Value) present() bool {
+func (v val) present() bool {
 	switch v.kind {
-	case KindMissing:
+	case valMissing:
 		return false
-	case KindString:
+	case valString:
 		return v.str != ""
-	case KindList:
+	case valList:
 		return len(v.list) > 0
 	}
 	return true
 }
 
 // String formats the value for messages and exports.
-func (v Value) String() string {
+func (v val) String() string {
 	switch v.kind {
-	case KindNumber:
+	case valNumber:
 		return strconv.FormatFloat(v.num, 'g', -1, 64)
-	case KindString:
+	case valString:
 		return v.str
-	case KindBool:
+	case valBool:
 		return strconv.FormatBool(v.num != 0)
-	case KindTime:
+	case valTime:
 		return v.t.Format(time.RFC3339)
-	case KindDuration:
+	case valDuration:
 		return formatDuration(time.Duration(v.num))
-	case KindList:
+	case valList:
 		return strings.Join(v.list, ",")
 	}
 	return ""
@@ -110,8 +110,8 @@ func (v Value) String() string {
 // compare orders a and b. ok is false when they cannot be compared (either
 // missing, or of different kinds); a string and a number compare as numbers
 // when the string is one, so CSV-sourced attributes work.
-func compare(a, b Value) (c int, ok bool) {
-	if a.kind == KindMissing || b.kind == KindMissing {
+func compare(a, b val) (c int, ok bool) {
+	if a.kind == valMissing || b.kind == valMissing {
 		return 0, false
 	}
 	if a.kind != b.kind {
@@ -121,14 +121,14 @@ func compare(a, b Value) (c int, ok bool) {
 		}
 	}
 	switch a.kind {
-	case KindNumber, KindBool, KindDuration:
+	case valNumber, valBool, valDuration:
 		if math.IsNaN(a.num) || math.IsNaN(b.num) {
 			return 0, false
 		}
 		return cmp3(a.num, b.num), true
-	case KindString:
+	case valString:
 		return strings.Compare(a.str, b.str), true
-	case KindTime:
+	case valTime:
 		return a.t.Compare(b.t), true
 	}
 	return 0, false
@@ -136,22 +136,22 @@ func compare(a, b Value) (c int, ok bool) {
 
 // coerce converts v toward the kind of other where that is lossless:
 // a numeric string to a number, an RFC 3339 string or date to a time.
-func coerce(v, other Value) Value {
-	if v.kind != KindString {
+func coerce(v, other val) val {
+	if v.kind != valString {
 		return v
 	}
 	switch other.kind {
-	case KindNumber:
+	case valNumber:
 		if f, err := strconv.ParseFloat(strings.TrimSpace(v.str), 64); err == nil {
-			return NumberValue(f)
+			return numberVal(f)
 		}
-	case KindTime:
+	case valTime:
 		if t, ok := parseTime(v.str); ok {
-			return TimeValue(t)
+			return timeVal(t)
 		}
-	case KindBool:
+	case valBool:
 		if b, err := strconv.ParseBool(strings.TrimSpace(v.str)); err == nil {
-			return BoolValue(b)
+			return boolVal(b)
 		}
 	}
 	return v

@@ -6,13 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/journey"
 )
@@ -75,6 +74,18 @@ func runFunnel(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	known := map[journey.Type]bool{}
+	for _, t := range (*journey.Catalog)(nil).Types() {
+		known[t] = true
+	}
+	for _, t := range cols.Types() {
+		known[t] = true
+	}
+	for _, s := range f.Steps {
+		if !known[s] && cols.Len() > 0 { // a file without events answers zero for any step
+			return fmt.Errorf("--steps: %q is neither a standard touchpoint type nor a type in %s (it has: %s)", s, name, joinTypes(cols.Types()))
+		}
+	}
 	res, err := f.RunColumns(ctx, cols)
 	if err != nil {
 		return err
@@ -82,28 +93,12 @@ func runFunnel(ctx context.Context, e *env) error {
 	return writeFunnel(e.stdout, res, *by != "")
 }
 
-// parseWindow accepts Go durations (90m, 12h) plus days (30d) and weeks
-// (2w), and "0".
+// parseWindow reads --window: a duration with days and weeks (30d, 2w,
+// 1d12h, 90m) or 0, as every command reads durations.
 func parseWindow(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	if s == "0" {
-		return 0, nil
-	}
-	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
-		if num, ok := strings.CutSuffix(s, suffix); ok {
-			n, err := strconv.ParseFloat(num, 64)
-			if err != nil || !(n >= 0) { // also refuses NaN
-				return 0, fmt.Errorf("invalid window %q", s)
-			}
-			if n*float64(unit) >= math.MaxInt64 { // 17000w would wrap round to a negative duration
-				return 0, fmt.Errorf("invalid window %q: longer than a time.Duration holds (about 292 years)", s)
-			}
-			return time.Duration(n * float64(unit)), nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("invalid window %q (use 30d, 2w, 12h, 90m or 0)", s)
+	d, err := clispec.Duration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid window: %w", err)
 	}
 	return d, nil
 }
@@ -242,4 +237,16 @@ func writeFunnel(w io.Writer, res *journey.FunnelResult, grouped bool) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(out)
+}
+
+// joinTypes lists touchpoint types for a message.
+func joinTypes(ts []journey.Type) string {
+	if len(ts) == 0 {
+		return "no events"
+	}
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }

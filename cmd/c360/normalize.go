@@ -8,8 +8,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality/normalize"
 )
 
@@ -60,6 +60,9 @@ func runNormalize(ctx context.Context, e *env) error {
 	}
 
 	in := bufio.NewReaderSize(e.stdin, 64<<10)
+	if b, _ := in.Peek(4); table.IsUTF16(b) {
+		return fmt.Errorf("standard input: line 1: %w (%s)", table.ErrUTF16, table.UTF8Hint)
+	}
 	out := bufio.NewWriterSize(e.stdout, 64<<10)
 	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
@@ -85,12 +88,13 @@ func runNormalize(ctx context.Context, e *env) error {
 		if lines == 1 {
 			line = strings.TrimPrefix(line, "\uFEFF")
 		}
-		if !utf8.ValidString(line) {
-			// Not UTF-8 (often a Shift_JIS export): reported, never guessed.
+		if err := table.CheckText(line); err != nil {
+			// Not UTF-8 (often a Shift_JIS export), or a NUL byte: reported,
+			// never guessed.
 			failed++
-			fmt.Fprintf(e.stderr, "c360 normalize: line %d: %s\n", lines, errNotUTF8)
+			fmt.Fprintf(e.stderr, "c360 normalize: line %d: %v\n", lines, err)
 			if asJSON {
-				if err := enc.Encode(normalizeJSON{Line: lines, Input: line, Kind: kind, Error: errNotUTF8}); err != nil {
+				if err := enc.Encode(normalizeJSON{Line: lines, Input: line, Kind: kind, Error: err.Error()}); err != nil {
 					return err
 				}
 			} else {
@@ -181,9 +185,6 @@ func normalizeRecord(k normalize.Kind, s string) normalizeJSON {
 	rec.Key = &key
 	return rec
 }
-
-// errNotUTF8 is the message for a line that is not valid UTF-8.
-const errNotUTF8 = "invalid UTF-8 (convert the input to UTF-8 first, e.g. iconv -f CP932 -t UTF-8)"
 
 // cliKey is the key the command prints: normalize.Key, except that a postal
 // code is printed in its canonical notation NNN-NNNN (the form issue 3

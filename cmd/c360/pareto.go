@@ -7,12 +7,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
 
 	"github.com/c360/c360/internal/table"
-	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 )
 
 func init() {
@@ -48,6 +49,9 @@ func runPareto(ctx context.Context, e *env) error {
 	if !(*cutA > 0 && *cutA <= *cutB && *cutB <= 1) {
 		return usageError("--abc-a and --abc-b must satisfy 0 < A <= B <= 1, got %v and %v", *cutA, *cutB)
 	}
+	if err := checkPaths(map[string]string{"input": *input}, map[string]string{"svg": *svgPath}); err != nil {
+		return err
+	}
 	if err := checkOutputDir("--svg", *svgPath); err != nil {
 		return err
 	}
@@ -64,20 +68,14 @@ func runPareto(ctx context.Context, e *env) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *input, err)
 	}
-	res, err := segment.Pareto(items, *share, segment.ABCCuts{A: *cutA, B: *cutB})
+	res, err := analysis.Pareto(items, *share, analysis.ABCCuts{A: *cutA, B: *cutB})
 	if err != nil {
 		return err
 	}
 	if *svgPath != "" {
-		out, err := os.Create(*svgPath)
-		if err != nil {
-			return err
-		}
-		if err := res.WriteSVG(out, "Pareto: "+*valueCol+" by "+*idCol); err != nil {
-			out.Close()
-			return err
-		}
-		if err := out.Close(); err != nil {
+		if err := writeAtomic(*svgPath, func(w io.Writer) error {
+			return res.WriteSVG(w, "Pareto: "+*valueCol+" by "+*idCol)
+		}); err != nil {
 			return err
 		}
 	}
@@ -99,7 +97,7 @@ func sig12(x float64) float64 {
 }
 
 // readItems sums the value column per ID, in order of first appearance.
-func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segment.Item, error) {
+func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]analysis.Item, error) {
 	rd, err := table.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -114,7 +112,7 @@ func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segm
 	}
 	index := map[string]int{}
 	firstLine := map[string]int{}
-	var items []segment.Item
+	var items []analysis.Item
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -141,13 +139,23 @@ func readItems(ctx context.Context, r io.Reader, idCol, valueCol string) ([]segm
 			i = len(items)
 			index[id] = i
 			firstLine[id] = line
-			items = append(items, segment.Item{ID: id})
+			items = append(items, analysis.Item{ID: id})
 		}
 		items[i].Value += v
+		if math.IsInf(items[i].Value, 0) {
+			return nil, &table.LineError{Line: line, Column: valueCol,
+				Err: fmt.Errorf("item %q (first on line %d) adds up to more than the largest number (%g); scale the column down (e.g. to thousands)", id, firstLine[id], math.MaxFloat64)}
+		}
 	}
+	var total float64
 	for _, it := range items {
 		if it.Value < 0 {
 			return nil, fmt.Errorf("item %q (first on line %d) adds up to %v; Pareto ranks values of 0 or more (net out returns upstream, or filter them)", it.ID, firstLine[it.ID], it.Value)
+		}
+		total += it.Value
+		if math.IsInf(total, 0) {
+			return nil, &table.LineError{Line: firstLine[it.ID], Column: valueCol,
+				Err: fmt.Errorf("the values up to item %q add up to more than the largest number (%g); scale the column down (e.g. to thousands)", it.ID, math.MaxFloat64)}
 		}
 	}
 	return items, nil

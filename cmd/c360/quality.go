@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality"
 	"github.com/c360/c360/quality/match"
@@ -103,12 +104,16 @@ func runQuality(ctx context.Context, e *env) error {
 	if idCol == "" {
 		return usageError("--id is required")
 	}
+	if err := checkPaths(map[string]string{"input": input, "baseline": baseline, "signals": signalsPath},
+		map[string]string{"json": jsonOut, "html": htmlOut, "rows": rowsOut}); err != nil {
+		return err
+	}
 	for _, o := range []struct{ flag, path string }{{"--json", jsonOut}, {"--html", htmlOut}, {"--rows", rowsOut}} {
 		if err := checkOutputDir(o.flag, o.path); err != nil {
 			return err
 		}
 	}
-	maxAge, err := parseAge(maxAgeS)
+	maxAge, err := clispec.Duration(maxAgeS)
 	if err != nil {
 		return usageError("--max-age: %v", err)
 	}
@@ -118,6 +123,9 @@ func runQuality(ctx context.Context, e *env) error {
 	}
 	if th.Warn, err = quality.ParseFraction(warnAt); err != nil {
 		return usageError("--warn: %v", err)
+	}
+	if th.Validate() != nil {
+		return usageError("--pass %s is below --warn %s: a rule passes at --pass and warns from --warn up to it", passAt, warnAt)
 	}
 	var missing *quality.Missing
 	if len(missingVals) > 0 {
@@ -169,9 +177,8 @@ func runQuality(ctx context.Context, e *env) error {
 	if len(fields) > 0 {
 		seen := map[string]bool{}
 		for _, spec := range fields {
-			col, kindName, ok := strings.Cut(spec, "=")
-			col = strings.TrimSpace(col)
-			if !ok || col == "" {
+			col, kindName, ok := clispec.Field(spec)
+			if !ok {
 				return usageError("--field %q: want COLUMN=KIND", spec)
 			}
 			if !cols[col] {
@@ -290,17 +297,17 @@ func runQuality(ctx context.Context, e *env) error {
 		}
 	}
 	if jsonOut != "" {
-		if err := writeFileWith(jsonOut, rep.WriteJSON); err != nil {
+		if err := writeAtomic(jsonOut, rep.WriteJSON); err != nil {
 			return err
 		}
 	}
 	if htmlOut != "" {
-		if err := writeFileWith(htmlOut, func(w io.Writer) error { return rep.WriteHTML(w, input) }); err != nil {
+		if err := writeAtomic(htmlOut, func(w io.Writer) error { return rep.WriteHTML(w, input) }); err != nil {
 			return err
 		}
 	}
 	if rowsOut != "" {
-		if err := writeFileWith(rowsOut, func(w io.Writer) error { return writeQualityRows(w, a) }); err != nil {
+		if err := writeAtomic(rowsOut, func(w io.Writer) error { return writeQualityRows(w, a) }); err != nil {
 			return err
 		}
 	}
@@ -356,22 +363,6 @@ func readSignals(path string) (quality.SignalMap, []string, error) {
 	return m, fields, nil
 }
 
-// parseAge parses a duration that may use days: "730d", "36h", "1d12h".
-func parseAge(s string) (time.Duration, error) {
-	if d, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("bad number of days %q", s)
-		}
-		return time.Duration(n) * 24 * time.Hour, nil
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 {
-		return 0, fmt.Errorf("bad duration %q", s)
-	}
-	return d, nil
-}
-
 // checkOutputDir reports, before any work is done, an output file (named by
 // flag) whose directory does not exist. An empty path is not checked.
 func checkOutputDir(flag, path string) error {
@@ -387,23 +378,6 @@ func checkOutputDir(flag, path string) error {
 		return fmt.Errorf("%s %s: cannot write there: %s is not a directory", flag, path, dir)
 	}
 	return nil
-}
-
-func writeFileWith(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
 }
 
 func writeQualitySummary(w io.Writer, r *quality.Report) error {

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 )
 
 func init() {
@@ -51,7 +53,7 @@ func runRFM(ctx context.Context, e *env) error {
 	}
 	var window time.Duration
 	if *windowFlag != "" {
-		d, err := segment.ParseDuration(*windowFlag)
+		d, err := clispec.Duration(*windowFlag)
 		if err != nil {
 			return usageError("--window: %v", err)
 		}
@@ -93,11 +95,11 @@ func runRFM(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "c360 rfm: warning: %d purchase(s) of %d customer(s) in other currencies than %s left out of monetary (they count for recency and frequency; choose the currency with --currency)\n",
 			other, otherCustomers, set.Currency)
 	}
-	cells := segment.DefaultCells
+	cells := analysis.DefaultCells()
 	if *bins != 5 {
-		cells = []segment.CellRule{} // the named cells assume 5 scores
+		cells = []analysis.CellRule{} // the named cells assume 5 scores
 	}
-	scores, err := segment.RFM(inputs, now, segment.RFMConfig{Bins: *bins, Cells: cells})
+	scores, err := analysis.RFM(inputs, now, analysis.RFMConfig{Bins: *bins, Cells: cells})
 	if err != nil {
 		return err
 	}

@@ -4,17 +4,20 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/strictjson"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
@@ -67,7 +70,8 @@ func runSegment(ctx context.Context, e *env) error {
 	}
 	// Compile the expression once, not once per profile.
 	set := segment.NewSet()
-	if _, err := set.Define(cliSegment, x); err != nil {
+	seg, err := set.Define(cliSegment, x)
+	if err != nil {
 		return fmt.Errorf("bad expression: %w", err)
 	}
 	var events map[string][]csvEvent
@@ -75,6 +79,9 @@ func runSegment(ctx context.Context, e *env) error {
 		if events, err = readEventsFile(*eventsPath, "", e.stdin); err != nil {
 			return err
 		}
+	}
+	if err := checkExprTypes(seg, events); err != nil {
+		return err
 	}
 	profiles, err := readProfilesFile(*profilesPath, e.stdin)
 	if err != nil {
@@ -84,7 +91,7 @@ func runSegment(ctx context.Context, e *env) error {
 	// only do it when the expression may read it.
 	needStage := strings.Contains(*expr, "stage")
 	purchase := map[string]bool{}
-	for _, t := range segment.DefaultPurchaseTypes {
+	for _, t := range segment.DefaultPurchaseTypes() {
 		purchase[t] = true
 	}
 	w := bufio.NewWriter(e.stdout)
@@ -144,10 +151,10 @@ type eventAttrs struct {
 }
 
 // Attr implements segment.Attributes.
-func (a eventAttrs) Attr(path string) segment.Value {
+func (a eventAttrs) Attr(path string) customer.Value {
 	v := a.ProfileAttrs.Attr(path)
-	if v.Kind() == segment.KindMissing && path == "last_purchase_at" && !a.lastPurchase.IsZero() {
-		return segment.TimeValue(a.lastPurchase)
+	if v.IsZero() && path == "last_purchase_at" && !a.lastPurchase.IsZero() {
+		return customer.TimeValue(a.lastPurchase)
 	}
 	return v
 }
@@ -184,8 +191,22 @@ func readProfilesFile(path string, stdin io.Reader) ([]*customer.Profile, error)
 	return readProfiles(f, path)
 }
 
+// profileType and profileOpaque describe the JSON of a profile to
+// strictjson: a Value object has the keys type and value.
+var (
+	profileType   = reflect.TypeFor[customer.Profile]()
+	profileOpaque = strictjson.Opaque{reflect.TypeFor[customer.Value](): {"type", "value"}}
+)
+
+// readProfiles reads JSON Lines of profiles as strictly as a CSV file: bytes
+// that are not UTF-8, a NUL byte, a UTF-16 file, a key that is no field of a
+// profile and a key given twice are errors naming the line.
 func readProfiles(r io.Reader, name string) ([]*customer.Profile, error) {
-	sc := bufio.NewScanner(r)
+	br := bufio.NewReaderSize(r, 1<<16)
+	if b, _ := br.Peek(4); table.IsUTF16(b) {
+		return nil, fmt.Errorf("%s: line 1: %w (%s)", name, table.ErrUTF16, table.UTF8Hint)
+	}
+	sc := bufio.NewScanner(br)
 	sc.Buffer(make([]byte, 0, 1<<16), 64<<20)
 	var out []*customer.Profile
 	seen := map[customer.ID]int{}
@@ -196,6 +217,15 @@ func readProfiles(r io.Reader, name string) ([]*customer.Profile, error) {
 		}
 		if len(b) == 0 {
 			continue
+		}
+		if err := table.CheckText(string(b)); err != nil {
+			return nil, fmt.Errorf("%s: line %d: %w", name, line, err)
+		}
+		if err := strictjson.Check(b, profileType, profileOpaque); err != nil {
+			var se *json.SyntaxError
+			if !errors.As(err, &se) { // a syntax error is DecodeProfile's to report
+				return nil, fmt.Errorf("%s: line %d: %w", name, line, err)
+			}
 		}
 		p, err := customer.DecodeProfile(b)
 		if err != nil {
@@ -311,7 +341,7 @@ func readEvents(r io.Reader, valueName string) (map[string][]csvEvent, error) {
 			return &table.LineError{Line: line, Column: header[c], Err: fmt.Errorf(format, args...)}
 		}
 		ce := csvEvent{ev: journey.Event{ID: row[col["event_id"]], CustomerID: customer.ID(row[col["customer_id"]]),
-			Type: journey.Type(row[col["type"]]), Channel: journey.Channel(row[col["channel"]])}}
+			Type: journey.Type(row[col["type"]]), Channel: customer.Channel(row[col["channel"]])}}
 		ev := &ce.ev
 		if ev.ID == "" {
 			return nil, bad(col["event_id"], "empty event ID")
@@ -419,4 +449,24 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// checkExprTypes refuses an expression that names a touchpoint type that is
+// neither a standard type nor in the events file: it would match nobody.
+func checkExprTypes(seg *segment.Segment, events map[string][]csvEvent) error {
+	known := map[journey.Type]bool{}
+	for _, t := range (*journey.Catalog)(nil).Types() {
+		known[t] = true
+	}
+	for _, evs := range events {
+		for i := range evs {
+			known[evs[i].ev.Type] = true
+		}
+	}
+	for _, t := range seg.TouchpointTypes() {
+		if !known[journey.Type(t)] {
+			return fmt.Errorf("bad expression: unknown touchpoint type %q: neither a standard type nor a type in the events file", t)
+		}
+	}
+	return nil
 }

@@ -10,8 +10,8 @@
 // Run starts a fresh store for every subtest; each subtest is named after the
 // rule it checks, so a failure says which rule is broken. A store that
 // also implements customer.VersionedDeleter has that checked too (the
-// DeleteVersion rules are skipped for one that does not). RunWith takes
-// Capabilities for what a back end legitimately cannot do. The suite uses
+// DeleteVersion rules are skipped for one that does not). RunConfig takes
+// Config for what a back end legitimately cannot do. The suite uses
 // only the Store interface, so it runs unchanged on in-memory, embedded and
 // client–server stores. Bench measures the same operations.
 //
@@ -34,9 +34,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// Capabilities says what a store legitimately cannot do. The zero value
+// Config says what a store legitimately cannot do. The zero value
 // claims everything, and is what MemoryStore passes.
-type Capabilities struct {
+type Config struct {
 	// NotConcurrent: the store is not safe for concurrent use; the
 	// concurrency tests are skipped.
 	NotConcurrent bool
@@ -48,12 +48,12 @@ type Capabilities struct {
 
 // Run checks the store contract with every capability claimed.
 func Run(t *testing.T, newStore func(t *testing.T) customer.Store) {
-	RunWith(t, newStore, Capabilities{})
+	RunConfig(t, newStore, Config{})
 }
 
-// RunWith checks the store contract on stores made by newStore, a fresh one
+// RunConfig checks the store contract on stores made by newStore, a fresh one
 // per subtest, skipping what caps says the store cannot do.
-func RunWith(t *testing.T, newStore func(t *testing.T) customer.Store, caps Capabilities) {
+func RunConfig(t *testing.T, newStore func(t *testing.T) customer.Store, caps Config) {
 	s := &suite{newStore: newStore, caps: caps}
 	tests := []struct {
 		name string
@@ -99,7 +99,7 @@ func RunWith(t *testing.T, newStore func(t *testing.T) customer.Store, caps Capa
 
 type suite struct {
 	newStore func(t *testing.T) customer.Store
-	caps     Capabilities
+	caps     Config
 }
 
 // profileOpts compares profiles as stores may return them: an empty slice or
@@ -557,7 +557,7 @@ func (s *suite) allBreak(t *testing.T) {
 
 func (s *suite) allReentrant(t *testing.T) {
 	if s.caps.NoCallsDuringAll {
-		t.Skip("store cannot serve calls during All (Capabilities.NoCallsDuringAll)")
+		t.Skip("store cannot serve calls during All (Config.NoCallsDuringAll)")
 	}
 	st := s.newStore(t)
 	putMany(t, st, 5)
@@ -646,7 +646,7 @@ func (s *suite) cancelMidway(t *testing.T) {
 
 func (s *suite) concurrentCounter(t *testing.T) {
 	if s.caps.NotConcurrent {
-		t.Skip("store is not safe for concurrent use (Capabilities.NotConcurrent)")
+		t.Skip("store is not safe for concurrent use (Config.NotConcurrent)")
 	}
 	st := s.newStore(t)
 	p := Profile("p1", 1)
@@ -689,7 +689,7 @@ func (s *suite) concurrentCounter(t *testing.T) {
 
 func (s *suite) concurrentSameVersion(t *testing.T) {
 	if s.caps.NotConcurrent {
-		t.Skip("store is not safe for concurrent use (Capabilities.NotConcurrent)")
+		t.Skip("store is not safe for concurrent use (Config.NotConcurrent)")
 	}
 	st := s.newStore(t)
 	mustPut(t, st, Profile("p1", 1))
@@ -729,7 +729,7 @@ func (s *suite) concurrentSameVersion(t *testing.T) {
 
 func (s *suite) concurrentMixed(t *testing.T) {
 	if s.caps.NotConcurrent {
-		t.Skip("store is not safe for concurrent use (Capabilities.NotConcurrent)")
+		t.Skip("store is not safe for concurrent use (Config.NotConcurrent)")
 	}
 	st := s.newStore(t)
 	const workers, each = 4, 20

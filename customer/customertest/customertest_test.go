@@ -132,8 +132,8 @@ var broken = map[string]func() customer.Store{
 // checks that the rules they break are the ones reported.
 func TestSuiteFailsBrokenStores(t *testing.T) {
 	if name := os.Getenv("CUSTOMERTEST_BROKEN"); name != "" {
-		customertest.RunWith(t, func(*testing.T) customer.Store { return broken[name]() },
-			customertest.Capabilities{NotConcurrent: name == "aliasing"})
+		customertest.RunConfig(t, func(*testing.T) customer.Store { return broken[name]() },
+			customertest.Config{NotConcurrent: name == "aliasing"})
 		return
 	}
 	if testing.Short() {

@@ -21,7 +21,7 @@ func (s suite) diff(want, got *intel.Item) string {
 	w.CapturedAt, g.CapturedAt = time.Time{}, time.Time{}
 	var lines []string
 	wt, gt := want.CapturedAt, got.CapturedAt
-	if p := s.o.precision; p > 0 {
+	if p := s.o.TimePrecision; p > 0 {
 		wt, gt = wt.Truncate(p), gt.Truncate(p)
 		if !wt.Equal(gt) {
 			wt, gt = want.CapturedAt.Round(p), got.CapturedAt.Round(p)

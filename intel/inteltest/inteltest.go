@@ -9,9 +9,9 @@
 //	}
 //
 // Each subtest gets a fresh, empty repository from newRepo. Failures name
-// the rule that was broken. Options describe what a back end legitimately
-// cannot do (WithTimePrecision for databases that round timestamps,
-// WithUnorderedAll, WithoutConcurrency).
+// the rule that was broken. RunConfig takes a Config that says what a back
+// end legitimately cannot do (TimePrecision for databases that round
+// timestamps, UnorderedAll, NoConcurrency).
 //
 // [Item] builds a fully populated, valid item for tests of other packages.
 package inteltest
@@ -29,27 +29,22 @@ import (
 	"github.com/c360/c360/intel"
 )
 
-// Option is a capability flag for Run.
-type Option func(*options)
-
-type options struct {
-	precision time.Duration
-	unordered bool
-	serial    bool
+// Config declares what a repository under test legitimately cannot do, as
+// customertest.Config and journeytest.Config do for their stores. The zero
+// value asks for everything.
+type Config struct {
+	// TimePrecision is the resolution the back end keeps times at, such as
+	// time.Microsecond for PostgreSQL; 0 means exact. Times are then
+	// compared at that precision and as instants (the location is never
+	// compared).
+	TimePrecision time.Duration
+	// UnorderedAll says All does not yield items in ascending ID order; the
+	// suite then checks only the set of items. false: ID order is checked.
+	UnorderedAll bool
+	// NoConcurrency skips the concurrent-writers test (for back ends tested
+	// through a single connection). false: the test runs.
+	NoConcurrency bool
 }
-
-// WithTimePrecision says the back end stores times rounded or truncated to
-// d (PostgreSQL: time.Microsecond). Times are then compared at precision d
-// and as instants (the location is never compared).
-func WithTimePrecision(d time.Duration) Option { return func(o *options) { o.precision = d } }
-
-// WithUnorderedAll says All does not yield items in ascending ID order;
-// the suite then checks only the set of items.
-func WithUnorderedAll(v bool) Option { return func(o *options) { o.unordered = v } }
-
-// WithoutConcurrency skips the concurrent-writers test (for back ends
-// tested through a single connection).
-func WithoutConcurrency(v bool) Option { return func(o *options) { o.serial = v } }
 
 var base = time.Date(2026, 4, 1, 9, 30, 15, 123456789, time.UTC)
 
@@ -77,13 +72,17 @@ func Item(id intel.ID, n int) *intel.Item {
 	}
 }
 
-// Run runs the conformance suite against fresh repositories from newRepo.
-func Run(t *testing.T, newRepo func(t *testing.T) intel.Repository, opts ...Option) {
-	var o options
-	for _, f := range opts {
-		f(&o)
-	}
-	s := suite{o: o, newRepo: newRepo}
+// Run runs the conformance suite against fresh repositories from newRepo,
+// with the zero Config.
+func Run(t *testing.T, newRepo func(t *testing.T) intel.Repository) {
+	t.Helper()
+	RunConfig(t, newRepo, Config{})
+}
+
+// RunConfig is Run with what the back end cannot do declared in cfg.
+func RunConfig(t *testing.T, newRepo func(t *testing.T) intel.Repository, cfg Config) {
+	t.Helper()
+	s := suite{o: cfg, newRepo: newRepo}
 	for _, tc := range []struct {
 		name string
 		fn   func(t *testing.T, r intel.Repository)
@@ -104,7 +103,7 @@ func Run(t *testing.T, newRepo func(t *testing.T) intel.Repository, opts ...Opti
 }
 
 type suite struct {
-	o       options
+	o       Config
 	newRepo func(t *testing.T) intel.Repository
 }
 
@@ -279,7 +278,7 @@ func (s suite) all(t *testing.T, r intel.Repository) {
 	}
 	want := slices.Clone(ids)
 	slices.Sort(want)
-	if s.o.unordered {
+	if s.o.UnorderedAll {
 		slices.Sort(got)
 	}
 	if !slices.Equal(want, got) {
@@ -344,8 +343,8 @@ func (s suite) cancelled(t *testing.T, r intel.Repository) {
 }
 
 func (s suite) concurrent(t *testing.T, r intel.Repository) {
-	if s.o.serial {
-		t.Skip("back end declared WithoutConcurrency")
+	if s.o.NoConcurrency {
+		t.Skip("back end declared Config.NoConcurrency")
 	}
 	ctx := t.Context()
 	s.put(t, r, Item("shared", 0))

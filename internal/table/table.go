@@ -41,6 +41,8 @@ func (e *LineError) Unwrap() error { return e.Err }
 var (
 	ErrRagged     = errors.New("wrong number of fields")
 	ErrInvalidUTF = errors.New("invalid UTF-8")
+	ErrNUL        = errors.New("NUL byte")
+	ErrUTF16      = errors.New("the file is UTF-16")
 	ErrNoHeader   = errors.New("no header line")
 	ErrDupHeader  = errors.New("duplicate header name")
 	ErrNoColumn   = errors.New("no such column")
@@ -54,12 +56,48 @@ type Reader struct {
 	index  map[string]int
 }
 
+// UTF8Hint is what an error about bytes that are not UTF-8 adds: how to
+// convert the usual culprits (Excel's Shift_JIS exports, UTF-16 files).
+const UTF8Hint = "the file must be UTF-8; convert a Shift_JIS export with e.g. iconv -f CP932 -t UTF-8, a UTF-16 one with iconv -f UTF-16 -t UTF-8"
+
+// errInvalidUTF8 is ErrInvalidUTF with the conversion hint.
+var errInvalidUTF8 = fmt.Errorf("%w (%s)", ErrInvalidUTF, UTF8Hint)
+
+// IsUTF16 reports whether the first bytes of a file are a UTF-16 byte order
+// mark, or look like UTF-16 text without one (a NUL byte beside each ASCII
+// character).
+func IsUTF16(prefix []byte) bool {
+	if len(prefix) >= 2 && (prefix[0] == 0xFF && prefix[1] == 0xFE || prefix[0] == 0xFE && prefix[1] == 0xFF) {
+		return true
+	}
+	return len(prefix) >= 4 && (prefix[0] == 0 && prefix[1] != 0 && prefix[2] == 0 && prefix[3] != 0 ||
+		prefix[0] != 0 && prefix[1] == 0 && prefix[2] != 0 && prefix[3] == 0)
+}
+
+// CheckText reports why text (a field, or a whole line of a line-oriented
+// input) cannot be read: a NUL byte, with its 1-based byte column, or bytes
+// that are not UTF-8 (with UTF8Hint). It returns nil for valid text.
+func CheckText(s string) error {
+	if i := strings.IndexByte(s, 0); i >= 0 {
+		return fmt.Errorf("%w at byte %d", ErrNUL, i+1)
+	}
+	if !utf8.ValidString(s) {
+		return errInvalidUTF8
+	}
+	return nil
+}
+
 // NewReader reads the header line of r. Header names are trimmed of spaces and
-// of a leading byte order mark; they must be unique and valid UTF-8.
+// of a leading byte order mark; they must be unique and valid UTF-8. A UTF-16
+// file is refused with ErrUTF16 and how to convert it; a NUL byte anywhere is
+// refused with its line and column.
 func NewReader(r io.Reader) (*Reader, error) {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		br.Discard(3)
+	}
+	if b, _ := br.Peek(4); IsUTF16(b) {
+		return nil, &LineError{Line: 1, Err: fmt.Errorf("%w (%s)", ErrUTF16, UTF8Hint)}
 	}
 	cr := csv.NewReader(br)
 	cr.FieldsPerRecord = -1
@@ -74,8 +112,8 @@ func NewReader(r io.Reader) (*Reader, error) {
 	}
 	t := &Reader{cr: cr, header: make([]string, len(rec)), index: make(map[string]int, len(rec))}
 	for i, h := range rec {
-		if !utf8.ValidString(h) {
-			return nil, &LineError{Line: 1, Err: fmt.Errorf("header field %d: %w", i+1, ErrInvalidUTF)}
+		if err := CheckText(h); err != nil {
+			return nil, &LineError{Line: 1, Err: fmt.Errorf("header field %d: %w", i+1, err)}
 		}
 		h = strings.TrimSpace(h)
 		if _, dup := t.index[h]; dup {
@@ -118,9 +156,9 @@ func (t *Reader) Read() (row []string, line int, err error) {
 		return nil, line, &LineError{Line: line, Err: fmt.Errorf("%w: %d, the header has %d", ErrRagged, len(rec), len(t.header))}
 	}
 	for i, v := range rec {
-		if !utf8.ValidString(v) {
+		if err := CheckText(v); err != nil {
 			l, _ := t.cr.FieldPos(i)
-			return nil, l, &LineError{Line: l, Column: t.header[i], Err: ErrInvalidUTF}
+			return nil, l, &LineError{Line: l, Column: t.header[i], Err: err}
 		}
 		rec[i] = strings.TrimSpace(v)
 	}
@@ -202,9 +240,15 @@ func (t *Table) UniqueColumn(name string) (int, error) {
 	return c, nil
 }
 
+// csvError names the line where the bad field starts: for a quoted field
+// that is never closed, encoding/csv reports the end of the file, and the
+// line where the quote was opened is the one to look at.
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
+		if errors.Is(pe.Err, csv.ErrQuote) && pe.StartLine > 0 && pe.StartLine < pe.Line {
+			return &LineError{Line: pe.StartLine, Err: fmt.Errorf("%w: the quoted field of the record starting on this line is not closed (read to line %d)", pe.Err, pe.Line)}
+		}
 		return &LineError{Line: pe.Line, Err: pe.Err}
 	}
 	return err

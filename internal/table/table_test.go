@@ -1,6 +1,7 @@
 package table
 
 import (
+	"encoding/csv"
 	"errors"
 	"os"
 	"path/filepath"
@@ -40,6 +41,13 @@ func TestReadErrors(t *testing.T) {
 		{"ragged", "a,b\n1,2\n3\n", ErrRagged, 3},
 		{"bad utf8", "a,b\n1,2\n3,\xff\n", ErrInvalidUTF, 3},
 		{"duplicate header", "a,a\n", ErrDupHeader, 1},
+		{"unbalanced quote: the line where the field starts", "a,b\n1,2\n3,\"x\n4,5\n6,7\n", csv.ErrQuote, 3},
+		{"bare quote", "a,b\n1,x\"y\n", csv.ErrBareQuote, 2},
+		{"NUL in a field", "a,b\n1,2\n3,x\x00\n", ErrNUL, 3},
+		{"NUL in the header", "a,b\x00\n1,2\n", ErrNUL, 1},
+		{"UTF-16 little-endian with a BOM", "\xff\xfea\x00,\x00b\x00\n\x00", ErrUTF16, 1},
+		{"UTF-16 big-endian with a BOM", "\xfe\xff\x00a\x00,\x00b\x00\n", ErrUTF16, 1},
+		{"UTF-16 without a BOM", "a\x00,\x00b\x00\n\x00", ErrUTF16, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,5 +93,22 @@ func TestReadFile(t *testing.T) {
 	}
 	if _, err := ReadFile(filepath.Join(dir, "missing.csv")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("ReadFile(missing) error = %v, want os.ErrNotExist", err)
+	}
+}
+
+// TestErrorHints: errors about encodings say how to convert the file, and a
+// NUL byte says where it is in the field.
+func TestErrorHints(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a,b\n1,\x8eR\x93c\n", `line 2, column "b": invalid UTF-8 (the file must be UTF-8; convert a Shift_JIS export with e.g. iconv -f CP932 -t UTF-8, a UTF-16 one with iconv -f UTF-16 -t UTF-8)`},
+		{"\xff\xfea\x00\n\x00", "line 1: the file is UTF-16 (the file must be UTF-8; convert a Shift_JIS export with e.g. iconv -f CP932 -t UTF-8, a UTF-16 one with iconv -f UTF-16 -t UTF-8)"},
+		{"a,b\n1,xy\x00z\n", `line 2, column "b": NUL byte at byte 3`},
+		{"a,b\n1,2\n3,\"x\n4,5\n", "line 3: extraneous or missing \" in quoted-field: the quoted field of the record starting on this line is not closed (read to line 4)"},
+	}
+	for _, tt := range tests {
+		_, err := ReadAll(strings.NewReader(tt.in))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("ReadAll(%q) error\n got %v\nwant %s", tt.in, err, tt.want)
+		}
 	}
 }

@@ -26,7 +26,7 @@ func Bench(b *testing.B, newStore func(b *testing.B) journey.EventStore) {
 		b.ReportAllocs()
 		for b.Loop() {
 			e := journey.Event{ID: fmt.Sprintf("e%09d", i), CustomerID: ids[i%len(ids)], Type: journey.TypeWebVisit,
-				Channel: journey.ChannelWeb, Time: base.Add(time.Duration(i) * time.Second)}
+				Channel: customer.ChannelWeb, Time: base.Add(time.Duration(i) * time.Second)}
 			if _, err := st.Append(ctx, e); err != nil {
 				b.Fatal(err)
 			}
@@ -38,7 +38,7 @@ func Bench(b *testing.B, newStore func(b *testing.B) journey.EventStore) {
 		ctx := context.Background()
 		for i := range 100 {
 			e := journey.Event{ID: fmt.Sprint(i), CustomerID: "c", Type: journey.TypeWebVisit,
-				Channel: journey.ChannelWeb, Time: base.Add(time.Duration(i) * time.Minute)}
+				Channel: customer.ChannelWeb, Time: base.Add(time.Duration(i) * time.Minute)}
 			if _, err := st.Append(ctx, e); err != nil {
 				b.Fatal(err)
 			}

@@ -110,7 +110,7 @@ func (s *suite) at(minutes int) time.Time {
 }
 
 func ev(id string, cust customer.ID, anon string, typ journey.Type, at time.Time) journey.Event {
-	return journey.Event{ID: id, CustomerID: cust, AnonymousID: anon, Type: typ, Channel: journey.ChannelWeb, Time: at}
+	return journey.Event{ID: id, CustomerID: cust, AnonymousID: anon, Type: typ, Channel: customer.ChannelWeb, Time: at}
 }
 
 func collect(t *testing.T, seq func(func(journey.Event, error) bool)) []journey.Event {
@@ -257,7 +257,7 @@ func (s *suite) checkOrder(t *testing.T, name string, stream func(from, to time.
 func (s *suite) roundTrip(t *testing.T, st journey.EventStore) {
 	want := journey.Event{
 		ID: "p1", CustomerID: "c1", AnonymousID: "a1", Type: journey.TypeOnlinePurchase,
-		Channel: journey.ChannelWeb, Time: s.at(5), Value: journey.Value{Amount: 12800, Currency: "JPY"},
+		Channel: customer.ChannelWeb, Time: s.at(5), Value: journey.Money{Amount: 12800, Currency: "JPY"},
 		Campaign: "spring", Source: "shop", Attributes: map[string]string{"sku": "R-1", "segment": "gold"},
 	}
 	mustAppend(t, st, want)

@@ -18,7 +18,7 @@ func ExampleJaroWinkler() {
 
 func ExampleJaroWinklerWith() {
 	// No boost threshold, and a prefix of up to 2 runes.
-	o := similarity.WinklerOptions{MaxPrefix: 2, BoostThreshold: -1}
+	o := similarity.WinklerConfig{MaxPrefix: 2, BoostThreshold: -1}
 	fmt.Printf("%.3f\n", similarity.JaroWinklerWith("abcd", "abxy", o))
 	// Output:
 	// 0.733

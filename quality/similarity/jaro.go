@@ -29,26 +29,26 @@ func Jaro(a, b string) float64 {
 //
 // For example MARTHA and MARHTA have Jaro 0.944 and Jaro–Winkler 0.961.
 func JaroWinkler(a, b string) float64 {
-	return JaroWinklerWith(a, b, WinklerOptions{})
+	return JaroWinklerWith(a, b, WinklerConfig{})
 }
 
-// WinklerOptions tune [JaroWinklerWith]. The zero value gives the defaults
-// that [JaroWinkler] uses.
-type WinklerOptions struct {
+// WinklerConfig configures [JaroWinklerWith]. The zero value gives the
+// defaults that [JaroWinkler] uses.
+type WinklerConfig struct {
 	// PrefixScale is the boost per rune of common prefix. Zero means 0.1.
 	// A negative value disables the boost. Values above 1/MaxPrefix are
 	// lowered to 1/MaxPrefix so that the result stays in [0, 1].
-	PrefixScale float64
+	PrefixScale float64 `json:"prefix_scale,omitempty"`
 	// MaxPrefix is the longest prefix, in runes, that earns a boost. Zero
 	// (or a negative value) means 4.
-	MaxPrefix int
+	MaxPrefix int `json:"max_prefix,omitempty"`
 	// BoostThreshold is the Jaro similarity that must be exceeded before the
 	// prefix boost applies. Zero means 0.7; a negative value boosts always.
-	BoostThreshold float64
+	BoostThreshold float64 `json:"boost_threshold,omitempty"`
 }
 
 // JaroWinklerWith is [JaroWinkler] with the prefix boost set by o.
-func JaroWinklerWith(a, b string, o WinklerOptions) float64 {
+func JaroWinklerWith(a, b string, o WinklerConfig) float64 {
 	if a == b {
 		return 1
 	}

@@ -16,7 +16,7 @@ var measures = []struct {
 	{"Jaro", Jaro},
 	{"JaroWinkler", JaroWinkler},
 	{"JaroWinklerWith", func(a, b string) float64 {
-		return JaroWinklerWith(a, b, WinklerOptions{PrefixScale: 0.25, MaxPrefix: 4, BoostThreshold: -1})
+		return JaroWinklerWith(a, b, WinklerConfig{PrefixScale: 0.25, MaxPrefix: 4, BoostThreshold: -1})
 	}},
 	{"LevenshteinSimilarity", LevenshteinSimilarity},
 	{"OSASimilarity", OSASimilarity},

@@ -99,21 +99,21 @@ func TestJaroWinklerWith(t *testing.T) {
 	tests := []struct {
 		name string
 		a, b string
-		o    WinklerOptions
+		o    WinklerConfig
 		want float64 // rounded to 3 decimals
 	}{
 		{name: "zero options are the defaults", a: "MARTHA", b: "MARHTA", want: 0.961},
 		{name: "negative scale disables the boost", a: "MARTHA", b: "MARHTA",
-			o: WinklerOptions{PrefixScale: -1}, want: 0.944},
+			o: WinklerConfig{PrefixScale: -1}, want: 0.944},
 		{name: "larger scale", a: "MARTHA", b: "MARHTA",
-			o: WinklerOptions{PrefixScale: 0.2}, want: 0.978}, // 0.944+0.6*0.056
+			o: WinklerConfig{PrefixScale: 0.2}, want: 0.978}, // 0.944+0.6*0.056
 		{name: "scale capped at 1/MaxPrefix", a: "abcdx", b: "abcdy",
-			o: WinklerOptions{PrefixScale: 5}, want: 1}, // j=0.867, l=4, scale 0.25
+			o: WinklerConfig{PrefixScale: 5}, want: 1}, // j=0.867, l=4, scale 0.25
 		{name: "longer prefix", a: "abcdefgx", b: "abcdefgy",
-			o: WinklerOptions{MaxPrefix: 6}, want: 0.967}, // j=0.9167 + 0.6*0.0833
+			o: WinklerConfig{MaxPrefix: 6}, want: 0.967}, // j=0.9167 + 0.6*0.0833
 		{name: "threshold not exceeded", a: "abcd", b: "abxy", want: 0.667},
 		{name: "negative threshold boosts always", a: "abcd", b: "abxy",
-			o: WinklerOptions{BoostThreshold: -1}, want: 0.733}, // 0.667+0.2*0.333
+			o: WinklerConfig{BoostThreshold: -1}, want: 0.733}, // 0.667+0.2*0.333
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

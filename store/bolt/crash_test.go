@@ -54,7 +54,7 @@ func crashWriter(path string) {
 		evs := make([]journey.Event, 3)
 		for k := range evs {
 			evs[k] = journey.Event{ID: fmt.Sprintf("%s-e%d", id, k), CustomerID: id, Type: journey.TypeWebVisit,
-				Channel: journey.ChannelWeb, Time: time.Unix(int64(i*10+k), 0).UTC()}
+				Channel: customer.ChannelWeb, Time: time.Unix(int64(i*10+k), 0).UTC()}
 		}
 		if _, err := events.Append(ctx, evs...); err != nil {
 			fmt.Println("error", err)

@@ -144,7 +144,7 @@ func BenchmarkBulkLoad(b *testing.B) {
 		base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		for i := range nEvents {
 			buf = append(buf, journey.Event{ID: fmt.Sprintf("e%08d", i), CustomerID: customer.ID(fmt.Sprintf("p%07d", i%max(nProfiles, 1))),
-				Type: journey.TypeWebVisit, Channel: journey.ChannelWeb, Time: base.Add(time.Duration(i) * time.Second)})
+				Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: base.Add(time.Duration(i) * time.Second)})
 			if len(buf) == batch || i == nEvents-1 {
 				if _, err := events.Append(ctx, buf...); err != nil {
 					b.Fatal(err)

@@ -19,25 +19,25 @@ const day = 24 * time.Hour
 var caps = []journey.Cap{
 	{Name: "all per day", Max: 5, Window: day},
 	{Name: "all per week", Max: 12, Window: 7 * day},
-	{Name: "email per day", Channel: journey.ChannelEmail, Max: 2, Window: day},
-	{Name: "email per week", Channel: journey.ChannelEmail, Max: 6, Window: 7 * day},
-	{Name: "sms per week", Channel: journey.ChannelSMS, Max: 2, Window: 7 * day},
-	{Name: "marketing per day", Purpose: journey.PurposeMarketing, Max: 3, Window: day},
-	{Name: "marketing per 30 days", Purpose: journey.PurposeMarketing, Max: 30, Window: 30 * day},
+	{Name: "email per day", Channel: customer.ChannelEmail, Max: 2, Window: day},
+	{Name: "email per week", Channel: customer.ChannelEmail, Max: 6, Window: 7 * day},
+	{Name: "sms per week", Channel: customer.ChannelSMS, Max: 2, Window: 7 * day},
+	{Name: "marketing per day", Purpose: customer.PurposeMarketing, Max: 3, Window: day},
+	{Name: "marketing per 30 days", Purpose: customer.PurposeMarketing, Max: 30, Window: 30 * day},
 	{Name: "promo per day", Tag: "promo", Max: 1, Window: day},
 	{Name: "campaign per week", PerCampaign: true, Max: 3, Window: 7 * day},
-	{Name: "line per day", Channel: journey.ChannelLINE, Max: 1, Window: day},
+	{Name: "line per day", Channel: customer.ChannelLINE, Max: 1, Window: day},
 }
 
 var (
-	sendChannels = []journey.Channel{journey.ChannelEmail, journey.ChannelSMS, journey.ChannelLINE, journey.ChannelPush}
-	reqChannels  = []journey.Channel{journey.ChannelEmail, journey.ChannelSMS, journey.ChannelLINE}
-	purposes     = []journey.Purpose{journey.PurposeMarketing, journey.PurposeService}
+	sendChannels = []customer.Channel{customer.ChannelEmail, customer.ChannelSMS, customer.ChannelLINE, customer.ChannelPush}
+	reqChannels  = []customer.Channel{customer.ChannelEmail, customer.ChannelSMS, customer.ChannelLINE}
+	purposes     = []customer.Purpose{customer.PurposeMarketing, customer.PurposeService}
 )
 
 type consentKey struct {
 	id customer.ID
-	ch journey.Channel
+	ch customer.Channel
 }
 
 // eligibility compares Gate.Decide with the same check as one indexed
@@ -50,10 +50,10 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 	for i := range ids {
 		ids[i] = customer.ID(fmt.Sprintf("c%06d", i))
 	}
-	consent := map[consentKey]journey.ConsentStatus{}
+	consent := map[consentKey]customer.ConsentStatus{}
 	supp := &journey.SuppressionList{Name: "bounces"}
 	g := &journey.Gate{
-		Consent: journey.ConsentFunc(func(_ context.Context, id customer.ID, ch journey.Channel, p journey.Purpose, _ time.Time) (journey.ConsentStatus, error) {
+		Consent: journey.ConsentFunc(func(_ context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, _ time.Time) (customer.ConsentStatus, error) {
 			return consent[consentKey{id, ch}], nil
 		}),
 		Caps:         caps,
@@ -84,12 +84,12 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 	insSupp, _ := tx.PrepareContext(ctx, "INSERT INTO supp VALUES (?, ?)")
 	for _, id := range ids {
 		for _, ch := range reqChannels {
-			st := journey.ConsentGranted
+			st := customer.ConsentOptIn
 			switch r := rng.IntN(100); {
 			case r < 5:
-				st = journey.ConsentDenied
+				st = customer.ConsentOptOut
 			case r < 10:
-				st = journey.ConsentUnknown
+				st = customer.ConsentUnknown
 			}
 			consent[consentKey{id, ch}] = st
 			if _, err := insConsent.ExecContext(ctx, string(id), string(ch), int(st)); err != nil {
@@ -97,8 +97,8 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 			}
 		}
 		if rng.IntN(100) == 0 {
-			supp.Add(id, journey.ChannelEmail, "hard bounce")
-			if _, err := insSupp.ExecContext(ctx, string(id), string(journey.ChannelEmail)); err != nil {
+			supp.Add(id, customer.ChannelEmail, "hard bounce")
+			if _, err := insSupp.ExecContext(ctx, string(id), string(customer.ChannelEmail)); err != nil {
 				return err
 			}
 		}
@@ -129,7 +129,7 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 	reqs := make([]journey.Request, decisions)
 	for i := range reqs {
 		reqs[i] = journey.Request{Customer: ids[rng.IntN(customers)], Channel: reqChannels[rng.IntN(len(reqChannels))],
-			Purpose: journey.PurposeMarketing, Campaign: fmt.Sprint("camp", rng.IntN(3))}
+			Purpose: customer.PurposeMarketing, Campaign: fmt.Sprint("camp", rng.IntN(3))}
 		if rng.IntN(2) == 0 {
 			reqs[i].Tags = []string{"promo"}
 		}
@@ -175,7 +175,7 @@ func eligibility(ctx context.Context, decisions, runs int) error {
 			if err := st.QueryRowContext(ctx, string(r.Customer), string(r.Channel), r.Campaign).Scan(ptrs...); err != nil {
 				return nil, err
 			}
-			ok := journey.ConsentStatus(vals[0]) == journey.ConsentGranted && vals[1] == 0
+			ok := customer.ConsentStatus(vals[0]) == customer.ConsentOptIn && vals[1] == 0
 			for j, c := range applying {
 				if vals[2+j] >= int64(c.Max) {
 					ok = false

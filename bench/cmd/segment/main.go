@@ -27,7 +27,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 	"github.com/duckdb/duckdb-go/v2"
 	_ "modernc.org/sqlite"
 )
@@ -126,16 +128,16 @@ type cursor struct {
 	i int
 }
 
-func (c *cursor) Attr(path string) segment.Value {
+func (c *cursor) Attr(path string) customer.Value {
 	switch path {
 	case "prefecture":
-		return segment.StringValue(c.d.pref[c.i])
+		return customer.StringValue(c.d.pref[c.i])
 	case "age":
-		return segment.NumberValue(float64(c.d.age[c.i]))
+		return customer.FloatValue(float64(c.d.age[c.i]))
 	case "email_opt_in":
-		return segment.BoolValue(c.d.optIn[c.i])
+		return customer.BoolValue(c.d.optIn[c.i])
 	}
-	return segment.Missing
+	return customer.Value{}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -240,7 +242,7 @@ func main() {
 	report("segment_count_5cond", tOurs, tDuck, tLite)
 
 	// 1b. The same with membership kept current at ingest.
-	live := segment.NewLive(&set, segment.LiveOptions{})
+	live := segment.NewLive(&set, segment.LiveConfig{})
 	ingest := timeIt(func() {
 		for c := range d.ids {
 			live.UpsertProfile(d.ids[c], &cursor{d: d, i: c}, now)
@@ -357,7 +359,7 @@ func queryInt(db *sql.DB, q string) int {
 func rfmOurs(d *data) [3]int {
 	// Summarise purchases on every core, each over a range of customers.
 	workers := runtime.GOMAXPROCS(0)
-	parts := make([][]segment.RFMInput, workers)
+	parts := make([][]analysis.RFMInput, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
@@ -373,7 +375,7 @@ func rfmOurs(d *data) [3]int {
 		}(w)
 	}
 	wg.Wait()
-	var inputs []segment.RFMInput
+	var inputs []analysis.RFMInput
 	for _, p := range parts {
 		inputs = append(inputs, p...)
 	}
@@ -383,7 +385,7 @@ func rfmOurs(d *data) [3]int {
 			buyers = append(buyers, in)
 		}
 	}
-	scores, err := segment.RFM(buyers, now, segment.RFMConfig{})
+	scores, err := analysis.RFM(buyers, now, analysis.RFMConfig{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -396,7 +398,7 @@ func rfmOurs(d *data) [3]int {
 	return sums
 }
 
-// rfmSQL is segment.RFM's quantile scoring in SQL: among buyers, a
+// rfmSQL is analysis.RFM's quantile scoring in SQL: among buyers, a
 // customer with k buyers strictly worse and t tied (itself included) out
 // of n scores 1 + floor(5·(2k+t)/(2n)) — its mid-rank.
 func rfmSQL(db *sql.DB, sqlite bool) [3]int {
@@ -454,13 +456,13 @@ func paretoOurs(d *data) paretoAnswer {
 		}(w)
 	}
 	wg.Wait()
-	items := make([]segment.Item, 0, len(d.ids))
+	items := make([]analysis.Item, 0, len(d.ids))
 	for c, v := range totals {
 		if v > 0 {
-			items = append(items, segment.Item{ID: d.ids[c], Value: v})
+			items = append(items, analysis.Item{ID: d.ids[c], Value: v})
 		}
 	}
-	r, err := segment.Pareto(items, 0.8, segment.ABCCuts{})
+	r, err := analysis.Pareto(items, 0.8, analysis.ABCCuts{})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -610,7 +612,7 @@ func liveCompare(lite *sql.DB) {
 			log.Fatal(err)
 		}
 	}
-	live := segment.NewLive(&set, segment.LiveOptions{Retention: 400 * 24 * time.Hour})
+	live := segment.NewLive(&set, segment.LiveConfig{Retention: 400 * 24 * time.Hour})
 	rng := rand.New(rand.NewPCG(7, 7))
 	ids := make([]string, customers)
 	for i := range ids {

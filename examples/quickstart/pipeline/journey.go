@@ -110,34 +110,34 @@ func journeys(ctx context.Context, q *quickstart) error {
 	// transactional message (a delivery notice) needs no opt-in, only the
 	// absence of an opt-out.
 	gate := &journey.Gate{
-		Consent: journey.ConsentFunc(func(ctx context.Context, id customer.ID, ch journey.Channel, p journey.Purpose, at time.Time) (journey.ConsentStatus, error) {
+		Consent: journey.ConsentFunc(func(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error) {
 			prof, err := q.engine.Get(ctx, id)
 			if err != nil {
-				return journey.ConsentUnknown, nil
+				return customer.ConsentUnknown, nil
 			}
-			switch prof.Consent.Status(customer.Channel(ch), customer.Purpose(p), "", at) {
+			switch prof.Consent.Status(ch, p, "", at) {
 			case customer.ConsentOptIn:
-				return journey.ConsentGranted, nil
+				return customer.ConsentOptIn, nil
 			case customer.ConsentOptOut:
-				return journey.ConsentDenied, nil
+				return customer.ConsentOptOut, nil
 			}
-			if p == journey.PurposeTransactional {
-				return journey.ConsentGranted, nil
+			if p == customer.PurposeTransactional {
+				return customer.ConsentOptIn, nil
 			}
-			return journey.ConsentUnknown, nil
+			return customer.ConsentUnknown, nil
 		}),
-		Caps:       []journey.Cap{{Name: "marketing 2 per week", Purpose: journey.PurposeMarketing, Max: 2, Window: 7 * 24 * time.Hour}},
-		QuietHours: []journey.QuietHours{{Channel: journey.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+		Caps:       []journey.Cap{{Name: "marketing 2 per week", Purpose: customer.PurposeMarketing, Max: 2, Window: 7 * 24 * time.Hour}},
+		QuietHours: []journey.QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
 		Now:        func() time.Time { return q.now },
 	}
 	for _, days := range []int{2, 5} {
-		gate.Record(journey.Send{Customer: who, Channel: journey.ChannelSMS, Purpose: journey.PurposeMarketing, Time: q.now.AddDate(0, 0, -days)})
+		gate.Record(journey.Send{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Time: q.now.AddDate(0, 0, -days)})
 	}
 	q.printf("\nMay we contact %s now (%s)?\n", who, q.now.Format("2006-01-02 15:04 MST"))
 	for _, r := range []journey.Request{
-		{Customer: who, Channel: journey.ChannelEmail, Purpose: journey.PurposeMarketing},
-		{Customer: who, Channel: journey.ChannelSMS, Purpose: journey.PurposeMarketing},
-		{Customer: who, Channel: journey.ChannelSMS, Purpose: journey.PurposeTransactional},
+		{Customer: who, Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing},
+		{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing},
+		{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeTransactional},
 	} {
 		d, err := gate.Decide(ctx, r)
 		if err != nil {
@@ -203,7 +203,7 @@ func loadTouchpoints(ctx context.Context, q *quickstart) ([]journey.Event, error
 		}
 		e := journey.Event{
 			ID: row[col["event_id"]], CustomerID: id, AnonymousID: row[col["anonymous_id"]],
-			Type: journey.Type(row[col["type"]]), Channel: journey.Channel(row[col["channel"]]), Time: at,
+			Type: journey.Type(row[col["type"]]), Channel: customer.Channel(row[col["channel"]]), Time: at,
 			Campaign: row[col["campaign"]], Source: "sample",
 		}
 		if a := row[col["amount"]]; a != "" {

@@ -86,7 +86,7 @@ func newQuickstart(ctx context.Context, w io.Writer, stores Stores) (*quickstart
 	eng, err := c360.Open(ctx, c360.Config{
 		Store: stores.Engine, // nil: in memory
 		Survivorship: customer.Survivorship{
-			Rules: map[string]customer.Rule{
+			Rules: map[string]customer.SurvivorshipRule{
 				customer.AttrName:      customer.RuleMostComplete,
 				customer.AttrBirthDate: customer.RuleSourcePriority,
 				"attributes.campaigns": customer.RuleCombineAll,

@@ -23,7 +23,7 @@ func dataQuality(ctx context.Context, q *quickstart) error {
 		profiles = append(profiles, p)
 	}
 	engine, err := quality.New(quality.Config{
-		Rules: quality.ProfileRules(quality.ProfileOptions{MaxAge: staleAfter}),
+		Rules: quality.ProfileRules(quality.ProfileConfig{MaxAge: staleAfter}),
 		Now:   q.now,
 	})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 )
 
 // segments aims the chain's messages where they pay: segments over the 360
@@ -80,13 +81,13 @@ func segments(ctx context.Context, q *quickstart) error {
 	for _, s := range subjects {
 		by[s.ID] = s.Touchpoints
 	}
-	var buyers []segment.RFMInput
+	var buyers []analysis.RFMInput
 	for _, in := range segment.RFMFromTouchpoints(by, nil, q.now, 0) {
 		if in.Frequency > 0 {
 			buyers = append(buyers, in)
 		}
 	}
-	scores, err := segment.RFM(buyers, q.now, segment.RFMConfig{})
+	scores, err := analysis.RFM(buyers, q.now, analysis.RFMConfig{})
 	if err != nil {
 		return err
 	}
@@ -97,13 +98,13 @@ func segments(ctx context.Context, q *quickstart) error {
 	}
 
 	// Is it really 80:20? Spending per customer, from the touchpoints.
-	var items []segment.Item
+	var items []analysis.Item
 	for _, s := range subjects {
-		if v, _ := (segment.Trait{Agg: segment.AggSum, Field: "value"}).Compute(s.Touchpoints, q.now).Num(); v > 0 {
-			items = append(items, segment.Item{ID: s.ID, Value: v})
+		if v, _ := (segment.Trait{Agg: segment.AggSum, Field: "value"}).Compute(s.Touchpoints, q.now).Float(); v > 0 {
+			items = append(items, analysis.Item{ID: s.ID, Value: v})
 		}
 	}
-	par, err := segment.Pareto(items, 0.8, segment.ABCCuts{})
+	par, err := analysis.Pareto(items, 0.8, analysis.ABCCuts{})
 	if err != nil {
 		return err
 	}
@@ -111,15 +112,15 @@ func segments(ctx context.Context, q *quickstart) error {
 		par.ItemsNeeded, par.Items, par.ShareOfItems*100, par.Total, par.Gini, par.ABC.A, par.ABC.B, par.ABC.C)
 
 	// Which campaign scenarios first: business value against difficulty.
-	backlog, err := segment.Prioritize([]segment.Scenario{
+	backlog, err := analysis.Prioritize([]analysis.Scenario{
 		{Name: "spring restock coupon to recent buyers", Value: 4, Difficulty: 2, KPIs: []string{"coupon redemptions", "repeat purchase rate"},
-			Contributes: []segment.Contribution{segment.ContributesRevenue, segment.ContributesChurnPrevention}, CustomerValue: true},
+			Contributes: []analysis.Contribution{analysis.ContributesRevenue, analysis.ContributesChurnPrevention}, CustomerValue: true},
 		{Name: "trail-running app with personal plans", Value: 5, Difficulty: 5, KPIs: []string{"monthly active users"},
-			Contributes: []segment.Contribution{segment.ContributesRevenue}, CustomerValue: true},
-		{Name: "SMS blast to every customer", Value: 2, Difficulty: 1, Contributes: []segment.Contribution{segment.ContributesRevenue}},
+			Contributes: []analysis.Contribution{analysis.ContributesRevenue}, CustomerValue: true},
+		{Name: "SMS blast to every customer", Value: 2, Difficulty: 1, Contributes: []analysis.Contribution{analysis.ContributesRevenue}},
 		{Name: "call-centre up-sell script", Value: 3, Difficulty: 2, KPIs: []string{"up-sell rate"},
-			Contributes: []segment.Contribution{segment.ContributesRevenue}, CustomerValue: true},
-	}, segment.PriorityConfig{})
+			Contributes: []analysis.Contribution{analysis.ContributesRevenue}, CustomerValue: true},
+	}, analysis.PriorityConfig{})
 	if err != nil {
 		return err
 	}
@@ -136,9 +137,8 @@ func segments(ctx context.Context, q *quickstart) error {
 	// the channel they permit and prefer; at most one marketing message a
 	// week per channel, no SMS at night.
 	gate := &journey.Gate{
-		Consent:    segment.ProfileConsent{Get: q.engine.Get},
-		Caps:       []journey.Cap{{Name: "weekly marketing", Purpose: journey.PurposeMarketing, Max: 1, Window: 7 * 24 * time.Hour}},
-		QuietHours: []journey.QuietHours{{Channel: journey.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+		Caps:       []journey.Cap{{Name: "weekly marketing", Purpose: customer.PurposeMarketing, Max: 1, Window: 7 * 24 * time.Hour}},
+		QuietHours: []journey.QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
 		Now:        func() time.Time { return q.now },
 	}
 	members := func(yield func(*customer.Profile, error) bool) {
@@ -154,8 +154,8 @@ func segments(ctx context.Context, q *quickstart) error {
 		}
 	}
 	aud, err := segment.Activate(ctx, gate, members, segment.Activation{
-		Channels: []journey.Channel{journey.ChannelEmail, journey.ChannelLINE, journey.ChannelSMS},
-		Purpose:  journey.PurposeMarketing, Campaign: "2025春 ランニングフェア",
+		Channels: []customer.Channel{customer.ChannelEmail, customer.ChannelLINE, customer.ChannelSMS},
+		Purpose:  customer.PurposeMarketing, Campaign: "2025春 ランニングフェア",
 	})
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package segment
+package analysis
 
 import (
 	"errors"
@@ -106,7 +106,7 @@ type ABCCount struct {
 }
 
 // ErrBadValue reports a value Pareto cannot rank: negative, NaN or infinite.
-var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
+var ErrBadValue = errors.New("analysis: value must be a finite number >= 0")
 
 // Pareto ranks items by value, largest first, and computes the
 // cumulative curve, the smallest number of items that together make at
@@ -127,11 +127,11 @@ var ErrBadValue = errors.New("segment: value must be a finite number >= 0")
 // ShareOfItems is one division of integers, correctly rounded too.
 func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 	if !(share > 0 && share <= 1) {
-		return nil, fmt.Errorf("segment: share must be in (0, 1], got %v", share)
+		return nil, fmt.Errorf("analysis: share must be in (0, 1], got %v", share)
 	}
 	cuts = cuts.withDefaults()
 	if !(cuts.A > 0 && cuts.A <= cuts.B && cuts.B <= 1) {
-		return nil, fmt.Errorf("segment: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
+		return nil, fmt.Errorf("analysis: ABC cuts must satisfy 0 < A <= B <= 1, got A=%v B=%v", cuts.A, cuts.B)
 	}
 	var tot float64
 	integers := true
@@ -157,6 +157,17 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		}
 		tot = total + totalErr
 		totErr = (total - tot) + totalErr
+	}
+	if math.IsInf(tot, 0) || math.IsNaN(tot) {
+		return nil, fmt.Errorf("%w: the values add up to more than the largest float64 (%g); scale them down", ErrBadValue, math.MaxFloat64)
+	}
+	// The Gini numerator weighs values by up to n and its denominator is
+	// n·total: near the top of the float64 range both are computed on
+	// values scaled by a power of two (exact), which leaves the quotient as
+	// it is.
+	scale := 1.0
+	for n := float64(max(len(items), 1)); tot*scale > math.MaxFloat64/4/n; {
+		scale *= 0x1p-64
 	}
 	// Radix-sort compact (key, index) records, largest value first. Ties
 	// stay in input order here: no figure of the result depends on the order
@@ -194,9 +205,10 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		} else {
 			w := float64(n - 2*k - 1)
 			cum, cumErr = twoSum(cum, cumErr, v)
-			p := w * v
+			sv := v * scale
+			p := w * sv
 			gini, giniErr = twoSum(gini, giniErr, p)
-			giniErr += math.FMA(w, v, -p)
+			giniErr += math.FMA(w, sv, -p)
 		}
 		res.cum[k] = cum + cumErr
 		switch {
@@ -228,8 +240,9 @@ func Pareto(items []Item, share float64, cuts ABCCuts) (*ParetoResult, error) {
 		// exact remainder (by fused multiply-add).
 		hi, lo := twoSum(gini, 0, giniErr)
 		nf := float64(n)
-		den := nf * tot
-		denLo := math.FMA(nf, tot, -den) + nf*totErr
+		st, stErr := tot*scale, totErr*scale
+		den := nf * st
+		denLo := math.FMA(nf, st, -den) + nf*stErr
 		q := hi / den
 		q += (math.FMA(-q, den, hi) + lo - q*denLo) / den
 		res.Gini = min(1, math.Max(0, q))

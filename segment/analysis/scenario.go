@@ -1,4 +1,4 @@
-package segment
+package analysis
 
 import (
 	"cmp"
@@ -88,14 +88,14 @@ func Prioritize(scenarios []Scenario, cfg PriorityConfig) ([]Prioritized, error)
 	seen := map[string]bool{}
 	for i, s := range scenarios {
 		if strings.TrimSpace(s.Name) == "" {
-			return nil, fmt.Errorf("segment: scenario %d has no name", i+1)
+			return nil, fmt.Errorf("analysis: scenario %d has no name", i+1)
 		}
 		if seen[s.Name] {
-			return nil, fmt.Errorf("segment: scenario %q listed twice", s.Name)
+			return nil, fmt.Errorf("analysis: scenario %q listed twice", s.Name)
 		}
 		seen[s.Name] = true
 		if s.Value < 0 || s.Difficulty <= 0 {
-			return nil, fmt.Errorf("segment: scenario %q: value must be >= 0 and difficulty > 0", s.Name)
+			return nil, fmt.Errorf("analysis: scenario %q: value must be >= 0 and difficulty > 0", s.Name)
 		}
 		high, hard := s.Value > cfg.ValueCut, s.Difficulty > cfg.DifficultyCut
 		q := ThanklessTask

@@ -19,7 +19,7 @@ import (
 // Issue 3: "c360 normalize --kind KIND reads lines from standard input and
 // writes, for each line, the normalised key on one line of standard output
 // (same order ...). For phone the key is the E.164 string."
-func TestAcceptance34NormalizeKeys(t *testing.T) {
+func TestAcceptanceNormalizeKeys(t *testing.T) {
 	tests := []struct {
 		name, kind, in, want string
 		reason               string
@@ -53,7 +53,7 @@ func TestAcceptance34NormalizeKeys(t *testing.T) {
 // Issue 3: "an input that cannot be normalised prints an empty line and a
 // message naming the line number on standard error, and the exit code is 1 at
 // the end if any line failed."
-func TestAcceptance34NormalizeFailures(t *testing.T) {
+func TestAcceptanceNormalizeFailures(t *testing.T) {
 	tests := []struct {
 		name       string
 		args       []string
@@ -88,7 +88,7 @@ func TestAcceptance34NormalizeFailures(t *testing.T) {
 }
 
 // Issue 3: "--json prints one JSON object per line with all parts instead."
-func TestAcceptance34NormalizeJSON(t *testing.T) {
+func TestAcceptanceNormalizeJSON(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "〒１００－０００５\n", "normalize", "--kind=postal_code", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
@@ -108,7 +108,7 @@ func TestAcceptance34NormalizeJSON(t *testing.T) {
 
 // What a user types first: --help, --flag=value, a wrong kind, a file
 // argument instead of standard input.
-func TestAcceptance34NormalizeUsage(t *testing.T) {
+func TestAcceptanceNormalizeUsage(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
@@ -134,7 +134,7 @@ func TestAcceptance34NormalizeUsage(t *testing.T) {
 
 // Issue 4: "c360 synth --n N --seed S --locale ja|en --output records.csv
 // --truth truth.csv ... truth.csv has record_id,entity_id."
-func TestAcceptance34Synth(t *testing.T) {
+func TestAcceptanceSynth(t *testing.T) {
 	dir := t.TempDir()
 	out, truth := filepath.Join(dir, "records.csv"), filepath.Join(dir, "truth.csv")
 	code, stdout, stderr := runCLI(t, "", "synth", "--n=50", "--seed=7", "--locale=en", "--output="+out, "--truth="+truth)
@@ -157,7 +157,7 @@ func TestAcceptance34Synth(t *testing.T) {
 
 // A failed synth run leaves no partial file, and two flags naming one file
 // (under different spellings) are refused rather than interleaved.
-func TestAcceptance34SynthOutputs(t *testing.T) {
+func TestAcceptanceSynthOutputs(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     func(dir string) []string
@@ -202,7 +202,7 @@ const dedupeCSV = "\ufeff 顧客ID , 氏名 , メール , 電話 , 備考 \r\n" 
 // Issue 4: "clusters.csv has the header record_id,cluster_id and lists every
 // input record exactly once (a singleton gets its own cluster). pairs.csv has
 // left_id,right_id,probability plus the per-field contributions."
-func TestAcceptance34DedupeOutputs(t *testing.T) {
+func TestAcceptanceDedupeOutputs(t *testing.T) {
 	in := writeMatchFile(t, "in.csv", dedupeCSV)
 	dir := t.TempDir()
 	out, pairs := filepath.Join(dir, "clusters.csv"), filepath.Join(dir, "pairs.csv")
@@ -233,7 +233,7 @@ func TestAcceptance34DedupeOutputs(t *testing.T) {
 // Issue 4: "Malformed CSV (ragged rows, bad UTF-8, duplicate IDs) stops with an
 // error naming the line, before any output is written." Also the other
 // things that go wrong on a user's machine.
-func TestAcceptance34DedupeErrors(t *testing.T) {
+func TestAcceptanceDedupeErrors(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       string // "" for no input file
@@ -276,7 +276,7 @@ func TestAcceptance34DedupeErrors(t *testing.T) {
 
 // A header-only export has no records: "lists every input record exactly
 // once" gives the header alone, not an error.
-func TestAcceptance34DedupeHeaderOnly(t *testing.T) {
+func TestAcceptanceDedupeHeaderOnly(t *testing.T) {
 	in := writeMatchFile(t, "in.csv", "\ufeffid,name,email\r\n")
 	dir := t.TempDir()
 	out, pairs := filepath.Join(dir, "clusters.csv"), filepath.Join(dir, "pairs.csv")
@@ -295,7 +295,7 @@ func TestAcceptance34DedupeHeaderOnly(t *testing.T) {
 // Output paths a data engineer gets wrong: the input itself, the same file
 // twice, a directory that does not exist. The input must survive, and the
 // error must name the path the user typed.
-func TestAcceptance34DedupeOutputPaths(t *testing.T) {
+func TestAcceptanceDedupeOutputPaths(t *testing.T) {
 	const csv = "id,name,email\n1,山田 太郎,a@b.jp\n2,佐藤 花子,c@d.jp\n"
 	tests := []struct {
 		name     string
@@ -336,7 +336,7 @@ func TestAcceptance34DedupeOutputPaths(t *testing.T) {
 
 // An output that is a symbolic link (or /dev/stdout, which is one) is written
 // through, never replaced by a regular file.
-func TestAcceptance34DedupeSymlinkOutput(t *testing.T) {
+func TestAcceptanceDedupeSymlinkOutput(t *testing.T) {
 	in := writeMatchFile(t, "in.csv", "id,name,email\n1,山田 太郎,a@b.jp\n")
 	dir := t.TempDir()
 	target, link := filepath.Join(dir, "target.csv"), filepath.Join(dir, "link.csv")
@@ -361,7 +361,7 @@ func TestAcceptance34DedupeSymlinkOutput(t *testing.T) {
 // Kinds "are inferred from header names and values (and the inference is
 // printed)"; a long free-text column is left out so that it cannot make the
 // run quadratic in its length.
-func TestAcceptance34DedupeInference(t *testing.T) {
+func TestAcceptanceDedupeInference(t *testing.T) {
 	long := strings.Repeat("長い備考", 500)
 	in := writeMatchFile(t, "in.csv", "id,name,email,memo\n"+
 		"1,山田 太郎,taro@example.jp,"+long+"あ\n"+
@@ -381,7 +381,7 @@ func TestAcceptance34DedupeInference(t *testing.T) {
 }
 
 // The --config file's errors say where they are.
-func TestAcceptance34DedupeConfigErrors(t *testing.T) {
+func TestAcceptanceDedupeConfigErrors(t *testing.T) {
 	tests := []struct {
 		name, config, inStderr string
 	}{
@@ -411,7 +411,7 @@ func TestAcceptance34DedupeConfigErrors(t *testing.T) {
 // links.csv with header left_id,right_id,probability, listing the accepted
 // links (probability at or above the threshold); an option restricts it to
 // one-to-one links."
-func TestAcceptance34Link(t *testing.T) {
+func TestAcceptanceLink(t *testing.T) {
 	left := writeMatchFile(t, "crm.csv", crmCSV)
 	// The right file: its columns in another order, a BOM and CRLF.
 	right := writeMatchFile(t, "shop.csv", "\ufeffphone,email,id,name\r\n"+
@@ -463,7 +463,7 @@ func TestAcceptance34Link(t *testing.T) {
 }
 
 // Link: header-only files and an output naming an input.
-func TestAcceptance34LinkEdges(t *testing.T) {
+func TestAcceptanceLinkEdges(t *testing.T) {
 	left := writeMatchFile(t, "crm.csv", crmCSV)
 	empty := writeMatchFile(t, "empty.csv", "id,name,email,phone\n")
 	for _, tt := range []struct {
@@ -496,7 +496,7 @@ func TestAcceptance34LinkEdges(t *testing.T) {
 
 // Issue 4: "An evaluation command (e.g. c360 eval --truth … --clusters …) that
 // prints precision, recall and F1": c360 synth | c360 dedupe | c360 eval.
-func TestAcceptance34Pipeline(t *testing.T) {
+func TestAcceptancePipeline(t *testing.T) {
 	dir := t.TempDir()
 	recs, truth, clusters := filepath.Join(dir, "r.csv"), filepath.Join(dir, "t.csv"), filepath.Join(dir, "c.csv")
 	steps := [][]string{
@@ -524,7 +524,7 @@ func TestAcceptance34Pipeline(t *testing.T) {
 }
 
 // "[...same options]": link takes --pairs as dedupe does.
-func TestAcceptance34LinkPairs(t *testing.T) {
+func TestAcceptanceLinkPairs(t *testing.T) {
 	left := writeMatchFile(t, "crm.csv", crmCSV)
 	right := writeMatchFile(t, "shop.csv", shopCSV)
 	dir := t.TempDir()
@@ -545,7 +545,7 @@ func TestAcceptance34LinkPairs(t *testing.T) {
 
 // The evaluation command reads what users' tools write (BOM, CRLF, spaces)
 // and refuses what it cannot score, naming the line.
-func TestAcceptance34Eval(t *testing.T) {
+func TestAcceptanceEval(t *testing.T) {
 	truth := writeMatchFile(t, "truth.csv", "record_id,entity_id\n1,X\n2,X\n3,Y\n")
 	tests := []struct {
 		name, clusters string
@@ -575,7 +575,7 @@ func TestAcceptance34Eval(t *testing.T) {
 
 // Every successful --json line has "key", even when the key is empty (a
 // blank text line), so that a consumer can rely on it.
-func TestAcceptance34NormalizeJSONEmptyKey(t *testing.T) {
+func TestAcceptanceNormalizeJSONEmptyKey(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "\n", "normalize", "--kind", "text", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
@@ -591,7 +591,7 @@ func TestAcceptance34NormalizeJSONEmptyKey(t *testing.T) {
 
 // --field splits at the last "=" (a header may hold one, a kind never does),
 // and a matching setup error is one line naming what to fix.
-func TestAcceptance34DedupeFieldFlag(t *testing.T) {
+func TestAcceptanceDedupeFieldFlag(t *testing.T) {
 	in := writeMatchFile(t, "in.csv", "id,a=b,c\n1,x@y.jp,q\n2,z@y.jp,r\n")
 	tests := []struct {
 		name     string

@@ -1,4 +1,4 @@
-package segment_test
+package analysis_test
 
 import (
 	"fmt"
@@ -7,7 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/c360/c360/segment"
+	"github.com/c360/c360/segment/analysis"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -18,17 +18,17 @@ type paretoFigures struct {
 }
 
 func TestParetoExactFigures(t *testing.T) {
-	items := func(vals ...float64) []segment.Item {
-		out := make([]segment.Item, len(vals))
+	items := func(vals ...float64) []analysis.Item {
+		out := make([]analysis.Item, len(vals))
 		for i, v := range vals {
-			out[i] = segment.Item{ID: fmt.Sprint(i), Value: v}
+			out[i] = analysis.Item{ID: fmt.Sprint(i), Value: v}
 		}
 		return out
 	}
 	tests := []struct {
 		name   string
 		reason string
-		items  []segment.Item
+		items  []analysis.Item
 		share  float64
 		want   paretoFigures
 	}{
@@ -70,7 +70,7 @@ func TestParetoExactFigures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r, err := segment.Pareto(tt.items, tt.share, segment.ABCCuts{})
+			r, err := analysis.Pareto(tt.items, tt.share, analysis.ABCCuts{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,16 +88,16 @@ func TestParetoGiniCorrectlyRounded(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := range 500 {
 		n := 1 + rng.IntN(200)
-		items := make([]segment.Item, n)
+		items := make([]analysis.Item, n)
 		vals := make([]int64, n)
 		for i := range items {
 			vals[i] = rng.Int64N(1_000_000)
 			if rng.IntN(4) == 0 {
 				vals[i] = vals[rng.IntN(i+1)] // ties
 			}
-			items[i] = segment.Item{ID: fmt.Sprint(i), Value: float64(vals[i])}
+			items[i] = analysis.Item{ID: fmt.Sprint(i), Value: float64(vals[i])}
 		}
-		r, err := segment.Pareto(items, 0.8, segment.ABCCuts{})
+		r, err := analysis.Pareto(items, 0.8, analysis.ABCCuts{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -132,13 +132,13 @@ func BenchmarkPareto(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(3, 4))
-			items := make([]segment.Item, 1_000_000)
+			items := make([]analysis.Item, 1_000_000)
 			for i := range items {
-				items[i] = segment.Item{ID: fmt.Sprint(i), Value: tc.value(rng)}
+				items[i] = analysis.Item{ID: fmt.Sprint(i), Value: tc.value(rng)}
 			}
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := segment.Pareto(items, 0.8, segment.ABCCuts{}); err != nil {
+				if _, err := analysis.Pareto(items, 0.8, analysis.ABCCuts{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -153,15 +153,15 @@ func TestParetoGiniDecimals(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for trial := range 200 {
 		n := 1 + rng.IntN(60)
-		items := make([]segment.Item, n)
+		items := make([]analysis.Item, n)
 		for i := range items {
 			v := float64(rng.IntN(10_000_000)) / 100 // ¥ with sen, or $ with cents
 			if trial%4 == 3 {
 				v = float64(rng.Int64N(1<<53)) * 64 // whole, but the total passes 2⁵³
 			}
-			items[i] = segment.Item{ID: fmt.Sprint(i), Value: v}
+			items[i] = analysis.Item{ID: fmt.Sprint(i), Value: v}
 		}
-		r, err := segment.Pareto(items, 0.8, segment.ABCCuts{})
+		r, err := analysis.Pareto(items, 0.8, analysis.ABCCuts{})
 		if err != nil {
 			t.Fatal(err)
 		}

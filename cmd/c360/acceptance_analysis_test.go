@@ -487,7 +487,7 @@ func TestAcceptanceSegment(t *testing.T) {
 		{"bad events row", []string{"--expr", "x = 1", "--events", writeFile(t, "bad.csv", "event_id,customer_id,type,channel,time,value\n1,c1,buy,web,2026-01-01T00:00:00Z,lots\n")},
 			1, []string{`line 2, column "value"`}},
 		{"bad profile: one line naming the line", []string{"--expr", "x = 1", "--profiles", writeFile(t, "bad.jsonl", `{"id":"c1","kind":"person"}`+"\n"+`{"id":"","kind":"person"}`+"\n")},
-			1, []string{"bad.jsonl: line 2: customer: record without ID"}},
+			1, []string{"bad.jsonl: line 2: record without ID"}},
 		{"missing profiles file", []string{"--expr", "x = 1", "--profiles", filepath.Join(t.TempDir(), "none.jsonl")}, 1, []string{"no such file"}},
 	}
 	for _, tt := range errs {
