@@ -1,0 +1,325 @@
+package recommend
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"sync/atomic"
+)
+
+// Rules are the business rules applied to every recommendation. The zero
+// Rules exclude what the customer already bought and nothing else.
+type Rules struct {
+	// Repurchase lets items the customer bought be recommended again
+	// (every item: a grocery shop); by default (false) they are not,
+	// except Consumables.
+	Repurchase bool `json:"repurchase,omitempty"`
+	// Consumables are items (or, with Categories, categories) that may be
+	// recommended again after a purchase.
+	Consumables []string `json:"consumables,omitempty"`
+	// Unavailable items are never recommended: out of stock, restricted,
+	// discontinued. Items or categories.
+	Unavailable []string `json:"unavailable,omitempty"`
+	// Categories maps items to their category, for diversity, boosts and
+	// the other rules that name categories.
+	Categories map[string]string `json:"categories,omitempty"`
+	// MaxPerCategory caps the items of one category in an answer; 0
+	// means no cap. Items without a category are not capped.
+	MaxPerCategory int `json:"max_per_category,omitempty"`
+	// Boosts raise the score of items (margin, campaign items).
+	Boosts []Boost `json:"boosts,omitempty"`
+	// Restrictions keep items away from a segment (or from everyone).
+	Restrictions []Restriction `json:"restrictions,omitempty"`
+}
+
+// Boost multiplies the score of matching items by Factor (> 0; below 1
+// demotes) for customers of Segment ("" = everyone).
+type Boost struct {
+	Segment string `json:"segment,omitempty"`
+	// Items and categories the boost applies to.
+	Items  []string `json:"items"`
+	Factor float64  `json:"factor"`
+	// Reason is shown with the recommendation, such as "summer campaign".
+	Reason string `json:"reason,omitempty"`
+}
+
+// Restriction keeps items (or categories) away from the customers of
+// Segment; "" means every customer.
+type Restriction struct {
+	Segment string   `json:"segment,omitempty"`
+	Items   []string `json:"items"`
+}
+
+// Validate reports every problem of the rules at once.
+func (r *Rules) Validate() error {
+	var errs []string
+	for i, b := range r.Boosts {
+		if !(b.Factor > 0) || math.IsInf(b.Factor, 0) {
+			errs = append(errs, fmt.Sprintf("boost %d: factor %v is not a positive number", i+1, b.Factor))
+		}
+		if len(b.Items) == 0 {
+			errs = append(errs, fmt.Sprintf("boost %d: no items", i+1))
+		}
+	}
+	for i, x := range r.Restrictions {
+		if len(x.Items) == 0 {
+			errs = append(errs, fmt.Sprintf("restriction %d: no items", i+1))
+		}
+	}
+	if r.MaxPerCategory < 0 {
+		errs = append(errs, "max_per_category is negative")
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("recommend: rules: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// Recommender serves a Model under business Rules. Set Rules before the
+// first call and do not change them afterwards; replace Model (with
+// SetModel) when a retrained one is ready. A Recommender is safe for
+// concurrent use.
+type Recommender struct {
+	// Model is the model served until SetModel is called.
+	Model *Model
+	Rules Rules
+
+	live     atomic.Pointer[Model]
+	compiled atomic.Pointer[compiledRules]
+}
+
+// SetModel replaces the model served, safely beside running requests.
+func (r *Recommender) SetModel(m *Model) { r.live.Store(m) }
+
+func (r *Recommender) model() *Model {
+	if m := r.live.Load(); m != nil {
+		return m
+	}
+	return r.Model
+}
+
+type compiledRules struct {
+	m          *Model
+	cat        []int32 // category of each item, -1 when none
+	consumable []bool
+	blocked    []bool
+	boost      []float32 // global boost factor (1 = none)
+	boostWhy   []int32   // index into reasons of the last global boost, -1
+	reasons    []string
+	segBoost   map[string][]segBoost
+	segBlock   map[string][]int32
+}
+
+type segBoost struct {
+	item   int32
+	factor float32
+	why    int32
+}
+
+// matches returns the model's items named by names, as items or as
+// categories.
+func (c *compiledRules) matches(names []string, byCat map[string][]int32) []int32 {
+	var out []int32
+	for _, n := range names {
+		if it, ok := c.m.itemIdx[n]; ok {
+			out = append(out, it)
+		}
+		out = append(out, byCat[n]...)
+	}
+	return out
+}
+
+func (r *Recommender) compile(m *Model) *compiledRules {
+	if c := r.compiled.Load(); c != nil && c.m == m {
+		return c
+	}
+	n := len(m.items)
+	c := &compiledRules{m: m, cat: make([]int32, n), consumable: make([]bool, n), blocked: make([]bool, n),
+		boost: make([]float32, n), boostWhy: make([]int32, n), segBoost: map[string][]segBoost{}, segBlock: map[string][]int32{}}
+	cats := map[string]int32{}
+	byCat := map[string][]int32{}
+	for i, name := range m.items {
+		c.cat[i], c.boost[i], c.boostWhy[i] = -1, 1, -1
+		if cn, ok := r.Rules.Categories[name]; ok && cn != "" {
+			ci, ok := cats[cn]
+			if !ok {
+				ci = int32(len(cats))
+				cats[cn] = ci
+			}
+			c.cat[i] = ci
+			byCat[cn] = append(byCat[cn], int32(i))
+		}
+	}
+	for _, it := range c.matches(r.Rules.Consumables, byCat) {
+		c.consumable[it] = true
+	}
+	for _, it := range c.matches(r.Rules.Unavailable, byCat) {
+		c.blocked[it] = true
+	}
+	for _, b := range r.Rules.Boosts {
+		if !(b.Factor > 0) || math.IsInf(b.Factor, 0) {
+			continue
+		}
+		why := int32(len(c.reasons))
+		text := b.Reason
+		if text == "" {
+			text = "promoted"
+		}
+		c.reasons = append(c.reasons, text)
+		for _, it := range c.matches(b.Items, byCat) {
+			if b.Segment == "" {
+				c.boost[it] *= float32(b.Factor)
+				c.boostWhy[it] = why
+			} else {
+				c.segBoost[b.Segment] = append(c.segBoost[b.Segment], segBoost{it, float32(b.Factor), why})
+			}
+		}
+	}
+	for _, x := range r.Rules.Restrictions {
+		items := c.matches(x.Items, byCat)
+		if x.Segment == "" {
+			for _, it := range items {
+				c.blocked[it] = true
+			}
+		} else {
+			c.segBlock[x.Segment] = append(c.segBlock[x.Segment], items...)
+		}
+	}
+	r.compiled.Store(c)
+	return c
+}
+
+// negInf marks an item that must not be recommended.
+var negInf = float32(math.Inf(-1))
+
+// Recommend returns up to req.N items (10 when 0) for the request, best
+// first, each with its reasons. A customer the model does not know, with
+// no items in the request, gets the most popular items (of their segment
+// when it is given and large enough) with that reason. Items of the
+// profile are not recommended (bought ones unless Repurchase or
+// Consumables allow it; basket items never); neither are unavailable or
+// restricted items nor req.Exclude.
+func (r *Recommender) Recommend(ctx context.Context, req Request) ([]Recommendation, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m := r.model()
+	if m == nil {
+		return nil, fmt.Errorf("recommend: no model")
+	}
+	N := req.N
+	if N <= 0 {
+		N = 10
+	}
+	c := r.compile(m)
+	s := m.scratch.Get().(*scratch)
+	defer func() {
+		s.reset()
+		m.scratch.Put(s)
+	}()
+	seg := m.profile(&req, s)
+	pop, cnt, segOwn := m.popularity(seg)
+	used := m.scoreAll(s, pop)
+	score := s.score[:len(m.items)]
+	for i, b := range c.boost {
+		if b != 1 {
+			score[i] *= b
+		}
+	}
+	segName := req.Segment
+	if segName == "" && seg >= 0 {
+		segName = m.segNames[seg]
+	}
+	var segBoosts []segBoost
+	if segName != "" {
+		segBoosts = c.segBoost[segName]
+		for _, b := range segBoosts {
+			score[b.item] *= b.factor
+		}
+		for _, it := range c.segBlock[segName] {
+			score[it] = negInf
+		}
+	}
+	for i, bl := range c.blocked {
+		if bl {
+			score[i] = negInf
+		}
+	}
+	for _, h := range s.hist {
+		if !h.bought || !(r.Rules.Repurchase || c.consumable[h.item]) {
+			score[h.item] = negInf
+		}
+	}
+	// Basket items are never recommended, whatever the rules.
+	for _, name := range req.Items {
+		if it, ok := m.itemIdx[name]; ok {
+			score[it] = negInf
+		}
+	}
+	for _, name := range req.Exclude {
+		if it, ok := m.itemIdx[name]; ok {
+			score[it] = negInf
+		}
+	}
+	picked := r.pick(score, c, N, s)
+	out := make([]Recommendation, 0, len(picked))
+	for _, j := range picked {
+		rec := Recommendation{Item: m.items[j], Score: float64(score[j])}
+		rec.Reasons = append(rec.Reasons, m.reason(j, s, seg, segOwn, cnt, used))
+		if w := c.boostWhy[j]; w >= 0 {
+			rec.Reasons = append(rec.Reasons, Reason{Kind: ReasonBoosted, Text: c.reasons[w]})
+		}
+		for _, b := range segBoosts {
+			if b.item == j {
+				rec.Reasons = append(rec.Reasons, Reason{Kind: ReasonBoosted, Segment: segName, Text: c.reasons[b.why]})
+			}
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// pick returns the best N items by score, skipping excluded ones and
+// capping each category at MaxPerCategory.
+func (r *Recommender) pick(score []float32, c *compiledRules, N int, s *scratch) []int32 {
+	capN := r.Rules.MaxPerCategory
+	M := N
+	if capN > 0 {
+		M = N * 4
+	}
+	for {
+		s.top = s.top[:0]
+		for i, x := range score {
+			if x != negInf {
+				s.top.push(scored{int32(i), x, 0}, M)
+			}
+		}
+		ranked := s.top.sorted()
+		if capN <= 0 {
+			out := make([]int32, len(ranked))
+			for i, x := range ranked {
+				out[i] = x.j
+			}
+			return out
+		}
+		out := make([]int32, 0, N)
+		per := map[int32]int{}
+		for _, x := range ranked {
+			if ct := c.cat[x.j]; ct >= 0 {
+				if per[ct] >= capN {
+					continue
+				}
+				per[ct]++
+			}
+			out = append(out, x.j)
+			if len(out) == N {
+				return out
+			}
+		}
+		if len(ranked) < M || M >= len(score) {
+			return out
+		}
+		M = min(M*4, len(score))
+	}
+}
