@@ -48,6 +48,9 @@ type SynthTruth struct {
 	Partner map[string]string
 	// Drifted lists the customers who switched group, with the time.
 	Drifted map[customer.ID]time.Time
+	// Group is each customer's group before and after the drift (the
+	// same twice for a customer who did not drift).
+	Group map[customer.ID][2]int
 }
 
 func (c SynthConfig) withDefaults() SynthConfig {
@@ -89,7 +92,7 @@ func Synthetic(cfg SynthConfig) (iter.Seq[Interaction], *SynthTruth) {
 	cfg = cfg.withDefaults()
 	n, G := cfg.Items, cfg.Groups
 	names := make([]string, n)
-	truth := &SynthTruth{ItemGroup: map[string]int{}, Partner: map[string]string{}, Drifted: map[customer.ID]time.Time{}}
+	truth := &SynthTruth{ItemGroup: map[string]int{}, Partner: map[string]string{}, Drifted: map[customer.ID]time.Time{}, Group: map[customer.ID][2]int{}}
 	// Items are dealt to groups round robin after a fixed shuffle, so that
 	// a group's items are not neighbours by name.
 	rng := rand.New(rand.NewPCG(cfg.Seed, 1))
@@ -161,6 +164,7 @@ func Synthetic(cfg SynthConfig) (iter.Seq[Interaction], *SynthTruth) {
 			truth.Drifted[custName(c)] = cfg.Start.Add(time.Duration(p.at))
 		}
 		plans[c] = p
+		truth.Group[custName(c)] = [2]int{p.g1, p.g2}
 	}
 	seq := func(yield func(Interaction) bool) {
 		r := rand.New(rand.NewPCG(cfg.Seed, 2))
