@@ -34,7 +34,9 @@ type SendGate interface {
 type StageFunc func(ctx context.Context, id customer.ID) (journey.Stage, error)
 
 // Stage calls f.
-func (f StageFunc) Stage(ctx context.Context, id customer.ID) (journey.Stage, error) { return f(ctx, id) }
+func (f StageFunc) Stage(ctx context.Context, id customer.ID) (journey.Stage, error) {
+	return f(ctx, id)
+}
 
 // IssuesFunc adapts a function to IssueLookup.
 type IssuesFunc func(ctx context.Context, id customer.ID) (int, error)
