@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/c360/c360/customer"
 )
 
 // Metrics are the ranking metrics of one model on a test set, averaged
@@ -60,9 +62,37 @@ type EvalConfig struct {
 	// fits Config.EASEMaxItems), each with its hyper-parameters chosen on
 	// validation.
 	Models map[string]Config `json:"-"`
+	// External models, trained outside the package (a reference
+	// implementation, say), are evaluated on the same split after the
+	// others, in name order.
+	External map[string]External `json:"-"`
 	// Progress, if set, is called as the evaluation goes.
 	Progress func(Progress) `json:"-"`
 }
+
+// External trains a model outside the package on the training part of an
+// evaluation and returns its ranker.
+type External func(ctx context.Context, train *Dataset) (Ranker, error)
+
+// Ranker ranks the items of a Dataset for one of its customers (by index,
+// see Dataset.Row): the best k item indices, best first. With
+// excludeSeen, the customer's own items must be left out.
+type Ranker interface {
+	Rank(customer, k int, excludeSeen bool) []int
+}
+
+// Row returns customer c's items (indices, ascending) and the strength of
+// each (1 for a purchase, less for a cart or a view). The slices belong to
+// the Dataset.
+func (d *Dataset) Row(c int) (items []int32, strength []float32) {
+	return d.item[d.off[c]:d.off[c+1]], d.str[d.off[c]:d.off[c+1]]
+}
+
+// Item returns the name of item i.
+func (d *Dataset) Item(i int) string { return d.items[i] }
+
+// Customer returns the ID of customer c.
+func (d *Dataset) Customer(c int) customer.ID { return d.custs[c] }
 
 // testSet is what one evaluation scores: the training rows and, per test
 // customer (by index in the training dataset's interning), the held-out
@@ -206,8 +236,14 @@ func (m *Model) rank(c int32, k int, excludeSeen bool, s *scratch) []int32 {
 // score evaluates m on ts: the per-user metrics and the items recommended.
 func (m *Model) score(ctx context.Context, ts *testSet, k int, newOnly bool) ([]userMetrics, []bool, error) {
 	s := newScratch(len(m.items))
+	return scoreWith(ctx, ts, k, newOnly, len(m.items), m.hOff, m.hItem, func(c int32) []int32 { return m.rank(c, k, newOnly, s) })
+}
+
+// scoreWith evaluates a ranking function on ts; hOff and hItem are the
+// training histories by customer index.
+func scoreWith(ctx context.Context, ts *testSet, k int, newOnly bool, nItems int, hOff []int64, hItem []int32, rank func(c int32) []int32) ([]userMetrics, []bool, error) {
 	um := make([]userMetrics, 0, len(ts.users))
-	shown := make([]bool, len(m.items))
+	shown := make([]bool, nItems)
 	seen := map[int32]bool{}
 	for u, c := range ts.users {
 		if u&1023 == 0 {
@@ -216,17 +252,17 @@ func (m *Model) score(ctx context.Context, ts *testSet, k int, newOnly bool) ([]
 			}
 		}
 		test := ts.items[u]
-		if newOnly && int(c) < len(m.custs) {
+		if newOnly && int(c)+1 < len(hOff) {
 			clear(seen)
-			for q := m.hOff[c]; q < m.hOff[c+1]; q++ {
-				seen[m.hItem[q]] = true
+			for q := hOff[c]; q < hOff[c+1]; q++ {
+				seen[hItem[q]] = true
 			}
 			test = slices.DeleteFunc(slices.Clone(test), func(it int32) bool { return seen[it] })
 			if len(test) == 0 {
 				continue
 			}
 		}
-		top := m.rank(c, k, newOnly, s)
+		top := rank(c)
 		var x userMetrics
 		hits := 0
 		for i, it := range top {
@@ -353,6 +389,45 @@ func (b *Builder) Evaluate(ctx context.Context, cfg EvalConfig) ([]Metrics, erro
 			}
 		}
 		out = append(out, Metrics{Model: nm.name, Params: m.Params(), Customers: len(um),
+			HR: mean(um, func(x userMetrics) float64 { return x.hr }), Recall: mean(um, func(x userMetrics) float64 { return x.recall }),
+			NDCG: mean(um, func(x userMetrics) float64 { return x.ndcg }), MAP: mean(um, func(x userMetrics) float64 { return x.ap }),
+			Coverage: float64(cov) / float64(len(b.items))})
+		per = append(per, um)
+	}
+	var ext []string
+	for n := range cfg.External {
+		ext = append(ext, n)
+	}
+	slices.Sort(ext)
+	for _, name := range ext {
+		if cfg.Progress != nil {
+			cfg.Progress(Progress{Step: "evaluate " + name, Done: len(out), Total: len(out) + len(ext)})
+		}
+		d := train.Build()
+		r, err := cfg.External[name](ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		um, shown, err := scoreWith(ctx, ts, k, cfg.NewOnly, len(b.items), d.off, d.item, func(c int32) []int32 {
+			top := r.Rank(int(c), k, cfg.NewOnly)
+			out := make([]int32, 0, len(top))
+			for _, it := range top[:min(k, len(top))] {
+				if it >= 0 && it < len(b.items) {
+					out = append(out, int32(it))
+				}
+			}
+			return out
+		})
+		if err != nil {
+			return nil, err
+		}
+		cov := 0
+		for _, x := range shown {
+			if x {
+				cov++
+			}
+		}
+		out = append(out, Metrics{Model: name, Params: Params{Algorithm: Algorithm(name)}, Customers: len(um),
 			HR: mean(um, func(x userMetrics) float64 { return x.hr }), Recall: mean(um, func(x userMetrics) float64 { return x.recall }),
 			NDCG: mean(um, func(x userMetrics) float64 { return x.ndcg }), MAP: mean(um, func(x userMetrics) float64 { return x.ap }),
 			Coverage: float64(cov) / float64(len(b.items))})
