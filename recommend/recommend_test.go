@@ -544,3 +544,33 @@ func TestTrainErrors(t *testing.T) {
 		t.Errorf("progress steps %v, err %v", steps, err)
 	}
 }
+
+// Recommend, Observe and SetModel may run at the same time (run with
+// -race).
+func TestConcurrentServing(t *testing.T) {
+	m := train(t, tinyLog(), Config{Algorithm: CoOccurrence, HalfLife: -1, Shrinkage: -1, Blend: 0.01})
+	m2 := train(t, tinyLog(), Config{Algorithm: Popularity})
+	r := &Recommender{Model: m, Rules: Rules{MaxPerCategory: 1, Categories: map[string]string{"cup": "ware"}}}
+	done := make(chan struct{})
+	for g := range 4 {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			for i := range 200 {
+				if g == 0 && i == 100 {
+					r.SetModel(m2)
+				}
+				if g == 1 {
+					m.Observe(buy("c1", "biscuit", 9))
+				}
+				recs, err := r.Recommend(context.Background(), Request{Customer: "c1", Items: []string{"tea"}, N: 3})
+				if err != nil || len(recs) == 0 {
+					t.Errorf("recommend: %v, %v", recs, err)
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+}
