@@ -77,7 +77,7 @@
 // customers (ties at the cut held out whole, as a basket), trains on the
 // rest of the sample and keeps what ranks best by recall@10 on up to 2,000
 // of them: the half-life among none, the data's span and a quarter of it;
-// the shrinkage among 0, 5 and 25 (co-occurrence); λ among 0.25, 1 and 4
+// the shrinkage among 0, 5 and 25 (co-occurrence); λ among 0.05, 0.25, 1 and 4
 // times the mean diagonal of XᵀX (EASE); for each, the blend among 0, 0.03,
 // 0.1, 0.3, 1 and 3; and between co-occurrence and EASE. The search goes
 // one parameter at a time (half-life first). Nothing is tuned to one file:

@@ -211,17 +211,47 @@ func (m *Model) rank(c int32, k int, excludeSeen bool, s *scratch) []int32 {
 	}
 	seg := m.profile(&req, s)
 	pop, _, _ := m.popularity(seg)
-	m.scoreAll(s, pop)
-	score := s.score[:len(m.items)]
-	if excludeSeen {
-		for _, h := range s.hist {
-			score[h.item] = negInf
+	mx := m.accumulate(s)
+	blend := float32(m.params.Blend)
+	if mx <= 0 {
+		blend = 1
+	}
+	// Only touched items have a model score; the others rank by
+	// popularity alone, so the best of them are a prefix of the
+	// popularity order as long as the excluded items.
+	skip := func(j int32) bool {
+		if !excludeSeen {
+			return false
 		}
+		for _, h := range s.hist {
+			if h.item == j {
+				return true
+			}
+		}
+		return false
 	}
 	s.top = s.top[:0]
-	for i, x := range score {
-		if x != negInf {
-			s.top.push(scored{int32(i), x, 0}, k)
+	if mx > 0 {
+		for _, j := range s.touched {
+			if !skip(j) {
+				s.top.push(scored{j, s.acc[j]*s.inv + blend*pop[j], 0}, k)
+			}
+		}
+	}
+	need := k
+	if excludeSeen {
+		need += len(s.hist)
+	}
+	for _, j := range m.popularOrder(seg) {
+		if need == 0 {
+			break
+		}
+		if mx > 0 && s.anchor[j] >= 0 {
+			continue // scored above
+		}
+		need--
+		if !skip(j) {
+			s.top.push(scored{j, blend * pop[j], 0}, k)
 		}
 	}
 	ranked := s.top.sorted()

@@ -29,6 +29,8 @@ type Model struct {
 	segCusts []int32
 	segCnt   [][]int32 // per segment, customers who chose each item
 	segPop   [][]float32
+	popOrder []int32   // items by popularity, best first (ties: lower index)
+	segOrder [][]int32 // the same per segment
 	nb       *neighbourhood
 	bought   bool // every learned pair is a purchase: reasons say "bought"
 	maxT     int64
@@ -94,11 +96,24 @@ func newModel(d *Dataset, nb *neighbourhood, p Params) *Model {
 // finish derives the normalised popularity vectors from the counts.
 func (m *Model) finish() {
 	m.pop = normalise(m.popCnt)
+	m.popOrder = order(m.popCnt)
 	m.segPop = make([][]float32, len(m.segCnt))
+	m.segOrder = make([][]int32, len(m.segCnt))
 	for i, c := range m.segCnt {
 		m.segPop[i] = normalise(c)
+		m.segOrder[i] = order(c)
 	}
 	m.scratch.New = func() any { return newScratch(len(m.items)) }
+}
+
+// order returns the items by count, highest first, ties by index.
+func order(cnt []int32) []int32 {
+	out := make([]int32, len(cnt))
+	for i := range out {
+		out[i] = int32(i)
+	}
+	slices.SortStableFunc(out, func(a, b int32) int { return int(cnt[b]) - int(cnt[a]) })
+	return out
 }
 
 func normalise(cnt []int32) []float32 {
@@ -270,32 +285,21 @@ func (m *Model) popularity(seg int32) ([]float32, []int32, bool) {
 	return m.pop, m.popCnt, false
 }
 
+// popularOrder returns the items by the popularity popularity(seg) uses.
+func (m *Model) popularOrder(seg int32) []int32 {
+	if seg >= 0 && m.segCusts[seg] >= minSegmentCustomers {
+		return m.segOrder[seg]
+	}
+	return m.popOrder
+}
+
 // scoreAll fills s.score with every item's score for the profile in
 // s.hist: the model's score, normalised to at most 1, plus the blend
 // weight times popularity. It returns whether the model had anything to
 // say (else the scores are popularity alone).
 func (m *Model) scoreAll(s *scratch, pop []float32) bool {
 	n := len(m.items)
-	nb := m.nb
-	var mx float32
-	if nb != nil {
-		for _, h := range s.hist {
-			for k := nb.off[h.item]; k < nb.off[h.item+1]; k++ {
-				j := nb.nbr[k]
-				c := h.w * nb.w[k]
-				if s.acc[j] == 0 && s.anchor[j] < 0 {
-					s.touched = append(s.touched, j)
-				}
-				s.acc[j] += c
-				if c > s.best[j] {
-					s.best[j], s.anchor[j] = c, int32(k)
-				}
-			}
-		}
-		for _, j := range s.touched {
-			mx = max(mx, s.acc[j])
-		}
-	}
+	mx := m.accumulate(s)
 	if mx <= 0 {
 		copy(s.score[:n], pop)
 		return false
@@ -304,12 +308,44 @@ func (m *Model) scoreAll(s *scratch, pop []float32) bool {
 	for i := range n {
 		s.score[i] = blend * pop[i]
 	}
-	inv := 1 / mx
-	s.inv = inv
 	for _, j := range s.touched {
-		s.score[j] += s.acc[j] * inv
+		s.score[j] += s.acc[j] * s.inv
 	}
 	return true
+}
+
+// accumulate adds the neighbour weights of the profile in s.hist into
+// s.acc (recording the touched items and each one's strongest anchor) and
+// returns the largest sum; s.inv is set to its inverse.
+func (m *Model) accumulate(s *scratch) float32 {
+	nb := m.nb
+	var mx float32
+	if nb == nil {
+		return 0
+	}
+	for _, h := range s.hist {
+		if !(h.w > 0) {
+			continue
+		}
+		for k := nb.off[h.item]; k < nb.off[h.item+1]; k++ {
+			j := nb.nbr[k]
+			c := h.w * nb.w[k]
+			if s.anchor[j] < 0 {
+				s.touched = append(s.touched, j)
+			}
+			s.acc[j] += c
+			if c > s.best[j] || s.anchor[j] < 0 {
+				s.best[j], s.anchor[j] = c, int32(k)
+			}
+		}
+	}
+	for _, j := range s.touched {
+		mx = max(mx, s.acc[j])
+	}
+	if mx > 0 {
+		s.inv = 1 / mx
+	}
+	return mx
 }
 
 func (s *scratch) reset() {

@@ -47,7 +47,7 @@ type Config struct {
 	// Shrinkage of the cosine similarity of co-occurrence (in customers);
 	// 0 chooses among 0, 5 and 25; negative means 0.
 	Shrinkage float64 `json:"shrinkage,omitempty"`
-	// Lambda is EASE's L2 penalty; 0 chooses among 0.25, 1 and 4 times
+	// Lambda is EASE's L2 penalty; 0 chooses among 0.05, 0.25, 1 and 4 times
 	// the mean diagonal of the item Gram matrix.
 	Lambda float64 `json:"lambda,omitempty"`
 	// Blend is the weight of popularity added to the (normalised) model

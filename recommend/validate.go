@@ -8,7 +8,7 @@ import (
 // Validation grids: what Train tries for a hyper-parameter left at zero.
 var (
 	shrinkGrid = []float64{0, 5, 25}
-	lambdaGrid = []float64{0.25, 1, 4} // times the mean diagonal of the Gram matrix
+	lambdaGrid = []float64{0.05, 0.25, 1, 4} // times the mean diagonal of the Gram matrix
 	blendGrid  = []float64{0, 0.03, 0.1, 0.3, 1, 3}
 )
 
