@@ -218,8 +218,10 @@ type scratch struct {
 	acc     []float32
 	best    []float32
 	anchor  []int32
-	score   []float32
+	mark    []uint8 // per item: markExcluded, markSpecial
+	marked  []int32 // items with a mark, to clear
 	touched []int32
+	special []scored
 	hist    []hentry
 	top     topK
 	inv     float32
@@ -232,7 +234,7 @@ type hentry struct {
 }
 
 func newScratch(n int) *scratch {
-	s := &scratch{acc: make([]float32, n), best: make([]float32, n), anchor: make([]int32, n), score: make([]float32, n)}
+	s := &scratch{acc: make([]float32, n), best: make([]float32, n), anchor: make([]int32, n), mark: make([]uint8, n)}
 	for i := range s.anchor {
 		s.anchor[i] = -1
 	}
@@ -293,27 +295,6 @@ func (m *Model) popularOrder(seg int32) []int32 {
 	return m.popOrder
 }
 
-// scoreAll fills s.score with every item's score for the profile in
-// s.hist: the model's score, normalised to at most 1, plus the blend
-// weight times popularity. It returns whether the model had anything to
-// say (else the scores are popularity alone).
-func (m *Model) scoreAll(s *scratch, pop []float32) bool {
-	n := len(m.items)
-	mx := m.accumulate(s)
-	if mx <= 0 {
-		copy(s.score[:n], pop)
-		return false
-	}
-	blend := float32(m.params.Blend)
-	for i := range n {
-		s.score[i] = blend * pop[i]
-	}
-	for _, j := range s.touched {
-		s.score[j] += s.acc[j] * s.inv
-	}
-	return true
-}
-
 // accumulate adds the neighbour weights of the profile in s.hist into
 // s.acc (recording the touched items and each one's strongest anchor) and
 // returns the largest sum; s.inv is set to its inverse.
@@ -353,11 +334,17 @@ func (s *scratch) reset() {
 		s.acc[j], s.best[j], s.anchor[j] = 0, 0, -1
 	}
 	s.touched = s.touched[:0]
+	for _, j := range s.marked {
+		s.mark[j] = 0
+	}
+	s.marked = s.marked[:0]
 }
 
-// itemText quotes an item name for a reason.
-func (m *Model) reason(j int32, s *scratch, seg int32, segOwn bool, cnt []int32, usedModel bool) Reason {
-	if usedModel && s.anchor[j] >= 0 && s.acc[j]*s.inv >= 0.5*s.score[j] {
+// reason returns the main reason for recommending j, whose score before
+// boosts is base: the profile item that contributed most when the model
+// makes at least half the score, else popularity.
+func (m *Model) reason(j int32, base float32, s *scratch, seg int32, segOwn bool, cnt []int32, usedModel bool) Reason {
+	if usedModel && s.anchor[j] >= 0 && s.acc[j]*s.inv >= 0.5*base {
 		k := s.anchor[j]
 		// anchor holds the index into the neighbour arrays; the anchor
 		// item is the row k falls in.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"sync/atomic"
 )
@@ -106,6 +107,7 @@ type compiledRules struct {
 	blocked    []bool
 	boost      []float32 // global boost factor (1 = none)
 	boostWhy   []int32   // index into reasons of the last global boost, -1
+	boosted    []int32 // items with a global boost
 	reasons    []string
 	segBoost   map[string][]segBoost
 	segBlock   map[string][]int32
@@ -169,6 +171,9 @@ func (r *Recommender) compile(m *Model) *compiledRules {
 		c.reasons = append(c.reasons, text)
 		for _, it := range c.matches(b.Items, byCat) {
 			if b.Segment == "" {
+				if c.boost[it] == 1 {
+					c.boosted = append(c.boosted, it)
+				}
 				c.boost[it] *= float32(b.Factor)
 				c.boostWhy[it] = why
 			} else {
@@ -190,8 +195,6 @@ func (r *Recommender) compile(m *Model) *compiledRules {
 	return c
 }
 
-// negInf marks an item that must not be recommended.
-var negInf = float32(math.Inf(-1))
 
 // Recommend returns up to req.N items (10 when 0) for the request, best
 // first, each with its reasons. A customer the model does not know, with
@@ -220,12 +223,11 @@ func (r *Recommender) Recommend(ctx context.Context, req Request) ([]Recommendat
 	}()
 	seg := m.profile(&req, s)
 	pop, cnt, segOwn := m.popularity(seg)
-	used := m.scoreAll(s, pop)
-	score := s.score[:len(m.items)]
-	for i, b := range c.boost {
-		if b != 1 {
-			score[i] *= b
-		}
+	mx := m.accumulate(s)
+	used := mx > 0
+	blend := float32(m.params.Blend)
+	if !used {
+		blend = 1 // popularity alone
 	}
 	segName := req.Segment
 	if segName == "" && seg >= 0 {
@@ -234,39 +236,67 @@ func (r *Recommender) Recommend(ctx context.Context, req Request) ([]Recommendat
 	var segBoosts []segBoost
 	if segName != "" {
 		segBoosts = c.segBoost[segName]
-		for _, b := range segBoosts {
-			score[b.item] *= b.factor
-		}
 		for _, it := range c.segBlock[segName] {
-			score[it] = negInf
-		}
-	}
-	for i, bl := range c.blocked {
-		if bl {
-			score[i] = negInf
+			s.setMark(it, markExcluded)
 		}
 	}
 	for _, h := range s.hist {
 		if !h.bought || !(r.Rules.Repurchase || c.consumable[h.item]) {
-			score[h.item] = negInf
+			s.setMark(h.item, markExcluded)
 		}
 	}
 	// Basket items are never recommended, whatever the rules.
 	for _, name := range req.Items {
 		if it, ok := m.itemIdx[name]; ok {
-			score[it] = negInf
+			s.setMark(it, markExcluded)
 		}
 	}
 	for _, name := range req.Exclude {
 		if it, ok := m.itemIdx[name]; ok {
-			score[it] = negInf
+			s.setMark(it, markExcluded)
 		}
 	}
-	picked := r.pick(score, c, N, s)
+	// Special items are those whose score is not blend × popularity:
+	// the touched ones and the boosted ones. The others are ranked by
+	// the popularity order, merged in by pick.
+	base := func(j int32) float32 {
+		b := blend * pop[j]
+		if used && s.anchor[j] >= 0 {
+			b += s.acc[j] * s.inv
+		}
+		return b
+	}
+	s.special = s.special[:0]
+	addSpecial := func(j int32) {
+		if c.blocked[j] || s.mark[j]&(markExcluded|markSpecial) != 0 {
+			return
+		}
+		s.setMark(j, markSpecial)
+		x := base(j) * c.boost[j]
+		for _, b := range segBoosts {
+			if b.item == j {
+				x *= b.factor
+			}
+		}
+		s.special = append(s.special, scored{j, x, 0})
+	}
+	if used {
+		for _, j := range s.touched {
+			addSpecial(j)
+		}
+	}
+	for _, j := range c.boosted {
+		addSpecial(j)
+	}
+	for _, b := range segBoosts {
+		addSpecial(b.item)
+	}
+	picked := r.pick(m.popularOrder(seg), pop, blend, c, N, s)
 	out := make([]Recommendation, 0, len(picked))
-	for _, j := range picked {
-		rec := Recommendation{Item: m.items[j], Score: float64(score[j])}
-		rec.Reasons = append(rec.Reasons, m.reason(j, s, seg, segOwn, cnt, used))
+	for _, x := range picked {
+		j := x.j
+		rec := Recommendation{Item: m.items[j], Score: float64(x.s)}
+		rec.Reasons = append(rec.Reasons, m.reason(j, base(j), s, seg, segOwn, cnt, used))
 		if w := c.boostWhy[j]; w >= 0 {
 			rec.Reasons = append(rec.Reasons, Reason{Kind: ReasonBoosted, Text: c.reasons[w]})
 		}
@@ -280,46 +310,108 @@ func (r *Recommender) Recommend(ctx context.Context, req Request) ([]Recommendat
 	return out, nil
 }
 
-// pick returns the best N items by score, skipping excluded ones and
-// capping each category at MaxPerCategory.
-func (r *Recommender) pick(score []float32, c *compiledRules, N int, s *scratch) []int32 {
+// Marks of items in a request.
+const (
+	markExcluded uint8 = 1 << iota
+	markSpecial
+)
+
+func (s *scratch) setMark(j int32, m uint8) {
+	if s.mark[j] == 0 {
+		s.marked = append(s.marked, j)
+	}
+	s.mark[j] |= m
+}
+
+// pick returns the best N items: the special items (sorted here) merged
+// with the others in popularity order (their score is blend × pop),
+// skipping blocked and excluded items and capping each category at
+// MaxPerCategory.
+func (r *Recommender) pick(order []int32, pop []float32, blend float32, c *compiledRules, N int, s *scratch) []scored {
 	capN := r.Rules.MaxPerCategory
+	// Only the best specials can be picked: select M of them with a heap,
+	// and sort them all only if the category caps use them up.
 	M := N
 	if capN > 0 {
-		M = N * 4
+		M = 4 * N
 	}
 	for {
-		s.top = s.top[:0]
-		for i, x := range score {
-			if x != negInf {
-				s.top.push(scored{int32(i), x, 0}, M)
+		var sp []scored
+		if len(s.special) <= M {
+			sp = s.special
+			slices.SortFunc(sp, byRank)
+		} else {
+			s.top = s.top[:0]
+			for _, x := range s.special {
+				s.top.push(x, M)
 			}
+			sp = s.top.sorted()
 		}
-		ranked := s.top.sorted()
-		if capN <= 0 {
-			out := make([]int32, len(ranked))
-			for i, x := range ranked {
-				out[i] = x.j
-			}
+		out, usedAll := r.merge(sp, order, pop, blend, c, N, s)
+		// Specials left unconsumed rank below everything picked; once all
+		// the selected ones are consumed, one not selected might not.
+		if !usedAll || len(sp) == len(s.special) {
 			return out
 		}
-		out := make([]int32, 0, N)
-		per := map[int32]int{}
-		for _, x := range ranked {
+		M = len(s.special)
+	}
+}
+
+// byRank orders candidates best first.
+func byRank(a, b scored) int {
+	switch {
+	case less(b, a):
+		return -1
+	case less(a, b):
+		return 1
+	}
+	return 0
+}
+
+// merge picks from the sorted specials and the popularity stream; usedAll
+// reports whether every special was consumed.
+func (r *Recommender) merge(sp []scored, order []int32, pop []float32, blend float32, c *compiledRules, N int, s *scratch) (out []scored, usedAll bool) {
+	capN := r.Rules.MaxPerCategory
+	var per map[int32]int
+	if capN > 0 {
+		per = map[int32]int{}
+	}
+	out = make([]scored, 0, N)
+	i, p := 0, 0
+	for len(out) < N {
+		// Next item of the popularity stream that may be shown.
+		for p < len(order) && (c.blocked[order[p]] || s.mark[order[p]] != 0) {
+			p++
+		}
+		var x scored
+		switch {
+		case i < len(sp) && p < len(order):
+			y := scored{order[p], blend * pop[order[p]], 0}
+			if less(y, sp[i]) {
+				x = sp[i]
+				i++
+			} else {
+				x = y
+				p++
+			}
+		case i < len(sp):
+			x = sp[i]
+			i++
+		case p < len(order):
+			x = scored{order[p], blend * pop[order[p]], 0}
+			p++
+		default:
+			return out, true
+		}
+		if capN > 0 {
 			if ct := c.cat[x.j]; ct >= 0 {
 				if per[ct] >= capN {
 					continue
 				}
 				per[ct]++
 			}
-			out = append(out, x.j)
-			if len(out) == N {
-				return out
-			}
 		}
-		if len(ranked) < M || M >= len(score) {
-			return out
-		}
-		M = min(M*4, len(score))
+		out = append(out, x)
 	}
+	return out, i == len(sp)
 }
