@@ -119,8 +119,12 @@
 // enough — with that reason. Ties go to the item seen first in the
 // training data.
 //
-// Serving scores every item of the catalogue into a pooled buffer; with
-// 50,000 items one request takes about 0.2 ms (BenchmarkRecommend50k).
+// Serving scores only the items the profile's neighbours reach and the
+// boosted ones, in pooled buffers, and merges the rest of the catalogue in
+// popularity order (their score is the popularity blend alone), so a
+// request costs about (profile × neighbours) whatever the catalogue: with
+// 50,000 items, 82 µs of CPU at the median and 443 µs at the 99th
+// percentile, 73 allocations (BenchmarkRecommend50k).
 //
 // # Updating
 //

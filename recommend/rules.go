@@ -107,7 +107,7 @@ type compiledRules struct {
 	blocked    []bool
 	boost      []float32 // global boost factor (1 = none)
 	boostWhy   []int32   // index into reasons of the last global boost, -1
-	boosted    []int32 // items with a global boost
+	boosted    []int32   // items with a global boost
 	reasons    []string
 	segBoost   map[string][]segBoost
 	segBlock   map[string][]int32
@@ -194,7 +194,6 @@ func (r *Recommender) compile(m *Model) *compiledRules {
 	r.compiled.Store(c)
 	return c
 }
-
 
 // Recommend returns up to req.N items (10 when 0) for the request, best
 // first, each with its reasons. A customer the model does not know, with
