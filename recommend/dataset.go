@@ -89,6 +89,13 @@ type Builder struct {
 	stats      Stats
 }
 
+// Items returns how many distinct items were added so far.
+func (b *Builder) Items() int { return len(b.items) }
+
+// Len returns how many interactions were added so far (non-product rows
+// not included).
+func (b *Builder) Len() int { return len(b.cust) }
+
 // Grow reserves room for n more interactions.
 func (b *Builder) Grow(n int) {
 	b.cust = slices.Grow(b.cust, n)

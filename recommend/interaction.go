@@ -138,9 +138,21 @@ const maxReportedErrors = 100
 // go-multierror; after 100 bad rows reading stops. The interactions of the
 // good rows are returned with the error, so a caller may choose to go on.
 func ReadCSV(ctx context.Context, r io.Reader, c Columns) ([]Interaction, error) {
+	var out []Interaction
+	err := ScanCSV(ctx, r, c, func(in Interaction) error {
+		out = append(out, in)
+		return nil
+	})
+	return out, err
+}
+
+// ScanCSV is ReadCSV calling fn for each good row instead of keeping them
+// (Builder.Add fits), so that a large file streams into a Builder. An
+// error of fn stops the reading and is returned.
+func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) error) error {
 	rd, err := table.NewReader(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	need := func(flag, name string) (int, error) {
 		if name == "" {
@@ -170,15 +182,14 @@ func ReadCSV(ctx context.Context, r io.Reader, c Columns) ([]Interaction, error)
 		}
 	}
 	if err := errs.ErrorOrNil(); err != nil {
-		return nil, err
+		return err
 	}
 	header := rd.Header()
-	var out []Interaction
 	bad := 0
 	for n := 0; ; n++ {
 		if n&4095 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		row, line, err := rd.Read()
@@ -203,15 +214,15 @@ func ReadCSV(ctx context.Context, r io.Reader, c Columns) ([]Interaction, error)
 			bad++
 		} else if in, col, e := parseRow(row, cols, c.TimeLayout); e != nil {
 			report(col, e)
-		} else {
-			out = append(out, in)
+		} else if err := fn(in); err != nil {
+			return err
 		}
 		if bad >= maxReportedErrors {
 			errs = multierror.Append(errs, fmt.Errorf("%w: stopped after %d bad rows", ErrInvalidInput, bad))
 			break
 		}
 	}
-	return out, errs.ErrorOrNil()
+	return errs.ErrorOrNil()
 }
 
 func parseRow(row []string, cols [7]int, layout string) (Interaction, int, error) {

@@ -81,31 +81,33 @@ func addInteractionFlags(fs *flag.FlagSet, f *interactionFlags) {
 	f.nonProduct = fs.String("non-product", "", "comma-separated items that are not products (postage, fees): skipped")
 }
 
-// read reads the interactions; row errors are reported on stderr, all of
-// them, and fail the command.
-func (f *interactionFlags) read(ctx context.Context, e *env) ([]recommend.Interaction, recommend.DataConfig, error) {
-	var data recommend.DataConfig
+// read streams the interactions into a Builder; every bad row is
+// reported and fails the command.
+func (f *interactionFlags) read(ctx context.Context, e *env) (*recommend.Builder, error) {
+	b := &recommend.Builder{}
 	if *f.nonProduct != "" {
-		data.NonProduct = splitList(*f.nonProduct)
+		b.Config.NonProduct = splitList(*f.nonProduct)
 	}
 	var r io.Reader = e.stdin
 	name := "standard input"
 	if *f.events != "-" {
 		fh, err := os.Open(*f.events)
 		if err != nil {
-			return nil, data, err
+			return nil, err
 		}
 		defer fh.Close()
 		r, name = fh, *f.events
+		if st, err := fh.Stat(); err == nil {
+			b.Grow(int(min(st.Size()/32, 50_000_000)))
+		}
 	}
-	ins, err := recommend.ReadCSV(ctx, r, f.cols)
-	if err != nil {
-		return nil, data, fmt.Errorf("%s: %w", name, err)
+	if err := recommend.ScanCSV(ctx, r, f.cols, b.Add); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(ins) == 0 {
-		return nil, data, fmt.Errorf("%s: no interactions", name)
+	if b.Len() == 0 {
+		return nil, fmt.Errorf("%s: no interactions", name)
 	}
-	return ins, data, nil
+	return b, nil
 }
 
 // trainFlags are the hyper-parameter flags; zero values leave the choice
@@ -198,16 +200,9 @@ func runRecommendTrain(ctx context.Context, e *env) error {
 	if !*quiet {
 		cfg.Progress = progressPrinter(e.stderr)
 	}
-	ins, data, err := in.read(ctx, e)
+	b, err := in.read(ctx, e)
 	if err != nil {
 		return err
-	}
-	b := &recommend.Builder{Config: data}
-	b.Grow(len(ins))
-	for _, x := range ins {
-		if err := b.Add(x); err != nil {
-			return err
-		}
 	}
 	m, err := recommend.Train(ctx, b, cfg)
 	if err != nil {
@@ -315,22 +310,15 @@ func runRecommendEval(ctx context.Context, e *env) error {
 	if !*quiet {
 		cfg.Progress = progressPrinter(e.stderr)
 	}
-	ins, data, err := in.read(ctx, e)
+	b, err := in.read(ctx, e)
 	if err != nil {
 		return err
 	}
-	cfg.Data = data
-	if cfg.Models != nil {
+	if cfg.Models != nil && b.Items() > 3000 && mc.EASEMaxItems == 0 {
 		// EASE beyond its size is refused by Train; leave it out here.
-		items := map[string]bool{}
-		for _, x := range ins {
-			items[x.Item] = true
-		}
-		if len(items) > 3000 && mc.EASEMaxItems == 0 {
-			delete(cfg.Models, string(recommend.EASE))
-		}
+		delete(cfg.Models, string(recommend.EASE))
 	}
-	res, err := recommend.Evaluate(ctx, ins, cfg)
+	res, err := b.Evaluate(ctx, cfg)
 	if err != nil {
 		return err
 	}
