@@ -351,12 +351,14 @@ func writeEval(w io.Writer, res []recommend.Metrics, k int, format string) error
 func runRecommendQuery(ctx context.Context, e *env) error {
 	fs := newFlagSet(e, "recommend query", "--model FILE.model --for CUSTOMER [--items A,B] [--segment S] [--n 10]\n\n"+
 		"Prints a CSV of rank,item,score,reason for one customer (a customer the model does not\n"+
-		"know gets the most popular items), items already bought left out.\n")
+		"know gets the most popular items), items already bought left out unless --repurchase.\n")
 	model := fs.String("model", "", "model file written by c360 recommend train (required)")
 	who := fs.String("for", "", "customer ID")
 	items := fs.String("items", "", "comma-separated items in the basket")
 	seg := fs.String("segment", "", "the customer's segment")
 	n := fs.Int("n", 10, "number of items")
+	repurchase := fs.Bool("repurchase", false, "items the customer bought may be recommended again (a grocery shop)")
+	exclude := fs.String("exclude", "", "comma-separated items not to recommend (out of stock)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -379,7 +381,12 @@ func runRecommendQuery(ctx context.Context, e *env) error {
 	if *items != "" {
 		basket = splitList(*items)
 	}
-	recs, err := m.Recommend(ctx, recommend.Request{Customer: customer.ID(*who), Items: basket, Segment: *seg, N: *n})
+	var ex []string
+	if *exclude != "" {
+		ex = splitList(*exclude)
+	}
+	r := &recommend.Recommender{Model: m, Rules: recommend.Rules{Repurchase: *repurchase}}
+	recs, err := r.Recommend(ctx, recommend.Request{Customer: customer.ID(*who), Items: basket, Segment: *seg, N: *n, Exclude: ex})
 	if err != nil {
 		return err
 	}
