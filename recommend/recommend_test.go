@@ -310,7 +310,7 @@ func TestRules(t *testing.T) {
 	}
 	bad := Rules{Boosts: []Boost{{Factor: -1}}, Restrictions: []Restriction{{}}, MaxPerCategory: -2}
 	err := bad.Validate()
-	if err == nil || strings.Count(err.Error(), ";") != 3 {
+	if got := unwrapAll(err); len(got) != 4 || !errors.Is(err, ErrInvalidRules) {
 		t.Errorf("Validate = %v, want all four problems", err)
 	}
 }

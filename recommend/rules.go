@@ -2,11 +2,13 @@ package recommend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"sync/atomic"
+
+	"github.com/hashicorp/go-multierror"
 )
 
 // Rules are the business rules applied to every recommendation. The zero
@@ -52,29 +54,34 @@ type Restriction struct {
 	Items   []string `json:"items"`
 }
 
-// Validate reports every problem of the rules at once.
+// ErrInvalidRules is wrapped by every problem Rules.Validate reports.
+var ErrInvalidRules = errors.New("recommend: invalid rules")
+
+// Validate reports every problem of the rules at once, combined with
+// go-multierror, each wrapping ErrInvalidRules; nil when the rules are
+// valid. Recommend skips invalid boosts rather than failing.
 func (r *Rules) Validate() error {
-	var errs []string
+	var errs *multierror.Error
+	bad := func(format string, args ...any) {
+		errs = multierror.Append(errs, fmt.Errorf("%w: %s", ErrInvalidRules, fmt.Sprintf(format, args...)))
+	}
 	for i, b := range r.Boosts {
 		if !(b.Factor > 0) || math.IsInf(b.Factor, 0) {
-			errs = append(errs, fmt.Sprintf("boost %d: factor %v is not a positive number", i+1, b.Factor))
+			bad("boost %d: factor %v is not a positive number", i+1, b.Factor)
 		}
 		if len(b.Items) == 0 {
-			errs = append(errs, fmt.Sprintf("boost %d: no items", i+1))
+			bad("boost %d: no items", i+1)
 		}
 	}
 	for i, x := range r.Restrictions {
 		if len(x.Items) == 0 {
-			errs = append(errs, fmt.Sprintf("restriction %d: no items", i+1))
+			bad("restriction %d: no items", i+1)
 		}
 	}
 	if r.MaxPerCategory < 0 {
-		errs = append(errs, "max_per_category is negative")
+		bad("max_per_category %d is negative", r.MaxPerCategory)
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("recommend: rules: %s", strings.Join(errs, "; "))
-	}
-	return nil
+	return errs.ErrorOrNil()
 }
 
 // Recommender serves a Model under business Rules. Set Rules before the

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -359,6 +361,7 @@ func runRecommendQuery(ctx context.Context, e *env) error {
 	n := fs.Int("n", 10, "number of items")
 	repurchase := fs.Bool("repurchase", false, "items the customer bought may be recommended again (a grocery shop)")
 	exclude := fs.String("exclude", "", "comma-separated items not to recommend (out of stock)")
+	rulesPath := fs.String("rules", "", "JSON file of business rules (recommend.Rules: repurchase, consumables, unavailable, categories, max_per_category, boosts, restrictions)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -385,7 +388,24 @@ func runRecommendQuery(ctx context.Context, e *env) error {
 	if *exclude != "" {
 		ex = splitList(*exclude)
 	}
-	r := &recommend.Recommender{Model: m, Rules: recommend.Rules{Repurchase: *repurchase}}
+	r := &recommend.Recommender{Model: m}
+	if *rulesPath != "" {
+		b, err := os.ReadFile(*rulesPath)
+		if err != nil {
+			return err
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&r.Rules); err != nil {
+			return fmt.Errorf("%s: %w", *rulesPath, err)
+		}
+		if err := r.Rules.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", *rulesPath, err)
+		}
+	}
+	if *repurchase {
+		r.Rules.Repurchase = true
+	}
 	recs, err := r.Recommend(ctx, recommend.Request{Customer: customer.ID(*who), Items: basket, Segment: *seg, N: *n, Exclude: ex})
 	if err != nil {
 		return err

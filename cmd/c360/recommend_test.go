@@ -54,6 +54,19 @@ func TestRecommendTrainQuery(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "popular with all customers") {
 		t.Errorf("unknown customer: exit %d\n%s", code, stdout)
 	}
+	// Rules from a JSON file: a boost shows with its reason; a bad file
+	// reports every problem.
+	rules := filepath.Join(dir, "rules.json")
+	os.WriteFile(rules, []byte(`{"boosts":[{"items":["i00042"],"factor":1000,"reason":"spring campaign"}]}`), 0o644)
+	code, stdout, stderr = runCLI(t, "", "recommend", "query", "--model", model, "--for", "stranger", "--n", "1", "--rules", rules)
+	if code != 0 || !strings.Contains(stdout, "1,i00042,") || !strings.Contains(stdout, "spring campaign") {
+		t.Errorf("boost rule: exit %d\n%s%s", code, stdout, stderr)
+	}
+	os.WriteFile(rules, []byte(`{"boosts":[{"items":[],"factor":-1}],"max_per_category":-1}`), 0o644)
+	code, _, stderr = runCLI(t, "", "recommend", "query", "--model", model, "--for", "x", "--rules", rules)
+	if code != 1 || !strings.Contains(stderr, "3 errors occurred") {
+		t.Errorf("bad rules: exit %d\n%s", code, stderr)
+	}
 	// The model never replaces its input.
 	code, _, stderr = runCLI(t, "", "recommend", "train", "--events", events, "--model", events)
 	if code != 2 || !strings.Contains(stderr, "also the input") {
