@@ -99,8 +99,10 @@ type Columns struct {
 	// TimeLayout is a Go time layout for the Time column; "" reads RFC
 	// 3339, "2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05",
 	// "02-01-2006" (day first, as in dd-mm-yyyy), "02.01.2006",
-	// "2006/01/02" and Unix seconds. Month-first dates (01/02/2006) are
-	// ambiguous and read only with an explicit layout.
+	// "2006/01/02" and Unix seconds; dates a/b/yyyy (with an optional
+	// time h:mm or h:mm:ss) are read day-first or month-first as the
+	// file's first date with a part above 12 shows, and are an error when
+	// no date of the file tells.
 	TimeLayout string `json:"time_layout,omitempty"`
 }
 
@@ -133,7 +135,8 @@ func ParseTime(s, layout string) (time.Time, error) {
 const maxReportedErrors = 100
 
 // ReadCSV reads interactions from a CSV file with a header line, in file
-// order. Every malformed row is reported, each as a *table.LineError that
+// order (except rows with slashed dates read before the file showed
+// whether they are day-first, which come when it does; see Columns). Every malformed row is reported, each as a *table.LineError that
 // names its line and column and wraps ErrInvalidInput, combined with
 // go-multierror; after 100 bad rows reading stops. The interactions of the
 // good rows are returned with the error, so a caller may choose to go on.
@@ -186,6 +189,7 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 	}
 	header := rd.Header()
 	bad := 0
+	var sd slashDates
 	for n := 0; ; n++ {
 		if n&4095 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -204,6 +208,10 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 			errs = multierror.Append(errs, &table.LineError{Line: line, Column: name, Err: fmt.Errorf("%w: %v", ErrInvalidInput, e)})
 			bad++
 		}
+		reportAt := func(line int, col string, e error) {
+			errs = multierror.Append(errs, &table.LineError{Line: line, Column: col, Err: fmt.Errorf("%w: %v", ErrInvalidInput, e)})
+			bad++
+		}
 		if err != nil {
 			var le *table.LineError
 			if !errors.As(err, &le) {
@@ -213,7 +221,15 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 			errs = multierror.Append(errs, err)
 			bad++
 		} else if in, col, e := parseRow(row, cols, c.TimeLayout); e != nil {
-			report(col, e)
+			if se, ok := e.(slashedError); ok && c.TimeLayout == "" {
+				// a/b/yyyy: wait until a row tells day-first from
+				// month-first.
+				if err := sd.add(se.s, line, header[cols[2]], in, fn, reportAt); err != nil {
+					return err
+				}
+			} else {
+				report(col, e)
+			}
 		} else if err := fn(in); err != nil {
 			return err
 		}
@@ -222,7 +238,119 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 			break
 		}
 	}
+	if len(sd.pending) > 0 {
+		p := sd.pending[0]
+		errs = multierror.Append(errs, &table.LineError{Line: p.line, Column: p.col, Err: fmt.Errorf(
+			"%w: %d dates such as %q may be day-first or month-first, and no date of the file tells: give the layout (--time-layout 02/01/2006 or 01/02/2006)",
+			ErrInvalidInput, len(sd.pending), p.raw)})
+	}
 	return errs.ErrorOrNil()
+}
+
+// slashedError is parseRow's error for a date a/b/yyyy whose order is not
+// known yet.
+type slashedError struct{ s string }
+
+func (e slashedError) Error() string { return fmt.Sprintf("ambiguous date %q", e.s) }
+
+// slashDates decides, for one file, whether its dates a/b/yyyy are
+// day-first or month-first: the first date with a part above 12 tells.
+// Rows before it wait (in memory) and are delivered once it is known, so
+// they come after the rows read meanwhile.
+type slashDates struct {
+	dayFirst, known bool
+	pending         []pendingRow
+}
+
+type pendingRow struct {
+	in   Interaction
+	raw  string
+	line int
+	col  string
+}
+
+// maxPending bounds the rows kept while the order of a file's dates is
+// undecided.
+const maxPending = 1 << 20
+
+// split reads "a/b/yyyy[ time]".
+func splitSlashed(s string) (a, b int, clock string, ok bool) {
+	date, clock, _ := strings.Cut(s, " ")
+	parts := strings.Split(date, "/")
+	if len(parts) != 3 || len(parts[2]) != 4 {
+		return 0, 0, "", false
+	}
+	a, err1 := strconv.Atoi(parts[0])
+	b, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || a < 1 || b < 1 || a > 31 || b > 31 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return 0, 0, "", false
+	}
+	return a, b, strings.TrimSpace(clock), true
+}
+
+func (sd *slashDates) parse(s string) (time.Time, error) {
+	_, _, clock, _ := splitSlashed(s)
+	layout := "1/2/2006"
+	if sd.dayFirst {
+		layout = "2/1/2006"
+	}
+	switch strings.Count(clock, ":") {
+	case 1:
+		layout += " 15:04"
+	case 2:
+		layout += " 15:04:05"
+	}
+	t, err := time.Parse(layout, s)
+	if err != nil {
+		first := "month-first"
+		if sd.dayFirst {
+			first = "day-first"
+		}
+		return t, fmt.Errorf("unreadable time %q (the file's dates are %s)", s, first)
+	}
+	return t, nil
+}
+
+// add handles a row whose time is a slashed date: it is delivered now
+// when the order is known (or told by this date), else kept.
+func (sd *slashDates) add(raw string, line int, col string, in Interaction, fn func(Interaction) error, report func(int, string, error)) error {
+	if !sd.known {
+		a, b, _, _ := splitSlashed(raw)
+		switch {
+		case a > 12 && b <= 12:
+			sd.dayFirst, sd.known = true, true
+		case b > 12 && a <= 12:
+			sd.dayFirst, sd.known = false, true
+		case a > 12 && b > 12:
+			report(line, col, fmt.Errorf("unreadable date %q", raw))
+			return nil
+		default:
+			if len(sd.pending) >= maxPending {
+				return fmt.Errorf("%w: line %d: %d dates in a row such as %q may be day-first or month-first: give the layout", ErrInvalidInput, line, maxPending, raw)
+			}
+			sd.pending = append(sd.pending, pendingRow{in, raw, line, col})
+			return nil
+		}
+		for _, p := range sd.pending {
+			t, err := sd.parse(p.raw)
+			if err != nil {
+				report(p.line, p.col, err)
+				continue
+			}
+			p.in.Time = t
+			if err := fn(p.in); err != nil {
+				return err
+			}
+		}
+		sd.pending = nil
+	}
+	t, err := sd.parse(raw)
+	if err != nil {
+		report(line, col, err)
+		return nil
+	}
+	in.Time = t
+	return fn(in)
 }
 
 func parseRow(row []string, cols [7]int, layout string) (Interaction, int, error) {
@@ -234,8 +362,13 @@ func parseRow(row []string, cols [7]int, layout string) (Interaction, int, error
 		return in, cols[1], errors.New("empty item")
 	}
 	t, err := ParseTime(row[cols[2]], layout)
+	var later error
 	if err != nil {
-		return in, cols[2], err
+		if _, _, _, ok := splitSlashed(strings.TrimSpace(row[cols[2]])); ok && layout == "" {
+			later = slashedError{strings.TrimSpace(row[cols[2]])}
+		} else {
+			return in, cols[2], err
+		}
 	}
 	in.Time = t
 	if cols[3] >= 0 {
@@ -261,6 +394,9 @@ func parseRow(row []string, cols [7]int, layout string) (Interaction, int, error
 	}
 	if cols[6] >= 0 {
 		in.Segment = row[cols[6]]
+	}
+	if later != nil {
+		return in, cols[2], later
 	}
 	return in, -1, nil
 }

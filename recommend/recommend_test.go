@@ -632,3 +632,34 @@ func TestServingMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+func TestReadCSVSlashedDates(t *testing.T) {
+	cols := Columns{Customer: "c", Item: "i", Time: "t"}
+	tests := []struct {
+		name, in string
+		want     []time.Time
+		err      string
+	}{
+		{"month-first, told by the second row", "c,i,t\na,x,12/1/2010 8:26\na,y,12/13/2010 08:26\n",
+			[]time.Time{time.Date(2010, 12, 1, 8, 26, 0, 0, time.UTC), time.Date(2010, 12, 13, 8, 26, 0, 0, time.UTC)}, ""},
+		{"day-first", "c,i,t\na,x,13/01/2010\na,y,02/01/2010\n",
+			[]time.Time{time.Date(2010, 1, 13, 0, 0, 0, 0, time.UTC), time.Date(2010, 1, 2, 0, 0, 0, 0, time.UTC)}, ""},
+		{"never told", "c,i,t\na,x,01/02/2010\na,y,03/04/2010\n", nil, "line 2"},
+		{"contradiction", "c,i,t\na,x,13/01/2010\na,y,01/13/2010\n", []time.Time{time.Date(2010, 1, 13, 0, 0, 0, 0, time.UTC)}, "line 3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ins, err := ReadCSV(t.Context(), strings.NewReader(tt.in), cols)
+			var got []time.Time
+			for _, in := range ins {
+				got = append(got, in.Time)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if (tt.err == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+				t.Errorf("err = %v, want %q", err, tt.err)
+			}
+		})
+	}
+}
