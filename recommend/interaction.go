@@ -104,6 +104,10 @@ type Columns struct {
 	// file's first date with a part above 12 shows, and are an error when
 	// no date of the file tells.
 	TimeLayout string `json:"time_layout,omitempty"`
+	// SkipInvalid reads on past any number of bad rows (the first 100
+	// are listed in the error, with the total); by default reading stops
+	// after 100 bad rows.
+	SkipInvalid bool `json:"skip_invalid,omitempty"`
 }
 
 var autoLayouts = []string{time.RFC3339Nano, "2006-01-02", "2006-01-02 15:04:05", "2006-01-02T15:04:05",
@@ -205,12 +209,16 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 			if col >= 0 {
 				name = header[col]
 			}
-			errs = multierror.Append(errs, &table.LineError{Line: line, Column: name, Err: fmt.Errorf("%w: %v", ErrInvalidInput, e)})
 			bad++
+			if bad <= maxReportedErrors {
+				errs = multierror.Append(errs, &table.LineError{Line: line, Column: name, Err: fmt.Errorf("%w: %v", ErrInvalidInput, e)})
+			}
 		}
 		reportAt := func(line int, col string, e error) {
-			errs = multierror.Append(errs, &table.LineError{Line: line, Column: col, Err: fmt.Errorf("%w: %v", ErrInvalidInput, e)})
 			bad++
+			if bad <= maxReportedErrors {
+				errs = multierror.Append(errs, &table.LineError{Line: line, Column: col, Err: fmt.Errorf("%w: %v", ErrInvalidInput, e)})
+			}
 		}
 		if err != nil {
 			var le *table.LineError
@@ -218,8 +226,10 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 				errs = multierror.Append(errs, err)
 				break // the CSV reader cannot go on after a syntax error
 			}
-			errs = multierror.Append(errs, err)
 			bad++
+			if bad <= maxReportedErrors {
+				errs = multierror.Append(errs, err)
+			}
 		} else if in, col, e := parseRow(row, cols, c.TimeLayout); e != nil {
 			if se, ok := e.(slashedError); ok && c.TimeLayout == "" {
 				// a/b/yyyy: wait until a row tells day-first from
@@ -233,10 +243,13 @@ func ScanCSV(ctx context.Context, r io.Reader, c Columns, fn func(Interaction) e
 		} else if err := fn(in); err != nil {
 			return err
 		}
-		if bad >= maxReportedErrors {
+		if bad >= maxReportedErrors && !c.SkipInvalid {
 			errs = multierror.Append(errs, fmt.Errorf("%w: stopped after %d bad rows", ErrInvalidInput, bad))
 			break
 		}
+	}
+	if c.SkipInvalid && bad > maxReportedErrors {
+		errs = multierror.Append(errs, fmt.Errorf("%w: %d bad rows in all, the first %d listed", ErrInvalidInput, bad, maxReportedErrors))
 	}
 	if len(sd.pending) > 0 {
 		p := sd.pending[0]

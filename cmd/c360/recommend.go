@@ -17,6 +17,7 @@ import (
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/recommend"
+	"github.com/hashicorp/go-multierror"
 )
 
 func init() {
@@ -81,6 +82,7 @@ func addInteractionFlags(fs *flag.FlagSet, f *interactionFlags) {
 	fs.StringVar(&f.cols.Value, "value", "", "column of the value (informational)")
 	fs.StringVar(&f.cols.Segment, "segment", "", "column of the customer's segment, for per-segment popularity")
 	f.nonProduct = fs.String("non-product", "", "comma-separated items that are not products (postage, fees): skipped")
+	fs.BoolVar(&f.cols.SkipInvalid, "skip-invalid", false, "skip rows that cannot be read (no customer, say) with a warning instead of failing")
 }
 
 // read streams the interactions into a Builder; every bad row is
@@ -104,7 +106,18 @@ func (f *interactionFlags) read(ctx context.Context, e *env) (*recommend.Builder
 		}
 	}
 	if err := recommend.ScanCSV(ctx, r, f.cols, b.Add); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		var me *multierror.Error
+		if !f.cols.SkipInvalid || !errors.Is(err, recommend.ErrInvalidInput) || !errors.As(err, &me) || b.Len() == 0 {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		fmt.Fprintf(e.stderr, "c360 recommend: warning: %s: rows skipped (--skip-invalid):\n", name)
+		// The first five, and the count when there are more.
+		for _, x := range me.Errors[:min(5, len(me.Errors))] {
+			fmt.Fprintf(e.stderr, "  %v\n", x)
+		}
+		if len(me.Errors) > 5 {
+			fmt.Fprintf(e.stderr, "  … %d more; %v\n", len(me.Errors)-5, me.Errors[len(me.Errors)-1])
+		}
 	}
 	if b.Len() == 0 {
 		return nil, fmt.Errorf("%s: no interactions", name)

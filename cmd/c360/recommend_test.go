@@ -151,6 +151,7 @@ func TestRecommendUsageErrors(t *testing.T) {
 		{"missing column", []string{"recommend", "eval", "--events", events, "--item", "sku"}, 1, `no such column "sku"`},
 		{"bad rows, each with its line", []string{"recommend", "eval", "--events", bad}, 1, "line 3"},
 		{"bad rows, each with its line (2)", []string{"recommend", "eval", "--events", bad}, 1, "line 4"},
+		{"bad rows skipped on request", []string{"recommend", "train", "--events", bad, "--model", filepath.Join(t.TempDir(), "m"), "--skip-invalid", "--quiet"}, 0, "warning"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
