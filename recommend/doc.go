@@ -79,7 +79,11 @@
 // of them: the half-life among none, the data's span and a quarter of it;
 // the shrinkage among 0, 5 and 25 (co-occurrence); λ among 0.05, 0.25, 1 and 4
 // times the mean diagonal of XᵀX (EASE); for each, the blend among 0, 0.03,
-// 0.1, 0.3, 1 and 3; and between co-occurrence and EASE. The search goes
+// 0.1, 0.3, 1 and 3; whether to leave the customer's own items out of the
+// ranking (on data without repurchases they only take places) or not (a
+// grocery shop), which Params.ExcludeSeen reports and Evaluate follows
+// (popularity validates this choice too); and between co-occurrence and
+// EASE. The search goes
 // one parameter at a time (half-life first). Nothing is tuned to one file:
 // the grids are relative to the data where the scale matters, and the
 // model is then retrained on all the data with what won.

@@ -266,7 +266,7 @@ func (m *Model) rank(c int32, k int, excludeSeen bool, s *scratch) []int32 {
 // score evaluates m on ts: the per-user metrics and the items recommended.
 func (m *Model) score(ctx context.Context, ts *testSet, k int, newOnly bool) ([]userMetrics, []bool, error) {
 	s := newScratch(len(m.items))
-	return scoreWith(ctx, ts, k, newOnly, len(m.items), m.hOff, m.hItem, func(c int32) []int32 { return m.rank(c, k, newOnly, s) })
+	return scoreWith(ctx, ts, k, newOnly, len(m.items), m.hOff, m.hItem, func(c int32) []int32 { return m.rank(c, k, newOnly || m.params.ExcludeSeen, s) })
 }
 
 // scoreWith evaluates a ranking function on ts; hOff and hItem are the

@@ -663,3 +663,33 @@ func TestReadCSVSlashedDates(t *testing.T) {
 		})
 	}
 }
+
+// Where customers never buy an item twice, validation learns to leave
+// their own items out of the ranking, and Evaluate ranks so.
+func TestValidationLearnsToExcludeOwnItems(t *testing.T) {
+	ins, _ := synthetic(t, SynthConfig{Customers: 2000, Seed: 4})
+	seen := map[[2]string]bool{}
+	var once []Interaction
+	for _, in := range ins {
+		k := [2]string{string(in.Customer), in.Item}
+		if !seen[k] {
+			seen[k] = true
+			once = append(once, in)
+		}
+	}
+	for _, data := range []struct {
+		name string
+		ins  []Interaction
+		want bool
+	}{{"no repeats", once, true}, {"repeats", ins, false}} {
+		res, err := Evaluate(t.Context(), data.ins, EvalConfig{Bootstrap: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range res {
+			if m.Params.ExcludeSeen != data.want {
+				t.Errorf("%s: %s chose ExcludeSeen %v, want %v", data.name, m.Model, m.Params.ExcludeSeen, data.want)
+			}
+		}
+	}
+}

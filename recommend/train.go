@@ -112,6 +112,10 @@ type Params struct {
 	Lambda       float64 `json:"lambda"`
 	Blend        float64 `json:"blend"`
 	Neighbours   int     `json:"neighbours"`
+	// ExcludeSeen is true when leaving out the customer's own items
+	// ranked better on validation (repurchases are rare in the data);
+	// Evaluate ranks so. Serving follows Rules, not this.
+	ExcludeSeen bool `json:"exclude_seen"`
 	// Validation is the recall@10 on the validation split of the chosen
 	// parameters (0 when nothing was chosen by validation).
 	Validation float64 `json:"validation_recall"`
@@ -143,6 +147,10 @@ func Train(ctx context.Context, b *Builder, cfg Config) (*Model, error) {
 	}
 	p := Params{Algorithm: alg, Neighbours: cfg.neighbours()}
 	if alg == Popularity {
+		p, err := choosePopularity(ctx, b, cfg, p)
+		if err != nil {
+			return nil, err
+		}
 		return newModel(full, nil, p), nil
 	}
 	needs := cfg.HalfLife == 0 || cfg.Blend == 0 ||

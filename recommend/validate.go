@@ -36,25 +36,7 @@ func (c *Config) validationCustomers() int {
 // half-life first (with the middle of the other grid), then shrinkage or
 // lambda; for each candidate the popularity blend is chosen by rescoring.
 func validate(ctx context.Context, b *Builder, full *Dataset, cfg Config, alg Algorithm) (Params, error) {
-	sample := sampler(len(b.custs), cfg.validationCustomers(), cfg.Seed)
-	ts := b.holdout(0.2, sample)
-	if sample != nil {
-		for i, c := range b.cust {
-			if !sample(c) {
-				ts.keep[i] = false
-			}
-		}
-	}
-	if len(ts.users) > maxValidationUsers {
-		step := float64(len(ts.users)) / maxValidationUsers
-		var us []int32
-		var its [][]int32
-		for i := 0.0; int(i) < len(ts.users); i += step {
-			us = append(us, ts.users[int(i)])
-			its = append(its, ts.items[int(i)])
-		}
-		ts.users, ts.items = us, its
-	}
+	ts := validationSplit(b, &cfg)
 	algs := []Algorithm{alg}
 	if alg == Auto {
 		algs = []Algorithm{CoOccurrence, EASE}
@@ -86,6 +68,59 @@ func validate(ctx context.Context, b *Builder, full *Dataset, cfg Config, alg Al
 		best.Lambda = mult * full.meanDiag(full.weights(best.HalfLifeDays))
 	}
 	return best, nil
+}
+
+// choosePopularity validates the one choice of the popularity model:
+// whether to leave out the customer's own items.
+func choosePopularity(ctx context.Context, b *Builder, cfg Config, p Params) (Params, error) {
+	ts := validationSplit(b, &cfg)
+	if len(ts.users) < minValidationUsers {
+		return p, nil
+	}
+	m := newModel(b.build(ts.keep), nil, p)
+	return bestSeen(ctx, m, ts, p)
+}
+
+// bestSeen scores m on ts with and without the customers' own items and
+// returns p with the better choice and its recall.
+func bestSeen(ctx context.Context, m *Model, ts *testSet, p Params) (Params, error) {
+	p.Validation = -1
+	for _, ex := range []bool{false, true} {
+		m.params.ExcludeSeen = ex
+		um, _, err := m.score(ctx, ts, 10, false)
+		if err != nil {
+			return p, err
+		}
+		if r := mean(um, func(x userMetrics) float64 { return x.recall }); r > p.Validation+1e-12 {
+			p.Validation, p.ExcludeSeen = r, ex
+		}
+	}
+	return p, nil
+}
+
+// validationSplit holds out the latest 20% of a sample of b's customers;
+// the rest of the sample is what validation trains on.
+func validationSplit(b *Builder, cfg *Config) *testSet {
+	sample := sampler(len(b.custs), cfg.validationCustomers(), cfg.Seed)
+	ts := b.holdout(0.2, sample)
+	if sample != nil {
+		for i, c := range b.cust {
+			if !sample(c) {
+				ts.keep[i] = false
+			}
+		}
+	}
+	if len(ts.users) > maxValidationUsers {
+		step := float64(len(ts.users)) / maxValidationUsers
+		var us []int32
+		var its [][]int32
+		for i := 0.0; int(i) < len(ts.users); i += step {
+			us = append(us, ts.users[int(i)])
+			its = append(its, ts.items[int(i)])
+		}
+		ts.users, ts.items = us, its
+	}
+	return ts
 }
 
 func pick(v, def float64) float64 {
@@ -136,18 +171,20 @@ func search(ctx context.Context, vd *Dataset, ts *testSet, cfg Config, a Algorit
 			return p, err
 		}
 		m := newModel(vd, nb, p)
-		p.Validation = -1
+		best := Params{Validation: -1}
 		for _, bl := range blends {
 			m.params.Blend = bl
-			um, _, err := m.score(ctx, ts, 10, false)
+			q := p
+			q.Blend = bl
+			q, err := bestSeen(ctx, m, ts, q)
 			if err != nil {
 				return p, err
 			}
-			if r := mean(um, func(x userMetrics) float64 { return x.recall }); r > p.Validation+1e-12 {
-				p.Validation, p.Blend = r, bl
+			if q.Validation > best.Validation+1e-12 {
+				best = q
 			}
 		}
-		return p, nil
+		return best, nil
 	}
 	mid := second[len(second)/2]
 	best := Params{Validation: math.Inf(-1)}

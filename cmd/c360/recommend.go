@@ -256,6 +256,9 @@ func formatParams(p recommend.Params) string {
 		}
 		parts = append(parts, "blend="+strconv.FormatFloat(p.Blend, 'g', 4, 64), "neighbours="+strconv.Itoa(p.Neighbours))
 	}
+	if p.ExcludeSeen {
+		parts = append(parts, "own_items=excluded")
+	}
 	if len(parts) == 0 {
 		return "-"
 	}
