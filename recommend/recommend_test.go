@@ -226,6 +226,11 @@ func TestRecommendReasons(t *testing.T) {
 	if diff := cmp.Diff(wantPop, recs); diff != "" {
 		t.Errorf("unknown customer (-want +got):\n%s", diff)
 	}
+	// Asking for more items than there are returns them all.
+	recs, err = m.Recommend(t.Context(), Request{N: 1 << 40})
+	if err != nil || len(recs) != 4 {
+		t.Errorf("N beyond the catalogue: %d items, %v", len(recs), err)
+	}
 	// A segment too small for its own popularity falls back to everyone's;
 	// one large enough gets its own (see TestSegmentPopularity).
 	recs, err = m.Recommend(t.Context(), Request{Segment: "family", N: 1})

@@ -221,6 +221,7 @@ func (r *Recommender) Recommend(ctx context.Context, req Request) ([]Recommendat
 	if N <= 0 {
 		N = 10
 	}
+	N = min(N, len(m.items))
 	c := r.compile(m)
 	s := m.scratch.Get().(*scratch)
 	defer func() {
