@@ -145,6 +145,7 @@ func Train(ctx context.Context, b *Builder, cfg Config) (*Model, error) {
 	if alg == Auto && full.Items() > cfg.easeMax() {
 		alg = CoOccurrence
 	}
+	cfg.Neighbours = min(cfg.neighbours(), full.Items())
 	p := Params{Algorithm: alg, Neighbours: cfg.neighbours()}
 	if alg == Popularity {
 		p, err := choosePopularity(ctx, b, cfg, p)
