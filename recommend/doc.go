@@ -149,11 +149,12 @@
 //	EASE (λ validated)         1,000   38.2 s   9.0 s  1.70 GiB
 //	EASE (all validated)       3,000  667.0 s 135.2 s  1.76 GiB
 //
-// Co-occurrence grows with Σ (items per customer)², not with the
-// catalogue. EASE costs about 19 s of CPU per fit at 3,000 items (seven
-// fits with validation); at 10,000 items one fit would take some 37 times
-// longer and 1.2 GB for its matrices, at 50,000 items 20 GB: hence
-// EASEMaxItems, beyond which Auto trains co-occurrence.
+// (The EASE rows were measured with a λ grid of three values, six fits at
+// 3,000 items; the grid now has four, one fit more.) Co-occurrence grows
+// with Σ (items per customer)², not with the catalogue. EASE costs about
+// 20 s of CPU per fit at 3,000 items; at 10,000 items one fit would take
+// some 37 times longer and 1.2 GB for its matrices, at 50,000 items 20 GB:
+// hence EASEMaxItems, beyond which Auto trains co-occurrence.
 //
 // # Updating
 //
