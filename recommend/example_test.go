@@ -86,3 +86,24 @@ func ExampleNextBestOffer() {
 	//   gate blocking=false: email marketing allowed
 	//   item blocking=false: rice cracker: bought together with sencha by 1 customer
 }
+
+func ExampleEvaluate() {
+	// Synthetic customers with planted tastes; each customer's latest 20%
+	// of purchases is held out.
+	seq, _ := recommend.Synthetic(recommend.SynthConfig{Customers: 600, Items: 120, Seed: 1})
+	var ins []recommend.Interaction
+	for in := range seq {
+		ins = append(ins, in)
+	}
+	res, err := recommend.Evaluate(context.Background(), ins, recommend.EvalConfig{HoldoutLast: 0.2, Bootstrap: 200})
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range res {
+		fmt.Printf("%-12s beats popularity twice: %v\n", m.Model, m.Recall >= 2*res[0].Recall)
+	}
+	// Output:
+	// popularity   beats popularity twice: false
+	// cooccurrence beats popularity twice: true
+	// ease         beats popularity twice: true
+}
