@@ -50,9 +50,10 @@ type Model struct {
 }
 
 type observed struct {
-	seg   string
-	items map[int32]float32 // item → weight (1 bought, else cart/view weight)
-	buys  map[int32]bool
+	seg      string
+	items    map[int32]float32 // item → weight (1 bought, else cart/view weight)
+	buys     map[int32]bool
+	returned map[int32]bool // returned since training: out of the trained history
 }
 
 func newModel(d *Dataset, nb *neighbourhood, p Params) *Model {
@@ -246,15 +247,23 @@ func newScratch(n int) *scratch {
 func (m *Model) profile(req *Request, s *scratch) int32 {
 	s.hist = s.hist[:0]
 	seg := int32(-1)
+	var o *observed
+	if req.Customer != "" {
+		m.mu.RLock()
+		defer m.mu.RUnlock()
+		o = m.overlay[req.Customer]
+	}
 	if c, ok := m.custIdx[req.Customer]; ok && req.Customer != "" {
 		seg = m.custSeg[c]
 		for k := m.hOff[c]; k < m.hOff[c+1]; k++ {
+			if o != nil && o.returned[m.hItem[k]] {
+				continue
+			}
 			s.hist = append(s.hist, hentry{m.hItem[k], m.hW[k], m.hBought[k]})
 		}
 	}
 	if req.Customer != "" {
-		m.mu.RLock()
-		if o := m.overlay[req.Customer]; o != nil {
+		if o != nil {
 			if si, ok := m.segIdx[o.seg]; ok {
 				seg = si
 			}
@@ -262,7 +271,6 @@ func (m *Model) profile(req *Request, s *scratch) int32 {
 				s.hist = append(s.hist, hentry{it, w, o.buys[it]})
 			}
 		}
-		m.mu.RUnlock()
 	}
 	for _, name := range req.Items {
 		if it, ok := m.itemIdx[name]; ok {
@@ -385,7 +393,8 @@ func (m *Model) rowOf(k int32) int32 {
 // and their new items drive the next recommendation at once; popularity
 // and the item-item model change only when the host retrains (Train on
 // the full history, on the schedule it chooses). Returns and views follow
-// the rules of Builder: a return takes the item out of the profile.
+// the rules of Builder: a return takes the item out of the profile, the
+// trained history included; a later purchase brings it back.
 func (m *Model) Observe(ins ...Interaction) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -399,7 +408,7 @@ func (m *Model) Observe(ins ...Interaction) {
 		}
 		o := m.overlay[in.Customer]
 		if o == nil {
-			o = &observed{items: map[int32]float32{}, buys: map[int32]bool{}}
+			o = &observed{items: map[int32]float32{}, buys: map[int32]bool{}, returned: map[int32]bool{}}
 			m.overlay[in.Customer] = o
 		}
 		if in.Segment != "" {
@@ -409,8 +418,10 @@ func (m *Model) Observe(ins ...Interaction) {
 		case in.Kind == KindReturn || (in.Kind == KindPurchase && in.Quantity < 0):
 			delete(o.items, it)
 			delete(o.buys, it)
+			o.returned[it] = true
 		case in.Kind == KindPurchase:
 			o.items[it], o.buys[it] = 1, true
+			delete(o.returned, it)
 		case in.Kind == KindCart:
 			o.items[it] = max(o.items[it], 0.5)
 		case in.Kind == KindView:

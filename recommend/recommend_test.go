@@ -335,6 +335,15 @@ func TestObserve(t *testing.T) {
 	if diff := cmp.Diff([]string{"rice"}, itemsOf(recs)); diff != "" {
 		t.Errorf("after the return (-want +got):\n%s", diff)
 	}
+	// A return after training takes the item out of the trained history:
+	// c6 bought tea and biscuits; once the biscuits go back, tea (with
+	// its cups) drives the answer and biscuits may be offered again.
+	before, _ := m.Recommend(t.Context(), Request{Customer: "c6", N: 3})
+	m.Observe(Interaction{Customer: "c6", Item: "biscuit", Time: at(10), Quantity: -1})
+	after, _ := m.Recommend(t.Context(), Request{Customer: "c6", N: 3})
+	if slices.Contains(itemsOf(before), "biscuit") || !slices.Contains(itemsOf(after), "biscuit") {
+		t.Errorf("before the return %v, after %v: want biscuit back only after", itemsOf(before), itemsOf(after))
+	}
 }
 
 func TestModelFileRoundTrip(t *testing.T) {
