@@ -55,9 +55,9 @@ type OfferConfig struct {
 	Stages []journey.Stage `json:"stages,omitempty"`
 	// Channel the offer goes out on; "" means e-mail. A request may name
 	// another.
-	Channel journey.Channel `json:"channel,omitempty"`
+	Channel customer.Channel `json:"channel,omitempty"`
 	// Purpose of the message; "" means marketing.
-	Purpose journey.Purpose `json:"purpose,omitempty"`
+	Purpose customer.Purpose `json:"purpose,omitempty"`
 	// Campaign and Tags are passed to the send gate (caps per campaign).
 	Campaign string   `json:"campaign,omitempty"`
 	Tags     []string `json:"tags,omitempty"`
@@ -91,7 +91,7 @@ type OfferRequest struct {
 	Customer customer.ID
 	// Channel overrides Config.Channel for this offer (for example
 	// journey.ChannelPhone when an agent speaks to the customer).
-	Channel journey.Channel
+	Channel customer.Channel
 	// Items in the basket or under discussion.
 	Items   []string
 	Segment string
@@ -142,7 +142,7 @@ type Offer struct {
 	// Items recommended, with their own reasons; filled even when the
 	// offer is withheld, so an agent sees what would have been offered.
 	Items   []Recommendation `json:"items"`
-	Channel journey.Channel  `json:"channel"`
+	Channel customer.Channel  `json:"channel"`
 	Stage   journey.Stage    `json:"stage,omitempty"`
 	// OpenIssues is the count found (-1 when not consulted).
 	OpenIssues int `json:"open_issues"`
@@ -168,11 +168,11 @@ func (o *NextBestOffer) Offer(ctx context.Context, req OfferRequest) (Offer, err
 		out.Channel = cfg.Channel
 	}
 	if out.Channel == "" {
-		out.Channel = journey.ChannelEmail
+		out.Channel = customer.ChannelEmail
 	}
 	purpose := cfg.Purpose
 	if purpose == "" {
-		purpose = journey.PurposeMarketing
+		purpose = customer.PurposeMarketing
 	}
 	block := func(k OfferReasonKind, format string, args ...any) {
 		out.Allowed = false

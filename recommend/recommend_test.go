@@ -446,7 +446,7 @@ func unwrapAll(err error) []error {
 func TestFromEvents(t *testing.T) {
 	var s journey.MemoryEventStore
 	ev := func(id, c string, typ journey.Type, sku string, d int) journey.Event {
-		return journey.Event{ID: id, CustomerID: customer.ID(c), Type: typ, Channel: journey.ChannelWeb, Time: at(d),
+		return journey.Event{ID: id, CustomerID: customer.ID(c), Type: typ, Channel: customer.ChannelWeb, Time: at(d),
 			Attributes: map[string]string{"sku": sku, "segment": "gold"}}
 	}
 	if _, err := s.Append(t.Context(),
@@ -476,11 +476,11 @@ func TestFromEvents(t *testing.T) {
 func TestNextBestOffer(t *testing.T) {
 	m := train(t, tinyLog(), Config{Algorithm: CoOccurrence, HalfLife: -1, Shrinkage: -1, Blend: 0.01})
 	denied := customer.ID("c2")
-	gate := &journey.Gate{Consent: journey.ConsentFunc(func(_ context.Context, id customer.ID, _ journey.Channel, _ journey.Purpose, _ time.Time) (journey.ConsentStatus, error) {
+	gate := &journey.Gate{Consent: journey.ConsentFunc(func(_ context.Context, id customer.ID, _ customer.Channel, _ customer.Purpose, _ time.Time) (customer.ConsentStatus, error) {
 		if id == denied {
-			return journey.ConsentDenied, nil
+			return customer.ConsentOptOut, nil
 		}
-		return journey.ConsentGranted, nil
+		return customer.ConsentOptIn, nil
 	})}
 	nbo := &NextBestOffer{
 		Recommender: &Recommender{Model: m},
@@ -525,8 +525,8 @@ func TestNextBestOffer(t *testing.T) {
 	}
 	nbo.Config.UpsellWithOpenIssues = true
 	nbo.Config.Stages = []journey.Stage{journey.StageRetain}
-	o, _ := nbo.Offer(t.Context(), OfferRequest{Customer: "c3", Channel: journey.ChannelPhone})
-	if o.Allowed || o.Reasons[0].Kind != OfferStage || !o.Reasons[0].Blocking || o.Reasons[1].Blocking || o.Channel != journey.ChannelPhone {
+	o, _ := nbo.Offer(t.Context(), OfferRequest{Customer: "c3", Channel: customer.ChannelPhone})
+	if o.Allowed || o.Reasons[0].Kind != OfferStage || !o.Reasons[0].Blocking || o.Reasons[1].Blocking || o.Channel != customer.ChannelPhone {
 		t.Errorf("stage rule: %+v", o)
 	}
 }
