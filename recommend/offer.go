@@ -142,7 +142,7 @@ type Offer struct {
 	// Items recommended, with their own reasons; filled even when the
 	// offer is withheld, so an agent sees what would have been offered.
 	Items   []Recommendation `json:"items"`
-	Channel customer.Channel  `json:"channel"`
+	Channel customer.Channel `json:"channel"`
 	Stage   journey.Stage    `json:"stage,omitempty"`
 	// OpenIssues is the count found (-1 when not consulted).
 	OpenIssues int `json:"open_issues"`
