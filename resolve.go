@@ -126,7 +126,6 @@ type resolution struct {
 	absorbed  map[customer.ID]customer.ID        // profile → the one it was merged into
 	created   []customer.ID
 	updated   []customer.ID
-	deleted   []customer.ID
 	fields    map[customer.ID][]FieldChange
 	cursor    Cursor
 }

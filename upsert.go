@@ -199,9 +199,8 @@ func newUpserter(e *Engine, sc *match.Scorer, tx Tx) *upserter {
 
 // hit is a candidate that scored at least the review threshold.
 type hit struct {
-	cand    customer.RecordKey
-	profile customer.ID
-	sc      match.Scored
+	cand customer.RecordKey
+	sc   match.Scored
 }
 
 func (u *upserter) run(in *input, up *Update) error {

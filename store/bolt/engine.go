@@ -13,6 +13,7 @@ import (
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
 	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // EngineStore is the c360.Store of a DB: the state of a c360.Engine
@@ -75,7 +76,7 @@ func (s *EngineStore) Update(ctx context.Context, fn func(c360.Tx) error) error 
 		}
 		return ctx.Err() // cancelled: roll back
 	})
-	if errors.Is(err, bbolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return fmt.Errorf("%w: %w", c360.ErrClosed, err)
 	}
 	return err
@@ -87,7 +88,7 @@ func (s *EngineStore) View(ctx context.Context, fn func(c360.ReadTx) error) erro
 		return err
 	}
 	err := s.db.View(func(tx *bbolt.Tx) error { return fn(&engineTx{tx: tx, ctx: ctx}) })
-	if errors.Is(err, bbolt.ErrDatabaseNotOpen) {
+	if errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return fmt.Errorf("%w: %w", c360.ErrClosed, err)
 	}
 	return err
@@ -173,8 +174,8 @@ func (t *engineTx) Candidates(indexKey string, limit int) ([]customer.RecordKey,
 	// Walk backwards from the end of the prefix: newest first.
 	end := append(bytes.Clone(prefix), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF)
 	c := b.Cursor()
-	k, v := c.Seek(end)
-	if k == nil {
+	var k, v []byte
+	if k, _ = c.Seek(end); k == nil {
 		k, v = c.Last()
 	} else {
 		k, v = c.Prev()
