@@ -6,8 +6,23 @@
 // addresses and phone numbers — is first-class, and Latin-script data works
 // just as well.
 //
-// This package holds no code; it is the map. The SDK is a set of packages
-// that depend on each other in one direction:
+// # The engine
+//
+// This package is the front door, the way database/sql is the front of its
+// drivers: an Engine (Open) keeps one current profile per person as source
+// records arrive. Upsert matches a record against the identity state in real
+// time and creates, joins or merges profiles, or holds a record for a person
+// to review; Load imports in bulk with the batch matcher and gives the same
+// profiles; absorbed IDs redirect; Unmerge, Confirm and Reject take human
+// decisions; Changes is a durable, resumable change feed. All the engine's
+// state lives behind Store (NewMemoryStore by default; store/bolt and
+// store/postgres keep it), so a restarted engine, or replicas on one
+// PostgreSQL database, answer the same. c360test checks any Store.
+//
+// # The packages
+//
+// The engine is built on a set of packages that depend on each other in one
+// direction, each usable on its own:
 //
 //   - customer: the 360-degree profile (persons and accounts, contact points,
 //     consent, firmographics), the source records it is built from,
@@ -32,6 +47,12 @@
 //   - intel: customer and market intelligence — items, search that works for
 //     Japanese, access control, subscriptions, NPS and survey insight,
 //     decisions and actions.
+//   - recommend: product recommendations and next-best offers learnt from
+//     touchpoints (popularity, item-to-item co-occurrence, EASE), with
+//     reasons and business rules.
+//   - capture: e-mail (mbox, Maildir, .eml; Japanese encodings) and
+//     calendars (iCalendar) become touchpoints on the right profiles;
+//     Engine.Directory resolves their participants.
 //
 // Every storage interface (customer.Store, journey.EventStore,
 // intel.Repository) has an in-memory default and a conformance suite
@@ -90,5 +111,6 @@
 // profiles (customer), which journeys, segments and intelligence then use.
 // The command-line tool cmd/c360 runs the same pipeline over CSV and JSON
 // Lines exports, and examples/quickstart shows the whole of it on bundled
-// sample data. Start with the customer package, then examples/quickstart.
+// sample data. Start with Engine (ExampleEngine_Upsert), then
+// examples/quickstart.
 package c360

@@ -8,5 +8,5 @@ import (
 )
 
 func TestMemoryStore(t *testing.T) {
-	c360test.Run(t, c360test.Config{New: func(*testing.T) c360.Store { return c360.NewMemoryStore() }})
+	c360test.Run(t, func(*testing.T) c360.Store { return c360.NewMemoryStore() })
 }

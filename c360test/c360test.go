@@ -25,18 +25,23 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
-// Config says how to make stores for Run.
+// Config tells RunConfig what a store can do beyond the contract.
 type Config struct {
-	// New returns a fresh, empty store. Run closes it.
-	New func(t *testing.T) c360.Store
 	// Reopen, if set, closes s and opens the same storage again (the same
-	// file, the same database), returning the new handle. Run then checks
-	// restarts.
-	Reopen func(t *testing.T, s c360.Store) c360.Store
+	// file, the same database), returning the new handle; RunConfig then
+	// checks restarts. nil skips the restart test (a store that forgets on
+	// Close, as the in-memory one does).
+	Reopen func(t *testing.T, s c360.Store) c360.Store `json:"-"`
 }
 
-// Run checks the Store contract on stores made by cfg.New.
-func Run(t *testing.T, cfg Config) {
+// Run checks the Store contract on stores made by newStore, which returns
+// a fresh, empty store for each test (Run closes it).
+func Run(t *testing.T, newStore func(t *testing.T) c360.Store) {
+	RunConfig(t, newStore, Config{})
+}
+
+// RunConfig is Run with what the store can do beyond the contract.
+func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config) {
 	tests := []struct {
 		name string
 		fn   func(t *testing.T, s c360.Store)
@@ -55,16 +60,16 @@ func Run(t *testing.T, cfg Config) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := cfg.New(t)
+			s := newStore(t)
 			defer s.Close()
 			tt.fn(t, s)
 		})
 	}
 	if cfg.Reopen != nil {
-		t.Run("Restart", func(t *testing.T) { restart(t, cfg) })
+		t.Run("Restart", func(t *testing.T) { restart(t, newStore, cfg.Reopen) })
 	}
 	t.Run("Closed", func(t *testing.T) {
-		s := cfg.New(t)
+		s := newStore(t)
 		if err := s.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -631,8 +636,8 @@ func engineOn(t *testing.T, s c360.Store) {
 	}
 }
 
-func restart(t *testing.T, cfg Config) {
-	s := cfg.New(t)
+func restart(t *testing.T, newStore func(t *testing.T) c360.Store, reopen func(t *testing.T, s c360.Store) c360.Store) {
+	s := newStore(t)
 	e, err := c360.Open(t.Context(), c360.Config{Store: s, Now: clock()})
 	if err != nil {
 		t.Fatal(err)
@@ -640,7 +645,7 @@ func restart(t *testing.T, cfg Config) {
 	scenario(t, e)
 	before := summary(t, e)
 	e.Close()
-	s = cfg.Reopen(t, s)
+	s = reopen(t, s)
 	defer s.Close()
 	e, err = c360.Open(t.Context(), c360.Config{Store: s, Now: clock()})
 	if err != nil {

@@ -9,13 +9,12 @@ import (
 
 func TestEngineStoreConformance(t *testing.T) {
 	paths := map[c360.Store]*DB{}
-	c360test.Run(t, c360test.Config{
-		New: func(t *testing.T) c360.Store {
-			db := openTemp(t)
-			s := db.Engine()
-			paths[s] = db
-			return s
-		},
+	c360test.RunConfig(t, func(t *testing.T) c360.Store {
+		db := openTemp(t)
+		s := db.Engine()
+		paths[s] = db
+		return s
+	}, c360test.Config{
 		Reopen: func(t *testing.T, s c360.Store) c360.Store {
 			db := paths[s]
 			path := db.Path()

@@ -35,8 +35,7 @@ func reopen(t testing.TB, d *DB) *DB {
 
 func TestEngineStoreConformance(t *testing.T) {
 	pool := testPool(t)
-	c360test.Run(t, c360test.Config{
-		New: func(t *testing.T) c360.Store { return freshDB(t, pool).Engine() },
+	c360test.RunConfig(t, func(t *testing.T) c360.Store { return freshDB(t, pool).Engine() }, c360test.Config{
 		Reopen: func(t *testing.T, s c360.Store) c360.Store {
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
