@@ -681,7 +681,7 @@ func TestReadCSVSlashedDates(t *testing.T) {
 // Where customers never buy an item twice, validation learns to leave
 // their own items out of the ranking, and Evaluate ranks so.
 func TestValidationLearnsToExcludeOwnItems(t *testing.T) {
-	ins, _ := synthetic(t, SynthConfig{Customers: 2000, Seed: 4})
+	ins, _ := synthetic(t, SynthConfig{Customers: 1000, Items: 300, Seed: 4})
 	seen := map[[2]string]bool{}
 	var once []Interaction
 	for _, in := range ins {
