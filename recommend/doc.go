@@ -141,11 +141,11 @@
 // figure); peak is the process's resident memory, the data included:
 //
 //	model                      items   wall    CPU     peak
-//	popularity                 1,000    5.7 s   4.2 s  1.67 GiB
+//	popularity (validated)     1,000   29.6 s   5.2 s  1.76 GiB
 //	co-occurrence (fixed)      1,000   21.3 s  10.8 s  1.67 GiB
 //	co-occurrence (fixed)     10,000   26.0 s  14.5 s  1.75 GiB
 //	co-occurrence (fixed)     50,000   21.9 s  18.2 s  1.78 GiB
-//	Auto (validation) → co-oc 50,000  104.9 s  33.7 s  1.90 GiB
+//	Auto (validation) → co-oc 50,000  165.7 s  41.7 s  1.84 GiB
 //	EASE (λ validated)         1,000   38.2 s   9.0 s  1.70 GiB
 //	EASE (all validated)       3,000  667.0 s 135.2 s  1.76 GiB
 //

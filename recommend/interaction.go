@@ -39,6 +39,19 @@ func (k Kind) String() string {
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
+// MarshalText returns the kind's name.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a kind as ParseKind does.
+func (k *Kind) UnmarshalText(b []byte) error {
+	x, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = x
+	return nil
+}
+
 // ParseKind reads a kind name, case-insensitively. Besides the names of
 // String it reads the common spellings of exports: "" and "order",
 // "buy", "sale", "online_purchase", "store_purchase" are purchases;

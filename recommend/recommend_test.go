@@ -3,6 +3,7 @@ package recommend
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -681,7 +682,7 @@ func TestReadCSVSlashedDates(t *testing.T) {
 // Where customers never buy an item twice, validation learns to leave
 // their own items out of the ranking, and Evaluate ranks so.
 func TestValidationLearnsToExcludeOwnItems(t *testing.T) {
-	ins, _ := synthetic(t, SynthConfig{Customers: 2000, Seed: 4})
+	ins, _ := synthetic(t, SynthConfig{Customers: 1000, Items: 300, Seed: 4})
 	seen := map[[2]string]bool{}
 	var once []Interaction
 	for _, in := range ins {
@@ -705,5 +706,23 @@ func TestValidationLearnsToExcludeOwnItems(t *testing.T) {
 				t.Errorf("%s: %s chose ExcludeSeen %v, want %v", data.name, m.Model, m.Params.ExcludeSeen, data.want)
 			}
 		}
+	}
+}
+
+func TestEventMappingJSON(t *testing.T) {
+	var m EventMapping
+	if err := json.Unmarshal([]byte(`{"kinds":{"order_completed":"purchase","product_viewed":"view","refund":"return"}}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	want := map[journey.Type]Kind{"order_completed": KindPurchase, "product_viewed": KindView, "refund": KindReturn}
+	if diff := cmp.Diff(want, m.Kinds); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	b, _ := json.Marshal(m)
+	if !strings.Contains(string(b), `"product_viewed":"view"`) {
+		t.Errorf("marshalled %s", b)
+	}
+	if err := json.Unmarshal([]byte(`{"kinds":{"x":"gift"}}`), &m); err == nil {
+		t.Error("unknown kind accepted")
 	}
 }
