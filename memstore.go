@@ -171,6 +171,23 @@ func (t *memTx) Link(key customer.RecordKey) (*Link, error) {
 	return cloneLink(l), nil
 }
 
+// peekLink returns the stored link's profile, fingerprint and values
+// without copying them (the caller must not change them).
+func (t *memTx) peekLink(key customer.RecordKey) (*Link, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pend map[customer.RecordKey]*Link
+	if t.w != nil {
+		pend = t.w.links
+	}
+	l, ok := lookup(t.s.links, pend, t.w != nil, key)
+	if !ok {
+		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
+	}
+	return &Link{Record: l.Record, Profile: l.Profile, Fingerprint: l.Fingerprint, Values: l.Values}, nil
+}
+
 func (t *memTx) keyList(k string) []customer.RecordKey {
 	if t.w != nil {
 		if v, ok := t.w.keys[k]; ok {

@@ -51,8 +51,15 @@ func (e *Engine) candidates(tx ReadTx, sc *match.Scorer, in *input, pre *scoredS
 	slices.SortFunc(keys, compareKeys)
 	out := &scoredSet{cands: candSet{keys: keys, fingers: make([]string, len(keys))}}
 	links := make([]*Link, len(keys))
+	peek, fast := tx.(linkPeeker)
 	for i, c := range keys {
-		l, err := tx.Link(c)
+		var l *Link
+		var err error
+		if fast {
+			l, err = peek.peekLink(c)
+		} else {
+			l, err = tx.Link(c)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("c360: index key of %s without its link: %w", c, err)
 		}
@@ -80,6 +87,14 @@ func (e *Engine) candidates(tx ReadTx, sc *match.Scorer, in *input, pre *scoredS
 		return compareKeys(a.cand, b.cand)
 	})
 	return out, nil
+}
+
+// linkPeeker is implemented by stores that can show a link's profile,
+// fingerprint and values without copying the rest of it: the candidate
+// path reads nothing else, and must not change what it gets. MemoryStore's
+// transactions implement it.
+type linkPeeker interface {
+	peekLink(key customer.RecordKey) (*Link, error)
 }
 
 // prepared returns the stored record k (its link l) normalised for

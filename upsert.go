@@ -269,6 +269,27 @@ func (u *upserter) run(in *input, up *Update) error {
 	if err := u.tx.AddKeys(in.key, in.keys); err != nil {
 		return err
 	}
+	if old == nil && len(l.Edges) == 0 {
+		// A new record that matches nothing: a profile of its own (what
+		// resolving its one-record component gives, without the work).
+		id, err := u.newID(in.key)
+		if err != nil {
+			return err
+		}
+		l.Profile = id
+		if err := u.tx.PutLink(l); err != nil {
+			return err
+		}
+		p, err := u.build(id, []customer.SourceRecord{in.rec}, u.now, nil)
+		if err != nil {
+			return err
+		}
+		up.Profile, up.Outcome, up.Fields = id, Created, diffProfiles(nil, p)
+		if up.Cursor, err = u.tx.AppendChange(&Change{Kind: ChangeCreated, Profile: id, Fields: up.Fields, Record: in.key, At: u.now}); err != nil {
+			return err
+		}
+		return u.reviews(in, hits, id, up)
+	}
 	o := resolveOpts{pending: map[customer.RecordKey]customer.SourceRecord{in.key: in.rec}, cause: in.key}
 	if old != nil {
 		o.extra = []customer.ID{old.Profile}
@@ -308,7 +329,13 @@ func (u *upserter) run(in *input, up *Update) error {
 		up.Outcome = Joined
 	}
 
-	// Review items: candidates in the review band now in other profiles.
+	return u.reviews(in, hits, final, up)
+}
+
+// reviews opens review items for the candidates in the review band that
+// are now in other profiles than final.
+func (u *upserter) reviews(in *input, hits []hit, final customer.ID, up *Update) error {
+	thr, _ := u.sc.Matcher().Thresholds()
 	never, err := u.tx.NeverMerge(in.key)
 	if err != nil {
 		return err
