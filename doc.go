@@ -101,7 +101,10 @@
 // JSON tags, whose zero value is the default: each field's comment says what
 // its zero value means. A host can therefore keep configuration in files,
 // and the files the command-line tool reads are the library's own Config
-// types. Functions and clocks in a Config are tagged json:"-". The
+// types. Types whose exported fields are their configuration (journey.Gate,
+// journey.Map, journey.Funnel, journey.Cap) carry the same JSON tags, so
+// they load from a file too. Functions, clocks, time zones and stores are
+// tagged json:"-" and set in Go. The
 // conformance suites take theirs the same way: customertest, journeytest and
 // inteltest each have Run(t, newStore) and RunConfig(t, newStore, Config).
 // Validation collects every problem with go-multierror and returns it as a

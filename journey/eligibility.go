@@ -255,26 +255,25 @@ type Decision struct {
 type Gate struct {
 	// Consent answers consent questions for requests that carry no
 	// Consent; nil means their answer is unknown.
-	Consent ConsentChecker
+	Consent ConsentChecker `json:"-"`
 	// AllowUnknownConsent lets sends pass when consent is unknown; by
 	// default (false) only granted consent passes.
-	AllowUnknownConsent bool
+	AllowUnknownConsent bool `json:"allow_unknown_consent,omitempty"`
 	// Caps are the frequency caps.
-	Caps []Cap
+	Caps []Cap `json:"caps,omitempty"`
 	// QuietHours are the quiet periods.
-	QuietHours []QuietHours
+	QuietHours []QuietHours `json:"quiet_hours,omitempty"`
 	// Location is the default time zone of quiet hours; nil means
 	// Asia/Tokyo (a fixed +09:00 zone when the system has no zoneinfo;
 	// Japan has no daylight saving time, so the two agree).
-	Location *time.Location
+	Location *time.Location `json:"-"`
 	// Suppressions are consulted on every request, transactional or not.
-	Suppressions []*SuppressionList
+	Suppressions []*SuppressionList `json:"-"`
 	// CapTransactional applies caps and quiet hours to transactional
 	// requests too; by default (false) transactional messages pass them.
-	CapTransactional bool
+	CapTransactional bool `json:"cap_transactional,omitempty"`
 	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-
+	Now  func() time.Time `json:"-"`
 	once sync.Once
 	loc  *time.Location
 	keep time.Duration

@@ -12,6 +12,7 @@ import (
 
 	"github.com/c360/c360/customer"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // fakeClock is a settable clock for the gate.
@@ -434,5 +435,45 @@ func TestGateRulesJSON(t *testing.T) {
 	b, err := json.Marshal(got.Caps[0])
 	if err != nil || string(b) != `{"name":"email 2/day","channel":"email","purpose":"marketing","max":2,"window":86400000000000}` {
 		t.Errorf("Marshal(cap) = %s, %v", b, err)
+	}
+}
+
+// TestConfigFromJSON: a gate, a journey map and a funnel are configured by
+// plain data a host can keep in a file; functions and clocks stay in Go.
+func TestConfigFromJSON(t *testing.T) {
+	var g Gate
+	if err := json.Unmarshal([]byte(`{"allow_unknown_consent":true,"caps":[{"name":"1/day","max":1,"window":86400000000000}]}`), &g); err != nil {
+		t.Fatal(err)
+	}
+	g.Now = func() time.Time { return tokyoNoon }
+	req := Request{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing}
+	if d := mustDecide(t, &g, req); !d.Allowed {
+		t.Fatalf("first send refused: %v", d.Reasons)
+	}
+	g.Record(Send{Customer: "c", Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing})
+	if d := mustDecide(t, &g, req); d.Allowed || codes(d)[0] != ReasonCapReached {
+		t.Errorf("second send: %+v, want cap_reached", d)
+	}
+
+	var m Map
+	if err := json.Unmarshal([]byte(`{"stages":["awareness","acquire"],"rules":[
+		{"name":"first contact","to":"awareness"},
+		{"name":"big first purchase","to":"acquire","types":["online_purchase"],"channels":["web"],"min_amount":10000}]}`), &m); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := StageRule{Name: "big first purchase", To: "acquire", Types: []Type{TypeOnlinePurchase}, Channels: []customer.Channel{customer.ChannelWeb}, MinAmount: 10000}
+	if diff := cmp.Diff(want, m.Rules[1], cmpopts.IgnoreFields(StageRule{}, "When")); diff != "" {
+		t.Errorf("rule (-want +got):\n%s", diff)
+	}
+
+	var f Funnel
+	if err := json.Unmarshal([]byte(`{"steps":["web_visit","online_purchase"],"window":604800000000000,"by":"channel"}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(Funnel{Steps: []Type{TypeWebVisit, TypeOnlinePurchase}, Window: 7 * 24 * time.Hour, By: "channel"}, f, cmpopts.IgnoreFields(Funnel{}, "Progress")); diff != "" {
+		t.Errorf("funnel (-want +got):\n%s", diff)
 	}
 }

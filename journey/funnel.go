@@ -32,19 +32,19 @@ import (
 type Funnel struct {
 	// Steps are the touchpoint types in order; 1 to 64 steps, a type may
 	// appear more than once.
-	Steps []Type
+	Steps []Type `json:"steps"`
 	// Window bounds the time from the first to the last step of a chain,
-	// inclusive; 0 means unlimited.
-	Window time.Duration
+	// inclusive; 0 means unlimited. In JSON, nanoseconds.
+	Window time.Duration `json:"window,omitempty"`
 	// By, if set, breaks the result down by this field of the chain's
 	// starting event (see Event.Attr): "channel", "campaign", an attribute.
 	// Run uses it; RunColumns uses the groups given to Columns.Append.
-	By string
+	By string `json:"by,omitempty"`
 	// Workers is the number of goroutines; 0 means GOMAXPROCS.
-	Workers int
+	Workers int `json:"workers,omitempty"`
 	// Progress, if set, is called after each block of customers with the
 	// number of customers done and the total; calls do not overlap.
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // StepResult is one step of a funnel result.

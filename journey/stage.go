@@ -28,36 +28,36 @@ const (
 // Every non-zero condition must hold.
 type StageRule struct {
 	// Name identifies the rule in transitions; "" is shown as "rule N".
-	Name string
+	Name string `json:"name,omitempty"`
 	// To is the stage the customer moves into.
-	To Stage
+	To Stage `json:"to"`
 	// Types: the event's type is one of these (empty: any type).
-	Types []Type
+	Types []Type `json:"types,omitempty"`
 	// Channels: the event's channel is one of these (empty: any channel).
-	Channels []customer.Channel
+	Channels []customer.Channel `json:"channels,omitempty"`
 	// From: the customer's current stage is one of these; "" stands for a
 	// customer not yet on the map. Empty: any stage before To.
-	From []Stage
+	From []Stage `json:"from,omitempty"`
 	// Backward allows the rule to move a customer to an earlier stage of
 	// the map (for example back to engage after a long silence). Without
 	// it a rule only moves customers forward.
-	Backward bool
+	Backward bool `json:"backward,omitempty"`
 	// MinCount: the event is at least the MinCount-th event of one of Types
 	// for this customer (2 = a repeat purchase). 0 and 1 mean any.
-	MinCount int
+	MinCount int `json:"min_count,omitempty"`
 	// MinAmount: the event's amount is at least this, in Currency's
 	// smallest unit (yen for JPY, cents for USD); 0 means no condition on
 	// the amount. A non-zero MinAmount is met only by an event whose value
 	// is in Currency, or that Map.Convert converts into Currency: $100.00
 	// never meets a ¥10,000 rule without a conversion, and an event
 	// without a value never meets it.
-	MinAmount int64
+	MinAmount int64 `json:"min_amount,omitempty"`
 	// Currency is the ISO 4217 code of MinAmount; "" means Map.Currency.
-	Currency string
+	Currency string `json:"currency,omitempty"`
 	// Attributes: each named attribute (see Event.Attr) has this value.
-	Attributes map[string]string
+	Attributes map[string]string `json:"attributes,omitempty"`
 	// When, if set, is a further condition; it must not block or keep e.
-	When func(e *Event) bool
+	When func(e *Event) bool `json:"-"`
 }
 
 // Map is a journey map: its stages in order and the rules that move
@@ -70,11 +70,11 @@ type StageRule struct {
 // When every amount is in one currency, set Currency to it (or leave it
 // empty for JPY) and leave Convert nil.
 type Map struct {
-	Stages []Stage
-	Rules  []StageRule
+	Stages []Stage     `json:"stages"`
+	Rules  []StageRule `json:"rules"`
 	// Currency is the ISO 4217 code of the amount thresholds of the rules
 	// that do not name one; "" means DefaultCurrency ("JPY").
-	Currency string
+	Currency string `json:"currency,omitempty"`
 	// Convert, if set, converts the value of an event whose currency
 	// differs from a rule's before the rule's MinAmount is checked,
 	// typically into Currency at the rate of the event's time at, from
@@ -87,7 +87,7 @@ type Map struct {
 	// safe for concurrent use (an Engine calls it from concurrent Ingest
 	// calls). nil converts nothing: amounts in another currency never meet
 	// a threshold.
-	Convert func(v Money, at time.Time) Money
+	Convert func(v Money, at time.Time) Money `json:"-"`
 }
 
 // ErrInvalidMap is wrapped by the errors of Map.Validate.

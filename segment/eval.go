@@ -92,7 +92,8 @@ func attrOf(attrs Attributes, path string) val {
 	case *ProfileAttrs:
 		return a.attr(path)
 	}
-	return fromCustomerValue(attrs.Attr(path))
+	v := attrs.Attr(path)
+	return fromCustomerValue(&v)
 }
 
 // Subject is one customer as segments see it: attributes and touchpoints.

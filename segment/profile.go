@@ -111,7 +111,7 @@ func (a ProfileAttrs) attr(path string) val {
 	if !ok {
 		return missingVal
 	}
-	return fromCustomerValue(v)
+	return fromCustomerValue(&v)
 }
 
 func primary(cps []customer.ContactPoint) val {
@@ -159,24 +159,26 @@ func toCustomerValue(v val) customer.Value {
 }
 
 // fromCustomerValue converts a typed custom attribute.
-func fromCustomerValue(v customer.Value) val {
-	if s, ok := v.Str(); ok {
-		return stringVal(s)
-	}
-	if i, ok := v.Int(); ok {
-		return numberVal(float64(i))
-	}
-	if f, ok := v.Float(); ok {
-		return numberVal(f)
-	}
-	if b, ok := v.Bool(); ok {
+func fromCustomerValue(v *customer.Value) val {
+	switch v.Type() {
+	case customer.TypeString:
+		s, _ := v.Str()
+		return val{kind: valString, str: s}
+	case customer.TypeInt:
+		i, _ := v.Int()
+		return val{kind: valNumber, num: float64(i)}
+	case customer.TypeFloat:
+		f, _ := v.Float()
+		return val{kind: valNumber, num: f}
+	case customer.TypeBool:
+		b, _ := v.Bool()
 		return boolVal(b)
-	}
-	if t, ok := v.Time(); ok {
+	case customer.TypeTime:
+		t, _ := v.Time()
 		return timeVal(t)
-	}
-	if l, ok := v.List(); ok {
-		return listVal(l)
+	case customer.TypeList:
+		l, _ := v.List()
+		return val{kind: valList, list: l}
 	}
 	return missingVal
 }

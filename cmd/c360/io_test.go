@@ -278,3 +278,16 @@ func TestMaxAgeDaysAndHours(t *testing.T) {
 		t.Errorf("one of two records is older than 1d12h; stdout:\n%s", stdout)
 	}
 }
+
+// TestQualityFieldSplitsAtLastEquals: --field COLUMN=KIND splits at the last
+// "=", as dedupe and link do, so a column whose name holds "=" can be named.
+func TestQualityFieldSplitsAtLastEquals(t *testing.T) {
+	in := writeFile(t, "q.csv", "id,\"tel=main\"\n1,03-1234-5678\n2,abc\n")
+	code, stdout, stderr := runCLI(t, "", "quality", "--input", in, "--id", "id", "--field", "tel=main=phone")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "validity:tel=main") {
+		t.Errorf("the column tel=main was not assessed as a phone:\n%s", stdout)
+	}
+}

@@ -112,3 +112,35 @@ func TestErrorHints(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReadAll: reading any bytes never panics; an error is a *LineError
+// naming a line that exists, and every row read has the header's width,
+// valid UTF-8 and no NUL byte.
+func FuzzReadAll(f *testing.F) {
+	for _, s := range []string{"a,b\n1,2\n", "a,b\n1,\"x\n2,3\n", "\xff\xfea\x00", "a\n\x00\n", "\ufeff a , b \r\n1,2\r\n", "a,b\n1,\x8eR\n", "\"a\nb\",c\n1,2\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tab, err := ReadAll(strings.NewReader(s))
+		if err != nil {
+			var le *LineError
+			if !errors.As(err, &le) {
+				return // a reader error other than a line's (none for a strings.Reader)
+			}
+			if lines := strings.Count(s, "\n") + 1; le.Line < 1 || le.Line > lines {
+				t.Fatalf("error on line %d of a %d-line input: %v", le.Line, lines, err)
+			}
+			return
+		}
+		for i, row := range tab.Rows {
+			if len(row) != len(tab.Header) {
+				t.Fatalf("row %d has %d fields, header %d", i, len(row), len(tab.Header))
+			}
+			for _, v := range row {
+				if CheckText(v) != nil {
+					t.Fatalf("row %d holds %q", i, v)
+				}
+			}
+		}
+	})
+}

@@ -103,9 +103,11 @@ const (
 // CellRule names the customers whose R score and FM score (the mean of F
 // and M) fall in the given closed ranges.
 type CellRule struct {
-	Name         string
-	RMin, RMax   int
-	FMMin, FMMax float64
+	Name  string  `json:"name"`
+	RMin  int     `json:"r_min"`
+	RMax  int     `json:"r_max"`
+	FMMin float64 `json:"fm_min"`
+	FMMax float64 `json:"fm_max"`
 }
 
 // DefaultCells returns the named cells for 5 bins, tried in order (first
@@ -131,11 +133,14 @@ var defaultCells = []CellRule{
 // RFMConfig configures RFM scoring. The zero value scores 5 quantile bins
 // with DefaultCells.
 type RFMConfig struct {
-	Bins   int       // number of scores; 0 means 5
-	Method RFMMethod // Quantiles (default) or Thresholds
-	// Thresholds, with Method Thresholds: Bins−1 ascending cut points each.
-	RecencyDays, Frequency, Monetary []float64
-	Cells                            []CellRule // nil means DefaultCells
+	Bins   int       `json:"bins,omitempty"`   // number of scores; 0 means 5
+	Method RFMMethod `json:"method,omitempty"` // Quantiles (0, the default) or Thresholds (1)
+	// Thresholds, with Method Thresholds: Bins−1 ascending cut points each;
+	// unused (nil) with Quantiles.
+	RecencyDays []float64  `json:"recency_days,omitempty"`
+	Frequency   []float64  `json:"frequency,omitempty"`
+	Monetary    []float64  `json:"monetary,omitempty"`
+	Cells       []CellRule `json:"cells,omitempty"` // nil means DefaultCells
 }
 
 // RFM scores customers at time now, one RFMScore per input in input order.

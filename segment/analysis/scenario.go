@@ -58,8 +58,8 @@ func (q Quadrant) String() string {
 // PriorityConfig sets the cuts of the grid. The zero value cuts both axes at
 // 3, the middle of a 1–5 scale.
 type PriorityConfig struct {
-	ValueCut      float64 // value above this is high; 0 means 3
-	DifficultyCut float64 // difficulty above this is high; 0 means 3
+	ValueCut      float64 `json:"value_cut,omitempty"`      // value above this is high; 0 means 3
+	DifficultyCut float64 `json:"difficulty_cut,omitempty"` // difficulty above this is high; 0 means 3
 }
 
 // Prioritized is a scenario with its quadrant, rank and review findings.
