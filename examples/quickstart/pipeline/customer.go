@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"github.com/c360/c360"
+	"github.com/c360/c360/internal/textwidth"
 	"io/fs"
 	"maps"
 	"slices"
@@ -452,6 +453,10 @@ func print360(ctx context.Context, q *quickstart, p *customer.Profile) error {
 		}
 	}
 	q.printf("  contact points (stale = undeliverable, invalid, or not verified within %d days):\n", int(staleAfter.Hours()/24))
+	valueWidth := 0
+	for _, c := range p.ContactPoints {
+		valueWidth = max(valueWidth, textwidth.Width(c.Value))
+	}
 	for _, c := range p.ContactPoints {
 		state := c.Validity.String()
 		switch {
@@ -464,7 +469,7 @@ func print360(ctx context.Context, q *quickstart, p *customer.Profile) error {
 			state += "  STALE"
 		}
 		pv, _ := p.ProvenanceOf("contact_points[" + c.Type.String() + ":" + c.Value + "]")
-		q.printf("    %-6s %-34s %s  [from %s]\n", c.Type, c.Value, state, keys(pv.From))
+		q.printf("    %-6s %s  %s  [from %s]\n", c.Type, textwidth.Pad(c.Value, valueWidth), state, keys(pv.From))
 	}
 	if len(p.Consent.Entries) > 0 {
 		q.printf("  consent on %s (conflicts resolve to the most restrictive):\n", day(q.now))

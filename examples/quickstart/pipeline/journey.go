@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"github.com/c360/c360/internal/clispec"
 	"io"
 	"strconv"
 	"strings"
@@ -92,7 +93,7 @@ func journeys(ctx context.Context, q *quickstart) error {
 	for _, s := range res.Steps {
 		med := ""
 		if s.HasMedian {
-			med = "  median " + s.MedianFromPrevious.String() + " after the previous step"
+			med = "  median " + clispec.FormatDuration(s.MedianFromPrevious) + " after the previous step"
 		}
 		q.printf("  %-16s %d customers  %3.0f%% of the start%s\n", s.Type, s.Customers, 100*s.ConversionFromStart, med)
 	}

@@ -24,7 +24,7 @@ func TestJourneys(t *testing.T) {
 		"  2025-02-20  (new) -> awareness  (first contact, event WEB-9001)",
 		"  2025-03-20  engage -> retain_expand  (repeat purchase, event POS-7710)",
 		"  ad_click         7 customers  100% of the start",
-		"  online_purchase  4 customers   57% of the start  median 39h40m30s after the previous step",
+		"  online_purchase  4 customers   57% of the start  median 1d16h after the previous step",
 		"Purchases by last touch (30-day lookback): 7 purchases, 0 without a prior touchpoint",
 		"  email for marketing     no; consent_denied: email for marketing; cap_reached [marketing 2 per week]: 2 of 2 sends in 168h0m0s\n",
 		"  sms   for marketing     no; cap_reached [marketing 2 per week]: 2 of 2 sends in 168h0m0s; retry at 2025-04-03 09:00\n",

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"github.com/c360/c360/internal/textwidth"
 	"slices"
 	"strings"
 	"time"
@@ -93,8 +94,8 @@ func segments(ctx context.Context, q *quickstart) error {
 	}
 	q.printf("\nRFM of the %d customers who bought (5 = best):\n", len(scores))
 	for _, s := range scores {
-		q.printf("  %-5s %-14s last %3.0f days ago, %d purchase(s), ¥%-6.0f  R%d F%d M%d  %s\n", s.CustomerID,
-			profiles[customer.ID(s.CustomerID)].DisplayName(), s.RecencyDays, s.Frequency, s.Monetary, s.R, s.F, s.M, s.Cell)
+		q.printf("  %-5s %s last %3.0f days ago, %d purchase(s), ¥%-6.0f  R%d F%d M%d  %s\n", s.CustomerID,
+			textwidth.Pad(profiles[customer.ID(s.CustomerID)].DisplayName(), 24), s.RecencyDays, s.Frequency, s.Monetary, s.R, s.F, s.M, s.Cell)
 	}
 
 	// Is it really 80:20? Spending per customer, from the touchpoints.
