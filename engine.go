@@ -301,16 +301,12 @@ func (e *Engine) Profiles(ctx context.Context) iter.Seq2[*customer.Profile, erro
 			return
 		}
 		var after customer.ID
-		first := true
 		for {
 			var page []*customer.Profile
 			err := e.store.View(ctx, func(tx ReadTx) error {
-				for p, err := range tx.Profiles() {
+				for p, err := range tx.Profiles(after) {
 					if err != nil {
 						return err
-					}
-					if !first && p.ID <= after {
-						continue
 					}
 					page = append(page, p)
 					if len(page) == pageSize {
@@ -331,7 +327,7 @@ func (e *Engine) Profiles(ctx context.Context) iter.Seq2[*customer.Profile, erro
 			if len(page) < pageSize {
 				return
 			}
-			after, first = page[len(page)-1].ID, false
+			after = page[len(page)-1].ID
 		}
 	}
 }

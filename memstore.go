@@ -223,7 +223,7 @@ func (t *memTx) Profile(id customer.ID) (*customer.Profile, error) {
 	return p.Clone(), nil
 }
 
-func (t *memTx) Profiles() iter.Seq2[*customer.Profile, error] {
+func (t *memTx) Profiles(after customer.ID) iter.Seq2[*customer.Profile, error] {
 	return func(yield func(*customer.Profile, error) bool) {
 		ids := slices.Collect(maps.Keys(t.s.profiles))
 		if t.w != nil {
@@ -234,7 +234,11 @@ func (t *memTx) Profiles() iter.Seq2[*customer.Profile, error] {
 			}
 		}
 		slices.Sort(ids)
-		for _, id := range ids {
+		i, _ := slices.BinarySearch(ids, after)
+		for _, id := range ids[i:] {
+			if id == after {
+				continue
+			}
 			if err := t.ctx.Err(); err != nil {
 				yield(nil, err)
 				return

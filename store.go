@@ -72,8 +72,9 @@ type ReadTx interface {
 	Candidates(indexKey string, limit int) ([]customer.RecordKey, error)
 	// Profile returns a stored profile.
 	Profile(id customer.ID) (*customer.Profile, error)
-	// Profiles streams every stored profile in ascending ID order.
-	Profiles() iter.Seq2[*customer.Profile, error]
+	// Profiles streams the stored profiles whose ID sorts after after
+	// ("" for all), in ascending ID order.
+	Profiles(after customer.ID) iter.Seq2[*customer.Profile, error]
 	// Merge returns the merge that absorbed id (the redirect of id).
 	Merge(absorbed customer.ID) (*Merge, error)
 	// Review returns an open review item.

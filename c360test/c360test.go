@@ -215,7 +215,7 @@ func readState(t *testing.T, s c360.Store) state {
 		st.Changes, _ = tx.Changes(0, 0)
 		m, _ := tx.Meta("m")
 		st.Meta = string(m)
-		for p, err := range tx.Profiles() {
+		for p, err := range tx.Profiles("") {
 			if err != nil {
 				return err
 			}
@@ -293,7 +293,7 @@ func readsSeeOwnWrites(t *testing.T, s c360.Store) {
 			t.Errorf("Profile after DeleteProfile in the same Update = %v, want ErrNotFound", err)
 		}
 		n := 0
-		for _, err := range tx.Profiles() {
+		for _, err := range tx.Profiles("") {
 			if err != nil {
 				return err
 			}
@@ -487,6 +487,24 @@ func listsAreOrdered(t *testing.T, s c360.Store) {
 	if diff := cmp.Diff([]string{"RP1", "RP10", "RP2", "RP3"}, st.Reviews); diff != "" {
 		t.Errorf("Reviews order (-want +got):\n%s", diff)
 	}
+	view(t, s, func(tx c360.ReadTx) error {
+		for _, tc := range []struct {
+			after customer.ID
+			want  []customer.ID
+		}{{"P10", []customer.ID{"P2", "P3"}}, {"P0", []customer.ID{"P1", "P10", "P2", "P3"}}, {"P3", nil}, {"P25", []customer.ID{"P3"}}} {
+			var got []customer.ID
+			for p, err := range tx.Profiles(tc.after) {
+				if err != nil {
+					return err
+				}
+				got = append(got, p.ID)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("Profiles(after %q) (-want +got):\n%s", tc.after, diff)
+			}
+		}
+		return nil
+	})
 }
 
 // updatesAreSerialised increments a counter from many goroutines: lost

@@ -202,14 +202,18 @@ func (t *engineTx) Profile(id customer.ID) (*customer.Profile, error) {
 	return &p, nil
 }
 
-func (t *engineTx) Profiles() iter.Seq2[*customer.Profile, error] {
+func (t *engineTx) Profiles(after customer.ID) iter.Seq2[*customer.Profile, error] {
 	return func(yield func(*customer.Profile, error) bool) {
 		b := t.bucket(beProfiles)
 		if b == nil {
 			return
 		}
 		c := b.Cursor()
-		for k, v := c.First(); k != nil; k, v = c.Next() {
+		k, v := c.Seek([]byte(after))
+		if k != nil && string(k) == string(after) {
+			k, v = c.Next()
+		}
+		for ; k != nil; k, v = c.Next() {
 			if err := t.ctx.Err(); err != nil {
 				yield(nil, err)
 				return

@@ -343,9 +343,8 @@ const pageSize = 500
 
 // list streams id-ordered documents page by page (keyset pagination, so
 // the connection is free while the caller's loop body runs).
-func list[T any](t *engineTx, sql, what string) iter.Seq2[*T, error] {
+func list[T any](t *engineTx, sql, what, after string) iter.Seq2[*T, error] {
 	return func(yield func(*T, error) bool) {
-		after := ""
 		for {
 			type row struct {
 				id  string
@@ -385,13 +384,13 @@ func list[T any](t *engineTx, sql, what string) iter.Seq2[*T, error] {
 }
 
 // Profiles implements c360.ReadTx.
-func (t *engineTx) Profiles() iter.Seq2[*customer.Profile, error] {
-	return list[customer.Profile](t, t.s.sql.profiles, "profile")
+func (t *engineTx) Profiles(after customer.ID) iter.Seq2[*customer.Profile, error] {
+	return list[customer.Profile](t, t.s.sql.profiles, "profile", string(after))
 }
 
 // Reviews implements c360.ReadTx.
 func (t *engineTx) Reviews() iter.Seq2[*c360.Review, error] {
-	return list[c360.Review](t, t.s.sql.reviews, "review")
+	return list[c360.Review](t, t.s.sql.reviews, "review", "")
 }
 
 // queue queues a write; it reaches the server with the next read or COMMIT.
