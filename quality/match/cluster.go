@@ -133,7 +133,7 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 			return ctx.Err()
 		}
 		if p.Probability < m.o.threshold {
-			break // pairs are sorted by weight, and probability grows with weight
+			break // pairs are sorted by probability
 		}
 		if !c.union(p.A, p.B) {
 			res.Stats.GuardRefusals++

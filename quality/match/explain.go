@@ -19,6 +19,9 @@ type Explanation struct {
 	Probability float64
 	Fields      []Contribution
 	Rule        string // deterministic mode: the rule that matched ("" if none)
+	// Limit says why Probability is below what Weight gives (LimitHousehold,
+	// LimitCommonName), "" when it is not.
+	Limit string
 }
 
 // explain builds the explanation of records i and j of d.
@@ -59,7 +62,7 @@ func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explan
 		e.Weight += w
 		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})
 	}
-	e.Probability = probability(e.Weight)
+	e.Limit, e.Probability = m.limit(a, b, g, probability(e.Weight))
 	return e
 }
 

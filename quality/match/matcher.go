@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/maphash"
@@ -740,10 +741,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		for p := lo; p < hi; p++ {
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
-			pr := probability(wt)
-			if m.vetoPair(d.rec(i), d.rec(j), gammas[p]) {
-				pr = 0
-			}
+			_, pr := m.limit(d.rec(i), d.rec(j), gammas[p], probability(wt))
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
@@ -759,7 +757,12 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		res.Stats.PairsPerSecond = float64(len(pairs)) / secs
 	}
 	out := slices.Concat(outParts...)
+	// Most probable first; a limited pair (Explanation.Limit) can weigh
+	// more than pairs more probable than it.
 	slices.SortFunc(out, func(a, b Pair) int {
+		if a.Probability != b.Probability {
+			return cmp.Compare(b.Probability, a.Probability)
+		}
 		if a.Weight != b.Weight {
 			if a.Weight > b.Weight {
 				return -1

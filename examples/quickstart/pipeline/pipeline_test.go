@@ -19,10 +19,11 @@ func TestRun(t *testing.T) {
 	for _, want := range []string{
 		"=== Customer 360: profiles from sales, service, web shop and marketing ===",
 		"Read 69 source records (sales 27, service 11, web shop 18, marketing 13).",
-		"  30 customer profiles, 24 of them known to more than one system.",
+		"  31 customer profiles, 24 of them known to more than one system.",
 		// The engine joins records that share no e-mail or phone, on the
-		// evidence of the names (the sales records have no e-mail).
-		"beyond exact identifiers: sales/S-1005 + webshop/W300123 (田中 健太)",
+		// evidence of the names (the sales records have no e-mail) — but not
+		// sales/S-1005 and webshop/W300123, who share nothing but 田中 健太, a
+		// name thousands of people have (match.LimitCommonName).
 		"beyond exact identifiers: sales/S-1020 + webshop/W300451 (山崎 彩)",
 		"C005  山田 太郎  (person)",
 		"  reading:      ヤマダ タロウ",
@@ -42,6 +43,9 @@ func TestRun(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q", want)
 		}
+	}
+	if strings.Contains(got, "S-1005 + webshop/W300123") {
+		t.Errorf("sales/S-1005 and webshop/W300123 share only a common name (田中 健太), yet were joined")
 	}
 	if t.Failed() {
 		t.Logf("output:\n%s", got)

@@ -18,7 +18,7 @@ func TestDataQuality(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"=== Data quality of the 360 profiles ===",
-		"30 profiles, quality score 91.1 / 100",
+		"31 profiles, quality score 90.4 / 100",
 		"  fail timeliness:phone                     29 of 29 fail  e.g. C001",
 		"  C005  80.0  stale:phone, stale:postal_address, inaccurate:email, no_consent:phone",
 		"Marketing consent known for: email 24/31 phone 0/29 direct_mail 0/17",
