@@ -1,7 +1,11 @@
 package match
 
 import (
+	"errors"
+	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/c360/c360/customer"
 )
@@ -95,5 +99,37 @@ func TestCommonNameOnly(t *testing.T) {
 		if ex.A == "sales/S-1005" {
 			t.Errorf("Index matched the common-name pair: %+v", ex)
 		}
+	}
+}
+
+// A deterministic rule brings its own blocking: a rule on the company name
+// alone finds its pairs although no default blocking rule keys on company
+// names when there are person names; with a blocking that cannot find them,
+// the configuration is refused, saying why.
+func TestRulesBringTheirBlocking(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"company", KindCompany}, {"phone", KindPhone}}
+	rules := []Rule{{Name: "same company", Criteria: []Criterion{{Field: "company", Method: Normalized}}}}
+	m, err := New(Config{Fields: fields, Rules: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []Record{
+		{ID: "1", Values: []string{"山田", "太郎", "株式会社髙島屋", "03-1111-2222"}},
+		{ID: "2", Values: []string{"佐藤", "花子", "(株)高島屋", "06-3333-4444"}},
+		{ID: "3", Values: []string{"鈴木", "一郎", "高島屋不動産株式会社", "03-1111-2222"}},
+	}
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{0, 0, 1}, res.ClusterOf); diff != "" {
+		t.Errorf("clusters (-want +got):\n%s", diff)
+	}
+	if res.Stats.RulePairs["rule:same company"] != 1 {
+		t.Errorf("RulePairs = %v, want 1 pair from rule:same company", res.Stats.RulePairs)
+	}
+	_, err = New(Config{Fields: fields, Rules: rules, Blocking: [][]string{{"phone"}}})
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), `rule "same company" finds no pairs`) {
+		t.Errorf("blocking on phone only for a company rule: err = %v, want a refusal naming the rule", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/go-multierror"
@@ -141,6 +142,15 @@ func New(cfg Config) (*Matcher, error) {
 			}
 		}
 	}
+	if o.rulesBlocks != nil {
+		for _, r := range m.rules {
+			if !r.coveredBy(o.rulesBlocks, m.fieldIndex) {
+				errs = multierror.Append(errs, configError(fmt.Sprintf(
+					"rule %q finds no pairs: no blocking rule keys only on fields the rule compares exactly or normalized (%s); add one, or leave blocking out to have it derived",
+					r.name, strings.Join(r.eqFields(m.fields), ", "))))
+			}
+		}
+	}
 	if err := errs.ErrorOrNil(); err != nil {
 		return nil, err
 	}
@@ -159,9 +169,18 @@ func (m *Matcher) fieldIndex(name string) int {
 	return -1
 }
 
+// blockRules returns the blocking rules: Config.Blocking, or the default
+// rules for the kinds present and, in deterministic mode, one rule per
+// matching rule keyed on what the rule compares, so that every rule finds
+// the pairs it describes (a rule on the company name alone, say, though no
+// default rule keys on company names when there are person names).
 func (m *Matcher) blockRules() []blockRule {
 	if m.o.rulesBlocks == nil {
-		return defaultRules(m.kinds)
+		rs := defaultRules(m.kinds)
+		for _, r := range m.rules {
+			rs = append(rs, r.blocking())
+		}
+		return rs
 	}
 	var rs []blockRule
 	for _, names := range m.o.rulesBlocks {
