@@ -11,6 +11,13 @@ const (
 	// namesake, however much else (an address, a landline) they share. The
 	// probability is 0.
 	LimitHousehold = "household"
+	// LimitOtherCompany: the company names are one name and that name with
+	// a business word added (エムアイ食品 / エムアイ食品物流, サクラ商事 /
+	// サクラ商事不動産): sister companies or a parent and its subsidiary,
+	// which share offices and main numbers but are different legal
+	// entities. Unless an identifier (a 法人番号) agrees, the probability
+	// is 0.
+	LimitOtherCompany = "other company of the group"
 	// LimitCommonName: nothing but a common name agrees — every other field
 	// is missing on one side or disagrees, and the family name is one of the
 	// most common (佐藤, 鈴木, 田中 …, Smith, Nguyen …), shared by hundreds
@@ -25,6 +32,9 @@ const (
 func (m *Matcher) limit(a, b []value, g uint64, p float64) (string, float64) {
 	if m.vetoPair(a, b, g) {
 		return LimitHousehold, 0
+	}
+	if m.otherCompany(a, b, g) {
+		return LimitOtherCompany, 0
 	}
 	if p >= m.o.review && m.nameOnly(g) && (m.commonName(a) || m.commonName(b)) {
 		return LimitCommonName, min(p, m.o.review)
@@ -101,3 +111,19 @@ var commonFamilyNames = func() map[string]bool {
 	}
 	return m
 }()
+
+// otherCompany reports whether a company field names another company of
+// the group (companyRelation) while no identifier agrees exactly.
+func (m *Matcher) otherCompany(a, b []value, g uint64) bool {
+	for _, f := range m.strongIDs {
+		if level(g, f) == 1 {
+			return false
+		}
+	}
+	for f, k := range m.kinds {
+		if k == KindCompany && a[f].key != "" && b[f].key != "" && companyRelation(a[f].key, b[f].key) == otherCompany {
+			return true
+		}
+	}
+	return false
+}
