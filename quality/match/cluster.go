@@ -137,6 +137,10 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 		}
 		if !c.union(p.A, p.B) {
 			res.Stats.GuardRefusals++
+			if res.refused == nil {
+				res.refused = map[uint64]bool{}
+			}
+			res.refused[pack(uint32(p.A), uint32(p.B))] = true
 		}
 	}
 	res.ClusterOf, res.Stats.Clusters = c.numbers()

@@ -19,8 +19,9 @@ type Explanation struct {
 	Probability float64
 	Fields      []Contribution
 	Rule        string // deterministic mode: the rule that matched ("" if none)
-	// Limit says why Probability is below what Weight gives (LimitHousehold,
-	// LimitCommonName), "" when it is not.
+	// Limit says why Probability is below what Weight gives
+	// (LimitHousehold, LimitOtherCompany, LimitCommonName), or why a match
+	// did not join its records (LimitGuard); "" when neither.
 	Limit string
 }
 
@@ -88,5 +89,9 @@ func (r *Result) Explain(a, b int) (Explanation, bool) {
 	}
 	sc := r.sc
 	r.mu.Unlock()
-	return r.m.explain(r.d, r.Model, sc, a, b), true
+	e := r.m.explain(r.d, r.Model, sc, a, b)
+	if e.Limit == "" && r.refused[pack(uint32(a), uint32(b))] {
+		e.Limit = LimitGuard
+	}
+	return e, true
 }

@@ -25,6 +25,11 @@ const (
 	// held below the threshold, in the review band: such a pair is for a
 	// person to decide, never merged automatically.
 	LimitCommonName = "common name only"
+	// LimitGuard: the pair is a match by its own evidence, but joining it
+	// would put into one cluster two records whose guarded values conflict
+	// (Config.Guards), so its records stay in different clusters. Only
+	// Result.Explain reports it; the probability is unchanged.
+	LimitGuard = "refused by a chaining guard"
 )
 
 // limit returns why the probability of a pair with values a, b and pattern

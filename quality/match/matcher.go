@@ -364,8 +364,11 @@ type Result struct {
 	m     *Matcher
 	d     *dataset
 	rules []blockRule // the blocking rules used, refined for the data
-	sc    *scorer     // built on the first Explain
-	mu    sync.Mutex
+	// refused holds the matching pairs (packed) whose merge a chaining
+	// guard refused.
+	refused map[uint64]bool
+	sc      *scorer // built on the first Explain
+	mu      sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
