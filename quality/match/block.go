@@ -257,7 +257,7 @@ func defaultRules(kinds []Kind) []blockRule {
 // minRefinePairs is the number of pairs below which no rule is refined, so
 // that small inputs keep their rules whatever their values.
 const (
-	pairBudget     = 2
+	pairBudget     = 3
 	minRefinePairs = 200000
 )
 

@@ -133,10 +133,14 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 			return ctx.Err()
 		}
 		if p.Probability < m.o.threshold {
-			break // pairs are sorted by weight, and probability grows with weight
+			break // pairs are sorted by probability
 		}
 		if !c.union(p.A, p.B) {
 			res.Stats.GuardRefusals++
+			if res.refused == nil {
+				res.refused = map[uint64]bool{}
+			}
+			res.refused[pack(uint32(p.A), uint32(p.B))] = true
 		}
 	}
 	res.ClusterOf, res.Stats.Clusters = c.numbers()

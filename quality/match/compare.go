@@ -52,6 +52,14 @@ func compare(k Kind, a, b *value) uint8 {
 		return 1
 	}
 	last := uint8(len(levelNames[k]) - 1)
+	if k == KindCompany {
+		switch companyRelation(a.key, b.key) {
+		case sameCompany:
+			return 1 // a branch of the company: the same legal entity
+		case otherCompany:
+			return last
+		}
+	}
 	switch k {
 	case KindGivenName, KindFamilyName, KindPersonName:
 		if hasNonLatin(a.key) != hasNonLatin(b.key) {

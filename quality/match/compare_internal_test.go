@@ -91,3 +91,19 @@ func TestLongValuesCompareInLinearTime(t *testing.T) {
 		t.Errorf("long identifiers one substitution apart: level %d, want 2", got)
 	}
 }
+
+// Company keys drop the legal form and fold variant kanji, as person names do.
+func TestCompanyKeyVariants(t *testing.T) {
+	for _, tt := range []struct{ a, b string }{
+		{"株式会社髙島屋", "(株)高島屋"},
+		{"㈱渡邊商事", "渡辺商事株式会社"},
+		{"ＡＢＣ㈱", "株式会社ABC"},
+	} {
+		if ka, kb := companyKey(tt.a), companyKey(tt.b); ka != kb || ka == "" {
+			t.Errorf("companyKey(%q) = %q, companyKey(%q) = %q; want equal", tt.a, ka, tt.b, kb)
+		}
+	}
+	if companyKey("株式会社エムアイ食品") == companyKey("エムアイ食品物流株式会社") {
+		t.Error("sister companies got one key")
+	}
+}

@@ -35,11 +35,15 @@ type Config struct {
 	ReviewThreshold float64 `json:"review_threshold,omitempty"`
 	// Rules, when set, switch to deterministic matching: a pair matches
 	// (probability 1) when every criterion of at least one rule holds, and
-	// does not (probability 0) otherwise. No model is estimated.
+	// does not (probability 0) otherwise. No model is estimated. Each rule
+	// brings its own blocking (its exact and normalised fields together, or
+	// the first characters of its fuzzy ones) beside the default rules.
 	Rules []Rule `json:"rules,omitempty"`
 	// Blocking replaces the default blocking rules. Each rule lists field
 	// names whose normalised keys, together, form the block key; rules are
 	// OR-ed. nil means the default rules, built from the kinds present.
+	// With Rules, each matching rule needs a blocking rule keyed only on
+	// fields it compares exactly or normalised, or New refuses it.
 	Blocking [][]string `json:"blocking,omitempty"`
 	// BlockCap is the largest block whose records are all paired; a larger
 	// block is paired by sorted neighbourhood only and reported in

@@ -25,7 +25,10 @@ var companyForms = []string{
 	"co.,ltd.", "co.,ltd", "co.ltd.", "corporation", "corp.", "inc.", "inc", "ltd.", "ltd", "llc", "gmbh", "plc", "limited",
 }
 
+// companyKey is the company's name without its legal form, with variant
+// kanji folded as in person names (株式会社髙島屋 ≡ (株)高島屋).
 func companyKey(s string) string {
+	s = normalize.FoldNameVariants(s)
 	if c, err := normalize.ParseCompany(s); err == nil && c.Key != "" {
 		return c.Key
 	}

@@ -28,7 +28,7 @@
 //     name initial, family name with given initial, kana reading and whole
 //     names qualified by region or birth year, MinHash LSH over name bigrams
 //     for Latin-script names. A rule whose keys are too coarse for the data
-//     — more than 2 candidate pairs per record on average, from 200,000
+//     — more than 3 candidate pairs per record on average, from 200,000
 //     pairs on — is replaced by a finer version of itself: a postcode with
 //     the whole name instead of an initial, a name with the birth year,
 //     then the postcode too (Stats.RulePairs names the version used), so

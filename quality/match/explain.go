@@ -19,6 +19,10 @@ type Explanation struct {
 	Probability float64
 	Fields      []Contribution
 	Rule        string // deterministic mode: the rule that matched ("" if none)
+	// Limit says why Probability is below what Weight gives
+	// (LimitHousehold, LimitOtherCompany, LimitCommonName), or why a match
+	// did not join its records (LimitGuard); "" when neither.
+	Limit string
 }
 
 // explain builds the explanation of records i and j of d.
@@ -59,7 +63,7 @@ func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explan
 		e.Weight += w
 		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})
 	}
-	e.Probability = probability(e.Weight)
+	e.Limit, e.Probability = m.limit(a, b, g, probability(e.Weight))
 	return e
 }
 
@@ -85,5 +89,9 @@ func (r *Result) Explain(a, b int) (Explanation, bool) {
 	}
 	sc := r.sc
 	r.mu.Unlock()
-	return r.m.explain(r.d, r.Model, sc, a, b), true
+	e := r.m.explain(r.d, r.Model, sc, a, b)
+	if e.Limit == "" && r.refused[pack(uint32(a), uint32(b))] {
+		e.Limit = LimitGuard
+	}
+	return e, true
 }

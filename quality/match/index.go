@@ -218,17 +218,23 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 			}
 			w, p = 1, 1
 		} else {
-			if ix.m.vetoPair(ix.d.rec(j), vals, g) {
+			w = ix.weight(j, i, g)
+			var why string
+			if why, p = ix.m.limit(ix.d.rec(j), vals, g, probability(w)); why == LimitHousehold {
 				continue
 			}
-			w = ix.weight(j, i, g)
-			p = probability(w)
 		}
 		if p >= ix.m.o.review {
 			hits = append(hits, scored{j, w, p})
 		}
 	}
 	slices.SortFunc(hits, func(a, b scored) int {
+		if a.p != b.p {
+			if a.p > b.p {
+				return -1
+			}
+			return 1
+		}
 		if a.w != b.w {
 			if a.w > b.w {
 				return -1
@@ -240,7 +246,7 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 	res := Resolution{ID: r.ID}
 	for _, h := range hits {
 		ex := ix.m.explain(ix.d, ix.model, ix.sc, h.j, i)
-		ex.Weight, ex.Probability = h.w, h.p
+		ex.Weight = h.w
 		if h.p >= ix.m.o.threshold {
 			if !ix.c.union(h.j, i) {
 				res.Refused++

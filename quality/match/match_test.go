@@ -288,6 +288,24 @@ func TestChainingGuards(t *testing.T) {
 	if res.Stats.GuardRefusals == 0 {
 		t.Errorf("Stats.GuardRefusals = 0, want the refused merge counted")
 	}
+	// Explain agrees with the clustering: each refused match says so.
+	refused := 0
+	for _, p := range res.Pairs {
+		ex, _ := res.Explain(p.A, p.B)
+		joined := res.ClusterOf[p.A] == res.ClusterOf[p.B]
+		if res.IsMatch(p) && !joined {
+			refused++
+			if ex.Limit != LimitGuard {
+				t.Errorf("%s + %s: a match left apart by the guards, yet Explain.Limit = %q", ex.A, ex.B, ex.Limit)
+			}
+		}
+		if joined && ex.Limit == LimitGuard {
+			t.Errorf("%s + %s joined, yet Explain says the guard refused them", ex.A, ex.B)
+		}
+	}
+	if refused != res.Stats.GuardRefusals {
+		t.Errorf("%d matches left apart, Stats.GuardRefusals = %d", refused, res.Stats.GuardRefusals)
+	}
 	open, err := New(Config{Fields: fields, Guards: []string{}, Model: res.Model})
 	if err != nil {
 		t.Fatal(err)

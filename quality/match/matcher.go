@@ -1,11 +1,13 @@
 package match
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/maphash"
 	"math"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/go-multierror"
@@ -140,6 +142,15 @@ func New(cfg Config) (*Matcher, error) {
 			}
 		}
 	}
+	if o.rulesBlocks != nil {
+		for _, r := range m.rules {
+			if !r.coveredBy(o.rulesBlocks, m.fieldIndex) {
+				errs = multierror.Append(errs, configError(fmt.Sprintf(
+					"rule %q finds no pairs: no blocking rule keys only on fields the rule compares exactly or normalized (%s); add one, or leave blocking out to have it derived",
+					r.name, strings.Join(r.eqFields(m.fields), ", "))))
+			}
+		}
+	}
 	if err := errs.ErrorOrNil(); err != nil {
 		return nil, err
 	}
@@ -158,9 +169,18 @@ func (m *Matcher) fieldIndex(name string) int {
 	return -1
 }
 
+// blockRules returns the blocking rules: Config.Blocking, or the default
+// rules for the kinds present and, in deterministic mode, one rule per
+// matching rule keyed on what the rule compares, so that every rule finds
+// the pairs it describes (a rule on the company name alone, say, though no
+// default rule keys on company names when there are person names).
 func (m *Matcher) blockRules() []blockRule {
 	if m.o.rulesBlocks == nil {
-		return defaultRules(m.kinds)
+		rs := defaultRules(m.kinds)
+		for _, r := range m.rules {
+			rs = append(rs, r.blocking())
+		}
+		return rs
 	}
 	var rs []blockRule
 	for _, names := range m.o.rulesBlocks {
@@ -344,8 +364,11 @@ type Result struct {
 	m     *Matcher
 	d     *dataset
 	rules []blockRule // the blocking rules used, refined for the data
-	sc    *scorer     // built on the first Explain
-	mu    sync.Mutex
+	// refused holds the matching pairs (packed) whose merge a chaining
+	// guard refused.
+	refused map[uint64]bool
+	sc      *scorer // built on the first Explain
+	mu      sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
@@ -740,10 +763,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		for p := lo; p < hi; p++ {
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
-			pr := probability(wt)
-			if m.vetoPair(d.rec(i), d.rec(j), gammas[p]) {
-				pr = 0
-			}
+			_, pr := m.limit(d.rec(i), d.rec(j), gammas[p], probability(wt))
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
@@ -759,7 +779,12 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		res.Stats.PairsPerSecond = float64(len(pairs)) / secs
 	}
 	out := slices.Concat(outParts...)
+	// Most probable first; a limited pair (Explanation.Limit) can weigh
+	// more than pairs more probable than it.
 	slices.SortFunc(out, func(a, b Pair) int {
+		if a.Probability != b.Probability {
+			return cmp.Compare(b.Probability, a.Probability)
+		}
 		if a.Weight != b.Weight {
 			if a.Weight > b.Weight {
 				return -1

@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -139,4 +140,77 @@ func (m *Matcher) ruleMatch(d *dataset, i, j int) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// blocking returns a blocking rule that pairs the records r may match: keyed
+// on the normalised values of its exact and normalised criteria together,
+// or, when it has only fuzzy ones, on the first two characters of each fuzzy
+// field (pairs similar enough for Jaro–Winkler ≥ 0.9 nearly always share
+// them).
+func (r compiledRule) blocking() blockRule {
+	var eq, fuzzy []int
+	for _, c := range r.crit {
+		if c.m == Fuzzy {
+			fuzzy = append(fuzzy, c.f)
+		} else {
+			eq = append(eq, c.f)
+		}
+	}
+	br := blockRule{name: "rule:" + r.name}
+	if len(eq) > 0 {
+		br.keys = func(v []value, add func(string)) {
+			k := ""
+			for _, f := range eq {
+				if v[f].key == "" {
+					return
+				}
+				k += v[f].key + "\x00"
+			}
+			add(k)
+		}
+		return br
+	}
+	br.keys = func(v []value, add func(string)) {
+		for _, f := range fuzzy {
+			if v[f].key != "" {
+				add(strconv.Itoa(f) + "\x00" + firstRunes(v[f].key, 2))
+			}
+		}
+	}
+	return br
+}
+
+// eqFields returns the names of the fields r compares exactly or
+// normalised without matching blanks: the fields a blocking rule may key
+// on without losing pairs r accepts.
+func (r compiledRule) eqFields(fields []Field) []string {
+	var out []string
+	for _, c := range r.crit {
+		if c.m != Fuzzy && !c.blank {
+			out = append(out, fields[c.f].Name)
+		}
+	}
+	return out
+}
+
+// coveredBy reports whether one of the blocking rules keys only on fields r
+// compares exactly or normalised, so that every pair r accepts is a
+// candidate.
+func (r compiledRule) coveredBy(blocking [][]string, index func(string) int) bool {
+	eq := map[int]bool{}
+	for _, c := range r.crit {
+		if c.m != Fuzzy && !c.blank {
+			eq[c.f] = true
+		}
+	}
+	for _, b := range blocking {
+		ok := len(b) > 0
+		for _, name := range b {
+			ok = ok && eq[index(name)]
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }

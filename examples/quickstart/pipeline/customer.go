@@ -141,7 +141,11 @@ func printEvidence(q *quickstart, ex match.Explanation) {
 		}
 		rows = append(rows, []string{"", c.Field, c.Level, part})
 	}
-	q.printf("      evidence, p=%.3f (prior %+.1f bits):\n", ex.Probability, ex.Prior)
+	limit := ""
+	if ex.Limit != "" {
+		limit = fmt.Sprintf("; %+.1f bits in all, held at p=%.3f: %s", ex.Weight, ex.Probability, ex.Limit)
+	}
+	q.printf("      evidence, p=%.3f (prior %+.1f bits%s):\n", ex.Probability, ex.Prior, limit)
 	for _, line := range alignRows(rows) {
 		q.printf("    %s\n", line)
 	}

@@ -1,0 +1,135 @@
+package match
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/c360/c360/customer"
+)
+
+// Two records that share nothing but a common full name (the quick start's
+// sales/S-1005 and webshop/W300123, 田中 健太: one has a phone, the other an
+// e-mail and an address) are not a match: missing fields are no agreement,
+// and a name shared by thousands is weak evidence on its own. A rare name
+// with the same evidence still links; a common name with a phone agreeing
+// too is a match.
+func TestCommonNameOnly(t *testing.T) {
+	person := func(sys, id, fam, giv, famKana, givKana, email, phone, addr string) customer.SourceRecord {
+		r := customer.SourceRecord{System: sys, RecordID: id}
+		r.Kind = customer.KindPerson
+		r.Name.Family, r.Name.Given, r.Name.FamilyKana, r.Name.GivenKana = fam, giv, famKana, givKana
+		if email != "" {
+			r.ContactPoints = append(r.ContactPoints, customer.ContactPoint{Type: customer.ContactEmail, Value: email})
+		}
+		if phone != "" {
+			r.ContactPoints = append(r.ContactPoints, customer.ContactPoint{Type: customer.ContactPhone, Value: phone})
+		}
+		if addr != "" {
+			r.ContactPoints = append(r.ContactPoints, customer.ContactPoint{Type: customer.ContactPostal, Value: addr})
+		}
+		return r
+	}
+	src := []customer.SourceRecord{
+		person("sales", "S-1005", "田中", "健太", "タナカ", "ケンタ", "", "090-1185-5565", ""),
+		person("webshop", "W300123", "田中", "健太", "", "", "KENTA.TANAKA@EXAMPLE.JP", "", "〒135-0655 北海道札幌市中央区北一条西2-1"),
+		person("sales", "S-1020", "山崎", "彩", "ヤマザキ", "アヤ", "", "090-1740-7260", ""),
+		person("webshop", "W300451", "山崎", "彩", "", "", "aya.yamazaki@example.jp", "", "〒240-2620 福岡県福岡市中央区天神2-8-9"),
+		person("sales", "S-1030", "佐藤", "花子", "サトウ", "ハナコ", "", "090-2222-3333", ""),
+		person("service", "T-1", "佐藤", "花子", "", "", "", "09022223333", ""),
+		person("sales", "S-1040", "鈴木", "一郎", "スズキ", "イチロウ", "ichiro@example.jp", "03-1111-2222", ""),
+		person("webshop", "W300900", "高橋", "美咲", "", "", "misaki@example.jp", "", "東京都港区芝公園4-2-8"),
+	}
+	m, err := New(Config{Fields: SourceFields(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := SourceRecords(src)
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		a, b  int
+		match bool
+		limit string
+	}{
+		{"common name alone: review, not merged", 0, 1, false, LimitCommonName},
+		{"rare name alone: merged", 2, 3, true, ""},
+		{"common name and the same phone: merged", 4, 5, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ex, _ := res.Explain(tt.a, tt.b)
+			t.Logf("%s + %s: weight %.1f bits, probability %.4f, limit %q", ex.A, ex.B, ex.Weight, ex.Probability, ex.Limit)
+			joined := res.ClusterOf[tt.a] == res.ClusterOf[tt.b]
+			if joined != tt.match || ex.Limit != tt.limit || (ex.Probability >= m.o.threshold) != tt.match {
+				t.Errorf("joined %v, probability %.4f, limit %q; want joined %v, limit %q", joined, ex.Probability, ex.Limit, tt.match, tt.limit)
+			}
+		})
+	}
+	// The pair is listed for review, below the threshold.
+	found := false
+	for _, p := range res.Pairs {
+		if p.A == 0 && p.B == 1 {
+			found = true
+			if res.IsMatch(p) {
+				t.Errorf("pair listed as a match: %+v", p)
+			}
+		}
+	}
+	if !found {
+		t.Error("the common-name pair is not in the review band of Result.Pairs")
+	}
+	// An Index built from the result agrees.
+	ix, err := res.Index()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := recs[1]
+	again.ID = "webshop/W300124"
+	r, err := ix.Add(t.Context(), again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ex := range r.Matches {
+		if ex.A == "sales/S-1005" {
+			t.Errorf("Index matched the common-name pair: %+v", ex)
+		}
+	}
+}
+
+// A deterministic rule brings its own blocking: a rule on the company name
+// alone finds its pairs although no default blocking rule keys on company
+// names when there are person names; with a blocking that cannot find them,
+// the configuration is refused, saying why.
+func TestRulesBringTheirBlocking(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"company", KindCompany}, {"phone", KindPhone}}
+	rules := []Rule{{Name: "same company", Criteria: []Criterion{{Field: "company", Method: Normalized}}}}
+	m, err := New(Config{Fields: fields, Rules: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := []Record{
+		{ID: "1", Values: []string{"山田", "太郎", "株式会社髙島屋", "03-1111-2222"}},
+		{ID: "2", Values: []string{"佐藤", "花子", "(株)高島屋", "06-3333-4444"}},
+		{ID: "3", Values: []string{"鈴木", "一郎", "高島屋不動産株式会社", "03-1111-2222"}},
+	}
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{0, 0, 1}, res.ClusterOf); diff != "" {
+		t.Errorf("clusters (-want +got):\n%s", diff)
+	}
+	if res.Stats.RulePairs["rule:same company"] != 1 {
+		t.Errorf("RulePairs = %v, want 1 pair from rule:same company", res.Stats.RulePairs)
+	}
+	_, err = New(Config{Fields: fields, Rules: rules, Blocking: [][]string{{"phone"}}})
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), `rule "same company" finds no pairs`) {
+		t.Errorf("blocking on phone only for a company rule: err = %v, want a refusal naming the rule", err)
+	}
+}
