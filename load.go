@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/c360/c360/customer"
@@ -175,45 +176,91 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	if err != nil {
 		return st, err
 	}
+	// Each batch's links and profiles are built on all cores before its
+	// transaction, which then only writes them.
+	type built struct {
+		links   []*Link
+		profile *customer.Profile
+		change  Change
+	}
+	buildCluster := func(b int) (built, error) {
+		c := plan.clusters[b]
+		id := ids[b]
+		out := built{links: make([]*Link, len(c))}
+		group := make([]customer.SourceRecord, len(c))
+		for j, i := range c {
+			group[j] = recs[i]
+			l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: sc.KeysOf(preps[i]),
+				Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i]), Edges: plan.edges[i]}
+			var best *Edge
+			for k := range l.Edges {
+				if e := &l.Edges[k]; blockOf[keyIndex[e.Record]] == blockOf[i] && (best == nil || e.Weight > best.Weight) {
+					best = e
+				}
+			}
+			if len(l.Edges) > 0 {
+				l.Reason = "match"
+			}
+			if best != nil {
+				l.Match = explain(sc, preps[i], preps[keyIndex[best.Record]])
+			}
+			out.links[j] = l
+		}
+		p, err := e.surv.Build(id, group)
+		if err != nil {
+			return out, fmt.Errorf("%w: building profile %s: %w", ErrInvalid, id, err)
+		}
+		p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+		for k, l := range p.Links {
+			if ref, ok := strings.CutPrefix(string(l.Profile), customer.SourceScheme); ok {
+				if sys, rid, ok := strings.Cut(ref, "/"); ok {
+					if to, ok := planned[customer.RecordKey{System: sys, RecordID: rid}]; ok {
+						p.Links[k].Profile = to
+					}
+				}
+			}
+		}
+		out.profile = p
+		out.change = Change{Kind: ChangeCreated, Profile: id, Fields: diffProfiles(nil, p), Record: recs[c[0]].Key(), At: now}
+		return out, nil
+	}
 	for lo := 0; lo < len(plan.clusters); lo += loadBatch {
 		hi := min(lo+loadBatch, len(plan.clusters))
+		batch := make([]built, hi-lo)
+		errs := make([]error, hi-lo)
+		var wg sync.WaitGroup
+		workers := runtime.GOMAXPROCS(0)
+		for w := range workers {
+			wg.Go(func() {
+				for b := lo + w; b < hi; b += workers {
+					batch[b-lo], errs[b-lo] = buildCluster(b)
+				}
+			})
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return st, err
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
 		err := e.store.Update(ctx, func(tx Tx) error {
-			u := newUpserter(e, sc, tx)
-			u.now, u.planned = now, planned
-			for b, c := range plan.clusters[lo:hi] {
-				first := recs[c[0]].Key()
-				id := ids[lo+b]
-				group := make([]customer.SourceRecord, len(c))
-				for j, i := range c {
-					group[j] = recs[i]
-					keys := sc.KeysOf(preps[i])
-					l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: keys,
-						Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i]), Edges: plan.edges[i]}
-					var best *Edge
-					for k := range l.Edges {
-						if e := &l.Edges[k]; blockOf[keyIndex[e.Record]] == blockOf[i] && (best == nil || e.Weight > best.Weight) {
-							best = e
-						}
-					}
-					if len(l.Edges) > 0 {
-						l.Reason = "match"
-					}
-					if best != nil {
-						l.Match = explain(sc, preps[i], preps[keyIndex[best.Record]])
-					}
+			for _, bt := range batch {
+				for _, l := range bt.links {
 					if err := tx.PutLink(l); err != nil {
 						return err
 					}
-					e.cache.put(l.Record, l.Fingerprint, preps[i])
-					if err := tx.AddKeys(l.Record, keys); err != nil {
+					e.cache.put(l.Record, l.Fingerprint, preps[keyIndex[l.Record]])
+					if err := tx.AddKeys(l.Record, l.Keys); err != nil {
 						return err
 					}
 				}
-				p, err := u.build(id, group, now, nil)
-				if err != nil {
+				if err := tx.PutProfile(bt.profile); err != nil {
 					return err
 				}
-				if _, err := tx.AppendChange(&Change{Kind: ChangeCreated, Profile: id, Fields: diffProfiles(nil, p), Record: first, At: now}); err != nil {
+				if _, err := tx.AppendChange(&bt.change); err != nil {
 					return err
 				}
 			}
