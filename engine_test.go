@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/c360test"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/synthsource"
 	"github.com/c360/c360/quality/match"
@@ -248,24 +248,8 @@ func TestChangeFeedResumes(t *testing.T) {
 	}
 }
 
-// clusters returns the engine's profiles as sorted lists of record keys.
-func clusters(t testing.TB, e *c360.Engine) []string {
-	t.Helper()
-	var out []string
-	for p, err := range e.Profiles(context.Background()) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ks []string
-		for _, s := range p.Sources {
-			ks = append(ks, s.Key().String())
-		}
-		sort.Strings(ks)
-		out = append(out, strings.Join(ks, " "))
-	}
-	sort.Strings(out)
-	return out
-}
+// clusters returns the engine's profiles as sorted record-key lists.
+func clusters(t testing.TB, e *c360.Engine) []string { return c360test.Clusters(t, e) }
 
 func synthRecords(t testing.TB, n int) []customer.SourceRecord {
 	t.Helper()

@@ -679,3 +679,25 @@ func restart(t *testing.T, newStore func(t *testing.T) c360.Store, reopen func(t
 		t.Errorf("re-sent record after restart: %+v, %v; want unchanged", up, err)
 	}
 }
+
+// Clusters returns an engine's profiles as sorted lists of their record
+// keys ("system/id system/id …"), sorted: two engines hold the same
+// clusters when their Clusters are equal, whatever the profile IDs. For
+// tests that compare engines (replicas, restarts, Load against Upserts).
+func Clusters(tb testing.TB, e *c360.Engine) []string {
+	tb.Helper()
+	var out []string
+	for p, err := range e.Profiles(context.Background()) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ks := make([]string, 0, len(p.Sources))
+		for _, s := range p.Sources {
+			ks = append(ks, s.Key().String())
+		}
+		slices.Sort(ks)
+		out = append(out, strings.Join(ks, " "))
+	}
+	slices.Sort(out)
+	return out
+}

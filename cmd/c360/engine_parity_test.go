@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/c360test"
 	"github.com/c360/c360/internal/synthsource"
 	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/match/synth"
@@ -88,19 +89,7 @@ func TestDedupeAndEngineAgree(t *testing.T) {
 	if _, err := e.Load(ctx, c360.Records(recs)); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for p, err := range e.Profiles(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ids []string
-		for _, s := range p.Sources {
-			ids = append(ids, s.Key().String())
-		}
-		sort.Strings(ids)
-		got = append(got, strings.Join(ids, " "))
-	}
-	sort.Strings(got)
+	got := c360test.Clusters(t, e)
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("c360 dedupe (-) and the engine (+) disagree:\n%s", diff)
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,24 +44,8 @@ func TestEngineStoreConformance(t *testing.T) {
 	})
 }
 
-// clusters returns an engine's profiles as sorted lists of record keys.
-func clusters(t testing.TB, e *c360.Engine) []string {
-	t.Helper()
-	var out []string
-	for p, err := range e.Profiles(context.Background()) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		var ks []string
-		for _, s := range p.Sources {
-			ks = append(ks, s.Key().String())
-		}
-		sort.Strings(ks)
-		out = append(out, strings.Join(ks, " "))
-	}
-	sort.Strings(out)
-	return out
-}
+// clusters returns the engine's profiles as sorted record-key lists.
+func clusters(t testing.TB, e *c360.Engine) []string { return c360test.Clusters(t, e) }
 
 func openEngine(t testing.TB, cfg c360.Config) *c360.Engine {
 	t.Helper()
