@@ -10,20 +10,8 @@ import (
 	"github.com/c360/c360/quality/match"
 )
 
-// Profiles are the clusters of a canonical resolution: the records are the
-// nodes; the edges are the pairs that scored at or above the match
-// threshold (and pairs a person confirmed); the edges are taken in one
-// order that depends only on the records — confirmed pairs first, then by
-// match weight, strongest first, ties by record keys — and each joins the
-// clusters of its two records unless a never-merge constraint or a chaining
-// guard (Scorer.ConflictOf between any two of their records; confirmed
-// pairs ignore guards) refuses. The result does not depend on the order in
-// which the records arrived, which is why Load, Upserts one by one, and
-// replicas upserting concurrently end with the same profiles. When a record
-// arrives or changes, only the connected component around it (its edges,
-// and the profiles of the records they reach) is resolved again: a profile
-// can therefore gain or lose records because of a record that did not
-// belong to it (re-resolution), and the change feed says so.
+// The canonical resolution that Upsert documents: edges, clusters, and
+// the writing of what changed.
 
 // cnode is a record in a resolution.
 type cnode struct {

@@ -83,6 +83,18 @@ type Update struct {
 // band, creates a profile and a review item. The profile is rebuilt with the
 // engine's Survivorship and stored with the record and its link.
 //
+// Profiles are resolved canonically. A record's matches (candidates at or
+// above the match threshold) are kept as edges, and profiles are the clusters
+// the edges make when taken in one order that depends only on the records —
+// pairs a person confirmed first, then strongest match first, ties by record
+// keys — each joining two clusters unless a never-merge constraint or a
+// chaining guard (any two of their records in conflict) refuses. Each change
+// resolves its neighbourhood again. The profiles therefore do not depend on
+// the order in which records arrive: Load, Upserts one by one in any order,
+// and replicas upserting concurrently end with the same profiles. It also
+// means a record's arrival can move another record between two profiles it
+// matches (re-resolution): Update.Rebuilt and the change feed say so.
+//
 // Upsert is idempotent on (System, RecordID): the same record again changes
 // nothing; a changed record replaces its old version and is matched again
 // (it may leave its profile, which is then rebuilt without it).
