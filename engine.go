@@ -367,7 +367,8 @@ func (e *Engine) Changes(ctx context.Context, after Cursor) iter.Seq2[Change, er
 }
 
 // Reviews lists the open review items with both records and the
-// explanation, in ID order.
+// explanation, in ID order. An item whose two records have since come into
+// one profile (through other matches) is settled and not listed.
 func (e *Engine) Reviews(ctx context.Context) ([]ReviewItem, error) {
 	if _, err := e.current(); err != nil {
 		return nil, err
@@ -396,6 +397,9 @@ func (e *Engine) Reviews(ctx context.Context) ([]ReviewItem, error) {
 				if s, ok := p.Source(side.key); ok {
 					*side.rec = s
 				}
+			}
+			if it.RecordProfile == it.CandidateProfile {
+				continue // settled since: the two records were joined by later matches
 			}
 			out = append(out, it)
 		}
