@@ -36,11 +36,11 @@ func (e *Engine) candidates(tx ReadTx, sc *match.Scorer, in *input, pre *scoredS
 	limit := sc.Matcher().BlockCap()
 	seen := map[customer.RecordKey]bool{in.key: true}
 	var keys []customer.RecordKey
-	for _, k := range in.keys {
-		cs, err := tx.Candidates(k, limit)
-		if err != nil {
-			return nil, err
-		}
+	lists, err := candidatesOf(tx, in.keys, limit)
+	if err != nil {
+		return nil, err
+	}
+	for _, cs := range lists {
 		for _, c := range cs {
 			if !seen[c] {
 				seen[c] = true

@@ -91,6 +91,32 @@ type ReadTx interface {
 	Meta(name string) ([]byte, error)
 }
 
+// CandidatesReader is an optional extension of ReadTx: the candidates of
+// several index keys in one call, as Candidates gives them one key at a
+// time (for a database, one round trip instead of one per key). The engine
+// uses it when the store's transactions have it; c360test checks that it
+// agrees with Candidates.
+type CandidatesReader interface {
+	CandidatesOf(indexKeys []string, limit int) ([][]customer.RecordKey, error)
+}
+
+// candidatesOf reads the candidates of several keys, in one call when tx
+// can, else key by key.
+func candidatesOf(tx ReadTx, keys []string, limit int) ([][]customer.RecordKey, error) {
+	if cr, ok := tx.(CandidatesReader); ok {
+		return cr.CandidatesOf(keys, limit)
+	}
+	out := make([][]customer.RecordKey, len(keys))
+	for i, k := range keys {
+		cs, err := tx.Candidates(k, limit)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = cs
+	}
+	return out, nil
+}
+
 // Tx reads and writes the engine's state inside Update.
 type Tx interface {
 	ReadTx

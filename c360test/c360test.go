@@ -383,6 +383,32 @@ func candidates(t *testing.T, s c360.Store) {
 		}
 		return nil
 	})
+	update(t, s, func(tx c360.Tx) error { return tx.AddKeys(keys[0], []string{"second"}) })
+	view(t, s, func(tx c360.ReadTx) error {
+		cr, ok := tx.(c360.CandidatesReader)
+		if !ok {
+			return nil
+		}
+		for _, limit := range []int{0, 2} {
+			ks := []string{"block", "absent", "second", "block"}
+			got, err := cr.CandidatesOf(ks, limit)
+			if err != nil {
+				return err
+			}
+			var want [][]customer.RecordKey
+			for _, k := range ks {
+				c, err := tx.Candidates(k, limit)
+				if err != nil {
+					return err
+				}
+				want = append(want, c)
+			}
+			if diff := cmp.Diff(want, got, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("CandidatesOf(limit %d) disagrees with Candidates key by key (-Candidates +CandidatesOf):\n%s", limit, diff)
+			}
+		}
+		return nil
+	})
 	update(t, s, func(tx c360.Tx) error { return tx.RemoveKeys(keys[1], []string{"block", "other"}) })
 	view(t, s, func(tx c360.ReadTx) error {
 		all, _ := tx.Candidates("block", 0)

@@ -193,6 +193,43 @@ func (t *engineTx) Candidates(indexKey string, limit int) ([]customer.RecordKey,
 	return out, err
 }
 
+// CandidatesOf implements c360.CandidatesReader: the candidate queries of
+// all the keys go to the server in one batch, one round trip.
+func (t *engineTx) CandidatesOf(indexKeys []string, limit int) ([][]customer.RecordKey, error) {
+	if err := t.usable(); err != nil {
+		return nil, err
+	}
+	var lim any
+	if limit > 0 {
+		lim = int64(limit)
+	}
+	out := make([][]customer.RecordKey, len(indexKeys))
+	for i, key := range indexKeys {
+		t.batch.Queue(t.s.sql.candidates, key, lim).Query(func(rows pgx.Rows) error {
+			for rows.Next() {
+				var k customer.RecordKey
+				var doc []byte
+				var systems, ids []string
+				if err := rows.Scan(&k.System, &k.RecordID, &doc, &systems, &ids); err != nil {
+					return err
+				}
+				out[i] = append(out[i], k)
+				if _, ok := t.links[k]; !ok {
+					t.links[k] = known{doc: doc, ok: doc != nil}
+				}
+				if _, ok := t.never[k]; !ok {
+					t.never[k] = keysOf(systems, ids)
+				}
+			}
+			return nil
+		})
+	}
+	if err := t.send(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // fetchProfile reads a profile and the merge of its ID.
 func (t *engineTx) fetchProfile(id customer.ID) error {
 	return t.read(t.s.sql.profile, []any{string(id)}, func(rows pgx.Rows) error {
@@ -631,3 +668,5 @@ func (t *engineTx) PutMeta(name string, value []byte) error {
 	t.meta[name] = known{doc: slices.Clone(v), ok: true}
 	return nil
 }
+
+var _ c360.CandidatesReader = (*engineTx)(nil)
