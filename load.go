@@ -97,15 +97,15 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	st.Batch = true
 	mrecs := match.SourceRecords(recs)
 	e.mu.RLock()
-	m := e.matcher
+	m, mcfg := e.matcher, e.mcfg
 	e.mu.RUnlock()
 	res, err := m.Dedupe(ctx, mrecs)
 	if err != nil {
 		return st, err
 	}
-	if res.Model != nil && e.mcfg.Model == nil {
+	if res.Model != nil && mcfg.Model == nil {
 		// The model estimated from the records scores every later Upsert.
-		mc := e.mcfg
+		mc := mcfg
 		mc.Model = res.Model
 		m, err := match.New(mc)
 		if err != nil {
