@@ -166,3 +166,50 @@ func TestServeConfig(t *testing.T) {
 		t.Errorf("serve -h: exit %d, usage %q", code, stdout)
 	}
 }
+
+// TestServeFinishesInFlightRequests signals the server while a request's
+// body is still arriving: the request is answered in full, then serve
+// returns.
+func TestServeFinishesInFlightRequests(t *testing.T) {
+	base, stop, done, logs := startServe(t, "--addr", "127.0.0.1:0")
+	rec := `{"system":"sales","record_id":"S-1","kind":"person","name":{"family":"山田","given":"太郎"}}`
+	pr, pw := io.Pipe()
+	answered := make(chan *http.Response, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", base+"/v1/records", pr)
+		req.Header.Set("Content-Type", "application/json")
+		// With Expect: 100-continue the client sends the body only once
+		// the handler reads it: the first Write below returns when the
+		// request is in flight on the server.
+		req.Header.Set("Expect", "100-continue")
+		client := &http.Client{Transport: &http.Transport{ExpectContinueTimeout: 10 * time.Second}}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Error(err)
+			answered <- nil
+			return
+		}
+		answered <- res
+	}()
+	pw.Write([]byte(rec[:20])) // returns once the handler reads the body
+	stop()
+	time.Sleep(50 * time.Millisecond) // let the shutdown begin
+	select {
+	case err := <-done:
+		t.Fatalf("serve returned (%v) before the in-flight request finished", err)
+	default:
+	}
+	pw.Write([]byte(rec[20:]))
+	pw.Close()
+	res := <-answered
+	if res == nil {
+		t.FailNow()
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("in-flight request: status %d, want 200", res.StatusCode)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v; logs:\n%s", err, logs)
+	}
+}
