@@ -141,6 +141,15 @@ func TestServeConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The survivorship example of the usage is accepted.
+	surv := filepath.Join(dir, "surv.json")
+	os.WriteFile(surv, []byte(`{"survivorship": {"Default": "most_complete", "SourcePriority": ["sales", "webshop"]}}`), 0o644)
+	_, stop, done, _ = startServe(t, "--addr", "127.0.0.1:0", "--config", surv)
+	stop()
+	if err := <-done; err != nil {
+		t.Fatalf("survivorship config: %v", err)
+	}
+
 	for name, tc := range map[string]struct{ body, want string }{
 		"unknown key":    {`{"matc": {}}`, `unknown field "matc"`},
 		"bad threshold":  {`{"match": {"threshold": 2}}`, "threshold"},
