@@ -1,0 +1,112 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/c360/c360"
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/server"
+)
+
+// benchServer serves an in-memory engine holding n people over loopback
+// and returns its URL and their profile IDs.
+func benchServer(b *testing.B, n int) (*httptest.Server, []string) {
+	b.Helper()
+	e, err := c360.Open(b.Context(), c360.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	srv := httptest.NewServer(server.New(e, server.Config{Logger: slog.New(slog.DiscardHandler)}))
+	b.Cleanup(srv.Close)
+	ids := make([]string, n)
+	for i := range n {
+		up, err := e.Upsert(b.Context(), benchPerson("sales", i, "taro"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = string(up.Profile)
+	}
+	return srv, ids
+}
+
+func benchGet(b *testing.B, c *http.Client, url string) {
+	res, err := c.Get(url)
+	if err != nil {
+		b.Fatal(err)
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		b.Fatalf("GET %s: %d", url, res.StatusCode)
+	}
+}
+
+var (
+	benchFamilies = []string{"佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林", "斎藤", "清水"}
+	benchGivens   = []string{"太郎", "花子", "一郎", "陽子", "健", "美咲", "翔太", "さくら", "大輔", "由美", "拓也", "恵", "直樹", "彩", "亮", "舞", "誠", "愛", "悠斗", "結衣", "蓮", "陽菜", "大翔", "葵", "湊"}
+)
+
+// benchPerson is the i-th of distinct people: a name of its own (20
+// family × 25 given names, then the given name repeats with another
+// family's), its own e-mail address and phone number.
+func benchPerson(sys string, i int, local string) customer.SourceRecord {
+	fam := benchFamilies[i%len(benchFamilies)]
+	giv := benchGivens[(i/len(benchFamilies))%len(benchGivens)]
+	return person(sys, fmt.Sprintf("%s-%d", sys, i), fam, giv, fmt.Sprintf("%s%d@example.jp", local, i), fmt.Sprintf("090-%04d-%04d", i/10000, i%10000))
+}
+
+// BenchmarkGetProfile is one client's GET /v1/profiles/{id} on loopback,
+// one request at a time (the time per request is its latency).
+func BenchmarkGetProfile(b *testing.B) {
+	srv, ids := benchServer(b, 1000)
+	c := srv.Client()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		benchGet(b, c, srv.URL+"/v1/profiles/"+ids[i%len(ids)])
+		i++
+	}
+}
+
+// BenchmarkSearchEmail is GET /v1/profiles?email=… in another notation
+// than the one stored.
+func BenchmarkSearchEmail(b *testing.B) {
+	srv, ids := benchServer(b, 1000)
+	c := srv.Client()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		benchGet(b, c, fmt.Sprintf("%s/v1/profiles?email=TARO%d%%40Example.jp", srv.URL, i%len(ids)))
+		i++
+	}
+}
+
+// BenchmarkUpsert is POST /v1/records of new people, one at a time.
+func BenchmarkUpsert(b *testing.B) {
+	const n = 1000
+	srv, _ := benchServer(b, n)
+	c := srv.Client()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		body, _ := json.Marshal(benchPerson("webshop", n+i, "hanako"))
+		res, err := c.Post(srv.URL+"/v1/records", "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("POST: %d", res.StatusCode)
+		}
+		i++
+	}
+}

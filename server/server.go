@@ -1,0 +1,366 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/c360/c360"
+	"github.com/c360/c360/customer"
+)
+
+// Config configures the handler. The zero Config is ready.
+type Config struct {
+	// MaxBodyBytes bounds a request body; a larger one is refused with 413.
+	// Zero means 1 MiB (a source record is a few KiB).
+	MaxBodyBytes int64 `json:"max_body_bytes,omitempty"`
+	// RequestTimeout bounds the work of one request: the engine call runs
+	// under a context with this deadline and a request that runs out of
+	// time is answered 503. Zero means 30 seconds.
+	RequestTimeout time.Duration `json:"request_timeout,omitempty"`
+	// Logger receives one record per request. Nil means JSON lines on
+	// standard error (slog.NewJSONHandler).
+	Logger *slog.Logger `json:"-"`
+}
+
+const (
+	defaultMaxBody      = 1 << 20
+	defaultTimeout      = 30 * time.Second
+	defaultChangesLimit = 100
+	maxChangesLimit     = 1000
+)
+
+type handler struct {
+	e       *c360.Engine
+	maxBody int64
+	timeout time.Duration
+	log     *slog.Logger
+	mux     *http.ServeMux
+}
+
+// New returns the HTTP handler over e (see the package documentation for
+// the routes). The handler does not close e.
+func New(e *c360.Engine, cfg Config) http.Handler {
+	h := &handler{e: e, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout, log: cfg.Logger, mux: http.NewServeMux()}
+	if h.maxBody <= 0 {
+		h.maxBody = defaultMaxBody
+	}
+	if h.timeout <= 0 {
+		h.timeout = defaultTimeout
+	}
+	if h.log == nil {
+		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	m := h.mux
+	m.HandleFunc("GET /healthz", h.healthz)
+	m.HandleFunc("GET /readyz", h.readyz)
+	m.HandleFunc("POST /v1/records", h.upsert)
+	m.HandleFunc("GET /v1/profiles/{id}", h.profile)
+	m.HandleFunc("GET /v1/profiles", h.lookup)
+	m.HandleFunc("POST /v1/profiles/{id}/unmerge", h.unmerge)
+	m.HandleFunc("GET /v1/reviews", h.reviews)
+	m.HandleFunc("POST /v1/reviews/{id}/confirm", h.confirm)
+	m.HandleFunc("POST /v1/reviews/{id}/reject", h.reject)
+	m.HandleFunc("GET /v1/changes", h.changes)
+	return h
+}
+
+// ServeHTTP runs a request under the timeout, answers the mux's own 404 and
+// 405 as problem details, and logs the request.
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
+	defer cancel()
+	r = r.WithContext(ctx)
+	rw := &recorder{ResponseWriter: w, req: r}
+	rw.Header().Set("X-Content-Type-Options", "nosniff")
+	h.mux.ServeHTTP(rw, r)
+	if rw.status == 0 {
+		rw.status = http.StatusOK
+	}
+	route := r.Pattern
+	if route == "" {
+		route = "unmatched"
+	}
+	level := slog.LevelInfo
+	if rw.status >= 500 {
+		level = slog.LevelError
+	}
+	h.log.LogAttrs(context.Background(), level, "request",
+		slog.String("method", r.Method),
+		slog.String("route", route),
+		slog.Int("status", rw.status),
+		slog.Int64("bytes", rw.bytes),
+		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+	)
+}
+
+// recorder notes the status and size of a response. When the mux itself
+// answers (no route matched: 404, or a wrong method: 405), it replaces the
+// mux's plain-text body with a problem detail.
+type recorder struct {
+	http.ResponseWriter
+	req     *http.Request
+	status  int
+	bytes   int64
+	swallow bool
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status != 0 {
+		return
+	}
+	w.status = code
+	if code >= 400 && w.req.Pattern == "" {
+		hd := w.ResponseWriter.Header()
+		hd.Del("Content-Type")
+		body := problemBody(Problem{Status: code, Detail: unmatchedDetail(code, w.req)})
+		hd.Set("Content-Type", problemType)
+		hd.Set("Content-Length", strconv.Itoa(len(body)))
+		w.ResponseWriter.WriteHeader(code)
+		n, _ := w.ResponseWriter.Write(body)
+		w.bytes += int64(n)
+		w.swallow = true
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.swallow {
+		return len(b), nil
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func unmatchedDetail(code int, r *http.Request) string {
+	switch code {
+	case http.StatusNotFound:
+		return "no route for this path"
+	case http.StatusMethodNotAllowed:
+		return "method " + r.Method + " is not allowed here; see the Allow header"
+	}
+	return http.StatusText(code)
+}
+
+func (h *handler) healthz(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz reads through the engine to its store: a lookup of an ID that
+// cannot exist answers ErrNotFound when the store works.
+func (h *handler) readyz(w http.ResponseWriter, r *http.Request) {
+	_, _, err := h.e.Profile(r.Context(), "\x00readyz")
+	if err != nil && !errors.Is(err, c360.ErrNotFound) {
+		writeProblem(w, Problem{Status: http.StatusServiceUnavailable, Detail: "the engine is not ready: " + publicError(err)})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (h *handler) upsert(w http.ResponseWriter, r *http.Request) {
+	body, ok := h.readJSON(w, r)
+	if !ok {
+		return
+	}
+	rec, err := customer.DecodeRecord(body)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	up, err := h.e.Upsert(r.Context(), *rec)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newUpdate(up))
+}
+
+// readJSON checks the content type and size of a JSON body and reads it.
+func (h *handler) readJSON(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		writeProblem(w, Problem{Status: http.StatusUnsupportedMediaType, Detail: "the body must be JSON, sent with Content-Type: application/json"})
+		return nil, false
+	}
+	if r.ContentLength > h.maxBody {
+		writeProblem(w, tooLarge(h.maxBody))
+		return nil, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.maxBody))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			writeProblem(w, tooLarge(h.maxBody))
+			return nil, false
+		}
+		h.fail(w, r, err)
+		return nil, false
+	}
+	return body, true
+}
+
+func tooLarge(limit int64) Problem {
+	return Problem{Status: http.StatusRequestEntityTooLarge, Detail: "the body is larger than the limit of " + strconv.FormatInt(limit, 10) + " bytes"}
+}
+
+func (h *handler) profile(w http.ResponseWriter, r *http.Request) {
+	id := customer.ID(r.PathValue("id"))
+	p, redirected, err := h.e.Profile(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp := ProfileResponse{Profile: p}
+	if redirected {
+		resp.RedirectedFrom = id
+		w.Header().Set("Content-Location", "/v1/profiles/"+pathEscape(string(p.ID)))
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// lookupParams are the query parameters GET /v1/profiles searches by, as
+// Engine.Lookup's identifier schemes.
+var lookupParams = []string{"email", "phone", "corporate_number"}
+
+func (h *handler) lookup(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var ident customer.Identifier
+	var errs []FieldProblem
+	for _, name := range lookupParams {
+		vs, ok := q[name]
+		if !ok {
+			continue
+		}
+		switch {
+		case len(vs) != 1 || vs[0] == "":
+			errs = append(errs, FieldProblem{Parameter: name, Detail: "give one non-empty value"})
+		case ident.Scheme != "":
+			errs = append(errs, FieldProblem{Parameter: name, Detail: "search by one of email, phone or corporate_number at a time (also given: " + ident.Scheme + ")"})
+		default:
+			ident = customer.Identifier{Scheme: name, Value: vs[0]}
+		}
+	}
+	if ident.Scheme == "" && len(errs) == 0 {
+		errs = append(errs, FieldProblem{Parameter: "email", Detail: "give email, phone or corporate_number to search by"})
+	}
+	if len(errs) > 0 {
+		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad search parameters", Errors: errs})
+		return
+	}
+	ids, err := h.e.Lookup(r.Context(), ident)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp := Profiles{Profiles: []*customer.Profile{}}
+	seen := map[customer.ID]bool{}
+	for _, id := range ids {
+		// A merge between Lookup and this read redirects id: Get follows it.
+		p, err := h.e.Get(r.Context(), id)
+		if errors.Is(err, c360.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if !seen[p.ID] {
+			seen[p.ID] = true
+			resp.Profiles = append(resp.Profiles, p)
+		}
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (h *handler) unmerge(w http.ResponseWriter, r *http.Request) {
+	up, err := h.e.Unmerge(r.Context(), customer.ID(r.PathValue("id")))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newUpdate(up))
+}
+
+func (h *handler) reviews(w http.ResponseWriter, r *http.Request) {
+	items, err := h.e.Reviews(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp := Reviews{Reviews: make([]ReviewItem, len(items))}
+	for i, it := range items {
+		resp.Reviews[i] = newReviewItem(it)
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+func (h *handler) confirm(w http.ResponseWriter, r *http.Request) {
+	up, err := h.e.Confirm(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newUpdate(up))
+}
+
+func (h *handler) reject(w http.ResponseWriter, r *http.Request) {
+	if err := h.e.Reject(r.Context(), r.PathValue("id")); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *handler) changes(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var errs []FieldProblem
+	var after uint64
+	if s := q.Get("after"); s != "" {
+		v, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			errs = append(errs, FieldProblem{Parameter: "after", Detail: "must be a cursor: a whole number ≥ 0 (the \"next\" of the previous page)"})
+		}
+		after = v
+	}
+	limit := defaultChangesLimit
+	if s := q.Get("limit"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 1 || v > maxChangesLimit {
+			errs = append(errs, FieldProblem{Parameter: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxChangesLimit)})
+		}
+		limit = v
+	}
+	if len(errs) > 0 {
+		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad change feed parameters", Errors: errs})
+		return
+	}
+	page := ChangesPage{Changes: []c360.Change{}, Next: c360.Cursor(after)}
+	for c, err := range h.e.Changes(r.Context(), c360.Cursor(after)) {
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if len(page.Changes) == limit {
+			page.More = true
+			break
+		}
+		page.Changes = append(page.Changes, c)
+		page.Next = c.Cursor
+	}
+	writeJSON(w, http.StatusOK, page)
+}
