@@ -166,7 +166,10 @@ func (e *Engine) keysFingerprint() string {
 	for _, f := range e.matcher.Fields() {
 		fmt.Fprintf(h, "%s\x00%s\x00", f.Name, f.Kind)
 	}
-	// The blocking rules follow from the kinds; the model does not change keys.
+	// The blocking rules decide the keys; the model does not change them.
+	for _, r := range e.scorer.BlockingRules() {
+		fmt.Fprintf(h, "rule\x00%s\x00", r)
+	}
 	return base32.StdEncoding.EncodeToString(h.Sum(nil)[:10])
 }
 

@@ -433,3 +433,20 @@ func TestLookupByIdentifiersInAnyNotation(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenRefusesAnotherIndexConfiguration: index keys made under one
+// matcher configuration would be silently wrong under another.
+func TestOpenRefusesAnotherIndexConfiguration(t *testing.T) {
+	s := c360.NewMemoryStore()
+	e := open(t, c360.Config{Store: s})
+	upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", ""))
+	rules := match.Config{Rules: []match.Rule{{Name: "same e-mail", Criteria: []match.Criterion{{Field: "email", Method: match.Normalized}}}}}
+	if _, err := c360.Open(t.Context(), c360.Config{Store: s, Match: rules}); !errors.Is(err, c360.ErrInvalid) {
+		t.Errorf("Open with other blocking rules on the same store = %v, want ErrInvalid", err)
+	}
+	again, err := c360.Open(t.Context(), c360.Config{Store: s})
+	if err != nil {
+		t.Fatalf("Open with the same configuration: %v", err)
+	}
+	again.Close()
+}

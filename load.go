@@ -348,8 +348,8 @@ func planLoad(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecor
 		}
 		a, b := min(p.A, p.B), max(p.A, p.B)
 		edges = append(edges, cedge{a: a, b: b, w: p.Weight})
-		plan.edges[a] = append(plan.edges[a], Edge{Record: nodes[b].key, Weight: p.Weight})
-		plan.edges[b] = append(plan.edges[b], Edge{Record: nodes[a].key, Weight: p.Weight})
+		plan.edges[a] = append(plan.edges[a], Edge{Record: nodes[b].key, Weight: finite(p.Weight)})
+		plan.edges[b] = append(plan.edges[b], Edge{Record: nodes[a].key, Weight: finite(p.Weight)})
 	}
 	plan.clusters = canonical(nodes, edges, sc.ConflictOf)
 	blockOf := make([]int, n)
@@ -369,7 +369,7 @@ func planLoad(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecor
 		}
 		a, b := nodes[later].key, nodes[earlier].key
 		ex.A, ex.B = a.String(), b.String()
-		plan.reviews = append(plan.reviews, Review{ID: reviewID(a, b), Record: a, Candidate: b, Match: ex})
+		plan.reviews = append(plan.reviews, Review{ID: reviewID(a, b), Record: a, Candidate: b, Match: storable(ex)})
 	}
 	return plan, nil
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/c360/c360/customer"
@@ -481,13 +482,43 @@ func (u *upserter) apply(nodes []cnode, links []*Link, blocks [][]int, before ma
 	return res, nil
 }
 
-// explain returns why a matches b.
+// explain returns why a matches b, as stored.
 func explain(sc *match.Scorer, a, b *match.Prepared) *match.Explanation {
 	s := sc.Match(a, []*match.Prepared{b}, 0)
 	if len(s) == 0 {
 		return nil // vetoed: held together by a person's confirmation
 	}
-	return &s[0].Explanation
+	ex := storable(s[0].Explanation)
+	return &ex
+}
+
+// finite maps the infinite weights of deterministic rules (a rule match is
+// certain) to the largest finite ones, which JSON can hold and which sort
+// the same way; NaN, which no score gives, to 0.
+func finite(w float64) float64 {
+	switch {
+	case math.IsInf(w, 1):
+		return math.MaxFloat64
+	case math.IsInf(w, -1):
+		return -math.MaxFloat64
+	case math.IsNaN(w):
+		return 0
+	}
+	return w
+}
+
+// storable returns ex with finite weights, as stores keep it.
+func storable(ex match.Explanation) match.Explanation {
+	ex.Weight, ex.Prior = finite(ex.Weight), finite(ex.Prior)
+	if len(ex.Fields) > 0 {
+		fs := make([]match.Contribution, len(ex.Fields))
+		for i, c := range ex.Fields {
+			c.Weight = finite(c.Weight)
+			fs[i] = c
+		}
+		ex.Fields = fs
+	}
+	return ex
 }
 
 func isNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

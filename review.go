@@ -38,7 +38,7 @@ func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
 				return err
 			}
 			l.Edges = slices.DeleteFunc(l.Edges, func(e Edge) bool { return e.Record == side[1] })
-			l.Edges = append(l.Edges, Edge{Record: side[1], Weight: ex.Weight, Confirmed: true})
+			l.Edges = append(l.Edges, Edge{Record: side[1], Weight: finite(ex.Weight), Confirmed: true})
 			if err := tx.PutLink(l); err != nil {
 				return err
 			}

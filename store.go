@@ -160,7 +160,9 @@ type Link struct {
 	// (clustered by Load), "confirmed" (a person confirmed a review),
 	// "unmerge" (moved back by Unmerge).
 	Reason string `json:"reason"`
-	// Match is the best match that holds the record in its profile: the
+	// Match is the best match that holds the record in its profile (a
+	// deterministic rule's certain match is kept with the weight
+	// math.MaxFloat64, since JSON has no infinity): the
 	// explanation of its strongest edge to another record of the profile
 	// (nil when it is alone).
 	Match *match.Explanation `json:"match,omitempty"`

@@ -261,12 +261,12 @@ func (u *upserter) run(in *input, up *Update) error {
 		if h.sc.Probability < thr || slices.ContainsFunc(l.Edges, func(e Edge) bool { return e.Record == h.cand }) {
 			continue
 		}
-		l.Edges = append(l.Edges, Edge{Record: h.cand, Weight: h.sc.Weight})
+		l.Edges = append(l.Edges, Edge{Record: h.cand, Weight: finite(h.sc.Weight)})
 		cl, err := u.link(h.cand)
 		if err != nil {
 			return err
 		}
-		cl.Edges = append(cl.Edges, Edge{Record: in.key, Weight: h.sc.Weight})
+		cl.Edges = append(cl.Edges, Edge{Record: in.key, Weight: finite(h.sc.Weight)})
 		if err := u.tx.PutLink(cl); err != nil {
 			return err
 		}
@@ -366,7 +366,7 @@ func (u *upserter) reviews(in *input, hits []hit, final customer.ID, up *Update)
 		if cl.Profile == final {
 			continue
 		}
-		r := Review{ID: reviewID(in.key, h.cand), Record: in.key, Candidate: h.cand, Match: h.sc.Explanation, CreatedAt: u.now}
+		r := Review{ID: reviewID(in.key, h.cand), Record: in.key, Candidate: h.cand, Match: storable(h.sc.Explanation), CreatedAt: u.now}
 		if err := u.tx.PutReview(&r); err != nil {
 			return err
 		}

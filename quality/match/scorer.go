@@ -79,6 +79,17 @@ func (m *Matcher) Thresholds() (match, review float64) { return m.o.threshold, m
 // BlockCap returns the largest number of candidates taken from one block.
 func (m *Matcher) BlockCap() int { return m.o.blockCap }
 
+// BlockingRules returns the names of the blocking rules whose keys Keys
+// gives, in order: two Scorers give comparable keys when their fields and
+// blocking rules are the same.
+func (s *Scorer) BlockingRules() []string {
+	out := make([]string, len(s.rules))
+	for i, r := range s.rules {
+		out[i] = r.name
+	}
+	return out
+}
+
 // Model returns the Scorer's model (nil in deterministic mode).
 func (s *Scorer) Model() *Model { return s.model }
 
