@@ -44,16 +44,16 @@ type Survivorship struct {
 	// "attributes.<key>") to its rule. Attributes not listed use Default.
 	// RuleCombineAll combines list attributes; on any other single-valued
 	// attribute it acts as RuleMostRecent.
-	Rules map[string]SurvivorshipRule
+	Rules map[string]SurvivorshipRule `json:"rules,omitempty"`
 	// Default is the rule for attributes not in Rules. The zero value is
 	// RuleMostRecent.
-	Default SurvivorshipRule
+	Default SurvivorshipRule `json:"default,omitzero"`
 	// SourcePriority lists systems, most trusted first, for
 	// RuleSourcePriority; unlisted systems rank below every listed one.
-	SourcePriority []string
+	SourcePriority []string `json:"source_priority,omitempty"`
 	// ConsentPolicy is set on the built ledger. The zero value is
 	// ConsentMostRestrictive: when sources disagree, opt-out wins.
-	ConsentPolicy ConsentPolicy
+	ConsentPolicy ConsentPolicy `json:"consent_policy,omitzero"`
 }
 
 // ruleFor returns the rule for attribute a.

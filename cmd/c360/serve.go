@@ -44,9 +44,9 @@ change every profile. The default address is loopback only; do not expose it.
 
 --config is a JSON file of c360.Config: {"match": {...}, "survivorship": {...},
 "cache_size": N}, with "match" as in "c360 dedupe --config" and "survivorship"
-in the Go names of customer.Survivorship (Rules, Default, SourcePriority,
-ConsentPolicy), e.g. {"survivorship": {"Default": "most_complete",
-"SourcePriority": ["sales", "webshop"]}}. Unknown keys are refused.
+in the JSON names of customer.Survivorship (rules, default, source_priority,
+consent_policy), e.g. {"survivorship": {"default": "most_complete",
+"source_priority": ["sales", "webshop"]}}. Unknown keys are refused.
 
 SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests
 finish (up to --shutdown-timeout), then the engine is closed.`

@@ -143,7 +143,7 @@ func TestServeConfig(t *testing.T) {
 
 	// The survivorship example of the usage is accepted.
 	surv := filepath.Join(dir, "surv.json")
-	os.WriteFile(surv, []byte(`{"survivorship": {"Default": "most_complete", "SourcePriority": ["sales", "webshop"]}}`), 0o644)
+	os.WriteFile(surv, []byte(`{"survivorship": {"default": "most_complete", "source_priority": ["sales", "webshop"]}}`), 0o644)
 	_, stop, done, _ = startServe(t, "--addr", "127.0.0.1:0", "--config", surv)
 	stop()
 	if err := <-done; err != nil {
