@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // DecodeProfile decodes one profile from JSON and validates it. Every error
@@ -73,13 +74,22 @@ func locate(data []byte, err error) error {
 		}
 		return &FieldError{Record: record, Field: field, Err: ve}
 	case errors.As(err, &te):
-		field := te.Field
+		field := jsonPath(te.Field)
 		if field == "" {
 			field = "(document)"
 		}
 		return &FieldError{Record: record, Field: field, Err: fmt.Errorf("%w: %v", ErrInvalid, te)}
 	}
 	return &FieldError{Record: record, Field: "(document)", Err: fmt.Errorf("%w: not a JSON profile: %v", ErrInvalid, err)}
+}
+
+// jsonPath turns the path encoding/json reports into the document's own:
+// the embedded Facts struct is named in it ("Facts.kind") although its
+// fields sit at the top of the JSON object ("kind").
+func jsonPath(p string) string {
+	parts := strings.Split(p, ".")
+	parts = slices.DeleteFunc(parts, func(s string) bool { return s == "Facts" })
+	return strings.Join(parts, ".")
 }
 
 // matches reports whether the JSON node v is the offending value text,
