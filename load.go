@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"iter"
 	"runtime"
-	"strings"
 	"sync"
 
 	"github.com/c360/c360/customer"
@@ -140,12 +139,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	for i := range recs {
 		keyIndex[recs[i].Key()] = i
 	}
-	blockOf := make([]int, len(recs))
-	for b, c := range plan.clusters {
-		for _, i := range c {
-			blockOf[i] = b
-		}
-	}
+	blockOf := plan.blockOf
 	// Profile IDs first, so that links between records (a person's
 	// account) resolve whatever the batch order.
 	ids := make([]customer.ID, len(plan.clusters))
@@ -211,15 +205,10 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 			return out, fmt.Errorf("%w: building profile %s: %w", ErrInvalid, id, err)
 		}
 		p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
-		for k, l := range p.Links {
-			if ref, ok := strings.CutPrefix(string(l.Profile), customer.SourceScheme); ok {
-				if sys, rid, ok := strings.Cut(ref, "/"); ok {
-					if to, ok := planned[customer.RecordKey{System: sys, RecordID: rid}]; ok {
-						p.Links[k].Profile = to
-					}
-				}
-			}
-		}
+		resolveLinkRefs(p, func(k customer.RecordKey) (customer.ID, bool, error) {
+			to, ok := planned[k]
+			return to, ok, nil
+		})
 		out.profile = p
 		out.change = Change{Kind: ChangeCreated, Profile: id, Fields: diffProfiles(nil, p), Record: recs[c[0]].Key(), At: now}
 		return out, nil
@@ -323,6 +312,7 @@ func Records(recs []customer.SourceRecord) iter.Seq2[customer.SourceRecord, erro
 // the review items.
 type loadPlan struct {
 	clusters [][]int
+	blockOf  []int // record index → its cluster's index
 	edges    [][]Edge
 	reviews  []Review
 }
@@ -352,12 +342,13 @@ func planLoad(ctx context.Context, sc *match.Scorer, recs []customer.SourceRecor
 		plan.edges[b] = append(plan.edges[b], Edge{Record: nodes[a].key, Weight: finite(p.Weight)})
 	}
 	plan.clusters = canonical(nodes, edges, sc.ConflictOf)
-	blockOf := make([]int, n)
+	plan.blockOf = make([]int, n)
 	for b, c := range plan.clusters {
 		for _, i := range c {
-			blockOf[i] = b
+			plan.blockOf[i] = b
 		}
 	}
+	blockOf := plan.blockOf
 	for _, p := range res.Pairs {
 		if p.Probability >= thr || p.Probability < review || blockOf[p.A] == blockOf[p.B] {
 			continue

@@ -234,19 +234,15 @@ func (u *upserter) resolve(seeds []customer.RecordKey, o resolveOpts) (*resoluti
 		}
 	}
 	blocks := canonical(nodes, edges, u.sc.ConflictOf)
-	return u.apply(nodes, links, blocks, before, o)
+	return u.apply(nodes, index, links, blocks, before, o)
 }
 
 // apply writes a resolution's blocks: it gives each block a profile ID
 // (the existing profile that holds most of its records keeps its ID; a
 // pinned ID goes to the block holding its record), rebuilds what changed,
 // records merges of profiles left without a block, and moves links.
-func (u *upserter) apply(nodes []cnode, links []*Link, blocks [][]int, before map[customer.RecordKey]customer.ID, o resolveOpts) (*resolution, error) {
+func (u *upserter) apply(nodes []cnode, index map[customer.RecordKey]int, links []*Link, blocks [][]int, before map[customer.RecordKey]customer.ID, o resolveOpts) (*resolution, error) {
 	res := &resolution{profileOf: map[customer.RecordKey]customer.ID{}, absorbed: map[customer.ID]customer.ID{}, fields: map[customer.ID][]FieldChange{}}
-	index := make(map[customer.RecordKey]int, len(nodes))
-	for i, n := range nodes {
-		index[n.key] = i
-	}
 	blockOf := make([]int, len(nodes))
 	for b, blk := range blocks {
 		for _, i := range blk {
@@ -301,13 +297,8 @@ func (u *upserter) apply(nodes []cnode, links []*Link, blocks [][]int, before ma
 	blockID := make([]customer.ID, len(blocks))
 	used := map[customer.ID]bool{}
 	for id, k := range o.pin {
-		for i, n := range nodes {
-			if n.key == k {
-				if blockID[blockOf[i]] == "" {
-					blockID[blockOf[i]], used[id] = id, true
-				}
-				break
-			}
+		if i, ok := index[k]; ok && blockID[blockOf[i]] == "" {
+			blockID[blockOf[i]], used[id] = id, true
 		}
 	}
 	for _, x := range ov {

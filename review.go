@@ -19,10 +19,8 @@ func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
 	if err != nil {
 		return Update{}, err
 	}
-	var up Update
-	err = e.store.Update(ctx, func(tx Tx) error {
-		up = Update{}
-		u := newUpserter(e, sc, tx)
+	return e.write(ctx, sc, func(u *upserter, up *Update) error {
+		tx := u.tx
 		r, err := tx.Review(reviewID)
 		if err != nil {
 			return err
@@ -52,10 +50,6 @@ func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
 		up.fill(res, r.Record, before)
 		return nil
 	})
-	if err != nil {
-		return Update{}, err
-	}
-	return up, nil
 }
 
 // fill sets an Update from a resolution, for the profile now holding
@@ -118,10 +112,8 @@ func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, err
 	if err != nil {
 		return Update{}, err
 	}
-	var up Update
-	err = e.store.Update(ctx, func(tx Tx) error {
-		up = Update{}
-		u := newUpserter(e, sc, tx)
+	return e.write(ctx, sc, func(u *upserter, up *Update) error {
+		tx := u.tx
 		m, err := tx.Merge(absorbed)
 		if err != nil {
 			return err
@@ -177,8 +169,4 @@ func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, err
 		up.Rebuilt = slices.DeleteFunc(up.Rebuilt, func(id customer.ID) bool { return id == absorbed })
 		return nil
 	})
-	if err != nil {
-		return Update{}, err
-	}
-	return up, nil
 }

@@ -127,11 +127,16 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	if err != nil {
 		return Update{}, err
 	}
+	return e.write(ctx, sc, func(u *upserter, up *Update) error { return u.run(in, up) })
+}
+
+// write runs fn in one store transaction with a fresh upserter and returns
+// the Update it filled (the zero Update when the transaction failed).
+func (e *Engine) write(ctx context.Context, sc *match.Scorer, fn func(u *upserter, up *Update) error) (Update, error) {
 	var up Update
-	err = e.store.Update(ctx, func(tx Tx) error {
+	err := e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
-		u := newUpserter(e, sc, tx)
-		return u.run(in, &up)
+		return fn(newUpserter(e, sc, tx), &up)
 	})
 	if err != nil {
 		return Update{}, err
@@ -175,7 +180,6 @@ type upserter struct {
 
 	links    map[customer.RecordKey]*Link
 	profiles map[customer.ID]*customer.Profile
-	planned  map[customer.RecordKey]customer.ID // Load: records' profiles before their links are written
 }
 
 func (u *upserter) link(k customer.RecordKey) (*Link, error) {
@@ -197,9 +201,6 @@ func (u *upserter) profile(id customer.ID) (*customer.Profile, error) {
 	p, err := u.tx.Profile(id)
 	if err != nil {
 		return nil, err
-	}
-	if u.profiles == nil {
-		u.profiles = map[customer.ID]*customer.Profile{}
 	}
 	u.profiles[id] = p
 	return p, nil
@@ -415,9 +416,6 @@ func (u *upserter) build(id customer.ID, recs []customer.SourceRecord, createdAt
 	if err := u.tx.PutProfile(p); err != nil {
 		return nil, err
 	}
-	if u.profiles == nil {
-		u.profiles = map[customer.ID]*customer.Profile{}
-	}
 	u.profiles[id] = p
 	return p, nil
 }
@@ -427,6 +425,21 @@ func (u *upserter) build(id customer.ID, recs []customer.SourceRecord, createdAt
 // by its own record ID) by the profile now holding that record. A record not
 // known yet keeps the reference; the next rebuild resolves it.
 func (u *upserter) resolveLinks(p *customer.Profile) error {
+	return resolveLinkRefs(p, func(k customer.RecordKey) (customer.ID, bool, error) {
+		l, err := u.link(k)
+		if errors.Is(err, ErrNotFound) {
+			return "", false, nil
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return l.Profile, true, nil
+	})
+}
+
+// resolveLinkRefs replaces each link of p that names a source record by the
+// profile holder says holds the record, if it knows one.
+func resolveLinkRefs(p *customer.Profile, holder func(customer.RecordKey) (customer.ID, bool, error)) error {
 	for i, l := range p.Links {
 		ref, ok := strings.CutPrefix(string(l.Profile), customer.SourceScheme)
 		if !ok {
@@ -436,19 +449,13 @@ func (u *upserter) resolveLinks(p *customer.Profile) error {
 		if !ok {
 			continue
 		}
-		k := customer.RecordKey{System: sys, RecordID: id}
-		if to, ok := u.planned[k]; ok {
-			p.Links[i].Profile = to
-			continue
-		}
-		rl, err := u.link(k)
-		if errors.Is(err, ErrNotFound) {
-			continue
-		}
+		to, ok, err := holder(customer.RecordKey{System: sys, RecordID: id})
 		if err != nil {
 			return err
 		}
-		p.Links[i].Profile = rl.Profile
+		if ok {
+			p.Links[i].Profile = to
+		}
 	}
 	return nil
 }

@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 )
 
 // Scorer matches one record at a time against candidates that the caller
@@ -106,40 +104,16 @@ func (s *Scorer) check(r Record) error {
 	return nil
 }
 
-// prepareRecords builds a dataset of the given records.
-func (s *Scorer) prepareRecords(recs []Record) *dataset {
-	nf := len(s.m.fields)
-	d := &dataset{nf: nf, kinds: s.m.kinds, ids: make([]string, len(recs)), raw: recs, vals: make([]value, len(recs)*nf)}
-	for i, r := range recs {
-		d.ids[i] = r.ID
-		raw := splitNames(r.Values, s.m.kinds)
-		for f, k := range s.m.kinds {
-			if k != KindIgnore {
-				d.vals[i*nf+f] = prepare(k, raw[f])
-			}
-		}
-	}
-	return d
-}
-
 // Keys returns the blocking keys of r: stable strings (the same in every
 // process and release of the same configuration) that two records share when
 // the Matcher's blocking rules make them a candidate pair. Each key names its
 // rule, so keys of different rules never collide.
 func (s *Scorer) Keys(r Record) ([]string, error) {
-	if err := s.check(r); err != nil {
+	p, err := s.Prepare(r)
+	if err != nil {
 		return nil, err
 	}
-	d := s.prepareRecords([]Record{r})
-	var out []string
-	for _, br := range s.rules {
-		br.keys(d.rec(0), func(k string) {
-			h := sha256.Sum256([]byte(br.name + "\x00" + k))
-			out = append(out, br.name+":"+base64.RawURLEncoding.EncodeToString(h[:12]))
-		})
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return s.KeysOf(p), nil
 }
 
 // Scored is a candidate's score against a record.
@@ -162,18 +136,15 @@ type Scored struct {
 // in the order given. Explanation.A is r's ID and B the candidate's. In
 // deterministic mode a pair matched by a rule has probability 1, else 0.
 func (s *Scorer) Score(r Record, cands []Record) ([]Scored, error) {
-	if err := s.check(r); err != nil {
-		return nil, err
-	}
-	for _, c := range cands {
-		if err := s.check(c); err != nil {
+	ps := make([]*Prepared, 0, len(cands)+1)
+	for _, x := range append([]Record{r}, cands...) {
+		p, err := s.Prepare(x)
+		if err != nil {
 			return nil, err
 		}
+		ps = append(ps, p)
 	}
-	recs := make([]Record, 0, len(cands)+1)
-	recs = append(recs, r)
-	recs = append(recs, cands...)
-	d := s.prepareRecords(recs)
+	d := s.datasetOf(ps)
 	sc := s.scorerFor(d)
 	out := make([]Scored, len(cands))
 	for k := range cands {
@@ -195,15 +166,15 @@ func (s *Scorer) Score(r Record, cands []Record) ([]Scored, error) {
 // completely, and either both are valid identifiers or the two records do
 // not look alike on their own. A cluster holding a can never also hold b.
 func (s *Scorer) Conflict(a, b Record) (bool, error) {
-	if err := s.check(a); err != nil {
+	pa, err := s.Prepare(a)
+	if err != nil {
 		return false, err
 	}
-	if err := s.check(b); err != nil {
+	pb, err := s.Prepare(b)
+	if err != nil {
 		return false, err
 	}
-	d := s.prepareRecords([]Record{a, b})
-	sc := s.scorerFor(d)
-	return s.conflict(d, sc, 0, 1), nil
+	return s.ConflictOf(pa, pb), nil
 }
 
 func (s *Scorer) conflict(d *dataset, sc *scorer, i, j int) bool {
@@ -228,35 +199,6 @@ func (s *Scorer) conflict(d *dataset, sc *scorer, i, j int) bool {
 		}
 	}
 	return false
-}
-
-// Fingerprint returns a short stable digest of the Matcher's fields and the
-// model's parameters, so that a store can tell whether index keys and scores
-// were computed under the same configuration.
-func (s *Scorer) Fingerprint() string {
-	h := sha256.New()
-	for _, f := range s.m.fields {
-		fmt.Fprintf(h, "%s\x00%d\x00", f.Name, f.Kind)
-	}
-	for _, br := range s.rules {
-		fmt.Fprintf(h, "rule:%s\x00", br.name)
-	}
-	if s.model != nil {
-		fmt.Fprintf(h, "lambda:%s\x00", strconv.FormatFloat(s.model.Lambda, 'g', -1, 64))
-		for _, p := range s.model.Fields {
-			for l := range p.M {
-				fmt.Fprintf(h, "%s,%s;", fmtFloat(p.M[l]), fmtFloat(p.U[l]))
-			}
-		}
-	}
-	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)[:12])
-}
-
-func fmtFloat(x float64) string {
-	if math.IsNaN(x) {
-		return "NaN"
-	}
-	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // Prepared is a record normalised for a Scorer: prepare a record once and
