@@ -56,6 +56,8 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 		{"ChangeLog", changeLog},
 		{"ListsAreOrdered", listsAreOrdered},
 		{"UpdatesAreSerialised", updatesAreSerialised},
+		{"Items", items},
+		{"ItemUpdatesAreSerialised", itemCountersAreSerialised},
 		{"Engine", engineOn},
 	}
 	for _, tt := range tests {
