@@ -29,10 +29,10 @@ var (
 // redirects of absorbed IDs with the merges behind them, review items,
 // never-merge constraints, the change log, small metadata (the matching
 // model) and, as items in named buckets (ItemStore), the live state:
-// events, anonymous IDs, stages, send history, memberships. It is the implementor surface, storage only, in
-// the way database/sql/driver is under database/sql: a host implements it
-// over its own database and runs c360test.Run on the implementation; the Engine is
-// its only caller. NewMemoryStore is the in-memory default; store/bolt and
+// events, anonymous IDs, stages, send history, memberships. It is the
+// implementor surface, storage only, in the way database/sql/driver is under
+// database/sql: a host implements it over its own database and runs
+// c360test.Run on the implementation; the Engine is its only caller. NewMemoryStore is the in-memory default; store/bolt and
 // store/postgres (nested modules) are durable.
 //
 // Every implementation must honour these rules, which c360test.Run checks:
