@@ -524,11 +524,9 @@ func readState(tx ReadTx, id customer.ID) (liveState, bool, error) {
 
 // refreshed is what refresh changed.
 type refreshed struct {
-	transition     *journey.Transition
-	entered, left  []string
-	cursor         Cursor
-	stageChanged   bool
-	segmentsDiffer bool
+	transition    *journey.Transition
+	entered, left []string
+	cursor        Cursor
 }
 
 // refresh derives a profile's live state again — its stage from its events
@@ -573,7 +571,6 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 		}
 	}
 	if st.Stage.Stage != old.Stage.Stage {
-		out.stageChanged = true
 		if n := len(st.Stage.History); n > 0 {
 			tr := st.Stage.History[n-1]
 			out.transition = &tr
