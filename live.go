@@ -817,53 +817,43 @@ func (e *Engine) sweep(ctx context.Context, now time.Time) (TickResult, error) {
 	const batch = 500
 	after := customer.ID("")
 	for {
-		done := false
+		var r TickResult
+		n, last := 0, after
 		err := e.store.Update(ctx, func(tx Tx) error {
-			n, r := 0, TickResult{}
-			last := after
+			r, n, last = TickResult{}, 0, after
 			for p, err := range tx.Profiles(after) {
 				if err != nil {
 					return err
 				}
 				last = p.ID
-				if n++; n == batch {
-					done = false
-				}
-				if !e.liveRelevant(tx, p) {
-					if n == batch {
-						break
+				n++
+				if e.liveRelevant(tx, p) {
+					f, err := e.refresh(tx, p.ID, now, p)
+					if err != nil {
+						return err
 					}
-					continue
+					r.Profiles++
+					r.Entered += len(f.entered)
+					r.Left += len(f.left)
+					r.Cursor = max(r.Cursor, f.cursor)
 				}
-				f, err := e.refresh(tx, p.ID, now, p)
-				if err != nil {
-					return err
-				}
-				r.Entered += len(f.entered)
-				r.Left += len(f.left)
-				if f.cursor > 0 {
-					r.Cursor = f.cursor
-				}
-				last = p.ID
-				if n++; n == batch {
+				if n == batch {
 					break
 				}
 			}
-			res.Profiles += n
-			res.Entered += r.Entered
-			res.Left += r.Left
-			if r.Cursor > 0 {
-				res.Cursor = r.Cursor
-			}
-			after, done = last, n < batch
 			return nil
 		})
 		if err != nil {
 			return res, err
 		}
-		if done {
+		res.Profiles += r.Profiles
+		res.Entered += r.Entered
+		res.Left += r.Left
+		res.Cursor = max(res.Cursor, r.Cursor)
+		if n < batch {
 			return res, nil
 		}
+		after = last
 	}
 }
 
