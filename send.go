@@ -2,7 +2,9 @@ package c360
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -89,10 +91,7 @@ func (e *Engine) Sent(ctx context.Context, s journey.Send) error {
 var sendSeq atomic.Uint64
 
 func (e *Engine) putSend(tx Tx, p *customer.Profile, s storedSend) error {
-	b, err := json.Marshal(&s)
-	if err != nil {
-		return err
-	}
+	b := encodeSend(&s)
 	key := timeKey(s.Time) + strconv.FormatUint(sendSeq.Add(1), 36) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	return tx.Put(bSends, principal(p), key, b)
 }
@@ -113,6 +112,7 @@ func (e *Engine) SendHistory(ctx context.Context, id customer.ID) ([]journey.Sen
 
 // sendsOf returns a profile's sends after since (zero: all), in time order.
 func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, error) {
+	sinceKey := timeKey(since) + "\xff"
 	as, err := anchors(tx, p)
 	if err != nil {
 		return nil, err
@@ -123,13 +123,15 @@ func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, e
 			if err != nil {
 				return nil, err
 			}
-			var s storedSend
-			if err := json.Unmarshal(it.Value, &s); err != nil {
-				return nil, fmt.Errorf("c360: stored send %q: %w", it.Key, err)
-			}
-			if !since.IsZero() && !s.Time.After(since) {
+			if !since.IsZero() && it.Key <= sinceKey {
 				continue
 			}
+			var s storedSend
+			t, ok := keyTime(it.Key)
+			if err := decodeSend(it.Value, &s); err != nil || !ok {
+				return nil, fmt.Errorf("c360: stored send %q: corrupt", it.Key)
+			}
+			s.Time = t
 			out = append(out, journey.Send{Customer: p.ID, Channel: s.Channel, Purpose: s.Purpose,
 				Campaign: s.Campaign, Tags: s.Tags, Time: s.Time})
 		}
@@ -365,4 +367,72 @@ func (e *Engine) activate(ctx context.Context, name string, a segment.Activation
 		}
 	}
 	return segment.Activate(ctx, d, profiles, a)
+}
+
+// encodeSend writes a send compactly (its time is in the item's key):
+// length-prefixed channel, purpose, campaign, contact and tags.
+func encodeSend(s *storedSend) []byte {
+	b := make([]byte, 0, 32+len(s.Campaign)+len(s.Contact))
+	put := func(v string) {
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	b = append(b, 1) // format version
+	put(string(s.Channel))
+	put(string(s.Purpose))
+	put(s.Campaign)
+	put(s.Contact)
+	b = binary.AppendUvarint(b, uint64(len(s.Tags)))
+	for _, t := range s.Tags {
+		put(t)
+	}
+	return b
+}
+
+// decodeSend reads what encodeSend wrote.
+func decodeSend(b []byte, s *storedSend) error {
+	if len(b) == 0 || b[0] != 1 {
+		return errors.New("unknown send encoding")
+	}
+	b = b[1:]
+	var bad bool
+	get := func() string {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			bad = true
+			return ""
+		}
+		v := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return v
+	}
+	s.Channel = customer.Channel(get())
+	s.Purpose = customer.Purpose(get())
+	s.Campaign = get()
+	s.Contact = get()
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return errors.New("corrupt send")
+	}
+	b = b[k:]
+	s.Tags = nil
+	for range n {
+		s.Tags = append(s.Tags, get())
+	}
+	if bad {
+		return errors.New("corrupt send")
+	}
+	return nil
+}
+
+// keyTime reads the instant timeKey wrote at the start of an item key.
+func keyTime(key string) (time.Time, bool) {
+	if len(key) < 16 {
+		return time.Time{}, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], []byte(key[:16])); err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:])^(1<<63))).UTC(), true
 }
