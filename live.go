@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -935,4 +936,27 @@ func readProfile(tx ReadTx, id customer.ID) (*customer.Profile, error) {
 		return pp.peekProfile(id)
 	}
 	return tx.Profile(id)
+}
+
+// Timelines streams the timeline of every profile that has touchpoints, in
+// profile ID order: the input of journey's analytics (Attribution.Run,
+// TopPaths; flatten them for Funnel.Run). Each timeline is read in its own
+// transaction.
+func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error] {
+	return func(yield func([]journey.Event, error) bool) {
+		for p, err := range e.Profiles(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			tl, err := e.Timeline(ctx, p.ID, time.Time{}, time.Time{})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(tl) > 0 && !yield(tl, nil) {
+				return
+			}
+		}
+	}
 }

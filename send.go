@@ -29,7 +29,8 @@ import (
 // (the profile's ledger answers); r.Contact, if set, asks about that contact
 // point only. Decision.Contact is the contact point chosen. An unknown
 // profile is an error wrapping ErrNotFound; a refusal is a Decision with its
-// reasons. Decide records nothing: Claim decides and records atomically.
+// reasons. A transactional message needs no opt-in, only the absence of an
+// opt-out. Decide records nothing: Claim decides and records atomically.
 func (e *Engine) Decide(ctx context.Context, r journey.Request) (journey.Decision, error) {
 	var d journey.Decision
 	err := e.view(ctx, func(tx ReadTx) error {
@@ -166,7 +167,7 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 		return journey.Decision{}, nil, err
 	}
 	now := e.now()
-	r.Customer, r.Consent = p.ID, p
+	r.Customer, r.Consent = p.ID, consentOf{p}
 	if z, ok := p.Attributes["timezone"]; ok && z.String() != "" {
 		if loc, err := time.LoadLocation(z.String()); err == nil {
 			r.Location = loc
@@ -234,7 +235,7 @@ func (e *Engine) usable(tx ReadTx, p *customer.Profile, r journey.Request, t cus
 	if why, ok, err := e.suppressed(tx, r.Channel, contactKey(t, c.Value)); err != nil || ok {
 		return why, false, err
 	}
-	switch p.ConsentStatus(r.Channel, r.Purpose, c.Value, now) {
+	switch (consentOf{p}).ConsentStatus(r.Channel, r.Purpose, c.Value, now) {
 	case customer.ConsentOptIn:
 		return journey.Reason{}, true, nil
 	case customer.ConsentOptOut:
@@ -435,4 +436,18 @@ func keyTime(key string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:])^(1<<63))).UTC(), true
+}
+
+// consentOf is the consent the gate reads: the profile's ledger (a
+// restriction of processing answers opt-out), except that a transactional
+// message — a receipt, a delivery notice — needs no opt-in, only the
+// absence of an opt-out.
+type consentOf struct{ p *customer.Profile }
+
+func (c consentOf) ConsentStatus(ch customer.Channel, pur customer.Purpose, contact string, at time.Time) customer.ConsentStatus {
+	s := c.p.ConsentStatus(ch, pur, contact, at)
+	if s == customer.ConsentUnknown && pur == customer.PurposeTransactional {
+		return customer.ConsentOptIn
+	}
+	return s
 }
