@@ -10,6 +10,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/livebench"
 	"github.com/c360/c360/internal/synthsource"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/match/synth"
@@ -49,22 +50,6 @@ func BenchmarkUpsert(b *testing.B) {
 	}
 }
 
-// benchSegments are ten live segments of the kinds a marketing team
-// defines: event counts and sums over windows, attributes, consent, and a
-// segment of segments.
-var benchSegments = []c360.SegmentDef{
-	{Name: "buyers_30d", Expr: `count(online_purchase, 30d) >= 1`},
-	{Name: "repeat_90d", Expr: `count(online_purchase, 90d) >= 2`},
-	{Name: "big_spenders", Expr: `sum(value, 365d) > 50000`},
-	{Name: "visitors_7d", Expr: `count(web_visit, 7d) >= 3`},
-	{Name: "email_ok", Expr: `consent.email.marketing = "opt_in"`},
-	{Name: "has_phone", Expr: `exists(phone)`},
-	{Name: "tokyo", Expr: `attributes.prefecture = "東京都"`},
-	{Name: "lapsed", Expr: `count(online_purchase, 365d) >= 1 and count(online_purchase, 90d) = 0`},
-	{Name: "engaged_buyers", Expr: `segment(buyers_30d) and segment(visitors_7d)`},
-	{Name: "support_heavy", Expr: `count(service_call, 30d) >= 2`},
-}
-
 // BenchmarkTrack tracks touchpoints into an in-memory engine holding
 // 20,000 loaded profiles with ten live segments: half name the profile by
 // ID, a third by e-mail address, the rest are anonymous visits. Larger
@@ -78,7 +63,7 @@ func BenchmarkTrack(b *testing.B) {
 	}
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	tick := start
-	e, err := c360.Open(ctx, c360.Config{Segments: benchSegments, Now: func() time.Time { return tick.Add(time.Hour) }})
+	e, err := c360.Open(ctx, c360.Config{Segments: livebench.Segments(), Now: func() time.Time { return tick.Add(time.Hour) }})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,23 +89,10 @@ func BenchmarkTrack(b *testing.B) {
 		}
 	}
 	slices.Sort(emails)
-	types := []journey.Type{journey.TypeWebVisit, journey.TypeOnlinePurchase, journey.TypeEmailOpen, journey.TypeServiceCall}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		x := journey.Event{ID: "e" + strconv.Itoa(i), Type: types[i%len(types)], Channel: customer.ChannelWeb, Time: tick}
-		if x.Type == journey.TypeOnlinePurchase {
-			x.Value = journey.Money{Amount: 4800, Currency: "JPY"}
-		}
-		switch i % 6 {
-		case 0, 1, 2:
-			x.CustomerID = ids[(i*7919)%len(ids)]
-		case 3, 4:
-			x.Identifiers = []customer.Identifier{{Scheme: "email", Value: emails[(i*104729)%len(emails)]}}
-		default:
-			x.AnonymousID = "cookie-" + strconv.Itoa(i%50000)
-		}
-		if _, err := e.Track(ctx, x); err != nil {
+		if _, err := e.Track(ctx, livebench.Event(i, tick, ids, emails)); err != nil {
 			b.Fatal(err)
 		}
 		tick = tick.Add(time.Second)
