@@ -238,6 +238,12 @@ const (
 	ChangeMerged   ChangeKind = "merged"
 	ChangeUnmerged ChangeKind = "unmerged"
 	ChangeDeleted  ChangeKind = "deleted"
+	// ChangeStage: the profile's lifecycle stage changed (Fields: "stage").
+	ChangeStage ChangeKind = "stage"
+	// ChangeEntered and ChangeLeft: the profile entered or left the live
+	// segment named in Segment.
+	ChangeEntered ChangeKind = "entered"
+	ChangeLeft    ChangeKind = "left"
 )
 
 // Change is one entry of the change feed.
@@ -250,6 +256,8 @@ type Change struct {
 	Absorbed []customer.ID `json:"absorbed,omitempty"`
 	// Fields lists the profile fields that changed, old → new.
 	Fields []FieldChange `json:"fields,omitempty"`
+	// Segment is the live segment entered or left.
+	Segment string `json:"segment,omitempty"`
 	// Record is the source record whose arrival caused the change, if any.
 	Record customer.RecordKey `json:"record,omitzero"`
 	At     time.Time          `json:"at"`
