@@ -60,6 +60,7 @@ func newEngineTx(ctx context.Context, s *EngineStore, conn *pgx.Conn, write bool
 func (t *engineTx) end() {
 	t.done = true
 	if t.sent && !t.committed && t.conn.PgConn().TxStatus() != 'I' && !t.conn.IsClosed() {
+		t.s.roundTrips.Add(1)
 		t.conn.Exec(context.WithoutCancel(t.ctx), "ROLLBACK")
 	}
 }

@@ -22,16 +22,18 @@ import (
 // is remembered — single items, and whole groups that a Scan read in one
 // page (or that DeleteGroup emptied) — so reading them again costs no round
 // trip: a Scan followed by Gets and Puts in the same group costs one.
+// Prefetch announces reads, so that several go in one round trip.
 
 // itemSQL are the item statements, with the schema filled in.
 type itemSQL struct {
-	get, scan, groups, put, del, delGroup string
+	get, getMany, scan, groups, put, del, delGroup string
 }
 
 func newItemSQL(d *DB) itemSQL {
 	t := d.table("engine_items")
 	return itemSQL{
-		get: "SELECT value FROM " + t + " WHERE bucket = $1::bytea AND grp = $2::bytea AND key = $3::bytea",
+		get:     "SELECT value FROM " + t + " WHERE bucket = $1::bytea AND grp = $2::bytea AND key = $3::bytea",
+		getMany: "SELECT key, value FROM " + t + " WHERE bucket = $1::bytea AND grp = $2::bytea AND key = ANY($3::bytea[])",
 		// keyset pagination: from $3 (inclusive), so the first page starts
 		// at the empty key and the next at the smallest key after the last.
 		scan: "SELECT key, value FROM " + t + " WHERE bucket = $1::bytea AND grp = $2::bytea AND key >= $3::bytea " +
@@ -54,6 +56,20 @@ type groupKey struct{ bucket, group string }
 type itemGroup struct {
 	all   bool
 	items map[string]known
+	// gen counts the transaction's writes to the group, so that a prefetch
+	// answered after later writes were queued is not remembered.
+	gen int
+	// prefetched: a Prefetch of the group is queued, not yet answered.
+	prefetched bool
+}
+
+// flushPrefetch sends the queued statements when a Prefetch of the group
+// is among them, so that a read answers from it instead of asking again.
+func (t *engineTx) flushPrefetch(g *itemGroup) error {
+	if g == nil || !g.prefetched {
+		return nil
+	}
+	return t.send()
 }
 
 // group returns what the transaction knows of a group, creating the entry.
@@ -84,6 +100,9 @@ func (t *engineTx) Get(bucket, group, key string) ([]byte, error) {
 		return nil, err
 	}
 	g := t.items[groupKey{bucket, group}]
+	if err := t.flushPrefetch(g); err != nil {
+		return nil, err
+	}
 	if g != nil {
 		if k, ok := g.items[key]; ok {
 			if !k.ok {
@@ -125,7 +144,12 @@ func (t *engineTx) Scan(bucket, group string) iter.Seq2[c360.Item, error] {
 			yield(c360.Item{}, err)
 			return
 		}
-		if g := t.items[groupKey{bucket, group}]; g != nil && g.all {
+		g := t.items[groupKey{bucket, group}]
+		if err := t.flushPrefetch(g); err != nil {
+			yield(c360.Item{}, err)
+			return
+		}
+		if g != nil && g.all {
 			// Known whole: no round trip. Copy first, so writes in the
 			// loop body do not change what this Scan yields.
 			var page []c360.Item
@@ -228,7 +252,9 @@ func (t *engineTx) Put(bucket, group, key string, value []byte) error {
 	}
 	v := cloneValue(value)
 	t.queue(t.s.sql.items.put, []byte(bucket), []byte(group), []byte(key), v)
-	t.group(bucket, group).items[key] = known{doc: v, ok: true}
+	g := t.group(bucket, group)
+	g.items[key] = known{doc: v, ok: true}
+	g.gen++
 	return nil
 }
 
@@ -238,7 +264,9 @@ func (t *engineTx) Delete(bucket, group, key string) error {
 		return err
 	}
 	t.queue(t.s.sql.items.del, []byte(bucket), []byte(group), []byte(key))
-	t.group(bucket, group).items[key] = known{}
+	g := t.group(bucket, group)
+	g.items[key] = known{}
+	g.gen++
 	return nil
 }
 
@@ -251,5 +279,85 @@ func (t *engineTx) DeleteGroup(bucket, group string) error {
 	g := t.group(bucket, group)
 	g.all = true
 	clear(g.items)
+	g.gen++
 	return nil
+}
+
+// Prefetch says that the caller will read these items next: with keys,
+// those items of the group; without, the whole group (its first page). The
+// reads are queued, not sent: they go to the server with the next read (or
+// COMMIT), in the same round trip, and what they return is remembered, so
+// that Get and Scan answer from it. Several Prefetch calls before one read
+// make one round trip in all. It changes no answer (a group written after
+// the Prefetch was queued is not remembered from it); an error surfaces at
+// the next read. It is the proposed optional extension of c360.ReadTx for
+// batched item reads.
+func (t *engineTx) Prefetch(bucket, group string, keys ...string) {
+	if t.usable() != nil {
+		return
+	}
+	g := t.group(bucket, group)
+	if g.all {
+		return // known whole
+	}
+	gen := g.gen
+	remember := func(page []c360.Item, whole bool) {
+		if g.gen != gen {
+			return // written since: the page may be stale
+		}
+		if whole {
+			g.all = true
+			clear(g.items)
+		}
+		for _, it := range page {
+			g.items[it.Key] = known{doc: it.Value, ok: true}
+		}
+	}
+	scan := func(rows pgx.Rows) ([]c360.Item, error) {
+		var page []c360.Item
+		for rows.Next() {
+			var key, value []byte
+			if err := rows.Scan(&key, &value); err != nil {
+				return nil, err
+			}
+			page = append(page, c360.Item{Key: string(key), Value: value})
+		}
+		return page, nil
+	}
+	if len(keys) == 0 {
+		g.prefetched = true
+		t.batch.Queue(t.s.sql.items.scan, []byte(bucket), []byte(group), []byte{}, int64(pageSize)).Query(func(rows pgx.Rows) error {
+			g.prefetched = false
+			page, err := scan(rows)
+			if err == nil {
+				remember(page, len(page) < pageSize)
+			}
+			return err
+		})
+		return
+	}
+	var want [][]byte
+	for _, k := range keys {
+		if _, ok := g.items[k]; !ok {
+			want = append(want, []byte(k))
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	g.prefetched = true
+	t.batch.Queue(t.s.sql.items.getMany, []byte(bucket), []byte(group), want).Query(func(rows pgx.Rows) error {
+		g.prefetched = false
+		page, err := scan(rows)
+		if err != nil || g.gen != gen {
+			return err
+		}
+		for _, k := range want {
+			if _, ok := g.items[string(k)]; !ok {
+				g.items[string(k)] = known{} // absent unless the page has it
+			}
+		}
+		remember(page, false)
+		return nil
+	})
 }

@@ -71,12 +71,21 @@ func TestItemsAgreeWithMemory(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("boom")
 	reads := 0
-	for round := range 60 {
+	for round := range 150 {
 		fail := rng.IntN(5) == 0
 		var memReads, pgReads []itemRead
 		run := func(tx c360.Tx, out *[]itemRead, r *rand.Rand) error {
 			for range 25 {
 				b, g, k := pick(r), pick(r), pick(r)
+				// A prefetch hint (PostgreSQL only) changes no answer.
+				if r.IntN(3) == 0 {
+					keys := []string{pick(r), pick(r)}[:r.IntN(3)]
+					if p, ok := tx.(interface {
+						Prefetch(string, string, ...string)
+					}); ok {
+						p.Prefetch(b, g, keys...)
+					}
+				}
 				switch op := r.IntN(10); {
 				case op < 3:
 					if err := tx.Put(b, g, k, []byte(strconv.Itoa(r.IntN(1000)))); err != nil {
@@ -227,5 +236,64 @@ func TestItemUpdatesSerialisedAcrossPools(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPrefetchSavesRoundTrips: reads announced with Prefetch go to the
+// server together, in the round trip of the first of them; reads of what
+// was prefetched then cost none.
+func TestPrefetchSavesRoundTrips(t *testing.T) {
+	s := freshDB(t, testPool(t)).Engine()
+	ctx := context.Background()
+	err := s.Update(ctx, func(tx c360.Tx) error {
+		for _, g := range []string{"a", "b", "c"} {
+			for _, k := range []string{"1", "2"} {
+				if err := tx.Put("events", g, k, []byte(g+k)); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Put("state", "a", "", []byte("state of a"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	before := s.roundTrips.Load()
+	err = s.View(ctx, func(rtx c360.ReadTx) error {
+		tx := rtx.(*engineTx)
+		tx.Prefetch("state", "a", "")
+		tx.Prefetch("state", "z", "") // absent
+		for _, g := range []string{"a", "b", "c", "absent"} {
+			tx.Prefetch("events", g)
+		}
+		for _, g := range []string{"a", "b", "c", "absent"} {
+			for it, err := range tx.Scan("events", g) {
+				if err != nil {
+					return err
+				}
+				got = append(got, string(it.Value))
+			}
+		}
+		v, err := tx.Get("state", "a", "")
+		if err != nil {
+			return err
+		}
+		got = append(got, string(v))
+		if _, err := tx.Get("state", "z", ""); !errors.Is(err, c360.ErrNotFound) {
+			t.Errorf("Get of a prefetched absent item = %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := gocmp.Diff([]string{"a1", "a2", "b1", "b2", "c1", "c2", "state of a"}, got); diff != "" {
+		t.Errorf("reads after Prefetch (-want +got):\n%s", diff)
+	}
+	// One round trip for BEGIN and every prefetched read, one for the
+	// View's ROLLBACK.
+	if n := s.roundTrips.Load() - before; n != 2 {
+		t.Errorf("a View of 4 prefetched groups and 2 prefetched items took %d round trips, want 2", n)
 	}
 }
