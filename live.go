@@ -654,17 +654,40 @@ func (e *Engine) forget(tx Tx, id customer.ID) error {
 
 // refreshAfter keeps the live state current after an identity change:
 // every profile the change touched is derived again (its records, and so
-// its history, may have changed), and absorbed profiles are forgotten.
-func (e *Engine) refreshAfter(tx Tx, up *Update) error {
-	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt)
+// its history, may have changed), and absorbed profiles are forgotten. rec
+// is the record that arrived, if any. When no segments are defined, a
+// change that touches no profile with live state, and brings no record with
+// waiting events, has nothing to derive: it costs one read per profile.
+func (e *Engine) refreshAfter(tx Tx, up *Update, rec customer.RecordKey) error {
+	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt, up.Absorbed)
 	if up.Left != "" {
 		ids = append(ids, up.Left)
 	}
-	if up.Outcome == Updated && len(up.Absorbed) > 0 { // an unmerge restores
-		ids = append(ids, up.Absorbed...)
-	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(e.live.segments) == 0 {
+		need := false
+		for _, id := range ids {
+			if _, err := tx.Get(bState, string(id), ""); err == nil {
+				need = true
+				break
+			} else if !isNotFound(err) {
+				return err
+			}
+		}
+		if !need && rec != (customer.RecordKey{}) {
+			for _, err := range tx.Scan(bEvents, recordAnchor(rec)) {
+				if err != nil {
+					return err
+				}
+				need = true
+				break
+			}
+		}
+		if !need {
+			return nil
+		}
+	}
 	for _, id := range ids {
 		if id == "" {
 			continue
@@ -679,21 +702,11 @@ func (e *Engine) refreshAfter(tx Tx, up *Update) error {
 		if err != nil {
 			return err
 		}
-		if !e.liveRelevant(tx, p) {
-			continue
-		}
 		f, err := e.refresh(tx, id, time.Time{}, p)
 		if err != nil {
 			return err
 		}
 		up.Cursor = max(up.Cursor, f.cursor)
-	}
-	if up.Outcome == Merged {
-		for _, id := range up.Absorbed {
-			if err := e.forget(tx, id); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
