@@ -37,6 +37,7 @@ const (
 	bMember  = "member"  // group: segment name; key: profile ID; value: empty
 	bSends   = "sends"   // group: anchor; key: time + sequence; value: storedSend
 	bSuppr   = "suppress"
+	bAliases = "aliases" // group: survivor ID; key: an ID it absorbed; value: empty
 )
 
 // SegmentDef defines a live segment: its name and its expression in the
@@ -972,4 +973,37 @@ func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error
 			}
 		}
 	}
+}
+
+// Aliases returns the IDs that name a profile: its current ID first, then
+// every ID a merge absorbed into it (directly or through a chain), sorted.
+// Systems that keep profile IDs — intelligence items' links, a CRM's
+// foreign keys — query with all of them, so their links follow merges and,
+// after an unmerge (which removes the alias), go back, without being
+// rewritten. An ID that was never a profile is an error wrapping
+// ErrNotFound.
+func (e *Engine) Aliases(ctx context.Context, id customer.ID) ([]customer.ID, error) {
+	var out []customer.ID
+	err := e.view(ctx, func(tx ReadTx) error {
+		cur, _, err := resolve(tx, id)
+		if err != nil {
+			return err
+		}
+		out = []customer.ID{cur}
+		queue := []customer.ID{cur}
+		for len(queue) > 0 {
+			g := queue[0]
+			queue = queue[1:]
+			for it, err := range tx.Scan(bAliases, string(g)) {
+				if err != nil {
+					return err
+				}
+				out = append(out, customer.ID(it.Key))
+				queue = append(queue, customer.ID(it.Key))
+			}
+		}
+		slices.Sort(out[1:])
+		return nil
+	})
+	return out, err
 }
