@@ -762,21 +762,19 @@ func (e *Engine) Timeline(ctx context.Context, id customer.ID, from, to time.Tim
 // there, as kept in the store (not recomputed). A profile without
 // touchpoints has the zero StageState.
 func (e *Engine) Stage(ctx context.Context, id customer.ID) (journey.StageState, error) {
-	var st liveState
-	err := e.view(ctx, func(tx ReadTx) error {
-		p, err := e.profileIn(tx, id)
-		if err != nil {
-			return err
-		}
-		st, _, err = readState(tx, p.ID)
-		return err
-	})
+	st, err := e.liveStateOf(ctx, id)
 	return st.Stage, err
 }
 
 // Segments returns the live segments a profile is a member of, in the
 // order of Config.Segments.
 func (e *Engine) Segments(ctx context.Context, id customer.ID) ([]string, error) {
+	st, err := e.liveStateOf(ctx, id)
+	return st.Segments, err
+}
+
+// liveStateOf reads the live state of the profile id names.
+func (e *Engine) liveStateOf(ctx context.Context, id customer.ID) (liveState, error) {
 	var st liveState
 	err := e.view(ctx, func(tx ReadTx) error {
 		p, err := e.profileIn(tx, id)
@@ -786,8 +784,12 @@ func (e *Engine) Segments(ctx context.Context, id customer.ID) ([]string, error)
 		st, _, err = readState(tx, p.ID)
 		return err
 	})
-	return st.Segments, err
+	return st, err
 }
+
+// SegmentNames returns the names of the live segments, in the order of
+// Config.Segments.
+func (e *Engine) SegmentNames() []string { return slices.Clone(e.live.segments) }
 
 // Members returns the IDs of a live segment's members, sorted.
 func (e *Engine) Members(ctx context.Context, name string) ([]customer.ID, error) {
