@@ -64,7 +64,8 @@ func latencies(b *testing.B, ds []time.Duration, s *EngineStore, trips0 int64, c
 // (the read-modify-write of a counter), on a table of 100,000 items.
 //
 //	source .ci/postgres.sh && cd store/postgres &&
-//	go test -run '^$' -bench 'Item' -benchtime 2000x
+//	go test -run '^$' -bench 'Item(PutGet|Scan|TrackPattern)' -benchtime 2000x
+//	go test -run '^$' -bench 'ItemGroups' -benchtime 20x
 func BenchmarkItemPutGet(b *testing.B) {
 	s := benchItemsStore(b)
 	val := make([]byte, 64)
