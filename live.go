@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,7 @@ const (
 	bMember  = "member"  // group: segment name; key: profile ID; value: empty
 	bSends   = "sends"   // group: anchor; key: time + sequence; value: storedSend
 	bSuppr   = "suppress"
+	bAliases = "aliases" // group: survivor ID; key: an ID it absorbed; value: empty
 )
 
 // SegmentDef defines a live segment: its name and its expression in the
@@ -74,6 +76,7 @@ type SendConfig struct {
 // live is the engine's compiled live configuration.
 type live struct {
 	jmap     *journey.Map
+	stager   *journey.Stager
 	catalog  *journey.Catalog
 	set      *segment.Set
 	segments []string // in definition order
@@ -86,6 +89,10 @@ func newLive(cfg Config, now func() time.Time) (*live, error) {
 	if l.jmap == nil {
 		l.jmap = journey.DefaultMap()
 	}
+	if err := l.jmap.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: journey: %w", ErrInvalid, err)
+	}
+	l.stager = journey.NewStager(l.jmap)
 	if l.skew == 0 {
 		l.skew = 24 * time.Hour
 	}
@@ -164,14 +171,15 @@ type liveState struct {
 	Segments []string           `json:"segments,omitempty"`
 }
 
-// storedSend is a send as the store keeps it.
+// storedSend is a send as the store keeps it (encodeSend; its time is the
+// item key).
 type storedSend struct {
-	Channel  customer.Channel `json:"channel"`
-	Purpose  customer.Purpose `json:"purpose,omitempty"`
-	Campaign string           `json:"campaign,omitempty"`
-	Tags     []string         `json:"tags,omitempty"`
-	Contact  string           `json:"contact,omitempty"`
-	Time     time.Time        `json:"time"`
+	Channel  customer.Channel
+	Purpose  customer.Purpose
+	Campaign string
+	Tags     []string
+	Contact  string
+	Time     time.Time // kept in the item key
 }
 
 // Tracked is what Track did with an event.
@@ -283,7 +291,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 		if err != nil {
 			return person{}, fmt.Errorf("event %q: CustomerID %s: %w", ev.ID, ev.CustomerID, err)
 		}
-		p, err := tx.Profile(id)
+		p, err := readProfile(tx, id)
 		if err != nil {
 			return person{}, err
 		}
@@ -322,7 +330,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 		case found.profile != "" && found.profile != ids[0]:
 			return person{}, fmt.Errorf("%w: event %q: its identifiers name two profiles, %s and %s", ErrConflict, ev.ID, found.profile, ids[0])
 		case found.profile == "":
-			p, err := tx.Profile(ids[0])
+			p, err := readProfile(tx, ids[0])
 			if err != nil {
 				return person{}, err
 			}
@@ -524,11 +532,9 @@ func readState(tx ReadTx, id customer.ID) (liveState, bool, error) {
 
 // refreshed is what refresh changed.
 type refreshed struct {
-	transition     *journey.Transition
-	entered, left  []string
-	cursor         Cursor
-	stageChanged   bool
-	segmentsDiffer bool
+	transition    *journey.Transition
+	entered, left []string
+	cursor        Cursor
 }
 
 // refresh derives a profile's live state again — its stage from its events
@@ -538,7 +544,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	var out refreshed
 	if p == nil {
 		var err error
-		if p, err = tx.Profile(id); err != nil {
+		if p, err = readProfile(tx, id); err != nil {
 			return out, err
 		}
 	}
@@ -552,7 +558,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	}
 	var st liveState
 	if len(evs) > 0 {
-		st.Stage = journey.Infer(e.live.jmap, evs)
+		st.Stage = e.live.stager.Infer(evs)
 	}
 	if now.IsZero() {
 		now = e.now()
@@ -573,7 +579,6 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 		}
 	}
 	if st.Stage.Stage != old.Stage.Stage {
-		out.stageChanged = true
 		if n := len(st.Stage.History); n > 0 {
 			tr := st.Stage.History[n-1]
 			out.transition = &tr
@@ -650,22 +655,45 @@ func (e *Engine) forget(tx Tx, id customer.ID) error {
 
 // refreshAfter keeps the live state current after an identity change:
 // every profile the change touched is derived again (its records, and so
-// its history, may have changed), and absorbed profiles are forgotten.
-func (e *Engine) refreshAfter(tx Tx, up *Update) error {
-	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt)
+// its history, may have changed), and absorbed profiles are forgotten. rec
+// is the record that arrived, if any. When no segments are defined, a
+// change that touches no profile with live state, and brings no record with
+// waiting events, has nothing to derive: it costs one read per profile.
+func (e *Engine) refreshAfter(tx Tx, up *Update, rec customer.RecordKey) error {
+	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt, up.Absorbed)
 	if up.Left != "" {
 		ids = append(ids, up.Left)
 	}
-	if up.Outcome == Updated && len(up.Absorbed) > 0 { // an unmerge restores
-		ids = append(ids, up.Absorbed...)
-	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(e.live.segments) == 0 {
+		need := false
+		for _, id := range ids {
+			if _, err := tx.Get(bState, string(id), ""); err == nil {
+				need = true
+				break
+			} else if !isNotFound(err) {
+				return err
+			}
+		}
+		if !need && rec != (customer.RecordKey{}) {
+			for _, err := range tx.Scan(bEvents, recordAnchor(rec)) {
+				if err != nil {
+					return err
+				}
+				need = true
+				break
+			}
+		}
+		if !need {
+			return nil
+		}
+	}
 	for _, id := range ids {
 		if id == "" {
 			continue
 		}
-		p, err := tx.Profile(id)
+		p, err := readProfile(tx, id)
 		if isNotFound(err) {
 			if err := e.forget(tx, id); err != nil {
 				return err
@@ -675,21 +703,11 @@ func (e *Engine) refreshAfter(tx Tx, up *Update) error {
 		if err != nil {
 			return err
 		}
-		if !e.liveRelevant(tx, p) {
-			continue
-		}
 		f, err := e.refresh(tx, id, time.Time{}, p)
 		if err != nil {
 			return err
 		}
 		up.Cursor = max(up.Cursor, f.cursor)
-	}
-	if up.Outcome == Merged {
-		for _, id := range up.Absorbed {
-			if err := e.forget(tx, id); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -820,53 +838,43 @@ func (e *Engine) sweep(ctx context.Context, now time.Time) (TickResult, error) {
 	const batch = 500
 	after := customer.ID("")
 	for {
-		done := false
+		var r TickResult
+		n, last := 0, after
 		err := e.store.Update(ctx, func(tx Tx) error {
-			n, r := 0, TickResult{}
-			last := after
+			r, n, last = TickResult{}, 0, after
 			for p, err := range tx.Profiles(after) {
 				if err != nil {
 					return err
 				}
 				last = p.ID
-				if n++; n == batch {
-					done = false
-				}
-				if !e.liveRelevant(tx, p) {
-					if n == batch {
-						break
+				n++
+				if e.liveRelevant(tx, p) {
+					f, err := e.refresh(tx, p.ID, now, p)
+					if err != nil {
+						return err
 					}
-					continue
+					r.Profiles++
+					r.Entered += len(f.entered)
+					r.Left += len(f.left)
+					r.Cursor = max(r.Cursor, f.cursor)
 				}
-				f, err := e.refresh(tx, p.ID, now, p)
-				if err != nil {
-					return err
-				}
-				r.Entered += len(f.entered)
-				r.Left += len(f.left)
-				if f.cursor > 0 {
-					r.Cursor = f.cursor
-				}
-				last = p.ID
-				if n++; n == batch {
+				if n == batch {
 					break
 				}
 			}
-			res.Profiles += n
-			res.Entered += r.Entered
-			res.Left += r.Left
-			if r.Cursor > 0 {
-				res.Cursor = r.Cursor
-			}
-			after, done = last, n < batch
 			return nil
 		})
 		if err != nil {
 			return res, err
 		}
-		if done {
+		res.Profiles += r.Profiles
+		res.Entered += r.Entered
+		res.Left += r.Left
+		res.Cursor = max(res.Cursor, r.Cursor)
+		if n < batch {
 			return res, nil
 		}
+		after = last
 	}
 }
 
@@ -880,11 +888,14 @@ func (e *Engine) view(ctx context.Context, fn func(ReadTx) error) error {
 
 // profileIn returns the current profile of id, following redirects.
 func (e *Engine) profileIn(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	if p, err := readProfile(tx, id); err == nil || !isNotFound(err) {
+		return p, err
+	}
 	cur, _, err := resolve(tx, id)
 	if err != nil {
 		return nil, err
 	}
-	return tx.Profile(cur)
+	return readProfile(tx, cur)
 }
 
 // contactKey is the comparison key of a contact point's value.
@@ -927,4 +938,72 @@ func (e *Engine) afterLoad(ctx context.Context) error {
 	}
 	_, err := e.sweep(ctx, time.Time{})
 	return err
+}
+
+// readProfile returns a stored profile for reading only: stores that can
+// (the MemoryStore) hand out their own copy, which the caller must not
+// change.
+func readProfile(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	if pp, ok := tx.(interface {
+		peekProfile(customer.ID) (*customer.Profile, error)
+	}); ok {
+		return pp.peekProfile(id)
+	}
+	return tx.Profile(id)
+}
+
+// Timelines streams the timeline of every profile that has touchpoints, in
+// profile ID order: the input of journey's analytics (Attribution.Run,
+// TopPaths; flatten them for Funnel.Run). Each timeline is read in its own
+// transaction.
+func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error] {
+	return func(yield func([]journey.Event, error) bool) {
+		for p, err := range e.Profiles(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			tl, err := e.Timeline(ctx, p.ID, time.Time{}, time.Time{})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(tl) > 0 && !yield(tl, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Aliases returns the IDs that name a profile: its current ID first, then
+// every ID a merge absorbed into it (directly or through a chain), sorted.
+// Systems that keep profile IDs — intelligence items' links, a CRM's
+// foreign keys — query with all of them, so their links follow merges and,
+// after an unmerge (which removes the alias), go back, without being
+// rewritten. An ID that was never a profile is an error wrapping
+// ErrNotFound.
+func (e *Engine) Aliases(ctx context.Context, id customer.ID) ([]customer.ID, error) {
+	var out []customer.ID
+	err := e.view(ctx, func(tx ReadTx) error {
+		cur, _, err := resolve(tx, id)
+		if err != nil {
+			return err
+		}
+		out = []customer.ID{cur}
+		queue := []customer.ID{cur}
+		for len(queue) > 0 {
+			g := queue[0]
+			queue = queue[1:]
+			for it, err := range tx.Scan(bAliases, string(g)) {
+				if err != nil {
+					return err
+				}
+				out = append(out, customer.ID(it.Key))
+				queue = append(queue, customer.ID(it.Key))
+			}
+		}
+		slices.Sort(out[1:])
+		return nil
+	})
+	return out, err
 }
