@@ -461,6 +461,10 @@ func principal(p *customer.Profile) string {
 }
 
 func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
+	prefetch(tx, bEventID, "", ev.ID)
+	if ev.AnonymousID != "" {
+		prefetch(tx, bAnon, ev.AnonymousID, "")
+	}
 	if _, err := tx.Get(bEventID, "", ev.ID); err == nil {
 		out.Duplicate = true
 		return nil
@@ -567,6 +571,9 @@ func anchorRecord(a string) (customer.RecordKey, bool) {
 func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
 	var out []string
 	for _, s := range p.Sources {
+		prefetch(tx, bAnonOf, recordAnchor(s.Key()))
+	}
+	for _, s := range p.Sources {
 		a := recordAnchor(s.Key())
 		out = append(out, a)
 		for it, err := range tx.Scan(bAnonOf, a) {
@@ -589,6 +596,9 @@ func eventsOf(tx ReadTx, p *customer.Profile) ([]journey.Event, error) {
 		return nil, err
 	}
 	var out []journey.Event
+	for _, a := range as {
+		prefetch(tx, bEvents, a)
+	}
 	for _, a := range as {
 		for it, err := range tx.Scan(bEvents, a) {
 			if err != nil {
@@ -643,6 +653,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 			return out, err
 		}
 	}
+	prefetch(tx, bState, string(id), "")
 	old, _, err := readState(tx, id)
 	if err != nil {
 		return out, err

@@ -120,6 +120,9 @@ func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, e
 	}
 	var out []journey.Send
 	for _, a := range as {
+		prefetch(tx, bSends, a)
+	}
+	for _, a := range as {
 		for it, err := range tx.Scan(bSends, a) {
 			if err != nil {
 				return nil, err
@@ -190,6 +193,11 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 			}
 			return 1
 		})
+		for _, c := range cands {
+			k := contactKey(t, c.Value)
+			prefetch(tx, bSuppr, string(r.Channel), k)
+			prefetch(tx, bSuppr, "", k)
+		}
 		chosen := ""
 		for _, c := range cands {
 			why, ok, err := e.usable(tx, p, r, t, c, now)

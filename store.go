@@ -300,6 +300,22 @@ type ItemStore interface {
 	Groups(bucket, after string) iter.Seq2[string, error]
 }
 
+// ItemPrefetcher is an optional extension of ReadTx for stores on a server:
+// the engine announces the items it will read next — with keys, those items
+// of the group; without, the whole group — so that the store fetches them
+// together with its next read, in one round trip. It changes no answer; an
+// error surfaces at the next read. store/postgres implements it.
+type ItemPrefetcher interface {
+	Prefetch(bucket, group string, keys ...string)
+}
+
+// prefetch announces reads to a store that can batch them.
+func prefetch(tx ReadTx, bucket, group string, keys ...string) {
+	if p, ok := tx.(ItemPrefetcher); ok {
+		p.Prefetch(bucket, group, keys...)
+	}
+}
+
 // ItemWriter writes items inside Update.
 type ItemWriter interface {
 	// Put creates or replaces the value of key in group of bucket.
