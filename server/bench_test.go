@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
@@ -24,8 +25,17 @@ func benchServer(b *testing.B, n int) (*httptest.Server, []string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { e.Close() })
-	srv := httptest.NewServer(server.New(e, server.Config{Logger: slog.New(slog.DiscardHandler)}))
+	secret, tok, err := server.NewToken("bench", []server.Scope{server.ScopeAdmin}, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tokens, err := server.NewTokenSet(tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(e, server.Config{Credentials: tokens, RateLimit: -1, Logger: slog.New(slog.DiscardHandler)}))
 	b.Cleanup(srv.Close)
+	srv.Config.Handler = bearer(secret, srv.Config.Handler)
 	ids := make([]string, n)
 	for i := range n {
 		up, err := e.Upsert(b.Context(), benchPerson("sales", i, "taro"))
@@ -35,6 +45,15 @@ func benchServer(b *testing.B, n int) (*httptest.Server, []string) {
 		ids[i] = string(up.Profile)
 	}
 	return srv, ids
+}
+
+// bearer adds the Authorization header to every request, as a client
+// holding the token would.
+func bearer(secret string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+secret)
+		h.ServeHTTP(w, r)
+	})
 }
 
 func benchGet(b *testing.B, c *http.Client, url string) {

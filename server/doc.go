@@ -4,25 +4,51 @@
 // engine (any store: the in-memory default, store/bolt, store/postgres);
 // `c360 serve` runs it over an in-memory engine.
 //
-// There is NO AUTHENTICATION yet: every route is open to whoever can reach
-// the address. Listen on loopback only (`c360 serve` defaults to
-// 127.0.0.1), or put the handler behind a proxy that authenticates. The
-// token and scope part of issue 16 is not built.
+// # Credentials and scopes
+//
+// Every route but /healthz and /readyz needs a credential, presented as
+// "Authorization: Bearer <token>" or — the convention of Segment's tracking
+// libraries — HTTP Basic authentication with the token as the user name and
+// an empty password. Config.Credentials verifies it (a TokenSet, kept in a
+// file of hashes that `c360 token create` writes; see Token for why
+// SHA-256 suffices). Each route needs one Scope: track (the tracking API:
+// a "write key" holding only this scope can be shipped in a web page, as
+// it reads nothing), read, write, privacy, or admin (every scope, and
+// /metrics). No credential, or an unknown one, is a 401 with a
+// WWW-Authenticate challenge; a credential without the route's scope is a
+// 403 naming the scope. Each credential has a token bucket
+// (Config.RateLimit, Config.RateBurst): over it, 429 with Retry-After.
 //
 // # Routes
 //
-//	GET  /healthz                      200 {"status":"ok"} while the process serves
-//	GET  /readyz                       200 when the engine's store answers, else 503
-//	POST /v1/records                   upsert a source record (customer.SourceRecord JSON) → Update
-//	GET  /v1/profiles/{id}             a profile, redirects of merged IDs followed → ProfileResponse
-//	GET  /v1/profiles?email=…          profiles holding an e-mail address (any notation) → Profiles
-//	GET  /v1/profiles?phone=…          … a phone number (national or E.164 notation)
+//	route                              scope   answer
+//	GET  /healthz                      —       200 {"status":"ok"} while the process serves
+//	GET  /readyz                       —       200 when the engine's store answers, else 503
+//	GET  /metrics                      admin   Prometheus text format (see below)
+//	GET  /v1/openapi.json              any     the OpenAPI 3.1 document of these routes
+//	POST /v1/records                   write   upsert a source record (customer.SourceRecord JSON) → Update
+//	GET  /v1/profiles/{id}             read    a profile, redirects of merged IDs followed → ProfileResponse
+//	GET  /v1/profiles?email=…          read    profiles holding an e-mail address (any notation) → Profiles
+//	GET  /v1/profiles?phone=…          read    … a phone number (national or E.164 notation)
 //	GET  /v1/profiles?corporate_number=…
-//	POST /v1/profiles/{id}/unmerge     reverse the merge that absorbed {id} → Update
-//	GET  /v1/reviews                   open review items with both records → Reviews
-//	POST /v1/reviews/{id}/confirm      decide a review item as a match → Update
-//	POST /v1/reviews/{id}/reject       decide it as no match → 204
-//	GET  /v1/changes?after=N&limit=M   the change feed after cursor N → ChangesPage
+//	GET  /v1/profiles?name=…&limit=N   read    profiles by name: kanji, kana or romaji → NameResult
+//	POST /v1/profiles/{id}/unmerge     write   reverse the merge that absorbed {id} → Update
+//	GET  /v1/reviews                   read    open review items with both records → Reviews
+//	POST /v1/reviews/{id}/confirm      write   decide a review item as a match → Update
+//	POST /v1/reviews/{id}/reject       write   decide it as no match → 204
+//	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N → ChangesPage
+//
+// # Name search
+//
+// The engine has no name index, so a name search is a linear scan of the
+// profiles, at most Config.NameScanLimit (100,000 by default) per request;
+// the answer says how many it read and whether it stopped short
+// ("truncated"). It costs about what reading that many profiles from the
+// store costs: fine for a console over a store of tens of thousands of
+// profiles, not for a hot path. Matching (see namesearch.go):
+// every word of the query is the start of a name, compared as text
+// (kanji, variant kanji folded), as kana (hiragana ≡ katakana, width folded)
+// or as romaji (Hepburn, Kunrei and long-vowel spellings folded).
 //
 // Request bodies are JSON (Content-Type application/json, else 415) of at
 // most Config.MaxBodyBytes (else 413).
@@ -55,9 +81,20 @@
 // that is not JSON, 503 when the engine is closed or the request ran out of
 // time (Config.RequestTimeout), 500 otherwise.
 //
+// # Metrics
+//
+// GET /metrics is written by hand in the Prometheus text format (no client
+// library: the core module takes the standard library only):
+// c360_http_requests_total{route,status},
+// c360_http_request_duration_seconds{route} (a histogram),
+// c360_engine_updates_total{outcome}, c360_tracked_events_total{result}
+// and two Go runtime gauges. Labels hold route patterns, never paths.
+//
 // # Logs
 //
 // Each request is logged once with log/slog (JSON by default): method,
-// route pattern (not the path, which holds IDs), status, bytes and duration.
-// No body, query value or ID is logged.
+// route pattern (not the path, which holds IDs), status, bytes, duration
+// and the ID of the credential (never the secret). No body, query value,
+// path or ID is logged unless Config.LogPersonalData asks for the path and
+// query.
 package server

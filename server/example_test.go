@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/server"
@@ -23,7 +24,16 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer e.Close()
-	srv := httptest.NewServer(server.New(e, server.Config{Logger: slog.New(slog.DiscardHandler)}))
+	// A token with the write scope; the set keeps only its hash.
+	secret, tok, err := server.NewToken("crm-sync", []server.Scope{server.ScopeWrite}, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+	tokens, err := server.NewTokenSet(tok)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(e, server.Config{Credentials: tokens, Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 
 	for _, rec := range []string{
@@ -33,7 +43,10 @@ func ExampleNew() {
 		  "contact_points":[{"type":"email","value":"TARO@example.jp"}]}`,
 		`{"system":"webshop","record_id":"W-2","kind":"robot"}`,
 	} {
-		res, err := http.Post(srv.URL+"/v1/records", "application/json", strings.NewReader(rec))
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/records", strings.NewReader(rec))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			log.Fatal(err)
 		}

@@ -15,8 +15,20 @@ import (
 	"github.com/c360/c360/customer"
 )
 
-// Config configures the handler. The zero Config is ready.
+// Config configures the handler. The zero Config is ready, and refuses
+// every route but /healthz and /readyz until Credentials is set.
 type Config struct {
+	// Credentials verifies the credential of each request (a *TokenSet,
+	// or a host's own). Nil means no credential is known: every route
+	// but the health checks answers 401.
+	Credentials Credentials `json:"-"`
+	// RateLimit is the sustained number of requests per second one
+	// credential may make (a token bucket per credential; over it, 429
+	// with Retry-After). Zero means 100; negative means no limit.
+	RateLimit float64 `json:"rate_limit,omitempty"`
+	// RateBurst is how many requests a credential may make at once above
+	// the sustained rate. Zero means twice RateLimit (at least 1).
+	RateBurst int `json:"rate_burst,omitempty"`
 	// MaxBodyBytes bounds a request body; a larger one is refused with 413.
 	// Zero means 1 MiB (a source record is a few KiB).
 	MaxBodyBytes int64 `json:"max_body_bytes,omitempty"`
@@ -27,27 +39,63 @@ type Config struct {
 	// Logger receives one record per request. Nil means JSON lines on
 	// standard error (slog.NewJSONHandler).
 	Logger *slog.Logger `json:"-"`
+	// LogPersonalData adds the request's path and query (which hold
+	// profile IDs, e-mail addresses, phone numbers and names) to each
+	// log record. False, the default, logs the route pattern only.
+	LogPersonalData bool `json:"log_personal_data,omitempty"`
+	// NameScanLimit bounds the profiles one name search reads (the
+	// engine has no name index: GET /v1/profiles?name=… scans). A search
+	// that reaches it answers what it found with "truncated": true. Zero
+	// means 100,000.
+	NameScanLimit int `json:"name_scan_limit,omitempty"`
 }
 
 const (
 	defaultMaxBody      = 1 << 20
 	defaultTimeout      = 30 * time.Second
+	defaultRate         = 100
+	defaultScanLimit    = 100_000
+	defaultNameLimit    = 20
+	maxNameLimit        = 100
 	defaultChangesLimit = 100
 	maxChangesLimit     = 1000
 )
 
 type handler struct {
-	e       *c360.Engine
-	maxBody int64
-	timeout time.Duration
-	log     *slog.Logger
-	mux     *http.ServeMux
+	e         *c360.Engine
+	creds     Credentials
+	limits    *limiter
+	maxBody   int64
+	timeout   time.Duration
+	log       *slog.Logger
+	logPII    bool
+	scanLimit int
+	mux       *http.ServeMux
+	routes    []route
+	metrics   *metrics
+}
+
+// route is a registered pattern with the scope it needs. Public routes
+// need no credential; cookie routes (the console) also accept the session
+// cookie.
+type route struct {
+	pattern string
+	scope   Scope
+	public  bool
+	cookie  bool
 }
 
 // New returns the HTTP handler over e (see the package documentation for
 // the routes). The handler does not close e.
 func New(e *c360.Engine, cfg Config) http.Handler {
-	h := &handler{e: e, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout, log: cfg.Logger, mux: http.NewServeMux()}
+	h := &handler{
+		e: e, creds: cfg.Credentials, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout,
+		log: cfg.Logger, logPII: cfg.LogPersonalData, mux: http.NewServeMux(), metrics: newMetrics(),
+		scanLimit: cfg.NameScanLimit,
+	}
+	if h.scanLimit <= 0 {
+		h.scanLimit = defaultScanLimit
+	}
 	if h.maxBody <= 0 {
 		h.maxBody = defaultMaxBody
 	}
@@ -57,22 +105,49 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	if h.log == nil {
 		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	m := h.mux
-	m.HandleFunc("GET /healthz", h.healthz)
-	m.HandleFunc("GET /readyz", h.readyz)
-	m.HandleFunc("POST /v1/records", h.upsert)
-	m.HandleFunc("GET /v1/profiles/{id}", h.profile)
-	m.HandleFunc("GET /v1/profiles", h.lookup)
-	m.HandleFunc("POST /v1/profiles/{id}/unmerge", h.unmerge)
-	m.HandleFunc("GET /v1/reviews", h.reviews)
-	m.HandleFunc("POST /v1/reviews/{id}/confirm", h.confirm)
-	m.HandleFunc("POST /v1/reviews/{id}/reject", h.reject)
-	m.HandleFunc("GET /v1/changes", h.changes)
+	rate, burst := cfg.RateLimit, cfg.RateBurst
+	if rate == 0 {
+		rate = defaultRate
+	}
+	if burst <= 0 {
+		burst = int(2 * rate)
+	}
+	h.limits = newLimiter(rate, burst)
+
+	h.handle(route{pattern: "GET /healthz", public: true}, h.healthz)
+	h.handle(route{pattern: "GET /readyz", public: true}, h.readyz)
+	h.handle(route{pattern: "GET /metrics", scope: ScopeAdmin}, h.serveMetrics)
+	h.handle(route{pattern: "GET /v1/openapi.json"}, h.openapi)
+	h.handle(route{pattern: "POST /v1/records", scope: ScopeWrite}, h.upsert)
+	h.handle(route{pattern: "GET /v1/profiles/{id}", scope: ScopeRead}, h.profile)
+	h.handle(route{pattern: "GET /v1/profiles", scope: ScopeRead}, h.lookup)
+	h.handle(route{pattern: "POST /v1/profiles/{id}/unmerge", scope: ScopeWrite}, h.unmerge)
+	h.handle(route{pattern: "GET /v1/reviews", scope: ScopeRead}, h.reviews)
+	h.handle(route{pattern: "POST /v1/reviews/{id}/confirm", scope: ScopeWrite}, h.confirm)
+	h.handle(route{pattern: "POST /v1/reviews/{id}/reject", scope: ScopeWrite}, h.reject)
+	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead}, h.changes)
+	h.registerConsole()
 	return h
 }
 
+// handle registers a route behind authentication.
+func (h *handler) handle(rt route, fn http.HandlerFunc) {
+	h.routes = append(h.routes, rt)
+	if rt.public {
+		h.mux.HandleFunc(rt.pattern, fn)
+		return
+	}
+	h.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+		r, ok := h.authenticate(w, r, rt.scope, rt.cookie)
+		if !ok {
+			return
+		}
+		fn(w, r)
+	})
+}
+
 // ServeHTTP runs a request under the timeout, answers the mux's own 404 and
-// 405 as problem details, and logs the request.
+// 405 as problem details, counts and logs the request.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
@@ -84,21 +159,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rw.status == 0 {
 		rw.status = http.StatusOK
 	}
+	elapsed := time.Since(start)
 	route := r.Pattern
 	if route == "" {
 		route = "unmatched"
 	}
+	h.metrics.observe(route, rw.status, elapsed)
 	level := slog.LevelInfo
 	if rw.status >= 500 {
 		level = slog.LevelError
 	}
-	h.log.LogAttrs(context.Background(), level, "request",
+	attrs := []slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("route", route),
 		slog.Int("status", rw.status),
 		slog.Int64("bytes", rw.bytes),
-		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-	)
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+	}
+	if rw.credential != "" {
+		attrs = append(attrs, slog.String("credential", rw.credential))
+	}
+	if h.logPII {
+		attrs = append(attrs, slog.String("path", r.URL.Path), slog.String("query", r.URL.RawQuery))
+	}
+	h.log.LogAttrs(context.Background(), level, "request", attrs...)
 }
 
 // recorder notes the status and size of a response. When the mux itself
@@ -106,10 +190,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // mux's plain-text body with a problem detail.
 type recorder struct {
 	http.ResponseWriter
-	req     *http.Request
-	status  int
-	bytes   int64
-	swallow bool
+	req        *http.Request
+	status     int
+	bytes      int64
+	swallow    bool
+	credential string // the ID of the credential, once authenticated
 }
 
 func (w *recorder) WriteHeader(code int) {
@@ -187,6 +272,7 @@ func (h *handler) upsert(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.metrics.outcome(up.Outcome.String())
 	writeJSON(w, http.StatusOK, newUpdate(up))
 }
 
@@ -235,10 +321,11 @@ func (h *handler) profile(w http.ResponseWriter, r *http.Request) {
 
 // lookupParams are the query parameters GET /v1/profiles searches by, as
 // Engine.Lookup's identifier schemes.
-var lookupParams = []string{"email", "phone", "corporate_number"}
+var lookupParams = []string{"email", "phone", "corporate_number", "name"}
 
 func (h *handler) lookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	limit := defaultNameLimit
 	var ident customer.Identifier
 	var errs []FieldProblem
 	for _, name := range lookupParams {
@@ -250,16 +337,36 @@ func (h *handler) lookup(w http.ResponseWriter, r *http.Request) {
 		case len(vs) != 1 || vs[0] == "":
 			errs = append(errs, FieldProblem{Parameter: name, Detail: "give one non-empty value"})
 		case ident.Scheme != "":
-			errs = append(errs, FieldProblem{Parameter: name, Detail: "search by one of email, phone or corporate_number at a time (also given: " + ident.Scheme + ")"})
+			errs = append(errs, FieldProblem{Parameter: name, Detail: "search by one of email, phone, corporate_number or name at a time (also given: " + ident.Scheme + ")"})
 		default:
 			ident = customer.Identifier{Scheme: name, Value: vs[0]}
 		}
 	}
 	if ident.Scheme == "" && len(errs) == 0 {
-		errs = append(errs, FieldProblem{Parameter: "email", Detail: "give email, phone or corporate_number to search by"})
+		errs = append(errs, FieldProblem{Parameter: "email", Detail: "give email, phone, corporate_number or name to search by"})
+	}
+	if s, ok := q["limit"]; ok {
+		v, err := strconv.Atoi(s[0])
+		switch {
+		case ident.Scheme != "name":
+			errs = append(errs, FieldProblem{Parameter: "limit", Detail: "limit applies to a name search only"})
+		case err != nil || v < 1 || v > maxNameLimit:
+			errs = append(errs, FieldProblem{Parameter: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxNameLimit)})
+		default:
+			limit = v
+		}
 	}
 	if len(errs) > 0 {
 		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad search parameters", Errors: errs})
+		return
+	}
+	if ident.Scheme == "name" {
+		res, err := h.searchNames(r.Context(), ident.Value, limit)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
 		return
 	}
 	ids, err := h.e.Lookup(r.Context(), ident)
@@ -293,6 +400,7 @@ func (h *handler) unmerge(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.metrics.outcome(up.Outcome.String())
 	writeJSON(w, http.StatusOK, newUpdate(up))
 }
 
@@ -315,6 +423,7 @@ func (h *handler) confirm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.metrics.outcome(up.Outcome.String())
 	writeJSON(w, http.StatusOK, newUpdate(up))
 }
 
