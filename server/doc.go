@@ -81,6 +81,19 @@
 // that is not JSON, 503 when the engine is closed or the request ran out of
 // time (Config.RequestTimeout), 500 otherwise.
 //
+// # The console
+//
+// Under /console the handler serves a console for service and sales staff:
+// server-rendered HTML (html/template, embedded, no script, no external
+// asset) in Japanese and English — search a customer by name, e-mail,
+// phone or corporate number; the 360 view (names and readings, contact
+// points with consent and staleness, where each value came from, the data
+// quality score with its reasons, source records, audit log); the review
+// queue with both records side by side, the per-field explanation and
+// confirm / reject buttons. A token entered once on /console/login is kept
+// in an HttpOnly, SameSite=Strict cookie that the API routes do not accept;
+// every POST form carries a CSRF token. See console.go for the routes.
+//
 // # Metrics
 //
 // GET /metrics is written by hand in the Prometheus text format (no client

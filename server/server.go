@@ -73,6 +73,7 @@ type handler struct {
 	mux       *http.ServeMux
 	routes    []route
 	metrics   *metrics
+	csrfKey   []byte
 }
 
 // route is a registered pattern with the scope it needs. Public routes
@@ -369,28 +370,12 @@ func (h *handler) lookup(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, res)
 		return
 	}
-	ids, err := h.e.Lookup(r.Context(), ident)
+	ps, err := h.findIdentifier(r.Context(), ident)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	resp := Profiles{Profiles: []*customer.Profile{}}
-	seen := map[customer.ID]bool{}
-	for _, id := range ids {
-		// A merge between Lookup and this read redirects id: Get follows it.
-		p, err := h.e.Get(r.Context(), id)
-		if errors.Is(err, c360.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			h.fail(w, r, err)
-			return
-		}
-		if !seen[p.ID] {
-			seen[p.ID] = true
-			resp.Profiles = append(resp.Profiles, p)
-		}
-	}
+	resp := Profiles{Profiles: ps}
 	writeJSON(w, http.StatusOK, resp)
 }
 
