@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/match"
 )
 
@@ -45,6 +46,23 @@ type Config struct {
 	// again on every Upsert. Zero means 1,000,000 records; negative turns the
 	// cache off. The cache is derived state: losing it changes no answer.
 	CacheSize int `json:"cache_size,omitempty"`
+
+	// Journey is the journey map the lifecycle stages of Track follow; nil
+	// means journey.DefaultMap().
+	Journey *journey.Map `json:"journey,omitempty"`
+	// Catalog lists the touchpoint types and channels Track accepts; nil
+	// means the standard catalogue.
+	Catalog *journey.Catalog `json:"-"`
+	// Segments are the live segments: their membership is kept current on
+	// every Upsert and Track (and on Tick, for conditions relative to the
+	// clock), and entries and exits go to the change feed. A segment may
+	// refer to those defined before it. Nil: none.
+	Segments []SegmentDef `json:"segments,omitempty"`
+	// Sending configures the send gate of Decide, Claim and Activate.
+	Sending SendConfig `json:"sending,omitzero"`
+	// FutureSkew is how far after the engine's clock an event may be dated
+	// before Track refuses it. Zero means 24 hours.
+	FutureSkew time.Duration `json:"future_skew,omitempty"`
 }
 
 // Engine keeps one current profile per person as source records arrive:
@@ -66,6 +84,7 @@ type Engine struct {
 	surv    customer.Survivorship
 	now     func() time.Time
 	cache   *prepCache
+	live    *live
 
 	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load) and closed
 	closed bool
@@ -82,6 +101,11 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	if e.now == nil {
 		e.now = time.Now
 	}
+	lv, err := newLive(cfg, e.now)
+	if err != nil {
+		return nil, err
+	}
+	e.live = lv
 	switch {
 	case cfg.CacheSize == 0:
 		e.cache = newPrepCache(1_000_000)

@@ -279,6 +279,11 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 		}
 	}
 	st.Reviews = len(reviews)
+	// Live state: segment memberships of the new profiles, and the history of
+	// records whose events were tracked before they arrived.
+	if err := e.afterLoad(ctx); err != nil {
+		return st, err
+	}
 	return st, nil
 }
 

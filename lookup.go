@@ -30,15 +30,25 @@ func (e *Engine) Lookup(ctx context.Context, ident customer.Identifier) ([]custo
 	if err != nil {
 		return nil, err
 	}
+	var out []customer.ID
+	err = e.store.View(ctx, func(tx ReadTx) error {
+		out, err = lookupIn(tx, sc, ident)
+		return err
+	})
+	return out, err
+}
+
+// lookupIn is Lookup inside a transaction.
+func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]customer.ID, error) {
 	if sys, ok := strings.CutPrefix(ident.Scheme, customer.SourceScheme); ok {
-		id, err := e.ProfileOf(ctx, customer.RecordKey{System: sys, RecordID: ident.Value})
+		l, err := tx.Link(customer.RecordKey{System: sys, RecordID: ident.Value})
 		if isNotFound(err) {
 			return nil, nil
 		}
 		if err != nil {
 			return nil, err
 		}
-		return []customer.ID{id}, nil
+		return []customer.ID{l.Profile}, nil
 	}
 	probe := customer.SourceRecord{System: "\x00lookup", RecordID: "\x00"}
 	switch ident.Scheme {
@@ -50,7 +60,7 @@ func (e *Engine) Lookup(ctx context.Context, ident customer.Identifier) ([]custo
 		probe.CorporateNumber = ident.Value
 	default:
 		var out []customer.ID
-		for p, err := range e.Profiles(ctx) {
+		for p, err := range tx.Profiles("") {
 			if err != nil {
 				return nil, err
 			}
@@ -68,7 +78,7 @@ func (e *Engine) Lookup(ctx context.Context, ident customer.Identifier) ([]custo
 	keys := sc.KeysOf(prep)
 	want := lookupKey(ident)
 	var out []customer.ID
-	err = e.store.View(ctx, func(tx ReadTx) error {
+	err = func() error {
 		seen := map[customer.RecordKey]bool{}
 		for _, k := range keys {
 			cs, err := tx.Candidates(k, 0)
@@ -97,7 +107,7 @@ func (e *Engine) Lookup(ctx context.Context, ident customer.Identifier) ([]custo
 			}
 		}
 		return nil
-	})
+	}()
 	slices.Sort(out)
 	return out, err
 }

@@ -30,6 +30,7 @@ type MemoryStore struct {
 	never    map[customer.RecordKey][]customer.RecordKey
 	changes  []Change
 	meta     map[string][]byte
+	items    memItems
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -44,6 +45,7 @@ func NewMemoryStore() *MemoryStore {
 		reviews:  map[string]*Review{},
 		never:    map[customer.RecordKey][]customer.RecordKey{},
 		meta:     map[string][]byte{},
+		items:    memItems{},
 	}
 }
 
@@ -86,7 +88,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 		links: map[customer.RecordKey]*Link{}, keys: map[string][]customer.RecordKey{},
 		profiles: map[customer.ID]*customer.Profile{}, merges: map[customer.ID]*Merge{},
 		reviews: map[string]*Review{}, never: map[customer.RecordKey][]customer.RecordKey{},
-		meta: map[string][]byte{},
+		meta: map[string][]byte{}, items: map[string]map[string]*memPending{},
 	}}
 	if err := fn(tx); err != nil {
 		return err
@@ -114,6 +116,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	maps.Copy(s.never, w.never)
 	s.changes = append(s.changes, w.changes...)
 	maps.Copy(s.meta, w.meta)
+	s.applyItems(w.items)
 	return nil
 }
 
@@ -138,6 +141,7 @@ type memWrites struct {
 	never    map[customer.RecordKey][]customer.RecordKey
 	changes  []Change
 	meta     map[string][]byte
+	items    map[string]map[string]*memPending
 }
 
 type memTx struct {

@@ -27,11 +27,12 @@ var (
 
 // Store keeps the engine's state: source-record links, index keys, profiles,
 // redirects of absorbed IDs with the merges behind them, review items,
-// never-merge constraints, the change log and small metadata (the matching
-// model). It is the implementor surface, storage only, in the way
-// database/sql/driver is under database/sql: a host implements it over its
-// own database and runs c360test.Run on the implementation; the Engine is
-// its only caller. NewMemoryStore is the in-memory default; store/bolt and
+// never-merge constraints, the change log, small metadata (the matching
+// model) and, as items in named buckets (ItemStore), the live state:
+// events, anonymous IDs, stages, send history, memberships. It is the
+// implementor surface, storage only, in the way database/sql/driver is under
+// database/sql: a host implements it over its own database and runs
+// c360test.Run on the implementation; the Engine is its only caller. NewMemoryStore is the in-memory default; store/bolt and
 // store/postgres (nested modules) are durable.
 //
 // Every implementation must honour these rules, which c360test.Run checks:
@@ -89,6 +90,8 @@ type ReadTx interface {
 	Changes(after Cursor, limit int) ([]Change, error)
 	// Meta returns a named metadata value.
 	Meta(name string) ([]byte, error)
+	// The items of the engine's live state.
+	ItemStore
 }
 
 // CandidatesReader is an optional extension of ReadTx: the candidates of
@@ -149,6 +152,8 @@ type Tx interface {
 	AppendChange(c *Change) (Cursor, error)
 	// PutMeta sets a named metadata value.
 	PutMeta(name string, value []byte) error
+	// Writes of the items of the engine's live state.
+	ItemWriter
 }
 
 // Link says which profile a source record belongs to and why.
@@ -233,6 +238,12 @@ const (
 	ChangeMerged   ChangeKind = "merged"
 	ChangeUnmerged ChangeKind = "unmerged"
 	ChangeDeleted  ChangeKind = "deleted"
+	// ChangeStage: the profile's lifecycle stage changed (Fields: "stage").
+	ChangeStage ChangeKind = "stage"
+	// ChangeEntered and ChangeLeft: the profile entered or left the live
+	// segment named in Segment.
+	ChangeEntered ChangeKind = "entered"
+	ChangeLeft    ChangeKind = "left"
 )
 
 // Change is one entry of the change feed.
@@ -245,6 +256,8 @@ type Change struct {
 	Absorbed []customer.ID `json:"absorbed,omitempty"`
 	// Fields lists the profile fields that changed, old → new.
 	Fields []FieldChange `json:"fields,omitempty"`
+	// Segment is the live segment entered or left.
+	Segment string `json:"segment,omitempty"`
 	// Record is the source record whose arrival caused the change, if any.
 	Record customer.RecordKey `json:"record,omitzero"`
 	At     time.Time          `json:"at"`
@@ -256,4 +269,43 @@ type FieldChange struct {
 	Field string `json:"field"`
 	Old   string `json:"old,omitempty"`
 	New   string `json:"new,omitempty"`
+}
+
+// Item is one entry of the engine's keyed state: a key and its value (see
+// ReadTx.Get).
+type Item struct {
+	Key   string
+	Value []byte
+}
+
+// ItemStore is the keyed part of a Store's transactions: named buckets of
+// groups of items, in which the engine keeps the live state it encodes
+// itself — events, anonymous IDs, lifecycle stages, send history, segment
+// memberships. The store keeps bytes; it never interprets them.
+//
+// Bucket, group and key are arbitrary byte strings (they may hold any byte,
+// NUL included) and are ordered byte-wise. A group is the unit of range
+// reads: Scan reads one group whole, in key order, and Groups lists a
+// bucket's groups. A group exists while it holds an item. Every rule of
+// Store (atomic Updates, snapshots, reads of own writes, copied values,
+// ErrNotFound) holds for items too; c360test.Run checks them.
+type ItemStore interface {
+	// Get returns the value of key in group of bucket.
+	Get(bucket, group, key string) ([]byte, error)
+	// Scan streams the items of one group in ascending key order.
+	Scan(bucket, group string) iter.Seq2[Item, error]
+	// Groups streams the groups of a bucket that sort after after ("" for
+	// all), in ascending order.
+	Groups(bucket, after string) iter.Seq2[string, error]
+}
+
+// ItemWriter writes items inside Update.
+type ItemWriter interface {
+	// Put creates or replaces the value of key in group of bucket.
+	Put(bucket, group, key string, value []byte) error
+	// Delete removes an item; an absent item is no error.
+	Delete(bucket, group, key string) error
+	// DeleteGroup removes every item of a group; an absent group is no
+	// error.
+	DeleteGroup(bucket, group string) error
 }

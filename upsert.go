@@ -136,7 +136,13 @@ func (e *Engine) write(ctx context.Context, sc *match.Scorer, fn func(u *upserte
 	var up Update
 	err := e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
-		return fn(newUpserter(e, sc, tx), &up)
+		if err := fn(newUpserter(e, sc, tx), &up); err != nil {
+			return err
+		}
+		if up.Outcome == Unchanged {
+			return nil
+		}
+		return e.refreshAfter(tx, &up)
 	})
 	if err != nil {
 		return Update{}, err

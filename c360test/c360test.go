@@ -56,7 +56,10 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 		{"ChangeLog", changeLog},
 		{"ListsAreOrdered", listsAreOrdered},
 		{"UpdatesAreSerialised", updatesAreSerialised},
+		{"Items", items},
+		{"ItemUpdatesAreSerialised", itemCountersAreSerialised},
 		{"Engine", engineOn},
+		{"LiveEngine", liveOn},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -67,6 +70,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 	}
 	if cfg.Reopen != nil {
 		t.Run("Restart", func(t *testing.T) { restart(t, newStore, cfg.Reopen) })
+		t.Run("LiveRestart", func(t *testing.T) { liveRestart(t, newStore, cfg.Reopen) })
 	}
 	t.Run("Closed", func(t *testing.T) {
 		s := newStore(t)

@@ -1,6 +1,7 @@
 package journey
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -160,6 +161,13 @@ type Request struct {
 	// Consent is the customer's consent when the caller holds it, such as
 	// the *customer.Profile; nil means the Gate asks Gate.Consent.
 	Consent Consenter
+	// Contact is the contact point the message would go to (an address,
+	// a number); consent is then asked for it (contact-level consent).
+	// "" asks about the channel as a whole.
+	Contact string
+	// Location is the person's time zone, for quiet hours whose own
+	// Location is nil; nil means the Gate's Location.
+	Location *time.Location
 }
 
 // Send is a message that was sent, recorded for frequency caps.
@@ -232,6 +240,9 @@ func (r Reason) String() string {
 // Decision is the Gate's answer.
 type Decision struct {
 	Allowed bool
+	// Contact is the contact point the answer is for: the request's, or the
+	// one a decider chose (c360.Engine.Decide picks the first permitted one).
+	Contact string
 	// Reasons lists every rule that refused the send and every override
 	// that let it pass; empty for a plain yes.
 	Reasons []Reason
@@ -469,13 +480,7 @@ func (g *Gate) Record(s Send) error {
 	if s.Time.IsZero() {
 		s.Time = now
 	}
-	rec := sent{at: nanos(s.Time), ch: g.names.id(string(s.Channel), true), p: g.names.id(string(s.Purpose), true),
-		campaign: g.names.id(s.Campaign, true), tags: g.names.tagSet(s.Tags)}
-	for i := range min(len(g.Caps), 64) {
-		if g.Caps[i].matches(s.Channel, s.Purpose, s.Tags) {
-			rec.capBits |= 1 << i
-		}
-	}
+	rec := g.compact(s)
 	sh := g.shard(s.Customer)
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
@@ -500,6 +505,18 @@ func (g *Gate) Record(s Send) error {
 	return nil
 }
 
+// compact returns s as the Gate keeps it (s.Time must be set).
+func (g *Gate) compact(s Send) sent {
+	rec := sent{at: nanos(s.Time), ch: g.names.id(string(s.Channel), true), p: g.names.id(string(s.Purpose), true),
+		campaign: g.names.id(s.Campaign, true), tags: g.names.tagSet(s.Tags)}
+	for i := range min(len(g.Caps), 64) {
+		if g.Caps[i].matches(s.Channel, s.Purpose, s.Tags) {
+			rec.capBits |= 1 << i
+		}
+	}
+	return rec
+}
+
 // counts reports whether the recorded send s counts for cap i at now, for
 // a request of the campaign numbered campaign.
 func (g *Gate) counts(i int, s *sent, now int64, campaign uint32) bool {
@@ -519,12 +536,39 @@ func (c *Cap) matches(ch customer.Channel, p customer.Purpose, tags []string) bo
 		(c.Tag == "" || slices.Contains(tags, c.Tag))
 }
 
-// Decide answers whether r may be sent now. The error is only that of the
-// ConsentChecker (or the context); a refusal is a Decision with reasons.
+// Decide answers whether r may be sent now, counting the sends recorded
+// with Record. The error is only that of the ConsentChecker (or the
+// context); a refusal is a Decision with reasons.
 func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
+	return g.decide(ctx, r, nil)
+}
+
+// DecideHistory is Decide counting the given sends of r.Customer instead of
+// those recorded with Record: for a caller that keeps the send history
+// itself, durably (c360.Engine does). history need not be sorted; sends
+// outside every cap window (see Window) may be left out.
+func (g *Gate) DecideHistory(ctx context.Context, r Request, history []Send) (Decision, error) {
+	g.init()
+	h := make([]sent, 0, len(history))
+	for _, s := range history {
+		h = append(h, g.compact(s))
+	}
+	slices.SortFunc(h, func(a, b sent) int { return cmp.Compare(a.at, b.at) })
+	return g.decide(ctx, r, &h)
+}
+
+// Window is the longest cap window: sends older than that no cap counts.
+func (g *Gate) Window() time.Duration {
+	g.init()
+	return g.keep
+}
+
+// decide is Decide over the history *given, or the recorded one when nil.
+func (g *Gate) decide(ctx context.Context, r Request, given *[]sent) (Decision, error) {
 	g.init()
 	now := g.now()
 	var d Decision
+	d.Contact = r.Contact
 	if r.Customer == "" || r.Channel == "" {
 		d.Reasons = append(d.Reasons, Reason{Code: ReasonInvalidRequest, Detail: "a request needs a customer and a channel"})
 		return d, nil
@@ -533,7 +577,7 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 	// consent
 	status := customer.ConsentUnknown
 	if r.Consent != nil {
-		status = r.Consent.ConsentStatus(r.Channel, r.Purpose, "", now)
+		status = r.Consent.ConsentStatus(r.Channel, r.Purpose, r.Contact, now)
 	} else if g.Consent != nil {
 		var err error
 		status, err = g.Consent.Consent(ctx, r.Customer, r.Channel, r.Purpose, now)
@@ -583,9 +627,15 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 			g.names.mu.RLock() // for hasTag
 			defer g.names.mu.RUnlock()
 		}
-		sh := g.shard(r.Customer)
-		sh.mu.Lock()
-		h := sh.sends[r.Customer]
+		var h []sent
+		if given != nil {
+			h = *given
+		} else {
+			sh := g.shard(r.Customer)
+			sh.mu.Lock()
+			defer sh.mu.Unlock()
+			h = sh.sends[r.Customer]
+		}
 		for i := range g.Caps {
 			c := &g.Caps[i]
 			if !c.matches(r.Channel, r.Purpose, r.Tags) {
@@ -625,7 +675,6 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 				add(Reason{Code: ReasonCapReached, Rule: c.Name, Detail: strconv.Itoa(count) + g.capOf[i]})
 			}
 		}
-		sh.mu.Unlock()
 	}
 	// quiet hours
 	for i := range g.QuietHours {
@@ -633,11 +682,18 @@ func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
 		if q.Channel != "" && q.Channel != r.Channel {
 			continue
 		}
-		end, quiet := q.quietAt(now, g.quietLoc[i])
+		loc := g.quietLoc[i]
+		if q.Location == nil && r.Location != nil {
+			loc = r.Location
+		}
+		end, quiet := q.quietAt(now, loc)
 		if !quiet {
 			continue
 		}
 		name := g.quietName[i]
+		if loc != g.quietLoc[i] {
+			name = fmt.Sprintf("%s %s-%s %s", orAll(q.Channel), clock(q.Start), clock(q.End), loc)
+		}
 		switch {
 		case exempt:
 			add(Reason{Code: ReasonTransactionalOverride, Rule: name, Detail: "quiet hours"})

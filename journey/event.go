@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -68,6 +69,12 @@ type Event struct {
 	CustomerID customer.ID
 	// AnonymousID is the visitor's anonymous ID, or "".
 	AnonymousID string
+	// Identifiers name the person as the source knows them, when it does
+	// not know the customer ID: an e-mail address ("email"), a phone number
+	// in any notation ("phone"), a source record ("source:<system>", the
+	// record ID as Value), a corporate number. c360.Engine.Track resolves
+	// them to a profile; the journey Engine and EventStore ignore them.
+	Identifiers []customer.Identifier
 	Type        Type
 	Channel     customer.Channel
 	Time        time.Time
@@ -86,6 +93,7 @@ func (e Event) Clone() Event {
 	if e.Attributes != nil {
 		e.Attributes = maps.Clone(e.Attributes)
 	}
+	e.Identifiers = slices.Clone(e.Identifiers)
 	return e
 }
 

@@ -60,12 +60,24 @@ type Audience struct {
 	ByChannel  map[string]int `json:"by_channel"`         // members per chosen channel
 }
 
+// Decider answers send requests: *journey.Gate (in memory), or c360.Engine's
+// gate over the durable send history. A decider may choose the contact
+// point (Decision.Contact).
+type Decider interface {
+	Decide(ctx context.Context, r journey.Request) (journey.Decision, error)
+}
+
+var _ Decider = (*journey.Gate)(nil)
+
 // Activate passes every profile (the members of a segment) through the gate,
 // which reads each profile's own consent (Request.Consent), and builds the
-// audience: each member on the channel they permit and
-// prefer, everyone else excluded with their reasons. It does not record
-// sends; the host records what it actually sends with Gate.Record.
-func Activate(ctx context.Context, gate *journey.Gate, profiles iter.Seq2[*customer.Profile, error], a Activation) (*Audience, error) {
+// audience: each member on the channel they permit and prefer (through the
+// contact point the gate chose, if it chose one), everyone else excluded
+// with their reasons. Whether sends are recorded is the gate's: a
+// *journey.Gate records nothing (the host records what it sends with
+// Gate.Record); c360.Engine.Activate claims each send in its durable
+// history.
+func Activate(ctx context.Context, gate Decider, profiles iter.Seq2[*customer.Profile, error], a Activation) (*Audience, error) {
 	if gate == nil || len(a.Channels) == 0 {
 		return nil, fmt.Errorf("segment: activation needs a gate and at least one channel")
 	}
@@ -103,6 +115,9 @@ func Activate(ctx context.Context, gate *journey.Gate, profiles iter.Seq2[*custo
 					reasons = append(reasons, string(ch)+": "+r.Code.String())
 				}
 				continue
+			}
+			if d.Contact != "" {
+				contact = d.Contact
 			}
 			m := Member{CustomerID: string(p.ID), Channel: ch, Contact: contact}
 			m.EmailSHA256, m.PhoneSHA256 = hashedIDs(p)

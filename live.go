@@ -1,0 +1,917 @@
+package c360
+
+import (
+	"cmp"
+	"context"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
+	"github.com/c360/c360/quality/match"
+	"github.com/c360/c360/quality/normalize"
+	"github.com/c360/c360/segment"
+)
+
+// The live state is kept as items (ItemStore) in these buckets. Events and
+// sends are anchored to a source record (or, for a visitor not yet
+// identified, to an anonymous ID), never to a profile ID: a profile's
+// history is that of its records and of the anonymous IDs linked to them, so
+// whatever moves records between profiles — a merge, an unmerge, a
+// re-resolution — carries their history along, and no history is left on an
+// absorbed ID.
+const (
+	bEvents  = "events"  // group: anchor; key: time + event ID; value: storedEvent
+	bEventID = "eventid" // group: ""; key: event ID; value: anchor + "\x00" + events key
+	bAnon    = "anon"    // group: anonymous ID; key: ""; value: the record anchor it is linked to
+	bAnonOf  = "anonof"  // group: record anchor; key: anonymous ID; value: empty
+	bState   = "state"   // group: profile ID; key: ""; value: liveState
+	bMember  = "member"  // group: segment name; key: profile ID; value: empty
+	bSends   = "sends"   // group: anchor; key: time + sequence; value: storedSend
+	bSuppr   = "suppress"
+)
+
+// SegmentDef defines a live segment: its name and its expression in the
+// syntax of segment.Parse (`count(purchase, 90d) >= 2 and
+// consent.email.marketing = "opt_in"`).
+type SegmentDef struct {
+	Name string `json:"name"`
+	Expr string `json:"expr"`
+}
+
+// SendConfig configures the engine's send gate (Decide, Claim, Activate):
+// frequency caps counted over the durable send history and quiet hours in
+// the person's time zone. Consent comes from each profile's own ledger,
+// contact point by contact point, and suppressions from the engine's
+// (Suppress). The zero value has no caps and no quiet hours and sends only
+// with consent.
+type SendConfig struct {
+	// Caps are the frequency caps, counted over every send recorded with
+	// Sent, Claim or Activate.
+	Caps []journey.Cap `json:"caps,omitempty"`
+	// QuietHours are the quiet periods, in the person's time zone (the
+	// profile attribute "timezone", an IANA name such as "Asia/Tokyo")
+	// unless a period names its own; TimeZone when the profile has none.
+	QuietHours []journey.QuietHours `json:"quiet_hours,omitempty"`
+	// TimeZone is the IANA name of the default time zone; "" means
+	// Asia/Tokyo.
+	TimeZone string `json:"time_zone,omitempty"`
+	// AllowUnknownConsent lets sends pass when consent is unknown; by
+	// default (false) only granted consent passes.
+	AllowUnknownConsent bool `json:"allow_unknown_consent,omitempty"`
+	// CapTransactional applies caps and quiet hours to transactional
+	// messages too; by default (false) they pass them.
+	CapTransactional bool `json:"cap_transactional,omitempty"`
+}
+
+// live is the engine's compiled live configuration.
+type live struct {
+	jmap     *journey.Map
+	catalog  *journey.Catalog
+	set      *segment.Set
+	segments []string // in definition order
+	gate     *journey.Gate
+	skew     time.Duration
+}
+
+func newLive(cfg Config, now func() time.Time) (*live, error) {
+	l := &live{jmap: cfg.Journey, catalog: cfg.Catalog, set: segment.NewSet(), skew: cfg.FutureSkew}
+	if l.jmap == nil {
+		l.jmap = journey.DefaultMap()
+	}
+	if l.skew == 0 {
+		l.skew = 24 * time.Hour
+	}
+	var problems []error
+	for i, d := range cfg.Segments {
+		if d.Name == "" {
+			problems = append(problems, fmt.Errorf("segments[%d]: empty name", i))
+			continue
+		}
+		if _, err := l.set.DefineText(d.Name, d.Expr); err != nil {
+			problems = append(problems, fmt.Errorf("segments[%d] (%s): %w", i, d.Name, err))
+			continue
+		}
+		l.segments = append(l.segments, d.Name)
+	}
+	loc := (*time.Location)(nil)
+	if z := cfg.Sending.TimeZone; z != "" {
+		var err error
+		if loc, err = time.LoadLocation(z); err != nil {
+			problems = append(problems, fmt.Errorf("sending.time_zone: %w", err))
+		}
+	}
+	for i, c := range cfg.Sending.Caps {
+		if c.Window <= 0 {
+			problems = append(problems, fmt.Errorf("sending.caps[%d] (%s): window must be positive", i, c.Name))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, errors.Join(problems...))
+	}
+	l.gate = &journey.Gate{
+		Caps: cfg.Sending.Caps, QuietHours: cfg.Sending.QuietHours, Location: loc,
+		AllowUnknownConsent: cfg.Sending.AllowUnknownConsent, CapTransactional: cfg.Sending.CapTransactional,
+		Now: now,
+	}
+	return l, nil
+}
+
+// recordAnchor is the anchor of a source record's history.
+func recordAnchor(k customer.RecordKey) string {
+	return "r" + strconv.Itoa(len(k.System)) + ":" + k.System + k.RecordID
+}
+
+// anonAnchor is the anchor of a not yet identified visitor's history.
+func anonAnchor(id string) string { return "a" + id }
+
+// timeKey orders items by time: the instant as a sortable hex string.
+func timeKey(t time.Time) string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(t.UnixNano())^(1<<63))
+	return hex.EncodeToString(b[:])
+}
+
+// storedEvent is an event as the store keeps it.
+type storedEvent struct {
+	ID          string            `json:"id"`
+	AnonymousID string            `json:"anonymous_id,omitempty"`
+	Type        journey.Type      `json:"type"`
+	Channel     customer.Channel  `json:"channel"`
+	Time        time.Time         `json:"time"`
+	Value       journey.Money     `json:"value,omitzero"`
+	Campaign    string            `json:"campaign,omitempty"`
+	Source      string            `json:"source,omitempty"`
+	Attributes  map[string]string `json:"attributes,omitempty"`
+}
+
+func (s *storedEvent) event(id customer.ID) journey.Event {
+	return journey.Event{ID: s.ID, CustomerID: id, AnonymousID: s.AnonymousID, Type: s.Type, Channel: s.Channel,
+		Time: s.Time, Value: s.Value, Campaign: s.Campaign, Source: s.Source, Attributes: s.Attributes}
+}
+
+// liveState is a profile's derived live state, kept so that a restarted
+// engine reads it instead of recomputing it from every event.
+type liveState struct {
+	Stage    journey.StageState `json:"stage"`
+	Segments []string           `json:"segments,omitempty"`
+}
+
+// storedSend is a send as the store keeps it.
+type storedSend struct {
+	Channel  customer.Channel `json:"channel"`
+	Purpose  customer.Purpose `json:"purpose,omitempty"`
+	Campaign string           `json:"campaign,omitempty"`
+	Tags     []string         `json:"tags,omitempty"`
+	Contact  string           `json:"contact,omitempty"`
+	Time     time.Time        `json:"time"`
+}
+
+// Tracked is what Track did with an event.
+type Tracked struct {
+	// Profile is the profile the event landed on; "" when it stayed with
+	// an anonymous visitor or waits for its source record.
+	Profile customer.ID `json:"profile,omitempty"`
+	// AnonymousID is the event's anonymous ID, if any.
+	AnonymousID string `json:"anonymous_id,omitempty"`
+	// Linked is true when this event identified AnonymousID: its earlier
+	// history joined Profile.
+	Linked bool `json:"linked,omitempty"`
+	// Duplicate is true when an event with this ID was tracked before:
+	// nothing changed.
+	Duplicate bool `json:"duplicate,omitempty"`
+	// Transition is the lifecycle-stage change the event caused, if any.
+	Transition *journey.Transition `json:"transition,omitempty"`
+	// Entered and Left are the live segments the profile entered and left.
+	Entered []string `json:"entered,omitempty"`
+	Left    []string `json:"left,omitempty"`
+	// Cursor is the position of the last change written (0 if none).
+	Cursor Cursor `json:"cursor,omitempty"`
+}
+
+// Track records a touchpoint and keeps its person's live state current.
+//
+// The event names its person by profile ID (CustomerID; an absorbed ID is
+// followed to its survivor), by the identifiers a source sends
+// (Identifiers: e-mail, phone in any notation, "source:<system>" record
+// keys, corporate number), or by an anonymous ID. They are resolved in the
+// identity state, in that order of precedence. An anonymous ID is linked to
+// the first person an event identifies it with, and its history joins that
+// person's; an event naming a source record that has not arrived yet is kept
+// with the record and joins its profile when the record does. An event
+// whose identifiers match several profiles is refused (ErrConflict), as is
+// one with no usable identifier (ErrInvalid).
+//
+// Tracking is idempotent on the event ID: the same ID again changes nothing
+// and answers Duplicate. An event of an unknown type or channel, or dated
+// more than Config.FutureSkew after the engine's clock, is refused with an
+// error wrapping ErrInvalid naming the field; nothing is stored. The stage
+// (Config.Journey) is inferred from the profile's events in time order, so a
+// late event is placed where it belongs; live segments (Config.Segments)
+// are evaluated again; a stage change and segment entries and exits are
+// written to the change feed in the same transaction as the event.
+func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
+	if _, err := e.current(); err != nil {
+		return Tracked{}, err
+	}
+	if err := e.checkEvent(&ev); err != nil {
+		return Tracked{}, err
+	}
+	var out Tracked
+	err := e.store.Update(ctx, func(tx Tx) error {
+		out = Tracked{AnonymousID: ev.AnonymousID}
+		return e.track(tx, &ev, &out)
+	})
+	if err != nil {
+		return Tracked{}, err
+	}
+	return out, nil
+}
+
+func (e *Engine) checkEvent(ev *journey.Event) error {
+	v := *ev
+	if v.CustomerID == "" && v.AnonymousID == "" && len(v.Identifiers) > 0 {
+		v.CustomerID = "identified by Identifiers"
+	}
+	var problems []error
+	if err := e.live.catalog.Validate(&v); err != nil {
+		problems = append(problems, err)
+	}
+	if now := e.now(); v.Time.After(now.Add(e.live.skew)) {
+		problems = append(problems, fmt.Errorf("event %q: Time: %s is more than %v after now (%s)", ev.ID,
+			v.Time.Format(time.RFC3339), e.live.skew, now.Format(time.RFC3339)))
+	}
+	for i, id := range ev.Identifiers {
+		if id.Value == "" || !knownScheme(id.Scheme) {
+			problems = append(problems, fmt.Errorf("event %q: Identifiers[%d]: %q is not an identifier Track resolves (email, phone, source:<system>, corporate_number) or is empty", ev.ID, i, id.Scheme))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(problems...))
+	}
+	return nil
+}
+
+func knownScheme(s string) bool {
+	switch s {
+	case "email", "phone", "corporate_number":
+		return true
+	}
+	sys, ok := strings.CutPrefix(s, customer.SourceScheme)
+	return ok && sys != ""
+}
+
+// person is whom an event belongs to: a profile and the anchor its events
+// are kept under.
+type person struct {
+	profile customer.ID
+	anchor  string
+}
+
+// identify resolves an event's person (zero when none is named that the
+// identity state knows).
+func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (person, error) {
+	if ev.CustomerID != "" {
+		id, _, err := resolve(tx, ev.CustomerID)
+		if err != nil {
+			return person{}, fmt.Errorf("event %q: CustomerID %s: %w", ev.ID, ev.CustomerID, err)
+		}
+		p, err := tx.Profile(id)
+		if err != nil {
+			return person{}, err
+		}
+		return person{profile: id, anchor: principal(p)}, nil
+	}
+	var found person
+	var waiting string // a source record that has not arrived yet
+	for _, ident := range ev.Identifiers {
+		if sys, ok := strings.CutPrefix(ident.Scheme, customer.SourceScheme); ok {
+			k := customer.RecordKey{System: sys, RecordID: ident.Value}
+			l, err := tx.Link(k)
+			if isNotFound(err) {
+				if waiting == "" {
+					waiting = recordAnchor(k)
+				}
+				continue
+			}
+			if err != nil {
+				return person{}, err
+			}
+			if found.profile != "" && found.profile != l.Profile {
+				return person{}, fmt.Errorf("%w: event %q: its identifiers name two profiles, %s and %s", ErrConflict, ev.ID, found.profile, l.Profile)
+			}
+			found = person{profile: l.Profile, anchor: recordAnchor(k)}
+			continue
+		}
+		ids, err := lookupIn(tx, sc, ident)
+		if err != nil {
+			return person{}, err
+		}
+		switch {
+		case len(ids) == 0:
+			continue
+		case len(ids) > 1:
+			return person{}, fmt.Errorf("%w: event %q: %s is held by %d profiles (%s …)", ErrConflict, ev.ID, ident.Scheme, len(ids), ids[0])
+		case found.profile != "" && found.profile != ids[0]:
+			return person{}, fmt.Errorf("%w: event %q: its identifiers name two profiles, %s and %s", ErrConflict, ev.ID, found.profile, ids[0])
+		case found.profile == "":
+			p, err := tx.Profile(ids[0])
+			if err != nil {
+				return person{}, err
+			}
+			found = person{profile: ids[0], anchor: principal(p)}
+		}
+	}
+	if found.profile != "" {
+		return found, nil
+	}
+	if waiting != "" {
+		return person{anchor: waiting}, nil
+	}
+	return person{}, nil
+}
+
+// principal is the anchor of a profile's own events and sends (those not
+// named by a source record): its smallest record key, so that it stays with
+// the same records through merges and unmerges.
+func principal(p *customer.Profile) string {
+	if len(p.Sources) == 0 {
+		return "p" + string(p.ID)
+	}
+	k := p.Sources[0].Key()
+	for _, s := range p.Sources[1:] {
+		if compareKeys(s.Key(), k) < 0 {
+			k = s.Key()
+		}
+	}
+	return recordAnchor(k)
+}
+
+func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
+	if _, err := tx.Get(bEventID, "", ev.ID); err == nil {
+		out.Duplicate = true
+		return nil
+	} else if !isNotFound(err) {
+		return err
+	}
+	e.mu.RLock()
+	sc := e.scorer
+	e.mu.RUnlock()
+	who, err := e.identify(tx, sc, ev)
+	if err != nil {
+		return err
+	}
+	anchor := who.anchor
+	if ev.AnonymousID != "" {
+		linked, err := tx.Get(bAnon, ev.AnonymousID, "")
+		switch {
+		case err == nil:
+			if who.anchor == "" {
+				anchor = string(linked)
+				if who, err = e.personOfAnchor(tx, anchor); err != nil {
+					return err
+				}
+			}
+			// An anonymous ID stays with the first person it was linked
+			// to; the event itself goes to the person it names.
+		case isNotFound(err):
+			if who.anchor == "" {
+				anchor = anonAnchor(ev.AnonymousID)
+			} else if strings.HasPrefix(who.anchor, "r") {
+				if err := tx.Put(bAnon, ev.AnonymousID, "", []byte(who.anchor)); err != nil {
+					return err
+				}
+				if err := tx.Put(bAnonOf, who.anchor, ev.AnonymousID, nil); err != nil {
+					return err
+				}
+				out.Linked = true
+			}
+		default:
+			return err
+		}
+	}
+	if anchor == "" {
+		return fmt.Errorf("%w: event %q: no usable identifier (no profile ID, no identifier the identity state or a waiting source record holds, no anonymous ID)", ErrInvalid, ev.ID)
+	}
+	se := storedEvent{ID: ev.ID, AnonymousID: ev.AnonymousID, Type: ev.Type, Channel: ev.Channel, Time: ev.Time,
+		Value: ev.Value, Campaign: ev.Campaign, Source: ev.Source, Attributes: ev.Attributes}
+	b, err := json.Marshal(&se)
+	if err != nil {
+		return err
+	}
+	key := timeKey(ev.Time) + "\x00" + ev.ID
+	if err := tx.Put(bEvents, anchor, key, b); err != nil {
+		return err
+	}
+	if err := tx.Put(bEventID, "", ev.ID, []byte(anchor+"\x00"+key)); err != nil {
+		return err
+	}
+	out.Profile = who.profile
+	if who.profile == "" {
+		return nil
+	}
+	res, err := e.refresh(tx, who.profile, time.Time{}, nil)
+	if err != nil {
+		return err
+	}
+	out.Transition, out.Entered, out.Left, out.Cursor = res.transition, res.entered, res.left, res.cursor
+	return nil
+}
+
+// personOfAnchor returns the profile holding a record anchor (zero profile
+// when the record has not arrived).
+func (e *Engine) personOfAnchor(tx ReadTx, anchor string) (person, error) {
+	k, ok := anchorRecord(anchor)
+	if !ok {
+		return person{anchor: anchor}, nil
+	}
+	l, err := tx.Link(k)
+	if isNotFound(err) {
+		return person{anchor: anchor}, nil
+	}
+	if err != nil {
+		return person{}, err
+	}
+	return person{profile: l.Profile, anchor: anchor}, nil
+}
+
+// anchorRecord decodes a record anchor.
+func anchorRecord(a string) (customer.RecordKey, bool) {
+	rest, ok := strings.CutPrefix(a, "r")
+	if !ok {
+		return customer.RecordKey{}, false
+	}
+	n, rest, ok := strings.Cut(rest, ":")
+	if !ok {
+		return customer.RecordKey{}, false
+	}
+	l, err := strconv.Atoi(n)
+	if err != nil || l > len(rest) {
+		return customer.RecordKey{}, false
+	}
+	return customer.RecordKey{System: rest[:l], RecordID: rest[l:]}, true
+}
+
+// anchors returns the anchors of a profile's history: its records' and the
+// anonymous IDs linked to them.
+func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
+	var out []string
+	for _, s := range p.Sources {
+		a := recordAnchor(s.Key())
+		out = append(out, a)
+		for it, err := range tx.Scan(bAnonOf, a) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, anonAnchor(it.Key))
+		}
+	}
+	if len(p.Sources) == 0 {
+		out = append(out, "p"+string(p.ID))
+	}
+	return out, nil
+}
+
+// eventsOf returns a profile's events in time order (ties by ID).
+func eventsOf(tx ReadTx, p *customer.Profile) ([]journey.Event, error) {
+	as, err := anchors(tx, p)
+	if err != nil {
+		return nil, err
+	}
+	var out []journey.Event
+	for _, a := range as {
+		for it, err := range tx.Scan(bEvents, a) {
+			if err != nil {
+				return nil, err
+			}
+			var se storedEvent
+			if err := json.Unmarshal(it.Value, &se); err != nil {
+				return nil, fmt.Errorf("c360: stored event %q: %w", it.Key, err)
+			}
+			out = append(out, se.event(p.ID))
+		}
+	}
+	slices.SortFunc(out, func(a, b journey.Event) int {
+		if c := a.Time.Compare(b.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func readState(tx ReadTx, id customer.ID) (liveState, bool, error) {
+	b, err := tx.Get(bState, string(id), "")
+	if isNotFound(err) {
+		return liveState{}, false, nil
+	}
+	if err != nil {
+		return liveState{}, false, err
+	}
+	var st liveState
+	if err := json.Unmarshal(b, &st); err != nil {
+		return liveState{}, false, fmt.Errorf("c360: live state of %s: %w", id, err)
+	}
+	return st, true, nil
+}
+
+// refreshed is what refresh changed.
+type refreshed struct {
+	transition    *journey.Transition
+	entered, left []string
+	cursor        Cursor
+}
+
+// refresh derives a profile's live state again — its stage from its events
+// in time order, its segment memberships — stores it, and writes what
+// changed to the change feed. p is the profile when the caller has it.
+func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profile) (refreshed, error) {
+	var out refreshed
+	if p == nil {
+		var err error
+		if p, err = tx.Profile(id); err != nil {
+			return out, err
+		}
+	}
+	old, _, err := readState(tx, id)
+	if err != nil {
+		return out, err
+	}
+	evs, err := eventsOf(tx, p)
+	if err != nil {
+		return out, err
+	}
+	var st liveState
+	if len(evs) > 0 {
+		st.Stage = journey.Infer(e.live.jmap, evs)
+	}
+	if now.IsZero() {
+		now = e.now()
+	}
+	if len(e.live.segments) > 0 {
+		subj := &segment.Subject{ID: string(id), Attrs: segment.ProfileAttrs{P: p, Stage: string(st.Stage.Stage), Now: now}}
+		for i := range evs {
+			subj.Touchpoints = append(subj.Touchpoints, e.live.set.FromEvent(&evs[i]))
+		}
+		for _, name := range e.live.segments {
+			in, err := e.live.set.Evaluate(name, subj, now)
+			if err != nil {
+				return out, fmt.Errorf("c360: segment %s for %s: %w", name, id, err)
+			}
+			if in {
+				st.Segments = append(st.Segments, name)
+			}
+		}
+	}
+	if st.Stage.Stage != old.Stage.Stage {
+		if n := len(st.Stage.History); n > 0 {
+			tr := st.Stage.History[n-1]
+			out.transition = &tr
+		}
+		c, err := tx.AppendChange(&Change{Kind: ChangeStage, Profile: id, At: now,
+			Fields: []FieldChange{{Field: "stage", Old: string(old.Stage.Stage), New: string(st.Stage.Stage)}}})
+		if err != nil {
+			return out, err
+		}
+		out.cursor = c
+	}
+	for _, s := range st.Segments {
+		if !slices.Contains(old.Segments, s) {
+			out.entered = append(out.entered, s)
+		}
+	}
+	for _, s := range old.Segments {
+		if !slices.Contains(st.Segments, s) {
+			out.left = append(out.left, s)
+		}
+	}
+	if err := e.writeMemberships(tx, id, out.entered, out.left, now, &out.cursor); err != nil {
+		return out, err
+	}
+	if len(evs) == 0 && len(st.Segments) == 0 {
+		return out, tx.DeleteGroup(bState, string(id))
+	}
+	b, err := json.Marshal(&st)
+	if err != nil {
+		return out, err
+	}
+	return out, tx.Put(bState, string(id), "", b)
+}
+
+// writeMemberships records segment entries and exits in the membership
+// index and the change feed.
+func (e *Engine) writeMemberships(tx Tx, id customer.ID, entered, left []string, now time.Time, cursor *Cursor) error {
+	for _, s := range entered {
+		if err := tx.Put(bMember, s, string(id), nil); err != nil {
+			return err
+		}
+		c, err := tx.AppendChange(&Change{Kind: ChangeEntered, Profile: id, Segment: s, At: now})
+		if err != nil {
+			return err
+		}
+		*cursor = c
+	}
+	for _, s := range left {
+		if err := tx.Delete(bMember, s, string(id)); err != nil {
+			return err
+		}
+		c, err := tx.AppendChange(&Change{Kind: ChangeLeft, Profile: id, Segment: s, At: now})
+		if err != nil {
+			return err
+		}
+		*cursor = c
+	}
+	return nil
+}
+
+// forget drops the live state of a profile that no longer exists (absorbed
+// by a merge), recording its segment exits.
+func (e *Engine) forget(tx Tx, id customer.ID) error {
+	old, ok, err := readState(tx, id)
+	if err != nil || !ok {
+		return err
+	}
+	var c Cursor
+	if err := e.writeMemberships(tx, id, nil, old.Segments, e.now(), &c); err != nil {
+		return err
+	}
+	return tx.DeleteGroup(bState, string(id))
+}
+
+// refreshAfter keeps the live state current after an identity change:
+// every profile the change touched is derived again (its records, and so
+// its history, may have changed), and absorbed profiles are forgotten.
+func (e *Engine) refreshAfter(tx Tx, up *Update) error {
+	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt)
+	if up.Left != "" {
+		ids = append(ids, up.Left)
+	}
+	if up.Outcome == Updated && len(up.Absorbed) > 0 { // an unmerge restores
+		ids = append(ids, up.Absorbed...)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		p, err := tx.Profile(id)
+		if isNotFound(err) {
+			if err := e.forget(tx, id); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !e.liveRelevant(tx, p) {
+			continue
+		}
+		f, err := e.refresh(tx, id, time.Time{}, p)
+		if err != nil {
+			return err
+		}
+		up.Cursor = max(up.Cursor, f.cursor)
+	}
+	if up.Outcome == Merged {
+		for _, id := range up.Absorbed {
+			if err := e.forget(tx, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// liveRelevant reports whether a profile can have live state: segments are
+// defined, or it has state or history.
+func (e *Engine) liveRelevant(tx ReadTx, p *customer.Profile) bool {
+	if len(e.live.segments) > 0 {
+		return true
+	}
+	if _, err := tx.Get(bState, string(p.ID), ""); err == nil {
+		return true
+	}
+	as, err := anchors(tx, p)
+	if err != nil {
+		return true
+	}
+	for _, a := range as {
+		for range tx.Scan(bEvents, a) {
+			return true
+		}
+	}
+	return false
+}
+
+// Timeline returns a profile's touchpoints with from <= Time < to (a zero
+// bound is open), in time order: the events of its source records and of
+// the anonymous IDs linked to them. An absorbed ID is followed to its
+// survivor.
+func (e *Engine) Timeline(ctx context.Context, id customer.ID, from, to time.Time) ([]journey.Event, error) {
+	var out []journey.Event
+	err := e.view(ctx, func(tx ReadTx) error {
+		p, err := e.profileIn(tx, id)
+		if err != nil {
+			return err
+		}
+		evs, err := eventsOf(tx, p)
+		if err != nil {
+			return err
+		}
+		for _, ev := range evs {
+			if (from.IsZero() || !ev.Time.Before(from)) && (to.IsZero() || ev.Time.Before(to)) {
+				out = append(out, ev)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Stage returns a profile's lifecycle stage with the transitions that led
+// there, as kept in the store (not recomputed). A profile without
+// touchpoints has the zero StageState.
+func (e *Engine) Stage(ctx context.Context, id customer.ID) (journey.StageState, error) {
+	var st liveState
+	err := e.view(ctx, func(tx ReadTx) error {
+		p, err := e.profileIn(tx, id)
+		if err != nil {
+			return err
+		}
+		st, _, err = readState(tx, p.ID)
+		return err
+	})
+	return st.Stage, err
+}
+
+// Segments returns the live segments a profile is a member of, in the
+// order of Config.Segments.
+func (e *Engine) Segments(ctx context.Context, id customer.ID) ([]string, error) {
+	var st liveState
+	err := e.view(ctx, func(tx ReadTx) error {
+		p, err := e.profileIn(tx, id)
+		if err != nil {
+			return err
+		}
+		st, _, err = readState(tx, p.ID)
+		return err
+	})
+	return st.Segments, err
+}
+
+// Members returns the IDs of a live segment's members, sorted.
+func (e *Engine) Members(ctx context.Context, name string) ([]customer.ID, error) {
+	if !slices.Contains(e.live.segments, name) {
+		return nil, fmt.Errorf("%w: segment %q is not defined on the engine", ErrNotFound, name)
+	}
+	var out []customer.ID
+	err := e.view(ctx, func(tx ReadTx) error {
+		for it, err := range tx.Scan(bMember, name) {
+			if err != nil {
+				return err
+			}
+			out = append(out, customer.ID(it.Key))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// TickResult summarises a Tick.
+type TickResult struct {
+	Profiles int    `json:"profiles"` // profiles evaluated
+	Entered  int    `json:"entered"`  // segment entries
+	Left     int    `json:"left"`     // segment exits
+	Cursor   Cursor `json:"cursor,omitempty"`
+}
+
+// Tick evaluates every profile's live segments again, for conditions that
+// change with time alone (`created_at < now - 90d`, windowed counts): the
+// host calls it on its own schedule, with the time to evaluate at (zero
+// means the engine's clock). Entries and exits go to the change
+// feed. Profiles are taken in batches, each in its own transaction, so a
+// cancelled Tick keeps the batches it finished.
+func (e *Engine) Tick(ctx context.Context, now time.Time) (TickResult, error) {
+	var res TickResult
+	if _, err := e.current(); err != nil {
+		return res, err
+	}
+	if len(e.live.segments) == 0 {
+		return res, nil
+	}
+	return e.sweep(ctx, now)
+}
+
+// sweep derives the live state of every profile that can have one again.
+func (e *Engine) sweep(ctx context.Context, now time.Time) (TickResult, error) {
+	var res TickResult
+	const batch = 500
+	after := customer.ID("")
+	for {
+		var r TickResult
+		n, last := 0, after
+		err := e.store.Update(ctx, func(tx Tx) error {
+			r, n, last = TickResult{}, 0, after
+			for p, err := range tx.Profiles(after) {
+				if err != nil {
+					return err
+				}
+				last = p.ID
+				n++
+				if e.liveRelevant(tx, p) {
+					f, err := e.refresh(tx, p.ID, now, p)
+					if err != nil {
+						return err
+					}
+					r.Profiles++
+					r.Entered += len(f.entered)
+					r.Left += len(f.left)
+					r.Cursor = max(r.Cursor, f.cursor)
+				}
+				if n == batch {
+					break
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Profiles += r.Profiles
+		res.Entered += r.Entered
+		res.Left += r.Left
+		res.Cursor = max(res.Cursor, r.Cursor)
+		if n < batch {
+			return res, nil
+		}
+		after = last
+	}
+}
+
+// view runs fn in a read transaction of an open engine.
+func (e *Engine) view(ctx context.Context, fn func(ReadTx) error) error {
+	if _, err := e.current(); err != nil {
+		return err
+	}
+	return e.store.View(ctx, fn)
+}
+
+// profileIn returns the current profile of id, following redirects.
+func (e *Engine) profileIn(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	cur, _, err := resolve(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Profile(cur)
+}
+
+// contactKey is the comparison key of a contact point's value.
+func contactKey(t customer.ContactType, v string) string {
+	switch t {
+	case customer.ContactEmail:
+		if e, err := normalize.ParseEmail(v); err == nil {
+			return e.Key
+		}
+	case customer.ContactPhone:
+		if p, err := normalize.ParsePhone(v); err == nil {
+			return p.E164
+		}
+	}
+	return strings.TrimSpace(v)
+}
+
+// afterLoad derives the live state of loaded profiles when there can be
+// one: segments are defined, or events were tracked before (for records
+// that had not arrived).
+func (e *Engine) afterLoad(ctx context.Context) error {
+	any := len(e.live.segments) > 0
+	if !any {
+		err := e.store.View(ctx, func(tx ReadTx) error {
+			for _, err := range tx.Groups(bEvents, "") {
+				if err != nil {
+					return err
+				}
+				any = true
+				break
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if !any {
+		return nil
+	}
+	_, err := e.sweep(ctx, time.Time{})
+	return err
+}

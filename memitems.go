@@ -1,0 +1,212 @@
+package c360
+
+import (
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// memItems is the MemoryStore's item state: bucket → group → key → value.
+type memItems map[string]map[string]map[string][]byte
+
+// memPending is one group's writes in an Update: dropped when DeleteGroup
+// ran (items of the committed group are gone), vals the items put since (a
+// nil value is a deletion).
+type memPending struct {
+	dropped bool
+	vals    map[string][]byte
+}
+
+func (t *memTx) pending(bucket, group string, create bool) *memPending {
+	if t.w == nil {
+		return nil
+	}
+	b := t.w.items[bucket]
+	if b == nil {
+		if !create {
+			return nil
+		}
+		b = map[string]*memPending{}
+		t.w.items[bucket] = b
+	}
+	p := b[group]
+	if p == nil && create {
+		p = &memPending{vals: map[string][]byte{}}
+		b[group] = p
+	}
+	return p
+}
+
+// Get returns a copy of an item's value.
+func (t *memTx) Get(bucket, group, key string) ([]byte, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	if p := t.pending(bucket, group, false); p != nil {
+		if v, ok := p.vals[key]; ok {
+			if v == nil {
+				return nil, itemNotFound(bucket, group, key)
+			}
+			return slices.Clone(v), nil
+		}
+		if p.dropped {
+			return nil, itemNotFound(bucket, group, key)
+		}
+	}
+	v, ok := t.s.items[bucket][group][key]
+	if !ok {
+		return nil, itemNotFound(bucket, group, key)
+	}
+	return slices.Clone(v), nil
+}
+
+func itemNotFound(bucket, group, key string) error {
+	return fmt.Errorf("%w: item %s/%s/%s", ErrNotFound, bucket, strconv.Quote(group), strconv.Quote(key))
+}
+
+// groupKeys returns the sorted keys of a group as the transaction sees it.
+func (t *memTx) groupKeys(bucket, group string) []string {
+	base := t.s.items[bucket][group]
+	p := t.pending(bucket, group, false)
+	if p == nil {
+		return slices.Sorted(maps.Keys(base))
+	}
+	var keys []string
+	if !p.dropped {
+		for k := range base {
+			if _, ok := p.vals[k]; !ok {
+				keys = append(keys, k)
+			}
+		}
+	}
+	for k, v := range p.vals {
+		if v != nil {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Scan streams a group's items in key order.
+func (t *memTx) Scan(bucket, group string) iter.Seq2[Item, error] {
+	return func(yield func(Item, error) bool) {
+		if err := t.ctx.Err(); err != nil {
+			yield(Item{}, err)
+			return
+		}
+		for _, k := range t.groupKeys(bucket, group) {
+			v, err := t.Get(bucket, group, k)
+			if err != nil {
+				yield(Item{}, err)
+				return
+			}
+			if !yield(Item{Key: k, Value: v}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Groups streams a bucket's non-empty groups after after, in order.
+func (t *memTx) Groups(bucket, after string) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		if err := t.ctx.Err(); err != nil {
+			yield("", err)
+			return
+		}
+		var names []string
+		for g := range t.s.items[bucket] {
+			if g > after {
+				names = append(names, g)
+			}
+		}
+		if t.w != nil {
+			for g := range t.w.items[bucket] {
+				if _, ok := t.s.items[bucket][g]; !ok && g > after {
+					names = append(names, g)
+				}
+			}
+		}
+		slices.Sort(names)
+		for _, g := range names {
+			if t.pending(bucket, g, false) != nil && len(t.groupKeys(bucket, g)) == 0 {
+				continue
+			}
+			if err := t.ctx.Err(); err != nil {
+				yield("", err)
+				return
+			}
+			if !yield(g, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Put buffers an item's new value.
+func (t *memTx) Put(bucket, group, key string, value []byte) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	v := slices.Clone(value)
+	if v == nil {
+		v = []byte{}
+	}
+	t.pending(bucket, group, true).vals[key] = v
+	return nil
+}
+
+// Delete buffers an item's removal.
+func (t *memTx) Delete(bucket, group, key string) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	t.pending(bucket, group, true).vals[key] = nil
+	return nil
+}
+
+// DeleteGroup buffers the removal of a whole group.
+func (t *memTx) DeleteGroup(bucket, group string) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	p := t.pending(bucket, group, true)
+	p.dropped = true
+	clear(p.vals)
+	return nil
+}
+
+// applyItems commits an Update's item writes.
+func (s *MemoryStore) applyItems(w map[string]map[string]*memPending) {
+	for bucket, groups := range w {
+		b := s.items[bucket]
+		if b == nil {
+			b = map[string]map[string][]byte{}
+			s.items[bucket] = b
+		}
+		for group, p := range groups {
+			g := b[group]
+			if p.dropped {
+				g = nil
+			}
+			for k, v := range p.vals {
+				if v == nil {
+					delete(g, k)
+					continue
+				}
+				if g == nil {
+					g = map[string][]byte{}
+				}
+				g[k] = v
+			}
+			if len(g) == 0 {
+				delete(b, group)
+			} else {
+				b[group] = g
+			}
+		}
+	}
+}
