@@ -332,13 +332,17 @@ func CredentialOf(ctx context.Context) (Credential, bool) {
 // It answers 401 (no or unknown credential), 403 (a known credential
 // without the scope) or 429 (over the rate limit) itself and returns
 // false; on true the request's context carries the credential.
-func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, need Scope, fromCookie bool) (*http.Request, bool) {
+//
+// The API takes the Authorization header only, never the console's
+// session cookie: a cookie would make the API open to cross-site requests.
+func (h *handler) authenticate(w http.ResponseWriter, r *http.Request, need Scope) (*http.Request, bool) {
 	secret, presented := secretOf(r)
-	if !presented && fromCookie {
-		if c, err := r.Cookie(sessionCookie); err == nil {
-			secret, presented = c.Value, true
-		}
-	}
+	return h.authorize(w, r, need, secret, presented)
+}
+
+// authorize checks a presented secret against the route's scope, as
+// authenticate says.
+func (h *handler) authorize(w http.ResponseWriter, r *http.Request, need Scope, secret string, presented bool) (*http.Request, bool) {
 	challenge := func() {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="c360", Basic realm="c360"`)
 	}

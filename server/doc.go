@@ -37,6 +37,10 @@
 //	POST /v1/reviews/{id}/confirm      write   decide a review item as a match → Update
 //	POST /v1/reviews/{id}/reject       write   decide it as no match → 204
 //	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N → ChangesPage
+//	POST /v1/identify, /v1/track,      track   the Segment-compatible tracking API → TrackResult
+//	     /v1/page, /v1/screen,                 (see tracking.go for how each message maps onto
+//	     /v1/group, /v1/alias,                 Engine.Track and Engine.Upsert; OPTIONS answers
+//	     /v1/batch, /v1/import                 the browsers' CORS preflight)
 //
 // # Name search
 //

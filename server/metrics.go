@@ -34,7 +34,7 @@ type metrics struct {
 	requests map[reqKey]uint64
 	hist     map[string]*histogram
 	outcomes map[string]uint64
-	tracked  map[string]uint64
+	trackedN map[string]uint64
 }
 
 type reqKey struct {
@@ -49,7 +49,7 @@ type histogram struct {
 }
 
 func newMetrics() *metrics {
-	return &metrics{requests: map[reqKey]uint64{}, hist: map[string]*histogram{}, outcomes: map[string]uint64{}, tracked: map[string]uint64{}}
+	return &metrics{requests: map[reqKey]uint64{}, hist: map[string]*histogram{}, outcomes: map[string]uint64{}, trackedN: map[string]uint64{}}
 }
 
 func (m *metrics) observe(route string, status int, d time.Duration) {
@@ -71,6 +71,15 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 func (m *metrics) outcome(o string) {
 	m.mu.Lock()
 	m.outcomes[o]++
+	m.mu.Unlock()
+}
+
+func (m *metrics) tracked(result string, n int) {
+	if n == 0 {
+		return
+	}
+	m.mu.Lock()
+	m.trackedN[result] += uint64(n)
 	m.mu.Unlock()
 }
 
@@ -117,8 +126,8 @@ func (m *metrics) write(w io.Writer) {
 	}
 	b.WriteString("# HELP c360_tracked_events_total Events received by the tracking API, by result.\n")
 	b.WriteString("# TYPE c360_tracked_events_total counter\n")
-	for _, o := range sortedKeys(m.tracked) {
-		fmt.Fprintf(&b, "c360_tracked_events_total{result=%s} %d\n", labelValue(o), m.tracked[o])
+	for _, o := range sortedKeys(m.trackedN) {
+		fmt.Fprintf(&b, "c360_tracked_events_total{result=%s} %d\n", labelValue(o), m.trackedN[o])
 	}
 
 	var ms runtime.MemStats

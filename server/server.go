@@ -13,6 +13,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 )
 
 // Config configures the handler. The zero Config is ready, and refuses
@@ -48,6 +49,19 @@ type Config struct {
 	// that reaches it answers what it found with "truncated": true. Zero
 	// means 100,000.
 	NameScanLimit int `json:"name_scan_limit,omitempty"`
+	// TrackingSystem is the source system of the tracking API: userId is
+	// the record ID of a person's source record in it (the identifier
+	// "source:<system>"), anonymous identifies go to <system>-anonymous
+	// and groups to <system>-group. Empty means "web".
+	TrackingSystem string `json:"tracking_system,omitempty"`
+	// EventTypes maps the event names of track messages to touchpoint
+	// types, before the built-in names of Segment's semantic events
+	// ("Order Completed" → online_purchase, …) and the name itself in
+	// snake case. Nil: the built-in names only.
+	EventTypes map[string]journey.Type `json:"event_types,omitempty"`
+	// IdentifyEventType is the type of the event that links an anonymous
+	// ID to a person on identify and alias. Empty means journey.TypeLogin.
+	IdentifyEventType journey.Type `json:"identify_event_type,omitempty"`
 }
 
 const (
@@ -74,6 +88,10 @@ type handler struct {
 	routes    []route
 	metrics   *metrics
 	csrfKey   []byte
+
+	system       string
+	eventTypes   map[string]journey.Type
+	identifyType journey.Type
 }
 
 // route is a registered pattern with the scope it needs. Public routes
@@ -96,6 +114,13 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	}
 	if h.scanLimit <= 0 {
 		h.scanLimit = defaultScanLimit
+	}
+	h.system, h.eventTypes, h.identifyType = cfg.TrackingSystem, cfg.EventTypes, cfg.IdentifyEventType
+	if h.system == "" {
+		h.system = "web"
+	}
+	if h.identifyType == "" {
+		h.identifyType = journey.TypeLogin
 	}
 	if h.maxBody <= 0 {
 		h.maxBody = defaultMaxBody
@@ -127,6 +152,7 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	h.handle(route{pattern: "POST /v1/reviews/{id}/confirm", scope: ScopeWrite}, h.confirm)
 	h.handle(route{pattern: "POST /v1/reviews/{id}/reject", scope: ScopeWrite}, h.reject)
 	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead}, h.changes)
+	h.registerTracking()
 	h.registerConsole()
 	return h
 }
@@ -139,7 +165,7 @@ func (h *handler) handle(rt route, fn http.HandlerFunc) {
 		return
 	}
 	h.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
-		r, ok := h.authenticate(w, r, rt.scope, rt.cookie)
+		r, ok := h.authenticate(w, r, rt.scope)
 		if !ok {
 			return
 		}

@@ -32,7 +32,10 @@ Serves a c360 engine over HTTP: POST /v1/records, GET /v1/profiles/{id},
 GET /v1/profiles?email=|phone=|corporate_number=|name=, GET /v1/reviews,
 POST /v1/reviews/{id}/confirm|reject, POST /v1/profiles/{id}/unmerge,
 GET /v1/changes?after=N&limit=M, GET /v1/openapi.json, GET /metrics,
-GET /healthz, GET /readyz (see the documentation of package
+GET /healthz, GET /readyz, the Segment-compatible tracking API (POST
+/v1/identify, track, page, screen, group, alias, batch: point a Segment
+library's host here and give it a write key, "c360 token create --scope
+track"), and the console at /console/ (see the documentation of package
 github.com/c360/c360/server). Logs are JSON lines on standard error, without
 personal data unless --log-personal-data; the address it listens on is
 printed on standard output.
@@ -72,6 +75,7 @@ func runServe(ctx context.Context, e *env) error {
 	burst := fs.Int("rate-burst", 0, "requests one credential may make at once above the rate (0: twice --rate-limit)")
 	logPII := fs.Bool("log-personal-data", false, "log each request's path and query (IDs, e-mail addresses, names)")
 	scanLimit := fs.Int("name-scan-limit", 100_000, "most profiles one name search reads (the engine has no name index)")
+	system := fs.String("tracking-system", "web", "source system of the tracking API's userIds (records <system>/<userId>)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -127,7 +131,7 @@ func runServe(ctx context.Context, e *env) error {
 		Handler: server.New(eng, server.Config{
 			Credentials: creds, RateLimit: *rate, RateBurst: *burst,
 			MaxBodyBytes: *maxBody, RequestTimeout: *timeout, Logger: logger,
-			LogPersonalData: *logPII, NameScanLimit: *scanLimit,
+			LogPersonalData: *logPII, NameScanLimit: *scanLimit, TrackingSystem: *system,
 		}),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       *timeout,
