@@ -20,6 +20,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality"
 )
 
@@ -62,6 +63,12 @@ var consoleTmpl = template.Must(template.New("console.tmpl").Funcs(template.Func
 			return "—"
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
+	},
+	"money": func(m journey.Money) string {
+		if m.IsZero() {
+			return ""
+		}
+		return strconv.FormatInt(m.Amount, 10) + " " + m.Currency + " (minor units)"
 	},
 	"pct":   func(f Float) string { return strconv.FormatFloat(float64(f)*100, 'f', 1, 64) + "%" },
 	"float": func(f Float) string { return strconv.FormatFloat(float64(f), 'f', 2, 64) },
@@ -372,7 +379,22 @@ type profileView struct {
 	Contacts       []contactView
 	Quality        *quality.RecordResult
 	QualityError   string
+	Stage          journey.StageState
+	Segments       []string
+	Timeline       []journey.Event // the latest consoleTimeline, newest first
+	MoreEvents     int             // how many older ones are not shown
+	Decisions      []channelDecision
+	LiveError      string
 }
+
+// channelDecision is the send gate's answer for marketing on one channel.
+type channelDecision struct {
+	Channel customer.Channel
+	journey.Decision
+}
+
+// consoleTimeline is how many touchpoints the 360 view shows.
+const consoleTimeline = 50
 
 type contactView struct {
 	customer.ContactPoint
@@ -423,8 +445,54 @@ func (h *handler) consoleProfile(w http.ResponseWriter, r *http.Request, pg *pag
 	if err != nil {
 		v.QualityError = err.Error()
 	}
+	if err := h.liveView(r.Context(), &v); err != nil {
+		if r.Context().Err() != nil {
+			h.consoleFail(w, r, pg, err)
+			return
+		}
+		h.log.Error("console live view", "error", err.Error())
+		v.LiveError = pg.T["err_internal"]
+	}
 	pg.Data = v
 	h.render(w, http.StatusOK, "profile", pg)
+}
+
+// liveView fills the live part of the 360 view: stage, segments, the
+// latest touchpoints and the next send decision for marketing on each
+// contact channel the profile has.
+func (h *handler) liveView(ctx context.Context, v *profileView) error {
+	id := v.P.ID
+	var err error
+	if v.Stage, err = h.e.Stage(ctx, id); err != nil {
+		return err
+	}
+	if v.Segments, err = h.e.Segments(ctx, id); err != nil {
+		return err
+	}
+	evs, err := h.e.Timeline(ctx, id, time.Time{}, time.Time{})
+	if err != nil {
+		return err
+	}
+	slices.Reverse(evs)
+	if len(evs) > consoleTimeline {
+		v.MoreEvents = len(evs) - consoleTimeline
+		evs = evs[:consoleTimeline]
+	}
+	v.Timeline = evs
+	var seen []customer.Channel
+	for _, cp := range v.P.ContactPoints {
+		ch := cp.Type.Channel()
+		if ch == "" || slices.Contains(seen, ch) {
+			continue
+		}
+		seen = append(seen, ch)
+		d, err := h.e.Decide(ctx, journey.Request{Customer: id, Channel: ch, Purpose: customer.PurposeMarketing})
+		if err != nil {
+			return err
+		}
+		v.Decisions = append(v.Decisions, channelDecision{Channel: ch, Decision: d})
+	}
+	return nil
 }
 
 func (h *handler) consoleReviews(w http.ResponseWriter, r *http.Request, pg *page) {

@@ -9,8 +9,11 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/server"
 )
@@ -60,7 +63,11 @@ func TestConsole(t *testing.T) {
 	f := newFixture(t, c360.Config{Match: match.Config{Threshold: 0.99, ReviewThreshold: 0.9}}, server.Config{})
 	a := person("sales", "S-1", "山田", "太郎", "taro@example.jp", "03-1234-5678")
 	a.Name.FamilyKana, a.Name.GivenKana = "ヤマダ", "タロウ"
-	f.upsert(a)
+	aID := f.upsert(a).Profile
+	if _, err := f.e.Track(t.Context(), journey.Event{ID: "e-1", CustomerID: aID, Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
+		Time: time.Now().Add(-time.Hour), Value: journey.Money{Amount: 5000, Currency: "JPY"}, Campaign: "spring"}); err != nil {
+		t.Fatal(err)
+	}
 	held := f.upsert(person("webshop", "W-1", "山田", "太郎", "other@example.jp", ""))
 	if held.Outcome != "held" {
 		t.Fatalf("want a review item: %+v", held)
@@ -114,7 +121,8 @@ func TestConsole(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("profile: %d\n%s", code, body)
 	}
-	for _, want := range []string{"山田 太郎", "ヤマダ", "taro@example.jp", "Consent (marketing)", "Data quality", "sales/S-1", "Where each value came from", "live API"} {
+	for _, want := range []string{"山田 太郎", "ヤマダ", "taro@example.jp", "Consent (marketing)", "Data quality", "sales/S-1", "Where each value came from",
+		"Lifecycle stage", "Timeline", "online_purchase", "spring", "5000 JPY", "Next send decision", "may not send", "no_consent"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("360 view lacks %q", want)
 		}

@@ -36,6 +36,11 @@
 //	GET  /v1/reviews                   read    open review items with both records → Reviews
 //	POST /v1/reviews/{id}/confirm      write   decide a review item as a match → Update
 //	POST /v1/reviews/{id}/reject       write   decide it as no match → 204
+//	GET  /v1/profiles/{id}/timeline    read    touchpoints in time order (?from=&to=, RFC 3339) → Timeline
+//	GET  /v1/profiles/{id}/stage       read    lifecycle stage and its history → StageResponse
+//	GET  /v1/profiles/{id}/segments    read    the live segments the profile is in → SegmentsResponse
+//	POST /v1/decide                    read    the send gate: may this message go now? → DecisionResponse
+//	POST /v1/claim                     write   decide and, if allowed, record the send atomically
 //	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N → ChangesPage
 //	POST /v1/identify, /v1/track,      track   the Segment-compatible tracking API → TrackResult
 //	     /v1/page, /v1/screen,                 (see tracking.go for how each message maps onto
@@ -92,7 +97,9 @@
 // asset) in Japanese and English — search a customer by name, e-mail,
 // phone or corporate number; the 360 view (names and readings, contact
 // points with consent and staleness, where each value came from, the data
-// quality score with its reasons, source records, audit log); the review
+// quality score with its reasons, lifecycle stage, live segments, the next
+// send decision per channel with its reasons, the latest touchpoints,
+// source records, audit log); the review
 // queue with both records side by side, the per-field explanation and
 // confirm / reject buttons. A token entered once on /console/login is kept
 // in an HttpOnly, SameSite=Strict cookie that the API routes do not accept;
