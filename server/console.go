@@ -64,12 +64,7 @@ var consoleTmpl = template.Must(template.New("console.tmpl").Funcs(template.Func
 		}
 		return t.UTC().Format("2006-01-02 15:04 UTC")
 	},
-	"money": func(m journey.Money) string {
-		if m.IsZero() {
-			return ""
-		}
-		return strconv.FormatInt(m.Amount, 10) + " " + m.Currency + " (minor units)"
-	},
+	"money": formatMoney,
 	"pct":   func(f Float) string { return strconv.FormatFloat(float64(f)*100, 'f', 1, 64) + "%" },
 	"float": func(f Float) string { return strconv.FormatFloat(float64(f), 'f', 2, 64) },
 	"path":  url.PathEscape,
@@ -84,6 +79,36 @@ var consoleTmpl = template.Must(template.New("console.tmpl").Funcs(template.Func
 		return strings.Join(s, ", ")
 	},
 }).ParseFS(consoleFS, "console.tmpl"))
+
+// formatMoney writes an amount in its currency's major unit with
+// thousands separators: "12,800 JPY", "-12.50 USD".
+func formatMoney(m journey.Money) string {
+	if m.IsZero() {
+		return ""
+	}
+	d := minorDigits(m.Currency)
+	a := m.Amount
+	sign := ""
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	digits := strconv.FormatInt(a, 10)
+	for len(digits) <= d {
+		digits = "0" + digits
+	}
+	whole, frac := digits[:len(digits)-d], digits[len(digits)-d:]
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if d > 0 {
+		b.WriteString("." + frac)
+	}
+	return sign + b.String() + " " + m.Currency
+}
 
 // page is what every console template gets.
 type page struct {

@@ -122,7 +122,7 @@ func TestConsole(t *testing.T) {
 		t.Fatalf("profile: %d\n%s", code, body)
 	}
 	for _, want := range []string{"山田 太郎", "ヤマダ", "taro@example.jp", "Consent (marketing)", "Data quality", "sales/S-1", "Where each value came from",
-		"Lifecycle stage", "Timeline", "online_purchase", "spring", "5000 JPY", "Next send decision", "may not send", "no_consent"} {
+		"Lifecycle stage", "Timeline", "online_purchase", "spring", "5,000 JPY", "Next send decision", "may not send", "no_consent"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("360 view lacks %q", want)
 		}

@@ -580,18 +580,23 @@ func moneyOf(p map[string]any) (journey.Money, error) {
 	if cur == "" {
 		cur = "USD"
 	}
-	exp := 2
-	switch cur {
-	case "JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF", "XPF", "KMF", "GNF", "RWF", "VUV", "DJF", "BIF":
-		exp = 0
-	case "BHD", "KWD", "OMR", "JOD", "TND", "IQD", "LYD":
-		exp = 3
-	}
-	minor := math.Round(f * math.Pow10(exp))
+	minor := math.Round(f * math.Pow10(minorDigits(cur)))
 	if math.Abs(minor) > 1<<53 {
 		return journey.Money{}, rejection(fmt.Sprintf("revenue %v is out of range", amount))
 	}
 	return journey.Money{Amount: int64(minor), Currency: cur}, nil
+}
+
+// minorDigits is the number of digits of a currency's minor unit (ISO
+// 4217): 0 for the yen and a few others, 3 for some dinars, else 2.
+func minorDigits(cur string) int {
+	switch cur {
+	case "JPY", "KRW", "VND", "CLP", "ISK", "PYG", "UGX", "XAF", "XOF", "XPF", "KMF", "GNF", "RWF", "VUV", "DJF", "BIF":
+		return 0
+	case "BHD", "KWD", "OMR", "JOD", "TND", "IQD", "LYD":
+		return 3
+	}
+	return 2
 }
 
 // flatten writes a JSON object into attrs as prefix.key = text.
