@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,7 @@ type SendConfig struct {
 // live is the engine's compiled live configuration.
 type live struct {
 	jmap     *journey.Map
+	stager   *journey.Stager
 	catalog  *journey.Catalog
 	set      *segment.Set
 	segments []string // in definition order
@@ -86,6 +88,10 @@ func newLive(cfg Config, now func() time.Time) (*live, error) {
 	if l.jmap == nil {
 		l.jmap = journey.DefaultMap()
 	}
+	if err := l.jmap.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: journey: %w", ErrInvalid, err)
+	}
+	l.stager = journey.NewStager(l.jmap)
 	if l.skew == 0 {
 		l.skew = 24 * time.Hour
 	}
@@ -164,14 +170,15 @@ type liveState struct {
 	Segments []string           `json:"segments,omitempty"`
 }
 
-// storedSend is a send as the store keeps it.
+// storedSend is a send as the store keeps it (encodeSend; its time is the
+// item key).
 type storedSend struct {
-	Channel  customer.Channel `json:"channel"`
-	Purpose  customer.Purpose `json:"purpose,omitempty"`
-	Campaign string           `json:"campaign,omitempty"`
-	Tags     []string         `json:"tags,omitempty"`
-	Contact  string           `json:"contact,omitempty"`
-	Time     time.Time        `json:"time"`
+	Channel  customer.Channel
+	Purpose  customer.Purpose
+	Campaign string
+	Tags     []string
+	Contact  string
+	Time     time.Time // kept in the item key
 }
 
 // Tracked is what Track did with an event.
@@ -283,7 +290,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 		if err != nil {
 			return person{}, fmt.Errorf("event %q: CustomerID %s: %w", ev.ID, ev.CustomerID, err)
 		}
-		p, err := tx.Profile(id)
+		p, err := readProfile(tx, id)
 		if err != nil {
 			return person{}, err
 		}
@@ -322,7 +329,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 		case found.profile != "" && found.profile != ids[0]:
 			return person{}, fmt.Errorf("%w: event %q: its identifiers name two profiles, %s and %s", ErrConflict, ev.ID, found.profile, ids[0])
 		case found.profile == "":
-			p, err := tx.Profile(ids[0])
+			p, err := readProfile(tx, ids[0])
 			if err != nil {
 				return person{}, err
 			}
@@ -536,7 +543,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	var out refreshed
 	if p == nil {
 		var err error
-		if p, err = tx.Profile(id); err != nil {
+		if p, err = readProfile(tx, id); err != nil {
 			return out, err
 		}
 	}
@@ -550,7 +557,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	}
 	var st liveState
 	if len(evs) > 0 {
-		st.Stage = journey.Infer(e.live.jmap, evs)
+		st.Stage = e.live.stager.Infer(evs)
 	}
 	if now.IsZero() {
 		now = e.now()
@@ -647,22 +654,45 @@ func (e *Engine) forget(tx Tx, id customer.ID) error {
 
 // refreshAfter keeps the live state current after an identity change:
 // every profile the change touched is derived again (its records, and so
-// its history, may have changed), and absorbed profiles are forgotten.
-func (e *Engine) refreshAfter(tx Tx, up *Update) error {
-	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt)
+// its history, may have changed), and absorbed profiles are forgotten. rec
+// is the record that arrived, if any. When no segments are defined, a
+// change that touches no profile with live state, and brings no record with
+// waiting events, has nothing to derive: it costs one read per profile.
+func (e *Engine) refreshAfter(tx Tx, up *Update, rec customer.RecordKey) error {
+	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt, up.Absorbed)
 	if up.Left != "" {
 		ids = append(ids, up.Left)
 	}
-	if up.Outcome == Updated && len(up.Absorbed) > 0 { // an unmerge restores
-		ids = append(ids, up.Absorbed...)
-	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(e.live.segments) == 0 {
+		need := false
+		for _, id := range ids {
+			if _, err := tx.Get(bState, string(id), ""); err == nil {
+				need = true
+				break
+			} else if !isNotFound(err) {
+				return err
+			}
+		}
+		if !need && rec != (customer.RecordKey{}) {
+			for _, err := range tx.Scan(bEvents, recordAnchor(rec)) {
+				if err != nil {
+					return err
+				}
+				need = true
+				break
+			}
+		}
+		if !need {
+			return nil
+		}
+	}
 	for _, id := range ids {
 		if id == "" {
 			continue
 		}
-		p, err := tx.Profile(id)
+		p, err := readProfile(tx, id)
 		if isNotFound(err) {
 			if err := e.forget(tx, id); err != nil {
 				return err
@@ -672,21 +702,11 @@ func (e *Engine) refreshAfter(tx Tx, up *Update) error {
 		if err != nil {
 			return err
 		}
-		if !e.liveRelevant(tx, p) {
-			continue
-		}
 		f, err := e.refresh(tx, id, time.Time{}, p)
 		if err != nil {
 			return err
 		}
 		up.Cursor = max(up.Cursor, f.cursor)
-	}
-	if up.Outcome == Merged {
-		for _, id := range up.Absorbed {
-			if err := e.forget(tx, id); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -867,11 +887,14 @@ func (e *Engine) view(ctx context.Context, fn func(ReadTx) error) error {
 
 // profileIn returns the current profile of id, following redirects.
 func (e *Engine) profileIn(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	if p, err := readProfile(tx, id); err == nil || !isNotFound(err) {
+		return p, err
+	}
 	cur, _, err := resolve(tx, id)
 	if err != nil {
 		return nil, err
 	}
-	return tx.Profile(cur)
+	return readProfile(tx, cur)
 }
 
 // contactKey is the comparison key of a contact point's value.
@@ -914,4 +937,39 @@ func (e *Engine) afterLoad(ctx context.Context) error {
 	}
 	_, err := e.sweep(ctx, time.Time{})
 	return err
+}
+
+// readProfile returns a stored profile for reading only: stores that can
+// (the MemoryStore) hand out their own copy, which the caller must not
+// change.
+func readProfile(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	if pp, ok := tx.(interface {
+		peekProfile(customer.ID) (*customer.Profile, error)
+	}); ok {
+		return pp.peekProfile(id)
+	}
+	return tx.Profile(id)
+}
+
+// Timelines streams the timeline of every profile that has touchpoints, in
+// profile ID order: the input of journey's analytics (Attribution.Run,
+// TopPaths; flatten them for Funnel.Run). Each timeline is read in its own
+// transaction.
+func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error] {
+	return func(yield func([]journey.Event, error) bool) {
+		for p, err := range e.Profiles(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			tl, err := e.Timeline(ctx, p.ID, time.Time{}, time.Time{})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(tl) > 0 && !yield(tl, nil) {
+				return
+			}
+		}
+	}
 }
