@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -374,13 +375,27 @@ func (h *handler) authorize(w http.ResponseWriter, r *http.Request, need Scope, 
 		writeProblem(w, Problem{Status: http.StatusForbidden, Detail: fmt.Sprintf("the credential %s lacks the %q scope this route needs (it has %s)", cred.ID, need, scopeList(cred.Scopes))})
 		return r, false
 	}
-	if wait, ok := h.limits.take(cred.ID, time.Now()); !ok {
+	if wait, ok := h.limits.take(limitKey(cred, r), time.Now()); !ok {
 		secs := int(wait/time.Second) + 1
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
 		writeProblem(w, Problem{Status: http.StatusTooManyRequests, Detail: fmt.Sprintf("the credential %s is over its rate limit; retry after %d s", cred.ID, secs)})
 		return r, false
 	}
 	return r, true
+}
+
+// limitKey is the rate-limit bucket of a request: its credential's, or
+// for a write key — shared by every browser of a site — the credential's
+// per client address.
+func limitKey(cred Credential, r *http.Request) string {
+	if len(cred.Scopes) == 1 && cred.Scopes[0] == ScopeTrack {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		return cred.ID + " " + host
+	}
+	return cred.ID
 }
 
 func scopeList(sc []Scope) string {

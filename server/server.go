@@ -25,7 +25,10 @@ type Config struct {
 	Credentials Credentials `json:"-"`
 	// RateLimit is the sustained number of requests per second one
 	// credential may make (a token bucket per credential; over it, 429
-	// with Retry-After). Zero means 100; negative means no limit.
+	// with Retry-After). A write key (a credential with the track scope
+	// only) is shared by every browser of a site, so its buckets are per
+	// client address (the connection's, not X-Forwarded-For). Zero means
+	// 100; negative means no limit.
 	RateLimit float64 `json:"rate_limit,omitempty"`
 	// RateBurst is how many requests a credential may make at once above
 	// the sustained rate. Zero means twice RateLimit (at least 1).
