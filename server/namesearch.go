@@ -164,6 +164,9 @@ func keysOf(w string) wordKeys {
 
 func parseNameQuery(q string) nameQuery {
 	var nq nameQuery
+	// Bytes that are not UTF-8 (a query string may hold any) must not
+	// join into a character when the words are put together.
+	q = strings.ToValidUTF8(q, "\uFFFD")
 	// Full-width spaces (U+3000) are white space to strings.Fields.
 	words := strings.Fields(q)
 	for _, w := range words {
