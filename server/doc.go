@@ -41,7 +41,7 @@
 //	GET  /v1/profiles/{id}/segments    read    the live segments the profile is in → SegmentsResponse
 //	POST /v1/decide                    read    the send gate: may this message go now? → DecisionResponse
 //	POST /v1/claim                     write   decide and, if allowed, record the send atomically
-//	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N → ChangesPage
+//	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N (&wait=25s: long poll) → ChangesPage
 //	POST /v1/identify, /v1/track,      track   the Segment-compatible tracking API → TrackResult
 //	     /v1/page, /v1/screen,                 (see tracking.go for how each message maps onto
 //	     /v1/group, /v1/alias,                 Engine.Track and Engine.Upsert; OPTIONS answers
@@ -78,7 +78,10 @@
 // after the cursor given in after (0, the default, is the start), the cursor
 // to resume from in "next", and "more": true when more changes were already
 // committed. A client stores "next" with its own write and asks again from
-// it: it sees every change exactly once, across restarts.
+// it: it sees every change exactly once, across restarts. With wait (a
+// duration such as 25s, below the request timeout) the request is a long
+// poll: when no change follows the cursor it waits for one — read again
+// every 200 ms — and answers an empty page only when wait has passed.
 //
 // # Errors
 //

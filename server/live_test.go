@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -96,3 +97,38 @@ func TestLiveRoutes(t *testing.T) {
 	f.decode(f.do("POST", "/v1/decide", "application/json", req), http.StatusOK, nil)
 	f.problem(f.do("POST", "/v1/claim", "application/json", req), http.StatusForbidden)
 }
+
+// TestChangesLongPoll: with wait, a request with no change after its
+// cursor answers as soon as a change is committed; without one it answers
+// an empty page after wait.
+func TestChangesLongPoll(t *testing.T) {
+	f := newFixture(t, c360.Config{}, server.Config{})
+	var page server.ChangesPage
+	f.decode(f.do("GET", "/v1/changes", "", nil), http.StatusOK, &page)
+	start := time.Now()
+	f.decode(f.do("GET", "/v1/changes?wait=300ms&after="+fmt.Sprint(page.Next), "", nil), http.StatusOK, &page)
+	if len(page.Changes) != 0 || time.Since(start) < 300*time.Millisecond-changesSlack {
+		t.Errorf("empty long poll answered after %v with %d changes; want about 300ms and none", time.Since(start), len(page.Changes))
+	}
+	done := make(chan server.ChangesPage, 1)
+	go func() {
+		var p server.ChangesPage
+		f.decode(f.do("GET", "/v1/changes?wait=20s&after="+fmt.Sprint(page.Next), "", nil), http.StatusOK, &p)
+		done <- p
+	}()
+	time.Sleep(100 * time.Millisecond)
+	f.upsert(person("sales", "S-9", "山田", "太郎", "", ""))
+	select {
+	case p := <-done:
+		if len(p.Changes) == 0 {
+			t.Errorf("long poll answered without the change")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the long poll did not answer the change within 10 s")
+	}
+	f.problem(f.do("GET", "/v1/changes?wait=1h", "", nil), http.StatusBadRequest)
+	f.problem(f.do("GET", "/v1/changes?wait=soon", "", nil), http.StatusBadRequest)
+}
+
+// changesSlack allows for the clock's granularity.
+const changesSlack = 10 * time.Millisecond

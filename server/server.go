@@ -469,22 +469,50 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = v
 	}
+	var wait time.Duration
+	if s := q.Get("wait"); s != "" {
+		v, err := time.ParseDuration(s)
+		if err != nil || v < 0 || v > h.timeout-time.Second {
+			errs = append(errs, FieldProblem{Parameter: "wait", Detail: "must be a duration such as 20s, at most the request timeout less a second (" + (h.timeout - time.Second).String() + ")"})
+		}
+		wait = v
+	}
 	if len(errs) > 0 {
 		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad change feed parameters", Errors: errs})
 		return
 	}
-	page := ChangesPage{Changes: []c360.Change{}, Next: c360.Cursor(after)}
-	for c, err := range h.e.Changes(r.Context(), c360.Cursor(after)) {
-		if err != nil {
-			h.fail(w, r, err)
+	// Long polling: with wait, an empty page is not answered until a
+	// change is committed or wait has passed. The engine has no
+	// notification of commits, so the feed is read again every
+	// changesPoll; a client sees a change at most that much later.
+	deadline := time.Now().Add(wait)
+	for {
+		page := ChangesPage{Changes: []c360.Change{}, Next: c360.Cursor(after)}
+		for c, err := range h.e.Changes(r.Context(), c360.Cursor(after)) {
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if len(page.Changes) == limit {
+				page.More = true
+				break
+			}
+			page.Changes = append(page.Changes, c)
+			page.Next = c.Cursor
+		}
+		left := time.Until(deadline)
+		if len(page.Changes) > 0 || left <= 0 {
+			writeJSON(w, http.StatusOK, page)
 			return
 		}
-		if len(page.Changes) == limit {
-			page.More = true
-			break
+		select {
+		case <-r.Context().Done():
+			h.fail(w, r, r.Context().Err())
+			return
+		case <-time.After(min(left, changesPoll)):
 		}
-		page.Changes = append(page.Changes, c)
-		page.Next = c.Cursor
 	}
-	writeJSON(w, http.StatusOK, page)
 }
+
+// changesPoll is how often a long poll of the change feed reads it again.
+const changesPoll = 200 * time.Millisecond
