@@ -1,8 +1,10 @@
 // Package server maps HTTP to a c360.Engine: a thin JSON layer, built on the
 // standard library's net/http only, where every behaviour lives in the
 // engine. New returns an http.Handler that a host mounts over its own
-// engine (any store: the in-memory default, store/bolt, store/postgres);
-// `c360 serve` runs it over an in-memory engine.
+// engine (any store: the in-memory default, store/bolt, store/postgres) and
+// runs with Serve (graceful shutdown); `c360 serve` runs it over an
+// in-memory engine, and c360-serve in the nested module server/host over
+// store/bolt or store/postgres.
 //
 // # Credentials and scopes
 //

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,7 +25,7 @@ func init() {
 	})
 }
 
-const serveUsage = `[--addr 127.0.0.1:8360] [--tokens tokens.json] [--config c360.json] [flags]
+const serveUsage = `[--addr 127.0.0.1:8360] [--store memory] [--tokens tokens.json] [--config c360.json] [flags]
 
 Serves a c360 engine over HTTP: POST /v1/records, GET /v1/profiles/{id},
 GET /v1/profiles?email=|phone=|corporate_number=|name=, GET /v1/reviews,
@@ -47,9 +46,11 @@ effect within a second. Without --tokens, a one-off admin token for this run
 is made and printed on standard output (second line): fine on a laptop, not
 for a shared server.
 
-The engine is in memory: its state is gone when the process ends. The durable
-stores (store/bolt, store/postgres) are nested modules this command does not
-link; a host keeps state by mounting server.New over its own engine.
+The engine is in memory (--store memory): its state is gone when the process
+ends. The durable stores (store/bolt, store/postgres) are nested modules this
+binary does not link; the same server over them, with the same flags, is
+"go run ./server/host/cmd/c360-serve --store bolt:PATH|postgres:URL" (a
+nested module), or a host mounts server.New over its own engine.
 
 The server speaks plain HTTP: put it behind a TLS-terminating proxy before
 exposing it beyond loopback (the default address).
@@ -70,6 +71,7 @@ func runServe(ctx context.Context, e *env) error {
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes (413 above)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "longest time one request may work (503 after)")
 	grace := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
+	store := fs.String("store", "memory", "the engine's store: memory (this binary links no durable store; see the usage)")
 	tokensPath := fs.String("tokens", "", "file of hashed tokens (c360 token create); empty makes a one-off admin token for this run")
 	rate := fs.Float64("rate-limit", 100, "requests per second one credential may sustain (429 above; 0 or less: no limit)")
 	burst := fs.Int("rate-burst", 0, "requests one credential may make at once above the rate (0: twice --rate-limit)")
@@ -78,6 +80,12 @@ func runServe(ctx context.Context, e *env) error {
 	system := fs.String("tracking-system", "web", "source system of the tracking API's userIds (records <system>/<userId>)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *store != "memory" {
+		if strings.HasPrefix(*store, "bolt:") || strings.HasPrefix(*store, "postgres:") {
+			return usageError("--store %s: this c360 binary links no durable store (their drivers live in nested modules); run the same server with it: go run ./server/host/cmd/c360-serve --store %s [flags]", *store, *store)
+		}
+		return usageError("--store %q: want memory, bolt:PATH or postgres:URL", *store)
 	}
 	if *scanLimit <= 0 {
 		return usageError("--name-scan-limit must be positive, not %d", *scanLimit)
@@ -127,38 +135,16 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler: server.New(eng, server.Config{
-			Credentials: creds, RateLimit: *rate, RateBurst: *burst,
-			MaxBodyBytes: *maxBody, RequestTimeout: *timeout, Logger: logger,
-			LogPersonalData: *logPII, NameScanLimit: *scanLimit, TrackingSystem: *system,
-		}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       *timeout,
-		WriteTimeout:      *timeout + 5*time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	handler := server.New(eng, server.Config{
+		Credentials: creds, RateLimit: *rate, RateBurst: *burst,
+		MaxBodyBytes: *maxBody, RequestTimeout: *timeout, Logger: logger,
+		LogPersonalData: *logPII, NameScanLimit: *scanLimit, TrackingSystem: *system,
+	})
 	fmt.Fprintf(e.stdout, "c360 serve: listening on http://%s (in-memory store)\n", ln.Addr())
 	if oneOff != "" {
 		fmt.Fprintf(e.stdout, "c360 serve: admin token for this run (no --tokens): %s\n", oneOff)
 	}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
-	select {
-	case err := <-served: // Serve failed before any shutdown
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down", slog.String("grace", grace.String()))
-	sctx, cancel := context.WithTimeout(context.Background(), *grace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
-		return fmt.Errorf("shutdown: in-flight requests did not finish within %v: %w", *grace, err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := server.Serve(ctx, ln, handler, server.ServeOptions{RequestTimeout: *timeout, Grace: *grace, Logger: logger}); err != nil {
 		return err
 	}
 	if err := eng.Close(); err != nil {

@@ -79,3 +79,21 @@ func TestTokenCommand(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// TestServeStoreFlag: memory is served; a durable store is refused with
+// the command that links it.
+func TestServeStoreFlag(t *testing.T) {
+	code, _, stderr := runCLI(t, "", "serve", "--store", "bolt:/tmp/x.db")
+	if code != 2 || !strings.Contains(stderr, "server/host/cmd/c360-serve --store bolt:/tmp/x.db") {
+		t.Errorf("--store bolt: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = runCLI(t, "", "serve", "--store", "redis:x")
+	if code != 2 || !strings.Contains(stderr, "want memory, bolt:PATH or postgres:URL") {
+		t.Errorf("--store redis: exit %d, stderr %q", code, stderr)
+	}
+	_, stop, done, _ := startServe(t, "--addr", "127.0.0.1:0", "--store", "memory")
+	stop()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
