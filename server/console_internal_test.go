@@ -1,6 +1,7 @@
 package server
 
 import (
+	"regexp"
 	"testing"
 
 	"github.com/c360/c360/journey"
@@ -37,6 +38,34 @@ func TestAcceptLanguage(t *testing.T) {
 	} {
 		if got := acceptLanguage(h); got != want {
 			t.Errorf("acceptLanguage(%q) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+// TestConsoleTemplateKeys: every message the template names (.T.key,
+// $T.key, index .T "key") is in both languages, and so are the keys it
+// builds (kind_*, consent_*, by_*).
+func TestConsoleTemplateKeys(t *testing.T) {
+	b, err := consoleFS.ReadFile("console.tmpl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?:\.T|\$T)\.([a-z_]+)|index (?:\.T|\$T) "([a-z_]+)"`).FindAllStringSubmatch(string(b), -1) {
+		keys[m[1]+m[2]] = true
+	}
+	for _, k := range []string{"kind_person", "kind_account", "consent_opt_in", "consent_opt_out", "consent_unknown",
+		"by_name", "by_email", "by_phone", "by_corporate_number"} {
+		keys[k] = true
+	}
+	if len(keys) < 50 {
+		t.Fatalf("found only %d keys in the template: the pattern is wrong", len(keys))
+	}
+	for k := range keys {
+		for _, lang := range []string{"ja", "en"} {
+			if _, ok := messages[lang][k]; !ok {
+				t.Errorf("the template uses %q, which %s lacks", k, lang)
+			}
 		}
 	}
 }

@@ -61,8 +61,13 @@ var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // without the write scope, is refused.
 func TestConsole(t *testing.T) {
 	f := newFixture(t, c360.Config{Match: match.Config{Threshold: 0.99, ReviewThreshold: 0.9}}, server.Config{})
+	acct := customer.SourceRecord{System: "sales", RecordID: "A-1"}
+	acct.Kind = customer.KindAccount
+	acct.LegalName = "株式会社山田商事"
+	acctID := f.upsert(acct).Profile
 	a := person("sales", "S-1", "山田", "太郎", "taro@example.jp", "03-1234-5678")
 	a.Name.FamilyKana, a.Name.GivenKana = "ヤマダ", "タロウ"
+	a.Links = []customer.Link{{Profile: acctID, Role: customer.RoleDecisionMaker, Title: "購買部長"}}
 	aID := f.upsert(a).Profile
 	if _, err := f.e.Track(t.Context(), journey.Event{ID: "e-1", CustomerID: aID, Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb,
 		Time: time.Now().Add(-time.Hour), Value: journey.Money{Amount: 5000, Currency: "JPY"}, Campaign: "spring"}); err != nil {
@@ -122,7 +127,8 @@ func TestConsole(t *testing.T) {
 		t.Fatalf("profile: %d\n%s", code, body)
 	}
 	for _, want := range []string{"山田 太郎", "ヤマダ", "taro@example.jp", "Consent (marketing)", "Data quality", "sales/S-1", "Where each value came from",
-		"Lifecycle stage", "Timeline", "online_purchase", "spring", "5,000 JPY", "Next send decision", "may not send", "no_consent"} {
+		"Lifecycle stage", "Timeline",
+		"Accounts and buying roles", "decision_maker", "購買部長", string(acctID), "online_purchase", "spring", "5,000 JPY", "Next send decision", "may not send", "no_consent"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("360 view lacks %q", want)
 		}
