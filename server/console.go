@@ -286,6 +286,8 @@ func (h *handler) consoleError(w http.ResponseWriter, r *http.Request, pg *page,
 // consoleFail shows an engine error on a page, as fail does for the API.
 func (h *handler) consoleFail(w http.ResponseWriter, r *http.Request, pg *page, err error) {
 	switch {
+	case errors.Is(err, c360.ErrInvalid), errors.Is(err, customer.ErrInvalid):
+		h.consoleError(w, r, pg, http.StatusBadRequest, pg.T["err_invalid"]+" "+err.Error())
 	case errors.Is(err, c360.ErrNotFound), errors.Is(err, customer.ErrNotFound):
 		h.consoleError(w, r, pg, http.StatusNotFound, pg.T["err_notfound"])
 	case errors.Is(err, c360.ErrConflict):

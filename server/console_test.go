@@ -205,3 +205,32 @@ func TestConsoleMessagesComplete(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleSearchKinds: the console reads a query as an e-mail address,
+// a phone number, a corporate number or a name; input the engine cannot
+// read is a 400 page, not a 500.
+func TestConsoleSearchKinds(t *testing.T) {
+	f := newFixture(t, c360.Config{}, server.Config{})
+	f.upsert(person("sales", "S-1", "山田", "太郎", "taro@example.jp", "03-1234-5678"))
+	b := newBrowser(f)
+	b.do("POST", "/console/login", url.Values{"token": {strings.TrimPrefix(f.auth, "Bearer ")}})
+	for _, tc := range []struct {
+		q, by string
+		found bool
+	}{
+		{"taro@example.jp", "e-mail address", true},
+		{"+81 3-1234-5678", "phone number", true},
+		{"０３（１２３４）５６７８", "phone number", true},
+		{"1234567890123", "corporate number", false},
+		{"山田", "name", true},
+		{"Yamada Hanako", "name", false},
+	} {
+		code, _, body := b.do("GET", "/console/?lang=en&q="+url.QueryEscape(tc.q), nil)
+		if code != http.StatusOK || !strings.Contains(body, "Searched by: "+tc.by) || strings.Contains(body, "profile-link") != tc.found {
+			t.Errorf("%q: %d, want searched by %s, found %v", tc.q, code, tc.by, tc.found)
+		}
+	}
+	if code, _, body := b.do("GET", "/console/?q="+url.QueryEscape("12-34-56"), nil); code == http.StatusInternalServerError {
+		t.Errorf("a short number: 500\n%s", body)
+	}
+}
