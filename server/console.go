@@ -223,11 +223,8 @@ func (h *handler) csrf(secret string) string {
 // csrfOK checks a POST form's CSRF token, and its Origin when the browser
 // sent one.
 func (h *handler) csrfOK(r *http.Request, want string) bool {
-	if o := r.Header.Get("Origin"); o != "" && o != "null" {
-		u, err := url.Parse(o)
-		if err != nil || u.Host != r.Host {
-			return false
-		}
+	if !sameOrigin(r) {
+		return false
 	}
 	r.Body = http.MaxBytesReader(nil, r.Body, 64<<10)
 	got := r.PostFormValue("csrf")
@@ -237,7 +234,7 @@ func (h *handler) csrfOK(r *http.Request, want string) bool {
 // consoleLang picks the language and remembers an explicit choice.
 func (h *handler) consoleLang(w http.ResponseWriter, r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == "ja" || l == "en" {
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/console", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteStrictMode, HttpOnly: true, Secure: r.TLS != nil})
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/console", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteStrictMode, HttpOnly: true, Secure: secureRequest(r)})
 		return l
 	}
 	if c, err := r.Cookie(langCookie); err == nil && (c.Value == "ja" || c.Value == "en") {
@@ -313,7 +310,29 @@ func safeNext(next string) string {
 	return next
 }
 
+// secureRequest reports whether the browser reached the console over
+// HTTPS: directly, or through a proxy that says so. It decides the cookies'
+// Secure attribute only; a lying header costs nothing but that.
+func secureRequest(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+// sameOrigin reports whether a POST's Origin, when the browser sent one,
+// is the console's own.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
 func (h *handler) consoleLogin(w http.ResponseWriter, r *http.Request, pg *page) {
+	if !sameOrigin(r) {
+		h.consoleError(w, r, pg, http.StatusForbidden, pg.T["err_csrf"])
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	secret := strings.TrimSpace(r.PostFormValue("token"))
 	next := safeNext(r.PostFormValue("next"))
@@ -329,13 +348,13 @@ func (h *handler) consoleLogin(w http.ResponseWriter, r *http.Request, pg *page)
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: sessionCookie, Value: secret, Path: "/console", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: 12 * 3600,
+		SameSite: http.SameSiteStrictMode, Secure: secureRequest(r), MaxAge: 12 * 3600,
 	})
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (h *handler) consoleLogout(w http.ResponseWriter, r *http.Request, pg *page) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: -1})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/console", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secureRequest(r), MaxAge: -1})
 	http.Redirect(w, r, "/console/login", http.StatusSeeOther)
 }
 

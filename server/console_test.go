@@ -91,6 +91,10 @@ func TestConsole(t *testing.T) {
 	if code != http.StatusUnauthorized || !strings.Contains(body, "トークンが正しくありません") {
 		t.Errorf("wrong token: %d", code)
 	}
+	// A login posted from another site is refused (login CSRF).
+	if code, _, _ := b.do("POST", "/console/login", url.Values{"token": {strings.TrimPrefix(f.auth, "Bearer ")}}, "Origin", "https://evil.example"); code != http.StatusForbidden {
+		t.Errorf("login from another origin: %d, want 403", code)
+	}
 	// An open redirect is not followed.
 	code, hd, _ = b.do("POST", "/console/login", url.Values{"token": {strings.TrimPrefix(f.auth, "Bearer ")}, "next": {"//evil.example/"}})
 	if code != http.StatusSeeOther || hd.Get("Location") != "/console/" {
