@@ -431,6 +431,8 @@ type profileView struct {
 	MoreEvents     int             // how many older ones are not shown
 	Decisions      []channelDecision
 	LiveError      string
+	// LinkNames are the display names of the linked profiles.
+	LinkNames map[customer.ID]string
 }
 
 // channelDecision is the send gate's answer for marketing on one channel.
@@ -490,6 +492,12 @@ func (h *handler) consoleProfile(w http.ResponseWriter, r *http.Request, pg *pag
 	}
 	if err != nil {
 		v.QualityError = err.Error()
+	}
+	v.LinkNames = map[customer.ID]string{}
+	for _, l := range p.Links {
+		if lp, err := h.e.Get(r.Context(), l.Profile); err == nil {
+			v.LinkNames[l.Profile] = lp.DisplayName()
+		}
 	}
 	if err := h.liveView(r.Context(), &v); err != nil {
 		if r.Context().Err() != nil {

@@ -132,7 +132,7 @@ func TestConsole(t *testing.T) {
 	}
 	for _, want := range []string{"山田 太郎", "ヤマダ", "taro@example.jp", "Consent (marketing)", "Data quality", "sales/S-1", "Where each value came from",
 		"Lifecycle stage", "Timeline",
-		"Accounts and buying roles", "decision_maker", "購買部長", string(acctID), "online_purchase", "spring", "5,000 JPY", "Next send decision", "may not send", "no_consent"} {
+		"Accounts and buying roles", "decision_maker", "購買部長", string(acctID), "株式会社山田商事", "online_purchase", "spring", "5,000 JPY", "Next send decision", "may not send", "no_consent"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("360 view lacks %q", want)
 		}

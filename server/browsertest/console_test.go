@@ -45,7 +45,16 @@ func seed(t *testing.T, e *c360.Engine) customer.ID {
 	t.Helper()
 	ctx := t.Context()
 	now := time.Now().UTC()
+	acct := customer.SourceRecord{System: "sales", RecordID: "A-12", UpdatedAt: now.Add(-72 * time.Hour)}
+	acct.Kind = customer.KindAccount
+	acct.LegalName = "株式会社山田商事"
+	acct.CorporateNumber = "1234567890123"
+	au, err := e.Upsert(ctx, acct)
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := customer.SourceRecord{System: "sales", RecordID: "S-1001", UpdatedAt: now.Add(-72 * time.Hour)}
+	a.Links = []customer.Link{{Profile: au.Profile, Role: customer.RoleDecisionMaker, Title: "購買部長"}}
 	a.Kind = customer.KindPerson
 	a.Name = customer.PersonName{Family: "山田", Given: "太郎", FamilyKana: "ヤマダ", GivenKana: "タロウ"}
 	a.BirthDate, _ = customer.ParseDate("1984-05-12")
