@@ -140,6 +140,9 @@ func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, err
 		if err := tx.DeleteMerge(absorbed); err != nil {
 			return err
 		}
+		if err := tx.Delete(bAliases, string(m.Survivor), string(absorbed)); err != nil {
+			return err
+		}
 		for _, b := range back {
 			for _, s := range stay {
 				if err := tx.AddNeverMerge(b, s); err != nil {

@@ -294,8 +294,9 @@ type ItemStore interface {
 	Get(bucket, group, key string) ([]byte, error)
 	// Scan streams the items of one group in ascending key order.
 	Scan(bucket, group string) iter.Seq2[Item, error]
-	// Groups streams the groups of a bucket that sort after after ("" for
-	// all), in ascending order.
+	// Groups streams the groups of a bucket that sort after after, in
+	// ascending order: after "" lists every group but the empty-named one
+	// (read it with Scan).
 	Groups(bucket, after string) iter.Seq2[string, error]
 }
 

@@ -98,6 +98,9 @@ func (s *EngineStore) View(ctx context.Context, fn func(c360.ReadTx) error) erro
 type engineTx struct {
 	tx  *bbolt.Tx
 	ctx context.Context
+	// itemWrites counts the item writes of the transaction, so that a Scan
+	// knows when its cursor may be stale.
+	itemWrites int
 }
 
 func (t *engineTx) bucket(name []byte) *bbolt.Bucket { return t.tx.Bucket(name) }

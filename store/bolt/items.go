@@ -82,8 +82,8 @@ func (t *engineTx) Get(bucket, group, key string) ([]byte, error) {
 }
 
 // Scan implements c360.ItemStore. Inside an Update the loop body may write
-// to the store: the walk then seeks again after every item, so it never
-// reads a page the body changed.
+// to the store: when it wrote items, the walk seeks again past the last key
+// it yielded, so it never reads a page the body changed.
 func (t *engineTx) Scan(bucket, group string) iter.Seq2[c360.Item, error] {
 	return func(yield func(c360.Item, error) bool) {
 		if err := t.ctx.Err(); err != nil {
@@ -107,10 +107,11 @@ func (t *engineTx) Scan(bucket, group string) iter.Seq2[c360.Item, error] {
 				return
 			}
 			it := c360.Item{Key: string(k[len(prefix):]), Value: cloneValue(v)}
+			writes := t.itemWrites
 			if !yield(it, nil) {
 				return
 			}
-			if !t.tx.Writable() {
+			if t.itemWrites == writes {
 				k, v = c.Next()
 				continue
 			}
@@ -171,6 +172,7 @@ func (t *engineTx) Put(bucket, group, key string, value []byte) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
+	t.itemWrites++
 	b, err := t.itemBucket(bucket, true)
 	if err != nil {
 		return err
@@ -191,6 +193,7 @@ func (t *engineTx) Delete(bucket, group, key string) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
+	t.itemWrites++
 	b, err := t.itemBucket(bucket, false)
 	if err != nil || b == nil {
 		return err
@@ -203,6 +206,7 @@ func (t *engineTx) DeleteGroup(bucket, group string) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
+	t.itemWrites++
 	b, err := t.itemBucket(bucket, false)
 	if err != nil || b == nil {
 		return err

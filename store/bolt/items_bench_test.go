@@ -38,6 +38,11 @@ func benchItemsDB(b *testing.B, noSync bool) *EngineStore {
 	return s
 }
 
+// The item benchmarks report the process's CPU time per op beside the wall
+// time (on a loaded machine the two part):
+//
+//	cd store/bolt && go test -run '^$' -bench Item -benchtime 2000x
+//
 // BenchmarkItemPutGet is one Update that reads an item and writes it back
 // (the read-modify-write of a counter), on a file holding 100,000 items.
 func BenchmarkItemPutGet(b *testing.B) {
@@ -46,6 +51,7 @@ func BenchmarkItemPutGet(b *testing.B) {
 			s := benchItemsDB(b, !sync)
 			val := make([]byte, 64)
 			i := 0
+			cpu := processCPU()
 			b.ReportAllocs()
 			for b.Loop() {
 				group := fmt.Sprintf("person-%06d", i%benchGroups)
@@ -60,6 +66,7 @@ func BenchmarkItemPutGet(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
@@ -68,6 +75,7 @@ func BenchmarkItemPutGet(b *testing.B) {
 func BenchmarkItemScan(b *testing.B) {
 	s := benchItemsDB(b, true)
 	i := 0
+	cpu := processCPU()
 	b.ReportAllocs()
 	for b.Loop() {
 		group := fmt.Sprintf("person-%06d", i%benchGroups)
@@ -89,6 +97,7 @@ func BenchmarkItemScan(b *testing.B) {
 			b.Fatalf("scanned %d items, want %d", n, benchGroupSize)
 		}
 	}
+	b.ReportMetric(float64((processCPU()-cpu).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
 func isNotFound(err error) bool { return errors.Is(err, c360.ErrNotFound) }

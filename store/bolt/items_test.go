@@ -150,9 +150,10 @@ func TestItemGroupsThatLookAlike(t *testing.T) {
 	}
 }
 
-// Inside an Update the body of a Scan may write to the group it walks:
-// the walk sees each key once, in order, including keys the body added
-// ahead of it, and not the ones it deleted.
+// Inside an Update the body of a Scan may write to the group it walks
+// (here after some items, not others): the walk sees each key once, in
+// order, including keys the body added ahead of it, and not the ones it
+// deleted.
 func TestScanWhileWriting(t *testing.T) {
 	db := openTemp(t)
 	s := db.Engine()
@@ -187,8 +188,10 @@ func TestScanWhileWriting(t *testing.T) {
 					return err
 				}
 			}
-			if err := tx.Put("b", "g", it.Key, []byte("rewritten")); err != nil {
-				return err
+			if n%8 == 0 {
+				if err := tx.Put("b", "g", it.Key, []byte("rewritten")); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -48,9 +48,11 @@ func benchGroup(g int) string { return fmt.Sprintf("person-%06d", g) }
 // latencies reports the p50 and p99 of ds, the round trips per op (a
 // View's ROLLBACK included) and the median time of a bare round trip
 // (SELECT 1), which says how loaded the machine was.
-func latencies(b *testing.B, ds []time.Duration, s *EngineStore, trips0 int64) {
+func latencies(b *testing.B, ds []time.Duration, s *EngineStore, trips0 int64, cpu0 time.Duration) {
+	cpu := processCPU() - cpu0
 	b.StopTimer()
 	defer b.StartTimer()
+	b.ReportMetric(float64(cpu.Microseconds())/float64(len(ds)), "client-cpu-µs/op")
 	slices.Sort(ds)
 	b.ReportMetric(float64(ds[len(ds)/2].Microseconds()), "p50-µs")
 	b.ReportMetric(float64(ds[min(len(ds)-1, len(ds)*99/100)].Microseconds()), "p99-µs")
@@ -62,12 +64,13 @@ func latencies(b *testing.B, ds []time.Duration, s *EngineStore, trips0 int64) {
 // (the read-modify-write of a counter), on a table of 100,000 items.
 //
 //	source .ci/postgres.sh && cd store/postgres &&
-//	go test -run '^$' -bench 'Item' -benchtime 2000x
+//	go test -run '^$' -bench 'Item(PutGet|Scan|TrackPattern)' -benchtime 2000x
+//	go test -run '^$' -bench 'ItemGroups' -benchtime 20x
 func BenchmarkItemPutGet(b *testing.B) {
 	s := benchItemsStore(b)
 	val := make([]byte, 64)
 	var ds []time.Duration
-	trips0 := s.roundTrips.Load()
+	trips0, cpu0 := s.roundTrips.Load(), processCPU()
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -85,14 +88,14 @@ func BenchmarkItemPutGet(b *testing.B) {
 		}
 		ds = append(ds, time.Since(t0))
 	}
-	latencies(b, ds, s, trips0)
+	latencies(b, ds, s, trips0, cpu0)
 }
 
 // BenchmarkItemScan reads one 20-item group in a View.
 func BenchmarkItemScan(b *testing.B) {
 	s := benchItemsStore(b)
 	var ds []time.Duration
-	trips0 := s.roundTrips.Load()
+	trips0, cpu0 := s.roundTrips.Load(), processCPU()
 	i := 0
 	b.ReportAllocs()
 	for b.Loop() {
@@ -117,7 +120,7 @@ func BenchmarkItemScan(b *testing.B) {
 			b.Fatalf("scanned %d items, want %d", n, benchGroupSize)
 		}
 	}
-	latencies(b, ds, s, trips0)
+	latencies(b, ds, s, trips0, cpu0)
 }
 
 // BenchmarkItemGroups lists the 10,000 groups of a bucket of 125,000 items
@@ -160,7 +163,7 @@ func BenchmarkItemTrackPattern(b *testing.B) {
 	for _, prefetch := range []bool{false, true} {
 		b.Run(fmt.Sprintf("prefetch=%t", prefetch), func(b *testing.B) {
 			var ds []time.Duration
-			trips0 := s.roundTrips.Load()
+			trips0, cpu0 := s.roundTrips.Load(), processCPU()
 			i := 0
 			b.ReportAllocs()
 			for b.Loop() {
@@ -210,7 +213,7 @@ func BenchmarkItemTrackPattern(b *testing.B) {
 				}
 				ds = append(ds, time.Since(t0))
 			}
-			latencies(b, ds, s, trips0)
+			latencies(b, ds, s, trips0, cpu0)
 		})
 	}
 }
