@@ -11,9 +11,10 @@
 // Every route but /healthz and /readyz needs a credential, presented as
 // "Authorization: Bearer <token>" or — the convention of Segment's tracking
 // libraries — HTTP Basic authentication with the token as the user name and
-// an empty password. Config.Credentials verifies it (a TokenSet, kept in a
-// file of hashes that `c360 token create` writes; see Token for why
-// SHA-256 suffices). Each route needs one Scope: track (the tracking API:
+// an empty password. Config.Credentials verifies it: a TokenFile (a file of
+// hashes that `c360 token create` writes, reread when it changes), or
+// StoreTokens (the tokens in the engine's own store, shared by every server
+// on one database); see Token for why SHA-256 suffices. Each route needs one Scope: track (the tracking API:
 // a "write key" holding only this scope can be shipped in a web page, as
 // it reads nothing), read, write, privacy, or admin (every scope, and
 // /metrics). No credential, or an unknown one, is a 401 with a

@@ -107,3 +107,40 @@ func TestServeOnBolt(t *testing.T) {
 		t.Errorf("--store redis:x: %v %s", err, out)
 	}
 }
+
+// TestTokensInStore: a token made with `c360-serve token create` into the
+// bolt file authenticates a server started with --tokens store, with its
+// scope only.
+func TestTokensInStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c360.db")
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(os.Args[0], "-test.run=^$")
+		cmd.Env = append(os.Environ(), argsEnv+"="+strings.Join(args, "\n"))
+		out, err := cmd.Output()
+		return strings.TrimSpace(string(out)), err
+	}
+	secret, err := run("token", "create", "--store", "bolt:"+db, "--scope", "read", "--name", "desk")
+	if err != nil || !strings.HasPrefix(secret, server.TokenPrefix) {
+		t.Fatalf("token create: %q %v", secret, err)
+	}
+	list, err := run("token", "list", "--store", "bolt:"+db)
+	if err != nil || !strings.Contains(list, "desk") || strings.Contains(list, secret) {
+		t.Fatalf("token list: %q %v", list, err)
+	}
+	base, _ := start(t, "--addr", "127.0.0.1:0", "--store", "bolt:"+db, "--tokens", "store")
+	for path, want := range map[string]int{"/v1/reviews": http.StatusOK, "/metrics": http.StatusForbidden} {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("Authorization", "Bearer "+secret)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("GET %s: %d, want %d", path, res.StatusCode, want)
+		}
+	}
+	if _, err := run("--store", "memory", "--tokens", "store"); err == nil {
+		t.Errorf("--tokens store on the memory store was accepted")
+	}
+}
