@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
@@ -24,8 +26,18 @@ func benchServer(b *testing.B, n int) (*httptest.Server, []string) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { e.Close() })
-	srv := httptest.NewServer(server.New(e, server.Config{Logger: slog.New(slog.DiscardHandler)}))
+	secret, tok, err := server.NewToken("bench", []server.Scope{server.ScopeAdmin}, time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	tokens, err := server.NewTokenSet(tok)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(e, server.Config{Credentials: tokens, RateLimit: -1, TrackingSystem: "sales", Logger: slog.New(slog.DiscardHandler)}))
 	b.Cleanup(srv.Close)
+	srv.Config.Handler = bearer(secret, srv.Config.Handler)
+	// The tracking API's userId names a source record of "sales" (TrackingSystem).
 	ids := make([]string, n)
 	for i := range n {
 		up, err := e.Upsert(b.Context(), benchPerson("sales", i, "taro"))
@@ -35,6 +47,15 @@ func benchServer(b *testing.B, n int) (*httptest.Server, []string) {
 		ids[i] = string(up.Profile)
 	}
 	return srv, ids
+}
+
+// bearer adds the Authorization header to every request, as a client
+// holding the token would.
+func bearer(secret string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Header.Set("Authorization", "Bearer "+secret)
+		h.ServeHTTP(w, r)
+	})
 }
 
 func benchGet(b *testing.B, c *http.Client, url string) {
@@ -108,5 +129,48 @@ func BenchmarkUpsert(b *testing.B) {
 			b.Fatalf("POST: %d", res.StatusCode)
 		}
 		i++
+	}
+}
+
+// BenchmarkTrackBatch is POST /v1/batch of 100 page views of the 1,000
+// people (userId = their source record), one batch at a time; events/s is
+// reported beside ns/op (one op = one batch).
+func BenchmarkTrackBatch(b *testing.B) {
+	srv, _ := benchServer(b, 1000)
+	c := srv.Client()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		var sb strings.Builder
+		sb.WriteString(`{"batch":[`)
+		for i := range 100 {
+			if i > 0 {
+				sb.WriteByte(',')
+			}
+			fmt.Fprintf(&sb, `{"type":"page","messageId":"b%d","userId":"sales-%d","name":"Product","properties":{"path":"/p/%d"}}`, n, n%1000, n%50)
+			n++
+		}
+		sb.WriteString(`]}`)
+		res, err := c.Post(srv.URL+"/v1/batch", "application/json", strings.NewReader(sb.String()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			b.Fatalf("POST /v1/batch: %d", res.StatusCode)
+		}
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkSearchName is GET /v1/profiles?name=… in kana: a scan of the
+// 1,000 profiles.
+func BenchmarkSearchName(b *testing.B) {
+	srv, _ := benchServer(b, 1000)
+	c := srv.Client()
+	b.ReportAllocs()
+	for b.Loop() {
+		benchGet(b, c, srv.URL+"/v1/profiles?name=%E3%82%84%E3%81%BE%E3%81%A0") // やまだ
 	}
 }

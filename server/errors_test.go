@@ -78,9 +78,13 @@ func TestRequestTimeout(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer e.Close()
-	srv := httptest.NewServer(New(e, Config{RequestTimeout: 1, Logger: slog.New(slog.DiscardHandler)}))
+	secret, tok, _ := NewToken("t", []Scope{ScopeRead}, time.Now())
+	tokens, _ := NewTokenSet(tok)
+	srv := httptest.NewServer(New(e, Config{Credentials: tokens, RequestTimeout: 1, Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
-	res, err := http.Get(srv.URL + "/v1/profiles/P1")
+	req, _ := http.NewRequest("GET", srv.URL+"/v1/profiles/P1", nil)
+	req.Header.Set("Authorization", "Bearer "+secret)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,10 +111,19 @@ func FuzzUpsertBody(f *testing.F) {
 		f.Fatal(err)
 	}
 	defer e.Close()
-	h := New(e, Config{MaxBodyBytes: 1 << 16, RequestTimeout: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)})
+	secret, tok, err := NewToken("fuzz", []Scope{ScopeWrite}, time.Now())
+	if err != nil {
+		f.Fatal(err)
+	}
+	tokens, err := NewTokenSet(tok)
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := New(e, Config{Credentials: tokens, RateLimit: -1, MaxBodyBytes: 1 << 16, RequestTimeout: 2 * time.Second, Logger: slog.New(slog.DiscardHandler)})
 	f.Fuzz(func(t *testing.T, body []byte) {
 		req := httptest.NewRequest("POST", "/v1/records", bytes.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, req)
 		switch w.Code {

@@ -9,8 +9,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"time"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/server"
 )
 
@@ -23,7 +25,16 @@ func ExampleNew() {
 		log.Fatal(err)
 	}
 	defer e.Close()
-	srv := httptest.NewServer(server.New(e, server.Config{Logger: slog.New(slog.DiscardHandler)}))
+	// A token with the write scope; the set keeps only its hash.
+	secret, tok, err := server.NewToken("crm-sync", []server.Scope{server.ScopeWrite}, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+	tokens, err := server.NewTokenSet(tok)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(e, server.Config{Credentials: tokens, Logger: slog.New(slog.DiscardHandler)}))
 	defer srv.Close()
 
 	for _, rec := range []string{
@@ -33,7 +44,10 @@ func ExampleNew() {
 		  "contact_points":[{"type":"email","value":"TARO@example.jp"}]}`,
 		`{"system":"webshop","record_id":"W-2","kind":"robot"}`,
 	} {
-		res, err := http.Post(srv.URL+"/v1/records", "application/json", strings.NewReader(rec))
+		req, _ := http.NewRequest("POST", srv.URL+"/v1/records", strings.NewReader(rec))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+secret)
+		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -52,4 +66,60 @@ func ExampleNew() {
 	// 200 created
 	// 200 joined
 	// 400 source webshop/W-2 kind
+}
+
+// A site's Segment library sends to the tracking API with a write key (a
+// token with the track scope only): identify names the visitor, a batch of
+// page and track messages follows, and a message delivered twice counts
+// once.
+func ExampleNew_tracking() {
+	ctx := context.Background()
+	e, err := c360.Open(ctx, c360.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+	writeKey, tok, err := server.NewToken("shop.example.jp", []server.Scope{server.ScopeTrack}, time.Now())
+	if err != nil {
+		log.Fatal(err)
+	}
+	tokens, err := server.NewTokenSet(tok)
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(e, server.Config{Credentials: tokens, Logger: slog.New(slog.DiscardHandler)}))
+	defer srv.Close()
+
+	send := func(path, body string) {
+		req, _ := http.NewRequest("POST", srv.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.SetBasicAuth(writeKey, "") // as Segment's libraries send it
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		defer res.Body.Close()
+		var r server.TrackResult
+		json.NewDecoder(res.Body).Decode(&r)
+		fmt.Printf("%s: %d accepted %d duplicates %d rejected %d\n", path, res.StatusCode, r.Accepted, r.Duplicates, len(r.Rejected))
+	}
+	send("/v1/page", `{"messageId":"m1","anonymousId":"a-77","name":"Pricing"}`)
+	send("/v1/identify", `{"messageId":"m2","anonymousId":"a-77","userId":"u-1","traits":{"name":"山田 太郎","email":"taro@example.jp"}}`)
+	send("/v1/batch", `{"batch":[
+		{"type":"track","messageId":"m3","userId":"u-1","event":"Order Completed","properties":{"revenue":4800,"currency":"JPY"}},
+		{"type":"track","messageId":"m3","userId":"u-1","event":"Order Completed","properties":{"revenue":4800,"currency":"JPY"}},
+		{"type":"track","messageId":"m4","event":"Order Completed"}]}`)
+
+	id, _ := e.ProfileOf(ctx, customer.RecordKey{System: "web", RecordID: "u-1"})
+	evs, _ := e.Timeline(ctx, id, time.Time{}, time.Time{})
+	for _, ev := range evs {
+		fmt.Println(strings.TrimSpace(fmt.Sprint(ev.ID, " ", ev.Type, " ", ev.Value.Amount, " ", ev.Value.Currency)))
+	}
+	// Output:
+	// /v1/page: 200 accepted 1 duplicates 0 rejected 0
+	// /v1/identify: 200 accepted 1 duplicates 0 rejected 0
+	// /v1/batch: 200 accepted 1 duplicates 1 rejected 1
+	// m1 web_visit 0
+	// m2 login 0
+	// m3 online_purchase 4800 JPY
 }

@@ -13,10 +13,26 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 )
 
-// Config configures the handler. The zero Config is ready.
+// Config configures the handler. The zero Config is ready, and refuses
+// every route but /healthz and /readyz until Credentials is set.
 type Config struct {
+	// Credentials verifies the credential of each request (a *TokenSet,
+	// or a host's own). Nil means no credential is known: every route
+	// but the health checks answers 401.
+	Credentials Credentials `json:"-"`
+	// RateLimit is the sustained number of requests per second one
+	// credential may make (a token bucket per credential; over it, 429
+	// with Retry-After). A write key (a credential with the track scope
+	// only) is shared by every browser of a site, so its buckets are per
+	// client address (the connection's, not X-Forwarded-For). Zero means
+	// 100; negative means no limit.
+	RateLimit float64 `json:"rate_limit,omitempty"`
+	// RateBurst is how many requests a credential may make at once above
+	// the sustained rate. Zero means twice RateLimit (at least 1).
+	RateBurst int `json:"rate_burst,omitempty"`
 	// MaxBodyBytes bounds a request body; a larger one is refused with 413.
 	// Zero means 1 MiB (a source record is a few KiB).
 	MaxBodyBytes int64 `json:"max_body_bytes,omitempty"`
@@ -27,27 +43,88 @@ type Config struct {
 	// Logger receives one record per request. Nil means JSON lines on
 	// standard error (slog.NewJSONHandler).
 	Logger *slog.Logger `json:"-"`
+	// LogPersonalData adds the request's path and query (which hold
+	// profile IDs, e-mail addresses, phone numbers and names) to each
+	// log record. False, the default, logs the route pattern only.
+	LogPersonalData bool `json:"log_personal_data,omitempty"`
+	// NameScanLimit bounds the profiles one name search reads (the
+	// engine has no name index: GET /v1/profiles?name=… scans). A search
+	// that reaches it answers what it found with "truncated": true. Zero
+	// means 100,000.
+	NameScanLimit int `json:"name_scan_limit,omitempty"`
+	// TrackingSystem is the source system of the tracking API: userId is
+	// the record ID of a person's source record in it (the identifier
+	// "source:<system>"), anonymous identifies go to <system>-anonymous
+	// and groups to <system>-group. Empty means "web".
+	TrackingSystem string `json:"tracking_system,omitempty"`
+	// EventTypes maps the event names of track messages to touchpoint
+	// types, before the built-in names of Segment's semantic events
+	// ("Order Completed" → online_purchase, …) and the name itself in
+	// snake case. Nil: the built-in names only.
+	EventTypes map[string]journey.Type `json:"event_types,omitempty"`
+	// IdentifyEventType is the type of the event that links an anonymous
+	// ID to a person on identify and alias. Empty means journey.TypeLogin.
+	IdentifyEventType journey.Type `json:"identify_event_type,omitempty"`
 }
 
 const (
 	defaultMaxBody      = 1 << 20
 	defaultTimeout      = 30 * time.Second
+	defaultRate         = 100
+	defaultScanLimit    = 100_000
+	defaultNameLimit    = 20
+	maxNameLimit        = 100
 	defaultChangesLimit = 100
 	maxChangesLimit     = 1000
 )
 
 type handler struct {
-	e       *c360.Engine
-	maxBody int64
-	timeout time.Duration
-	log     *slog.Logger
-	mux     *http.ServeMux
+	e         *c360.Engine
+	creds     Credentials
+	limits    *limiter
+	maxBody   int64
+	timeout   time.Duration
+	log       *slog.Logger
+	logPII    bool
+	scanLimit int
+	mux       *http.ServeMux
+	routes    []route
+	metrics   *metrics
+	csrfKey   []byte
+
+	system       string
+	eventTypes   map[string]journey.Type
+	identifyType journey.Type
+}
+
+// route is a registered pattern with the scope it needs. Public routes
+// need no credential; cookie routes (the console) also accept the session
+// cookie.
+type route struct {
+	pattern string
+	scope   Scope
+	public  bool
+	cookie  bool
 }
 
 // New returns the HTTP handler over e (see the package documentation for
 // the routes). The handler does not close e.
 func New(e *c360.Engine, cfg Config) http.Handler {
-	h := &handler{e: e, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout, log: cfg.Logger, mux: http.NewServeMux()}
+	h := &handler{
+		e: e, creds: cfg.Credentials, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout,
+		log: cfg.Logger, logPII: cfg.LogPersonalData, mux: http.NewServeMux(), metrics: newMetrics(),
+		scanLimit: cfg.NameScanLimit,
+	}
+	if h.scanLimit <= 0 {
+		h.scanLimit = defaultScanLimit
+	}
+	h.system, h.eventTypes, h.identifyType = cfg.TrackingSystem, cfg.EventTypes, cfg.IdentifyEventType
+	if h.system == "" {
+		h.system = "web"
+	}
+	if h.identifyType == "" {
+		h.identifyType = journey.TypeLogin
+	}
 	if h.maxBody <= 0 {
 		h.maxBody = defaultMaxBody
 	}
@@ -57,22 +134,51 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	if h.log == nil {
 		h.log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
 	}
-	m := h.mux
-	m.HandleFunc("GET /healthz", h.healthz)
-	m.HandleFunc("GET /readyz", h.readyz)
-	m.HandleFunc("POST /v1/records", h.upsert)
-	m.HandleFunc("GET /v1/profiles/{id}", h.profile)
-	m.HandleFunc("GET /v1/profiles", h.lookup)
-	m.HandleFunc("POST /v1/profiles/{id}/unmerge", h.unmerge)
-	m.HandleFunc("GET /v1/reviews", h.reviews)
-	m.HandleFunc("POST /v1/reviews/{id}/confirm", h.confirm)
-	m.HandleFunc("POST /v1/reviews/{id}/reject", h.reject)
-	m.HandleFunc("GET /v1/changes", h.changes)
+	rate, burst := cfg.RateLimit, cfg.RateBurst
+	if rate == 0 {
+		rate = defaultRate
+	}
+	if burst <= 0 {
+		burst = int(2 * rate)
+	}
+	h.limits = newLimiter(rate, burst)
+
+	h.handle(route{pattern: "GET /healthz", public: true}, h.healthz)
+	h.handle(route{pattern: "GET /readyz", public: true}, h.readyz)
+	h.handle(route{pattern: "GET /metrics", scope: ScopeAdmin}, h.serveMetrics)
+	h.handle(route{pattern: "GET /v1/openapi.json"}, h.openapi)
+	h.handle(route{pattern: "POST /v1/records", scope: ScopeWrite}, h.upsert)
+	h.handle(route{pattern: "GET /v1/profiles/{id}", scope: ScopeRead}, h.profile)
+	h.handle(route{pattern: "GET /v1/profiles", scope: ScopeRead}, h.lookup)
+	h.handle(route{pattern: "POST /v1/profiles/{id}/unmerge", scope: ScopeWrite}, h.unmerge)
+	h.handle(route{pattern: "GET /v1/reviews", scope: ScopeRead}, h.reviews)
+	h.handle(route{pattern: "POST /v1/reviews/{id}/confirm", scope: ScopeWrite}, h.confirm)
+	h.handle(route{pattern: "POST /v1/reviews/{id}/reject", scope: ScopeWrite}, h.reject)
+	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead}, h.changes)
+	h.registerLive()
+	h.registerTracking()
+	h.registerConsole()
 	return h
 }
 
+// handle registers a route behind authentication.
+func (h *handler) handle(rt route, fn http.HandlerFunc) {
+	h.routes = append(h.routes, rt)
+	if rt.public {
+		h.mux.HandleFunc(rt.pattern, fn)
+		return
+	}
+	h.mux.HandleFunc(rt.pattern, func(w http.ResponseWriter, r *http.Request) {
+		r, ok := h.authenticate(w, r, rt.scope)
+		if !ok {
+			return
+		}
+		fn(w, r)
+	})
+}
+
 // ServeHTTP runs a request under the timeout, answers the mux's own 404 and
-// 405 as problem details, and logs the request.
+// 405 as problem details, counts and logs the request.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
@@ -84,21 +190,30 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rw.status == 0 {
 		rw.status = http.StatusOK
 	}
+	elapsed := time.Since(start)
 	route := r.Pattern
 	if route == "" {
 		route = "unmatched"
 	}
+	h.metrics.observe(route, rw.status, elapsed)
 	level := slog.LevelInfo
 	if rw.status >= 500 {
 		level = slog.LevelError
 	}
-	h.log.LogAttrs(context.Background(), level, "request",
+	attrs := []slog.Attr{
 		slog.String("method", r.Method),
 		slog.String("route", route),
 		slog.Int("status", rw.status),
 		slog.Int64("bytes", rw.bytes),
-		slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
-	)
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
+	}
+	if rw.credential != "" {
+		attrs = append(attrs, slog.String("credential", rw.credential))
+	}
+	if h.logPII {
+		attrs = append(attrs, slog.String("path", r.URL.Path), slog.String("query", r.URL.RawQuery))
+	}
+	h.log.LogAttrs(context.Background(), level, "request", attrs...)
 }
 
 // recorder notes the status and size of a response. When the mux itself
@@ -106,10 +221,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // mux's plain-text body with a problem detail.
 type recorder struct {
 	http.ResponseWriter
-	req     *http.Request
-	status  int
-	bytes   int64
-	swallow bool
+	req        *http.Request
+	status     int
+	bytes      int64
+	swallow    bool
+	credential string // the ID of the credential, once authenticated
 }
 
 func (w *recorder) WriteHeader(code int) {
@@ -187,6 +303,7 @@ func (h *handler) upsert(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.metrics.outcome(up.Outcome.String())
 	writeJSON(w, http.StatusOK, newUpdate(up))
 }
 
@@ -235,10 +352,11 @@ func (h *handler) profile(w http.ResponseWriter, r *http.Request) {
 
 // lookupParams are the query parameters GET /v1/profiles searches by, as
 // Engine.Lookup's identifier schemes.
-var lookupParams = []string{"email", "phone", "corporate_number"}
+var lookupParams = []string{"email", "phone", "corporate_number", "name"}
 
 func (h *handler) lookup(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	limit := defaultNameLimit
 	var ident customer.Identifier
 	var errs []FieldProblem
 	for _, name := range lookupParams {
@@ -250,40 +368,44 @@ func (h *handler) lookup(w http.ResponseWriter, r *http.Request) {
 		case len(vs) != 1 || vs[0] == "":
 			errs = append(errs, FieldProblem{Parameter: name, Detail: "give one non-empty value"})
 		case ident.Scheme != "":
-			errs = append(errs, FieldProblem{Parameter: name, Detail: "search by one of email, phone or corporate_number at a time (also given: " + ident.Scheme + ")"})
+			errs = append(errs, FieldProblem{Parameter: name, Detail: "search by one of email, phone, corporate_number or name at a time (also given: " + ident.Scheme + ")"})
 		default:
 			ident = customer.Identifier{Scheme: name, Value: vs[0]}
 		}
 	}
 	if ident.Scheme == "" && len(errs) == 0 {
-		errs = append(errs, FieldProblem{Parameter: "email", Detail: "give email, phone or corporate_number to search by"})
+		errs = append(errs, FieldProblem{Parameter: "email", Detail: "give email, phone, corporate_number or name to search by"})
+	}
+	if s, ok := q["limit"]; ok {
+		v, err := strconv.Atoi(s[0])
+		switch {
+		case ident.Scheme != "name":
+			errs = append(errs, FieldProblem{Parameter: "limit", Detail: "limit applies to a name search only"})
+		case err != nil || v < 1 || v > maxNameLimit:
+			errs = append(errs, FieldProblem{Parameter: "limit", Detail: "must be a whole number from 1 to " + strconv.Itoa(maxNameLimit)})
+		default:
+			limit = v
+		}
 	}
 	if len(errs) > 0 {
 		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad search parameters", Errors: errs})
 		return
 	}
-	ids, err := h.e.Lookup(r.Context(), ident)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	resp := Profiles{Profiles: []*customer.Profile{}}
-	seen := map[customer.ID]bool{}
-	for _, id := range ids {
-		// A merge between Lookup and this read redirects id: Get follows it.
-		p, err := h.e.Get(r.Context(), id)
-		if errors.Is(err, c360.ErrNotFound) {
-			continue
-		}
+	if ident.Scheme == "name" {
+		res, err := h.searchNames(r.Context(), ident.Value, limit)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
-		if !seen[p.ID] {
-			seen[p.ID] = true
-			resp.Profiles = append(resp.Profiles, p)
-		}
+		writeJSON(w, http.StatusOK, res)
+		return
 	}
+	ps, err := h.findIdentifier(r.Context(), ident)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	resp := Profiles{Profiles: ps}
 	writeJSON(w, http.StatusOK, resp)
 }
 
@@ -293,6 +415,7 @@ func (h *handler) unmerge(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.metrics.outcome(up.Outcome.String())
 	writeJSON(w, http.StatusOK, newUpdate(up))
 }
 
@@ -315,6 +438,7 @@ func (h *handler) confirm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.metrics.outcome(up.Outcome.String())
 	writeJSON(w, http.StatusOK, newUpdate(up))
 }
 
@@ -345,22 +469,50 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = v
 	}
+	var wait time.Duration
+	if s := q.Get("wait"); s != "" {
+		v, err := time.ParseDuration(s)
+		if err != nil || v < 0 || v > h.timeout-time.Second {
+			errs = append(errs, FieldProblem{Parameter: "wait", Detail: "must be a duration such as 20s, at most the request timeout less a second (" + (h.timeout - time.Second).String() + ")"})
+		}
+		wait = v
+	}
 	if len(errs) > 0 {
 		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad change feed parameters", Errors: errs})
 		return
 	}
-	page := ChangesPage{Changes: []c360.Change{}, Next: c360.Cursor(after)}
-	for c, err := range h.e.Changes(r.Context(), c360.Cursor(after)) {
-		if err != nil {
-			h.fail(w, r, err)
+	// Long polling: with wait, an empty page is not answered until a
+	// change is committed or wait has passed. The engine has no
+	// notification of commits, so the feed is read again every
+	// changesPoll; a client sees a change at most that much later.
+	deadline := time.Now().Add(wait)
+	for {
+		page := ChangesPage{Changes: []c360.Change{}, Next: c360.Cursor(after)}
+		for c, err := range h.e.Changes(r.Context(), c360.Cursor(after)) {
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			if len(page.Changes) == limit {
+				page.More = true
+				break
+			}
+			page.Changes = append(page.Changes, c)
+			page.Next = c.Cursor
+		}
+		left := time.Until(deadline)
+		if len(page.Changes) > 0 || left <= 0 {
+			writeJSON(w, http.StatusOK, page)
 			return
 		}
-		if len(page.Changes) == limit {
-			page.More = true
-			break
+		select {
+		case <-r.Context().Done():
+			h.fail(w, r, r.Context().Err())
+			return
+		case <-time.After(min(left, changesPoll)):
 		}
-		page.Changes = append(page.Changes, c)
-		page.Next = c.Cursor
 	}
-	writeJSON(w, http.StatusOK, page)
 }
+
+// changesPoll is how often a long poll of the change feed reads it again.
+const changesPoll = 200 * time.Millisecond

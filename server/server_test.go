@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
@@ -39,10 +40,28 @@ func (s *syncBuffer) String() string {
 }
 
 type fixture struct {
-	t   *testing.T
-	srv *httptest.Server
-	e   *c360.Engine
-	log *syncBuffer
+	t      *testing.T
+	srv    *httptest.Server
+	e      *c360.Engine
+	log    *syncBuffer
+	tokens *server.TokenSet
+	// auth is the Authorization header do sends: an admin token's by
+	// default.
+	auth string
+}
+
+// token makes a token with the given scopes in the fixture's set and
+// returns its secret.
+func (f *fixture) token(scopes ...server.Scope) string {
+	f.t.Helper()
+	secret, tok, err := server.NewToken("test", scopes, time.Now())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	if err := f.tokens.Add(tok); err != nil {
+		f.t.Fatal(err)
+	}
+	return secret
 }
 
 func newFixture(t *testing.T, ecfg c360.Config, scfg server.Config) *fixture {
@@ -53,6 +72,14 @@ func newFixture(t *testing.T, ecfg c360.Config, scfg server.Config) *fixture {
 	}
 	t.Cleanup(func() { e.Close() })
 	f := &fixture{t: t, e: e, log: &syncBuffer{}}
+	f.tokens, _ = server.NewTokenSet()
+	f.auth = "Bearer " + f.token(server.ScopeAdmin)
+	if scfg.Credentials == nil {
+		scfg.Credentials = f.tokens
+	}
+	if scfg.RateLimit == 0 {
+		scfg.RateLimit = -1
+	}
 	scfg.Logger = slog.New(slog.NewJSONHandler(f.log, nil))
 	f.srv = httptest.NewServer(server.New(e, scfg))
 	t.Cleanup(f.srv.Close)
@@ -74,6 +101,9 @@ func (f *fixture) do(method, path, contentType string, body []byte) response {
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if f.auth != "" {
+		req.Header.Set("Authorization", f.auth)
 	}
 	res, err := f.srv.Client().Do(req)
 	if err != nil {
@@ -251,7 +281,12 @@ func TestSearchParameters(t *testing.T) {
 		params []string
 	}{
 		{"", []string{"email"}},
-		{"name=x", []string{"email"}},
+		{"nom=x", []string{"email"}},
+		{"name=x&email=a%40b.jp", []string{"name"}},
+		{"name=", []string{"name"}},
+		{"name=x&limit=0", []string{"limit"}},
+		{"name=x&limit=101", []string{"limit"}},
+		{"email=a%40b.jp&limit=5", []string{"limit"}},
 		{"email=", []string{"email"}},
 		{"email=a%40b.jp&phone=0312345678", []string{"phone"}},
 		{"email=a%40b.jp&email=c%40d.jp", []string{"email"}},
@@ -284,6 +319,7 @@ func TestBadRequests(t *testing.T) {
 	}
 	req, _ := http.NewRequestWithContext(t.Context(), "POST", f.srv.URL+"/v1/records", io.MultiReader(bytes.NewReader(big)))
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", f.auth)
 	req.ContentLength = -1 // chunked: the limit is found while reading
 	res, err := f.srv.Client().Do(req)
 	if err != nil {

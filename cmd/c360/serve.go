@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -21,26 +20,40 @@ import (
 func init() {
 	register(&command{
 		name:    "serve",
-		summary: "serve the engine over HTTP (JSON API under /v1; in-memory store; no authentication yet)",
+		summary: "serve the engine over HTTP (JSON API under /v1, tokens with scopes, /metrics; in-memory store)",
 		run:     runServe,
 	})
 }
 
-const serveUsage = `[--addr 127.0.0.1:8360] [--config c360.json] [flags]
+const serveUsage = `[--addr 127.0.0.1:8360] [--store memory] [--tokens tokens.json] [--config c360.json] [flags]
 
 Serves a c360 engine over HTTP: POST /v1/records, GET /v1/profiles/{id},
-GET /v1/profiles?email=|phone=|corporate_number=, GET /v1/reviews,
+GET /v1/profiles?email=|phone=|corporate_number=|name=, GET /v1/reviews,
 POST /v1/reviews/{id}/confirm|reject, POST /v1/profiles/{id}/unmerge,
-GET /v1/changes?after=N&limit=M, GET /healthz, GET /readyz (see the
-documentation of package github.com/c360/c360/server). Logs are JSON lines on
-standard error; the address it listens on is printed on standard output.
+GET /v1/changes?after=N&limit=M, GET /v1/openapi.json, GET /metrics,
+GET /healthz, GET /readyz, the Segment-compatible tracking API (POST
+/v1/identify, track, page, screen, group, alias, batch: point a Segment
+library's host here and give it a write key, "c360 token create --scope
+track"), and the console at /console/ (see the documentation of package
+github.com/c360/c360/server). Logs are JSON lines on standard error, without
+personal data unless --log-personal-data; the address it listens on is
+printed on standard output.
 
-The engine is in memory: its state is gone when the process ends. The durable
-stores (store/bolt, store/postgres) are nested modules this command does not
-link; a host keeps state by mounting server.New over its own engine.
+Every route but /healthz and /readyz needs a token (Authorization: Bearer
+TOKEN) with the route's scope. --tokens names a file of hashed tokens made by
+"c360 token create --tokens FILE --scope read,write"; changes to it take
+effect within a second. Without --tokens, a one-off admin token for this run
+is made and printed on standard output (second line): fine on a laptop, not
+for a shared server.
 
-THERE IS NO AUTHENTICATION YET: anyone who can reach the address can read and
-change every profile. The default address is loopback only; do not expose it.
+The engine is in memory (--store memory): its state is gone when the process
+ends. The durable stores (store/bolt, store/postgres) are nested modules this
+binary does not link; the same server over them, with the same flags, is
+"go run ./server/host/cmd/c360-serve --store bolt:PATH|postgres:URL" (a
+nested module), or a host mounts server.New over its own engine.
+
+The server speaks plain HTTP: put it behind a TLS-terminating proxy before
+exposing it beyond loopback (the default address).
 
 --config is a JSON file of c360.Config: {"match": {...}, "survivorship": {...},
 "cache_size": N}, with "match" as in "c360 dedupe --config" and "survivorship"
@@ -58,8 +71,46 @@ func runServe(ctx context.Context, e *env) error {
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes (413 above)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "longest time one request may work (503 after)")
 	grace := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
+	store := fs.String("store", "memory", "the engine's store: memory (this binary links no durable store; see the usage)")
+	tokensPath := fs.String("tokens", "", "file of hashed tokens (c360 token create); empty makes a one-off admin token for this run")
+	rate := fs.Float64("rate-limit", 100, "requests per second one credential may sustain (429 above; 0 or less: no limit)")
+	burst := fs.Int("rate-burst", 0, "requests one credential may make at once above the rate (0: twice --rate-limit)")
+	logPII := fs.Bool("log-personal-data", false, "log each request's path and query (IDs, e-mail addresses, names)")
+	scanLimit := fs.Int("name-scan-limit", 100_000, "most profiles one name search reads (the engine has no name index)")
+	system := fs.String("tracking-system", "web", "source system of the tracking API's userIds (records <system>/<userId>)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *store != "memory" {
+		if strings.HasPrefix(*store, "bolt:") || strings.HasPrefix(*store, "postgres:") {
+			return usageError("--store %s: this c360 binary links no durable store (their drivers live in nested modules); run the same server with it: go run ./server/host/cmd/c360-serve --store %s [flags]", *store, *store)
+		}
+		return usageError("--store %q: want memory, bolt:PATH or postgres:URL", *store)
+	}
+	if *scanLimit <= 0 {
+		return usageError("--name-scan-limit must be positive, not %d", *scanLimit)
+	}
+	if *rate <= 0 {
+		*rate = -1
+	}
+	var creds server.Credentials
+	oneOff := ""
+	if *tokensPath != "" {
+		tf, err := server.OpenTokenFile(*tokensPath)
+		if err != nil {
+			return fmt.Errorf("--tokens: %w", err)
+		}
+		creds = tf
+	} else {
+		secret, tok, err := server.NewToken("one-off admin token of c360 serve", []server.Scope{server.ScopeAdmin}, time.Now())
+		if err != nil {
+			return err
+		}
+		set, err := server.NewTokenSet(tok)
+		if err != nil {
+			return err
+		}
+		creds, oneOff = set, secret
 	}
 	if *maxBody <= 0 {
 		return usageError("--max-body must be positive, not %d", *maxBody)
@@ -84,31 +135,16 @@ func runServe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{
-		Handler:           server.New(eng, server.Config{MaxBodyBytes: *maxBody, RequestTimeout: *timeout, Logger: logger}),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       *timeout,
-		WriteTimeout:      *timeout + 5*time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	handler := server.New(eng, server.Config{
+		Credentials: creds, RateLimit: *rate, RateBurst: *burst,
+		MaxBodyBytes: *maxBody, RequestTimeout: *timeout, Logger: logger,
+		LogPersonalData: *logPII, NameScanLimit: *scanLimit, TrackingSystem: *system,
+	})
+	fmt.Fprintf(e.stdout, "c360 serve: listening on http://%s (in-memory store)\n", ln.Addr())
+	if oneOff != "" {
+		fmt.Fprintf(e.stdout, "c360 serve: admin token for this run (no --tokens): %s\n", oneOff)
 	}
-	fmt.Fprintf(e.stdout, "c360 serve: listening on http://%s (in-memory store, no authentication)\n", ln.Addr())
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
-	select {
-	case err := <-served: // Serve failed before any shutdown
-		return err
-	case <-ctx.Done():
-	}
-	logger.Info("shutting down", slog.String("grace", grace.String()))
-	sctx, cancel := context.WithTimeout(context.Background(), *grace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		srv.Close()
-		return fmt.Errorf("shutdown: in-flight requests did not finish within %v: %w", *grace, err)
-	}
-	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := server.Serve(ctx, ln, handler, server.ServeOptions{RequestTimeout: *timeout, Grace: *grace, Logger: logger}); err != nil {
 		return err
 	}
 	if err := eng.Close(); err != nil {

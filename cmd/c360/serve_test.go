@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -35,7 +36,8 @@ func (l *lockedBuffer) String() string {
 
 // startServe runs "c360 serve" with args in the background and returns the
 // base URL it prints, a cancel function (the signal) and the command's
-// result.
+// result. Without --tokens, the one-off admin token it prints is put in
+// serveToken.
 func startServe(t *testing.T, args ...string) (base string, stop context.CancelFunc, done <-chan error, logs *lockedBuffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
@@ -47,12 +49,22 @@ func startServe(t *testing.T, args ...string) (base string, stop context.CancelF
 		pw.Close()
 		result <- err
 	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
+	br := bufio.NewReader(pr)
+	line, err := br.ReadString('\n')
 	if err != nil {
 		cancel()
 		t.Fatalf("no address printed (%v); the command said: %v; logs:\n%s", err, <-result, logs)
 	}
-	go io.Copy(io.Discard, pr)
+	if !slices.Contains(args, "--tokens") {
+		tl, err := br.ReadString('\n')
+		_, tok, ok := strings.Cut(strings.TrimSpace(tl), "(no --tokens): ")
+		if err != nil || !ok || !strings.HasPrefix(tok, "c360_") {
+			cancel()
+			t.Fatalf("no one-off token printed: %q (%v)", tl, err)
+		}
+		serveToken = tok
+	}
+	go io.Copy(io.Discard, br)
 	_, rest, ok := strings.Cut(line, "listening on ")
 	if !ok {
 		cancel()
@@ -60,6 +72,27 @@ func startServe(t *testing.T, args ...string) (base string, stop context.CancelF
 	}
 	base, _, _ = strings.Cut(rest, " ")
 	return base, cancel, result, logs
+}
+
+// serveToken is the one-off admin token of the last startServe.
+var serveToken string
+
+// authed sends a request with the one-off token.
+func authed(t *testing.T, method, url, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+serveToken)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
 
 func TestServeAnswersAndShutsDown(t *testing.T) {
@@ -83,6 +116,11 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("upsert without a token: status %d, want 401", res.StatusCode)
+	}
+	res = authed(t, "POST", base+"/v1/records", rec)
+	res.Body.Close()
 	if res.StatusCode != http.StatusOK {
 		t.Errorf("upsert: status %d", res.StatusCode)
 	}
@@ -105,8 +143,8 @@ func TestServeAnswersAndShutsDown(t *testing.T) {
 			t.Errorf("logs lack %s:\n%s", want, l)
 		}
 	}
-	if strings.Contains(l, "山田") {
-		t.Errorf("logs hold personal data:\n%s", l)
+	if strings.Contains(l, "山田") || strings.Contains(l, serveToken) {
+		t.Errorf("logs hold personal data or the token:\n%s", l)
 	}
 }
 
@@ -120,16 +158,9 @@ func TestServeConfig(t *testing.T) {
 		`{"system":"sales","record_id":"S-1","kind":"person","name":{"family":"山田","given":"太郎"},"contact_points":[{"type":"email","value":"taro@example.jp"},{"type":"phone","value":"03-1234-5678"}]}`,
 		`{"system":"webshop","record_id":"W-1","kind":"person","name":{"family":"山田","given":"太郎"},"contact_points":[{"type":"email","value":"other@example.jp"}]}`,
 	} {
-		res, err := http.Post(base+"/v1/records", "application/json", strings.NewReader(rec))
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
+		authed(t, "POST", base+"/v1/records", rec).Body.Close()
 	}
-	res, err := http.Get(base + "/v1/reviews")
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := authed(t, "GET", base+"/v1/reviews", "")
 	var rs struct{ Reviews []json.RawMessage }
 	json.NewDecoder(res.Body).Decode(&rs)
 	res.Body.Close()
@@ -171,7 +202,7 @@ func TestServeConfig(t *testing.T) {
 		t.Errorf("positional argument: exit %d, want 2", code)
 	}
 	code, stdout, _ := runCLI(t, "", "serve", "-h")
-	if code != 0 || !strings.Contains(stdout, "NO AUTHENTICATION") || !strings.Contains(stdout, "in memory") {
+	if code != 0 || !strings.Contains(stdout, "--tokens") || !strings.Contains(stdout, "in memory") {
 		t.Errorf("serve -h: exit %d, usage %q", code, stdout)
 	}
 }
@@ -187,6 +218,7 @@ func TestServeFinishesInFlightRequests(t *testing.T) {
 	go func() {
 		req, _ := http.NewRequest("POST", base+"/v1/records", pr)
 		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+serveToken)
 		// With Expect: 100-continue the client sends the body only once
 		// the handler reads it: the first Write below returns when the
 		// request is in flight on the server.
