@@ -107,11 +107,11 @@ func formsOf(p *customer.Profile) nameForms {
 		// The romaji come from the readings unfolded: small kana (ャ, ッ)
 		// change the sound.
 		fo, gi := plainKana(part[0]), plainKana(part[1])
-		addForm(&f.romaji, romajiKey(katakanaToRomaji(fo)))
-		addForm(&f.romaji, romajiKey(katakanaToRomaji(gi)))
+		addForm(&f.romaji, romajiKey(normalize.KanaToRomaji(fo)))
+		addForm(&f.romaji, romajiKey(normalize.KanaToRomaji(gi)))
 		if fo != "" && gi != "" {
-			addForm(&f.romaji, romajiKey(katakanaToRomaji(fo+gi)))
-			addForm(&f.romaji, romajiKey(katakanaToRomaji(gi+fo)))
+			addForm(&f.romaji, romajiKey(normalize.KanaToRomaji(fo+gi)))
+			addForm(&f.romaji, romajiKey(normalize.KanaToRomaji(gi+fo)))
 		}
 	}
 	latin := strings.Fields(n.Latin)
@@ -259,55 +259,6 @@ func (h *handler) searchNames(ctx context.Context, query string, limit int) (Nam
 	return res, nil
 }
 
-// katakanaToRomaji writes a katakana reading (a KanaKey) in Hepburn
-// romaji, enough for comparing with romaji keys: ッ doubles the next
-// consonant, ン is n, ー is dropped, a small ャュョ joins the mora before it.
-// Characters it does not know are dropped.
-//
-// quality/normalize has this transliteration unexported; the server keeps
-// its own small copy until normalize exports one (see the report to the
-// lead), because the server may not change that package.
-func katakanaToRomaji(s string) string {
-	if s == "" {
-		return ""
-	}
-	var b strings.Builder
-	rs := []rune(s)
-	double := false
-	for i := 0; i < len(rs); i++ {
-		r := rs[i]
-		if r == 'ッ' {
-			double = true
-			continue
-		}
-		syl, ok := kanaRomaji[r]
-		if !ok {
-			double = false
-			continue
-		}
-		if i+1 < len(rs) {
-			if y, ok := smallY[rs[i+1]]; ok && strings.HasSuffix(syl, "i") && len(syl) > 1 {
-				switch syl {
-				case "shi", "chi", "ji":
-					syl = syl[:len(syl)-1] + y[1:]
-				default:
-					syl = syl[:len(syl)-1] + y
-				}
-				i++
-			}
-		}
-		if double && syl[0] != 'a' && syl[0] != 'i' && syl[0] != 'u' && syl[0] != 'e' && syl[0] != 'o' {
-			if strings.HasPrefix(syl, "ch") {
-				b.WriteByte('t')
-			} else {
-				b.WriteByte(syl[0])
-			}
-		}
-		double = false
-		b.WriteString(syl)
-	}
-	return b.String()
-}
 
 var smallY = map[rune]string{'ャ': "ya", 'ュ': "yu", 'ョ': "yo"}
 

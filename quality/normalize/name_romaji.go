@@ -140,8 +140,14 @@ func foldRomajiOnce(b []byte) []byte {
 	return out
 }
 
-// kanaToRomaji transliterates katakana to Hepburn romaji (ッ doubles the next
-// consonant, ン is n, ー is dropped). Other characters are kept.
+// KanaToRomaji transliterates katakana (a reading, such as a KanaKey) to
+// Hepburn romaji: ッ doubles the next consonant, ン is n, ー is dropped, a
+// small ャュョ joins the mora before it; other characters are kept. Compare
+// its output through a name's romaji key (PersonName's Romaji) to match
+// readings with names written in Latin letters.
+func KanaToRomaji(s string) string { return kanaToRomaji(s) }
+
+// kanaToRomaji is KanaToRomaji.
 func kanaToRomaji(s string) string {
 	var b strings.Builder
 	rs := []rune(s)
