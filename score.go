@@ -49,6 +49,9 @@ func (e *Engine) candidates(tx ReadTx, sc *match.Scorer, in *input, pre *scoredS
 		}
 	}
 	slices.SortFunc(keys, compareKeys)
+	if keys, err = dropRestricted(tx, keys); err != nil { // restrict.go: never matched into others
+		return nil, err
+	}
 	out := &scoredSet{cands: candSet{keys: keys, fingers: make([]string, len(keys))}}
 	links := make([]*Link, len(keys))
 	peek, fast := tx.(linkPeeker)

@@ -163,6 +163,9 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 	if err != nil {
 		return journey.Decision{}, nil, err
 	}
+	if d, ok := restrictedDecision(p, r); ok { // restrict.go
+		return d, p, nil
+	}
 	now := e.now()
 	r.Customer, r.Consent = p.ID, p
 	if z, ok := p.Attributes["timezone"]; ok && z.String() != "" {

@@ -147,11 +147,21 @@ type Tx interface {
 	// AddNeverMerge records that a and b must never share a profile (in
 	// both directions).
 	AddNeverMerge(a, b customer.RecordKey) error
+	// RemoveNeverMerge removes the constraint between a and b (in both
+	// directions); an absent one is no error. Erase uses it.
+	RemoveNeverMerge(a, b customer.RecordKey) error
 	// AppendChange appends c to the change log, assigning and returning
 	// its cursor (c.Cursor is ignored).
 	AppendChange(c *Change) (Cursor, error)
 	// PutMeta sets a named metadata value.
 	PutMeta(name string, value []byte) error
+	// ReplaceChange replaces the change at c.Cursor by c (cursor and order
+	// kept); DeleteChange removes the change at a cursor, leaving a gap in
+	// the cursors (readers skip it). An absent cursor is ErrNotFound. They
+	// exist for erasure only: the change log is otherwise append-only, and
+	// Erase uses them to take an erased person's values out of it.
+	ReplaceChange(c *Change) error
+	DeleteChange(cursor Cursor) error
 	// Writes of the items of the engine's live state.
 	ItemWriter
 }
