@@ -19,6 +19,25 @@
 // store/postgres keep it), so a restarted engine, or replicas on one
 // PostgreSQL database, answer the same. c360test checks any Store.
 //
+// # The engine, live
+//
+// The same Engine keeps the live side of the 360 in the same state. Track
+// takes a touchpoint as a source sends it — naming its person by profile ID,
+// e-mail, phone, source record or anonymous cookie — resolves it in the
+// identity state and keeps it anchored to the source record (or cookie) it
+// came with, so merges and unmerges carry every event, anonymous link and
+// send along and no history stays on an absorbed ID. The lifecycle stage
+// (Stage, inferred in time order from Config.Journey) and the live segments
+// (Config.Segments; Segments, Members, Tick) are kept in the store and their
+// changes go to the change feed. Decide is the one send gate — the
+// profile's consent ledger contact point by contact point, validity,
+// suppressions (Suppress), frequency caps over the durable send history,
+// quiet hours in the person's zone — and Claim, Sent and Activate record what
+// is sent, so every caller, and every replica, counts the same history.
+// Timeline and Timelines feed journey's pure analytics (funnels,
+// attribution, paths); ExampleEngine_Track shows a cookie's history joining
+// a profile.
+//
 // # The packages
 //
 // The engine is built on a set of packages that depend on each other in one

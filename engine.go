@@ -270,7 +270,7 @@ func (e *Engine) Profile(ctx context.Context, id customer.ID) (p *customer.Profi
 func resolve(tx ReadTx, id customer.ID) (customer.ID, bool, error) {
 	redirected := false
 	for range 1000 {
-		_, err := tx.Profile(id)
+		_, err := readProfile(tx, id)
 		if err == nil {
 			return id, redirected, nil
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/journey"
 )
 
 func record(sys, id, family, given, email, phone string) customer.SourceRecord {
@@ -59,4 +60,62 @@ func ExampleEngine_Upsert() {
 	// service/T-9: created, absorbed 0
 	// webshop/W-3: merged, absorbed 1
 	// the service record's old ID redirects: true true 3 records
+}
+
+// Touchpoints go to the engine as the sources send them: a web visit by an
+// anonymous cookie, then a purchase by the same cookie after a login that
+// names the customer's e-mail address. The cookie's history joins the
+// profile, the stage moves and the live segment is entered; the engine's
+// gate then chooses the permitted contact point and counts the send.
+func ExampleEngine_Track() {
+	ctx := context.Background()
+	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
+	e, err := c360.Open(ctx, c360.Config{
+		Now:      func() time.Time { return now },
+		Segments: []c360.SegmentDef{{Name: "buyers", Expr: `count(online_purchase, 30d) >= 1`}},
+		Sending:  c360.SendConfig{Caps: []journey.Cap{{Name: "daily", Max: 1, Window: 24 * time.Hour}}},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer e.Close()
+	r := record("webshop", "W-1", "佐藤", "花子", "hanako@example.jp", "")
+	r.Consent.Entries = []customer.ConsentEntry{{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing,
+		Status: customer.ConsentOptIn, CapturedAt: now.Add(-time.Hour)}}
+	up, err := e.Upsert(ctx, r)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, ev := range []journey.Event{
+		{ID: "v1", AnonymousID: "cookie-1", Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: now.Add(-2 * time.Hour)},
+		{ID: "p1", AnonymousID: "cookie-1", Type: journey.TypeOnlinePurchase, Channel: customer.ChannelWeb, Time: now.Add(-time.Hour),
+			Identifiers: []customer.Identifier{{Scheme: "email", Value: "HANAKO@example.jp"}}},
+	} {
+		tr, err := e.Track(ctx, ev)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("%s: on the profile %v, linked %v, entered %v\n", ev.ID, tr.Profile == up.Profile, tr.Linked, tr.Entered)
+	}
+	tl, _ := e.Timeline(ctx, up.Profile, time.Time{}, time.Time{})
+	st, _ := e.Stage(ctx, up.Profile)
+	fmt.Println("timeline:", len(tl), "events; stage:", st.Stage)
+	req := journey.Request{Customer: up.Profile, Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing}
+	for range 2 {
+		d, err := e.Claim(ctx, req)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println("send:", d.Allowed, d.Contact, d.Reasons)
+	}
+	// Output:
+	// v1: on the profile false, linked false, entered []
+	// p1: on the profile true, linked true, entered [buyers]
+	// timeline: 2 events; stage: acquire
+	// send: true hanako@example.jp []
+	// send: false hanako@example.jp [cap_reached [daily]: 1 of 1 sends in 24h0m0s]
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -74,6 +75,7 @@ type SendConfig struct {
 // live is the engine's compiled live configuration.
 type live struct {
 	jmap     *journey.Map
+	stager   *journey.Stager
 	catalog  *journey.Catalog
 	set      *segment.Set
 	segments []string // in definition order
@@ -86,6 +88,10 @@ func newLive(cfg Config, now func() time.Time) (*live, error) {
 	if l.jmap == nil {
 		l.jmap = journey.DefaultMap()
 	}
+	if err := l.jmap.Validate(); err != nil {
+		return nil, fmt.Errorf("%w: journey: %w", ErrInvalid, err)
+	}
+	l.stager = journey.NewStager(l.jmap)
 	if l.skew == 0 {
 		l.skew = 24 * time.Hour
 	}
@@ -164,14 +170,15 @@ type liveState struct {
 	Segments []string           `json:"segments,omitempty"`
 }
 
-// storedSend is a send as the store keeps it.
+// storedSend is a send as the store keeps it (encodeSend; its time is the
+// item key).
 type storedSend struct {
-	Channel  customer.Channel `json:"channel"`
-	Purpose  customer.Purpose `json:"purpose,omitempty"`
-	Campaign string           `json:"campaign,omitempty"`
-	Tags     []string         `json:"tags,omitempty"`
-	Contact  string           `json:"contact,omitempty"`
-	Time     time.Time        `json:"time"`
+	Channel  customer.Channel
+	Purpose  customer.Purpose
+	Campaign string
+	Tags     []string
+	Contact  string
+	Time     time.Time // kept in the item key
 }
 
 // Tracked is what Track did with an event.
@@ -286,7 +293,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 		if err != nil {
 			return person{}, fmt.Errorf("event %q: CustomerID %s: %w", ev.ID, ev.CustomerID, err)
 		}
-		p, err := tx.Profile(id)
+		p, err := readProfile(tx, id)
 		if err != nil {
 			return person{}, err
 		}
@@ -325,7 +332,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 		case found.profile != "" && found.profile != ids[0]:
 			return person{}, fmt.Errorf("%w: event %q: its identifiers name two profiles, %s and %s", ErrConflict, ev.ID, found.profile, ids[0])
 		case found.profile == "":
-			p, err := tx.Profile(ids[0])
+			p, err := readProfile(tx, ids[0])
 			if err != nil {
 				return person{}, err
 			}
@@ -539,7 +546,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	var out refreshed
 	if p == nil {
 		var err error
-		if p, err = tx.Profile(id); err != nil {
+		if p, err = readProfile(tx, id); err != nil {
 			return out, err
 		}
 	}
@@ -553,7 +560,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	}
 	var st liveState
 	if len(evs) > 0 {
-		st.Stage = journey.Infer(e.live.jmap, evs)
+		st.Stage = e.live.stager.Infer(evs)
 	}
 	if now.IsZero() {
 		now = e.now()
@@ -665,7 +672,7 @@ func (e *Engine) refreshAfter(tx Tx, up *Update) error {
 		if id == "" {
 			continue
 		}
-		p, err := tx.Profile(id)
+		p, err := readProfile(tx, id)
 		if isNotFound(err) {
 			if err := e.forget(tx, id); err != nil {
 				return err
@@ -870,11 +877,14 @@ func (e *Engine) view(ctx context.Context, fn func(ReadTx) error) error {
 
 // profileIn returns the current profile of id, following redirects.
 func (e *Engine) profileIn(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	if p, err := readProfile(tx, id); err == nil || !isNotFound(err) {
+		return p, err
+	}
 	cur, _, err := resolve(tx, id)
 	if err != nil {
 		return nil, err
 	}
-	return tx.Profile(cur)
+	return readProfile(tx, cur)
 }
 
 // contactKey is the comparison key of a contact point's value.
@@ -917,4 +927,39 @@ func (e *Engine) afterLoad(ctx context.Context) error {
 	}
 	_, err := e.sweep(ctx, time.Time{})
 	return err
+}
+
+// readProfile returns a stored profile for reading only: stores that can
+// (the MemoryStore) hand out their own copy, which the caller must not
+// change.
+func readProfile(tx ReadTx, id customer.ID) (*customer.Profile, error) {
+	if pp, ok := tx.(interface {
+		peekProfile(customer.ID) (*customer.Profile, error)
+	}); ok {
+		return pp.peekProfile(id)
+	}
+	return tx.Profile(id)
+}
+
+// Timelines streams the timeline of every profile that has touchpoints, in
+// profile ID order: the input of journey's analytics (Attribution.Run,
+// TopPaths; flatten them for Funnel.Run). Each timeline is read in its own
+// transaction.
+func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error] {
+	return func(yield func([]journey.Event, error) bool) {
+		for p, err := range e.Profiles(ctx) {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			tl, err := e.Timeline(ctx, p.ID, time.Time{}, time.Time{})
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(tl) > 0 && !yield(tl, nil) {
+				return
+			}
+		}
+	}
 }

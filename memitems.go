@@ -5,7 +5,6 @@ import (
 	"iter"
 	"maps"
 	"slices"
-	"strconv"
 )
 
 // memItems is the MemoryStore's item state: bucket → group → key → value.
@@ -62,9 +61,11 @@ func (t *memTx) Get(bucket, group, key string) ([]byte, error) {
 	return slices.Clone(v), nil
 }
 
-func itemNotFound(bucket, group, key string) error {
-	return fmt.Errorf("%w: item %s/%s/%s", ErrNotFound, bucket, strconv.Quote(group), strconv.Quote(key))
-}
+// errNoItem is the error of a read of an absent item: a common answer (the
+// engine probes for items), so it is not formatted each time.
+var errNoItem = fmt.Errorf("%w: no such item", ErrNotFound)
+
+func itemNotFound(_, _, _ string) error { return errNoItem }
 
 // groupKeys returns the sorted keys of a group as the transaction sees it.
 func (t *memTx) groupKeys(bucket, group string) []string {

@@ -543,3 +543,20 @@ func cloneChange(c Change) Change {
 	c.Fields = slices.Clone(c.Fields)
 	return c
 }
+
+// peekProfile returns the stored profile without copying it: the caller
+// must not change it (the engine's read-only paths: Track, Decide).
+func (t *memTx) peekProfile(id customer.ID) (*customer.Profile, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	var pend map[customer.ID]*customer.Profile
+	if t.w != nil {
+		pend = t.w.profiles
+	}
+	p, ok := lookup(t.s.profiles, pend, t.w != nil, id)
+	if !ok {
+		return nil, fmt.Errorf("%w: profile %s", ErrNotFound, id)
+	}
+	return p, nil
+}

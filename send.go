@@ -2,7 +2,9 @@ package c360
 
 import (
 	"context"
-	"encoding/json"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -27,7 +29,8 @@ import (
 // (the profile's ledger answers); r.Contact, if set, asks about that contact
 // point only. Decision.Contact is the contact point chosen. An unknown
 // profile is an error wrapping ErrNotFound; a refusal is a Decision with its
-// reasons. Decide records nothing: Claim decides and records atomically.
+// reasons. A transactional message needs no opt-in, only the absence of an
+// opt-out. Decide records nothing: Claim decides and records atomically.
 func (e *Engine) Decide(ctx context.Context, r journey.Request) (journey.Decision, error) {
 	var d journey.Decision
 	err := e.view(ctx, func(tx ReadTx) error {
@@ -89,10 +92,7 @@ func (e *Engine) Sent(ctx context.Context, s journey.Send) error {
 var sendSeq atomic.Uint64
 
 func (e *Engine) putSend(tx Tx, p *customer.Profile, s storedSend) error {
-	b, err := json.Marshal(&s)
-	if err != nil {
-		return err
-	}
+	b := encodeSend(&s)
 	key := timeKey(s.Time) + strconv.FormatUint(sendSeq.Add(1), 36) + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	return tx.Put(bSends, principal(p), key, b)
 }
@@ -113,6 +113,7 @@ func (e *Engine) SendHistory(ctx context.Context, id customer.ID) ([]journey.Sen
 
 // sendsOf returns a profile's sends after since (zero: all), in time order.
 func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, error) {
+	sinceKey := timeKey(since) + "\xff"
 	as, err := anchors(tx, p)
 	if err != nil {
 		return nil, err
@@ -123,13 +124,15 @@ func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, e
 			if err != nil {
 				return nil, err
 			}
-			var s storedSend
-			if err := json.Unmarshal(it.Value, &s); err != nil {
-				return nil, fmt.Errorf("c360: stored send %q: %w", it.Key, err)
-			}
-			if !since.IsZero() && !s.Time.After(since) {
+			if !since.IsZero() && it.Key <= sinceKey {
 				continue
 			}
+			var s storedSend
+			t, ok := keyTime(it.Key)
+			if err := decodeSend(it.Value, &s); err != nil || !ok {
+				return nil, fmt.Errorf("c360: stored send %q: corrupt", it.Key)
+			}
+			s.Time = t
 			out = append(out, journey.Send{Customer: p.ID, Channel: s.Channel, Purpose: s.Purpose,
 				Campaign: s.Campaign, Tags: s.Tags, Time: s.Time})
 		}
@@ -167,7 +170,7 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 		return d, p, nil
 	}
 	now := e.now()
-	r.Customer, r.Consent = p.ID, p
+	r.Customer, r.Consent = p.ID, consentOf{p}
 	if z, ok := p.Attributes["timezone"]; ok && z.String() != "" {
 		if loc, err := time.LoadLocation(z.String()); err == nil {
 			r.Location = loc
@@ -235,7 +238,7 @@ func (e *Engine) usable(tx ReadTx, p *customer.Profile, r journey.Request, t cus
 	if why, ok, err := e.suppressed(tx, r.Channel, contactKey(t, c.Value)); err != nil || ok {
 		return why, false, err
 	}
-	switch p.ConsentStatus(r.Channel, r.Purpose, c.Value, now) {
+	switch (consentOf{p}).ConsentStatus(r.Channel, r.Purpose, c.Value, now) {
 	case customer.ConsentOptIn:
 		return journey.Reason{}, true, nil
 	case customer.ConsentOptOut:
@@ -368,4 +371,86 @@ func (e *Engine) activate(ctx context.Context, name string, a segment.Activation
 		}
 	}
 	return segment.Activate(ctx, d, profiles, a)
+}
+
+// encodeSend writes a send compactly (its time is in the item's key):
+// length-prefixed channel, purpose, campaign, contact and tags.
+func encodeSend(s *storedSend) []byte {
+	b := make([]byte, 0, 32+len(s.Campaign)+len(s.Contact))
+	put := func(v string) {
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	b = append(b, 1) // format version
+	put(string(s.Channel))
+	put(string(s.Purpose))
+	put(s.Campaign)
+	put(s.Contact)
+	b = binary.AppendUvarint(b, uint64(len(s.Tags)))
+	for _, t := range s.Tags {
+		put(t)
+	}
+	return b
+}
+
+// decodeSend reads what encodeSend wrote.
+func decodeSend(b []byte, s *storedSend) error {
+	if len(b) == 0 || b[0] != 1 {
+		return errors.New("unknown send encoding")
+	}
+	b = b[1:]
+	var bad bool
+	get := func() string {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			bad = true
+			return ""
+		}
+		v := string(b[k : k+int(n)])
+		b = b[k+int(n):]
+		return v
+	}
+	s.Channel = customer.Channel(get())
+	s.Purpose = customer.Purpose(get())
+	s.Campaign = get()
+	s.Contact = get()
+	n, k := binary.Uvarint(b)
+	if k <= 0 || n > uint64(len(b)) {
+		return errors.New("corrupt send")
+	}
+	b = b[k:]
+	s.Tags = nil
+	for range n {
+		s.Tags = append(s.Tags, get())
+	}
+	if bad {
+		return errors.New("corrupt send")
+	}
+	return nil
+}
+
+// keyTime reads the instant timeKey wrote at the start of an item key.
+func keyTime(key string) (time.Time, bool) {
+	if len(key) < 16 {
+		return time.Time{}, false
+	}
+	var b [8]byte
+	if _, err := hex.Decode(b[:], []byte(key[:16])); err != nil {
+		return time.Time{}, false
+	}
+	return time.Unix(0, int64(binary.BigEndian.Uint64(b[:])^(1<<63))).UTC(), true
+}
+
+// consentOf is the consent the gate reads: the profile's ledger (a
+// restriction of processing answers opt-out), except that a transactional
+// message — a receipt, a delivery notice — needs no opt-in, only the
+// absence of an opt-out.
+type consentOf struct{ p *customer.Profile }
+
+func (c consentOf) ConsentStatus(ch customer.Channel, pur customer.Purpose, contact string, at time.Time) customer.ConsentStatus {
+	s := c.p.ConsentStatus(ch, pur, contact, at)
+	if s == customer.ConsentUnknown && pur == customer.PurposeTransactional {
+		return customer.ConsentOptIn
+	}
+	return s
 }

@@ -344,11 +344,31 @@ type StageState struct {
 
 // Infer rebuilds a customer's stage from its events, which it sorts by time
 // (ties by ID) on a copy. m nil means DefaultMap.
+// Stager infers stages from events with a Map compiled once, for callers
+// that infer the stages of many customers (Infer compiles the map on each
+// call). It is safe for concurrent use.
+type Stager struct{ c *compiled }
+
+// NewStager returns a Stager for m; nil means DefaultMap().
+func NewStager(m *Map) *Stager {
+	if m == nil {
+		m = DefaultMap()
+	}
+	return &Stager{c: compile(m)}
+}
+
+// Infer is Infer(m, events) for the Stager's map.
+func (s *Stager) Infer(events []Event) StageState { return infer(s.c, events) }
+
 func Infer(m *Map, events []Event) StageState {
 	if m == nil {
 		m = DefaultMap()
 	}
 	c := compile(m)
+	return infer(c, events)
+}
+
+func infer(c *compiled, events []Event) StageState {
 	evs := slices.Clone(events)
 	slices.SortStableFunc(evs, func(a, b Event) int {
 		if eventLess(&a, &b) {

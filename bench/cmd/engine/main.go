@@ -6,6 +6,7 @@
 //
 //	go run ./cmd/engine -n 1000000 -m 50000 -workers 2
 //	go run ./cmd/engine -n 100000 -m 20000 -store bolt:/tmp/engine.db
+//	go run ./cmd/engine -n 300000 -m 0 -events 200000 -dedupe=false   # Track, ten live segments
 package main
 
 import (
@@ -22,7 +23,9 @@ import (
 	"time"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/cputime"
+	"github.com/c360/c360/internal/livebench"
 	"github.com/c360/c360/internal/synthsource"
 	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/match/synth"
@@ -38,6 +41,8 @@ func main() {
 	dedupe := flag.Bool("dedupe", true, "also time the batch matcher alone on the n records")
 	profLoad := flag.String("cpuprofile-load", "", "write a CPU profile of Load to this file")
 	profUpsert := flag.String("cpuprofile-upsert", "", "write a CPU profile of the Upserts to this file")
+	events := flag.Int("events", 0, "touchpoints to Track afterwards, with ten live segments defined (livebench)")
+	profTrack := flag.String("cpuprofile-track", "", "write a CPU profile of the Tracks to this file")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -60,7 +65,11 @@ func main() {
 		report("dedupe (batch matcher alone)", *n, w, c)
 	}
 
+	var reopen func() (c360.Store, func())
 	cfg := c360.Config{}
+	if *events > 0 {
+		cfg.Segments = livebench.Segments()
+	}
 	if path, ok := strings.CutPrefix(*store, "bolt:"); ok {
 		os.Remove(path)
 		db, err := bolt.Open(path, nil)
@@ -69,6 +78,16 @@ func main() {
 		}
 		defer db.Close()
 		cfg.Store = db.Engine()
+		reopen = func() (c360.Store, func()) {
+			db.Close()
+			t0 := time.Now()
+			db2, err := bolt.Open(path, nil)
+			if err != nil {
+				log.Fatal(err)
+			}
+			fmt.Printf("  bolt.Open %v\n", time.Since(t0))
+			return db2.Engine(), func() { db2.Close() }
+		}
 	} else if *store != "memory" {
 		log.Fatalf("unknown -store %q", *store)
 	}
@@ -106,9 +125,11 @@ func main() {
 	wg.Wait()
 	stop()
 	report(fmt.Sprintf("Upsert (%d workers, against %d loaded)", *workers, *n), len(more), w, c)
-	slices.Sort(lat)
-	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
-	fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+		fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
+	}
 	count := map[c360.Outcome]int{}
 	for _, o := range outcomes {
 		count[o]++
@@ -117,6 +138,80 @@ func main() {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("  heap in use %.1f GiB, total from OS %.1f GiB\n", float64(ms.HeapInuse)/(1<<30), float64(ms.Sys)/(1<<30))
+	if *events > 0 {
+		trackPhase(ctx, e, cfg, *events, *workers, *profTrack, reopen)
+	}
+}
+
+// trackPhase tracks touchpoints (livebench.Event: by profile ID, by e-mail,
+// anonymous) with ten live segments defined, then, on bolt, restarts the
+// engine and times its first answers.
+func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers int, prof string, reopen func() (c360.Store, func())) {
+	var ids []customer.ID
+	var emails []string
+	w, c := start()
+	for p, err := range e.Profiles(ctx) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		ids = append(ids, p.ID)
+		if em := p.Emails(); len(em) > 0 && len(emails) < 100000 {
+			if got, err := e.Lookup(ctx, customer.Identifier{Scheme: "email", Value: em[0].Value}); err == nil && len(got) == 1 {
+				emails = append(emails, em[0].Value)
+			}
+		}
+	}
+	report(fmt.Sprintf("read %d profiles and %d unique e-mails", len(ids), len(emails)), len(ids), w, c)
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	lat := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	stop := profile(prof)
+	w, c = start()
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < n; i += workers {
+				t0 := time.Now()
+				if _, err := e.Track(ctx, livebench.Event(i, base.Add(time.Duration(i)*time.Second), ids, emails)); err != nil {
+					log.Fatal(err)
+				}
+				lat[i] = time.Since(t0)
+			}
+		})
+	}
+	wg.Wait()
+	stop()
+	report(fmt.Sprintf("Track (%d workers, 10 live segments, %d profiles)", workers, len(ids)), n, w, c)
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
+	if reopen == nil {
+		return
+	}
+	probe := ids[len(ids)/2]
+	before, err := e.Stage(ctx, probe)
+	if err != nil {
+		log.Fatal(err)
+	}
+	e.Close()
+	t0 := time.Now()
+	s, closeStore := reopen()
+	defer closeStore()
+	cfg.Store = s
+	e2, err := c360.Open(ctx, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e2.Close()
+	after, err := e2.Stage(ctx, probe)
+	if err != nil {
+		log.Fatal(err)
+	}
+	segs, err := e2.Segments(ctx, probe)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("  restart: first answer (stage %s, segments %v) %v after reopening; same as before the restart: %v\n",
+		after.Stage, segs, time.Since(t0), before.Stage == after.Stage && len(before.History) == len(after.History))
 }
 
 func profile(path string) func() {

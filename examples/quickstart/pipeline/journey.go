@@ -3,63 +3,56 @@ package pipeline
 import (
 	"context"
 	"fmt"
-	"github.com/c360/c360/internal/clispec"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/internal/clispec"
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/journey"
 )
 
-// journeys ingests the touchpoints of data/touchpoints.csv in real time,
-// stitches an anonymous web visitor to the customer who logged in, shows
-// that customer's timeline and lifecycle stage, runs a funnel and a
-// last-touch attribution over everyone, and asks the send-eligibility gate
-// whether the customer may be contacted now, with consent from the 360
-// profile.
+// journeys tracks the touchpoints of data/touchpoints.csv through the
+// engine as the source systems wrote them — by source record, or by an
+// anonymous cookie that a later login identifies — then shows a customer's
+// timeline and lifecycle stage, runs a funnel and a last-touch attribution
+// over everyone, and asks the engine's send gate (the one the activation of
+// the segments section uses too) whether the customer may be contacted now.
 func journeys(ctx context.Context, q *quickstart) error {
 	q.heading("Journeys: timeline, lifecycle stage, funnel and send eligibility")
-	events, err := loadTouchpoints(ctx, q)
+	events, err := loadTouchpoints(q)
 	if err != nil {
 		return err
 	}
-	g := &journey.Engine{Store: q.events}
-	for _, e := range events {
-		if _, err := g.Ingest(ctx, e); err != nil {
-			return err
+	tracked, dups := 0, 0
+	linked := ""
+	for _, ev := range events {
+		tr, err := q.engine.Track(ctx, ev)
+		if err != nil {
+			return fmt.Errorf("touchpoints.csv: event %s: %w", ev.ID, err)
+		}
+		if tr.Duplicate {
+			dups++
+			continue
+		}
+		tracked++
+		if tr.Linked {
+			linked = fmt.Sprintf("cookie %s joined %s when event %s identified it", tr.AnonymousID, tr.Profile, ev.ID)
 		}
 	}
-	// The visitor with cookie ck-7f3a logged in as web-shop customer
-	// W300000 when buying: the earlier anonymous ad click and visit join
-	// his timeline.
+	q.printf("Tracked %d touchpoint rows as %d events (%d duplicate: SHOP-301 came twice); %s.\n", len(events), tracked, dups, linked)
+
 	who, err := q.profileOf(ctx, customer.Identifier{Scheme: customer.SourceScheme + "webshop", Value: "W300000"})
 	if err != nil {
 		return err
 	}
-	if _, err := g.Link(ctx, "ck-7f3a", who); err != nil {
-		return err
-	}
-	stored := 0
-	for id, err := range g.EventStore().Customers(ctx) {
-		if err != nil {
-			return err
-		}
-		tl, err := journey.Timeline(ctx, g.EventStore(), id, time.Time{}, time.Time{})
-		if err != nil {
-			return err
-		}
-		stored += len(tl)
-	}
-	q.printf("Ingested %d touchpoint rows as %d events (SHOP-301 came twice); linked cookie ck-7f3a to %s after his login.\n", len(events), stored, who)
-
 	name := string(who)
 	if p, err := q.engine.Get(ctx, who); err == nil {
 		name = string(who) + " " + p.DisplayName()
 	}
-	tl, err := journey.Timeline(ctx, g.EventStore(), who, time.Time{}, time.Time{})
+	tl, err := q.engine.Timeline(ctx, who, time.Time{}, time.Time{})
 	if err != nil {
 		return err
 	}
@@ -71,7 +64,10 @@ func journeys(ctx context.Context, q *quickstart) error {
 		}
 		q.printf("%s\n", strings.TrimRight(line, " "))
 	}
-	st, _ := g.State(who)
+	st, err := q.engine.Stage(ctx, who)
+	if err != nil {
+		return err
+	}
 	q.printf("Stage: %s since %s\n", st.Stage, st.Since.In(jst).Format("2006-01-02"))
 	for _, tr := range st.History {
 		from := string(tr.From)
@@ -85,7 +81,20 @@ func journeys(ctx context.Context, q *quickstart) error {
 		Steps:  []journey.Type{journey.TypeAdClick, journey.TypeWebVisit, journey.TypeOnlinePurchase},
 		Window: 30 * 24 * time.Hour,
 	}
-	res, err := f.RunStore(ctx, g.EventStore())
+	all := func(yield func(journey.Event, error) bool) {
+		for tl, err := range q.engine.Timelines(ctx) {
+			if err != nil {
+				yield(journey.Event{}, err)
+				return
+			}
+			for _, e := range tl {
+				if !yield(e, nil) {
+					return
+				}
+			}
+		}
+	}
+	res, err := f.Run(ctx, all)
 	if err != nil {
 		return err
 	}
@@ -98,7 +107,7 @@ func journeys(ctx context.Context, q *quickstart) error {
 		q.printf("  %-16s %d customers  %3.0f%% of the start%s\n", s.Type, s.Customers, 100*s.ConversionFromStart, med)
 	}
 	att := journey.Attribution{Model: journey.LastTouch, Lookback: 30 * 24 * time.Hour}
-	ar, err := att.Run(ctx, journey.Timelines(ctx, g.EventStore(), time.Time{}, time.Time{}))
+	ar, err := att.Run(ctx, q.engine.Timelines(ctx))
 	if err != nil {
 		return err
 	}
@@ -107,32 +116,14 @@ func journeys(ctx context.Context, q *quickstart) error {
 		q.printf("  %-12s %.0f  %v\n", c.Key, c.Conversions, c.Value)
 	}
 
-	// The gate asks consent from the 360 profile's consent ledger; a
-	// transactional message (a delivery notice) needs no opt-in, only the
-	// absence of an opt-out.
-	gate := &journey.Gate{
-		Consent: journey.ConsentFunc(func(ctx context.Context, id customer.ID, ch customer.Channel, p customer.Purpose, at time.Time) (customer.ConsentStatus, error) {
-			prof, err := q.engine.Get(ctx, id)
-			if err != nil {
-				return customer.ConsentUnknown, nil
-			}
-			switch prof.Consent.Status(ch, p, "", at) {
-			case customer.ConsentOptIn:
-				return customer.ConsentOptIn, nil
-			case customer.ConsentOptOut:
-				return customer.ConsentOptOut, nil
-			}
-			if p == customer.PurposeTransactional {
-				return customer.ConsentOptIn, nil
-			}
-			return customer.ConsentUnknown, nil
-		}),
-		Caps:       []journey.Cap{{Name: "marketing 2 per week", Purpose: customer.PurposeMarketing, Max: 2, Window: 7 * 24 * time.Hour}},
-		QuietHours: []journey.QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
-		Now:        func() time.Time { return q.now },
-	}
+	// The engine's gate (configured in pipeline.go: marketing at most twice
+	// a week, no SMS at night) reads the profile's own consent ledger,
+	// contact point by contact point, and the durable send history: two
+	// marketing SMS went out this week.
 	for _, days := range []int{2, 5} {
-		gate.Record(journey.Send{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Time: q.now.AddDate(0, 0, -days)})
+		if err := q.engine.Sent(ctx, journey.Send{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing, Time: q.now.AddDate(0, 0, -days)}); err != nil {
+			return err
+		}
 	}
 	q.printf("\nMay we contact %s now (%s)?\n", who, q.now.Format("2006-01-02 15:04 MST"))
 	for _, r := range []journey.Request{
@@ -140,13 +131,13 @@ func journeys(ctx context.Context, q *quickstart) error {
 		{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeMarketing},
 		{Customer: who, Channel: customer.ChannelSMS, Purpose: customer.PurposeTransactional},
 	} {
-		d, err := gate.Decide(ctx, r)
+		d, err := q.engine.Decide(ctx, r)
 		if err != nil {
 			return err
 		}
 		verdict := "no"
 		if d.Allowed {
-			verdict = "yes"
+			verdict = "yes, to " + d.Contact
 		}
 		q.printf("  %-5s for %-13s %s", r.Channel, r.Purpose, verdict)
 		for _, rs := range d.Reasons {
@@ -160,10 +151,10 @@ func journeys(ctx context.Context, q *quickstart) error {
 	return nil
 }
 
-// loadTouchpoints reads data/touchpoints.csv into events.
-// The point-of-sale and web systems name the customer by a source record
-// ("webshop/W300000"), which the engine resolves to the profile holding it.
-func loadTouchpoints(ctx context.Context, q *quickstart) ([]journey.Event, error) {
+// loadTouchpoints reads data/touchpoints.csv into events that name their
+// person as the source systems did: a source record ("webshop/W300000"),
+// an anonymous cookie, or both (a login). The engine resolves them.
+func loadTouchpoints(q *quickstart) ([]journey.Event, error) {
 	f, err := q.data.Open("touchpoints.csv")
 	if err != nil {
 		return nil, err
@@ -180,7 +171,6 @@ func loadTouchpoints(ctx context.Context, q *quickstart) ([]journey.Event, error
 		}
 	}
 	var out []journey.Event
-	ids := map[string]customer.ID{"": ""}
 	for {
 		row, line, err := rd.Read()
 		if err == io.EOF {
@@ -193,19 +183,17 @@ func loadTouchpoints(ctx context.Context, q *quickstart) ([]journey.Event, error
 		if err != nil {
 			return nil, fmt.Errorf("touchpoints.csv: line %d: %w", line, err)
 		}
-		ref := row[col["customer_record"]]
-		id, ok := ids[ref]
-		if !ok {
-			sys, rec, _ := strings.Cut(ref, "/")
-			if id, err = q.profileOf(ctx, customer.Identifier{Scheme: customer.SourceScheme + sys, Value: rec}); err != nil {
-				return nil, fmt.Errorf("touchpoints.csv: line %d: customer_record: %w", line, err)
-			}
-			ids[ref] = id
-		}
 		e := journey.Event{
-			ID: row[col["event_id"]], CustomerID: id, AnonymousID: row[col["anonymous_id"]],
+			ID: row[col["event_id"]], AnonymousID: row[col["anonymous_id"]],
 			Type: journey.Type(row[col["type"]]), Channel: customer.Channel(row[col["channel"]]), Time: at,
 			Campaign: row[col["campaign"]], Source: "sample",
+		}
+		if ref := row[col["customer_record"]]; ref != "" {
+			sys, rec, ok := strings.Cut(ref, "/")
+			if !ok {
+				return nil, fmt.Errorf("touchpoints.csv: line %d: customer_record %q is not system/record_id", line, ref)
+			}
+			e.Identifiers = []customer.Identifier{{Scheme: customer.SourceScheme + sys, Value: rec}}
 		}
 		if a := row[col["amount"]]; a != "" {
 			if e.Value.Amount, err = strconv.ParseInt(a, 10, 64); err != nil {

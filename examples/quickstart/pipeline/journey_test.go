@@ -16,7 +16,7 @@ func TestJourneys(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"=== Journeys: timeline, lifecycle stage, funnel and send eligibility ===",
-		"Ingested 29 touchpoint rows as 28 events (SHOP-301 came twice); linked cookie ck-7f3a to <id> after his login.",
+		"Tracked 29 touchpoint rows as 28 events (1 duplicate: SHOP-301 came twice); cookie ck-7f3a joined <id> when event WEB-9003 identified it.",
 		"Timeline of <id> 山田 太郎:",
 		"  2025-02-20 21:14  ad_click         advertising\n",
 		"  2025-02-26 20:52  online_purchase  web         ¥12800\n",
@@ -26,9 +26,9 @@ func TestJourneys(t *testing.T) {
 		"  ad_click         7 customers  100% of the start",
 		"  online_purchase  4 customers   57% of the start  median 1d16h after the previous step",
 		"Purchases by last touch (30-day lookback): 7 purchases, 0 without a prior touchpoint",
-		"  email for marketing     no; consent_denied: email for marketing; cap_reached [marketing 2 per week]: 2 of 2 sends in 168h0m0s\n",
+		"  email for marketing     no; consent_denied: taro.yamada@example.jp: email for marketing; suppressed [validity]: taro.yamada@old-mail.example is undeliverable\n",
 		"  sms   for marketing     no; cap_reached [marketing 2 per week]: 2 of 2 sends in 168h0m0s; retry at 2025-04-03 09:00\n",
-		"  sms   for transactional yes\n",
+		"  sms   for transactional yes, to +819010375113\n",
 	} {
 		if !contains(got, want) {
 			t.Errorf("output lacks %q", want)

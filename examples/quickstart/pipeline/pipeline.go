@@ -30,8 +30,7 @@ var bundled embed.FS
 // Stores are where the pipeline keeps what it builds. A nil field means the
 // SDK's in-memory default. The stores must start empty.
 type Stores struct {
-	Engine c360.Store // the engine's state: records, identities, profiles
-	Events journey.EventStore
+	Engine c360.Store // the engine's state: records, profiles, touchpoints, stages, sends, memberships
 	Intel  intel.Repository
 }
 
@@ -67,14 +66,10 @@ type quickstart struct {
 	// identifier ("email", "phone" in any notation, "source:<system>" +
 	// record ID).
 	engine *c360.Engine
-	events journey.EventStore // the touchpoints, kept by the journeys section
-	intel  intel.Repository   // the intelligence items
+	intel  intel.Repository // the intelligence items
 }
 
 func newQuickstart(ctx context.Context, w io.Writer, stores Stores) (*quickstart, error) {
-	if stores.Events == nil {
-		stores.Events = new(journey.MemoryEventStore)
-	}
 	if stores.Intel == nil {
 		stores.Intel = new(intel.MemoryRepository)
 	}
@@ -94,12 +89,19 @@ func newQuickstart(ctx context.Context, w io.Writer, stores Stores) (*quickstart
 			SourcePriority: systems,
 			// ConsentPolicy: zero value, so conflicting consent resolves to opt-out.
 		},
+		// Live segments, kept current as records and touchpoints arrive.
+		Segments: segmentDefs,
+		// The one send gate of the journeys and segments sections.
+		Sending: c360.SendConfig{
+			Caps:       []journey.Cap{{Name: "marketing 2 per week", Purpose: customer.PurposeMarketing, Max: 2, Window: 7 * 24 * time.Hour}},
+			QuietHours: []journey.QuietHours{{Channel: customer.ChannelSMS, Start: 21 * time.Hour, End: 8 * time.Hour}},
+		},
 		Now: func() time.Time { return now },
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &quickstart{out: w, data: data, now: now, engine: eng, events: stores.Events, intel: stores.Intel}, nil
+	return &quickstart{out: w, data: data, now: now, engine: eng, intel: stores.Intel}, nil
 }
 
 var jst = time.FixedZone("JST", 9*60*60)
@@ -124,4 +126,12 @@ func (q *quickstart) profileOf(ctx context.Context, ident customer.Identifier) (
 		return "", fmt.Errorf("%s %s: %d profiles, want 1", ident.Scheme, ident.Value, len(ids))
 	}
 	return ids[0], nil
+}
+
+// segmentDefs are the live segments, as marketers write them, one referring
+// to others.
+var segmentDefs = []c360.SegmentDef{
+	{Name: "recent_buyers", Expr: `count(online_purchase, 60d) >= 1 or count(store_purchase, 60d) >= 1`},
+	{Name: "big_spenders", Expr: `sum(value, 365d) >= 15000`},
+	{Name: "spring_campaign", Expr: `segment(recent_buyers) and not segment(big_spenders) and exists(email)`},
 }
