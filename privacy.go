@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -322,9 +321,10 @@ func (er *eraser) run(id customer.ID, d customer.Decision) (*Erasure, error) {
 	if err := er.pseudonymiseProvisions(xid, hashes); err != nil {
 		return nil, err
 	}
-	x := &Erasure{ID: xid, Profile: p.ID, Absorbed: slices.Clone(er.ids[1:]), Actor: d.Actor,
-		Reason: d.Reason, At: at, Removed: er.removed}
-	slices.Sort(x.Absorbed)
+	x := &Erasure{ID: xid, Profile: p.ID, Actor: d.Actor, Reason: d.Reason, At: at, Removed: er.removed}
+	if len(er.ids) > 1 {
+		x.Absorbed = slices.Sorted(slices.Values(er.ids[1:]))
+	}
 	for _, h := range hashes {
 		if err := tx.Put(bErased, "", h.hash, []byte(x.ID)); err != nil {
 			return nil, err
@@ -1110,6 +1110,16 @@ func (e *Engine) LiftSuppression(ctx context.Context, erasureID string, d custom
 	if err != nil {
 		return nil, err
 	}
+	// Records first, then events (which may name them).
+	slices.SortStableFunc(held, func(a, b HeldInput) int {
+		switch {
+		case (a.Record != nil) == (b.Record != nil):
+			return 0
+		case a.Record != nil:
+			return -1
+		}
+		return 1
+	})
 	var ups []Update
 	for _, h := range held {
 		switch {
@@ -1127,9 +1137,6 @@ func (e *Engine) LiftSuppression(ctx context.Context, erasureID string, d custom
 	}
 	return ups, nil
 }
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 // itemBuckets are the buckets the engine keeps items in (see ItemStore).
 var itemBuckets = []string{bEvents, bEventID, bAnon, bAnonOf, bState, bMember, bSends, bSuppr,

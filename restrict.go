@@ -11,9 +11,13 @@ import (
 )
 
 // bRestricted lists the records of restricted profiles, which the matcher
-// never takes as candidates: group ""; key: record anchor; value: the
-// profile ID.
-const bRestricted = "restricted"
+// never takes as candidates: group gRestricted; key: record anchor; value:
+// the profile ID. (Groups lists only groups after "", so the group is not
+// "".)
+const (
+	bRestricted = "restricted"
+	gRestricted = "records"
+)
 
 // Restrict restricts processing of a person (a request under APPI art. 35
 // or GDPR art. 18): the profile is kept, and can be read and exported, but
@@ -62,7 +66,7 @@ func (e *Engine) Restrict(ctx context.Context, id customer.ID, d customer.Decisi
 		}
 		for _, s := range p.Sources {
 			k := s.Key()
-			if err := tx.Put(bRestricted, "", recordAnchor(k), []byte(p.ID)); err != nil {
+			if err := tx.Put(bRestricted, gRestricted, recordAnchor(k), []byte(p.ID)); err != nil {
 				return err
 			}
 			l, err := tx.Link(k)
@@ -146,7 +150,7 @@ func (e *Engine) Lift(ctx context.Context, id customer.ID, d customer.Decision) 
 		p.Version++
 		p.UpdatedAt = e.now()
 		for _, s := range p.Sources {
-			if err := tx.Delete(bRestricted, "", recordAnchor(s.Key())); err != nil {
+			if err := tx.Delete(bRestricted, gRestricted, recordAnchor(s.Key())); err != nil {
 				return err
 			}
 		}
@@ -187,7 +191,7 @@ func dropRestricted(tx ReadTx, keys []customer.RecordKey) ([]customer.RecordKey,
 	}
 	out := keys[:0:0]
 	for _, k := range keys {
-		_, err := tx.Get(bRestricted, "", recordAnchor(k))
+		_, err := tx.Get(bRestricted, gRestricted, recordAnchor(k))
 		if isNotFound(err) {
 			out = append(out, k)
 			continue
@@ -209,7 +213,7 @@ func (u *upserter) admit(in *input, up *Update) (done bool, err error) {
 	if ok, err := anyRestricted(u.tx); err != nil || !ok {
 		return false, err
 	}
-	v, err := u.tx.Get(bRestricted, "", recordAnchor(in.key))
+	v, err := u.tx.Get(bRestricted, gRestricted, recordAnchor(in.key))
 	if isNotFound(err) {
 		return false, nil
 	}

@@ -260,13 +260,18 @@ func eraseScenario(t *testing.T, s c360.Store, seed uint64) {
 			refused++
 		}
 	}
-	for _, ev := range timeline {
+	for _, ev := range timeline { // by the erased profile ID, by the anonymous ID
 		ev.ID += "-again"
 		ev.CustomerID = target
 		if _, err := e.Track(ctx, ev); !errors.Is(err, c360.ErrSuppressed) {
 			t.Errorf("Track of an event for the erased profile %s = %v, want ErrSuppressed", target, err)
 		}
-		break
+		if ev.AnonymousID != "" {
+			ev.CustomerID = ""
+			if _, err := e.Track(ctx, ev); !errors.Is(err, c360.ErrSuppressed) {
+				t.Errorf("Track of an event by the erased anonymous ID %s = %v, want ErrSuppressed", ev.AnonymousID, err)
+			}
+		}
 	}
 	if refused > 0 {
 		again := dump(t, e, s, keys, ids, needles)
@@ -435,10 +440,14 @@ func dump(t *testing.T, e *c360.Engine, s c360.Store, keys []customer.RecordKey,
 			}
 		}
 		for _, b := range c360.ItemBuckets() {
+			groups := []string{""} // Groups lists the groups after "", not "" itself
 			for g, err := range tx.Groups(b, "") {
 				if err != nil {
 					return err
 				}
+				groups = append(groups, g)
+			}
+			for _, g := range groups {
 				for it, err := range tx.Scan(b, g) {
 					if err != nil {
 						return err
