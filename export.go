@@ -136,16 +136,11 @@ func (e *Engine) Export(ctx context.Context, id customer.ID) (*Export, error) {
 		if err != nil {
 			return err
 		}
-		for _, c := range changes {
-			if c.Kind != ChangeMerged {
-				continue
-			}
-			for _, a := range c.Absorbed {
-				if s, _, err := resolve(tx, a); err == nil && s == p.ID && !slices.Contains(x.Absorbed, a) {
-					x.Absorbed = append(x.Absorbed, a)
-				}
-			}
+		ids, err := mergedInto(tx, p.ID, changes)
+		if err != nil {
+			return err
 		}
+		x.Absorbed = ids[1:]
 		slices.Sort(x.Absorbed)
 		evs, err := eventsOf(tx, p)
 		if err != nil {

@@ -37,6 +37,7 @@ const (
 	bMember  = "member"  // group: segment name; key: profile ID; value: empty
 	bSends   = "sends"   // group: anchor; key: time + sequence; value: storedSend
 	bSuppr   = "suppress"
+	bAliases = "aliases" // group: survivor ID; key: an ID it absorbed; value: empty
 )
 
 // SegmentDef defines a live segment: its name and its expression in the
@@ -657,17 +658,40 @@ func (e *Engine) forget(tx Tx, id customer.ID) error {
 
 // refreshAfter keeps the live state current after an identity change:
 // every profile the change touched is derived again (its records, and so
-// its history, may have changed), and absorbed profiles are forgotten.
-func (e *Engine) refreshAfter(tx Tx, up *Update) error {
-	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt)
+// its history, may have changed), and absorbed profiles are forgotten. rec
+// is the record that arrived, if any. When no segments are defined, a
+// change that touches no profile with live state, and brings no record with
+// waiting events, has nothing to derive: it costs one read per profile.
+func (e *Engine) refreshAfter(tx Tx, up *Update, rec customer.RecordKey) error {
+	ids := slices.Concat([]customer.ID{up.Profile}, up.Rebuilt, up.Absorbed)
 	if up.Left != "" {
 		ids = append(ids, up.Left)
 	}
-	if up.Outcome == Updated && len(up.Absorbed) > 0 { // an unmerge restores
-		ids = append(ids, up.Absorbed...)
-	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(e.live.segments) == 0 {
+		need := false
+		for _, id := range ids {
+			if _, err := tx.Get(bState, string(id), ""); err == nil {
+				need = true
+				break
+			} else if !isNotFound(err) {
+				return err
+			}
+		}
+		if !need && rec != (customer.RecordKey{}) {
+			for _, err := range tx.Scan(bEvents, recordAnchor(rec)) {
+				if err != nil {
+					return err
+				}
+				need = true
+				break
+			}
+		}
+		if !need {
+			return nil
+		}
+	}
 	for _, id := range ids {
 		if id == "" {
 			continue
@@ -682,21 +706,11 @@ func (e *Engine) refreshAfter(tx Tx, up *Update) error {
 		if err != nil {
 			return err
 		}
-		if !e.liveRelevant(tx, p) {
-			continue
-		}
 		f, err := e.refresh(tx, id, time.Time{}, p)
 		if err != nil {
 			return err
 		}
 		up.Cursor = max(up.Cursor, f.cursor)
-	}
-	if up.Outcome == Merged {
-		for _, id := range up.Absorbed {
-			if err := e.forget(tx, id); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -962,4 +976,37 @@ func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error
 			}
 		}
 	}
+}
+
+// Aliases returns the IDs that name a profile: its current ID first, then
+// every ID a merge absorbed into it (directly or through a chain), sorted.
+// Systems that keep profile IDs — intelligence items' links, a CRM's
+// foreign keys — query with all of them, so their links follow merges and,
+// after an unmerge (which removes the alias), go back, without being
+// rewritten. An ID that was never a profile is an error wrapping
+// ErrNotFound.
+func (e *Engine) Aliases(ctx context.Context, id customer.ID) ([]customer.ID, error) {
+	var out []customer.ID
+	err := e.view(ctx, func(tx ReadTx) error {
+		cur, _, err := resolve(tx, id)
+		if err != nil {
+			return err
+		}
+		out = []customer.ID{cur}
+		queue := []customer.ID{cur}
+		for len(queue) > 0 {
+			g := queue[0]
+			queue = queue[1:]
+			for it, err := range tx.Scan(bAliases, string(g)) {
+				if err != nil {
+					return err
+				}
+				out = append(out, customer.ID(it.Key))
+				queue = append(queue, customer.ID(it.Key))
+			}
+		}
+		slices.Sort(out[1:])
+		return nil
+	})
+	return out, err
 }

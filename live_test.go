@@ -524,3 +524,39 @@ func TestLiveConfigIsValidated(t *testing.T) {
 		}
 	}
 }
+
+func TestAliasesFollowMergesAndUnmerges(t *testing.T) {
+	e := open(t, c360.Config{})
+	ctx := t.Context()
+	a := upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", "")).Profile
+	bRec := person("service", "V-2", "", "", "", "090-1111-2222")
+	bRec.Name.Latin = "Taro Yamada"
+	b := upsert(t, e, bRec).Profile
+	m := upsert(t, e, person("webshop", "W-3", "山田", "太郎", "taro@example.jp", "09011112222"))
+	if m.Outcome != c360.Merged {
+		t.Fatalf("bridge record: %s", m.Outcome)
+	}
+	absorbed := m.Absorbed[0]
+	for _, id := range []customer.ID{a, b} {
+		got, err := e.Aliases(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]customer.ID{m.Profile, absorbed}, got); diff != "" {
+			t.Errorf("Aliases(%s) after the merge (-want +got):\n%s", id, diff)
+		}
+	}
+	if _, err := e.Unmerge(ctx, absorbed); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.Aliases(ctx, m.Profile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]customer.ID{m.Profile}, got); diff != "" {
+		t.Errorf("Aliases after the unmerge (-want +got):\n%s", diff)
+	}
+	if _, err := e.Aliases(ctx, "P-NOPE"); !errors.Is(err, c360.ErrNotFound) {
+		t.Errorf("Aliases of an unknown ID = %v, want ErrNotFound", err)
+	}
+}

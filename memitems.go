@@ -7,8 +7,28 @@ import (
 	"slices"
 )
 
-// memItems is the MemoryStore's item state: bucket → group → key → value.
-type memItems map[string]map[string]map[string][]byte
+// memItems is the MemoryStore's item state: bucket → group → items.
+type memItems map[string]map[string]*memGroup
+
+// memGroup is one group's items, with their keys in order when the group is
+// small (the groups the engine scans: one person's events or sends), so
+// that a Scan does not sort; a large group (the event ID index, never
+// scanned) is sorted on demand.
+type memGroup struct {
+	vals map[string][]byte
+	keys []string // sorted; nil when not kept
+}
+
+// sortedGroupMax is the largest group whose keys are kept in order.
+const sortedGroupMax = 512
+
+func (g *memGroup) get(k string) ([]byte, bool) {
+	if g == nil {
+		return nil, false
+	}
+	v, ok := g.vals[k]
+	return v, ok
+}
 
 // memPending is one group's writes in an Update: dropped when DeleteGroup
 // ran (items of the committed group are gone), vals the items put since (a
@@ -54,7 +74,7 @@ func (t *memTx) Get(bucket, group, key string) ([]byte, error) {
 			return nil, itemNotFound(bucket, group, key)
 		}
 	}
-	v, ok := t.s.items[bucket][group][key]
+	v, ok := t.s.items[bucket][group].get(key)
 	if !ok {
 		return nil, itemNotFound(bucket, group, key)
 	}
@@ -69,9 +89,16 @@ func itemNotFound(_, _, _ string) error { return errNoItem }
 
 // groupKeys returns the sorted keys of a group as the transaction sees it.
 func (t *memTx) groupKeys(bucket, group string) []string {
-	base := t.s.items[bucket][group]
+	g := t.s.items[bucket][group]
+	var base map[string][]byte
+	if g != nil {
+		base = g.vals
+	}
 	p := t.pending(bucket, group, false)
 	if p == nil {
+		if g != nil && g.keys != nil {
+			return g.keys // read only
+		}
 		return slices.Sorted(maps.Keys(base))
 	}
 	var keys []string
@@ -96,6 +123,18 @@ func (t *memTx) Scan(bucket, group string) iter.Seq2[Item, error] {
 	return func(yield func(Item, error) bool) {
 		if err := t.ctx.Err(); err != nil {
 			yield(Item{}, err)
+			return
+		}
+		if t.w == nil { // a View: the committed group, read in place
+			g := t.s.items[bucket][group]
+			if g == nil {
+				return
+			}
+			for _, k := range t.groupKeys(bucket, group) {
+				if !yield(Item{Key: k, Value: slices.Clone(g.vals[k])}, nil) {
+					return
+				}
+			}
 			return
 		}
 		for _, k := range t.groupKeys(bucket, group) {
@@ -185,13 +224,26 @@ func (s *MemoryStore) applyItems(w map[string]map[string]*memPending) {
 	for bucket, groups := range w {
 		b := s.items[bucket]
 		if b == nil {
-			b = map[string]map[string][]byte{}
+			b = map[string]*memGroup{}
 			s.items[bucket] = b
 		}
 		for group, p := range groups {
-			g := b[group]
-			if p.dropped {
-				g = nil
+			var g map[string][]byte
+			var oldKeys []string
+			if old := b[group]; old != nil && !p.dropped {
+				g, oldKeys = old.vals, old.keys
+			}
+			// keys changes: the new keys and the deleted ones, to update a
+			// kept order without sorting the group again
+			var added, removed []string
+			for k, v := range p.vals {
+				_, had := g[k]
+				switch {
+				case v == nil && had:
+					removed = append(removed, k)
+				case v != nil && !had:
+					added = append(added, k)
+				}
 			}
 			for k, v := range p.vals {
 				if v == nil {
@@ -205,9 +257,31 @@ func (s *MemoryStore) applyItems(w map[string]map[string]*memPending) {
 			}
 			if len(g) == 0 {
 				delete(b, group)
-			} else {
-				b[group] = g
+				continue
 			}
+			// A new group value: readers of the old one (Views run under
+			// the read lock, commits under the write lock) never see it
+			// change.
+			ng := &memGroup{vals: g}
+			switch {
+			case len(g) > sortedGroupMax:
+			case oldKeys != nil && len(added)+len(removed) <= 4:
+				keys := make([]string, 0, len(g))
+				keys = append(keys, oldKeys...)
+				for _, k := range removed {
+					if i, ok := slices.BinarySearch(keys, k); ok {
+						keys = slices.Delete(keys, i, i+1)
+					}
+				}
+				for _, k := range added {
+					i, _ := slices.BinarySearch(keys, k)
+					keys = slices.Insert(keys, i, k)
+				}
+				ng.keys = keys
+			default:
+				ng.keys = slices.Sorted(maps.Keys(g))
+			}
+			b[group] = ng
 		}
 	}
 }

@@ -280,19 +280,8 @@ func (er *eraser) run(id customer.ID, d customer.Decision) (*Erasure, error) {
 	if err != nil {
 		return nil, err
 	}
-	er.ids = []customer.ID{p.ID}
-	for _, c := range changes {
-		if c.Kind != ChangeMerged {
-			continue
-		}
-		for _, a := range c.Absorbed {
-			if slices.Contains(er.ids, a) {
-				continue
-			}
-			if s, _, err := resolve(tx, a); err == nil && s == p.ID {
-				er.ids = append(er.ids, a)
-			}
-		}
+	if er.ids, err = mergedInto(tx, p.ID, changes); err != nil {
+		return nil, err
 	}
 	as, err := anchors(tx, p)
 	if err != nil {
@@ -354,6 +343,38 @@ func putErasure(tx Tx, x *Erasure) error {
 		return err
 	}
 	return tx.Put(bAudit, "erasure", x.ID, b)
+}
+
+// mergedInto returns id and the IDs merged into it: its aliases, and (for
+// merges older than the aliases) the change feed's merges that still
+// redirect to it.
+func mergedInto(tx ReadTx, id customer.ID, changes []Change) ([]customer.ID, error) {
+	ids := []customer.ID{id}
+	for q := []customer.ID{id}; len(q) > 0; q = q[1:] {
+		for it, err := range tx.Scan(bAliases, string(q[0])) {
+			if err != nil {
+				return nil, err
+			}
+			if a := customer.ID(it.Key); !slices.Contains(ids, a) {
+				ids = append(ids, a)
+				q = append(q, a)
+			}
+		}
+	}
+	for _, c := range changes {
+		if c.Kind != ChangeMerged {
+			continue
+		}
+		for _, a := range c.Absorbed {
+			if slices.Contains(ids, a) {
+				continue
+			}
+			if s, _, err := resolve(tx, a); err == nil && s == id {
+				ids = append(ids, a)
+			}
+		}
+	}
+	return ids, nil
 }
 
 // allChanges reads the whole change feed inside a transaction.
@@ -556,6 +577,11 @@ func (er *eraser) identity(changes []Change) error {
 			return err
 		}
 		er.removed["redirects"]++
+	}
+	for _, id := range er.ids {
+		if err := tx.DeleteGroup(bAliases, string(id)); err != nil {
+			return err
+		}
 	}
 	// Merges between other profiles that name the person's records (a
 	// record of theirs that bridged two profiles, then moved).
@@ -1139,7 +1165,7 @@ func (e *Engine) LiftSuppression(ctx context.Context, erasureID string, d custom
 }
 
 // itemBuckets are the buckets the engine keeps items in (see ItemStore).
-var itemBuckets = []string{bEvents, bEventID, bAnon, bAnonOf, bState, bMember, bSends, bSuppr,
+var itemBuckets = []string{bEvents, bEventID, bAnon, bAnonOf, bState, bMember, bSends, bSuppr, bAliases,
 	bErased, bErasedBy, bAudit, bHeld, bProvision, bRestricted}
 
 // ItemBuckets returns the names of the buckets the engine keeps items in,

@@ -438,6 +438,9 @@ func (u *upserter) apply(nodes []cnode, index map[customer.RecordKey]int, links 
 		if err := u.tx.PutMerge(&Merge{Survivor: res.absorbed[id], Absorbed: id, Records: keys, Cause: o.cause, CreatedAt: p.CreatedAt, At: u.now}); err != nil {
 			return nil, err
 		}
+		if err := u.tx.Put(bAliases, string(res.absorbed[id]), string(id), nil); err != nil {
+			return nil, err
+		}
 		if err := u.tx.DeleteProfile(id); err != nil {
 			return nil, err
 		}

@@ -19,7 +19,7 @@ func (e *Engine) Confirm(ctx context.Context, reviewID string) (Update, error) {
 	if err != nil {
 		return Update{}, err
 	}
-	return e.write(ctx, sc, func(u *upserter, up *Update) error {
+	return e.write(ctx, sc, customer.RecordKey{}, func(u *upserter, up *Update) error {
 		tx := u.tx
 		r, err := tx.Review(reviewID)
 		if err != nil {
@@ -112,7 +112,7 @@ func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, err
 	if err != nil {
 		return Update{}, err
 	}
-	return e.write(ctx, sc, func(u *upserter, up *Update) error {
+	return e.write(ctx, sc, customer.RecordKey{}, func(u *upserter, up *Update) error {
 		tx := u.tx
 		m, err := tx.Merge(absorbed)
 		if err != nil {
@@ -138,6 +138,9 @@ func (e *Engine) Unmerge(ctx context.Context, absorbed customer.ID) (Update, err
 			return fmt.Errorf("%w: the records of %s have all left %s since the merge", ErrConflict, absorbed, holder)
 		}
 		if err := tx.DeleteMerge(absorbed); err != nil {
+			return err
+		}
+		if err := tx.Delete(bAliases, string(m.Survivor), string(absorbed)); err != nil {
 			return err
 		}
 		for _, b := range back {

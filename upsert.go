@@ -127,7 +127,7 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	if err != nil {
 		return Update{}, err
 	}
-	up, err := e.write(ctx, sc, func(u *upserter, up *Update) error {
+	up, err := e.write(ctx, sc, in.key, func(u *upserter, up *Update) error {
 		if done, err := u.admit(in, up); done || err != nil { // erased or restricted person: privacy.go, restrict.go
 			return err
 		}
@@ -136,9 +136,11 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	return e.upsertHeld(ctx, &in.rec, up, err)
 }
 
-// write runs fn in one store transaction with a fresh upserter and returns
-// the Update it filled (the zero Update when the transaction failed).
-func (e *Engine) write(ctx context.Context, sc *match.Scorer, fn func(u *upserter, up *Update) error) (Update, error) {
+// write runs fn in one store transaction with a fresh upserter, keeps the
+// live state of the profiles it touched current, and returns the Update it
+// filled (the zero Update when the transaction failed). rec is the record
+// that arrived, if any.
+func (e *Engine) write(ctx context.Context, sc *match.Scorer, rec customer.RecordKey, fn func(u *upserter, up *Update) error) (Update, error) {
 	var up Update
 	err := e.store.Update(ctx, func(tx Tx) error {
 		up = Update{}
@@ -148,7 +150,7 @@ func (e *Engine) write(ctx context.Context, sc *match.Scorer, fn func(u *upserte
 		if up.Outcome == Unchanged {
 			return nil
 		}
-		return e.refreshAfter(tx, &up)
+		return e.refreshAfter(tx, &up, rec)
 	})
 	if err != nil {
 		return Update{}, err

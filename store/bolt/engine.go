@@ -18,7 +18,8 @@ import (
 
 // EngineStore is the c360.Store of a DB: the state of a c360.Engine
 // (record links, index keys, profiles, merges, reviews, never-merge
-// constraints, the change log) in the same file as the other stores. Each
+// constraints, the change log, and the items of its live state — see
+// items.go for their layout) in the same file as the other stores. Each
 // Update is one bbolt read-write transaction — atomic, serialised (bbolt
 // allows one writer, and one process holds the file) and, unless the DB was
 // opened with NoSync, fsynced before it returns. It is safe for concurrent
@@ -44,7 +45,7 @@ var (
 	beNever    = []byte("engine_never")    // record key, record key -> nil
 	beChanges  = []byte("engine_changes")  // cursor (8 bytes, big-endian) -> Change JSON
 	beMeta     = []byte("engine_meta")     // name -> value
-	engineBkts = [][]byte{beLinks, beKeys, beKeyRev, beProfiles, beMerges, beReviews, beNever, beChanges, beMeta}
+	engineBkts = [][]byte{beLinks, beKeys, beKeyRev, beProfiles, beMerges, beReviews, beNever, beChanges, beMeta, beItems}
 )
 
 // Close marks the store closed; later calls fail with c360.ErrClosed.

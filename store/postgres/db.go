@@ -17,8 +17,9 @@
 // # The engine's state
 //
 // Engine returns the c360.Store: links, index keys, profiles, merges,
-// reviews, never-merge constraints, the change log and metadata, in the
-// engine_* tables. Its Updates are serialised across every process on the
+// reviews, never-merge constraints, the change log, metadata and the items
+// of the live state (c360.ItemStore, in engine_items, all bytea so that any
+// byte is kept and order is byte-wise), in the engine_* tables. Its Updates are serialised across every process on the
 // schema by a transaction-scoped advisory lock, taken before anything is
 // read, so two replicas never both create a profile for one person, and
 // change-log cursors (the largest so far plus one, assigned under the lock)

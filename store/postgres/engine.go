@@ -15,7 +15,7 @@ import (
 
 // EngineStore is the c360.Store of a DB: the state of a c360.Engine (links,
 // index keys, profiles, merges, reviews, never-merge constraints, the
-// change log and metadata) in the engine_* tables of the DB's schema.
+// change log, metadata and items) in the engine_* tables of the DB's schema.
 // Engines in several processes that open EngineStores on one schema share
 // that state. It is safe for concurrent use.
 //
@@ -139,6 +139,8 @@ type engineSQL struct {
 	putLink, deleteLink, addKeys, removeKeys, putProfile, deleteProfile string
 	putMerge, deleteMerge, putReview, deleteReview, addNever, putChange string
 	putMeta                                                             string
+
+	items itemSQL
 }
 
 func newEngineSQL(d *DB) engineSQL {
@@ -186,6 +188,7 @@ func newEngineSQL(d *DB) engineSQL {
 		putChange: "INSERT INTO " + t("engine_changes") + " (cursor, doc) VALUES ($1::bigint, $2::jsonb)",
 		putMeta: "INSERT INTO " + t("engine_meta") + " (name, value) VALUES ($1::text, $2::bytea) " +
 			"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+		items: newItemSQL(d),
 	}
 }
 

@@ -44,13 +44,14 @@ type engineTx struct {
 	merges   map[customer.ID]known
 	reviews  map[string]known
 	meta     map[string]known
+	items    map[groupKey]*itemGroup
 }
 
 func newEngineTx(ctx context.Context, s *EngineStore, conn *pgx.Conn, write bool) *engineTx {
 	return &engineTx{ctx: ctx, s: s, conn: conn, write: write, batch: &pgx.Batch{},
 		links: map[customer.RecordKey]known{}, never: map[customer.RecordKey][]customer.RecordKey{},
 		profiles: map[customer.ID]known{}, merges: map[customer.ID]known{},
-		reviews: map[string]known{}, meta: map[string]known{}}
+		reviews: map[string]known{}, meta: map[string]known{}, items: map[groupKey]*itemGroup{}}
 }
 
 // end closes the transaction: when it did not commit and reached the
@@ -59,6 +60,7 @@ func newEngineTx(ctx context.Context, s *EngineStore, conn *pgx.Conn, write bool
 func (t *engineTx) end() {
 	t.done = true
 	if t.sent && !t.committed && t.conn.PgConn().TxStatus() != 'I' && !t.conn.IsClosed() {
+		t.s.roundTrips.Add(1)
 		t.conn.Exec(context.WithoutCancel(t.ctx), "ROLLBACK")
 	}
 }

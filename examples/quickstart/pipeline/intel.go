@@ -54,8 +54,15 @@ func intelligence(ctx context.Context, q *quickstart) error {
 		}
 	}
 	q.printf("Collected %d items about %s %s and account %s.\n", len(items), person.ID, person.DisplayName(), account)
+	// Items keep the profile ID they were linked to; querying with every
+	// alias of the profile finds them through later merges (and loses them
+	// again after an unmerge), without rewriting the items.
+	aliases, err := q.engine.Aliases(ctx, person.ID)
+	if err != nil {
+		return err
+	}
 	for _, who := range []intel.Principal{rep, agent} {
-		res, err := hub.Search(ctx, who, intel.Query{Customers: []customer.ID{person.ID}})
+		res, err := hub.Search(ctx, who, intel.Query{Customers: aliases})
 		if err != nil {
 			return err
 		}
