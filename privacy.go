@@ -78,8 +78,23 @@ func (e *SuppressedError) Error() string {
 	if e.Held {
 		verb = "held"
 	}
+	kind := e.Identifier
+	switch kind {
+	case "record":
+		kind = "record key"
+	case "email":
+		kind = "e-mail address"
+	case "phone":
+		kind = "phone number"
+	case "anonymous_id":
+		kind = "anonymous ID"
+	case "profile":
+		kind = "profile ID"
+	default:
+		kind = "identifier " + kind
+	}
 	return fmt.Sprintf("c360: %s %s: its %s belongs to a person erased by erasure %s (lift with LiftSuppression to accept it)",
-		what, verb, e.Identifier, e.Erasure)
+		what, verb, kind, e.Erasure)
 }
 
 // Unwrap makes errors.Is(err, ErrSuppressed) true.
