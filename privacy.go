@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -142,6 +143,10 @@ type PrivacyConfig struct {
 	// contract or in bulk under one arrangement, 3 years otherwise). Zero
 	// means 3 years.
 	ProvisionRetention Retention `json:"provision_retention,omitempty"`
+	// Erasers are the holders of personal data outside the engine's store,
+	// by name (IntelEraser for intelligence items); Erase calls each. Nil
+	// means none.
+	Erasers map[string]Eraser `json:"-"`
 }
 
 // Erasure is the audit entry of an erasure: who asked, when, why, and what
@@ -159,7 +164,8 @@ type Erasure struct {
 	// "index_keys", "edges", "never_merge", "reviews", "redirects",
 	// "profiles", "references", "events", "anonymous_ids", "sends",
 	// "stage", "memberships", "contact_suppressions", "changes_removed",
-	// "changes_redacted", "held", "provisions_pseudonymised".
+	// "changes_redacted", "provisions_pseudonymised", and
+	// "elsewhere:<name>" for each of PrivacyConfig.Erasers.
 	Removed map[string]int `json:"removed"`
 	// Suppressed is how many salted identifier hashes were kept so that
 	// the person is not re-created; LiftedAt is set when they were lifted.
@@ -212,10 +218,15 @@ func (e *Engine) Erase(ctx context.Context, id customer.ID, d customer.Decision)
 	if d.At.IsZero() {
 		d.At = e.now()
 	}
+	elsewhere, err := e.eraseElsewhere(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	var out *Erasure
 	var recs []customer.RecordKey
-	err := e.store.Update(ctx, func(tx Tx) error {
+	err = e.store.Update(ctx, func(tx Tx) error {
 		er := &eraser{e: e, tx: tx, removed: map[string]int{}}
+		maps.Copy(er.removed, elsewhere)
 		var err error
 		out, err = er.run(id, d)
 		recs = er.recs

@@ -11,6 +11,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
 	"github.com/google/go-cmp/cmp"
@@ -441,5 +442,62 @@ func TestExport(t *testing.T) {
 		if !strings.Contains(page.String(), s) {
 			t.Errorf("the HTML export lacks %q", s)
 		}
+	}
+}
+
+func TestEraseReachesIntelligence(t *testing.T) {
+	ctx := t.Context()
+	repo := new(intel.MemoryRepository)
+	hub := intel.New(repo, intel.Config{})
+	e := open(t, c360.Config{Privacy: c360.PrivacyConfig{Erasers: map[string]c360.Eraser{"intel": c360.IntelEraser{Repo: repo, Hub: hub}}}})
+	id := upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", "090-1234-5678")).Profile
+	other := upsert(t, e, person("sales", "S-2", "佐藤", "花子", "hanako@example.jp", "")).Profile
+	author := intel.Principal{ID: "sato", Teams: []intel.TeamID{"sales"}}
+	items := []*intel.Item{
+		{ID: "I-1", Kind: intel.KindCustomer, Category: intel.CategoryAccountActivity, Source: intel.SourceSalesServiceLog,
+			Title: "山田 太郎 asks for a quote", Body: "Call back on 090-1234-5678 or taro@example.jp; 山田太郎様 prefers mornings.",
+			Links: intel.Links{Customers: []customer.ID{id, other}}, Confidence: 1, Author: author.ID, CapturedAt: day0, Visibility: intel.Visibility{Scope: intel.ScopeOrg}},
+		{ID: "I-2", Kind: intel.KindCustomer, Category: intel.CategorySatisfaction, Source: intel.SourceSurvey,
+			Title: "NPS answer", Links: intel.Links{Customers: []customer.ID{id}}, Confidence: 1, Author: author.ID, CapturedAt: day0,
+			Survey: &intel.SurveyAnswer{Metric: intel.MetricNPS, Score: 9, Respondent: id}, Visibility: intel.Visibility{Scope: intel.ScopeOrg}},
+		{ID: "I-3", Kind: intel.KindCustomer, Category: intel.CategoryAccountActivity, Source: intel.SourceSalesServiceLog,
+			Title: "佐藤 花子 renews", Links: intel.Links{Customers: []customer.ID{other}}, Confidence: 1, Author: author.ID, CapturedAt: day0,
+			Visibility: intel.Visibility{Scope: intel.ScopeOrg}},
+	}
+	for _, it := range items {
+		if err := hub.Collect(ctx, author, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	untouched, _ := repo.Get(ctx, "I-3")
+	if res, err := hub.Search(ctx, author, intel.Query{Text: "taro"}); err != nil || res.Total != 1 {
+		t.Fatalf("Search(taro) before Erase = %+v, %v; want I-1", res, err)
+	}
+	er, err := e.Erase(ctx, id, dpo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if er.Removed["elsewhere:intel"] != 2 {
+		t.Errorf("Removed = %v, want elsewhere:intel 2", er.Removed)
+	}
+	i1, _ := repo.Get(ctx, "I-1")
+	if want := []customer.ID{other}; !slices.Equal(i1.Links.Customers, want) {
+		t.Errorf("I-1 links = %v, want %v", i1.Links.Customers, want)
+	}
+	for _, s := range []string{"山田", "taro", "1234"} {
+		if strings.Contains(i1.Title+i1.Body, s) {
+			t.Errorf("I-1 still holds %q: %q %q", s, i1.Title, i1.Body)
+		}
+	}
+	i2, _ := repo.Get(ctx, "I-2")
+	if len(i2.Links.Customers) != 0 || i2.Survey.Respondent != "" || i2.Survey.Score != 9 {
+		t.Errorf("I-2 = %+v %+v, want the answer kept without its respondent", i2.Links, i2.Survey)
+	}
+	if i3, _ := repo.Get(ctx, "I-3"); !cmp.Equal(i3, untouched) {
+		t.Errorf("another person's item changed: %+v", i3)
+	}
+	res, err := hub.Search(ctx, author, intel.Query{Text: "taro"})
+	if err != nil || res.Total != 0 {
+		t.Errorf("Search(taro) after Erase = %+v, %v", res, err)
 	}
 }
