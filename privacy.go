@@ -328,17 +328,22 @@ func (er *eraser) run(id customer.ID, d customer.Decision) (*Erasure, error) {
 	if err := er.references(); err != nil {
 		return nil, err
 	}
+	at := d.At.UTC()
+	x := &Erasure{ID: erasureID(p.ID, at), Profile: p.ID, Actor: d.Actor, Reason: d.Reason, At: at, Removed: er.removed}
+	if len(er.ids) > 1 {
+		x.Absorbed = slices.Sorted(slices.Values(er.ids[1:]))
+	}
+	// The notice goes to the feed before the person's changes leave it, so
+	// that the last change of the log is never one that is deleted (a store
+	// that numbers changes from its last one never reuses a cursor).
+	if _, err := tx.AppendChange(&Change{Kind: ChangeErased, Profile: p.ID, Absorbed: x.Absorbed, At: at}); err != nil {
+		return nil, err
+	}
 	if err := er.redact(changes, needles); err != nil {
 		return nil, err
 	}
-	at := d.At.UTC()
-	xid := erasureID(p.ID, at)
-	if err := er.pseudonymiseProvisions(xid, hashes); err != nil {
+	if err := er.pseudonymiseProvisions(x.ID, hashes); err != nil {
 		return nil, err
-	}
-	x := &Erasure{ID: xid, Profile: p.ID, Actor: d.Actor, Reason: d.Reason, At: at, Removed: er.removed}
-	if len(er.ids) > 1 {
-		x.Absorbed = slices.Sorted(slices.Values(er.ids[1:]))
 	}
 	for _, h := range hashes {
 		if err := tx.Put(bErased, "", h.hash, []byte(x.ID)); err != nil {
@@ -350,9 +355,6 @@ func (er *eraser) run(id customer.ID, d customer.Decision) (*Erasure, error) {
 	}
 	x.Suppressed = len(hashes)
 	if err := putErasure(tx, x); err != nil {
-		return nil, err
-	}
-	if _, err := tx.AppendChange(&Change{Kind: ChangeErased, Profile: p.ID, Absorbed: x.Absorbed, At: at}); err != nil {
 		return nil, err
 	}
 	return x, nil

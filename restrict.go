@@ -213,25 +213,28 @@ func (u *upserter) admit(in *input, up *Update) (done bool, err error) {
 	if ok, err := anyRestricted(u.tx); err != nil || !ok {
 		return false, err
 	}
-	v, err := u.tx.Get(bRestricted, gRestricted, recordAnchor(in.key))
-	if isNotFound(err) {
+	if _, err := u.tx.Get(bRestricted, gRestricted, recordAnchor(in.key)); isNotFound(err) {
 		return false, nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return false, err
 	}
-	id := customer.ID(v)
 	old, err := u.link(in.key)
 	if err != nil {
 		return false, err
 	}
-	if old.Fingerprint == in.finger {
-		up.Outcome, up.Profile = Unchanged, old.Profile
-		return true, nil
-	}
+	id := old.Profile
 	p, err := u.profile(id)
 	if err != nil {
 		return false, err
+	}
+	if p.Restriction == nil {
+		// The record left the restricted profile since (an unmerge): the
+		// mark is stale.
+		return false, u.tx.Delete(bRestricted, gRestricted, recordAnchor(in.key))
+	}
+	if old.Fingerprint == in.finger {
+		up.Outcome, up.Profile = Unchanged, old.Profile
+		return true, nil
 	}
 	recs := slices.Clone(p.Sources)
 	for i := range recs {

@@ -159,7 +159,10 @@ type Tx interface {
 	// kept); DeleteChange removes the change at a cursor, leaving a gap in
 	// the cursors (readers skip it). An absent cursor is ErrNotFound. They
 	// exist for erasure only: the change log is otherwise append-only, and
-	// Erase uses them to take an erased person's values out of it.
+	// Erase uses them to take an erased person's values out of it. Erase
+	// never deletes the last change of the log (it appends its notice
+	// first), so a store that numbers a change from the last one never
+	// reuses a cursor.
 	ReplaceChange(c *Change) error
 	DeleteChange(cursor Cursor) error
 	// Writes of the items of the engine's live state.

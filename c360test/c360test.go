@@ -58,6 +58,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 		{"UpdatesAreSerialised", updatesAreSerialised},
 		{"Items", items},
 		{"ItemUpdatesAreSerialised", itemCountersAreSerialised},
+		{"ErasureWrites", erasureWrites},
 		{"Engine", engineOn},
 		{"LiveEngine", liveOn},
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
+	"github.com/google/go-cmp/cmp"
 )
 
 // EraseSeeds is how many random scenarios the erasure property runs on
@@ -546,4 +547,108 @@ func diffFacts(a, b []string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// erasureWrites checks the writes only Erase makes: RemoveNeverMerge (both
+// directions), ReplaceChange and DeleteChange (cursors kept, gaps skipped,
+// later cursors above every earlier one, reads of own writes, ErrNotFound
+// for an absent cursor, nothing kept when the Update fails).
+func erasureWrites(t *testing.T, s c360.Store) {
+	var cs []c360.Cursor
+	update(t, s, func(tx c360.Tx) error {
+		for _, k := range []customer.RecordKey{keyB, keyC} {
+			if err := tx.AddNeverMerge(keyA, k); err != nil {
+				return err
+			}
+		}
+		for i := range 4 {
+			c, err := tx.AppendChange(&c360.Change{Kind: c360.ChangeUpdated, Profile: customer.ID(fmt.Sprint("P", i)), At: at,
+				Fields: []c360.FieldChange{{Field: "name", Old: "山田 太郎", New: "山田 花子"}}})
+			if err != nil {
+				return err
+			}
+			cs = append(cs, c)
+		}
+		return nil
+	})
+	// A failed Update keeps none of its erasure writes.
+	boom := errors.New("boom")
+	err := s.Update(t.Context(), func(tx c360.Tx) error {
+		if err := tx.DeleteChange(cs[0]); err != nil {
+			return err
+		}
+		if err := tx.RemoveNeverMerge(keyA, keyB); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update = %v, want boom", err)
+	}
+	update(t, s, func(tx c360.Tx) error {
+		if err := tx.RemoveNeverMerge(keyB, keyA); err != nil { // named the other way round
+			return err
+		}
+		if err := tx.RemoveNeverMerge(keyB, keyC); err != nil { // absent: no error
+			return err
+		}
+		red := c360.Change{Cursor: cs[1], Kind: c360.ChangeUpdated, Profile: "P1", At: at,
+			Fields: []c360.FieldChange{{Field: "name", Old: "(erased)", New: "山田 花子"}}}
+		if err := tx.ReplaceChange(&red); err != nil {
+			return err
+		}
+		if err := tx.DeleteChange(cs[2]); err != nil {
+			return err
+		}
+		if err := tx.DeleteChange(cs[2]); !errors.Is(err, c360.ErrNotFound) {
+			t.Errorf("DeleteChange of a deleted cursor = %v, want ErrNotFound", err)
+		}
+		if err := tx.ReplaceChange(&c360.Change{Cursor: cs[3] + 100, Kind: c360.ChangeCreated}); !errors.Is(err, c360.ErrNotFound) {
+			t.Errorf("ReplaceChange of an absent cursor = %v, want ErrNotFound", err)
+		}
+		all, err := tx.Changes(0, 0)
+		if err != nil {
+			return err
+		}
+		if len(all) != 3 || all[1].Fields[0].Old != "(erased)" {
+			t.Errorf("inside the Update, Changes = %+v, want the replaced change and no deleted one", all)
+		}
+		return nil
+	})
+	view(t, s, func(tx c360.ReadTx) error {
+		a, _ := tx.NeverMerge(keyA)
+		if diff := cmp.Diff([]customer.RecordKey{keyC}, a); diff != "" {
+			t.Errorf("NeverMerge(a) after RemoveNeverMerge (-want +got):\n%s", diff)
+		}
+		if b, _ := tx.NeverMerge(keyB); len(b) != 0 {
+			t.Errorf("RemoveNeverMerge must remove both ways: NeverMerge(b) = %v", b)
+		}
+		all, err := tx.Changes(0, 0)
+		if err != nil {
+			return err
+		}
+		var got []c360.Cursor
+		for _, c := range all {
+			got = append(got, c.Cursor)
+		}
+		if diff := cmp.Diff([]c360.Cursor{cs[0], cs[1], cs[3]}, got); diff != "" {
+			t.Errorf("cursors after DeleteChange (-want +got):\n%s", diff)
+		}
+		if all[1].Fields[0].Old != "(erased)" || all[1].Fields[0].New != "山田 花子" {
+			t.Errorf("replaced change = %+v", all[1])
+		}
+		page, err := tx.Changes(cs[1], 1)
+		if err != nil || len(page) != 1 || page[0].Cursor != cs[3] {
+			t.Errorf("Changes(after %d, 1) = %+v, %v; want the change after the gap", cs[1], page, err)
+		}
+		return nil
+	})
+	var next c360.Cursor
+	update(t, s, func(tx c360.Tx) (err error) {
+		next, err = tx.AppendChange(&c360.Change{Kind: c360.ChangeCreated, Profile: "P9", At: at})
+		return err
+	})
+	if next <= cs[3] {
+		t.Errorf("a change appended after deletions got cursor %d, not above %d", next, cs[3])
+	}
 }
