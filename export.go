@@ -178,7 +178,7 @@ func (e *Engine) Export(ctx context.Context, id customer.ID) (*Export, error) {
 				x.Reviews = append(x.Reviews, *r)
 			}
 		}
-		ps, err := provisionsOf(tx, p.ID)
+		ps, err := provisionsOfAll(tx, ids)
 		if err != nil {
 			return err
 		}

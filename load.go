@@ -291,7 +291,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	if err := e.afterLoad(ctx); err != nil {
 		return st, err
 	}
-	return st, nil
+	return st, e.received(ctx, recs) // provision.go: records of third-party providers
 }
 
 // empty reports whether the engine holds no record.

@@ -143,6 +143,10 @@ type PrivacyConfig struct {
 	// contract or in bulk under one arrangement, 3 years otherwise). Zero
 	// means 3 years.
 	ProvisionRetention Retention `json:"provision_retention,omitempty"`
+	// Providers are the source systems that are third parties, by system
+	// name: every record received from one is recorded in the provision
+	// log (see Provider). Nil means none.
+	Providers map[string]Provider `json:"providers,omitempty"`
 	// Erasers are the holders of personal data outside the engine's store,
 	// by name (IntelEraser for intelligence items); Erase calls each. Nil
 	// means none.
@@ -1021,6 +1025,11 @@ func (e *Engine) held(ctx context.Context, err error, key string, v any) error {
 // held when so configured.
 func (e *Engine) upsertHeld(ctx context.Context, rec *customer.SourceRecord, up Update, err error) (Update, error) {
 	if err == nil {
+		if up.Outcome != Unchanged {
+			if err := e.received(ctx, []customer.SourceRecord{*rec}); err != nil {
+				return up, err
+			}
+		}
 		return up, nil
 	}
 	return Update{}, e.held(ctx, err, "r"+recordAnchor(rec.Key()), rec)

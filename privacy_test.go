@@ -501,3 +501,48 @@ func TestEraseReachesIntelligence(t *testing.T) {
 		t.Errorf("Search(taro) after Erase = %+v, %v", res, err)
 	}
 }
+
+func TestProvidersRecordReceipt(t *testing.T) {
+	ctx := t.Context()
+	broker := c360.Provider{Party: c360.Party{Name: "名簿センター株式会社", Address: "東京都千代田区", Representative: "代表取締役 田中 一郎"},
+		Obtained: "questionnaire at a trade fair, 2024", Basis: "opt_out", Ref: "contract 2024-17", Retention: c360.Retain1Year}
+	cfg := c360.Config{Privacy: c360.PrivacyConfig{Providers: map[string]c360.Provider{"broker": broker}}}
+	for _, tt := range []struct {
+		name string
+		load bool
+	}{{"Upsert", false}, {"Load", true}} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := open(t, cfg)
+			r := person("broker", "B-1", "山田", "太郎", "taro@example.jp", "090-1234-5678")
+			recs := []customer.SourceRecord{r, person("sales", "S-9", "鈴木", "一郎", "ichiro@example.jp", "")}
+			if tt.load {
+				if _, err := e.Load(ctx, c360.Records(recs)); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				for _, r := range recs {
+					upsert(t, e, r)
+				}
+				upsert(t, e, r) // unchanged: no second record
+			}
+			id, err := e.ProfileOf(ctx, r.Key())
+			if err != nil {
+				t.Fatal(err)
+			}
+			ps, err := e.Provisions(ctx, id)
+			if err != nil || len(ps) != 1 {
+				t.Fatalf("Provisions = %+v, %v; want one receipt", ps, err)
+			}
+			p := ps[0]
+			want := []string{"name", "email", "phone"}
+			if p.Direction != c360.Received || p.Party != broker.Party || p.Obtained != broker.Obtained || p.Basis != "opt_out" ||
+				p.Record == nil || *p.Record != r.Key() || !cmp.Equal(p.Items, want) || p.Retention != c360.Retain1Year {
+				t.Errorf("receipt = %+v, items %v", p, p.Items)
+			}
+			other, _ := e.ProfileOf(ctx, recs[1].Key())
+			if ps, _ := e.Provisions(ctx, other); len(ps) != 0 {
+				t.Errorf("a record of the company's own system recorded as received: %+v", ps)
+			}
+		})
+	}
+}

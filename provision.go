@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -84,6 +85,9 @@ type Provision struct {
 	Consent *customer.ConsentEntry `json:"consent,omitempty"`
 	// Obtained is how the provider obtained the data (Received).
 	Obtained string `json:"obtained,omitempty"`
+	// Record is the source record the data came in (Received, recorded by
+	// the engine for a PrivacyConfig.Providers system).
+	Record *customer.RecordKey `json:"record,omitempty"`
 	// Purpose and Ref describe the provision (a campaign, a contract
 	// number); Retention and Expires say how long the record is kept.
 	Purpose   string    `json:"purpose,omitempty"`
@@ -182,8 +186,9 @@ func putProvision(tx Tx, p *Provision) error {
 	return tx.Put(bProvision, string(p.Profile), timeKey(p.At)+p.ID, b)
 }
 
-// Provisions returns the provision records of a person, oldest first. id
-// may be an absorbed ID (followed).
+// Provisions returns the provision records of a person (those recorded
+// under the IDs merged into the profile too), oldest first. id may be an
+// absorbed ID (followed).
 func (e *Engine) Provisions(ctx context.Context, id customer.ID) ([]Provision, error) {
 	var out []Provision
 	err := e.view(ctx, func(tx ReadTx) error {
@@ -191,10 +196,29 @@ func (e *Engine) Provisions(ctx context.Context, id customer.ID) ([]Provision, e
 		if err != nil {
 			return err
 		}
-		out, err = provisionsOf(tx, p.ID)
+		ids, err := mergedInto(tx, p.ID, nil)
+		if err != nil {
+			return err
+		}
+		out, err = provisionsOfAll(tx, ids)
 		return err
 	})
 	return out, err
+}
+
+// provisionsOfAll returns the provision records of several IDs, oldest
+// first.
+func provisionsOfAll(tx ReadTx, ids []customer.ID) ([]Provision, error) {
+	var out []Provision
+	for _, id := range ids {
+		ps, err := provisionsOf(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ps...)
+	}
+	slices.SortStableFunc(out, func(a, b Provision) int { return a.At.Compare(b.At) })
+	return out, nil
 }
 
 func provisionsOf(tx ReadTx, id customer.ID) ([]Provision, error) {
@@ -273,7 +297,7 @@ func (er *eraser) pseudonymiseProvisions(erasure string, hashes []idHash) error 
 			return err
 		}
 		for _, p := range ps {
-			p.Profile, p.PersonHashes = "", slices.Clone(hs)
+			p.Profile, p.PersonHashes, p.Record = "", slices.Clone(hs), nil
 			b, err := json.Marshal(&p)
 			if err != nil {
 				return err
@@ -353,4 +377,92 @@ func consentFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, 
 		}
 	}
 	return best
+}
+
+// Provider describes a source system that is a third party (a list broker,
+// a partner, a data provider): every record the engine receives from it is
+// recorded in the provision log as Received, with the provider, how the
+// provider obtained the data, the data items the record carries and the
+// basis — the recipient's confirmation record of APPI art. 30.
+type Provider struct {
+	Party    Party     `json:"party"`
+	Obtained string    `json:"obtained"`
+	Basis    string    `json:"basis"`
+	Purpose  string    `json:"purpose,omitempty"`
+	Ref      string    `json:"ref,omitempty"` // the contract, for instance
+	// Retention: "" means PrivacyConfig.ProvisionRetention.
+	Retention Retention `json:"retention,omitempty"`
+}
+
+// recordItems lists the data items a source record carries.
+func recordItems(r *customer.SourceRecord) []string {
+	var out []string
+	add := func(ok bool, item string) {
+		if ok && !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	add(!r.Name.IsZero(), "name")
+	add(!r.BirthDate.IsZero(), "birth_date")
+	add(r.LegalName != "", "legal_name")
+	add(r.CorporateNumber != "", "corporate_number")
+	add(!r.Firmographics.IsZero(), "firmographics")
+	for _, c := range r.ContactPoints {
+		add(true, c.Type.String())
+	}
+	for _, id := range r.Identifiers {
+		add(!strings.HasPrefix(id.Scheme, customer.SourceScheme), "identifier:"+id.Scheme)
+	}
+	add(len(r.Consent.Entries) > 0, "consent")
+	for _, k := range slices.Sorted(maps.Keys(r.Attributes)) {
+		add(true, "attributes."+k)
+	}
+	return out
+}
+
+// received records the receipt of records from third-party providers
+// (PrivacyConfig.Providers): one provision record per record that changed
+// what the engine holds, on the profile now holding it.
+func (e *Engine) received(ctx context.Context, recs []customer.SourceRecord) error {
+	if len(e.privacy.Providers) == 0 {
+		return nil
+	}
+	var todo []*customer.SourceRecord
+	for i := range recs {
+		if _, ok := e.privacy.Providers[recs[i].System]; ok {
+			todo = append(todo, &recs[i])
+		}
+	}
+	for lo := 0; lo < len(todo); lo += loadBatch {
+		batch := todo[lo:min(lo+loadBatch, len(todo))]
+		err := e.store.Update(ctx, func(tx Tx) error {
+			for _, r := range batch {
+				pv := e.privacy.Providers[r.System]
+				l, err := tx.Link(r.Key())
+				if isNotFound(err) {
+					continue // refused or held
+				}
+				if err != nil {
+					return err
+				}
+				k := r.Key()
+				p := Provision{Direction: Received, At: r.ObservedAt, Party: pv.Party, Profile: l.Profile, Items: recordItems(r),
+					Basis: pv.Basis, Obtained: pv.Obtained, Purpose: pv.Purpose, Ref: pv.Ref, Retention: pv.Retention, Record: &k}
+				if len(p.Items) == 0 {
+					p.Items = []string{"record"}
+				}
+				if err := e.completeProvision(&p); err != nil {
+					return fmt.Errorf("provider %s: %w", r.System, err)
+				}
+				if err := putProvision(tx, &p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
