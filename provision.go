@@ -385,11 +385,11 @@ func consentFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, 
 // provider obtained the data, the data items the record carries and the
 // basis — the recipient's confirmation record of APPI art. 30.
 type Provider struct {
-	Party    Party     `json:"party"`
-	Obtained string    `json:"obtained"`
-	Basis    string    `json:"basis"`
-	Purpose  string    `json:"purpose,omitempty"`
-	Ref      string    `json:"ref,omitempty"` // the contract, for instance
+	Party    Party  `json:"party"`
+	Obtained string `json:"obtained"`
+	Basis    string `json:"basis"`
+	Purpose  string `json:"purpose,omitempty"`
+	Ref      string `json:"ref,omitempty"` // the contract, for instance
 	// Retention: "" means PrivacyConfig.ProvisionRetention.
 	Retention Retention `json:"retention,omitempty"`
 }
