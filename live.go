@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -146,17 +147,114 @@ func timeKey(t time.Time) string {
 	return hex.EncodeToString(b[:])
 }
 
-// storedEvent is an event as the store keeps it.
+// storedEvent is an event as the store keeps it (encodeEvent).
 type storedEvent struct {
-	ID          string            `json:"id"`
-	AnonymousID string            `json:"anonymous_id,omitempty"`
-	Type        journey.Type      `json:"type"`
-	Channel     customer.Channel  `json:"channel"`
-	Time        time.Time         `json:"time"`
-	Value       journey.Money     `json:"value,omitzero"`
-	Campaign    string            `json:"campaign,omitempty"`
-	Source      string            `json:"source,omitempty"`
-	Attributes  map[string]string `json:"attributes,omitempty"`
+	ID          string
+	AnonymousID string
+	Type        journey.Type
+	Channel     customer.Channel
+	Time        time.Time
+	Value       journey.Money
+	Campaign    string
+	Source      string
+	Attributes  map[string]string
+}
+
+// encodeEvent writes an event compactly: a format byte, the time as Unix
+// nanoseconds and zone offset, then the strings length-prefixed, the
+// amount, and the attributes in key order (so equal events encode equally).
+func encodeEvent(s *storedEvent) []byte {
+	b := make([]byte, 0, 64+len(s.ID)+len(s.Campaign))
+	str := func(v string) {
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	b = append(b, 1)
+	_, off := s.Time.Zone()
+	b = binary.AppendVarint(b, s.Time.UnixNano())
+	b = binary.AppendVarint(b, int64(off))
+	str(s.ID)
+	str(s.AnonymousID)
+	str(string(s.Type))
+	str(string(s.Channel))
+	b = binary.AppendVarint(b, s.Value.Amount)
+	str(s.Value.Currency)
+	str(s.Campaign)
+	str(s.Source)
+	b = binary.AppendUvarint(b, uint64(len(s.Attributes)))
+	for _, k := range slices.Sorted(maps.Keys(s.Attributes)) {
+		str(k)
+		str(s.Attributes[k])
+	}
+	return b
+}
+
+// errCorruptEvent is the error of a stored event that does not decode.
+var errCorruptEvent = errors.New("c360: corrupt stored event")
+
+// decodeEvent reads what encodeEvent wrote.
+func decodeEvent(b []byte) (storedEvent, error) {
+	var s storedEvent
+	if len(b) == 0 || b[0] != 1 {
+		return s, errCorruptEvent
+	}
+	b = b[1:]
+	bad := false
+	vint := func() int64 {
+		v, k := binary.Varint(b)
+		if k <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	uint := func() uint64 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	str := func() string {
+		n := uint()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		v := string(b[:n])
+		b = b[n:]
+		return v
+	}
+	ns, off := vint(), vint()
+	s.Time = time.Unix(0, ns)
+	if off == 0 {
+		s.Time = s.Time.UTC()
+	} else {
+		s.Time = s.Time.In(time.FixedZone("", int(off)))
+	}
+	s.ID, s.AnonymousID = str(), str()
+	s.Type, s.Channel = journey.Type(str()), customer.Channel(str())
+	s.Value.Amount = vint()
+	s.Value.Currency = str()
+	s.Campaign, s.Source = str(), str()
+	n := uint()
+	if n > uint64(len(b)) {
+		return s, errCorruptEvent
+	}
+	if n > 0 {
+		s.Attributes = make(map[string]string, n)
+		for range n {
+			k := str()
+			s.Attributes[k] = str()
+		}
+	}
+	if bad {
+		return s, errCorruptEvent
+	}
+	return s, nil
 }
 
 func (s *storedEvent) event(id customer.ID) journey.Event {
@@ -413,10 +511,7 @@ func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
 	}
 	se := storedEvent{ID: ev.ID, AnonymousID: ev.AnonymousID, Type: ev.Type, Channel: ev.Channel, Time: ev.Time,
 		Value: ev.Value, Campaign: ev.Campaign, Source: ev.Source, Attributes: ev.Attributes}
-	b, err := json.Marshal(&se)
-	if err != nil {
-		return err
-	}
+	b := encodeEvent(&se)
 	key := timeKey(ev.Time) + "\x00" + ev.ID
 	if err := tx.Put(bEvents, anchor, key, b); err != nil {
 		return err
@@ -502,8 +597,8 @@ func eventsOf(tx ReadTx, p *customer.Profile) ([]journey.Event, error) {
 			if err != nil {
 				return nil, err
 			}
-			var se storedEvent
-			if err := json.Unmarshal(it.Value, &se); err != nil {
+			se, err := decodeEvent(it.Value)
+			if err != nil {
 				return nil, fmt.Errorf("c360: stored event %q: %w", it.Key, err)
 			}
 			out = append(out, se.event(p.ID))
@@ -765,21 +860,19 @@ func (e *Engine) Timeline(ctx context.Context, id customer.ID, from, to time.Tim
 // there, as kept in the store (not recomputed). A profile without
 // touchpoints has the zero StageState.
 func (e *Engine) Stage(ctx context.Context, id customer.ID) (journey.StageState, error) {
-	var st liveState
-	err := e.view(ctx, func(tx ReadTx) error {
-		p, err := e.profileIn(tx, id)
-		if err != nil {
-			return err
-		}
-		st, _, err = readState(tx, p.ID)
-		return err
-	})
+	st, err := e.liveStateOf(ctx, id)
 	return st.Stage, err
 }
 
 // Segments returns the live segments a profile is a member of, in the
 // order of Config.Segments.
 func (e *Engine) Segments(ctx context.Context, id customer.ID) ([]string, error) {
+	st, err := e.liveStateOf(ctx, id)
+	return st.Segments, err
+}
+
+// liveStateOf reads the live state of the profile id names.
+func (e *Engine) liveStateOf(ctx context.Context, id customer.ID) (liveState, error) {
 	var st liveState
 	err := e.view(ctx, func(tx ReadTx) error {
 		p, err := e.profileIn(tx, id)
@@ -789,8 +882,12 @@ func (e *Engine) Segments(ctx context.Context, id customer.ID) ([]string, error)
 		st, _, err = readState(tx, p.ID)
 		return err
 	})
-	return st.Segments, err
+	return st, err
 }
+
+// SegmentNames returns the names of the live segments, in the order of
+// Config.Segments.
+func (e *Engine) SegmentNames() []string { return slices.Clone(e.live.segments) }
 
 // Members returns the IDs of a live segment's members, sorted.
 func (e *Engine) Members(ctx context.Context, name string) ([]customer.ID, error) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/c360/c360"
+	"github.com/c360/c360/c360test"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
@@ -157,7 +158,7 @@ func TestTrackRefusesBadEventsAndChangesNothing(t *testing.T) {
 	a := upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", "")).Profile
 	b := upsert(t, e, person("sales", "S-2", "佐藤", "花子", "hanako@example.jp", "")).Profile
 	track(t, e, journey.Event{ID: "dup", CustomerID: a, Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: day0})
-	before := liveSummary(t, e)
+	before := c360test.LiveSummary(t, e)
 	tests := []struct {
 		name string
 		ev   journey.Event
@@ -191,42 +192,9 @@ func TestTrackRefusesBadEventsAndChangesNothing(t *testing.T) {
 	if !tr.Duplicate || tr.Profile != "" {
 		t.Errorf("an event ID tracked before = %+v, want Duplicate and nothing else", tr)
 	}
-	if diff := cmp.Diff(before, liveSummary(t, e)); diff != "" {
+	if diff := cmp.Diff(before, c360test.LiveSummary(t, e)); diff != "" {
 		t.Errorf("refused events changed the state (-before +after):\n%s", diff)
 	}
-}
-
-// liveSummary reads every profile's timeline, stage, segments and sends,
-// and the change feed.
-func liveSummary(t testing.TB, e *c360.Engine) string {
-	t.Helper()
-	ctx := context.Background()
-	var b strings.Builder
-	for p, err := range e.Profiles(ctx) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := e.Stage(ctx, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		segs, err := e.Segments(ctx, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sends, err := e.SendHistory(ctx, p.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&b, "%s events=%v stage=%s/%d segments=%v sends=%d\n", p.ID, timelineIDs(t, e, p.ID), st.Stage, len(st.History), segs, len(sends))
-	}
-	for c, err := range e.Changes(ctx, 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		fmt.Fprintf(&b, "change %d %s %s %s %v\n", c.Cursor, c.Kind, c.Profile, c.Segment, c.Fields)
-	}
-	return b.String()
 }
 
 func TestMergeAndUnmergeCarryHistory(t *testing.T) {
@@ -501,10 +469,10 @@ func TestLiveStateSurvivesARestart(t *testing.T) {
 	if err := e.Sent(t.Context(), journey.Send{Customer: p, Channel: customer.ChannelEmail}); err != nil {
 		t.Fatal(err)
 	}
-	before := liveSummary(t, e)
+	before := c360test.LiveSummary(t, e)
 	e.Close()
 	e2 := open(t, cfg)
-	if diff := cmp.Diff(before, liveSummary(t, e2)); diff != "" {
+	if diff := cmp.Diff(before, c360test.LiveSummary(t, e2)); diff != "" {
 		t.Errorf("a restarted engine answers differently (-before +after):\n%s", diff)
 	}
 }

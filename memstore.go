@@ -214,16 +214,9 @@ func (t *memTx) Candidates(indexKey string, limit int) ([]customer.RecordKey, er
 }
 
 func (t *memTx) Profile(id customer.ID) (*customer.Profile, error) {
-	if err := t.ctx.Err(); err != nil {
+	p, err := t.peekProfile(id)
+	if err != nil {
 		return nil, err
-	}
-	var pend map[customer.ID]*customer.Profile
-	if t.w != nil {
-		pend = t.w.profiles
-	}
-	p, ok := lookup(t.s.profiles, pend, t.w != nil, id)
-	if !ok {
-		return nil, fmt.Errorf("%w: profile %s", ErrNotFound, id)
 	}
 	return p.Clone(), nil
 }

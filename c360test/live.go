@@ -1,6 +1,7 @@
 package c360test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -102,10 +103,13 @@ func liveScenario(t *testing.T, e *c360.Engine) string {
 	return b.String()
 }
 
-// liveSummary reads every profile's live state and the change feed.
-func liveSummary(t *testing.T, e *c360.Engine) string {
+// LiveSummary reads an engine's whole live state — every profile's
+// timeline, stage, segments and sends, each segment's members and the change
+// feed — as text: two engines hold the same live state when their
+// summaries are equal. For tests that compare engines (restarts, stores).
+func LiveSummary(t testing.TB, e *c360.Engine) string {
 	t.Helper()
-	ctx := t.Context()
+	ctx := context.Background()
 	var b strings.Builder
 	for p, err := range e.Profiles(ctx) {
 		if err != nil {
@@ -133,7 +137,7 @@ func liveSummary(t *testing.T, e *c360.Engine) string {
 		}
 		fmt.Fprintf(&b, "%s events=%q stage=%s/%d segments=%v sends=%d\n", p.ID, ids, st.Stage, len(st.History), segs, len(sends))
 	}
-	for _, s := range []string{"buyers", "visitors"} {
+	for _, s := range e.SegmentNames() {
 		ids, err := e.Members(ctx, s)
 		if err != nil {
 			t.Fatal(err)
@@ -165,7 +169,7 @@ func liveOn(t *testing.T, s c360.Store) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("the live engine answers differently on this store than in memory (-memory +store):\n%s", diff)
 	}
-	if diff := cmp.Diff(liveSummary(t, mem), liveSummary(t, e)); diff != "" {
+	if diff := cmp.Diff(LiveSummary(t, mem), LiveSummary(t, e)); diff != "" {
 		t.Errorf("the live state differs on this store from memory (-memory +store):\n%s", diff)
 	}
 }
@@ -177,7 +181,7 @@ func liveRestart(t *testing.T, newStore func(t *testing.T) c360.Store, reopen fu
 		t.Fatal(err)
 	}
 	liveScenario(t, e)
-	before := liveSummary(t, e)
+	before := LiveSummary(t, e)
 	e.Close()
 	s = reopen(t, s)
 	defer s.Close()
@@ -186,7 +190,7 @@ func liveRestart(t *testing.T, newStore func(t *testing.T) c360.Store, reopen fu
 		t.Fatal(err)
 	}
 	defer e.Close()
-	if diff := cmp.Diff(before, liveSummary(t, e)); diff != "" {
+	if diff := cmp.Diff(before, LiveSummary(t, e)); diff != "" {
 		t.Errorf("a reopened store's live state answers differently (-before +after):\n%s", diff)
 	}
 }
