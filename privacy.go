@@ -436,8 +436,8 @@ func (er *eraser) live(as []string) error {
 			if err != nil {
 				return err
 			}
-			var se storedEvent
-			if err := json.Unmarshal(it.Value, &se); err != nil {
+			se, err := decodeEvent(it.Value)
+			if err != nil {
 				return fmt.Errorf("c360: stored event %q: %w", it.Key, err)
 			}
 			keys = append(keys, se.ID)
