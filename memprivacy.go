@@ -2,6 +2,8 @@ package c360
 
 import (
 	"fmt"
+	"iter"
+	"maps"
 	"slices"
 
 	"github.com/c360/c360/customer"
@@ -115,4 +117,33 @@ func (s *MemoryStore) editedChanges(edits map[Cursor]*Change) []Change {
 // applyEdits is editedChanges at commit.
 func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) []Change {
 	return s.editedChanges(edits)
+}
+
+// peekProfiles streams every profile in ID order without copying them (the
+// caller must not change them): Erase's scan for references.
+func (t *memTx) peekProfiles() iter.Seq2[*customer.Profile, error] {
+	return func(yield func(*customer.Profile, error) bool) {
+		ids := slices.Collect(maps.Keys(t.s.profiles))
+		if t.w != nil {
+			for id := range t.w.profiles {
+				if _, ok := t.s.profiles[id]; !ok {
+					ids = append(ids, id)
+				}
+			}
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			p, err := t.peekProfile(id)
+			if err != nil {
+				if t.ctx.Err() != nil {
+					yield(nil, err)
+					return
+				}
+				continue // deleted in this transaction
+			}
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
 }

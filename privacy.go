@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -667,10 +668,14 @@ func (er *eraser) references() error {
 		isID[customer.ID(customer.SourceScheme+k.System+"/"+k.RecordID)] = true
 	}
 	var changed []*customer.Profile
-	for q, err := range tx.Profiles("") {
+	for q, err := range profilesReadOnly(tx) {
 		if err != nil {
 			return err
 		}
+		if !refersToAny(q, isID) {
+			continue
+		}
+		q = q.Clone()
 		hit := false
 		drop := func(f *customer.Facts) {
 			n := len(f.Links)
@@ -708,6 +713,39 @@ func (er *eraser) references() error {
 	}
 	er.removed["references"] = len(changed)
 	return nil
+}
+
+// refersToAny reports whether a profile links to one of ids (in its facts
+// or its source records') — without changing it.
+func refersToAny(q *customer.Profile, isID map[customer.ID]bool) bool {
+	facts := []*customer.Facts{&q.Facts}
+	for i := range q.Sources {
+		facts = append(facts, &q.Sources[i].Facts)
+	}
+	for _, f := range facts {
+		for _, l := range f.Links {
+			if isID[l.Profile] {
+				return true
+			}
+		}
+		for _, r := range f.Firmographics.Related {
+			if isID[r.Profile] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// profilesReadOnly streams every profile, without copying them when the
+// store can (the caller must not change them).
+func profilesReadOnly(tx ReadTx) iter.Seq2[*customer.Profile, error] {
+	if pp, ok := tx.(interface {
+		peekProfiles() iter.Seq2[*customer.Profile, error]
+	}); ok {
+		return pp.peekProfiles()
+	}
+	return tx.Profiles("")
 }
 
 // listFields are the flattened fields whose value is a ", "-joined list.
@@ -750,8 +788,9 @@ func (er *eraser) needles() map[string]map[string]bool {
 const redacted = "(erased)"
 
 // redact removes the changes of the erased IDs from the feed and takes the
-// person's values, records and IDs out of other profiles' changes (a value
-// the other profile holds itself now is its own, and stays).
+// person's records and IDs out of other profiles' changes, and their values
+// out of the changes of profiles that held one of their records at some
+// time (a value such a profile holds itself now is its own, and stays).
 func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) error {
 	tx := er.tx
 	own := map[customer.ID]map[string]string{}
@@ -767,29 +806,71 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 		own[id] = m
 		return m
 	}
-	scrub := func(field, v string, mine map[string]string) (string, bool) {
+	// scrub redacts the person's values in one field's value; the other
+	// profile's own values (read only when a value of the person is found)
+	// stay.
+	scrub := func(field, v string, mine func() map[string]string) (string, bool) {
 		ns := needles[field]
 		if v == "" || ns == nil {
 			return v, false
 		}
 		if listField(field) {
-			mineSet := map[string]bool{}
-			for _, x := range strings.Split(mine[field], ", ") {
-				mineSet[x] = true
+			any := false
+			for n := range ns {
+				if strings.Contains(v, n) {
+					any = true
+					break
+				}
+			}
+			if !any {
+				return v, false
 			}
 			xs := strings.Split(v, ", ")
+			var mineSet map[string]bool
 			hit := false
 			for i, x := range xs {
-				if ns[x] && !mineSet[x] {
+				if !ns[x] {
+					continue
+				}
+				if mineSet == nil {
+					mineSet = map[string]bool{}
+					for _, y := range strings.Split(mine()[field], ", ") {
+						mineSet[y] = true
+					}
+				}
+				if !mineSet[x] {
 					xs[i], hit = redacted, true
 				}
 			}
-			return strings.Join(xs, ", "), hit
+			if !hit {
+				return v, false
+			}
+			return strings.Join(xs, ", "), true
 		}
-		if ns[v] && mine[field] != v {
+		if ns[v] && mine()[field] != v {
 			return redacted, true
 		}
 		return v, false
+	}
+	// Only profiles that held one of the person's records at some time
+	// (their "sources" changed to or from it) can carry the person's values
+	// in their changes; the others are left as they are.
+	touched := map[customer.ID]bool{}
+	for _, c := range changes {
+		if er.isRec[c.Record] {
+			touched[c.Profile] = true
+			continue
+		}
+		for _, f := range c.Fields {
+			if f.Field != "sources" {
+				continue
+			}
+			for _, k := range er.recs {
+				if ks := k.String(); strings.Contains(f.Old, ks) || strings.Contains(f.New, ks) {
+					touched[c.Profile] = true
+				}
+			}
+		}
 	}
 	for _, c := range changes {
 		if slices.Contains(er.ids, c.Profile) {
@@ -807,16 +888,22 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 			c.Absorbed = slices.DeleteFunc(slices.Clone(c.Absorbed), func(id customer.ID) bool { return slices.Contains(er.ids, id) })
 			hit = hit || len(c.Absorbed) != n
 		}
-		if len(c.Fields) > 0 {
-			mine := ownOf(c.Profile)
-			fs := slices.Clone(c.Fields)
-			for i := range fs {
-				var h1, h2 bool
-				fs[i].Old, h1 = scrub(fs[i].Field, fs[i].Old, mine)
-				fs[i].New, h2 = scrub(fs[i].Field, fs[i].New, mine)
-				hit = hit || h1 || h2
+		if len(c.Fields) > 0 && touched[c.Profile] {
+			mine := func() map[string]string { return ownOf(c.Profile) }
+			var fs []FieldChange
+			for i, f := range c.Fields {
+				old, h1 := scrub(f.Field, f.Old, mine)
+				nw, h2 := scrub(f.Field, f.New, mine)
+				if h1 || h2 {
+					if fs == nil {
+						fs = slices.Clone(c.Fields)
+					}
+					fs[i].Old, fs[i].New, hit = old, nw, true
+				}
 			}
-			c.Fields = fs
+			if fs != nil {
+				c.Fields = fs
+			}
 		}
 		if hit {
 			if err := tx.ReplaceChange(&c); err != nil {
