@@ -2,6 +2,8 @@ package c360_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -545,4 +547,42 @@ func TestProvidersRecordReceipt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestActivateNeverExportsSuppressedContacts: the issue's case — an address
+// opted out at contact level and one marked undeliverable, and one on the
+// engine's suppression list, are never exported hashed; the next permitted
+// one is.
+func TestActivateNeverExportsSuppressedContacts(t *testing.T) {
+	e := open(t, c360.Config{Segments: []c360.SegmentDef{{Name: "all", Expr: `kind = "person"`}}})
+	ctx := t.Context()
+	r := person("sales", "S-1", "山田", "太郎", "", "")
+	r.ContactPoints = []customer.ContactPoint{
+		{Type: customer.ContactEmail, Value: "old@example.jp", Primary: true},
+		{Type: customer.ContactEmail, Value: "dead@example.jp", Validity: customer.ValidityUndeliverable},
+		{Type: customer.ContactEmail, Value: "bounced@example.jp"},
+		{Type: customer.ContactEmail, Value: "ok@example.jp"},
+		{Type: customer.ContactLINE, Value: "U1"},
+	}
+	r.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: day0})
+	r.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelEmail, Purpose: customer.PurposeMarketing, Contact: "old@example.jp", Status: customer.ConsentOptOut, CapturedAt: day0})
+	r.Consent.Add(customer.ConsentEntry{Channel: customer.ChannelLINE, Purpose: customer.PurposeMarketing, Status: customer.ConsentOptIn, CapturedAt: day0})
+	upsert(t, e, r)
+	if err := e.Suppress(ctx, customer.ChannelEmail, "BOUNCED@example.jp", "hard bounce"); err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range []customer.Channel{customer.ChannelEmail, customer.ChannelLINE} {
+		aud, err := e.Preview(ctx, "all", segment.Activation{Channels: []customer.Channel{ch}, Purpose: customer.PurposeMarketing, Format: segment.HashGoogle})
+		if err != nil || len(aud.Members) != 1 {
+			t.Fatalf("Preview(%s) = %+v, %v", ch, aud, err)
+		}
+		if m := aud.Members[0]; m.EmailSHA256 != sha256Hex("ok@example.jp") {
+			t.Errorf("on %s the hashed e-mail is not that of ok@example.jp: %+v", ch, m)
+		}
+	}
+}
+
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }

@@ -466,3 +466,23 @@ func (e *Engine) received(ctx context.Context, recs []customer.SourceRecord) err
 	}
 	return nil
 }
+
+// notSuppressed answers whether a contact point is off the engine's
+// suppression list (Suppress) for a channel, for segment.Activation.Usable:
+// a suppressed address is neither chosen nor exported hashed. A store error
+// counts as suppressed (nothing is exported that was not checked).
+func (e *Engine) notSuppressed(ctx context.Context) func(customer.Channel, customer.ContactPoint) bool {
+	return func(ch customer.Channel, c customer.ContactPoint) bool {
+		t, ok := contactType(ch)
+		if !ok || t != c.Type {
+			return true
+		}
+		ok = false
+		err := e.view(ctx, func(tx ReadTx) error {
+			_, sup, err := e.suppressed(tx, ch, contactKey(t, c.Value))
+			ok = !sup
+			return err
+		})
+		return err == nil && ok
+	}
+}

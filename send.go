@@ -370,6 +370,7 @@ func (e *Engine) activate(ctx context.Context, name string, a segment.Activation
 			}
 		}
 	}
+	a.Usable = e.notSuppressed(ctx) // provision.go: suppressed contacts are neither chosen nor hashed
 	return segment.Activate(ctx, d, profiles, a)
 }
 

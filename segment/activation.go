@@ -39,6 +39,11 @@ type Activation struct {
 	// At is the time consent is judged at for the hashed identifiers; zero
 	// means time.Now.
 	At time.Time
+	// Usable, if set, is asked about each contact point before it is
+	// chosen or hashed, for each channel it would serve: false keeps it out
+	// (c360.Engine sets it to its suppression list). Nil means every
+	// contact point that is valid and not opted out.
+	Usable func(ch customer.Channel, c customer.ContactPoint) bool
 }
 
 // HashFormat names the normalisation an ad platform asks for before it
@@ -175,7 +180,7 @@ func Activate(ctx context.Context, gate Decider, profiles iter.Seq2[*customer.Pr
 		var reasons []string
 		chosen := false
 		for _, ch := range channelOrder(p, prefAttr, a.Channels) {
-			contact, ok := contactFor(p, ch, a.Purpose, at)
+			contact, ok := contactFor(p, ch, a.Purpose, at, a.Usable)
 			if contact == "" && ch != customer.ChannelPush {
 				reasons = append(reasons, string(ch)+": no contact point")
 				continue
@@ -203,7 +208,7 @@ func Activate(ctx context.Context, gate Decider, profiles iter.Seq2[*customer.Pr
 				continue
 			}
 			m := Member{CustomerID: string(p.ID), Channel: ch, Contact: contact}
-			m.EmailSHA256, m.PhoneSHA256 = hashedIDs(p, a.Format, a.Purpose, at)
+			m.EmailSHA256, m.PhoneSHA256 = hashedIDs(p, a.Format, a.Purpose, at, a.Usable)
 			aud.Members = append(aud.Members, m)
 			aud.ByChannel[string(ch)]++
 			chosen = true
@@ -265,7 +270,7 @@ func channelOrder(p *customer.Profile, attr string, allowed []customer.Channel) 
 // nor opted out for the purpose (permitted true); else the first one that is
 // not invalid or undeliverable (permitted false), for the gate to give its
 // reason.
-func contactFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, at time.Time) (contact string, ok bool) {
+func contactFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, at time.Time, usable func(customer.Channel, customer.ContactPoint) bool) (contact string, ok bool) {
 	var t customer.ContactType
 	switch ch {
 	case customer.ChannelEmail:
@@ -281,7 +286,7 @@ func contactFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, 
 	}
 	best, fallback := "", ""
 	for _, c := range p.ContactPointsOf(t) {
-		if !permitted(p, c, pur, at, ch) {
+		if !permitted(p, c, pur, at, usable, ch) {
 			if fallback == "" && c.Validity != customer.ValidityInvalid && c.Validity != customer.ValidityUndeliverable {
 				fallback = c.Value
 			}
@@ -303,13 +308,16 @@ func contactFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, 
 // permitted reports whether a contact point may be used or exported for a
 // purpose: it is not invalid or undeliverable, and not opted out on any of
 // chs (at contact or channel level).
-func permitted(p *customer.Profile, c customer.ContactPoint, pur customer.Purpose, at time.Time, chs ...customer.Channel) bool {
+func permitted(p *customer.Profile, c customer.ContactPoint, pur customer.Purpose, at time.Time, usable func(customer.Channel, customer.ContactPoint) bool, chs ...customer.Channel) bool {
 	switch c.Validity {
 	case customer.ValidityInvalid, customer.ValidityUndeliverable:
 		return false
 	}
 	for _, ch := range chs {
 		if p.ConsentStatus(ch, pur, c.Value, at) == customer.ConsentOptOut {
+			return false
+		}
+		if usable != nil && !usable(ch, c) {
 			return false
 		}
 	}
@@ -319,12 +327,12 @@ func permitted(p *customer.Profile, c customer.ContactPoint, pur customer.Purpos
 // hashedIDs returns the hex SHA-256 of the profile's primary (else first)
 // permitted and parsable e-mail address and phone number, normalised for
 // the format.
-func hashedIDs(p *customer.Profile, f HashFormat, pur customer.Purpose, at time.Time) (email, phone string) {
+func hashedIDs(p *customer.Profile, f HashFormat, pur customer.Purpose, at time.Time, usable func(customer.Channel, customer.ContactPoint) bool) (email, phone string) {
 	if p.Restriction.Applies(pur) {
 		return "", ""
 	}
 	for _, c := range primaryFirst(p.Emails()) {
-		if !permitted(p, c, pur, at, customer.ChannelEmail) {
+		if !permitted(p, c, pur, at, usable, customer.ChannelEmail) {
 			continue
 		}
 		if k, ok := f.Email(c.Value); ok {
@@ -333,7 +341,7 @@ func hashedIDs(p *customer.Profile, f HashFormat, pur customer.Purpose, at time.
 		}
 	}
 	for _, c := range primaryFirst(p.Phones()) {
-		if !permitted(p, c, pur, at, customer.ChannelSMS, customer.ChannelPhone) {
+		if !permitted(p, c, pur, at, usable, customer.ChannelSMS, customer.ChannelPhone) {
 			continue
 		}
 		if k, ok := f.Phone(c.Value); ok {
