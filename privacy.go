@@ -579,6 +579,9 @@ func (er *eraser) identity(changes []Change) error {
 			return err
 		}
 		er.removed["links"]++
+		if err := tx.Delete(bRestricted, gRestricted, recordAnchor(k)); err != nil {
+			return err
+		}
 		never, err := tx.NeverMerge(k)
 		if err != nil {
 			return err

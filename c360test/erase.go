@@ -158,7 +158,8 @@ func eraseScenario(t *testing.T, s c360.Store, seed uint64) {
 		}
 	}
 
-	// The profile to erase, and what is its alone.
+	// The profile to erase, and what is its alone; one profile (the one to
+	// erase, half of the time) is restricted.
 	var ids []customer.ID
 	for p, err := range e.Profiles(ctx) {
 		if err != nil {
@@ -167,6 +168,13 @@ func eraseScenario(t *testing.T, s c360.Store, seed uint64) {
 		ids = append(ids, p.ID)
 	}
 	target := ids[rng.IntN(len(ids))]
+	restricted := ids[rng.IntN(len(ids))]
+	if rng.IntN(2) == 0 {
+		restricted = target
+	}
+	if _, err := e.Restrict(ctx, restricted, customer.Decision{Actor: "dpo"}); err != nil {
+		t.Fatalf("Restrict %s: %v", restricted, err)
+	}
 	victim, _, err := e.Profile(ctx, target)
 	if err != nil {
 		t.Fatal(err)
