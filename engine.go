@@ -88,6 +88,7 @@ type Engine struct {
 	cache   *prepCache
 	live    *live
 	privacy PrivacyConfig
+	priv    privState // privacy.go
 
 	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load) and closed
 	closed bool
@@ -158,6 +159,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.scorer = s
 	if err := e.checkFingerprint(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.openPrivacy(ctx); err != nil { // privacy.go: the salt of suppression entries
 		return nil, err
 	}
 	return e, nil

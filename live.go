@@ -333,7 +333,7 @@ func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
 	var out Tracked
 	err := e.store.Update(ctx, func(tx Tx) error {
 		out = Tracked{AnonymousID: ev.AnonymousID}
-		if err := checkEvent(tx, &ev); err != nil { // an erased person's: privacy.go
+		if err := e.checkSuppressedEvent(tx, &ev); err != nil { // an erased person's: privacy.go
 			return err
 		}
 		return e.track(tx, &ev, &out)

@@ -190,7 +190,7 @@ func (t *memTx) peekLink(key customer.RecordKey) (*Link, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
 	}
-	return &Link{Record: l.Record, Profile: l.Profile, Fingerprint: l.Fingerprint, Values: l.Values}, nil
+	return &Link{Record: l.Record, Profile: l.Profile, Fingerprint: l.Fingerprint, Values: l.Values, Restricted: l.Restricted}, nil
 }
 
 func (t *memTx) keyList(k string) []customer.RecordKey {

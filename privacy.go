@@ -13,6 +13,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/c360/c360/customer"
@@ -579,9 +580,6 @@ func (er *eraser) identity(changes []Change) error {
 			return err
 		}
 		er.removed["links"]++
-		if err := tx.Delete(bRestricted, gRestricted, recordAnchor(k)); err != nil {
-			return err
-		}
 		never, err := tx.NeverMerge(k)
 		if err != nil {
 			return err
@@ -1018,45 +1016,98 @@ func (er *eraser) identifierHashes(as []string) ([]idHash, error) {
 	return out, nil
 }
 
-// suppressionOf returns the erasure suppressing an identifier ("" if none).
-func suppressionOf(tx ReadTx, salt []byte, kind, value string) (string, error) {
-	b, err := tx.Get(bErased, "", hashIdent(salt, kind, value))
-	if isNotFound(err) {
-		return "", nil
-	}
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
+// privState is the engine's privacy state in memory: the store's salt,
+// read once (it never changes once made).
+type privState struct {
+	salt atomic.Pointer[[]byte]
 }
 
-// checkRecord returns a *SuppressedError when a record carries an
-// identifier of an erased person.
-func checkRecord(tx ReadTx, r *customer.SourceRecord) error {
-	s, err := salt(tx)
-	if err != nil || s == nil {
-		return err
+// saltOf returns the store's salt (nil when none was made yet).
+func (e *Engine) saltOf(tx ReadTx) ([]byte, error) {
+	if p := e.priv.salt.Load(); p != nil {
+		return *p, nil
 	}
-	for _, id := range identsOf(r) {
-		x, err := suppressionOf(tx, s, id[0], id[1])
+	s, err := salt(tx)
+	if s != nil {
+		e.priv.salt.Store(&s)
+	}
+	return s, err
+}
+
+// openPrivacy makes the store's salt if it has none and keeps it, so that
+// checking records and events against the suppression entries reads no
+// metadata.
+func (e *Engine) openPrivacy(ctx context.Context) error {
+	return e.store.Update(ctx, func(tx Tx) error {
+		s, err := saltFor(tx)
+		if err == nil {
+			e.priv.salt.Store(&s)
+		}
+		return err
+	})
+}
+
+// prefetcher is implemented by stores that can batch item reads (the
+// PostgreSQL store): the reads queued go to the server with the next read.
+type prefetcher interface {
+	Prefetch(bucket, group string, keys ...string)
+}
+
+// suppressionCheck is a check of identifiers against the suppression
+// entries: made (and, where the store can, its reads queued) first, read
+// later, so that the reads travel with the transaction's next one.
+type suppressionCheck struct {
+	ids    [][2]string
+	hashes []string
+}
+
+func (e *Engine) checkIdents(tx ReadTx, ids [][2]string) (*suppressionCheck, error) {
+	s, err := e.saltOf(tx)
+	if err != nil || s == nil || len(ids) == 0 {
+		return nil, err
+	}
+	c := &suppressionCheck{ids: ids, hashes: make([]string, len(ids))}
+	for i, id := range ids {
+		c.hashes[i] = hashIdent(s, id[0], id[1])
+	}
+	if pf, ok := tx.(prefetcher); ok {
+		pf.Prefetch(bErased, "", c.hashes...)
+	}
+	return c, nil
+}
+
+// find returns the kind of the first suppressed identifier and the erasure
+// that suppressed it ("" when none is).
+func (c *suppressionCheck) find(tx ReadTx) (kind, erasure string, err error) {
+	if c == nil {
+		return "", "", nil
+	}
+	for i, h := range c.hashes {
+		b, err := tx.Get(bErased, "", h)
+		if isNotFound(err) {
+			continue
+		}
 		if err != nil {
-			return err
+			return "", "", err
 		}
-		if x != "" {
-			kind, _ := strings.CutPrefix(id[0], "id:")
-			return &SuppressedError{Record: r.Key(), Identifier: kind, Erasure: x}
-		}
+		kind, _ := strings.CutPrefix(c.ids[i][0], "id:")
+		return kind, string(b), nil
 	}
-	return nil
+	return "", "", nil
 }
 
-// checkEvent returns a *SuppressedError when an event names an erased
-// person: by profile ID, identifier, source record or anonymous ID.
-func checkEvent(tx ReadTx, ev *journey.Event) error {
-	s, err := salt(tx)
-	if err != nil || s == nil {
+// recordError reads a check of a record's identifiers.
+func (c *suppressionCheck) recordError(tx ReadTx, r *customer.SourceRecord) error {
+	kind, x, err := c.find(tx)
+	if err != nil || x == "" {
 		return err
 	}
+	return &SuppressedError{Record: r.Key(), Identifier: kind, Erasure: x}
+}
+
+// checkSuppressedEvent returns a *SuppressedError when an event names an
+// erased person: by profile ID, identifier, source record or anonymous ID.
+func (e *Engine) checkSuppressedEvent(tx ReadTx, ev *journey.Event) error {
 	var ids [][2]string
 	if ev.CustomerID != "" {
 		ids = append(ids, [2]string{"profile", string(ev.CustomerID)})
@@ -1080,17 +1131,15 @@ func checkEvent(tx ReadTx, ev *journey.Event) error {
 			ids = append(ids, [2]string{"id:" + id.Scheme, strings.TrimSpace(id.Value)})
 		}
 	}
-	for _, id := range ids {
-		x, err := suppressionOf(tx, s, id[0], id[1])
-		if err != nil {
-			return err
-		}
-		if x != "" {
-			kind, _ := strings.CutPrefix(id[0], "id:")
-			return &SuppressedError{Event: ev.ID, Identifier: kind, Erasure: x}
-		}
+	c, err := e.checkIdents(tx, ids)
+	if err != nil {
+		return err
 	}
-	return nil
+	kind, x, err := c.find(tx)
+	if err != nil || x == "" {
+		return err
+	}
+	return &SuppressedError{Event: ev.ID, Identifier: kind, Erasure: x}
 }
 
 // held handles input refused by a suppression: under SuppressHold it is
@@ -1293,7 +1342,7 @@ func (e *Engine) LiftSuppression(ctx context.Context, erasureID string, d custom
 
 // itemBuckets are the buckets the engine keeps items in (see ItemStore).
 var itemBuckets = []string{bEvents, bEventID, bAnon, bAnonOf, bState, bMember, bSends, bSuppr, bAliases,
-	bErased, bErasedBy, bAudit, bHeld, bProvision, bRestricted}
+	bErased, bErasedBy, bAudit, bHeld, bProvision}
 
 // ItemBuckets returns the names of the buckets the engine keeps items in,
 // sorted: what a backup, a migration or a conformance test (c360test's

@@ -10,15 +10,6 @@ import (
 	"github.com/c360/c360/journey"
 )
 
-// bRestricted lists the records of restricted profiles, which the matcher
-// never takes as candidates: group gRestricted; key: record anchor; value:
-// the profile ID. (Groups lists only groups after "", so the group is not
-// "".)
-const (
-	bRestricted = "restricted"
-	gRestricted = "records"
-)
-
 // Restrict restricts processing of a person (a request under APPI art. 35
 // or GDPR art. 18): the profile is kept, and can be read and exported, but
 //
@@ -66,13 +57,11 @@ func (e *Engine) Restrict(ctx context.Context, id customer.ID, d customer.Decisi
 		}
 		for _, s := range p.Sources {
 			k := s.Key()
-			if err := tx.Put(bRestricted, gRestricted, recordAnchor(k), []byte(p.ID)); err != nil {
-				return err
-			}
 			l, err := tx.Link(k)
 			if err != nil {
 				return err
 			}
+			l.Restricted = true
 			// Matches across profiles go (on both ends): nothing may pull
 			// the records into another profile.
 			var keep []Edge
@@ -92,11 +81,9 @@ func (e *Engine) Restrict(ctx context.Context, id customer.ID, d customer.Decisi
 					}
 				}
 			}
-			if len(keep) != len(l.Edges) {
-				l.Edges = keep
-				if err := tx.PutLink(l); err != nil {
-					return err
-				}
+			l.Edges = keep
+			if err := tx.PutLink(l); err != nil {
+				return err
 			}
 		}
 		// Open review items across go too: a person may not confirm them.
@@ -150,7 +137,12 @@ func (e *Engine) Lift(ctx context.Context, id customer.ID, d customer.Decision) 
 		p.Version++
 		p.UpdatedAt = e.now()
 		for _, s := range p.Sources {
-			if err := tx.Delete(bRestricted, gRestricted, recordAnchor(s.Key())); err != nil {
+			l, err := tx.Link(s.Key())
+			if err != nil {
+				return err
+			}
+			l.Restricted = false
+			if err := tx.PutLink(l); err != nil {
 				return err
 			}
 		}
@@ -175,52 +167,40 @@ func restrictedDecision(p *customer.Profile, r journey.Request) (journey.Decisio
 	return journey.Decision{Contact: r.Contact, Reasons: []journey.Reason{{Code: journey.ReasonConsentDenied, Rule: "restriction", Detail: detail}}}, true
 }
 
-// anyRestricted reports whether any profile is restricted.
-func anyRestricted(tx ReadTx) (bool, error) {
-	for _, err := range tx.Groups(bRestricted, "") {
-		return err == nil, err
-	}
-	return false, nil
-}
-
-// dropRestricted leaves the records of restricted profiles out of a list
-// of candidates.
-func dropRestricted(tx ReadTx, keys []customer.RecordKey) ([]customer.RecordKey, error) {
-	if ok, err := anyRestricted(tx); err != nil || !ok {
-		return keys, err
-	}
-	out := keys[:0:0]
-	for _, k := range keys {
-		_, err := tx.Get(bRestricted, gRestricted, recordAnchor(k))
-		if isNotFound(err) {
-			out = append(out, k)
+// dropRestricted leaves the records of restricted profiles out of a set
+// of candidates (their links say so), and returns the keys and links kept.
+func dropRestricted(out *scoredSet, keys []customer.RecordKey, links []*Link) ([]customer.RecordKey, []*Link) {
+	n := 0
+	for i, l := range links {
+		if l.Restricted {
 			continue
 		}
-		if err != nil {
-			return nil, err
-		}
+		keys[n], links[n], out.cands.fingers[n] = keys[i], l, out.cands.fingers[i]
+		n++
 	}
-	return out, nil
+	out.cands.keys, out.cands.fingers = keys[:n], out.cands.fingers[:n]
+	return keys[:n], links[:n]
 }
 
 // admit runs before an Upsert's matching: a record of an erased person is
 // refused (*SuppressedError); a new version of a restricted profile's
 // record updates that profile without being matched (done is then true).
 func (u *upserter) admit(in *input, up *Update) (done bool, err error) {
-	if err := checkRecord(u.tx, &in.rec); err != nil {
-		return false, err
-	}
-	if ok, err := anyRestricted(u.tx); err != nil || !ok {
-		return false, err
-	}
-	if _, err := u.tx.Get(bRestricted, gRestricted, recordAnchor(in.key)); isNotFound(err) {
-		return false, nil
-	} else if err != nil {
+	// The suppression check's reads are queued before the record's link is
+	// read (a store that batches reads sends them together).
+	check, err := u.e.checkIdents(u.tx, identsOf(&in.rec))
+	if err != nil {
 		return false, err
 	}
 	old, err := u.link(in.key)
-	if err != nil {
+	if err != nil && !isNotFound(err) {
 		return false, err
+	}
+	if err := check.recordError(u.tx, &in.rec); err != nil {
+		return false, err
+	}
+	if old == nil || !old.Restricted {
+		return false, nil
 	}
 	id := old.Profile
 	p, err := u.profile(id)
@@ -230,7 +210,10 @@ func (u *upserter) admit(in *input, up *Update) (done bool, err error) {
 	if p.Restriction == nil {
 		// The record left the restricted profile since (an unmerge): the
 		// mark is stale.
-		return false, u.tx.Delete(bRestricted, gRestricted, recordAnchor(in.key))
+		l := cloneLink(old)
+		l.Restricted = false
+		u.links[in.key] = l
+		return false, u.tx.PutLink(l)
 	}
 	if old.Fingerprint == in.finger {
 		up.Outcome, up.Profile = Unchanged, old.Profile
@@ -275,21 +258,29 @@ func (e *Engine) admitLoad(ctx context.Context, recs []customer.SourceRecord) ([
 	var errs []error
 	err := e.store.View(ctx, func(tx ReadTx) error {
 		keep, refused, errs = nil, nil, nil
-		s, err := salt(tx)
-		if err != nil || s == nil {
-			keep = recs
-			return err
-		}
-		for i := range recs {
-			err := checkRecord(tx, &recs[i])
-			switch {
-			case err == nil:
-				keep = append(keep, recs[i])
-			case errors.Is(err, ErrSuppressed):
-				refused = append(refused, recs[i])
-				errs = append(errs, err)
-			default:
-				return err
+		// In batches: every check of a batch is queued before the first is
+		// read (one round trip for a store that batches reads).
+		const batch = 2000
+		for lo := 0; lo < len(recs); lo += batch {
+			hi := min(lo+batch, len(recs))
+			checks := make([]*suppressionCheck, hi-lo)
+			for i := range checks {
+				var err error
+				if checks[i], err = e.checkIdents(tx, identsOf(&recs[lo+i])); err != nil {
+					return err
+				}
+			}
+			for i, c := range checks {
+				err := c.recordError(tx, &recs[lo+i])
+				switch {
+				case err == nil:
+					keep = append(keep, recs[lo+i])
+				case errors.Is(err, ErrSuppressed):
+					refused = append(refused, recs[lo+i])
+					errs = append(errs, err)
+				default:
+					return err
+				}
 			}
 		}
 		return nil

@@ -197,6 +197,9 @@ type Link struct {
 	// Fingerprint is the digest of the record's content the link was made
 	// from: the same record again changes nothing.
 	Fingerprint string `json:"fingerprint"`
+	// Restricted is true while the record's profile is restricted
+	// (Engine.Restrict): the record is no candidate for matching.
+	Restricted bool `json:"restricted,omitempty"`
 }
 
 // Edge is a match between two records, kept on both records' links.
