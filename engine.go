@@ -63,6 +63,8 @@ type Config struct {
 	// FutureSkew is how far after the engine's clock an event may be dated
 	// before Track refuses it. Zero means 24 hours.
 	FutureSkew time.Duration `json:"future_skew,omitempty"`
+	// Privacy configures erasure, suppression and the provision log.
+	Privacy PrivacyConfig `json:"privacy,omitzero"`
 }
 
 // Engine keeps one current profile per person as source records arrive:
@@ -85,6 +87,8 @@ type Engine struct {
 	now     func() time.Time
 	cache   *prepCache
 	live    *live
+	privacy PrivacyConfig
+	priv    privState // privacy.go
 
 	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load) and closed
 	closed bool
@@ -93,7 +97,7 @@ type Engine struct {
 // Open returns an Engine over cfg. It reads the matching model kept in the
 // store, if any.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
-	e := &Engine{store: cfg.Store, surv: cfg.Survivorship, now: cfg.Now}
+	e := &Engine{store: cfg.Store, surv: cfg.Survivorship, now: cfg.Now, privacy: cfg.Privacy}
 	if e.store == nil {
 		e.store = NewMemoryStore()
 		e.owns = true
@@ -155,6 +159,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	e.scorer = s
 	if err := e.checkFingerprint(ctx); err != nil {
+		return nil, err
+	}
+	if err := e.openPrivacy(ctx); err != nil { // privacy.go: the salt of suppression entries
 		return nil, err
 	}
 	return e, nil

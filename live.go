@@ -333,10 +333,13 @@ func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
 	var out Tracked
 	err := e.store.Update(ctx, func(tx Tx) error {
 		out = Tracked{AnonymousID: ev.AnonymousID}
+		if err := e.checkSuppressedEvent(tx, &ev); err != nil { // an erased person's: privacy.go
+			return err
+		}
 		return e.track(tx, &ev, &out)
 	})
 	if err != nil {
-		return Tracked{}, err
+		return Tracked{}, e.held(ctx, err, "e"+ev.ID, &ev)
 	}
 	return out, nil
 }

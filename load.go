@@ -18,6 +18,10 @@ type LoadStats struct {
 	Records  int // records read
 	Profiles int // profiles created
 	Reviews  int // review items opened
+	// Suppressed counts the records refused (or held) because they carry
+	// an identifier of an erased person (see Engine.Erase); they are left
+	// out and the rest is loaded.
+	Suppressed int
 	// Batch is true when the records were clustered by the batch matcher
 	// (an empty engine without a model); false when they were upserted one
 	// by one.
@@ -76,6 +80,9 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 		return LoadStats{}, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	st := LoadStats{Records: n}
+	if recs, st.Suppressed, err = e.admitLoad(ctx, recs); err != nil { // privacy.go: erased persons' records
+		return st, err
+	}
 	empty, err := e.empty(ctx)
 	if err != nil {
 		return st, err
@@ -284,7 +291,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 	if err := e.afterLoad(ctx); err != nil {
 		return st, err
 	}
-	return st, nil
+	return st, e.received(ctx, recs) // provision.go: records of third-party providers
 }
 
 // empty reports whether the engine holds no record.

@@ -114,7 +114,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	apply(s.merges, w.merges)
 	apply(s.reviews, w.reviews)
 	maps.Copy(s.never, w.never)
-	s.changes = append(s.changes, w.changes...)
+	s.changes = append(s.applyEdits(w.edits), w.changes...)
 	maps.Copy(s.meta, w.meta)
 	s.applyItems(w.items)
 	return nil
@@ -142,6 +142,7 @@ type memWrites struct {
 	changes  []Change
 	meta     map[string][]byte
 	items    map[string]map[string]*memPending
+	edits    map[Cursor]*Change // replaced (nil: deleted) committed changes
 }
 
 type memTx struct {
@@ -189,7 +190,7 @@ func (t *memTx) peekLink(key customer.RecordKey) (*Link, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
 	}
-	return &Link{Record: l.Record, Profile: l.Profile, Fingerprint: l.Fingerprint, Values: l.Values}, nil
+	return &Link{Record: l.Record, Profile: l.Profile, Fingerprint: l.Fingerprint, Values: l.Values, Restricted: l.Restricted}, nil
 }
 
 func (t *memTx) keyList(k string) []customer.RecordKey {
@@ -329,12 +330,18 @@ func (t *memTx) Changes(after Cursor, limit int) ([]Change, error) {
 		return nil, err
 	}
 	all := t.s.changes
+	if t.w != nil && len(t.w.edits) > 0 {
+		all = t.s.editedChanges(t.w.edits)
+	}
 	if t.w != nil && len(t.w.changes) > 0 {
 		all = append(slices.Clip(all), t.w.changes...)
 	}
 	i, _ := slices.BinarySearchFunc(all, after, func(c Change, x Cursor) int { return cmp.Compare(c.Cursor, x+1) })
 	var out []Change
 	for ; i < len(all) && (limit <= 0 || len(out) < limit); i++ {
+		if all[i].Kind == changeTombstone {
+			continue // deleted by DeleteChange
+		}
 		out = append(out, cloneChange(all[i]))
 	}
 	return out, nil

@@ -65,6 +65,7 @@ func (e *Engine) candidates(tx ReadTx, sc *match.Scorer, in *input, pre *scoredS
 		}
 		links[i], out.cands.fingers[i] = l, l.Fingerprint
 	}
+	keys, links = dropRestricted(out, keys, links) // restrict.go: never matched into others
 	if pre != nil && pre.cands.equal(&out.cands) {
 		out.hits = slices.Clone(pre.hits)
 		return out, nil
@@ -90,7 +91,7 @@ func (e *Engine) candidates(tx ReadTx, sc *match.Scorer, in *input, pre *scoredS
 }
 
 // linkPeeker is implemented by stores that can show a link's profile,
-// fingerprint and values without copying the rest of it: the candidate
+// fingerprint, values and restriction without copying the rest of it: the candidate
 // path reads nothing else, and must not change what it gets. MemoryStore's
 // transactions implement it.
 type linkPeeker interface {

@@ -169,6 +169,9 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 	if err != nil {
 		return journey.Decision{}, nil, err
 	}
+	if d, ok := restrictedDecision(p, r); ok { // restrict.go
+		return d, p, nil
+	}
 	now := e.now()
 	r.Customer, r.Consent = p.ID, consentOf{p}
 	if z, ok := p.Attributes["timezone"]; ok && z.String() != "" {
@@ -375,6 +378,7 @@ func (e *Engine) activate(ctx context.Context, name string, a segment.Activation
 			}
 		}
 	}
+	a.Usable = e.notSuppressed(ctx) // provision.go: suppressed contacts are neither chosen nor hashed
 	return segment.Activate(ctx, d, profiles, a)
 }
 

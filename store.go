@@ -147,11 +147,24 @@ type Tx interface {
 	// AddNeverMerge records that a and b must never share a profile (in
 	// both directions).
 	AddNeverMerge(a, b customer.RecordKey) error
+	// RemoveNeverMerge removes the constraint between a and b (in both
+	// directions); an absent one is no error. Erase uses it.
+	RemoveNeverMerge(a, b customer.RecordKey) error
 	// AppendChange appends c to the change log, assigning and returning
 	// its cursor (c.Cursor is ignored).
 	AppendChange(c *Change) (Cursor, error)
 	// PutMeta sets a named metadata value.
 	PutMeta(name string, value []byte) error
+	// ReplaceChange replaces the change at c.Cursor by c (cursor and order
+	// kept); DeleteChange removes the change at a cursor, leaving a gap in
+	// the cursors (readers skip it). An absent cursor is ErrNotFound. They
+	// exist for erasure only: the change log is otherwise append-only, and
+	// Erase uses them to take an erased person's values out of it. Erase
+	// never deletes the last change of the log (it appends its notice
+	// first), so a store that numbers a change from the last one never
+	// reuses a cursor.
+	ReplaceChange(c *Change) error
+	DeleteChange(cursor Cursor) error
 	// Writes of the items of the engine's live state.
 	ItemWriter
 }
@@ -184,6 +197,9 @@ type Link struct {
 	// Fingerprint is the digest of the record's content the link was made
 	// from: the same record again changes nothing.
 	Fingerprint string `json:"fingerprint"`
+	// Restricted is true while the record's profile is restricted
+	// (Engine.Restrict): the record is no candidate for matching.
+	Restricted bool `json:"restricted,omitempty"`
 }
 
 // Edge is a match between two records, kept on both records' links.

@@ -127,7 +127,13 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	if err != nil {
 		return Update{}, err
 	}
-	return e.write(ctx, sc, in.key, func(u *upserter, up *Update) error { return u.run(in, up) })
+	up, err := e.write(ctx, sc, in.key, func(u *upserter, up *Update) error {
+		if done, err := u.admit(in, up); done || err != nil { // erased or restricted person: privacy.go, restrict.go
+			return err
+		}
+		return u.run(in, up)
+	})
+	return e.upsertHeld(ctx, &in.rec, up, err)
 }
 
 // write runs fn in one store transaction with a fresh upserter, keeps the

@@ -58,6 +58,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 		{"UpdatesAreSerialised", updatesAreSerialised},
 		{"Items", items},
 		{"ItemUpdatesAreSerialised", itemCountersAreSerialised},
+		{"ErasureWrites", erasureWrites},
 		{"Engine", engineOn},
 		{"LiveEngine", liveOn},
 	}
@@ -72,6 +73,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 		t.Run("Restart", func(t *testing.T) { restart(t, newStore, cfg.Reopen) })
 		t.Run("LiveRestart", func(t *testing.T) { liveRestart(t, newStore, cfg.Reopen) })
 	}
+	t.Run("Erase", func(t *testing.T) { eraseProperty(t, newStore) })
 	t.Run("Closed", func(t *testing.T) {
 		s := newStore(t)
 		if err := s.Close(); err != nil {

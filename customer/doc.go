@@ -62,11 +62,13 @@
 // exports (JSON) and restricts a customer's data. Clocks are explicit:
 // every call that stamps a time takes it.
 //
-// Erasure removes the profile and every reference to it, and calls the
-// Erasers of other packages (a journey event store, for instance); it keeps
-// no suppression entry, so a host that must remember an opt-out after
-// erasure keeps its own (hashed) suppression list. Interactions —
-// touchpoints over time — live in package journey, keyed by ID.
+// Erasure removes the profile and every reference to it in the Store; it
+// keeps no suppression entry. An application on c360.Engine erases with
+// Engine.Erase, which reaches everything the SDK keeps about the person
+// (events, sends, the change feed …), keeps an audit entry and a hashed
+// suppression entry, and calls c360.Erasers for holders outside the engine.
+// Interactions — touchpoints over time — live in package journey, keyed by
+// ID.
 //
 // Start with Profile and MemoryStore, then Survivorship.Build and Merger.
 package customer

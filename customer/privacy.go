@@ -10,22 +10,18 @@ import (
 	"time"
 )
 
-// Eraser is implemented by other holders of a customer's personal data (a
-// journey event store, a search index) so that Privacy.Erase removes those
-// copies too. EraseCustomer removes everything held about id and returns how
-// many items it removed.
-type Eraser interface {
-	EraseCustomer(ctx context.Context, id ID) (removed int, err error)
-}
-
-// Privacy carries out privacy requests on the profiles of a Store: erasure,
-// export and restriction of processing. It is safe for concurrent use if its
-// Store and Erasers are.
+// Privacy carries out privacy requests on the profiles of one Store:
+// erasure, export and restriction of processing. It is safe for concurrent
+// use if its Store is.
+//
+// It reaches the profiles of that Store only. An application built on
+// c360.Engine uses the engine's Erase, Export, Restrict and Lift instead:
+// they reach everything the SDK keeps about a person (source records,
+// identity links, events, sends, memberships, reviews, the change feed),
+// keep a suppression entry and an audit entry, and call the c360.Erasers
+// configured for holders outside the engine (an intel repository).
 type Privacy struct {
 	Store Store
-	// Erasers are further holders of personal data, by name; Erase calls
-	// each. Nil means none.
-	Erasers map[string]Eraser
 	// Retries bounds how often an update that meets ErrConflict is retried
 	// on a fresh copy; the zero value means 3.
 	Retries int
@@ -34,24 +30,22 @@ type Privacy struct {
 // ErasureReport says what Erase removed. It holds no personal data beyond
 // IDs and record keys.
 type ErasureReport struct {
-	Profile        ID             `json:"profile"`
-	At             time.Time      `json:"at"`
-	Actor          string         `json:"actor,omitempty"`
-	Reason         string         `json:"reason,omitempty"`
-	Records        []RecordKey    `json:"records"`              // source records removed
-	ContactPoints  int            `json:"contact_points"`       // surviving contact points removed
-	Identifiers    int            `json:"identifiers"`          // identifiers removed
-	ConsentEntries int            `json:"consent_entries"`      // consent entries removed
-	Attributes     int            `json:"attributes"`           // custom attributes removed
-	References     []ID           `json:"references,omitempty"` // other profiles whose links to it were removed
-	Elsewhere      map[string]int `json:"elsewhere,omitempty"`  // items removed by each Eraser
+	Profile        ID          `json:"profile"`
+	At             time.Time   `json:"at"`
+	Actor          string      `json:"actor,omitempty"`
+	Reason         string      `json:"reason,omitempty"`
+	Records        []RecordKey `json:"records"`              // source records removed
+	ContactPoints  int         `json:"contact_points"`       // surviving contact points removed
+	Identifiers    int         `json:"identifiers"`          // identifiers removed
+	ConsentEntries int         `json:"consent_entries"`      // consent entries removed
+	Attributes     int         `json:"attributes"`           // custom attributes removed
+	References     []ID        `json:"references,omitempty"` // other profiles whose links to it were removed
 }
 
-// Erase removes every copy of the personal data of profile id: the profile
-// with all its source records, provenance and audit log; links, related
-// businesses and audit references to it in other profiles (and in their
-// source records); and whatever each Eraser holds. It returns a report of
-// what was removed. If a later step fails, the report so far is returned
+// Erase removes every copy of the personal data of profile id held in the
+// Store: the profile with all its source records, provenance and audit log;
+// links, related businesses and audit references to it in other profiles
+// (and in their source records). It returns a report of what was removed. If a later step fails, the report so far is returned
 // with the error, and Erase may be called again to finish (a profile already
 // gone is then not an error).
 func (pv *Privacy) Erase(ctx context.Context, id ID, d Decision) (*ErasureReport, error) {
@@ -91,16 +85,6 @@ func (pv *Privacy) Erase(ctx context.Context, id ID, d Decision) (*ErasureReport
 			return rep, fmt.Errorf("erase %q: removing references from %q: %w", id, ref, err)
 		}
 		rep.References = append(rep.References, ref)
-	}
-	for _, name := range sortedKeys(pv.Erasers) {
-		n, err := pv.Erasers[name].EraseCustomer(ctx, id)
-		if err != nil {
-			return rep, fmt.Errorf("erase %q in %s: %w", id, name, err)
-		}
-		if rep.Elsewhere == nil {
-			rep.Elsewhere = map[string]int{}
-		}
-		rep.Elsewhere[name] = n
 	}
 	return rep, nil
 }

@@ -1,7 +1,6 @@
 package customer_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -10,13 +9,6 @@ import (
 	"github.com/c360/c360/customer"
 	"github.com/google/go-cmp/cmp"
 )
-
-type fakeEraser struct{ got []customer.ID }
-
-func (f *fakeEraser) EraseCustomer(_ context.Context, id customer.ID) (int, error) {
-	f.got = append(f.got, id)
-	return 4, nil
-}
 
 // privacyFixture stores person P (linked to account ACME) and account ACME
 // (linking back to P, and naming P's records in a merge log).
@@ -45,8 +37,7 @@ func privacyFixture(t *testing.T) (*customer.MemoryStore, *customer.Profile) {
 func TestErase(t *testing.T) {
 	ctx := t.Context()
 	st, p := privacyFixture(t)
-	ev := &fakeEraser{}
-	pv := &customer.Privacy{Store: st, Erasers: map[string]customer.Eraser{"journeys": ev}}
+	pv := &customer.Privacy{Store: st}
 	rep, err := pv.Erase(ctx, "P", decision)
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +46,7 @@ func TestErase(t *testing.T) {
 		Profile: "P", At: decision.At, Actor: decision.Actor, Reason: decision.Reason,
 		Records:       []customer.RecordKey{{System: "sales", RecordID: "S1"}, {System: "service", RecordID: "V1"}, {System: "webshop", RecordID: "W1"}},
 		ContactPoints: 1, Identifiers: len(p.Identifiers), ConsentEntries: 1, Attributes: 1,
-		References: []customer.ID{"ACME"}, Elsewhere: map[string]int{"journeys": 4},
+		References: []customer.ID{"ACME"},
 	}
 	if diff := cmp.Diff(want, rep); diff != "" {
 		t.Errorf("report (-want +got):\n%s", diff)
@@ -80,9 +71,6 @@ func TestErase(t *testing.T) {
 		if len(q.Links) != 1 || q.Links[0].Profile != "Q" {
 			t.Errorf("links of %s = %+v, want only Q", q.ID, q.Links)
 		}
-	}
-	if diff := cmp.Diff([]customer.ID{"P"}, ev.got); diff != "" {
-		t.Errorf("erasers called with (-want +got):\n%s", diff)
 	}
 	// Erasing again finishes quietly.
 	rep, err = pv.Erase(ctx, "P", decision)

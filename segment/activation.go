@@ -11,6 +11,7 @@ import (
 	"iter"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
@@ -32,11 +33,86 @@ type Activation struct {
 	// channels (a list, or one string; the zero value means
 	// "preferred_channels").
 	PreferredAttr string
+	// Format is the ad platform whose documented normalisation the hashed
+	// identifiers follow (see HashFormat); "" is the SDK's own.
+	Format HashFormat
+	// At is the time consent is judged at for the hashed identifiers; zero
+	// means time.Now.
+	At time.Time
+	// Usable, if set, is asked about each contact point before it is
+	// chosen or hashed, for each channel it would serve: false keeps it out
+	// (c360.Engine sets it to its suppression list). Nil means every
+	// contact point that is valid and not opted out.
+	Usable func(ch customer.Channel, c customer.ContactPoint) bool
+}
+
+// HashFormat names the normalisation an ad platform asks for before it
+// matches SHA-256-hashed identifiers (hex, lower case). Every format trims,
+// folds full-width characters (ＴＡＲＯ＠ＥＸＡＭＰＬＥ．ＪＰ) and lower-cases
+// e-mail addresses; they differ in the rest:
+//
+//	""       the SDK's own: e-mail key; phone in E.164 ("+819012345678")
+//	"google" Google Ads Customer Match and enhanced conversions: the dots
+//	         of the local part of gmail.com and googlemail.com addresses
+//	         removed; phone in E.164 with "+"
+//	"meta"   Meta custom audiences: e-mail as is (no dot or "+" removal);
+//	         phone as digits only with the country code, no "+" and no
+//	         leading zero ("819012345678")
+//	"tiktok" TikTok customer files: e-mail as is; phone in E.164 with "+"
+type HashFormat string
+
+// The hash formats.
+const (
+	HashSDK    HashFormat = ""
+	HashGoogle HashFormat = "google"
+	HashMeta   HashFormat = "meta"
+	HashTikTok HashFormat = "tiktok"
+)
+
+// Valid reports whether f is a known format.
+func (f HashFormat) Valid() bool {
+	switch f {
+	case HashSDK, HashGoogle, HashMeta, HashTikTok:
+		return true
+	}
+	return false
+}
+
+// Email returns an address normalised for the format (false when it does
+// not parse as an address).
+func (f HashFormat) Email(v string) (string, bool) {
+	e, err := normalize.ParseEmail(v)
+	if err != nil {
+		return "", false
+	}
+	k := e.Key
+	if f == HashGoogle {
+		if local, domain, ok := strings.Cut(k, "@"); ok && (domain == "gmail.com" || domain == "googlemail.com") {
+			k = strings.ReplaceAll(local, ".", "") + "@" + domain
+		}
+	}
+	return k, true
+}
+
+// Phone returns a number normalised for the format (false when it does not
+// parse as a phone number).
+func (f HashFormat) Phone(v string) (string, bool) {
+	ph, err := normalize.ParsePhone(v)
+	if err != nil || ph.E164 == "" {
+		return "", false
+	}
+	if f == HashMeta {
+		return strings.TrimLeft(strings.TrimPrefix(ph.E164, "+"), "0"), true
+	}
+	return ph.E164, true
 }
 
 // Member is one customer of an audience, with the channel chosen for them
-// and hashed identifiers for ad platforms: the hex SHA-256 of the normalised
-// e-mail key (lower-cased address) and of the phone number in E.164.
+// and hashed identifiers for ad platforms: the hex SHA-256 of the primary
+// (else first) permitted e-mail address and phone number, normalised as
+// Activation.Format says. A contact point that is invalid or undeliverable,
+// or opted out for the activation's purpose (at contact or channel level),
+// is never hashed: the next permitted one is, or none.
 type Member struct {
 	CustomerID  string           `json:"customer_id"`
 	Channel     customer.Channel `json:"channel"`
@@ -81,6 +157,13 @@ func Activate(ctx context.Context, gate Decider, profiles iter.Seq2[*customer.Pr
 	if gate == nil || len(a.Channels) == 0 {
 		return nil, fmt.Errorf("segment: activation needs a gate and at least one channel")
 	}
+	if !a.Format.Valid() {
+		return nil, fmt.Errorf("segment: activation: unknown hash format %q (want \"\", %q, %q or %q)", a.Format, HashGoogle, HashMeta, HashTikTok)
+	}
+	at := a.At
+	if at.IsZero() {
+		at = time.Now()
+	}
 	prefAttr := a.PreferredAttr
 	if prefAttr == "" {
 		prefAttr = "preferred_channels"
@@ -97,7 +180,7 @@ func Activate(ctx context.Context, gate Decider, profiles iter.Seq2[*customer.Pr
 		var reasons []string
 		chosen := false
 		for _, ch := range channelOrder(p, prefAttr, a.Channels) {
-			contact := contactFor(p, ch)
+			contact, ok := contactFor(p, ch, a.Purpose, at, a.Usable)
 			if contact == "" && ch != customer.ChannelPush {
 				reasons = append(reasons, string(ch)+": no contact point")
 				continue
@@ -117,10 +200,15 @@ func Activate(ctx context.Context, gate Decider, profiles iter.Seq2[*customer.Pr
 				continue
 			}
 			if d.Contact != "" {
-				contact = d.Contact
+				contact = d.Contact // the gate chose it, contact point by contact point
+			} else if !ok && ch != customer.ChannelPush {
+				// The gate judged the channel; this address or number is
+				// opted out for the purpose itself.
+				reasons = append(reasons, string(ch)+": "+journey.ReasonConsentDenied.String())
+				continue
 			}
 			m := Member{CustomerID: string(p.ID), Channel: ch, Contact: contact}
-			m.EmailSHA256, m.PhoneSHA256 = hashedIDs(p)
+			m.EmailSHA256, m.PhoneSHA256 = hashedIDs(p, a.Format, a.Purpose, at, a.Usable)
 			aud.Members = append(aud.Members, m)
 			aud.ByChannel[string(ch)]++
 			chosen = true
@@ -178,8 +266,11 @@ func channelOrder(p *customer.Profile, attr string, allowed []customer.Channel) 
 }
 
 // contactFor returns the contact point a channel would use: the primary (or
-// first) valid one of the matching type.
-func contactFor(p *customer.Profile, ch customer.Channel) string {
+// first) one of the matching type that is neither invalid nor undeliverable
+// nor opted out for the purpose (permitted true); else the first one that is
+// not invalid or undeliverable (permitted false), for the gate to give its
+// reason.
+func contactFor(p *customer.Profile, ch customer.Channel, pur customer.Purpose, at time.Time, usable func(customer.Channel, customer.ContactPoint) bool) (contact string, ok bool) {
 	var t customer.ContactType
 	switch ch {
 	case customer.ChannelEmail:
@@ -191,35 +282,70 @@ func contactFor(p *customer.Profile, ch customer.Channel) string {
 	case customer.ChannelDirectMail:
 		t = customer.ContactPostal
 	default:
-		return ""
+		return "", false
 	}
-	best := ""
+	best, fallback := "", ""
 	for _, c := range p.ContactPointsOf(t) {
-		if c.Validity == customer.ValidityInvalid {
+		if !permitted(p, c, pur, at, usable, ch) {
+			if fallback == "" && c.Validity != customer.ValidityInvalid && c.Validity != customer.ValidityUndeliverable {
+				fallback = c.Value
+			}
 			continue
 		}
 		if c.Primary {
-			return c.Value
+			return c.Value, true
 		}
 		if best == "" {
 			best = c.Value
 		}
 	}
-	return best
+	if best != "" {
+		return best, true
+	}
+	return fallback, false
 }
 
-// hashedIDs returns the hex SHA-256 of the normalised e-mail key and of the
-// E.164 phone number of the profile's primary (or first parsable) ones.
-func hashedIDs(p *customer.Profile) (email, phone string) {
+// permitted reports whether a contact point may be used or exported for a
+// purpose: it is not invalid or undeliverable, and not opted out on any of
+// chs (at contact or channel level).
+func permitted(p *customer.Profile, c customer.ContactPoint, pur customer.Purpose, at time.Time, usable func(customer.Channel, customer.ContactPoint) bool, chs ...customer.Channel) bool {
+	switch c.Validity {
+	case customer.ValidityInvalid, customer.ValidityUndeliverable:
+		return false
+	}
+	for _, ch := range chs {
+		if p.ConsentStatus(ch, pur, c.Value, at) == customer.ConsentOptOut {
+			return false
+		}
+		if usable != nil && !usable(ch, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// hashedIDs returns the hex SHA-256 of the profile's primary (else first)
+// permitted and parsable e-mail address and phone number, normalised for
+// the format.
+func hashedIDs(p *customer.Profile, f HashFormat, pur customer.Purpose, at time.Time, usable func(customer.Channel, customer.ContactPoint) bool) (email, phone string) {
+	if p.Restriction.Applies(pur) {
+		return "", ""
+	}
 	for _, c := range primaryFirst(p.Emails()) {
-		if e, err := normalize.ParseEmail(c.Value); err == nil {
-			email = sha256Hex(e.Key)
+		if !permitted(p, c, pur, at, usable, customer.ChannelEmail) {
+			continue
+		}
+		if k, ok := f.Email(c.Value); ok {
+			email = sha256Hex(k)
 			break
 		}
 	}
 	for _, c := range primaryFirst(p.Phones()) {
-		if ph, err := normalize.ParsePhone(c.Value); err == nil {
-			phone = sha256Hex(ph.E164)
+		if !permitted(p, c, pur, at, usable, customer.ChannelSMS, customer.ChannelPhone) {
+			continue
+		}
+		if k, ok := f.Phone(c.Value); ok {
+			phone = sha256Hex(k)
 			break
 		}
 	}

@@ -47,6 +47,7 @@ func Run(ctx context.Context, w io.Writer, stores Stores) error {
 		journeys,     // journey.go: one customer's timeline and stage, a funnel, the send gate
 		intelligence, // intel.go: intelligence linked to one customer, seen by two colleagues
 		segments,     // segment.go: segments, RFM, 80:20, scenario priorities, activation
+		privacy,      // privacy.go: a customer's export and erasure, the audit entry, the refused re-import
 	}
 	for _, section := range sections {
 		if err := section(ctx, q); err != nil {

@@ -1,0 +1,149 @@
+package c360
+
+import (
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+
+	"github.com/c360/c360/customer"
+)
+
+// changeTombstone marks, in the MemoryStore's change log, a change removed
+// by DeleteChange: the entry keeps its cursor, so later cursors still grow
+// from the highest ever assigned, and Changes skips it.
+const changeTombstone ChangeKind = "\x00deleted"
+
+func (t *memTx) RemoveNeverMerge(a, b customer.RecordKey) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	drop := func(x, y customer.RecordKey) {
+		l := t.neverList(x)
+		if i, found := slices.BinarySearchFunc(l, y, compareKeys); found {
+			t.w.never[x] = slices.Delete(slices.Clone(l), i, i+1)
+		}
+	}
+	drop(a, b)
+	drop(b, a)
+	return nil
+}
+
+// changeAt finds the change at cursor c as the transaction sees it: in the
+// transaction's own appended changes (pending true), or committed.
+func (t *memTx) changeAt(c Cursor) (i int, pending bool, ok bool) {
+	if i, found := slices.BinarySearchFunc(t.w.changes, c, func(x Change, c Cursor) int { return cmpCursor(x.Cursor, c) }); found {
+		return i, true, true
+	}
+	if e, edited := t.w.edits[c]; edited && e == nil {
+		return 0, false, false
+	}
+	i, found := slices.BinarySearchFunc(t.s.changes, c, func(x Change, c Cursor) int { return cmpCursor(x.Cursor, c) })
+	if !found || t.s.changes[i].Kind == changeTombstone {
+		return 0, false, false
+	}
+	return i, false, true
+}
+
+func cmpCursor(a, b Cursor) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (t *memTx) ReplaceChange(c *Change) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	i, pending, ok := t.changeAt(c.Cursor)
+	if !ok {
+		return fmt.Errorf("%w: change %d", ErrNotFound, c.Cursor)
+	}
+	cc := cloneChange(*c)
+	if pending {
+		t.w.changes[i] = cc
+		return nil
+	}
+	if t.w.edits == nil {
+		t.w.edits = map[Cursor]*Change{}
+	}
+	t.w.edits[c.Cursor] = &cc
+	return nil
+}
+
+func (t *memTx) DeleteChange(cursor Cursor) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	i, pending, ok := t.changeAt(cursor)
+	if !ok {
+		return fmt.Errorf("%w: change %d", ErrNotFound, cursor)
+	}
+	if pending {
+		t.w.changes[i] = Change{Cursor: cursor, Kind: changeTombstone}
+		return nil
+	}
+	if t.w.edits == nil {
+		t.w.edits = map[Cursor]*Change{}
+	}
+	t.w.edits[cursor] = nil
+	return nil
+}
+
+// editedChanges returns the committed change log with a transaction's edits
+// applied (a copy when there are edits).
+func (s *MemoryStore) editedChanges(edits map[Cursor]*Change) []Change {
+	if len(edits) == 0 {
+		return s.changes
+	}
+	out := slices.Clone(s.changes)
+	for i := range out {
+		e, ok := edits[out[i].Cursor]
+		switch {
+		case !ok:
+		case e == nil:
+			out[i] = Change{Cursor: out[i].Cursor, Kind: changeTombstone}
+		default:
+			out[i] = *e
+		}
+	}
+	return out
+}
+
+// applyEdits is editedChanges at commit.
+func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) []Change {
+	return s.editedChanges(edits)
+}
+
+// peekProfiles streams every profile in ID order without copying them (the
+// caller must not change them): Erase's scan for references.
+func (t *memTx) peekProfiles() iter.Seq2[*customer.Profile, error] {
+	return func(yield func(*customer.Profile, error) bool) {
+		ids := slices.Collect(maps.Keys(t.s.profiles))
+		if t.w != nil {
+			for id := range t.w.profiles {
+				if _, ok := t.s.profiles[id]; !ok {
+					ids = append(ids, id)
+				}
+			}
+		}
+		slices.Sort(ids)
+		for _, id := range ids {
+			p, err := t.peekProfile(id)
+			if err != nil {
+				if t.ctx.Err() != nil {
+					yield(nil, err)
+					return
+				}
+				continue // deleted in this transaction
+			}
+			if !yield(p, nil) {
+				return
+			}
+		}
+	}
+}
