@@ -1047,12 +1047,6 @@ func (e *Engine) openPrivacy(ctx context.Context) error {
 	})
 }
 
-// prefetcher is implemented by stores that can batch item reads (the
-// PostgreSQL store): the reads queued go to the server with the next read.
-type prefetcher interface {
-	Prefetch(bucket, group string, keys ...string)
-}
-
 // suppressionCheck is a check of identifiers against the suppression
 // entries: made (and, where the store can, its reads queued) first, read
 // later, so that the reads travel with the transaction's next one.
@@ -1070,9 +1064,7 @@ func (e *Engine) checkIdents(tx ReadTx, ids [][2]string) (*suppressionCheck, err
 	for i, id := range ids {
 		c.hashes[i] = hashIdent(s, id[0], id[1])
 	}
-	if pf, ok := tx.(prefetcher); ok {
-		pf.Prefetch(bErased, "", c.hashes...)
-	}
+	prefetch(tx, bErased, "", c.hashes...)
 	return c, nil
 }
 
