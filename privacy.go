@@ -807,9 +807,26 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 		own[id] = m
 		return m
 	}
+	// elsewhere reports whether a profile still held holds an address or
+	// number (after the person's records left the index): it is not the
+	// person's alone, and stays.
+	sc, _ := er.e.current()
+	elsewhere := func(field, v string) bool {
+		scheme := ""
+		switch field {
+		case "contact_points.email":
+			scheme = "email"
+		case "contact_points.phone":
+			scheme = "phone"
+		default:
+			return false
+		}
+		ids, err := lookupIn(tx, sc, customer.Identifier{Scheme: scheme, Value: v})
+		return err == nil && len(ids) > 0
+	}
 	// scrub redacts the person's values in one field's value; the other
 	// profile's own values (read only when a value of the person is found)
-	// stay.
+	// and addresses and numbers another profile holds stay.
 	scrub := func(field, v string, mine func() map[string]string) (string, bool) {
 		ns := needles[field]
 		if v == "" || ns == nil {
@@ -839,7 +856,7 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 						mineSet[y] = true
 					}
 				}
-				if !mineSet[x] {
+				if !mineSet[x] && !elsewhere(field, x) {
 					xs[i], hit = redacted, true
 				}
 			}
@@ -848,7 +865,7 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 			}
 			return strings.Join(xs, ", "), true
 		}
-		if ns[v] && mine()[field] != v {
+		if ns[v] && mine()[field] != v && !elsewhere(field, v) {
 			return redacted, true
 		}
 		return v, false

@@ -64,6 +64,9 @@ func erasePeople(seed uint64, rng *rand.Rand) []*erasePerson {
 			phone: fmt.Sprintf("090-%04d-%04d", 7000+int(seed), 1000+i*37),
 		}
 		family, given := familyNames[rng.IntN(len(familyNames))], givenNames[perm[i]]
+		if i > 0 && rng.IntN(4) == 0 { // a namesake of the one before: reviews, and merges of two people when confirmed
+			family, given = out[i-1].recs[0].Name.Family, out[i-1].recs[0].Name.Given
+		}
 		id := func(j int) string { return fmt.Sprintf("R%02dx%02dy%d", i, j, seed) }
 		// Records: e-mail only, phone only, both (the bridge): in random
 		// order they create, join, hold for review or merge.
@@ -121,6 +124,19 @@ func eraseScenario(t *testing.T, s c360.Store, seed uint64) {
 	for _, r := range all {
 		if _, err := e.Upsert(ctx, r); err != nil {
 			t.Fatalf("Upsert %s: %v", r.Key(), err)
+		}
+	}
+	// A person confirms some review items: some join a person's own
+	// records, some merge two namesakes.
+	items, err := e.Reviews(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if rng.IntN(2) == 0 {
+			if _, err := e.Confirm(ctx, it.ID); err != nil && !errors.Is(err, c360.ErrNotFound) {
+				t.Fatalf("Confirm %s: %v", it.ID, err)
+			}
 		}
 	}
 	// Events, some before their anonymous ID is identified.
