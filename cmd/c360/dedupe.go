@@ -294,6 +294,18 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	// The truth file is read while the input is.
+	type twoResult struct {
+		t   *twoCols
+		err error
+	}
+	truthCh := make(chan twoResult, 1)
+	if *truthPath != "" {
+		go func() {
+			tt, err := readTwo(*truthPath, "record_id", "entity_id")
+			truthCh <- twoResult{tt, err}
+		}()
+	}
 	lt, err := loadTable(*input, *id)
 	if err != nil {
 		return err
@@ -316,10 +328,11 @@ func runDedupe(ctx context.Context, e *env) error {
 	}
 	var truth []string
 	if *truthPath != "" {
-		tt, err := readTwo(*truthPath, "record_id", "entity_id")
-		if err != nil {
-			return err
+		r := <-truthCh
+		if r.err != nil {
+			return r.err
 		}
+		tt := r.t
 		byID := make(map[string]string, len(tt.keys))
 		for i, k := range tt.keys {
 			byID[k] = tt.vals[i]

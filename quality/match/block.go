@@ -349,50 +349,38 @@ type CappedBlock struct {
 	Example string // the ID of one record in the block
 }
 
-// blockEntries computes every record's block entries, sorted by key (then
-// record), and returns them with the rules as used. A default rule that
-// would pair too many records — more than pairBudget pairs per record on
-// average, counted from the sizes of its blocks — is replaced by the first
-// of its finer versions that does not (or the finest): block keys then grow
-// with the data, a postcode shared by thousands of records qualified by the
+// chooseBlocks computes every record's block entries for rule r, sorted
+// by key (then record), and returns them with the version of the rule used.
+// A default rule that would pair too many records — more than limit pairs,
+// counted from the sizes of its blocks — is replaced by the first of its
+// finer versions that does not (or the finest): block keys then grow with
+// the data, a postcode shared by thousands of records qualified by the
 // name, a common name by the birth year, so that candidate pairs stay about
-// linear in the records. refine false keeps every rule as it is.
-//
-// limit is the number of pairs above which a rule is refined; 0 means
-// pairBudget per record, and never below minRefinePairs.
-func blockEntries(rules []blockRule, d *dataset, refine bool, limit, blockCap, window int, seed maphash.Seed, workers int) ([]blockEntry, []blockRule) {
-	used := slices.Clone(rules)
-	per := make([][]blockEntry, len(rules))
-	if limit == 0 {
-		limit = max(pairBudget*d.n(), minRefinePairs)
-	}
-	for ri, r := range rules {
-		es := ruleEntries(r, d, seed, workers) // in record order
-		for refine && len(r.finer) > 0 && estimatePairs(es, blockCap, window) > limit {
-			next := r.finer[0]
-			next.finer = r.finer[1:]
-			if next.qual != nil {
-				es = qualifyEntries(es, next.qual, d, seed, workers)
-			} else {
-				es = ruleEntries(next, d, seed, workers)
-			}
-			r = next
+// linear in the records. refine false keeps the rule as it is.
+func chooseBlocks(r blockRule, d *dataset, refine bool, limit, blockCap, window int, seed maphash.Seed, workers int) ([]blockEntry, blockRule) {
+	es := sortEntries(ruleEntries(r, d, seed, workers), workers)
+	for refine && len(r.finer) > 0 && countPairs(es, blockCap, window) > limit {
+		next := r.finer[0]
+		next.finer = r.finer[1:]
+		var parts [][]blockEntry
+		if next.qual != nil {
+			parts = qualifyEntries(es, next.qual, d, seed, workers)
+		} else {
+			parts = ruleEntries(next, d, seed, workers)
 		}
-		radixSortEntries(es)
-		r.finer = nil
-		used[ri] = r
-		for i := range es {
-			es[i].key = es[i].key>>8 | uint64(ri)<<56
-		}
-		per[ri] = es
+		es = sortEntries(parts, workers)
+		r = next
 	}
-	// The rule is the top byte of the key: concatenated in rule order, the
-	// lists stay sorted.
-	return slices.Concat(per...), used
+	r.finer = nil
+	return es, r
 }
 
-// ruleEntries returns the entries of one rule's keys, in record order.
-func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+// refineLimit is the number of pairs above which a rule is refined for n
+// records: pairBudget per record, and never below minRefinePairs.
+func refineLimit(n int) int { return max(pairBudget*n, minRefinePairs) }
+
+// ruleEntries returns the entries of one rule's keys, one part per worker.
+func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) [][]blockEntry {
 	parts := make([][]blockEntry, workers)
 	parallel(workers, d.n(), func(w, lo, hi int) {
 		if r.hashes != nil {
@@ -415,51 +403,49 @@ func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) []bloc
 		}
 		parts[w] = out
 	})
-	return slices.Concat(parts...)
+	return parts
 }
 
-// qualifyEntries returns es (in record order) with each key qualified by
-// q's key for its record, in record order; entries of records without one
-// are dropped.
-func qualifyEntries(es []blockEntry, q func([]value) string, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+// qualifyEntries returns es with each key qualified by q's key for its
+// record, one part per worker; entries of records without one are
+// dropped.
+func qualifyEntries(es []blockEntry, q func([]value) string, d *dataset, seed maphash.Seed, workers int) [][]blockEntry {
+	// Each record's qualifier hashed once; 0 marks a record without one.
+	qh := make([]uint64, d.n())
+	parallel(workers, d.n(), func(_, lo, hi int) {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for i := lo; i < hi; i++ {
+			if x := q(d.rec(i)); x != "" {
+				h.Reset()
+				h.WriteString(x)
+				qh[i] = h.Sum64() | 1
+			}
+		}
+	})
 	parts := make([][]blockEntry, workers)
 	parallel(workers, len(es), func(w, lo, hi int) {
 		out := make([]blockEntry, 0, hi-lo)
-		var h maphash.Hash
-		h.SetSeed(seed)
-		last, qh, ok := uint32(1<<32-1), uint64(0), false
 		for _, e := range es[lo:hi] {
-			if e.rec != last {
-				last = e.rec
-				x := q(d.rec(int(e.rec)))
-				ok = x != ""
-				h.Reset()
-				h.WriteString(x)
-				qh = h.Sum64()
-			}
-			if !ok {
+			x := qh[e.rec]
+			if x == 0 {
 				continue
 			}
-			k := (e.key ^ qh*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
+			k := (e.key ^ x*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
 			out = append(out, blockEntry{key: k ^ k>>31, rec: e.rec})
 		}
 		parts[w] = out
 	})
-	return slices.Concat(parts...)
+	return parts
 }
 
-// estimatePairs counts the pairs entries would produce: every pair of a
-// block up to the cap, window pairs per record of a larger block.
-func estimatePairs(entries []blockEntry, blockCap, window int) int {
-	es := make([]uint64, len(entries))
-	for i, e := range entries {
-		es[i] = e.key
-	}
-	radixSortU64(es)
+// countPairs counts the pairs sorted entries would produce: every pair of
+// a block up to the cap, window pairs per record of a larger block.
+func countPairs(es []blockEntry, blockCap, window int) int {
 	total := 0
 	for s := 0; s < len(es); {
 		e := s + 1
-		for e < len(es) && es[e] == es[s] {
+		for e < len(es) && es[e].key == es[s].key {
 			e++
 		}
 		if n := e - s; n <= blockCap {
@@ -470,44 +456,6 @@ func estimatePairs(entries []blockEntry, blockCap, window int) int {
 		s = e
 	}
 	return total
-}
-
-// radixSortEntries sorts by key then record (LSD radix on 64+32 bits would be
-// long; entries from one worker come in record order, so a stable sort on
-// the key keeps records ordered within each key after concatenation).
-func radixSortEntries(a []blockEntry) {
-	if len(a) < 1<<12 {
-		slices.SortFunc(a, func(x, y blockEntry) int {
-			if x.key != y.key {
-				if x.key < y.key {
-					return -1
-				}
-				return 1
-			}
-			return int(x.rec) - int(y.rec)
-		})
-		return
-	}
-	buf := make([]blockEntry, len(a))
-	src, dst := a, buf
-	for shift := uint(0); shift < 64; shift += 16 {
-		var count [1 << 16]int
-		for _, e := range src {
-			count[(e.key>>shift)&0xFFFF]++
-		}
-		sum := 0
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, e := range src {
-			d := (e.key >> shift) & 0xFFFF
-			dst[count[d]] = e
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	// four passes: result is back in a.
 }
 
 // radixSortU64 sorts a slice of uint64 ascending.

@@ -1,11 +1,13 @@
 package match
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 )
 
 // A rule whose blocks are too big for the data is replaced by its finer
@@ -35,9 +37,17 @@ func TestBlockRefinement(t *testing.T) {
 		}
 		return out
 	}
-	_, kept := blockEntries(m.blockRules(), d, false, 0, 100, 8, maphash.MakeSeed(), 2)
+	choose := func(refine bool, limit int) (used []blockRule, entries [][]blockEntry) {
+		for _, r := range m.blockRules() {
+			es, u := chooseBlocks(r, d, refine, limit, 100, 8, maphash.MakeSeed(), 2)
+			used = append(used, u)
+			entries = append(entries, es)
+		}
+		return used, entries
+	}
+	kept, _ := choose(false, refineLimit(len(recs)))
 	want := []string{"postal_code+initial", "date+initial", "family_name+given_initial", "name_bigram_lsh"}
-	if diff := cmp.Diff(want, names(kept)); diff != "" {
+	if diff := gocmp.Diff(want, names(kept)); diff != "" {
 		t.Errorf("rules without refinement (-want +got):\n%s", diff)
 	}
 	// A limit of 2 pairs per record: postal_code+initial (blocks of 600) is
@@ -46,19 +56,63 @@ func TestBlockRefinement(t *testing.T) {
 	// version; the name LSH (one name set per 600 combinations) to its
 	// finest; date+initial and family_name+given_initial (qualified by the
 	// birth year) are selective enough and stay.
-	es, used := blockEntries(m.blockRules(), d, true, 2*len(recs), 100, 8, maphash.MakeSeed(), 2)
+	used, entries := choose(true, 2*len(recs))
 	want = []string{"postal_code+name+initial", "date+initial", "family_name+given_initial", "name_bigram_lsh+birth_year+postal_code"}
-	if diff := cmp.Diff(want, names(used)); diff != "" {
+	if diff := gocmp.Diff(want, names(used)); diff != "" {
 		t.Errorf("refined rules (-want +got):\n%s", diff)
 	}
-	for i := 1; i < len(es); i++ {
-		if es[i].key < es[i-1].key || es[i].key == es[i-1].key && es[i].rec < es[i-1].rec {
-			t.Fatalf("entries not sorted by key then record at %d", i)
+	for ri, es := range entries {
+		for i := 1; i < len(es); i++ {
+			if es[i].key < es[i-1].key || es[i].key == es[i-1].key && es[i].rec < es[i-1].rec {
+				t.Fatalf("rule %d: entries not sorted by key then record at %d", ri, i)
+			}
 		}
 	}
 	for ri, r := range used {
 		if r.finer != nil {
 			t.Errorf("rule %d (%s) still lists finer versions", ri, r.name)
 		}
+	}
+}
+
+// The parallel sorts agree with the standard library's, on hashed keys,
+// on small dense keys (packed pairs) and with many equal keys.
+func TestParallelSorts(t *testing.T) {
+	x := uint64(88172645463325252)
+	rnd := func() uint64 { x ^= x << 13; x ^= x >> 7; x ^= x << 17; return x }
+	for _, tc := range []struct {
+		name string
+		key  func(i int) uint64
+	}{
+		{"hashes", func(int) uint64 { return rnd() }},
+		{"pairs", func(int) uint64 { a, b := rnd()%300000, rnd()%300000; return pack(uint32(a), uint32(b)) }},
+		{"few keys", func(int) uint64 { return rnd() % 7 << 40 }},
+		{"zero", func(int) uint64 { return 0 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const n = 200000
+			es := make([]blockEntry, n)
+			ps := make([]uint64, n)
+			for i := range es {
+				es[i] = blockEntry{key: tc.key(i), rec: uint32(rnd() % n)}
+				ps[i] = tc.key(i)
+			}
+			wantE := slices.Clone(es)
+			slices.SortFunc(wantE, func(a, b blockEntry) int {
+				if c := cmp.Compare(a.key, b.key); c != 0 {
+					return c
+				}
+				return cmp.Compare(a.rec, b.rec)
+			})
+			if diff := gocmp.Diff(wantE, sortEntries([][]blockEntry{es[:n/3], es[n/3 : n/2], es[n/2:]}, 3), gocmp.AllowUnexported(blockEntry{})); diff != "" {
+				t.Errorf("sortEntries (-want +got):\n%.2000s", diff)
+			}
+			wantP := slices.Clone(ps)
+			slices.Sort(wantP)
+			wantP = slices.Compact(wantP)
+			if diff := gocmp.Diff(wantP, sortPairs(ps, 2)); diff != "" {
+				t.Errorf("sortPairs (-want +got):\n%.2000s", diff)
+			}
+		})
 	}
 }

@@ -472,107 +472,106 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 	return res, nil
 }
 
-// candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
+// candidates runs blocking and returns distinct pairs packed as lo<<32|hi,
+// sorted, with the marks of the pairs a rule other than a weak one found.
+// Rules are blocked one after the other (each on all workers), so that only
+// one rule's block entries are held at a time.
 func (m *Matcher) candidates(ctx context.Context, d *dataset, res *Result) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
-	entries, rules := blockEntries(m.blockRules(), d, m.o.rulesBlocks == nil, 0, m.o.blockCap, m.o.window, maphash.MakeSeed(), m.o.workers)
-	res.rules = rules
-	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	// Split the sorted entries into group-aligned ranges, one per worker.
+	rules := m.blockRules()
+	seed := maphash.MakeSeed()
 	w := m.o.workers
-	bounds := []int{0}
-	for k := 1; k < w; k++ {
-		b := len(entries) * k / w
-		for b > 0 && b < len(entries) && entries[b].key == entries[b-1].key {
-			b++
+	var strong, weak []uint64
+	var capped []CappedBlock
+	byRule := map[string]int{}
+	for ri, r := range rules {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, nil, err
 		}
-		bounds = append(bounds, max(b, bounds[len(bounds)-1]))
-	}
-	bounds = append(bounds, len(entries))
-	parts := make([][]uint64, w)
-	trainParts := make([][]uint64, w)
-	caps := make([][]CappedBlock, w)
-	rulePairs := make([][]int, w)
-	for k := range rulePairs {
-		rulePairs[k] = make([]int, len(rules))
-	}
-	sortKey := d.sortKeys(m.kinds)
-	var wg sync.WaitGroup
-	for k := range w {
-		wg.Go(func() {
-			var out, train []uint64
-			var members []uint32
-			es := entries[bounds[k]:bounds[k+1]]
-			for s := 0; s < len(es); {
-				e := s + 1
-				for e < len(es) && es[e].key == es[s].key {
-					e++
-				}
-				if e-s > 1 {
-					members = members[:0]
-					for _, x := range es[s:e] {
-						members = append(members, x.rec)
-					}
-					if (s&0xFF) == 0 && ctx.Err() != nil {
-						return
-					}
-					before := len(out)
-					if e-s <= m.o.blockCap {
-						out = d.emitAll(out, members)
-					} else {
-						caps[k] = append(caps[k], CappedBlock{Rule: rules[es[s].key>>56].name, Records: e - s, Example: d.ids[members[0]]})
-						out = d.emitWindow(out, members, sortKey, m.o.window)
-					}
-					rulePairs[k][es[s].key>>56] += len(out) - before
-					if !rules[es[s].key>>56].weak {
-						train = append(train, out[before:]...)
-					}
-				}
-				s = e
+		entries, used := chooseBlocks(r, d, m.o.rulesBlocks == nil, refineLimit(d.n()), m.o.blockCap, m.o.window, seed, w)
+		rules[ri] = used
+		// Split the sorted entries into block-aligned ranges, one per worker.
+		bounds := []int{0}
+		for k := 1; k < w; k++ {
+			b := len(entries) * k / w
+			for b > 0 && b < len(entries) && entries[b].key == entries[b-1].key {
+				b++
 			}
-			radixSortU64(out)
-			parts[k] = slices.Compact(out)
-			radixSortU64(train)
-			trainParts[k] = slices.Compact(train)
-		})
+			bounds = append(bounds, max(b, bounds[len(bounds)-1]))
+		}
+		bounds = append(bounds, len(entries))
+		parts := make([][]uint64, w)
+		caps := make([][]CappedBlock, w)
+		var wg sync.WaitGroup
+		for k := range w {
+			wg.Go(func() {
+				var out []uint64
+				var members []uint32
+				es := entries[bounds[k]:bounds[k+1]]
+				for s := 0; s < len(es); {
+					e := s + 1
+					for e < len(es) && es[e].key == es[s].key {
+						e++
+					}
+					if e-s > 1 {
+						members = members[:0]
+						for _, x := range es[s:e] {
+							members = append(members, x.rec)
+						}
+						if (s&0xFF) == 0 && ctx.Err() != nil {
+							return
+						}
+						if e-s <= m.o.blockCap {
+							out = d.emitAll(out, members)
+						} else {
+							caps[k] = append(caps[k], CappedBlock{Rule: used.name, Records: e - s, Example: d.ids[members[0]]})
+							out = d.emitWindow(out, members, m.kinds, m.o.window)
+						}
+					}
+					s = e
+				}
+				radixSortU64(out)
+				parts[k] = slices.Compact(out)
+			})
+		}
+		wg.Wait()
+		entries = nil
+		got := slices.Concat(parts...)
+		if w > 1 {
+			got = sortPairs(got, w) // the workers' parts may share pairs
+		}
+		byRule[used.name] += len(got)
+		for _, c := range caps {
+			capped = append(capped, c...)
+		}
+		if used.weak {
+			weak = append(weak, got...)
+		} else {
+			strong = append(strong, got...)
+		}
 	}
-	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	all := slices.Concat(parts...)
-	radixSortU64(all)
-	all = slices.Compact(all)
-	tr := slices.Concat(trainParts...)
-	radixSortU64(tr)
-	tr = slices.Compact(tr)
+	res.rules = rules
+	strong = sortPairs(strong, w)
+	all := sortPairs(slices.Concat(strong, weak), w)
+	weak = nil
 	// train marks the pairs that a rule other than a name-only one found.
 	train := make([]bool, len(all))
-	for a, t := 0, 0; a < len(all) && t < len(tr); {
+	for a, t := 0, 0; a < len(all) && t < len(strong); {
 		switch {
-		case all[a] == tr[t]:
+		case all[a] == strong[t]:
 			train[a] = true
 			a++
 			t++
-		case all[a] < tr[t]:
+		case all[a] < strong[t]:
 			a++
 		default:
 			t++
 		}
 	}
-	var capped []CappedBlock
-	for _, c := range caps {
-		capped = append(capped, c...)
-	}
-	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
+	slices.SortStableFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
 	m.report(Progress{Stage: "block", Done: len(all), Total: len(all)})
-	byRule := map[string]int{}
-	for _, rp := range rulePairs {
-		for r, c := range rp {
-			byRule[rules[r].name] += c
-		}
-	}
 	return all, train, capped, byRule, nil
 }
 
@@ -601,30 +600,9 @@ func (d *dataset) emitAll(out []uint64, members []uint32) []uint64 {
 	return out
 }
 
-func (d *dataset) emitWindow(out []uint64, members []uint32, sortKey []string, w int) []uint64 {
-	ms := slices.Clone(members)
-	slices.SortFunc(ms, func(a, b uint32) int {
-		if sortKey[a] != sortKey[b] {
-			if sortKey[a] < sortKey[b] {
-				return -1
-			}
-			return 1
-		}
-		return int(a) - int(b)
-	})
-	for a := range ms {
-		for b := a + 1; b < len(ms) && b <= a+w; b++ {
-			if d.keep(ms[a], ms[b]) {
-				out = append(out, pack(ms[a], ms[b]))
-			}
-		}
-	}
-	return out
-}
-
-// sortKeys gives each record a key for sorted neighbourhood: its name keys.
-func (d *dataset) sortKeys(kinds []Kind) []string {
-	out := make([]string, d.n())
+// emitWindow pairs each member of a block over the cap with the next w
+// members in the order of their name keys (sorted neighbourhood).
+func (d *dataset) emitWindow(out []uint64, members []uint32, kinds []Kind, w int) []uint64 {
 	var order []int
 	for _, k := range []Kind{KindFamilyName, KindPersonName, KindNameKana, KindGivenName, KindCompany, KindEmail, KindAddress} {
 		for f, kk := range kinds {
@@ -633,12 +611,31 @@ func (d *dataset) sortKeys(kinds []Kind) []string {
 			}
 		}
 	}
-	for i := range out {
-		s := ""
+	type keyed struct {
+		key string
+		rec uint32
+	}
+	ms := make([]keyed, len(members))
+	for i, r := range members {
+		var b strings.Builder
 		for _, f := range order {
-			s += d.vals[i*d.nf+f].key + "\x00"
+			b.WriteString(d.vals[int(r)*d.nf+f].key)
+			b.WriteByte(0)
 		}
-		out[i] = s
+		ms[i] = keyed{b.String(), r}
+	}
+	slices.SortFunc(ms, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rec, b.rec)
+	})
+	for a := range ms {
+		for b := a + 1; b < len(ms) && b <= a+w; b++ {
+			if d.keep(ms[a].rec, ms[b].rec) {
+				out = append(out, pack(ms[a].rec, ms[b].rec))
+			}
+		}
 	}
 	return out
 }
