@@ -3,6 +3,7 @@ package match
 import (
 	"hash/maphash"
 	"slices"
+	"strings"
 )
 
 // keysFunc yields the block keys of one record.
@@ -29,6 +30,13 @@ type blockRule struct {
 	// before, each qualified by qual's key for the record (keys is then
 	// set too, for the Index).
 	qual func([]value) string
+	// exact marks a rule keyed on one identifying value (e-mail, phone,
+	// identifier): only its blocks that are too big are split, the rule
+	// itself is never qualified.
+	exact bool
+	// split lists qualifiers (rules with qual set) that, after the finer
+	// versions, split the blocks still too big (see splitBlocks).
+	split []blockRule
 }
 
 // qualify returns the keys of k, each followed by q's key for the record;
@@ -61,7 +69,7 @@ func defaultRules(kinds []Kind) []blockRule {
 	var rules []blockRule
 	exact := func(name string, fs []int) {
 		for _, f := range fs {
-			rules = append(rules, blockRule{name: name, keys: func(v []value, add func(string)) {
+			rules = append(rules, blockRule{name: name, exact: true, keys: func(v []value, add func(string)) {
 				if v[f].key != "" {
 					add(v[f].key)
 				}
@@ -249,6 +257,30 @@ func defaultRules(kinds []Kind) []blockRule {
 		r.hashes = func(v []value, add func(uint64)) { lshHashes(v, names, add) }
 		rules = append(rules, r)
 	}
+	// Rules still too coarse after their finer versions, and blocks still
+	// too big, are qualified by the birth year, then the postal code, then
+	// the initials of the names.
+	var split []blockRule
+	if len(dates) > 0 {
+		split = append(split, blockRule{name: "birth_year", qual: year})
+	}
+	if len(postal) > 0 {
+		split = append(split, blockRule{name: "postal_code", qual: first(postal)})
+	}
+	if len(allNames) > 0 {
+		split = append(split, blockRule{name: "initials", qual: func(v []value) string {
+			var b strings.Builder
+			for _, f := range allNames {
+				if k := v[f].key; k != "" {
+					b.WriteString(firstRunes(k, 1))
+				}
+			}
+			return b.String()
+		}})
+	}
+	for i := range rules {
+		rules[i].split = split
+	}
 	return rules
 }
 
@@ -359,9 +391,24 @@ type CappedBlock struct {
 // linear in the records. refine false keeps the rule as it is.
 func chooseBlocks(r blockRule, d *dataset, refine bool, limit, blockCap, window int, seed maphash.Seed, workers int) ([]blockEntry, blockRule) {
 	es := sortEntries(ruleEntries(r, d, seed, workers), workers)
-	for refine && len(r.finer) > 0 && countPairs(es, blockCap, window) > limit {
-		next := r.finer[0]
-		next.finer = r.finer[1:]
+	pairs := countPairs(es, blockCap, window)
+	for refine && pairs > limit {
+		var next blockRule
+		switch {
+		case len(r.finer) > 0:
+			next = r.finer[0]
+			next.finer, next.split = r.finer[1:], r.split
+		case len(r.split) > 0 && !r.exact:
+			q := r.split[0]
+			if strings.Contains("+"+r.name+"+", "+"+q.name+"+") {
+				r.split = r.split[1:] // already qualified by it
+				continue
+			}
+			next = blockRule{name: r.name + "+" + q.name, weak: r.weak, keys: qualify(r.keys, q.qual), qual: q.qual, split: r.split[1:]}
+		}
+		if next.keys == nil {
+			break // the finest version
+		}
 		var parts [][]blockEntry
 		if next.qual != nil {
 			parts = qualifyEntries(es, next.qual, d, seed, workers)
@@ -369,15 +416,96 @@ func chooseBlocks(r blockRule, d *dataset, refine bool, limit, blockCap, window 
 			parts = ruleEntries(next, d, seed, workers)
 		}
 		es = sortEntries(parts, workers)
+		pairs = countPairs(es, blockCap, window)
 		r = next
 	}
-	r.finer = nil
+	if refine && pairs > minRefinePairs {
+		es = splitBlocks(es, slices.Concat(r.finer, r.split), d, seed, workers)
+	}
+	r.finer, r.split = nil, nil
 	return es, r
 }
 
 // refineLimit is the number of pairs above which a rule is refined for n
 // records: pairBudget per record, and never below minRefinePairs.
-func refineLimit(n int) int { return max(pairBudget*n, minRefinePairs) }
+func refineLimit(n int) int { return max(int(pairBudget*float64(n)), minRefinePairs) }
+
+// splitSize is the number of records above which a block of a default rule
+// with many pairs is split by the rule's finer versions, then its
+// qualifiers: keys shared by more records than that are common values (a
+// postcode and a common surname, an e-mail address a family shares), and
+// pairing all their records would make candidate pairs grow with the
+// square of the data.
+const splitSize = 8
+
+// splitBlocks re-keys the entries of blocks of more than splitSize records
+// (sorted es) with the next of levels, in turn, and returns all entries
+// sorted again. A record keeps its entries in the blocks that were small
+// enough; the keys of a finer level imply those of the level before, so a
+// split block pairs a subset of what it paired whole.
+func splitBlocks(es []blockEntry, levels []blockRule, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+	var done [][]blockEntry
+	split := false
+	for _, next := range levels {
+		var small, big []blockEntry
+		for s := 0; s < len(es); {
+			e := s + 1
+			for e < len(es) && es[e].key == es[s].key {
+				e++
+			}
+			if e-s > splitSize {
+				big = append(big, es[s:e]...)
+			} else {
+				small = append(small, es[s:e]...)
+			}
+			s = e
+		}
+		if len(big) == 0 {
+			break
+		}
+		split = true
+		done = append(done, small)
+		if next.qual != nil {
+			es = sortEntries(qualifyEntries(big, next.qual, d, seed, workers), workers)
+		} else {
+			es = sortEntries(ruleEntriesOf(next, d, recordsOf(big), seed, workers), workers)
+		}
+	}
+	if !split {
+		return es
+	}
+	return sortEntries(append(done, es), workers)
+}
+
+// recordsOf returns the distinct records of es, ascending.
+func recordsOf(es []blockEntry) []uint32 {
+	recs := make([]uint32, len(es))
+	for i, e := range es {
+		recs[i] = e.rec
+	}
+	slices.Sort(recs)
+	return slices.Compact(recs)
+}
+
+// ruleEntriesOf returns the entries of rule r's keys for records recs,
+// one part per worker.
+func ruleEntriesOf(r blockRule, d *dataset, recs []uint32, seed maphash.Seed, workers int) [][]blockEntry {
+	parts := make([][]blockEntry, workers)
+	parallel(workers, len(recs), func(w, lo, hi int) {
+		var out []blockEntry
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, i := range recs[lo:hi] {
+			r.keys(d.rec(int(i)), func(k string) {
+				h.Reset()
+				h.WriteString(k)
+				out = append(out, blockEntry{key: h.Sum64(), rec: i})
+			})
+		}
+		parts[w] = out
+	})
+	return parts
+}
 
 // ruleEntries returns the entries of one rule's keys, one part per worker.
 func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) [][]blockEntry {

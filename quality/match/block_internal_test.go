@@ -53,11 +53,13 @@ func TestBlockRefinement(t *testing.T) {
 	// A limit of 2 pairs per record: postal_code+initial (blocks of 600) is
 	// refined to the postcode with the whole family or given name (blocks
 	// of 20 and 30: 14,400 pairs, still too many), then to its finest
-	// version; the name LSH (one name set per 600 combinations) to its
-	// finest; date+initial and family_name+given_initial (qualified by the
-	// birth year) are selective enough and stay.
+	// version, then qualified by the birth year and the initials (not by
+	// the postcode again); the name LSH (one name set per 600 combinations)
+	// to its finest and the initials; date+initial and
+	// family_name+given_initial (qualified by the birth year) are selective
+	// enough and stay.
 	used, entries := choose(true, 2*len(recs))
-	want = []string{"postal_code+name+initial", "date+initial", "family_name+given_initial", "name_bigram_lsh+birth_year+postal_code"}
+	want = []string{"postal_code+name+initial+birth_year+initials", "date+initial", "family_name+given_initial", "name_bigram_lsh+birth_year+postal_code+initials"}
 	if diff := gocmp.Diff(want, names(used)); diff != "" {
 		t.Errorf("refined rules (-want +got):\n%s", diff)
 	}
@@ -114,5 +116,50 @@ func TestParallelSorts(t *testing.T) {
 				t.Errorf("sortPairs (-want +got):\n%.2000s", diff)
 			}
 		})
+	}
+}
+
+// A block of more records than splitSize is split by the rule's qualifiers
+// in turn until its parts are small enough; a small block is kept whole.
+func TestSplitBlocks(t *testing.T) {
+	fields := []Field{{"email", KindEmail}, {"family", KindFamilyName}, {"postcode", KindPostalCode}, {"dob", KindDate}}
+	m, err := New(Config{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 40 records share one address: 20 born in 1980, 20 in 1990, each
+	// year in 5 postcodes of 4 records. 5 more share another address.
+	var recs []Record
+	for i := range 40 {
+		recs = append(recs, Record{ID: fmt.Sprint(i), Values: []string{
+			"family@example.com", "smith", fmt.Sprintf("10%d0", i%5), fmt.Sprintf("%d-01-%02d", 1980+10*(i/20), 1+i%28)}})
+	}
+	for i := range 5 {
+		recs = append(recs, Record{ID: fmt.Sprint(40 + i), Values: []string{"other@example.com", "jones", "2000", fmt.Sprintf("1970-02-%02d", 1+i)}})
+	}
+	d, err := m.prepareSet(t.Context(), recs, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	email := m.blockRules()[0]
+	if email.name != "email" {
+		t.Fatalf("first rule %q, want email", email.name)
+	}
+	seed := maphash.MakeSeed()
+	es := sortEntries(ruleEntries(email, d, seed, 2), 2)
+	es = splitBlocks(es, email.split, d, seed, 2)
+	var sizes []int
+	for s := 0; s < len(es); {
+		e := s + 1
+		for e < len(es) && es[e].key == es[s].key {
+			e++
+		}
+		sizes = append(sizes, e-s)
+		s = e
+	}
+	slices.Sort(sizes)
+	want := []int{4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5}
+	if diff := gocmp.Diff(want, sizes); diff != "" {
+		t.Errorf("block sizes after the split (-want +got):\n%s", diff)
 	}
 }
