@@ -63,7 +63,7 @@ func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explan
 		e.Weight += w
 		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})
 	}
-	e.Limit, e.Probability = m.limit(a, b, g, probability(e.Weight))
+	e.Limit, e.Probability = m.limit(model, a, b, g, probability(e.Weight))
 	return e
 }
 

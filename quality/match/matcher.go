@@ -748,6 +748,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 				return nil, err
 			}
 		}
+		d.setFrequent(model)
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
 		m.report(Progress{Stage: "estimate", Done: model.Iterations, Total: m.o.emIter})
 	}
@@ -760,7 +761,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		for p := lo; p < hi; p++ {
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
-			_, pr := m.limit(d.rec(i), d.rec(j), gammas[p], probability(wt))
+			_, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], probability(wt))
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
