@@ -27,6 +27,7 @@ func init() {
 
 const dedupeUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
        [--config match.json] --output clusters.csv [--pairs pairs.csv] [--truth truth.csv]
+       [--report report.html]
 
 Clusters the records of FILE.csv that describe the same entity. KIND is one of
 given_name, family_name, person_name, name_kana, company, email, phone,
@@ -39,7 +40,12 @@ once (a header-only input gives a header-only file); pairs.csv gets
 left_id,right_id,probability and each field's contribution in bits, for every
 pair at or above the review threshold. With --truth (record_id,entity_id, as
 "c360 synth" writes it) the share of true pairs kept by blocking and the
-pairwise precision, recall and F1 are printed too.
+pairwise precision, recall and F1 are printed too. --report writes a
+self-contained HTML page (inline SVG charts, no script, nothing fetched) for
+a data steward: the candidate pairs of each blocking rule, the learnt m and u
+of each field and level, the match-weight distribution, the precision and
+recall the model expects at each threshold, the contributions of sampled
+pairs, and the cluster sizes with the largest clusters.
 
 Nothing is written when the input is malformed: outputs are written under a
 temporary name and renamed into place (a symbolic link, /dev/stdout or another
@@ -277,6 +283,7 @@ func runDedupe(ctx context.Context, e *env) error {
 	output := fs.String("output", "", "clusters CSV to write (required)")
 	pairs := fs.String("pairs", "", "pairs CSV to write")
 	truthPath := fs.String("truth", "", "truth CSV (record_id,entity_id): report blocking pair recall and F1")
+	reportPath := fs.String("report", "", "HTML report to write")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -287,7 +294,7 @@ func runDedupe(ctx context.Context, e *env) error {
 		return err
 	}
 	if err := checkPaths(map[string]string{"input": *input, "config": *config, "truth": *truthPath},
-		map[string]string{"output": *output, "pairs": *pairs}); err != nil {
+		map[string]string{"output": *output, "pairs": *pairs, "report": *reportPath}); err != nil {
 		return err
 	}
 	cfg, err := readConfig(*config)
@@ -373,10 +380,30 @@ func runDedupe(ctx context.Context, e *env) error {
 		}
 		writePairs(pf.csv, res, plan, recs, recs)
 	}
-	if pf != nil {
-		if err := pf.commit(); err != nil {
+	var rf *atomicFile
+	if *reportPath != "" {
+		if rf, err = createAtomic(*reportPath); err != nil {
 			out.abort()
+			if pf != nil {
+				pf.abort()
+			}
 			return err
+		}
+		if err := res.WriteHTML(rf.w); err != nil {
+			out.abort()
+			rf.abort()
+			if pf != nil {
+				pf.abort()
+			}
+			return fmt.Errorf("%s: %w", *reportPath, err)
+		}
+	}
+	for _, f := range []*atomicFile{pf, rf} {
+		if f != nil {
+			if err := f.commit(); err != nil {
+				out.abort()
+				return err
+			}
 		}
 	}
 	if err := out.commit(); err != nil {

@@ -339,6 +339,49 @@ type Stats struct {
 	EMConverged     bool           // EM converged
 	PairsPerSecond  float64        // comparison throughput of the scoring stage
 	ScoringDuration float64        // seconds spent comparing and scoring candidate pairs
+	// Weights is the distribution of the match weights of all candidate
+	// pairs (probabilistic mode), in bins of one bit from the lowest
+	// weight up; the model's expected precision and recall at any
+	// threshold follow from it (see WeightBin).
+	Weights []WeightBin
+}
+
+// WeightBin counts the candidate pairs whose match weight (in bits, prior
+// included, before any Explanation.Limit) lies in [Bits, Bits+1). Matches
+// is the sum of their probabilities: the number of true matches among them
+// that the model expects. Weights beyond ±weightBinRange bits share the
+// outermost bins.
+type WeightBin struct {
+	Bits    int
+	Pairs   int
+	Matches float64
+}
+
+const weightBinRange = 40
+
+func weightBin(w float64) int {
+	return int(math.Floor(math.Max(-weightBinRange, math.Min(weightBinRange-1, w)))) + weightBinRange
+}
+
+// weightBins returns the non-empty range of the counts in bins.
+func weightBins(counts []int, sums []float64) []WeightBin {
+	lo, hi := -1, -1
+	for i, c := range counts {
+		if c > 0 {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i
+		}
+	}
+	if lo < 0 {
+		return nil
+	}
+	out := make([]WeightBin, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		out = append(out, WeightBin{Bits: i - weightBinRange, Pairs: counts[i], Matches: sums[i]})
+	}
+	return out
 }
 
 // Pair is a scored candidate pair. A and B index the records (in link mode,
@@ -756,21 +799,37 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 	sc := newScorer(model, d, !m.o.noTF)
 	start2 := nowSeconds()
 	outParts := make([][]Pair, w)
+	binCounts := make([][]int, w)
+	binSums := make([][]float64, w)
 	err = parallelCtx(ctx, w, len(pairs), func(k, lo, hi int) {
 		var out []Pair
+		counts, sums := make([]int, 2*weightBinRange), make([]float64, 2*weightBinRange)
 		for p := lo; p < hi; p++ {
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
-			_, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], probability(wt))
+			pw := probability(wt)
+			b := weightBin(wt)
+			counts[b]++
+			sums[b] += pw
+			_, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], pw)
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
 		}
 		outParts[k] = out
+		binCounts[k], binSums[k] = counts, sums
 	})
 	if err != nil {
 		return nil, err
 	}
+	counts, sums := make([]int, 2*weightBinRange), make([]float64, 2*weightBinRange)
+	for k := range binCounts {
+		for b := range binCounts[k] {
+			counts[b] += binCounts[k][b]
+			sums[b] += binSums[k][b]
+		}
+	}
+	res.Stats.Weights = weightBins(counts, sums)
 	secs := compareSecs + nowSeconds() - start2
 	res.Stats.ScoringDuration = secs
 	if secs > 0 {
