@@ -407,9 +407,12 @@ type Result struct {
 	m     *Matcher
 	d     *dataset
 	rules []blockRule // the blocking rules used, refined for the data
-	// refused holds the matching pairs (packed) whose merge a chaining
-	// guard refused.
-	refused map[uint64]bool
+	// refused holds the matching pairs (packed) whose merge was refused,
+	// with the reason (LimitGuard, LimitRejected).
+	refused map[uint64]string
+	// labels are the labelled pairs (packed): true confirmed, false
+	// rejected.
+	labels map[uint64]bool
 	sc      *scorer // built on the first Explain
 	mu      sync.Mutex
 }
@@ -473,11 +476,17 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 			return &Result{m: m, Stats: Stats{Records: len(recs), PairRecall: -1}}, nil
 		}
 	}
+	if link && len(m.o.labels) > 0 {
+		return nil, configError("labels apply to Dedupe only")
+	}
 	d, err := m.prepareSet(ctx, recs, nLeft)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
+	if res.labels, err = m.resolveLabels(d); err != nil {
+		return nil, err
+	}
 	pairs, train, capped, byRule, err := m.candidates(ctx, d, res)
 	if err != nil {
 		return nil, err
@@ -596,6 +605,7 @@ func (m *Matcher) candidates(ctx context.Context, d *dataset, res *Result) ([]ui
 		return nil, nil, nil, nil, err
 	}
 	res.rules = rules
+	strong = append(strong, labelledPairs(res.labels)...) // labelled pairs are compared whatever the blocking
 	strong = sortPairs(strong, w)
 	all := sortPairs(slices.Concat(strong, weak), w)
 	weak = nil
@@ -777,8 +787,9 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if err := em(ctx, model, patterns, m.o.emIter, true, m.vetoed); err != nil {
 			return nil, err
 		}
+		all := patterns
 		if !useAll {
-			all := map[uint64]float64{}
+			all = map[uint64]float64{}
 			for _, pc := range allParts {
 				for g, c := range pc {
 					all[g] += c
@@ -790,6 +801,9 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 			if err := emFit(ctx, model, all, m.o.emIter, false, true, m.vetoed); err != nil {
 				return nil, err
 			}
+		}
+		if err := m.relearnM(ctx, model, res.labels, pairs, gammas, all); err != nil {
+			return nil, err
 		}
 		d.setFrequent(model)
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
@@ -812,6 +826,12 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 			counts[b]++
 			sums[b] += pw
 			_, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], pw)
+			if same, ok := res.labels[pairs[p]]; ok {
+				pr = 0
+				if same {
+					pr = 1
+				}
+			}
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
