@@ -413,8 +413,8 @@ type Result struct {
 	// labels are the labelled pairs (packed): true confirmed, false
 	// rejected.
 	labels map[uint64]bool
-	sc      *scorer // built on the first Explain
-	mu      sync.Mutex
+	sc     *scorer // built on the first Explain
+	mu     sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
