@@ -15,6 +15,7 @@ import (
 
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality/match"
+	"github.com/hashicorp/go-multierror"
 )
 
 func init() {
@@ -27,7 +28,7 @@ func init() {
 
 const dedupeUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
        [--config match.json] --output clusters.csv [--pairs pairs.csv] [--truth truth.csv]
-       [--report report.html]
+       [--report report.html] [--labels labels.csv]
 
 Clusters the records of FILE.csv that describe the same entity. KIND is one of
 given_name, family_name, person_name, name_kana, company, email, phone,
@@ -46,6 +47,13 @@ a data steward: the candidate pairs of each blocking rule, the learnt m and u
 of each field and level, the match-weight distribution, the precision and
 recall the model expects at each threshold, the contributions of sampled
 pairs, and the cluster sizes with the largest clusters.
+
+--labels names pairs a person has decided, as CSV with the columns
+left_id,right_id,label (label "match" or "1": the same entity; "nonmatch" or
+"0": not; case and surrounding spaces do not matter), IDs as in the ID column.
+A confirmed pair is merged and, with the others, re-estimates the model's m;
+a rejected pair is never put in one cluster, even through other records.
+Labels add to those of the configuration (match.Config's "labels").
 
 Nothing is written when the input is malformed: outputs are written under a
 temporary name and renamed into place (a symbolic link, /dev/stdout or another
@@ -284,6 +292,7 @@ func runDedupe(ctx context.Context, e *env) error {
 	pairs := fs.String("pairs", "", "pairs CSV to write")
 	truthPath := fs.String("truth", "", "truth CSV (record_id,entity_id): report blocking pair recall and F1")
 	reportPath := fs.String("report", "", "HTML report to write")
+	labelsPath := fs.String("labels", "", "labelled pairs CSV (left_id,right_id,label with match/nonmatch or 1/0)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -293,7 +302,7 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err := checkThreshold(fs, *threshold); err != nil {
 		return err
 	}
-	if err := checkPaths(map[string]string{"input": *input, "config": *config, "truth": *truthPath},
+	if err := checkPaths(map[string]string{"input": *input, "config": *config, "truth": *truthPath, "labels": *labelsPath},
 		map[string]string{"output": *output, "pairs": *pairs, "report": *reportPath}); err != nil {
 		return err
 	}
@@ -328,6 +337,13 @@ func runDedupe(ctx context.Context, e *env) error {
 	if len(recs) == 0 {
 		// A header-only input: every record (none) listed once.
 		return writeEmpty(e.stderr, plan, *output, *pairs)
+	}
+	if *labelsPath != "" {
+		labels, err := readLabels(*labelsPath, recs)
+		if err != nil {
+			return err
+		}
+		cfg.Labels = append(cfg.Labels, labels...)
 	}
 	m, err := match.New(matcherConfig(cfg, plan, *threshold, e.stderr, len(recs)))
 	if err != nil {
@@ -499,4 +515,53 @@ func writePairs(w *csv.Writer, res *match.Result, plan *fieldPlan, left, right [
 		}
 		w.Write(row)
 	}
+}
+
+// readLabels reads a labels CSV (left_id,right_id,label: match/nonmatch or
+// 1/0) naming records of recs. Every bad line is reported, with its number.
+func readLabels(path string, recs []match.Record) ([]match.Label, error) {
+	t, err := readTable(path)
+	if err != nil {
+		return nil, err
+	}
+	var cols [3]int
+	for i, name := range []string{"left_id", "right_id", "label"} {
+		if cols[i], err = t.Column(name); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	ids := make(map[string]bool, len(recs))
+	for _, r := range recs {
+		ids[r.ID] = true
+	}
+	var errs *multierror.Error
+	var out []match.Label
+	for i, row := range t.Rows {
+		l := match.Label{A: strings.TrimSpace(row[cols[0]]), B: strings.TrimSpace(row[cols[1]])}
+		bad := func(format string, args ...any) {
+			errs = multierror.Append(errs, fmt.Errorf("%s: line %d: %s", path, t.Lines[i], fmt.Sprintf(format, args...)))
+		}
+		ok := true
+		for _, id := range []string{l.A, l.B} {
+			if !ids[id] {
+				bad("record %q is not in the input", id)
+				ok = false
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(row[cols[2]])) {
+		case "match", "1":
+			l.Match = true
+		case "nonmatch", "0":
+		default:
+			bad("label %q: want match, nonmatch, 1 or 0", row[cols[2]])
+			ok = false
+		}
+		if ok {
+			out = append(out, l)
+		}
+	}
+	if err := errs.ErrorOrNil(); err != nil {
+		return nil, oneLine{err}
+	}
+	return out, nil
 }

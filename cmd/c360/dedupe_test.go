@@ -203,3 +203,29 @@ func TestDedupeReport(t *testing.T) {
 		t.Errorf("--report naming the input: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// --labels: a rejected pair stays apart, a confirmed one is merged; bad
+// lines are all reported with their numbers.
+func TestDedupeLabels(t *testing.T) {
+	in := writeMatchFile(t, "customers.csv", customersCSV)
+	out := filepath.Join(t.TempDir(), "clusters.csv")
+	labels := writeMatchFile(t, "labels.csv", "left_id,right_id,label\n1,3,nonmatch\n4, 6 , MATCH\n")
+	code, _, stderr := runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--labels", labels)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	want := [][]string{
+		{"record_id", "cluster_id"},
+		{"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "2"}, {"6", "4"},
+	}
+	if diff := cmp.Diff(want, readMatchCSV(t, out)); diff != "" {
+		t.Errorf("clusters.csv with labels (-want +got):\n%s", diff)
+	}
+	bad := writeMatchFile(t, "labels.csv", "left_id,right_id,label\n1,9,match\n2,5,yes\n")
+	code, _, stderr = runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--labels", bad)
+	for _, w := range []string{`line 2: record "9" is not in the input`, `line 3: label "yes": want match, nonmatch, 1 or 0`} {
+		if code != 1 || !strings.Contains(stderr, w) {
+			t.Errorf("bad labels: exit %d, stderr %q; want %q", code, stderr, w)
+		}
+	}
+}
