@@ -334,6 +334,7 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	lt.t.Rows = nil // the records hold what is used; the rest can go
 	if len(recs) == 0 {
 		// A header-only input: every record (none) listed once.
 		return writeEmpty(e.stderr, plan, *output, *pairs)

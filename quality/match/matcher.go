@@ -212,8 +212,10 @@ type dataset struct {
 	kinds  []Kind
 	nLeft  int       // link mode: records [0,nLeft) are the left side; 0 in dedupe mode
 	exactU []float64 // per field: share of random pairs agreeing exactly
-	tf     []map[string]int32
-	nonMis []int
+	// frequent holds, per field, the shares of its most frequent keys
+	// (see FieldParams.Frequent); nil for the others.
+	frequent []map[string]float64
+	nonMis   []int
 }
 
 func (d *dataset) n() int { return len(d.ids) }
@@ -275,11 +277,12 @@ func (m *Matcher) prepareSet(ctx context.Context, recs []Record, nLeft int) (*da
 	return d, nil
 }
 
-// countTF counts key frequencies per field, sets each value's tf, and the
-// exact-agreement share of random pairs.
+// countTF counts key frequencies per field, sets each value's tf, the
+// exact-agreement share of random pairs, and the most frequent keys of the
+// fields a Model keeps them for (setFrequent).
 func (d *dataset) countTF() {
 	n, nf := d.n(), d.nf
-	d.tf = make([]map[string]int32, nf)
+	d.frequent = make([]map[string]float64, nf)
 	d.exactU = make([]float64, nf)
 	d.nonMis = make([]int, nf)
 	var wg sync.WaitGroup
@@ -309,7 +312,9 @@ func (d *dataset) countTF() {
 				}
 				d.exactU[f] = s / (float64(nm) * float64(nm-1))
 			}
-			d.tf[f] = c
+			if frequentKind(d.kinds[f]) && nm >= minFrequentRecords {
+				d.frequent[f] = mostFrequent(c, nm)
+			}
 			d.nonMis[f] = nm
 		})
 	}

@@ -62,34 +62,40 @@ func frequentKind(k Kind) bool {
 // setFrequent fills model's Frequent tables from the counts of d.
 func (d *dataset) setFrequent(model *Model) {
 	for f := range model.Fields {
-		if f >= len(d.tf) || d.tf[f] == nil || !frequentKind(d.kinds[f]) || d.nonMis[f] < minFrequentRecords {
-			continue
+		if f < len(d.frequent) && d.frequent[f] != nil {
+			model.Fields[f].Frequent = d.frequent[f]
 		}
-		type kc struct {
-			k string
-			c int32
-		}
-		var top []kc
-		for k, c := range d.tf[f] {
-			if c >= 2 {
-				top = append(top, kc{k, c})
-			}
-		}
-		slices.SortFunc(top, func(a, b kc) int {
-			if a.c != b.c {
-				return cmp.Compare(b.c, a.c)
-			}
-			return cmp.Compare(a.k, b.k)
-		})
-		if len(top) == 0 {
-			continue
-		}
-		fr := make(map[string]float64, min(len(top), maxFrequent))
-		for _, x := range top[:min(len(top), maxFrequent)] {
-			fr[x.k] = float64(x.c) / float64(d.nonMis[f])
-		}
-		model.Fields[f].Frequent = fr
 	}
+}
+
+// mostFrequent returns the shares of the keys of counts held by at least
+// two of n values, at most maxFrequent of them, the most frequent first
+// (ties by key); nil when there are none.
+func mostFrequent(counts map[string]int32, n int) map[string]float64 {
+	type kc struct {
+		k string
+		c int32
+	}
+	var top []kc
+	for k, c := range counts {
+		if c >= 2 {
+			top = append(top, kc{k, c})
+		}
+	}
+	if len(top) == 0 {
+		return nil
+	}
+	slices.SortFunc(top, func(a, b kc) int {
+		if a.c != b.c {
+			return cmp.Compare(b.c, a.c)
+		}
+		return cmp.Compare(a.k, b.k)
+	})
+	fr := make(map[string]float64, min(len(top), maxFrequent))
+	for _, x := range top[:min(len(top), maxFrequent)] {
+		fr[x.k] = float64(x.c) / float64(n)
+	}
+	return fr
 }
 
 // Weight returns the match weight in bits of field f at the given level
