@@ -205,3 +205,39 @@ func TestCommonNameByFrequency(t *testing.T) {
 		t.Errorf("scorer: agreeing on okafor weighs %.2f bits, want at least a bit below the field's %.2f", sc.Fields[0].Weight, res.Model.Weight(0, 1))
 	}
 }
+
+// Two given names in Japanese script that differ, with no reading to
+// agree, are a household member's — unless the birth dates agree exactly,
+// where a variant kanji of one name (昌平 / 翔平) is the likelier story.
+func TestHouseholdVeto(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"given_kana", KindNameKana}, {"dob", KindDate}, {"phone", KindPhone}}
+	m, err := New(Config{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.NewScorer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Record{ID: "a", Values: []string{"佐佐木", "昌平", "ショウヘイ", "2002-07-24", "080-8680-3683"}}
+	tests := []struct {
+		name   string
+		other  []string
+		vetoed bool
+	}{
+		{"same birth date, reading missing", []string{"佐佐木", "翔平", "", "2002-07-24", "080-8680-3683"}, false},
+		{"birth date missing, reading missing", []string{"佐佐木", "翔平", "", "", "080-8680-3683"}, true},
+		{"other birth date, other reading", []string{"佐佐木", "和子", "カズコ", "1975-03-02", "080-8680-3683"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Score(base, []Record{{ID: "b", Values: tt.other}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0].Vetoed != tt.vetoed || (got[0].Limit == LimitHousehold) != tt.vetoed {
+				t.Errorf("vetoed %v, limit %q; want vetoed %v", got[0].Vetoed, got[0].Limit, tt.vetoed)
+			}
+		})
+	}
+}

@@ -1065,12 +1065,20 @@ func modelKinds(m *Model) []Kind {
 
 // vetoPair is vetoed plus a check that needs the values: two given names in
 // Japanese script that disagree, with readings that do not agree either,
-// belong to different people (a household member at the same address).
+// belong to different people (a household member at the same address),
+// unless their birth dates agree exactly.
 // Latin-script given names are exempt, since romanisation and nicknames
 // vary too much.
 func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
 	if m.vetoed(g) {
 		return true
+	}
+	for f, k := range m.kinds {
+		if k == KindDate && level(g, f) == 1 {
+			// The same birth date: a variant kanji of the given name
+			// (昌平 / 翔平) more likely than a household member.
+			return false
+		}
 	}
 	for _, f := range m.givens {
 		if level(g, f) != len(levelNames[KindGivenName])-1 || !hasNonLatin(a[f].key) || !hasNonLatin(b[f].key) {
