@@ -69,7 +69,8 @@ match.json is the library's match.Config (every key optional; --field and
    "rules": [{"name": "same e-mail", "criteria": [{"field": "email",
               "method": "normalized"}]}],
    "one_to_one": false, "window": 8, "seed": 1, "workers": 0,
-   "random_pairs": 300000}
+   "random_pairs": 300000,
+   "labels": [{"a": "R1", "b": "R7", "match": true}]}
 "guards": [] turns the guards off; "rules" switches to deterministic matching (methods exact, normalized,
 fuzzy with "threshold", and "match_blank").`
 
@@ -380,6 +381,18 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	var scores chan match.Scores
+	if truth != nil {
+		// Evaluated while the outputs are written.
+		scores = make(chan match.Scores, 1)
+		go func() {
+			pred := make([]string, len(res.ClusterOf))
+			for i, c := range res.ClusterOf {
+				pred[i] = strconv.Itoa(c)
+			}
+			scores <- match.Evaluate(truth, pred)
+		}()
+	}
 	out, err := createAtomic(*output)
 	if err != nil {
 		return err
@@ -431,11 +444,7 @@ func runDedupe(ctx context.Context, e *env) error {
 		st.Records, st.CandidatePairs, st.Matches, st.Reviews, st.Clusters, st.LargestCluster, st.GuardRefusals, time.Since(start).Seconds())
 	reportCaps(e.stderr, st)
 	if truth != nil {
-		pred := make([]string, len(res.ClusterOf))
-		for i, c := range res.ClusterOf {
-			pred[i] = strconv.Itoa(c)
-		}
-		sc := match.Evaluate(truth, pred)
+		sc := <-scores
 		fmt.Fprintf(e.stderr, "blocking kept %.4f of true pairs; precision %.4f recall %.4f F1 %.4f\n", st.PairRecall, sc.Precision, sc.Recall, sc.F1)
 	}
 	return nil

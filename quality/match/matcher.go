@@ -499,10 +499,14 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 	res.Stats.RulePairs = byRule
 	res.Stats.CandidatePairs = len(pairs)
 	res.Stats.Capped = capped
+	recall := make(chan float64, 1)
 	if truth != nil {
-		res.Stats.PairRecall = pairRecall(truth, pairs)
+		go func() { recall <- pairRecall(truth, pairs) }() // while the pairs are scored
 	}
 	scored, err := m.score(ctx, d, pairs, train, res)
+	if truth != nil {
+		res.Stats.PairRecall = <-recall
+	}
 	if err != nil {
 		return nil, err
 	}
