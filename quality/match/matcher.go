@@ -422,8 +422,8 @@ type Result struct {
 	// companies of a group: kept apart in clustering, even through a third
 	// record.
 	otherCompanies []uint64
-	sc     *scorer // built on the first Explain
-	mu     sync.Mutex
+	sc             *scorer // built on the first Explain
+	mu             sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
