@@ -129,6 +129,9 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 	c := newClusterer(d, m.guards)
 	c.similar = m.similarFunc(d, res.Model)
 	never := newNeverLinks(res.labels)
+	for _, pk := range res.otherCompanies {
+		never.add(pk, LimitOtherCompany)
+	}
 	refuse := func(p Pair, why string) {
 		if res.refused == nil {
 			res.refused = map[uint64]string{}
@@ -142,8 +145,8 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 			continue
 		}
 		a, b := c.find(int32(p.A)), c.find(int32(p.B))
-		if a != b && never.apart(c, a, b) {
-			refuse(p, LimitRejected)
+		if why := never.apart(c, a, b); a != b && why != "" {
+			refuse(p, why)
 			continue
 		}
 		c.forceUnion(p.A, p.B)
@@ -160,8 +163,8 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 		if a == b {
 			continue
 		}
-		if never.apart(c, a, b) {
-			refuse(p, LimitRejected)
+		if why := never.apart(c, a, b); why != "" {
+			refuse(p, why)
 			continue
 		}
 		if !c.union(p.A, p.B) {
@@ -242,46 +245,57 @@ func (c *clusterer) members(i int) []int {
 	return out
 }
 
-// neverLinks keeps the rejected pairs: which records may never share a
-// cluster with which, and, per cluster root, its records that have such a
+// neverLinks keeps the pairs that may never share a cluster (rejected by
+// a person, other companies of a group): which records must stay apart
+// from which, why, and, per cluster root, its records that have such a
 // constraint.
 type neverLinks struct {
 	with   map[int32][]int32 // record -> records it must stay apart from
+	why    map[uint64]string // packed pair -> reason (a Limit)
 	byRoot map[int32][]int32 // root -> its records with constraints
 }
 
 func newNeverLinks(labels map[uint64]bool) *neverLinks {
-	n := &neverLinks{with: map[int32][]int32{}, byRoot: map[int32][]int32{}}
+	n := &neverLinks{with: map[int32][]int32{}, why: map[uint64]string{}, byRoot: map[int32][]int32{}}
 	for pk, same := range labels {
-		if same {
-			continue
+		if !same {
+			n.add(pk, LimitRejected)
 		}
-		a, b := int32(pk>>32), int32(pk&0xFFFFFFFF)
-		for _, x := range [2]int32{a, b} {
-			if len(n.with[x]) == 0 {
-				n.byRoot[x] = append(n.byRoot[x], x)
-			}
-		}
-		n.with[a] = append(n.with[a], b)
-		n.with[b] = append(n.with[b], a)
 	}
 	return n
 }
 
-// apart reports whether merging the clusters of roots a and b would put a
-// rejected pair in one cluster.
-func (n *neverLinks) apart(c *clusterer, a, b int32) bool {
+// add keeps the records of packed pair pk apart, for reason why (the
+// first reason given stays).
+func (n *neverLinks) add(pk uint64, why string) {
+	if _, ok := n.why[pk]; ok {
+		return
+	}
+	n.why[pk] = why
+	a, b := int32(pk>>32), int32(pk&0xFFFFFFFF)
+	for _, x := range [2]int32{a, b} {
+		if len(n.with[x]) == 0 {
+			n.byRoot[x] = append(n.byRoot[x], x)
+		}
+	}
+	n.with[a] = append(n.with[a], b)
+	n.with[b] = append(n.with[b], a)
+}
+
+// apart returns why merging the clusters of roots a and b would put a
+// pair that must stay apart in one cluster ("" when it would not).
+func (n *neverLinks) apart(c *clusterer, a, b int32) string {
 	if len(n.with) == 0 {
-		return false
+		return ""
 	}
 	for _, x := range n.byRoot[a] {
 		for _, y := range n.with[x] {
 			if c.find(y) == b {
-				return true
+				return n.why[pack(uint32(x), uint32(y))]
 			}
 		}
 	}
-	return false
+	return ""
 }
 
 // merged records that roots a and b are now one cluster.

@@ -16,7 +16,9 @@ const (
 	// サクラ商事不動産): sister companies or a parent and its subsidiary,
 	// which share offices and main numbers but are different legal
 	// entities. Unless an identifier (a 法人番号) agrees, the probability
-	// is 0.
+	// is 0, and the two are never put in one cluster, even through a third
+	// record that matches both; a match refused for that reason says so
+	// too.
 	LimitOtherCompany = "other company of the group"
 	// LimitCommonName: nothing but a common name agrees — every other field
 	// is missing on one side or disagrees, and the family name is one of the

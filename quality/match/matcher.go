@@ -418,8 +418,12 @@ type Result struct {
 	// labels are the labelled pairs (packed): true confirmed, false
 	// rejected.
 	labels map[uint64]bool
-	sc     *scorer // built on the first Explain
-	mu     sync.Mutex
+	// otherCompanies are the candidate pairs (packed) limited as other
+	// companies of a group: kept apart in clustering, even through a third
+	// record.
+	otherCompanies []uint64
+	sc             *scorer // built on the first Explain
+	mu             sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
@@ -822,6 +826,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 	sc := newScorer(model, d, !m.o.noTF)
 	start2 := nowSeconds()
 	outParts := make([][]Pair, w)
+	otherParts := make([][]uint64, w)
 	binCounts := make([][]int, w)
 	binSums := make([][]float64, w)
 	err = parallelCtx(ctx, w, len(pairs), func(k, lo, hi int) {
@@ -834,7 +839,10 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 			b := weightBin(wt)
 			counts[b]++
 			sums[b] += pw
-			_, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], pw)
+			why, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], pw)
+			if why == LimitOtherCompany {
+				otherParts[k] = append(otherParts[k], pairs[p])
+			}
 			if same, ok := res.labels[pairs[p]]; ok {
 				pr = 0
 				if same {
@@ -859,6 +867,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		}
 	}
 	res.Stats.Weights = weightBins(counts, sums)
+	res.otherCompanies = slices.Concat(otherParts...)
 	secs := compareSecs + nowSeconds() - start2
 	res.Stats.ScoringDuration = secs
 	if secs > 0 {
