@@ -258,37 +258,3 @@ func (h *handler) searchNames(ctx context.Context, query string, limit int) (Nam
 	}
 	return res, nil
 }
-
-
-var smallY = map[rune]string{'ャ': "ya", 'ュ': "yu", 'ョ': "yo"}
-
-var kanaRomaji = func() map[rune]string {
-	m := map[rune]string{}
-	rows := []struct {
-		kana string
-		rom  []string
-	}{
-		{"アイウエオ", []string{"a", "i", "u", "e", "o"}},
-		{"カキクケコ", []string{"ka", "ki", "ku", "ke", "ko"}},
-		{"ガギグゲゴ", []string{"ga", "gi", "gu", "ge", "go"}},
-		{"サシスセソ", []string{"sa", "shi", "su", "se", "so"}},
-		{"ザジズゼゾ", []string{"za", "ji", "zu", "ze", "zo"}},
-		{"タチツテト", []string{"ta", "chi", "tsu", "te", "to"}},
-		{"ダヂヅデド", []string{"da", "ji", "zu", "de", "do"}},
-		{"ナニヌネノ", []string{"na", "ni", "nu", "ne", "no"}},
-		{"ハヒフヘホ", []string{"ha", "hi", "fu", "he", "ho"}},
-		{"バビブベボ", []string{"ba", "bi", "bu", "be", "bo"}},
-		{"パピプペポ", []string{"pa", "pi", "pu", "pe", "po"}},
-		{"マミムメモ", []string{"ma", "mi", "mu", "me", "mo"}},
-		{"ヤユヨ", []string{"ya", "yu", "yo"}},
-		{"ラリルレロ", []string{"ra", "ri", "ru", "re", "ro"}},
-		{"ワヰヱヲン", []string{"wa", "i", "e", "o", "n"}},
-		{"ァィゥェォヴ", []string{"a", "i", "u", "e", "o", "bu"}},
-	}
-	for _, row := range rows {
-		for i, r := range []rune(row.kana) {
-			m[r] = row.rom[i]
-		}
-	}
-	return m
-}()

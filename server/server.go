@@ -156,6 +156,7 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	h.handle(route{pattern: "POST /v1/reviews/{id}/reject", scope: ScopeWrite}, h.reject)
 	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead}, h.changes)
 	h.registerLive()
+	h.registerPrivacy()
 	h.registerTracking()
 	h.registerConsole()
 	return h

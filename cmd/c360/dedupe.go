@@ -15,6 +15,7 @@ import (
 
 	"github.com/c360/c360/internal/table"
 	"github.com/c360/c360/quality/match"
+	"github.com/hashicorp/go-multierror"
 )
 
 func init() {
@@ -27,6 +28,7 @@ func init() {
 
 const dedupeUsage = `--input FILE.csv --id COLUMN [--field COLUMN=KIND ...] [--threshold P]
        [--config match.json] --output clusters.csv [--pairs pairs.csv] [--truth truth.csv]
+       [--report report.html] [--labels labels.csv]
 
 Clusters the records of FILE.csv that describe the same entity. KIND is one of
 given_name, family_name, person_name, name_kana, company, email, phone,
@@ -39,7 +41,19 @@ once (a header-only input gives a header-only file); pairs.csv gets
 left_id,right_id,probability and each field's contribution in bits, for every
 pair at or above the review threshold. With --truth (record_id,entity_id, as
 "c360 synth" writes it) the share of true pairs kept by blocking and the
-pairwise precision, recall and F1 are printed too.
+pairwise precision, recall and F1 are printed too. --report writes a
+self-contained HTML page (inline SVG charts, no script, nothing fetched) for
+a data steward: the candidate pairs of each blocking rule, the learnt m and u
+of each field and level, the match-weight distribution, the precision and
+recall the model expects at each threshold, the contributions of sampled
+pairs, and the cluster sizes with the largest clusters.
+
+--labels names pairs a person has decided, as CSV with the columns
+left_id,right_id,label (label "match" or "1": the same entity; "nonmatch" or
+"0": not; case and surrounding spaces do not matter), IDs as in the ID column.
+A confirmed pair is merged and, with the others, re-estimates the model's m;
+a rejected pair is never put in one cluster, even through other records.
+Labels add to those of the configuration (match.Config's "labels").
 
 Nothing is written when the input is malformed: outputs are written under a
 temporary name and renamed into place (a symbolic link, /dev/stdout or another
@@ -55,7 +69,8 @@ match.json is the library's match.Config (every key optional; --field and
    "rules": [{"name": "same e-mail", "criteria": [{"field": "email",
               "method": "normalized"}]}],
    "one_to_one": false, "window": 8, "seed": 1, "workers": 0,
-   "random_pairs": 300000}
+   "random_pairs": 300000,
+   "labels": [{"a": "R1", "b": "R7", "match": true}]}
 "guards": [] turns the guards off; "rules" switches to deterministic matching (methods exact, normalized,
 fuzzy with "threshold", and "match_blank").`
 
@@ -277,6 +292,8 @@ func runDedupe(ctx context.Context, e *env) error {
 	output := fs.String("output", "", "clusters CSV to write (required)")
 	pairs := fs.String("pairs", "", "pairs CSV to write")
 	truthPath := fs.String("truth", "", "truth CSV (record_id,entity_id): report blocking pair recall and F1")
+	reportPath := fs.String("report", "", "HTML report to write")
+	labelsPath := fs.String("labels", "", "labelled pairs CSV (left_id,right_id,label with match/nonmatch or 1/0)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
 	}
@@ -286,13 +303,25 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err := checkThreshold(fs, *threshold); err != nil {
 		return err
 	}
-	if err := checkPaths(map[string]string{"input": *input, "config": *config, "truth": *truthPath},
-		map[string]string{"output": *output, "pairs": *pairs}); err != nil {
+	if err := checkPaths(map[string]string{"input": *input, "config": *config, "truth": *truthPath, "labels": *labelsPath},
+		map[string]string{"output": *output, "pairs": *pairs, "report": *reportPath}); err != nil {
 		return err
 	}
 	cfg, err := readConfig(*config)
 	if err != nil {
 		return err
+	}
+	// The truth file is read while the input is.
+	type twoResult struct {
+		t   *twoCols
+		err error
+	}
+	truthCh := make(chan twoResult, 1)
+	if *truthPath != "" {
+		go func() {
+			tt, err := readTwo(*truthPath, "record_id", "entity_id")
+			truthCh <- twoResult{tt, err}
+		}()
 	}
 	lt, err := loadTable(*input, *id)
 	if err != nil {
@@ -306,9 +335,17 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	lt.t.Rows = nil // the records hold what is used; the rest can go
 	if len(recs) == 0 {
 		// A header-only input: every record (none) listed once.
 		return writeEmpty(e.stderr, plan, *output, *pairs)
+	}
+	if *labelsPath != "" {
+		labels, err := readLabels(*labelsPath, recs)
+		if err != nil {
+			return err
+		}
+		cfg.Labels = append(cfg.Labels, labels...)
 	}
 	m, err := match.New(matcherConfig(cfg, plan, *threshold, e.stderr, len(recs)))
 	if err != nil {
@@ -316,10 +353,11 @@ func runDedupe(ctx context.Context, e *env) error {
 	}
 	var truth []string
 	if *truthPath != "" {
-		tt, err := readTwo(*truthPath, "record_id", "entity_id")
-		if err != nil {
-			return err
+		r := <-truthCh
+		if r.err != nil {
+			return r.err
 		}
+		tt := r.t
 		byID := make(map[string]string, len(tt.keys))
 		for i, k := range tt.keys {
 			byID[k] = tt.vals[i]
@@ -343,6 +381,18 @@ func runDedupe(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
+	var scores chan match.Scores
+	if truth != nil {
+		// Evaluated while the outputs are written.
+		scores = make(chan match.Scores, 1)
+		go func() {
+			pred := make([]string, len(res.ClusterOf))
+			for i, c := range res.ClusterOf {
+				pred[i] = strconv.Itoa(c)
+			}
+			scores <- match.Evaluate(truth, pred)
+		}()
+	}
 	out, err := createAtomic(*output)
 	if err != nil {
 		return err
@@ -360,10 +410,30 @@ func runDedupe(ctx context.Context, e *env) error {
 		}
 		writePairs(pf.csv, res, plan, recs, recs)
 	}
-	if pf != nil {
-		if err := pf.commit(); err != nil {
+	var rf *atomicFile
+	if *reportPath != "" {
+		if rf, err = createAtomic(*reportPath); err != nil {
 			out.abort()
+			if pf != nil {
+				pf.abort()
+			}
 			return err
+		}
+		if err := res.WriteHTML(rf.w); err != nil {
+			out.abort()
+			rf.abort()
+			if pf != nil {
+				pf.abort()
+			}
+			return fmt.Errorf("%s: %w", *reportPath, err)
+		}
+	}
+	for _, f := range []*atomicFile{pf, rf} {
+		if f != nil {
+			if err := f.commit(); err != nil {
+				out.abort()
+				return err
+			}
 		}
 	}
 	if err := out.commit(); err != nil {
@@ -374,11 +444,7 @@ func runDedupe(ctx context.Context, e *env) error {
 		st.Records, st.CandidatePairs, st.Matches, st.Reviews, st.Clusters, st.LargestCluster, st.GuardRefusals, time.Since(start).Seconds())
 	reportCaps(e.stderr, st)
 	if truth != nil {
-		pred := make([]string, len(res.ClusterOf))
-		for i, c := range res.ClusterOf {
-			pred[i] = strconv.Itoa(c)
-		}
-		sc := match.Evaluate(truth, pred)
+		sc := <-scores
 		fmt.Fprintf(e.stderr, "blocking kept %.4f of true pairs; precision %.4f recall %.4f F1 %.4f\n", st.PairRecall, sc.Precision, sc.Recall, sc.F1)
 	}
 	return nil
@@ -459,4 +525,53 @@ func writePairs(w *csv.Writer, res *match.Result, plan *fieldPlan, left, right [
 		}
 		w.Write(row)
 	}
+}
+
+// readLabels reads a labels CSV (left_id,right_id,label: match/nonmatch or
+// 1/0) naming records of recs. Every bad line is reported, with its number.
+func readLabels(path string, recs []match.Record) ([]match.Label, error) {
+	t, err := readTable(path)
+	if err != nil {
+		return nil, err
+	}
+	var cols [3]int
+	for i, name := range []string{"left_id", "right_id", "label"} {
+		if cols[i], err = t.Column(name); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	ids := make(map[string]bool, len(recs))
+	for _, r := range recs {
+		ids[r.ID] = true
+	}
+	var errs *multierror.Error
+	var out []match.Label
+	for i, row := range t.Rows {
+		l := match.Label{A: strings.TrimSpace(row[cols[0]]), B: strings.TrimSpace(row[cols[1]])}
+		bad := func(format string, args ...any) {
+			errs = multierror.Append(errs, fmt.Errorf("%s: line %d: %s", path, t.Lines[i], fmt.Sprintf(format, args...)))
+		}
+		ok := true
+		for _, id := range []string{l.A, l.B} {
+			if !ids[id] {
+				bad("record %q is not in the input", id)
+				ok = false
+			}
+		}
+		switch strings.ToLower(strings.TrimSpace(row[cols[2]])) {
+		case "match", "1":
+			l.Match = true
+		case "nonmatch", "0":
+		default:
+			bad("label %q: want match, nonmatch, 1 or 0", row[cols[2]])
+			ok = false
+		}
+		if ok {
+			out = append(out, l)
+		}
+	}
+	if err := errs.ErrorOrNil(); err != nil {
+		return nil, oneLine{err}
+	}
+	return out, nil
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
+	"encoding/xml"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +155,77 @@ func TestDedupeTruth(t *testing.T) {
 	code, _, stderr = runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--truth", bad)
 	if code != 1 || !strings.Contains(stderr, `line 3: record "2" is not in`) {
 		t.Errorf("truth missing a record: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// --report writes a well-formed, self-contained HTML report with the run's
+// figures; it refuses to overwrite the input.
+func TestDedupeReport(t *testing.T) {
+	in := writeMatchFile(t, "customers.csv", customersCSV)
+	dir := t.TempDir()
+	out, report := filepath.Join(dir, "clusters.csv"), filepath.Join(dir, "report.html")
+	code, _, stderr := runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--report", report)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	doc, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := xml.NewDecoder(bytes.NewReader(doc))
+	ids := map[string]string{}
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("report.html is not well-formed: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			for _, a := range se.Attr {
+				if a.Name.Local == "id" {
+					var text string
+					if err := dec.DecodeElement(&text, &se); err == nil {
+						ids[a.Value] = text
+					}
+				}
+			}
+		}
+	}
+	for id, want := range map[string]string{"records": "6", "clusters": "4", "largest": "2"} {
+		if ids[id] != want {
+			t.Errorf("report %s = %q, want %q", id, ids[id], want)
+		}
+	}
+	code, _, stderr = runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--report", in)
+	if code != 2 || !strings.Contains(stderr, "--report") {
+		t.Errorf("--report naming the input: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// --labels: a rejected pair stays apart, a confirmed one is merged; bad
+// lines are all reported with their numbers.
+func TestDedupeLabels(t *testing.T) {
+	in := writeMatchFile(t, "customers.csv", customersCSV)
+	out := filepath.Join(t.TempDir(), "clusters.csv")
+	labels := writeMatchFile(t, "labels.csv", "left_id,right_id,label\n1,3,nonmatch\n4, 6 , MATCH\n")
+	code, _, stderr := runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--labels", labels)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	want := [][]string{
+		{"record_id", "cluster_id"},
+		{"1", "1"}, {"2", "2"}, {"3", "3"}, {"4", "4"}, {"5", "2"}, {"6", "4"},
+	}
+	if diff := cmp.Diff(want, readMatchCSV(t, out)); diff != "" {
+		t.Errorf("clusters.csv with labels (-want +got):\n%s", diff)
+	}
+	bad := writeMatchFile(t, "labels.csv", "left_id,right_id,label\n1,9,match\n2,5,yes\n")
+	code, _, stderr = runCLI(t, "", "dedupe", "--input", in, "--id", "id", "--output", out, "--labels", bad)
+	for _, w := range []string{`line 2: record "9" is not in the input`, `line 3: label "yes": want match, nonmatch, 1 or 0`} {
+		if code != 1 || !strings.Contains(stderr, w) {
+			t.Errorf("bad labels: exit %d, stderr %q; want %q", code, stderr, w)
+		}
 	}
 }

@@ -114,3 +114,57 @@ func BenchmarkIndexAdd(b *testing.B) {
 	b.ReportMetric(float64(cpu[len(cpu)/2].Microseconds()), "p50-cpu-µs")
 	b.ReportMetric(float64(cpu[len(cpu)*99/100].Microseconds()), "p99-cpu-µs")
 }
+
+// BenchmarkBlocking measures blocking 100,000 synthetic English records
+// (all default rules, refinement and block splitting, on all cores); the
+// CPU seconds per run are reported beside the wall time.
+func BenchmarkBlocking(b *testing.B) {
+	fields, recs, _ := synthSet(b, 100000, 1, "en")
+	m, err := New(Config{Fields: fields})
+	if err != nil {
+		b.Fatal(err)
+	}
+	d, err := m.prepareSet(b.Context(), recs, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuSeconds()
+	pairs := 0
+	for b.Loop() {
+		res := &Result{m: m, d: d}
+		ps, _, _, _, err := m.candidates(b.Context(), d, res)
+		if err != nil {
+			b.Fatal(err)
+		}
+		pairs = len(ps)
+	}
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(pairs), "pairs")
+}
+
+// BenchmarkSortEntries measures the parallel sort of 4,000,000 block
+// entries with hashed keys.
+func BenchmarkSortEntries(b *testing.B) {
+	x := uint64(88172645463325252)
+	src := make([]blockEntry, 4000000)
+	for i := range src {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		src[i] = blockEntry{key: x, rec: uint32(i)}
+	}
+	w := runtime.GOMAXPROCS(0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := cpuSeconds()
+	for b.Loop() {
+		parts := make([][]blockEntry, w)
+		for k := range parts {
+			parts[k] = src[len(src)*k/w : len(src)*(k+1)/w]
+		}
+		sortEntries(parts, w)
+	}
+	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
+}

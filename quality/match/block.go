@@ -3,6 +3,7 @@ package match
 import (
 	"hash/maphash"
 	"slices"
+	"strings"
 )
 
 // keysFunc yields the block keys of one record.
@@ -29,6 +30,13 @@ type blockRule struct {
 	// before, each qualified by qual's key for the record (keys is then
 	// set too, for the Index).
 	qual func([]value) string
+	// exact marks a rule keyed on one identifying value (e-mail, phone,
+	// identifier): only its blocks that are too big are split, the rule
+	// itself is never qualified.
+	exact bool
+	// split lists qualifiers (rules with qual set) that, after the finer
+	// versions, split the blocks still too big (see splitBlocks).
+	split []blockRule
 }
 
 // qualify returns the keys of k, each followed by q's key for the record;
@@ -61,7 +69,7 @@ func defaultRules(kinds []Kind) []blockRule {
 	var rules []blockRule
 	exact := func(name string, fs []int) {
 		for _, f := range fs {
-			rules = append(rules, blockRule{name: name, keys: func(v []value, add func(string)) {
+			rules = append(rules, blockRule{name: name, exact: true, keys: func(v []value, add func(string)) {
 				if v[f].key != "" {
 					add(v[f].key)
 				}
@@ -249,6 +257,30 @@ func defaultRules(kinds []Kind) []blockRule {
 		r.hashes = func(v []value, add func(uint64)) { lshHashes(v, names, add) }
 		rules = append(rules, r)
 	}
+	// Rules still too coarse after their finer versions, and blocks still
+	// too big, are qualified by the birth year, then the postal code, then
+	// the initials of the names.
+	var split []blockRule
+	if len(dates) > 0 {
+		split = append(split, blockRule{name: "birth_year", qual: year})
+	}
+	if len(postal) > 0 {
+		split = append(split, blockRule{name: "postal_code", qual: first(postal)})
+	}
+	if len(allNames) > 0 {
+		split = append(split, blockRule{name: "initials", qual: func(v []value) string {
+			var b strings.Builder
+			for _, f := range allNames {
+				if k := v[f].key; k != "" {
+					b.WriteString(firstRunes(k, 1))
+				}
+			}
+			return b.String()
+		}})
+	}
+	for i := range rules {
+		rules[i].split = split
+	}
 	return rules
 }
 
@@ -349,50 +381,134 @@ type CappedBlock struct {
 	Example string // the ID of one record in the block
 }
 
-// blockEntries computes every record's block entries, sorted by key (then
-// record), and returns them with the rules as used. A default rule that
-// would pair too many records — more than pairBudget pairs per record on
-// average, counted from the sizes of its blocks — is replaced by the first
-// of its finer versions that does not (or the finest): block keys then grow
-// with the data, a postcode shared by thousands of records qualified by the
+// chooseBlocks computes every record's block entries for rule r, sorted
+// by key (then record), and returns them with the version of the rule used.
+// A default rule that would pair too many records — more than limit pairs,
+// counted from the sizes of its blocks — is replaced by the first of its
+// finer versions that does not (or the finest): block keys then grow with
+// the data, a postcode shared by thousands of records qualified by the
 // name, a common name by the birth year, so that candidate pairs stay about
-// linear in the records. refine false keeps every rule as it is.
-//
-// limit is the number of pairs above which a rule is refined; 0 means
-// pairBudget per record, and never below minRefinePairs.
-func blockEntries(rules []blockRule, d *dataset, refine bool, limit, blockCap, window int, seed maphash.Seed, workers int) ([]blockEntry, []blockRule) {
-	used := slices.Clone(rules)
-	per := make([][]blockEntry, len(rules))
-	if limit == 0 {
-		limit = max(pairBudget*d.n(), minRefinePairs)
-	}
-	for ri, r := range rules {
-		es := ruleEntries(r, d, seed, workers) // in record order
-		for refine && len(r.finer) > 0 && estimatePairs(es, blockCap, window) > limit {
-			next := r.finer[0]
-			next.finer = r.finer[1:]
-			if next.qual != nil {
-				es = qualifyEntries(es, next.qual, d, seed, workers)
-			} else {
-				es = ruleEntries(next, d, seed, workers)
+// linear in the records. refine false keeps the rule as it is.
+func chooseBlocks(r blockRule, d *dataset, refine bool, limit, blockCap, window int, seed maphash.Seed, workers int) ([]blockEntry, blockRule) {
+	es := sortEntries(ruleEntries(r, d, seed, workers), workers)
+	pairs := countPairs(es, blockCap, window)
+	for refine && pairs > limit {
+		var next blockRule
+		switch {
+		case len(r.finer) > 0:
+			next = r.finer[0]
+			next.finer, next.split = r.finer[1:], r.split
+		case len(r.split) > 0 && !r.exact:
+			q := r.split[0]
+			if strings.Contains("+"+r.name+"+", "+"+q.name+"+") {
+				r.split = r.split[1:] // already qualified by it
+				continue
 			}
-			r = next
+			next = blockRule{name: r.name + "+" + q.name, weak: r.weak, keys: qualify(r.keys, q.qual), qual: q.qual, split: r.split[1:]}
 		}
-		radixSortEntries(es)
-		r.finer = nil
-		used[ri] = r
-		for i := range es {
-			es[i].key = es[i].key>>8 | uint64(ri)<<56
+		if next.keys == nil {
+			break // the finest version
 		}
-		per[ri] = es
+		var parts [][]blockEntry
+		if next.qual != nil {
+			parts = qualifyEntries(es, next.qual, d, seed, workers)
+		} else {
+			parts = ruleEntries(next, d, seed, workers)
+		}
+		es = sortEntries(parts, workers)
+		pairs = countPairs(es, blockCap, window)
+		r = next
 	}
-	// The rule is the top byte of the key: concatenated in rule order, the
-	// lists stay sorted.
-	return slices.Concat(per...), used
+	if refine && pairs > minRefinePairs {
+		es = splitBlocks(es, slices.Concat(r.finer, r.split), d, seed, workers)
+	}
+	r.finer, r.split = nil, nil
+	return es, r
 }
 
-// ruleEntries returns the entries of one rule's keys, in record order.
-func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+// refineLimit is the number of pairs above which a rule is refined for n
+// records: pairBudget per record, and never below minRefinePairs.
+func refineLimit(n int) int { return max(int(pairBudget*float64(n)), minRefinePairs) }
+
+// splitSize is the number of records above which a block of a default rule
+// with many pairs is split by the rule's finer versions, then its
+// qualifiers: keys shared by more records than that are common values (a
+// postcode and a common surname, an e-mail address a family shares), and
+// pairing all their records would make candidate pairs grow with the
+// square of the data.
+const splitSize = 8
+
+// splitBlocks re-keys the entries of blocks of more than splitSize records
+// (sorted es) with the next of levels, in turn, and returns all entries
+// sorted again. A record keeps its entries in the blocks that were small
+// enough; the keys of a finer level imply those of the level before, so a
+// split block pairs a subset of what it paired whole.
+func splitBlocks(es []blockEntry, levels []blockRule, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+	var done [][]blockEntry
+	split := false
+	for _, next := range levels {
+		var small, big []blockEntry
+		for s := 0; s < len(es); {
+			e := s + 1
+			for e < len(es) && es[e].key == es[s].key {
+				e++
+			}
+			if e-s > splitSize {
+				big = append(big, es[s:e]...)
+			} else {
+				small = append(small, es[s:e]...)
+			}
+			s = e
+		}
+		if len(big) == 0 {
+			break
+		}
+		split = true
+		done = append(done, small)
+		if next.qual != nil {
+			es = sortEntries(qualifyEntries(big, next.qual, d, seed, workers), workers)
+		} else {
+			es = sortEntries(ruleEntriesOf(next, d, recordsOf(big), seed, workers), workers)
+		}
+	}
+	if !split {
+		return es
+	}
+	return sortEntries(append(done, es), workers)
+}
+
+// recordsOf returns the distinct records of es, ascending.
+func recordsOf(es []blockEntry) []uint32 {
+	recs := make([]uint32, len(es))
+	for i, e := range es {
+		recs[i] = e.rec
+	}
+	slices.Sort(recs)
+	return slices.Compact(recs)
+}
+
+// ruleEntriesOf returns the entries of rule r's keys for records recs,
+// one part per worker.
+func ruleEntriesOf(r blockRule, d *dataset, recs []uint32, seed maphash.Seed, workers int) [][]blockEntry {
+	parts := make([][]blockEntry, workers)
+	parallel(workers, len(recs), func(w, lo, hi int) {
+		var out []blockEntry
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for _, i := range recs[lo:hi] {
+			r.keys(d.rec(int(i)), func(k string) {
+				h.Reset()
+				h.WriteString(k)
+				out = append(out, blockEntry{key: h.Sum64(), rec: i})
+			})
+		}
+		parts[w] = out
+	})
+	return parts
+}
+
+// ruleEntries returns the entries of one rule's keys, one part per worker.
+func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) [][]blockEntry {
 	parts := make([][]blockEntry, workers)
 	parallel(workers, d.n(), func(w, lo, hi int) {
 		if r.hashes != nil {
@@ -415,51 +531,49 @@ func ruleEntries(r blockRule, d *dataset, seed maphash.Seed, workers int) []bloc
 		}
 		parts[w] = out
 	})
-	return slices.Concat(parts...)
+	return parts
 }
 
-// qualifyEntries returns es (in record order) with each key qualified by
-// q's key for its record, in record order; entries of records without one
-// are dropped.
-func qualifyEntries(es []blockEntry, q func([]value) string, d *dataset, seed maphash.Seed, workers int) []blockEntry {
+// qualifyEntries returns es with each key qualified by q's key for its
+// record, one part per worker; entries of records without one are
+// dropped.
+func qualifyEntries(es []blockEntry, q func([]value) string, d *dataset, seed maphash.Seed, workers int) [][]blockEntry {
+	// Each record's qualifier hashed once; 0 marks a record without one.
+	qh := make([]uint64, d.n())
+	parallel(workers, d.n(), func(_, lo, hi int) {
+		var h maphash.Hash
+		h.SetSeed(seed)
+		for i := lo; i < hi; i++ {
+			if x := q(d.rec(i)); x != "" {
+				h.Reset()
+				h.WriteString(x)
+				qh[i] = h.Sum64() | 1
+			}
+		}
+	})
 	parts := make([][]blockEntry, workers)
 	parallel(workers, len(es), func(w, lo, hi int) {
 		out := make([]blockEntry, 0, hi-lo)
-		var h maphash.Hash
-		h.SetSeed(seed)
-		last, qh, ok := uint32(1<<32-1), uint64(0), false
 		for _, e := range es[lo:hi] {
-			if e.rec != last {
-				last = e.rec
-				x := q(d.rec(int(e.rec)))
-				ok = x != ""
-				h.Reset()
-				h.WriteString(x)
-				qh = h.Sum64()
-			}
-			if !ok {
+			x := qh[e.rec]
+			if x == 0 {
 				continue
 			}
-			k := (e.key ^ qh*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
+			k := (e.key ^ x*0x9E3779B97F4A7C15) * 0xBF58476D1CE4E5B9
 			out = append(out, blockEntry{key: k ^ k>>31, rec: e.rec})
 		}
 		parts[w] = out
 	})
-	return slices.Concat(parts...)
+	return parts
 }
 
-// estimatePairs counts the pairs entries would produce: every pair of a
-// block up to the cap, window pairs per record of a larger block.
-func estimatePairs(entries []blockEntry, blockCap, window int) int {
-	es := make([]uint64, len(entries))
-	for i, e := range entries {
-		es[i] = e.key
-	}
-	radixSortU64(es)
+// countPairs counts the pairs sorted entries would produce: every pair of
+// a block up to the cap, window pairs per record of a larger block.
+func countPairs(es []blockEntry, blockCap, window int) int {
 	total := 0
 	for s := 0; s < len(es); {
 		e := s + 1
-		for e < len(es) && es[e] == es[s] {
+		for e < len(es) && es[e].key == es[s].key {
 			e++
 		}
 		if n := e - s; n <= blockCap {
@@ -470,44 +584,6 @@ func estimatePairs(entries []blockEntry, blockCap, window int) int {
 		s = e
 	}
 	return total
-}
-
-// radixSortEntries sorts by key then record (LSD radix on 64+32 bits would be
-// long; entries from one worker come in record order, so a stable sort on
-// the key keeps records ordered within each key after concatenation).
-func radixSortEntries(a []blockEntry) {
-	if len(a) < 1<<12 {
-		slices.SortFunc(a, func(x, y blockEntry) int {
-			if x.key != y.key {
-				if x.key < y.key {
-					return -1
-				}
-				return 1
-			}
-			return int(x.rec) - int(y.rec)
-		})
-		return
-	}
-	buf := make([]blockEntry, len(a))
-	src, dst := a, buf
-	for shift := uint(0); shift < 64; shift += 16 {
-		var count [1 << 16]int
-		for _, e := range src {
-			count[(e.key>>shift)&0xFFFF]++
-		}
-		sum := 0
-		for i, c := range count {
-			count[i] = sum
-			sum += c
-		}
-		for _, e := range src {
-			d := (e.key >> shift) & 0xFFFF
-			dst[count[d]] = e
-			count[d]++
-		}
-		src, dst = dst, src
-	}
-	// four passes: result is back in a.
 }
 
 // radixSortU64 sorts a slice of uint64 ascending.

@@ -128,6 +128,30 @@ func (c *clusterer) union(i, j int) bool {
 func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 	c := newClusterer(d, m.guards)
 	c.similar = m.similarFunc(d, res.Model)
+	never := newNeverLinks(res.labels)
+	for _, pk := range res.otherCompanies {
+		never.add(pk, LimitOtherCompany)
+	}
+	refuse := func(p Pair, why string) {
+		if res.refused == nil {
+			res.refused = map[uint64]string{}
+		}
+		res.refused[pack(uint32(p.A), uint32(p.B))] = why
+	}
+	// Confirmed pairs first, whatever the guards say (but never against a
+	// rejection).
+	for _, p := range res.Pairs {
+		if same, ok := res.labels[pack(uint32(p.A), uint32(p.B))]; !ok || !same {
+			continue
+		}
+		a, b := c.find(int32(p.A)), c.find(int32(p.B))
+		if why := never.apart(c, a, b); a != b && why != "" {
+			refuse(p, why)
+			continue
+		}
+		c.forceUnion(p.A, p.B)
+		never.merged(c, a, b)
+	}
 	for k, p := range res.Pairs {
 		if k&0xFFFF == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -135,13 +159,20 @@ func (m *Matcher) cluster(ctx context.Context, d *dataset, res *Result) error {
 		if p.Probability < m.o.threshold {
 			break // pairs are sorted by probability
 		}
+		a, b := c.find(int32(p.A)), c.find(int32(p.B))
+		if a == b {
+			continue
+		}
+		if why := never.apart(c, a, b); why != "" {
+			refuse(p, why)
+			continue
+		}
 		if !c.union(p.A, p.B) {
 			res.Stats.GuardRefusals++
-			if res.refused == nil {
-				res.refused = map[uint64]bool{}
-			}
-			res.refused[pack(uint32(p.A), uint32(p.B))] = true
+			refuse(p, LimitGuard)
+			continue
 		}
+		never.merged(c, a, b)
 	}
 	res.ClusterOf, res.Stats.Clusters = c.numbers()
 	sizes := make([]int, res.Stats.Clusters)
@@ -212,4 +243,71 @@ func (c *clusterer) members(i int) []int {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// neverLinks keeps the pairs that may never share a cluster (rejected by
+// a person, other companies of a group): which records must stay apart
+// from which, why, and, per cluster root, its records that have such a
+// constraint.
+type neverLinks struct {
+	with   map[int32][]int32 // record -> records it must stay apart from
+	why    map[uint64]string // packed pair -> reason (a Limit)
+	byRoot map[int32][]int32 // root -> its records with constraints
+}
+
+func newNeverLinks(labels map[uint64]bool) *neverLinks {
+	n := &neverLinks{with: map[int32][]int32{}, why: map[uint64]string{}, byRoot: map[int32][]int32{}}
+	for pk, same := range labels {
+		if !same {
+			n.add(pk, LimitRejected)
+		}
+	}
+	return n
+}
+
+// add keeps the records of packed pair pk apart, for reason why (the
+// first reason given stays).
+func (n *neverLinks) add(pk uint64, why string) {
+	if _, ok := n.why[pk]; ok {
+		return
+	}
+	n.why[pk] = why
+	a, b := int32(pk>>32), int32(pk&0xFFFFFFFF)
+	for _, x := range [2]int32{a, b} {
+		if len(n.with[x]) == 0 {
+			n.byRoot[x] = append(n.byRoot[x], x)
+		}
+	}
+	n.with[a] = append(n.with[a], b)
+	n.with[b] = append(n.with[b], a)
+}
+
+// apart returns why merging the clusters of roots a and b would put a
+// pair that must stay apart in one cluster ("" when it would not).
+func (n *neverLinks) apart(c *clusterer, a, b int32) string {
+	if len(n.with) == 0 {
+		return ""
+	}
+	for _, x := range n.byRoot[a] {
+		for _, y := range n.with[x] {
+			if c.find(y) == b {
+				return n.why[pack(uint32(x), uint32(y))]
+			}
+		}
+	}
+	return ""
+}
+
+// merged records that roots a and b are now one cluster.
+func (n *neverLinks) merged(c *clusterer, a, b int32) {
+	if len(n.with) == 0 {
+		return
+	}
+	r := c.find(a)
+	list := append(n.byRoot[a], n.byRoot[b]...)
+	delete(n.byRoot, a)
+	delete(n.byRoot, b)
+	if len(list) > 0 {
+		n.byRoot[r] = list
+	}
 }

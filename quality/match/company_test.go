@@ -108,3 +108,45 @@ func TestCompanyRelation(t *testing.T) {
 		}
 	}
 }
+
+// Sister companies are kept apart even through a third record that matches
+// both (an account with the group's office and main number but no name):
+// it joins one of them, and the match it could not make says why.
+func TestSisterCompaniesNotChained(t *testing.T) {
+	fields := []Field{{"company", KindCompany}, {"phone", KindPhone}, {"address", KindAddress}}
+	recs := []Record{
+		{ID: "a", Values: []string{"株式会社エムアイ食品", "03-5555-0001", "東京都港区芝公園1-2-3"}},
+		{ID: "b", Values: []string{"エムアイ食品物流株式会社", "03-5555-0001", "東京都港区芝公園1-2-3"}},
+		{ID: "c", Values: []string{"", "0355550001", "東京都港区芝公園1丁目2-3"}},
+		{ID: "d", Values: []string{"", "03-5555-0001", "東京都港区芝公園1-2-3"}},
+	}
+	m, err := New(Config{Fields: fields, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ClusterOf[0] == res.ClusterOf[1] {
+		t.Fatalf("the sister companies are in one cluster: %v", res.ClusterOf)
+	}
+	for _, x := range []int{2, 3} {
+		ex0, _ := res.Explain(0, x)
+		ex1, _ := res.Explain(1, x)
+		t.Logf("%s: with a p=%.3f %q, with b p=%.3f %q", recs[x].ID, ex0.Probability, ex0.Limit, ex1.Probability, ex1.Limit)
+		joinedA, joinedB := res.ClusterOf[x] == res.ClusterOf[0], res.ClusterOf[x] == res.ClusterOf[1]
+		if ex0.Probability >= 0.7 && ex1.Probability >= 0.7 {
+			if joinedA == joinedB {
+				t.Errorf("%s: joined a %v, b %v; want exactly one", recs[x].ID, joinedA, joinedB)
+			}
+			other := ex1
+			if joinedB {
+				other = ex0
+			}
+			if other.Limit != LimitOtherCompany {
+				t.Errorf("%s: the match not made says %q, want %q", recs[x].ID, other.Limit, LimitOtherCompany)
+			}
+		}
+	}
+}

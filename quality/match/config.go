@@ -78,6 +78,15 @@ type Config struct {
 	// 0 means 300,000; values below 1,000 are raised to 1,000.
 	RandomPairs int `json:"random_pairs,omitempty"`
 
+	// Labels are pairs a person has decided (Dedupe only; Link refuses
+	// them). A confirmed pair is compared whatever the blocking, merged
+	// whatever the guards, and with the other confirmed pairs re-estimates
+	// m (labelled matches count as known matches beside the EM estimate);
+	// a rejected pair is never put in one cluster, even through other
+	// records. Records are named by ID; an unknown ID is an error. nil
+	// means none.
+	Labels []Label `json:"labels,omitempty"`
+
 	// Model fixes the model parameters instead of estimating them, e.g. the
 	// Model of an earlier Result. nil means estimated from the data.
 	Model *Model `json:"-"`
@@ -112,6 +121,7 @@ type options struct {
 	progress    func(Progress)
 	model       *Model
 	rulesBlocks [][]string
+	labels      []Label
 }
 
 // resolve fills in the defaults of c.
@@ -134,6 +144,7 @@ func (c *Config) resolve() options {
 		progress:    c.Progress,
 		model:       c.Model,
 		rulesBlocks: c.Blocking,
+		labels:      c.Labels,
 	}
 	o.review = min(o.review, o.threshold)
 	o.blockCap = max(o.blockCap, 2)

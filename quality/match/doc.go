@@ -31,9 +31,13 @@
 //     — more than 3 candidate pairs per record on average, from 200,000
 //     pairs on — is replaced by a finer version of itself: a postcode with
 //     the whole name instead of an initial, a name with the birth year,
-//     then the postcode too (Stats.RulePairs names the version used), so
-//     that candidate pairs grow about linearly with the records even when
-//     a few postcodes or names are shared by thousands. Blocks over the cap
+//     then the postcode too, then the birth year, postcode and name
+//     initials (Stats.RulePairs names the version used); and in such a
+//     rule, a block still holding more than 8 records is split by the same
+//     finer keys (e-mail, phone and identifier rules are only split this
+//     way, never replaced). Candidate pairs then grow about linearly with
+//     the records even when a few postcodes or names are shared by
+//     thousands. Labelled pairs (Config.Labels) are always compared. Blocks over the cap
 //     (Config.BlockCap) are paired by sorted neighbourhood only and listed
 //     in Stats.Capped;
 //   - estimate: Fellegi–Sunter parameters without labels — u from random
@@ -52,7 +56,11 @@
 //     on a rare surname counts for more than on "佐藤" or "Smith", by at most
 //     3 bits), turned into probabilities. A pair that disagrees on both given name and birth
 //     date, with no identifier agreeing, is never a match (a household
-//     member sharing an address and landline);
+//     member sharing an address and landline); a pair that shares nothing
+//     but a common name (a built-in list, or a family name held by 0.5% of
+//     the records) is held for review (LimitCommonName). The Model keeps
+//     the most frequent names (FieldParams.Frequent), so that a Scorer,
+//     which sees one record at a time, makes the same adjustment for them;
 //   - cluster: connected components over pairs at or above the threshold,
 //     most probable first, with chaining guards: two records whose valid
 //     corporate numbers differ, or whose identifiers or dates conflict while
@@ -63,7 +71,13 @@
 // band between Config.ReviewThreshold and Config.Threshold is for clerical
 // review), Stats (candidate pairs, capped blocks, pair recall when labels are
 // given to DedupeLabelled, guard refusals, throughput) and the Model.
-// Result.Explain gives each field's contribution to any pair's score.
+// Result.Explain gives each field's contribution to any pair's score, and
+// why a pair was limited or kept apart (Explanation.Limit). Result.WriteHTML
+// writes a self-contained report of the run for a data steward (the charts
+// of "c360 dedupe --report").
+//
+// Config.Labels are pairs a person decided: confirmed pairs are merged and
+// re-estimate m, rejected pairs are never put in one cluster.
 //
 // Config.Rules switch to deterministic matching instead: rules of criteria
 // (exact, normalised or fuzzy with a threshold, with a match-on-blank flag),

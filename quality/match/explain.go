@@ -63,7 +63,7 @@ func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explan
 		e.Weight += w
 		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})
 	}
-	e.Limit, e.Probability = m.limit(a, b, g, probability(e.Weight))
+	e.Limit, e.Probability = m.limit(model, a, b, g, probability(e.Weight))
 	return e
 }
 
@@ -90,8 +90,14 @@ func (r *Result) Explain(a, b int) (Explanation, bool) {
 	sc := r.sc
 	r.mu.Unlock()
 	e := r.m.explain(r.d, r.Model, sc, a, b)
-	if e.Limit == "" && r.refused[pack(uint32(a), uint32(b))] {
-		e.Limit = LimitGuard
+	pk := pack(uint32(a), uint32(b))
+	if same, ok := r.labels[pk]; ok {
+		e.Limit, e.Probability = LimitRejected, 0
+		if same {
+			e.Limit, e.Probability = LimitConfirmed, 1
+		}
+	} else if why := r.refused[pk]; e.Limit == "" && why != "" {
+		e.Limit = why
 	}
 	return e, true
 }

@@ -220,7 +220,7 @@ func (ix *Index) Add(ctx context.Context, r Record) (Resolution, error) {
 		} else {
 			w = ix.weight(j, i, g)
 			var why string
-			if why, p = ix.m.limit(ix.d.rec(j), vals, g, probability(w)); why == LimitHousehold {
+			if why, p = ix.m.limit(ix.model, ix.d.rec(j), vals, g, probability(w)); why == LimitHousehold {
 				continue
 			}
 		}

@@ -16,7 +16,9 @@ const (
 	// サクラ商事不動産): sister companies or a parent and its subsidiary,
 	// which share offices and main numbers but are different legal
 	// entities. Unless an identifier (a 法人番号) agrees, the probability
-	// is 0.
+	// is 0, and the two are never put in one cluster, even through a third
+	// record that matches both; a match refused for that reason says so
+	// too.
 	LimitOtherCompany = "other company of the group"
 	// LimitCommonName: nothing but a common name agrees — every other field
 	// is missing on one side or disagrees, and the family name is one of the
@@ -34,14 +36,14 @@ const (
 
 // limit returns why the probability of a pair with values a, b and pattern
 // g must be limited, and to what ("" and p unchanged when it need not).
-func (m *Matcher) limit(a, b []value, g uint64, p float64) (string, float64) {
+func (m *Matcher) limit(model *Model, a, b []value, g uint64, p float64) (string, float64) {
 	if m.vetoPair(a, b, g) {
 		return LimitHousehold, 0
 	}
 	if m.otherCompany(a, b, g) {
 		return LimitOtherCompany, 0
 	}
-	if p >= m.o.review && m.nameOnly(g) && (m.commonName(a) || m.commonName(b)) {
+	if p >= m.o.review && m.nameOnly(g) && (m.commonName(model, a) || m.commonName(model, b)) {
 		return LimitCommonName, min(p, m.o.review)
 	}
 	return "", p
@@ -67,8 +69,10 @@ func (m *Matcher) nameOnly(g uint64) bool {
 }
 
 // commonName reports whether a record's family name (or the family part
-// of a whole name) is one of the most common.
-func (m *Matcher) commonName(v []value) bool {
+// of a whole name) is one of the most common: in commonFamilyNames, or, by
+// the model's counts (FieldParams.Frequent), held by commonShare of the
+// records or more.
+func (m *Matcher) commonName(model *Model, v []value) bool {
 	for f, k := range m.kinds {
 		key := v[f].key
 		if key == "" {
@@ -77,6 +81,9 @@ func (m *Matcher) commonName(v []value) bool {
 		switch k {
 		case KindFamilyName:
 			if commonFamilyNames[key] {
+				return true
+			}
+			if model != nil && f < len(model.Fields) && model.Fields[f].Frequent[key] >= commonShare {
 				return true
 			}
 		case KindPersonName:

@@ -2,6 +2,7 @@ package match
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -131,5 +132,112 @@ func TestRulesBringTheirBlocking(t *testing.T) {
 	_, err = New(Config{Fields: fields, Rules: rules, Blocking: [][]string{{"phone"}}})
 	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), `rule "same company" finds no pairs`) {
 		t.Errorf("blocking on phone only for a company rule: err = %v, want a refusal naming the rule", err)
+	}
+}
+
+// A family name that the data itself shows to be common — not on the
+// built-in list — makes a pair that shares nothing but names a review item
+// too, and the model keeps its frequency, so that a Scorer (one record at a
+// time, as the engine scores) weakens the agreement on it and holds the
+// pair for review as well; missing fields read as no evidence.
+func TestCommonNameByFrequency(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"email", KindEmail}, {"phone", KindPhone}, {"dob", KindDate}}
+	m, err := New(Config{Fields: fields, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 3,000 people, one in ten an Okafor (not on the built-in list); given
+	// names from a pool of 200; every fifth person has a second record
+	// with the same e-mail, phone and birth date. Then two Okafor Chidi:
+	// one with an e-mail, phone and birth date, one with the names alone.
+	var recs []Record
+	person := func(i int) []string {
+		fam := fmt.Sprintf("fam%dx", i)
+		if i%10 == 0 {
+			fam = "okafor"
+		}
+		return []string{fam, fmt.Sprintf("given%dy", i%200), fmt.Sprintf("p%d@example.com", i), fmt.Sprintf("+44 20 7%03d %04d", i%1000, i), fmt.Sprintf("19%02d-%02d-%02d", 40+i%60, 1+i%12, 1+i%28)}
+	}
+	for i := range 3000 {
+		recs = append(recs, Record{ID: fmt.Sprint("r", i), Values: person(i)})
+		if i%5 == 0 {
+			recs = append(recs, Record{ID: fmt.Sprint("d", i), Values: person(i)})
+		}
+	}
+	a := Record{ID: "chidi-1", Values: []string{"Okafor", "Chidi", "chidi@example.org", "+44 20 7946 0000", "1985-05-05"}}
+	b := Record{ID: "chidi-2", Values: []string{"OKAFOR", "Chidi", "", "", ""}}
+	recs = append(recs, a, b)
+	res, err := m.Dedupe(t.Context(), recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ia, ib := len(recs)-2, len(recs)-1
+	ex, _ := res.Explain(ia, ib)
+	t.Logf("batch: %s + %s: weight %.1f bits, probability %.4f, limit %q", ex.A, ex.B, ex.Weight, ex.Probability, ex.Limit)
+	thr, _ := m.Thresholds()
+	if ex.Limit != LimitCommonName || ex.Probability >= thr || res.ClusterOf[ia] == res.ClusterOf[ib] {
+		t.Errorf("batch: limit %q, probability %.4f, joined %v; want %q below %.2f and not joined",
+			ex.Limit, ex.Probability, res.ClusterOf[ia] == res.ClusterOf[ib], LimitCommonName, thr)
+	}
+	for _, c := range ex.Fields {
+		if c.Level == LevelMissing && c.Weight != 0 {
+			t.Errorf("missing field %s weighs %.2f bits, want 0", c.Field, c.Weight)
+		}
+	}
+	share := res.Model.Fields[0].Frequent["okafor"]
+	if want := 602.0 / 3602; share < want-1e-9 || share > want+1e-9 { // 300 people, 300 second records and the two Chidi
+		t.Fatalf("Model.Frequent[okafor] = %.4f, want %.4f", share, want)
+	}
+	s, err := m.NewScorer(res.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Score(a, []Record{b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := got[0]
+	t.Logf("scorer: weight %.1f bits, probability %.4f, limit %q; family %.2f bits (untouched %.2f)", sc.Weight, sc.Probability, sc.Limit, sc.Fields[0].Weight, res.Model.Weight(0, 1))
+	if sc.Limit != LimitCommonName || sc.Probability >= thr {
+		t.Errorf("scorer: limit %q, probability %.4f; want %q below %.2f", sc.Limit, sc.Probability, LimitCommonName, thr)
+	}
+	if sc.Fields[0].Weight >= res.Model.Weight(0, 1)-1 {
+		t.Errorf("scorer: agreeing on okafor weighs %.2f bits, want at least a bit below the field's %.2f", sc.Fields[0].Weight, res.Model.Weight(0, 1))
+	}
+}
+
+// Two given names in Japanese script that differ, with no reading to
+// agree, are a household member's — unless the birth dates agree exactly,
+// where a variant kanji of one name (昌平 / 翔平) is the likelier story.
+func TestHouseholdVeto(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"given_kana", KindNameKana}, {"dob", KindDate}, {"phone", KindPhone}}
+	m, err := New(Config{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.NewScorer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Record{ID: "a", Values: []string{"佐佐木", "昌平", "ショウヘイ", "2002-07-24", "080-8680-3683"}}
+	tests := []struct {
+		name   string
+		other  []string
+		vetoed bool
+	}{
+		{"same birth date, reading missing", []string{"佐佐木", "翔平", "", "2002-07-24", "080-8680-3683"}, false},
+		{"birth date missing, reading missing", []string{"佐佐木", "翔平", "", "", "080-8680-3683"}, true},
+		{"other birth date, other reading", []string{"佐佐木", "和子", "カズコ", "1975-03-02", "080-8680-3683"}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Score(base, []Record{{ID: "b", Values: tt.other}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0].Vetoed != tt.vetoed || (got[0].Limit == LimitHousehold) != tt.vetoed {
+				t.Errorf("vetoed %v, limit %q; want vetoed %v", got[0].Vetoed, got[0].Limit, tt.vetoed)
+			}
+		})
 	}
 }

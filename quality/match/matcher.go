@@ -212,8 +212,10 @@ type dataset struct {
 	kinds  []Kind
 	nLeft  int       // link mode: records [0,nLeft) are the left side; 0 in dedupe mode
 	exactU []float64 // per field: share of random pairs agreeing exactly
-	tf     []map[string]int32
-	nonMis []int
+	// frequent holds, per field, the shares of its most frequent keys
+	// (see FieldParams.Frequent); nil for the others.
+	frequent []map[string]float64
+	nonMis   []int
 }
 
 func (d *dataset) n() int { return len(d.ids) }
@@ -275,11 +277,12 @@ func (m *Matcher) prepareSet(ctx context.Context, recs []Record, nLeft int) (*da
 	return d, nil
 }
 
-// countTF counts key frequencies per field, sets each value's tf, and the
-// exact-agreement share of random pairs.
+// countTF counts key frequencies per field, sets each value's tf, the
+// exact-agreement share of random pairs, and the most frequent keys of the
+// fields a Model keeps them for (setFrequent).
 func (d *dataset) countTF() {
 	n, nf := d.n(), d.nf
-	d.tf = make([]map[string]int32, nf)
+	d.frequent = make([]map[string]float64, nf)
 	d.exactU = make([]float64, nf)
 	d.nonMis = make([]int, nf)
 	var wg sync.WaitGroup
@@ -309,7 +312,9 @@ func (d *dataset) countTF() {
 				}
 				d.exactU[f] = s / (float64(nm) * float64(nm-1))
 			}
-			d.tf[f] = c
+			if frequentKind(d.kinds[f]) && nm >= minFrequentRecords {
+				d.frequent[f] = mostFrequent(c, nm)
+			}
 			d.nonMis[f] = nm
 		})
 	}
@@ -339,6 +344,49 @@ type Stats struct {
 	EMConverged     bool           // EM converged
 	PairsPerSecond  float64        // comparison throughput of the scoring stage
 	ScoringDuration float64        // seconds spent comparing and scoring candidate pairs
+	// Weights is the distribution of the match weights of all candidate
+	// pairs (probabilistic mode), in bins of one bit from the lowest
+	// weight up; the model's expected precision and recall at any
+	// threshold follow from it (see WeightBin).
+	Weights []WeightBin
+}
+
+// WeightBin counts the candidate pairs whose match weight (in bits, prior
+// included, before any Explanation.Limit) lies in [Bits, Bits+1). Matches
+// is the sum of their probabilities: the number of true matches among them
+// that the model expects. Weights beyond ±weightBinRange bits share the
+// outermost bins.
+type WeightBin struct {
+	Bits    int
+	Pairs   int
+	Matches float64
+}
+
+const weightBinRange = 40
+
+func weightBin(w float64) int {
+	return int(math.Floor(math.Max(-weightBinRange, math.Min(weightBinRange-1, w)))) + weightBinRange
+}
+
+// weightBins returns the non-empty range of the counts in bins.
+func weightBins(counts []int, sums []float64) []WeightBin {
+	lo, hi := -1, -1
+	for i, c := range counts {
+		if c > 0 {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i
+		}
+	}
+	if lo < 0 {
+		return nil
+	}
+	out := make([]WeightBin, 0, hi-lo+1)
+	for i := lo; i <= hi; i++ {
+		out = append(out, WeightBin{Bits: i - weightBinRange, Pairs: counts[i], Matches: sums[i]})
+	}
+	return out
 }
 
 // Pair is a scored candidate pair. A and B index the records (in link mode,
@@ -364,11 +412,18 @@ type Result struct {
 	m     *Matcher
 	d     *dataset
 	rules []blockRule // the blocking rules used, refined for the data
-	// refused holds the matching pairs (packed) whose merge a chaining
-	// guard refused.
-	refused map[uint64]bool
-	sc      *scorer // built on the first Explain
-	mu      sync.Mutex
+	// refused holds the matching pairs (packed) whose merge was refused,
+	// with the reason (LimitGuard, LimitRejected).
+	refused map[uint64]string
+	// labels are the labelled pairs (packed): true confirmed, false
+	// rejected.
+	labels map[uint64]bool
+	// otherCompanies are the candidate pairs (packed) limited as other
+	// companies of a group: kept apart in clustering, even through a third
+	// record.
+	otherCompanies []uint64
+	sc             *scorer // built on the first Explain
+	mu             sync.Mutex
 }
 
 // IsMatch reports whether p is at or above the match threshold.
@@ -430,11 +485,17 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 			return &Result{m: m, Stats: Stats{Records: len(recs), PairRecall: -1}}, nil
 		}
 	}
+	if link && len(m.o.labels) > 0 {
+		return nil, configError("labels apply to Dedupe only")
+	}
 	d, err := m.prepareSet(ctx, recs, nLeft)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{m: m, d: d, Stats: Stats{Records: len(recs), PairRecall: -1}}
+	if res.labels, err = m.resolveLabels(d); err != nil {
+		return nil, err
+	}
 	pairs, train, capped, byRule, err := m.candidates(ctx, d, res)
 	if err != nil {
 		return nil, err
@@ -442,10 +503,14 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 	res.Stats.RulePairs = byRule
 	res.Stats.CandidatePairs = len(pairs)
 	res.Stats.Capped = capped
+	recall := make(chan float64, 1)
 	if truth != nil {
-		res.Stats.PairRecall = pairRecall(truth, pairs)
+		go func() { recall <- pairRecall(truth, pairs) }() // while the pairs are scored
 	}
 	scored, err := m.score(ctx, d, pairs, train, res)
+	if truth != nil {
+		res.Stats.PairRecall = <-recall
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -472,107 +537,107 @@ func (m *Matcher) run(ctx context.Context, left, right []Record, truth []string)
 	return res, nil
 }
 
-// candidates runs blocking and returns distinct pairs packed as lo<<32|hi.
+// candidates runs blocking and returns distinct pairs packed as lo<<32|hi,
+// sorted, with the marks of the pairs a rule other than a weak one found.
+// Rules are blocked one after the other (each on all workers), so that only
+// one rule's block entries are held at a time.
 func (m *Matcher) candidates(ctx context.Context, d *dataset, res *Result) ([]uint64, []bool, []CappedBlock, map[string]int, error) {
-	entries, rules := blockEntries(m.blockRules(), d, m.o.rulesBlocks == nil, 0, m.o.blockCap, m.o.window, maphash.MakeSeed(), m.o.workers)
-	res.rules = rules
-	if err := ctx.Err(); err != nil {
-		return nil, nil, nil, nil, err
-	}
-	// Split the sorted entries into group-aligned ranges, one per worker.
+	rules := m.blockRules()
+	seed := maphash.MakeSeed()
 	w := m.o.workers
-	bounds := []int{0}
-	for k := 1; k < w; k++ {
-		b := len(entries) * k / w
-		for b > 0 && b < len(entries) && entries[b].key == entries[b-1].key {
-			b++
+	var strong, weak []uint64
+	var capped []CappedBlock
+	byRule := map[string]int{}
+	for ri, r := range rules {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, nil, nil, err
 		}
-		bounds = append(bounds, max(b, bounds[len(bounds)-1]))
-	}
-	bounds = append(bounds, len(entries))
-	parts := make([][]uint64, w)
-	trainParts := make([][]uint64, w)
-	caps := make([][]CappedBlock, w)
-	rulePairs := make([][]int, w)
-	for k := range rulePairs {
-		rulePairs[k] = make([]int, len(rules))
-	}
-	sortKey := d.sortKeys(m.kinds)
-	var wg sync.WaitGroup
-	for k := range w {
-		wg.Go(func() {
-			var out, train []uint64
-			var members []uint32
-			es := entries[bounds[k]:bounds[k+1]]
-			for s := 0; s < len(es); {
-				e := s + 1
-				for e < len(es) && es[e].key == es[s].key {
-					e++
-				}
-				if e-s > 1 {
-					members = members[:0]
-					for _, x := range es[s:e] {
-						members = append(members, x.rec)
-					}
-					if (s&0xFF) == 0 && ctx.Err() != nil {
-						return
-					}
-					before := len(out)
-					if e-s <= m.o.blockCap {
-						out = d.emitAll(out, members)
-					} else {
-						caps[k] = append(caps[k], CappedBlock{Rule: rules[es[s].key>>56].name, Records: e - s, Example: d.ids[members[0]]})
-						out = d.emitWindow(out, members, sortKey, m.o.window)
-					}
-					rulePairs[k][es[s].key>>56] += len(out) - before
-					if !rules[es[s].key>>56].weak {
-						train = append(train, out[before:]...)
-					}
-				}
-				s = e
+		entries, used := chooseBlocks(r, d, m.o.rulesBlocks == nil, refineLimit(d.n()), m.o.blockCap, m.o.window, seed, w)
+		rules[ri] = used
+		// Split the sorted entries into block-aligned ranges, one per worker.
+		bounds := []int{0}
+		for k := 1; k < w; k++ {
+			b := len(entries) * k / w
+			for b > 0 && b < len(entries) && entries[b].key == entries[b-1].key {
+				b++
 			}
-			radixSortU64(out)
-			parts[k] = slices.Compact(out)
-			radixSortU64(train)
-			trainParts[k] = slices.Compact(train)
-		})
+			bounds = append(bounds, max(b, bounds[len(bounds)-1]))
+		}
+		bounds = append(bounds, len(entries))
+		parts := make([][]uint64, w)
+		caps := make([][]CappedBlock, w)
+		var wg sync.WaitGroup
+		for k := range w {
+			wg.Go(func() {
+				var out []uint64
+				var members []uint32
+				es := entries[bounds[k]:bounds[k+1]]
+				for s := 0; s < len(es); {
+					e := s + 1
+					for e < len(es) && es[e].key == es[s].key {
+						e++
+					}
+					if e-s > 1 {
+						members = members[:0]
+						for _, x := range es[s:e] {
+							members = append(members, x.rec)
+						}
+						if (s&0xFF) == 0 && ctx.Err() != nil {
+							return
+						}
+						if e-s <= m.o.blockCap {
+							out = d.emitAll(out, members)
+						} else {
+							caps[k] = append(caps[k], CappedBlock{Rule: used.name, Records: e - s, Example: d.ids[members[0]]})
+							out = d.emitWindow(out, members, m.kinds, m.o.window)
+						}
+					}
+					s = e
+				}
+				radixSortU64(out)
+				parts[k] = slices.Compact(out)
+			})
+		}
+		wg.Wait()
+		entries = nil
+		got := slices.Concat(parts...)
+		if w > 1 {
+			got = sortPairs(got, w) // the workers' parts may share pairs
+		}
+		byRule[used.name] += len(got)
+		for _, c := range caps {
+			capped = append(capped, c...)
+		}
+		if used.weak {
+			weak = append(weak, got...)
+		} else {
+			strong = append(strong, got...)
+		}
 	}
-	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, nil, nil, nil, err
 	}
-	all := slices.Concat(parts...)
-	radixSortU64(all)
-	all = slices.Compact(all)
-	tr := slices.Concat(trainParts...)
-	radixSortU64(tr)
-	tr = slices.Compact(tr)
+	res.rules = rules
+	strong = append(strong, labelledPairs(res.labels)...) // labelled pairs are compared whatever the blocking
+	strong = sortPairs(strong, w)
+	all := sortPairs(slices.Concat(strong, weak), w)
+	weak = nil
 	// train marks the pairs that a rule other than a name-only one found.
 	train := make([]bool, len(all))
-	for a, t := 0, 0; a < len(all) && t < len(tr); {
+	for a, t := 0, 0; a < len(all) && t < len(strong); {
 		switch {
-		case all[a] == tr[t]:
+		case all[a] == strong[t]:
 			train[a] = true
 			a++
 			t++
-		case all[a] < tr[t]:
+		case all[a] < strong[t]:
 			a++
 		default:
 			t++
 		}
 	}
-	var capped []CappedBlock
-	for _, c := range caps {
-		capped = append(capped, c...)
-	}
-	slices.SortFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
+	slices.SortStableFunc(capped, func(a, b CappedBlock) int { return b.Records - a.Records })
 	m.report(Progress{Stage: "block", Done: len(all), Total: len(all)})
-	byRule := map[string]int{}
-	for _, rp := range rulePairs {
-		for r, c := range rp {
-			byRule[rules[r].name] += c
-		}
-	}
 	return all, train, capped, byRule, nil
 }
 
@@ -601,30 +666,9 @@ func (d *dataset) emitAll(out []uint64, members []uint32) []uint64 {
 	return out
 }
 
-func (d *dataset) emitWindow(out []uint64, members []uint32, sortKey []string, w int) []uint64 {
-	ms := slices.Clone(members)
-	slices.SortFunc(ms, func(a, b uint32) int {
-		if sortKey[a] != sortKey[b] {
-			if sortKey[a] < sortKey[b] {
-				return -1
-			}
-			return 1
-		}
-		return int(a) - int(b)
-	})
-	for a := range ms {
-		for b := a + 1; b < len(ms) && b <= a+w; b++ {
-			if d.keep(ms[a], ms[b]) {
-				out = append(out, pack(ms[a], ms[b]))
-			}
-		}
-	}
-	return out
-}
-
-// sortKeys gives each record a key for sorted neighbourhood: its name keys.
-func (d *dataset) sortKeys(kinds []Kind) []string {
-	out := make([]string, d.n())
+// emitWindow pairs each member of a block over the cap with the next w
+// members in the order of their name keys (sorted neighbourhood).
+func (d *dataset) emitWindow(out []uint64, members []uint32, kinds []Kind, w int) []uint64 {
 	var order []int
 	for _, k := range []Kind{KindFamilyName, KindPersonName, KindNameKana, KindGivenName, KindCompany, KindEmail, KindAddress} {
 		for f, kk := range kinds {
@@ -633,12 +677,31 @@ func (d *dataset) sortKeys(kinds []Kind) []string {
 			}
 		}
 	}
-	for i := range out {
-		s := ""
+	type keyed struct {
+		key string
+		rec uint32
+	}
+	ms := make([]keyed, len(members))
+	for i, r := range members {
+		var b strings.Builder
 		for _, f := range order {
-			s += d.vals[i*d.nf+f].key + "\x00"
+			b.WriteString(d.vals[int(r)*d.nf+f].key)
+			b.WriteByte(0)
 		}
-		out[i] = s
+		ms[i] = keyed{b.String(), r}
+	}
+	slices.SortFunc(ms, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.rec, b.rec)
+	})
+	for a := range ms {
+		for b := a + 1; b < len(ms) && b <= a+w; b++ {
+			if d.keep(ms[a].rec, ms[b].rec) {
+				out = append(out, pack(ms[a].rec, ms[b].rec))
+			}
+		}
 	}
 	return out
 }
@@ -737,8 +800,9 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if err := em(ctx, model, patterns, m.o.emIter, true, m.vetoed); err != nil {
 			return nil, err
 		}
+		all := patterns
 		if !useAll {
-			all := map[uint64]float64{}
+			all = map[uint64]float64{}
 			for _, pc := range allParts {
 				for g, c := range pc {
 					all[g] += c
@@ -751,6 +815,10 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 				return nil, err
 			}
 		}
+		if err := m.relearnM(ctx, model, res.labels, pairs, gammas, all); err != nil {
+			return nil, err
+		}
+		d.setFrequent(model)
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
 		m.report(Progress{Stage: "estimate", Done: model.Iterations, Total: m.o.emIter})
 	}
@@ -758,21 +826,48 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 	sc := newScorer(model, d, !m.o.noTF)
 	start2 := nowSeconds()
 	outParts := make([][]Pair, w)
+	otherParts := make([][]uint64, w)
+	binCounts := make([][]int, w)
+	binSums := make([][]float64, w)
 	err = parallelCtx(ctx, w, len(pairs), func(k, lo, hi int) {
 		var out []Pair
+		counts, sums := make([]int, 2*weightBinRange), make([]float64, 2*weightBinRange)
 		for p := lo; p < hi; p++ {
 			i, j := int(pairs[p]>>32), int(pairs[p]&0xFFFFFFFF)
 			wt := sc.weight(i, j, gammas[p])
-			_, pr := m.limit(d.rec(i), d.rec(j), gammas[p], probability(wt))
+			pw := probability(wt)
+			b := weightBin(wt)
+			counts[b]++
+			sums[b] += pw
+			why, pr := m.limit(model, d.rec(i), d.rec(j), gammas[p], pw)
+			if why == LimitOtherCompany {
+				otherParts[k] = append(otherParts[k], pairs[p])
+			}
+			if same, ok := res.labels[pairs[p]]; ok {
+				pr = 0
+				if same {
+					pr = 1
+				}
+			}
 			if pr >= m.o.review {
 				out = append(out, Pair{A: i, B: j, Weight: wt, Probability: pr})
 			}
 		}
 		outParts[k] = out
+		binCounts[k], binSums[k] = counts, sums
 	})
 	if err != nil {
 		return nil, err
 	}
+	counts, sums := make([]int, 2*weightBinRange), make([]float64, 2*weightBinRange)
+	for k := range binCounts {
+		for b := range binCounts[k] {
+			counts[b] += binCounts[k][b]
+			sums[b] += binSums[k][b]
+		}
+	}
+	res.Stats.Weights = weightBins(counts, sums)
+	res.otherCompanies = slices.Concat(otherParts...)
 	secs := compareSecs + nowSeconds() - start2
 	res.Stats.ScoringDuration = secs
 	if secs > 0 {
@@ -983,12 +1078,20 @@ func modelKinds(m *Model) []Kind {
 
 // vetoPair is vetoed plus a check that needs the values: two given names in
 // Japanese script that disagree, with readings that do not agree either,
-// belong to different people (a household member at the same address).
+// belong to different people (a household member at the same address),
+// unless their birth dates agree exactly.
 // Latin-script given names are exempt, since romanisation and nicknames
 // vary too much.
 func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
 	if m.vetoed(g) {
 		return true
+	}
+	for f, k := range m.kinds {
+		if k == KindDate && level(g, f) == 1 {
+			// The same birth date: a variant kanji of the given name
+			// (昌平 / 翔平) more likely than a household member.
+			return false
+		}
 	}
 	for _, f := range m.givens {
 		if level(g, f) != len(levelNames[KindGivenName])-1 || !hasNonLatin(a[f].key) || !hasNonLatin(b[f].key) {

@@ -260,8 +260,17 @@ func splitNames(raw []string, kinds []Kind) []string {
 	return out
 }
 
+// hasNonLatin reports whether s holds a letter beyond the Latin blocks
+// (kanji, kana, hangul, Cyrillic…).
 func hasNonLatin(s string) bool {
-	for _, r := range s {
+	i := 0
+	for i < len(s) && s[i] < 0xC9 { // runes below U+0250 start with bytes below 0xC9
+		i++
+	}
+	if i == len(s) {
+		return false
+	}
+	for _, r := range s[i:] {
 		if r > 0x24F && unicode.IsLetter(r) {
 			return true
 		}

@@ -12,10 +12,12 @@ import (
 // in memory (package c360's Engine keeps its index keys and records in its
 // stores and uses a Scorer to decide). Keys gives a record's blocking keys —
 // two records are candidates when they share one — and Score grades and
-// weighs a record against candidates with a fixed Model, exactly as Dedupe
-// and Index score a pair, except that no term-frequency adjustment is made
-// (frequencies are a property of a whole data set, which a Scorer does not
-// see).
+// weighs a record against candidates with a fixed Model, as Dedupe and
+// Index score a pair, except for the term-frequency adjustment: frequencies
+// are a property of a whole data set, which a Scorer does not see, so it
+// adjusts only the values the Model lists as frequent (FieldParams.Frequent,
+// counted by the Dedupe that estimated it), and does not boost rare ones.
+// With Config.TermFrequency false it makes no adjustment at all.
 //
 // A Scorer is safe for concurrent use.
 type Scorer struct {
@@ -49,7 +51,8 @@ func (m *Matcher) NewScorer(model *Model) (*Scorer, error) {
 	}
 	sc := &Scorer{m: m, model: model, rules: m.blockRules()}
 	if model != nil && len(m.rules) == 0 {
-		sc.base = newScorer(model, nil, false)
+		sc.base = newScorer(model, nil, !m.o.noTF)
+		sc.base.tfOf = func(f int, v *value) float64 { return model.Fields[f].Frequent[v.key] }
 	}
 	return sc, nil
 }

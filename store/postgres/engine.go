@@ -139,6 +139,7 @@ type engineSQL struct {
 	putLink, deleteLink, addKeys, removeKeys, putProfile, deleteProfile string
 	putMerge, deleteMerge, putReview, deleteReview, addNever, putChange string
 	putMeta                                                             string
+	removeNever, replaceChange, deleteChange                            string
 
 	items itemSQL
 }
@@ -186,6 +187,10 @@ func newEngineSQL(d *DB) engineSQL {
 		addNever: "INSERT INTO " + t("engine_never") + " (system, record_id, other_system, other_record_id) VALUES " +
 			"($1::text, $2::text, $3::text, $4::text), ($3::text, $4::text, $1::text, $2::text) ON CONFLICT DO NOTHING",
 		putChange: "INSERT INTO " + t("engine_changes") + " (cursor, doc) VALUES ($1::bigint, $2::jsonb)",
+		removeNever: "DELETE FROM " + t("engine_never") + " WHERE (system, record_id, other_system, other_record_id) IN " +
+			"(($1::text, $2::text, $3::text, $4::text), ($3::text, $4::text, $1::text, $2::text))",
+		replaceChange: "UPDATE " + t("engine_changes") + " SET doc = $2::jsonb WHERE cursor = $1::bigint RETURNING cursor",
+		deleteChange:  "DELETE FROM " + t("engine_changes") + " WHERE cursor = $1::bigint RETURNING cursor",
 		putMeta: "INSERT INTO " + t("engine_meta") + " (name, value) VALUES ($1::text, $2::bytea) " +
 			"ON CONFLICT (name) DO UPDATE SET value = excluded.value",
 		items: newItemSQL(d),
