@@ -1355,5 +1355,7 @@ var itemBuckets = []string{bEvents, bEventID, bAnon, bAnonOf, bState, bMember, b
 
 // ItemBuckets returns the names of the buckets the engine keeps items in,
 // sorted: what a backup, a migration or a conformance test (c360test's
-// erasure rules) must read to see all of the engine's item state.
+// erasure rules) must read to see all of the engine's item state. A host
+// may keep buckets of its own in the same store (package server keeps its
+// staff tokens in "server"); they hold no customer data and are not listed.
 func ItemBuckets() []string { return slices.Sorted(slices.Values(itemBuckets)) }
