@@ -18,9 +18,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -219,23 +217,20 @@ func tokenCmd(args []string) error {
 	return nil
 }
 
-// readConfig reads a c360.Config from JSON, strictly, as c360 serve does.
+// readConfig reads the engine's configuration file (c360.LoadConfig); an empty
+// path means the defaults.
 func readConfig(path string) (c360.Config, error) {
-	var cfg c360.Config
 	if path == "" {
-		return cfg, nil
+		return c360.Config{}, nil
 	}
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return cfg, err
+		return c360.Config{}, err
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&cfg); err != nil {
+	defer f.Close()
+	cfg, err := c360.LoadConfig(f)
+	if err != nil {
 		return cfg, fmt.Errorf("config %s: %w", path, err)
-	}
-	if dec.More() {
-		return cfg, fmt.Errorf("config %s: unexpected data after the JSON object", path)
 	}
 	return cfg, nil
 }
