@@ -54,9 +54,15 @@
 //     free text costs no more than a name;
 //   - score: match weights in bits with a term-frequency adjustment (agreeing
 //     on a rare surname counts for more than on "佐藤" or "Smith", by at most
-//     3 bits), turned into probabilities. A pair that disagrees on both given name and birth
-//     date, with no identifier agreeing, is never a match (a household
-//     member sharing an address and landline); a pair that shares nothing
+//     3 bits; agreeing on a common value is weak evidence, never evidence
+//     against; regions, postal codes and addresses are not adjusted, see
+//     tfKind), turned into probabilities. When every place field below the
+//     region disagrees outright (a move), the place fields' disagreements
+//     count once, the strongest of them. A pair that disagrees on both given
+//     name and birth date, with no identifier agreeing, is never a match (a
+//     household member sharing an address and landline), nor is a pair whose
+//     Japanese given names and their readings differ, unless the birth dates
+//     or the Japanese mobile numbers agree (IME variants: 隆子 / 孝子); a pair that shares nothing
 //     but a common name (a built-in list, or a family name held by 0.5% of
 //     the records) is held for review (LimitCommonName). The Model keeps
 //     the most frequent names (FieldParams.Frequent), so that a Scorer,

@@ -4,10 +4,16 @@ import "math"
 
 // Contribution is one field's part in a pair's score.
 type Contribution struct {
-	Field  string
-	Level  string  // comparison level name, e.g. "exact", "jaro_winkler>=0.92"
-	Weight float64 // bits added to the match weight (negative: evidence against)
-	A, B   string  // the normalised keys compared
+	Field string
+	Level string // comparison level name, e.g. "exact", "jaro_winkler>=0.92"
+	// Weight is the bits added to the match weight (negative: evidence
+	// against). When every field that says where a person lives below the
+	// region (postal code, address, street, locality) disagrees outright —
+	// a move, which changes them all at once — only the strongest
+	// disagreement of those fields and the region counts, and the others
+	// show 0.
+	Weight float64
+	A, B   string // the normalised keys compared
 }
 
 // Explanation says why a pair scored what it did: the prior plus each
@@ -51,14 +57,25 @@ func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explan
 	}
 	e.Prior = sc.prior
 	e.Weight = sc.prior
+	ws := make([]float64, len(m.fields))
+	place := -1 // the place field whose disagreement counts (see scorer.moved)
+	moved := sc.moved(g)
+	for f := range m.fields {
+		if l := level(g, f); l > 0 {
+			ws[f] = sc.fieldWeight(f, l, &a[f], g)
+			if moved && ws[f] < 0 && sc.place[f] && (place < 0 || ws[f] < ws[place]) {
+				place = f
+			}
+		}
+	}
 	for f, fd := range m.fields {
 		if fd.Kind == KindIgnore {
 			continue
 		}
 		l := level(g, f)
-		w := 0.0
-		if l > 0 {
-			w = sc.fieldWeight(f, l, &a[f], g)
+		w := ws[f]
+		if moved && w < 0 && sc.place[f] && f != place {
+			w = 0 // the stronger disagreement of another place field counts
 		}
 		e.Weight += w
 		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})

@@ -207,8 +207,9 @@ func TestCommonNameByFrequency(t *testing.T) {
 }
 
 // Two given names in Japanese script that differ, with no reading to
-// agree, are a household member's — unless the birth dates agree exactly,
-// where a variant kanji of one name (昌平 / 翔平) is the likelier story.
+// agree, are a household member's — unless the birth dates or the mobile
+// numbers agree exactly, where a variant kanji of one name (昌平 / 翔平) is
+// the likelier story. A shared landline is the household's.
 func TestHouseholdVeto(t *testing.T) {
 	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"given_kana", KindNameKana}, {"dob", KindDate}, {"phone", KindPhone}}
 	m, err := New(Config{Fields: fields})
@@ -219,24 +220,127 @@ func TestHouseholdVeto(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base := Record{ID: "a", Values: []string{"佐佐木", "昌平", "ショウヘイ", "2002-07-24", "080-8680-3683"}}
+	mobile := []string{"佐佐木", "昌平", "ショウヘイ", "2002-07-24", "080-8680-3683"}
+	landline := []string{"佐佐木", "昌平", "ショウヘイ", "2002-07-24", "03-3261-4411"}
 	tests := []struct {
-		name   string
-		other  []string
-		vetoed bool
+		name        string
+		base, other []string
+		vetoed      bool
 	}{
-		{"same birth date, reading missing", []string{"佐佐木", "翔平", "", "2002-07-24", "080-8680-3683"}, false},
-		{"birth date missing, reading missing", []string{"佐佐木", "翔平", "", "", "080-8680-3683"}, true},
-		{"other birth date, other reading", []string{"佐佐木", "和子", "カズコ", "1975-03-02", "080-8680-3683"}, true},
+		{"same birth date, reading missing", landline, []string{"佐佐木", "翔平", "", "2002-07-24", "03-3261-4411"}, false},
+		{"birth date missing, reading missing, same landline", landline, []string{"佐佐木", "翔平", "", "", "03-3261-4411"}, true},
+		{"birth date missing, reading missing, no phone", mobile, []string{"佐佐木", "翔平", "", "", ""}, true},
+		{"birth date missing, reading missing, same mobile", mobile, []string{"佐佐木", "翔平", "", "", "080-8680-3683"}, false},
+		{"birth date missing, reading missing, other mobile", mobile, []string{"佐佐木", "翔平", "", "", "090-1111-2222"}, true},
+		{"other birth date, other reading, same mobile", mobile, []string{"佐佐木", "和子", "カズコ", "1975-03-02", "080-8680-3683"}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := s.Score(base, []Record{{ID: "b", Values: tt.other}})
+			got, err := s.Score(Record{ID: "a", Values: tt.base}, []Record{{ID: "b", Values: tt.other}})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if got[0].Vetoed != tt.vetoed || (got[0].Limit == LimitHousehold) != tt.vetoed {
 				t.Errorf("vetoed %v, limit %q; want vetoed %v", got[0].Vetoed, got[0].Limit, tt.vetoed)
+			}
+		})
+	}
+}
+
+// A person who moved disagrees on the postal code, the prefecture and the
+// address at once: one piece of evidence, so only the strongest of those
+// disagreements counts, and the contributions still add up to the weight.
+// A typo in one place field while another agrees is independent evidence
+// and counts as usual.
+func TestPlaceDisagreementsCountOnce(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"dob", KindDate},
+		{"postal", KindPostalCode}, {"prefecture", KindPrefecture}, {"address", KindAddress}, {"email", KindEmail}}
+	m, err := New(Config{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := m.PriorModel()
+	s, err := m.NewScorer(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Record{ID: "a", Values: []string{"川上", "早苗", "1975-04-22", "433-8123", "静岡県", "静岡県浜松市中央区幸4-21-9", ""}}
+	tests := []struct {
+		name string
+		b    []string
+		// disagreeing place fields (indexes in fields)
+		places []int
+		moved  bool
+	}{
+		{"moved", []string{"川上", "早苗", "1975-04-22", "503-0827", "岐阜県", "岐阜県大垣市恵比寿町南2-23-23", ""}, []int{3, 4, 5}, true},
+		{"moved within the prefecture", []string{"川上", "早苗", "1975-04-22", "410-0801", "静岡県", "静岡県沼津市大手町1-1-3", ""}, []int{3, 5}, true},
+		{"postal code only", []string{"川上", "早苗", "1975-04-22", "503-0827", "", "", ""}, []int{3}, false},
+		{"same place", []string{"川上", "早苗", "1975-04-22", "433-8123", "静岡県", "静岡県浜松市中央区幸4-21-9", ""}, nil, false},
+		{"postal code disagrees, address agrees", []string{"川上", "早苗", "1975-04-22", "434-0021", "静岡県", "静岡県浜松市中央区幸4-21-9", ""}, []int{3}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Score(a, []Record{{ID: "b", Values: tt.b}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ex := got[0].Explanation
+			sum := ex.Prior
+			strongest, negatives := 0.0, 0
+			for _, c := range ex.Fields {
+				sum += c.Weight
+			}
+			for _, f := range tt.places {
+				w := model.Weight(f, len(model.Fields[f].M)-1) // the disagree level
+				strongest = min(strongest, w)
+				if ex.Fields[f].Level != LevelDisagree {
+					t.Errorf("%s: level %q, want %q", fields[f].Name, ex.Fields[f].Level, LevelDisagree)
+				}
+				if ex.Fields[f].Weight < 0 {
+					negatives++
+				}
+			}
+			if d := sum - ex.Weight; d > 1e-9 || d < -1e-9 {
+				t.Errorf("contributions add up to %.4f, weight %.4f", sum, ex.Weight)
+			}
+			placeSum, all := 0.0, 0.0
+			for _, f := range tt.places {
+				placeSum += ex.Fields[f].Weight
+				all += model.Weight(f, len(model.Fields[f].M)-1)
+			}
+			want, wantNeg := all, len(tt.places)
+			if tt.moved {
+				want, wantNeg = strongest, 1
+			}
+			if d := placeSum - want; d > 1e-9 || d < -1e-9 {
+				t.Errorf("disagreeing place fields weigh %.4f in all, want %.4f", placeSum, want)
+			}
+			if negatives != wantNeg {
+				t.Errorf("%d place fields weigh against, want %d", negatives, wantNeg)
+			}
+		})
+	}
+}
+
+// The term-frequency adjustment makes agreeing on a common value weak
+// evidence, never evidence against; a rare value gains at most maxTFBoost.
+func TestTermFrequencyFloor(t *testing.T) {
+	tests := []struct {
+		name       string
+		exact, tf  float64 // the exact level's weight; the value's frequency
+		wantWeight float64
+	}{
+		{"common value", 0.5, 0.2, 0},          // 0.5 + log2(0.01/0.2) = -3.8: floored at 0
+		{"average value", 0.5, 0.01, 0.5},      // no adjustment
+		{"rare value", 0.5, 0.0001, 0.5 + 3.0}, // log2(100) = 6.6, capped at maxTFBoost
+		{"weak field, common value", -1, 0.2, -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &scorer{w: [][]float64{{0, tt.exact}}, tf: true, uEx: []float64{0.01}, minTF: []float64{0}, reads: []int{-1}, place: []bool{false}, region: []bool{false}, noTF: []bool{false}}
+			v := value{key: "田中", tf: float32(tt.tf)}
+			if got := s.fieldWeight(0, 1, &v, 0); got < tt.wantWeight-1e-6 || got > tt.wantWeight+1e-6 {
+				t.Errorf("weight %.4f, want %.4f", got, tt.wantWeight)
 			}
 		})
 	}

@@ -924,6 +924,15 @@ type scorer struct {
 	uEx   []float64 // share of random pairs agreeing exactly, per field
 	// reads[f] is the written name field that kana field f reads, or -1.
 	reads []int
+	// place[f]: field f says where the person lives (postal code, address,
+	// street, locality, region). Their disagreements are one piece of
+	// evidence, not several: a person who moved disagrees on all of them
+	// at once, so only the strongest one counts (see placeWeights).
+	place []bool
+	// region[f]: field f is a region (a prefecture, a state).
+	region []bool
+	// noTF[f]: field f takes no term-frequency adjustment (see tfKind).
+	noTF []bool
 	// tfOf, when set, gives a value's term frequency instead of value.tf
 	// (an Index counts frequencies as records arrive).
 	tfOf func(f int, v *value) float64
@@ -931,6 +940,11 @@ type scorer struct {
 
 func newScorer(m *Model, d *dataset, tf bool) *scorer {
 	s := &scorer{prior: m.priorWeight(), tf: tf, d: d, reads: readings(modelKinds(m))}
+	for _, p := range m.Fields {
+		s.place = append(s.place, placeKind(p.Kind))
+		s.region = append(s.region, p.Kind == KindRegion || p.Kind == KindPrefecture)
+		s.noTF = append(s.noTF, !tfKind(p.Kind))
+	}
 	for f, p := range m.Fields {
 		ws := make([]float64, len(p.M))
 		for l := 1; l < len(p.M); l++ {
@@ -962,10 +976,13 @@ func (s *scorer) fieldWeight(f, l int, a *value, g uint64) float64 {
 	if s.tfOf != nil {
 		tf = s.tfOf(f, a)
 	}
-	if l == 1 && s.tf && tf > 0 && s.uEx[f] > 0 {
+	if l == 1 && s.tf && tf > 0 && s.uEx[f] > 0 && !s.noTF[f] {
 		u := math.Max(tf, s.minTF[f])
 		adj := math.Min(math.Log2(s.uEx[f]/u), maxTFBoost)
-		return clampW(s.w[f][1] + adj)
+		// A common value makes agreement weak evidence, never evidence
+		// against: the floor is the exact level's weight or 0, whichever
+		// is lower.
+		return clampW(math.Max(s.w[f][1]+adj, math.Min(s.w[f][1], 0)))
 	}
 	return s.w[f][l]
 }
@@ -973,14 +990,45 @@ func (s *scorer) fieldWeight(f, l int, a *value, g uint64) float64 {
 func (s *scorer) weight(i, j int, g uint64) float64 {
 	a := s.d.rec(i)
 	w := s.prior
+	moved := s.moved(g)
+	place := 0.0
 	for f := range s.w {
 		l := level(g, f)
 		if l == 0 {
 			continue
 		}
-		w += s.fieldWeight(f, l, &a[f], g)
+		fw := s.fieldWeight(f, l, &a[f], g)
+		if moved && fw < 0 && s.place[f] {
+			place = math.Min(place, fw)
+			continue
+		}
+		w += fw
 	}
-	return w
+	return w + place
+}
+
+// moved reports whether pattern g is a move: every place field compared
+// below the region (postal code, address, street, locality) disagrees
+// outright, two of them at least. A move changes them all at once, so
+// their disagreements (and the region's) are one piece of evidence and
+// only the strongest counts; a typo in one of them is independent
+// evidence and counts as usual.
+func (s *scorer) moved(g uint64) bool {
+	n := 0
+	for f, p := range s.place {
+		if !p || s.region[f] {
+			continue
+		}
+		l := level(g, f)
+		if l == 0 {
+			continue
+		}
+		if l != len(s.w[f])-1 {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // parallelCtx splits [0,n) into one range per worker and runs fn on each; it
@@ -1079,7 +1127,7 @@ func modelKinds(m *Model) []Kind {
 // vetoPair is vetoed plus a check that needs the values: two given names in
 // Japanese script that disagree, with readings that do not agree either,
 // belong to different people (a household member at the same address),
-// unless their birth dates agree exactly.
+// unless their birth dates or their Japanese mobile numbers agree exactly.
 // Latin-script given names are exempt, since romanisation and nicknames
 // vary too much.
 func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
@@ -1093,6 +1141,14 @@ func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
 			return false
 		}
 	}
+	for f, k := range m.kinds {
+		if k == KindPhone && level(g, f) == 1 && japaneseMobile(a[f].key) {
+			// The same mobile number: a personal line, unlike a
+			// household's landline — a variant kanji of the given name
+			// (隆子 / 孝子) more likely than a household member.
+			return false
+		}
+	}
 	for _, f := range m.givens {
 		if level(g, f) != len(levelNames[KindGivenName])-1 || !hasNonLatin(a[f].key) || !hasNonLatin(b[f].key) {
 			continue
@@ -1103,4 +1159,41 @@ func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
 		}
 	}
 	return false
+}
+
+// japaneseMobile reports whether a phone key (E.164) is a Japanese mobile
+// number: 070, 080, 090 or 060 nationally, +8170… in E.164.
+func japaneseMobile(key string) bool {
+	if len(key) != 13 || !strings.HasPrefix(key, "+81") {
+		return false
+	}
+	switch key[3:5] {
+	case "70", "80", "90", "60":
+		return true
+	}
+	return false
+}
+
+// placeKind reports whether fields of kind k say where a person lives.
+func placeKind(k Kind) bool {
+	switch k {
+	case KindPostalCode, KindAddress, KindStreet, KindLocality, KindRegion:
+		return true
+	}
+	return false
+}
+
+// tfKind reports whether agreeing on a value of kind k is adjusted for how
+// common the value is. Not for a region: a few dozen values, and candidate
+// pairs (which share a postal code or an address) agree on it whatever its
+// size, so its frequency says nothing about them. Not for a postal code, an
+// address or a street either: their values are nearly unique, and what a
+// value's count measures is the duplicates of one person or household, not
+// how many different people share it.
+func tfKind(k Kind) bool {
+	switch k {
+	case KindRegion, KindPrefecture, KindPostalCode, KindAddress, KindStreet:
+		return false
+	}
+	return true
 }
