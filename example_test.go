@@ -119,3 +119,48 @@ func ExampleEngine_Track() {
 	// send: true hanako@example.jp []
 	// send: false hanako@example.jp [cap_reached [daily]: 1 of 1 sends in 24h0m0s]
 }
+
+// A record that arrives in parts — here the traits of two identify calls —
+// is changed where it is stored: UpsertWith reads it, lets the function
+// change it and upserts the result in one atomic step, so two calls at the
+// same time cannot lose each other's part.
+func ExampleEngine_UpsertWith() {
+	ctx := context.Background()
+	e, err := c360.Open(ctx, c360.Config{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer e.Close()
+	key := customer.RecordKey{System: "web", RecordID: "user-42"}
+	setTrait := func(name, value string) func(*customer.SourceRecord, bool) error {
+		return func(r *customer.SourceRecord, existed bool) error {
+			if r.Attributes == nil {
+				r.Attributes = map[string]customer.Value{}
+			}
+			r.Attributes[name] = customer.StringValue(value)
+			return nil
+		}
+	}
+	for _, edit := range []func(*customer.SourceRecord, bool) error{
+		setTrait("plan", "gold"),
+		setTrait("store", "shibuya"),
+		setTrait("plan", "gold"), // the same again: nothing changes
+	} {
+		up, err := e.UpsertWith(ctx, key, customer.KindPerson, edit)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(up.Outcome)
+	}
+	id, _ := e.ProfileOf(ctx, key)
+	p, _ := e.Get(ctx, id)
+	s, _ := p.Source(key)
+	fmt.Println(s.Attributes["plan"], s.Attributes["store"])
+	// Output:
+	// created
+	// updated
+	// unchanged
+	// gold shibuya
+}

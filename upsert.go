@@ -136,6 +136,132 @@ func (e *Engine) Upsert(ctx context.Context, rec customer.SourceRecord) (Update,
 	return e.upsertHeld(ctx, &in.rec, up, err)
 }
 
+// UpsertWith upserts the source record key as edit changes it, reading
+// the stored record and writing the result in one atomic step: a
+// concurrent UpsertWith or Upsert of the same record — in this process or
+// in a replica sharing the store — is never lost, as it can be between a
+// read of the record (Engine.LinkOf, Get) and an Upsert. It is the read-
+// modify-write of a record that arrives in parts, such as the traits of
+// the tracking API's identify calls.
+//
+// edit gets a copy of the record as stored (existed true), or else a new
+// record {System: key.System, RecordID: key.RecordID, Kind: kind} (existed
+// false), and changes it in place. It runs before the write transaction
+// and again inside it when another writer changed the record meanwhile, so
+// it may be called more than once and must do nothing but change rec; the
+// record of its last call is written. An error of edit is returned as it
+// is, and nothing is written. An edit that changes the record's System or
+// RecordID is refused (an error wrapping ErrInvalid).
+//
+// When edit leaves a stored record as it was, nothing is written: the
+// Update is Unchanged with the record's profile. Otherwise the edited record
+// is upserted with every rule of Upsert: validation, idempotency,
+// suppression of erased persons and restricted profiles, everything in one
+// store transaction.
+func (e *Engine) UpsertWith(ctx context.Context, key customer.RecordKey, kind customer.Kind, edit func(rec *customer.SourceRecord, existed bool) error) (Update, error) {
+	sc, err := e.current()
+	if err != nil {
+		return Update{}, err
+	}
+	// As Upsert does, edit, prepare and score outside the serialised write
+	// transaction; the transaction reads the record again and, when another
+	// writer changed it since, edits again there.
+	var base stored
+	var first *input
+	err = e.store.View(ctx, func(tx ReadTx) (err error) {
+		if base, err = storedRecord(tx.Link, tx.Profile, key, kind); err != nil {
+			return err
+		}
+		if first, err = e.edited(sc, &base, edit); err != nil || first == nil {
+			return err
+		}
+		if base.finger == first.finger {
+			return nil // unchanged since it was stored: nothing to score
+		}
+		first.pre, err = e.candidates(tx, sc, first, nil)
+		return err
+	})
+	if err != nil {
+		return Update{}, err
+	}
+	if first == nil {
+		return Update{Outcome: Unchanged, Profile: base.profile}, nil
+	}
+	in := first
+	up, err := e.write(ctx, sc, key, func(u *upserter, up *Update) error {
+		in = first
+		cur, err := storedRecord(u.link, u.profile, key, kind)
+		if err != nil {
+			return err
+		}
+		if cur.existed != base.existed || cur.finger != base.finger {
+			if in, err = e.edited(sc, &cur, edit); err != nil {
+				return err
+			}
+			if in == nil {
+				up.Outcome, up.Profile = Unchanged, cur.profile
+				return nil
+			}
+		}
+		if done, err := u.admit(in, up); done || err != nil {
+			return err
+		}
+		return u.run(in, up)
+	})
+	if in == nil {
+		return up, err
+	}
+	return e.upsertHeld(ctx, &in.rec, up, err)
+}
+
+// stored is a source record as a transaction read it for UpsertWith.
+type stored struct {
+	rec     customer.SourceRecord
+	existed bool
+	finger  string      // the link's fingerprint ("" when not stored)
+	profile customer.ID // the profile holding it
+}
+
+// storedRecord reads the source record key through link and profile (a
+// transaction's reads), or makes a new one of kind when none is stored.
+func storedRecord(link func(customer.RecordKey) (*Link, error), profile func(customer.ID) (*customer.Profile, error), key customer.RecordKey, kind customer.Kind) (stored, error) {
+	s := stored{rec: customer.SourceRecord{System: key.System, RecordID: key.RecordID}}
+	s.rec.Kind = kind
+	l, err := link(key)
+	if isNotFound(err) {
+		return s, nil
+	}
+	if err != nil {
+		return s, err
+	}
+	p, err := profile(l.Profile)
+	if err != nil {
+		return s, fmt.Errorf("c360: the profile %s of record %s: %w", l.Profile, key, err)
+	}
+	r, ok := p.Source(key)
+	if !ok {
+		return s, fmt.Errorf("c360: record %s is linked to profile %s, which does not hold it", key, l.Profile)
+	}
+	s.rec, s.existed, s.finger, s.profile = *r.Clone(), true, l.Fingerprint, l.Profile
+	return s, nil
+}
+
+// edited runs edit on a copy of s's record and prepares the result for
+// matching; it returns nil when edit left a stored record as it was.
+func (e *Engine) edited(sc *match.Scorer, s *stored, edit func(*customer.SourceRecord, bool) error) (*input, error) {
+	rec := *s.rec.Clone()
+	if err := edit(&rec, s.existed); err != nil {
+		return nil, err
+	}
+	if k := rec.Key(); k != s.rec.Key() {
+		return nil, fmt.Errorf("%w: UpsertWith: the edit changed the record's key from %s to %s", ErrInvalid, s.rec.Key(), k)
+	}
+	if s.existed && fingerprintRecord(&rec) == fingerprintRecord(&s.rec) {
+		return nil, nil
+	}
+	return e.prepare(sc, &rec)
+}
+
 // write runs fn in one store transaction with a fresh upserter, keeps the
 // live state of the profiles it touched current, and returns the Update it
 // filled (the zero Update when the transaction failed). rec is the record

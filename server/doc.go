@@ -44,7 +44,8 @@
 //	GET  /v1/profiles/{id}/segments    read    the live segments the profile is in → SegmentsResponse
 //	POST /v1/decide                    read    the send gate: may this message go now? → DecisionResponse
 //	POST /v1/claim                     write   decide and, if allowed, record the send atomically
-//	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N (&wait=25s: long poll) → ChangesPage
+//	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N (&wait=25s: long poll) → ChangesPage;
+//	                                           with Accept: text/event-stream, Server-Sent Events (Last-Event-ID)
 //	POST /v1/identify, /v1/track,      track   the Segment-compatible tracking API → TrackResult
 //	     /v1/page, /v1/screen,                 (see tracking.go for how each message maps onto
 //	     /v1/group, /v1/alias,                 Engine.Track and Engine.Upsert; OPTIONS answers
@@ -85,6 +86,15 @@
 // duration such as 25s, below the request timeout) the request is a long
 // poll: when no change follows the cursor it waits for one — read again
 // every 200 ms — and answers an empty page only when wait has passed.
+//
+// Asked with "Accept: text/event-stream", the same route answers a stream
+// of Server-Sent Events, which a browser's EventSource reads: each change is
+// an event whose id is its cursor, so that a client that reconnects with
+// Last-Event-ID resumes after the last change it read, exactly once; idle,
+// the stream sends a heartbeat comment every Config.StreamHeartbeat. It ends
+// when the client goes away or the server shuts down (Serve ends open
+// streams as its shutdown begins; a host with its own http.Server uses
+// WithShutdown). See stream.go.
 //
 // # Errors
 //

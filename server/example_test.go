@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -122,4 +123,30 @@ func ExampleNew_tracking() {
 	// m1 web_visit 0
 	// m2 login 0
 	// m3 online_purchase 4800 JPY
+}
+
+// A host that runs the handler in its own http.Server ends the open streams
+// of the change feed (Server-Sent Events) when it shuts down: otherwise
+// Shutdown would wait for clients that never hang up. Serve does this
+// itself.
+func ExampleWithShutdown() {
+	e, err := c360.Open(context.Background(), c360.Config{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer e.Close()
+	stop := make(chan struct{})
+	srv := &http.Server{
+		Addr:        "127.0.0.1:8360",
+		Handler:     server.New(e, server.Config{}),
+		BaseContext: func(net.Listener) context.Context { return server.WithShutdown(context.Background(), stop) },
+	}
+	srv.RegisterOnShutdown(func() { close(stop) })
+	go srv.ListenAndServe()
+	// … and when the host stops:
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		log.Print(err)
+	}
 }

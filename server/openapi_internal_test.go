@@ -56,6 +56,35 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		t.Errorf("routes registered (-) and documented (+) differ:\n%s", diff)
 	}
 
+	// A route that streams Server-Sent Events documents the stream as a
+	// 200 answer of type text/event-stream, and the Last-Event-ID header it
+	// resumes from; no other route does.
+	var ops struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name, In string }
+			Responses  map[string]struct {
+				Content map[string]json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal(openapiDoc, &ops); err != nil {
+		t.Fatal(err)
+	}
+	for _, rt := range h.routes {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		op, ok := ops.Paths[path][strings.ToLower(method)]
+		if !ok {
+			continue
+		}
+		_, streams := op.Responses["200"].Content["text/event-stream"]
+		resumes := slices.ContainsFunc(op.Parameters, func(p struct{ Name, In string }) bool {
+			return p.Name == "Last-Event-ID" && p.In == "header"
+		})
+		if streams != rt.stream || resumes != rt.stream {
+			t.Errorf("%s: streams %v, documents text/event-stream %v and Last-Event-ID %v", rt.pattern, rt.stream, streams, resumes)
+		}
+	}
+
 	// Every reference resolves within the document.
 	var root map[string]any
 	json.Unmarshal(openapiDoc, &root)

@@ -47,6 +47,11 @@ func Serve(ctx context.Context, ln net.Listener, h http.Handler, o ServeOptions)
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(o.Logger.Handler(), slog.LevelWarn),
 	}
+	// Open streams (the change feed's Server-Sent Events) end as the
+	// shutdown begins; Shutdown would otherwise wait for them.
+	shutdown := make(chan struct{})
+	srv.BaseContext = func(net.Listener) context.Context { return WithShutdown(context.Background(), shutdown) }
+	srv.RegisterOnShutdown(func() { close(shutdown) })
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {

@@ -62,6 +62,11 @@ type Config struct {
 	// ("Order Completed" → online_purchase, …) and the name itself in
 	// snake case. Nil: the built-in names only.
 	EventTypes map[string]journey.Type `json:"event_types,omitempty"`
+	// StreamHeartbeat is how often an idle stream of the change feed
+	// (Server-Sent Events, see stream.go) sends a comment line to keep the
+	// connection open, and how often it checks its credential again. Zero
+	// means 15 seconds.
+	StreamHeartbeat time.Duration `json:"stream_heartbeat,omitempty"`
 	// IdentifyEventType is the type of the event that links an anonymous
 	// ID to a person on identify and alias. Empty means journey.TypeLogin.
 	IdentifyEventType journey.Type `json:"identify_event_type,omitempty"`
@@ -74,6 +79,7 @@ const (
 	defaultScanLimit    = 100_000
 	defaultNameLimit    = 20
 	maxNameLimit        = 100
+	defaultHeartbeat    = 15 * time.Second
 	defaultChangesLimit = 100
 	maxChangesLimit     = 1000
 )
@@ -84,6 +90,7 @@ type handler struct {
 	limits    *limiter
 	maxBody   int64
 	timeout   time.Duration
+	heartbeat time.Duration
 	log       *slog.Logger
 	logPII    bool
 	scanLimit int
@@ -99,12 +106,14 @@ type handler struct {
 
 // route is a registered pattern with the scope it needs. Public routes
 // need no credential; cookie routes (the console) also accept the session
-// cookie.
+// cookie; stream routes also answer Accept: text/event-stream with
+// Server-Sent Events (stream.go).
 type route struct {
 	pattern string
 	scope   Scope
 	public  bool
 	cookie  bool
+	stream  bool
 }
 
 // New returns the HTTP handler over e (see the package documentation for
@@ -113,7 +122,10 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	h := &handler{
 		e: e, creds: cfg.Credentials, maxBody: cfg.MaxBodyBytes, timeout: cfg.RequestTimeout,
 		log: cfg.Logger, logPII: cfg.LogPersonalData, mux: http.NewServeMux(), metrics: newMetrics(),
-		scanLimit: cfg.NameScanLimit,
+		scanLimit: cfg.NameScanLimit, heartbeat: cfg.StreamHeartbeat,
+	}
+	if h.heartbeat <= 0 {
+		h.heartbeat = defaultHeartbeat
 	}
 	if h.scanLimit <= 0 {
 		h.scanLimit = defaultScanLimit
@@ -154,7 +166,7 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	h.handle(route{pattern: "GET /v1/reviews", scope: ScopeRead}, h.reviews)
 	h.handle(route{pattern: "POST /v1/reviews/{id}/confirm", scope: ScopeWrite}, h.confirm)
 	h.handle(route{pattern: "POST /v1/reviews/{id}/reject", scope: ScopeWrite}, h.reject)
-	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead}, h.changes)
+	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead, stream: true}, h.changes)
 	h.registerLive()
 	h.registerPrivacy()
 	h.registerTracking()
@@ -182,7 +194,9 @@ func (h *handler) handle(rt route, fn http.HandlerFunc) {
 // 405 as problem details, counts and logs the request.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(r.Context(), h.timeout)
+	// A stream of the change feed outlives the timeout: it finds the
+	// request's own context under untimedKey (stream.go).
+	ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), untimedKey{}, r.Context()), h.timeout)
 	defer cancel()
 	r = r.WithContext(ctx)
 	rw := &recorder{ResponseWriter: w, req: r}
@@ -478,8 +492,20 @@ func (h *handler) changes(w http.ResponseWriter, r *http.Request) {
 		}
 		wait = v
 	}
+	stream := wantsStream(r)
+	if stream {
+		if c, ok, p := lastEventID(r); p != nil {
+			errs = append(errs, *p)
+		} else if ok {
+			after = uint64(c)
+		}
+	}
 	if len(errs) > 0 {
 		writeProblem(w, Problem{Status: http.StatusBadRequest, Detail: "bad change feed parameters", Errors: errs})
+		return
+	}
+	if stream {
+		h.streamChanges(w, r, c360.Cursor(after))
 		return
 	}
 	// Long polling: with wait, an empty page is not answered until a

@@ -51,12 +51,14 @@ import (
 //     event's Money; context (ip, userAgent, locale, timezone, campaign/UTM,
 //     page, library) and properties are kept in the event's Attributes as
 //     "context.…" and "properties.…".
-//   - identify → Engine.Upsert of the source record {System: <system>,
+//   - identify → Engine.UpsertWith of the source record {System: <system>,
 //     RecordID: userId}: the traits are merged into the record as stored
 //     (name, firstName/lastName, firstNameKana/lastNameKana or nameKana for
 //     the reading, email, phone, address, birthday; other traits become
 //     custom attributes "traits.…"), so a call that sends some traits keeps
-//     the others, as Segment's identify does. Without userId, the record is
+//     the others, as Segment's identify does; the record is read and
+//     written in one step, so two calls at once keep each other's traits
+//     (on replicas too). Without userId, the record is
 //     {System: <system>-anonymous, RecordID: anonymousId}, so that an e-mail
 //     left by a visitor can still match a known customer. With an
 //     anonymousId, a "login" event (Config.IdentifyEventType) links the
@@ -64,7 +66,7 @@ import (
 //   - alias → a link event: previousId, as an anonymous ID, joins userId's
 //     person (an alias of two known user IDs cannot merge two source
 //     records: the engine's matcher decides merges).
-//   - group → Engine.Upsert of an account record {System: <system>-group,
+//   - group → Engine.UpsertWith of an account record {System: <system>-group,
 //     RecordID: groupId} with traits.name as its legal name, and the
 //     person's record (userId) gains a Link to the account's profile.
 //
@@ -633,42 +635,27 @@ func str(v any) string {
 	return string(b)
 }
 
-// storedRecord returns the source record k as stored, or a new one.
-func (h *handler) storedRecord(ctx context.Context, k customer.RecordKey, kind customer.Kind) (customer.SourceRecord, bool, error) {
-	rec := customer.SourceRecord{System: k.System, RecordID: k.RecordID}
-	rec.Kind = kind
-	id, err := h.e.ProfileOf(ctx, k)
-	if errors.Is(err, c360.ErrNotFound) || errors.Is(err, customer.ErrNotFound) {
-		return rec, false, nil
-	}
-	if err != nil {
-		return rec, false, err
-	}
-	p, err := h.e.Get(ctx, id)
-	if err != nil {
-		return rec, false, err
-	}
-	if s, ok := p.Source(k); ok {
-		return *s.Clone(), true, nil
-	}
-	return rec, false, nil
-}
-
-// upsertChanged upserts rec, dated when, unless it existed and its facts
-// are the same as before (a message sent again): it reports whether it
-// wrote, and the profile of the record.
-func (h *handler) upsertChanged(ctx context.Context, rec customer.SourceRecord, existed bool, before []byte, when time.Time) (customer.ID, bool, error) {
-	after, _ := json.Marshal(rec.Facts)
-	if existed && bytes.Equal(before, after) {
-		id, err := h.e.ProfileOf(ctx, rec.Key())
-		return id, false, err
-	}
-	rec.UpdatedAt = when
-	up, err := h.e.Upsert(ctx, rec)
+// upsertEdited changes the source record k where it is stored
+// (Engine.UpsertWith: read, edit and write in one step, so that two calls
+// for one person at the same time, on this server or a replica, keep each
+// other's traits). A record edit leaves as it was is not written: the
+// message was sent again. The record is dated when it changes. It
+// returns the profile holding the record and whether it was written.
+func (h *handler) upsertEdited(ctx context.Context, k customer.RecordKey, kind customer.Kind, when time.Time, edit func(rec *customer.SourceRecord)) (customer.ID, bool, error) {
+	up, err := h.e.UpsertWith(ctx, k, kind, func(rec *customer.SourceRecord, existed bool) error {
+		before, _ := json.Marshal(rec.Facts)
+		edit(rec)
+		if after, _ := json.Marshal(rec.Facts); !existed || !bytes.Equal(before, after) {
+			rec.UpdatedAt = when
+		}
+		return nil
+	})
 	if err != nil {
 		return "", false, err
 	}
-	h.metrics.outcome(up.Outcome.String())
+	if up.Outcome != c360.Unchanged {
+		h.metrics.outcome(up.Outcome.String())
+	}
 	return up.Profile, up.Outcome != c360.Unchanged, nil
 }
 
@@ -679,13 +666,9 @@ func (h *handler) identify(ctx context.Context, m *segmentMessage, when time.Tim
 	}
 	changed := false
 	if len(m.Traits) > 0 || m.UserID != "" {
-		rec, existed, err := h.storedRecord(ctx, k, customer.KindPerson)
+		var err error
+		_, changed, err = h.upsertEdited(ctx, k, customer.KindPerson, when, func(rec *customer.SourceRecord) { applyTraits(rec, m.Traits) })
 		if err != nil {
-			return false, "", err
-		}
-		before, _ := json.Marshal(rec.Facts)
-		applyTraits(&rec, m.Traits)
-		if _, changed, err = h.upsertChanged(ctx, rec, existed, before, when); err != nil {
 			return false, "traits", err
 		}
 	}
@@ -705,27 +688,23 @@ func (h *handler) group(ctx context.Context, m *segmentMessage, when time.Time, 
 		return false, "groupId", rejection("a group message needs a groupId")
 	}
 	ak := customer.RecordKey{System: h.system + "-group", RecordID: string(m.GroupID)}
-	acct, existed, err := h.storedRecord(ctx, ak, customer.KindAccount)
-	if err != nil {
-		return false, "", err
-	}
-	before, _ := json.Marshal(acct.Facts)
-	if n := str(m.Traits["name"]); n != "" {
-		acct.LegalName = n
-	}
-	for k, v := range m.Traits {
-		switch k {
-		case "name":
-		case "email", "phone", "address", "website":
-			addContact(&acct, k, v)
-		default:
-			setAttr(&acct, "traits."+k, v)
+	acctID, changed, err := h.upsertEdited(ctx, ak, customer.KindAccount, when, func(acct *customer.SourceRecord) {
+		if n := str(m.Traits["name"]); n != "" {
+			acct.LegalName = n
 		}
-	}
-	if acct.LegalName == "" {
-		acct.LegalName = string(m.GroupID)
-	}
-	acctID, changed, err := h.upsertChanged(ctx, acct, existed, before, when)
+		for k, v := range m.Traits {
+			switch k {
+			case "name":
+			case "email", "phone", "address", "website":
+				addContact(acct, k, v)
+			default:
+				setAttr(acct, "traits."+k, v)
+			}
+		}
+		if acct.LegalName == "" {
+			acct.LegalName = string(m.GroupID)
+		}
+	})
 	if err != nil {
 		return false, "traits", err
 	}
@@ -733,15 +712,11 @@ func (h *handler) group(ctx context.Context, m *segmentMessage, when time.Time, 
 		return !changed, "", nil
 	}
 	pk := customer.RecordKey{System: h.system, RecordID: string(m.UserID)}
-	person, existed, err := h.storedRecord(ctx, pk, customer.KindPerson)
-	if err != nil {
-		return false, "", err
-	}
-	before, _ = json.Marshal(person.Facts)
-	if !slices.ContainsFunc(person.Links, func(l customer.Link) bool { return l.Profile == acctID }) {
-		person.Links = append(person.Links, customer.Link{Profile: acctID})
-	}
-	_, pchanged, err := h.upsertChanged(ctx, person, existed, before, when)
+	_, pchanged, err := h.upsertEdited(ctx, pk, customer.KindPerson, when, func(person *customer.SourceRecord) {
+		if !slices.ContainsFunc(person.Links, func(l customer.Link) bool { return l.Profile == acctID }) {
+			person.Links = append(person.Links, customer.Link{Profile: acctID})
+		}
+	})
 	if err != nil {
 		return false, "userId", err
 	}

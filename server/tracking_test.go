@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/server"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // trackingFixture is a fixture whose requests carry a write key in Basic
@@ -302,4 +304,56 @@ func TestTrackingGroupAndAlias(t *testing.T) {
 	}
 	f.problem(f.do("POST", "/v1/alias", "application/json", []byte(`{"messageId":"al-2","userId":"u"}`)), http.StatusBadRequest)
 	f.problem(f.do("POST", "/v1/group", "application/json", []byte(`{"messageId":"g-2","userId":"u"}`)), http.StatusBadRequest)
+}
+
+// TestTrackingConcurrentIdentifyAndGroup: identify calls for one user with
+// disjoint traits, and group calls putting the user in several groups, sent
+// at the same time, keep every trait and every group, as the same calls
+// sent one by one do.
+func TestTrackingConcurrentIdentifyAndGroup(t *testing.T) {
+	const n = 12
+	var msgs []struct {
+		path string
+		m    msg
+	}
+	for i := range n {
+		msgs = append(msgs,
+			struct {
+				path string
+				m    msg
+			}{"/v1/identify", msg{"messageId": fmt.Sprintf("i-%d", i), "userId": "u-1", "timestamp": "2026-04-01T09:00:00Z",
+				"traits": msg{fmt.Sprintf("t%02d", i): i}}},
+			struct {
+				path string
+				m    msg
+			}{"/v1/group", msg{"messageId": fmt.Sprintf("g-%d", i), "userId": "u-1", "groupId": fmt.Sprintf("acme-%d", i), "timestamp": "2026-04-01T09:00:00Z",
+				"traits": msg{"name": fmt.Sprintf("株式会社アクメ%d", i)}}})
+	}
+	run := func(concurrent bool) customer.Facts {
+		f := trackingFixture(t)
+		var wg sync.WaitGroup
+		for _, x := range msgs {
+			if concurrent {
+				wg.Go(func() { f.send(x.path, x.m) })
+			} else {
+				f.send(x.path, x.m)
+			}
+		}
+		wg.Wait()
+		p, _ := f.timelineOf("u-1")
+		s, ok := p.Source(customer.RecordKey{System: "web", RecordID: "u-1"})
+		if !ok {
+			t.Fatalf("the profile %s lacks web/u-1", p.ID)
+		}
+		return s.Facts
+	}
+	want := run(false)
+	if len(want.Attributes) != n || len(want.Links) != n {
+		t.Fatalf("the serial run kept %d traits and %d groups, want %d each", len(want.Attributes), len(want.Links), n)
+	}
+	got := run(true)
+	byProfile := cmpopts.SortSlices(func(a, b customer.Link) bool { return a.Profile < b.Profile })
+	if diff := cmp.Diff(want, got, byProfile); diff != "" {
+		t.Errorf("concurrent identify and group calls lost writes (-serial +concurrent):\n%s", diff)
+	}
 }

@@ -28,7 +28,8 @@ const serveUsage = `[--addr 127.0.0.1:8360] [--store memory] [--tokens tokens.js
 Serves a c360 engine over HTTP: POST /v1/records, GET /v1/profiles/{id},
 GET /v1/profiles?email=|phone=|corporate_number=|name=, GET /v1/reviews,
 POST /v1/reviews/{id}/confirm|reject, POST /v1/profiles/{id}/unmerge,
-GET /v1/changes?after=N&limit=M, GET /v1/openapi.json, GET /metrics,
+GET /v1/changes?after=N&limit=M (with Accept: text/event-stream, a stream
+of Server-Sent Events), GET /v1/openapi.json, GET /metrics,
 GET /healthz, GET /readyz, the Segment-compatible tracking API (POST
 /v1/identify, track, page, screen, group, alias, batch: point a Segment
 library's host here and give it a write key, "c360 token create --scope
