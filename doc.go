@@ -38,6 +38,19 @@
 // attribution, paths); ExampleEngine_Track shows a cookie's history joining
 // a profile.
 //
+// # The engine's intelligence
+//
+// Intel returns the engine's intel.Hub (configured by Config.Intel) and
+// Tracker its decision tracker; both keep their state — items, a link index
+// by profile ID, subscriptions, the (subscription, item) pairs delivered,
+// pending deliveries, decisions and actions — in the engine's store through
+// IntelStore, so a restarted engine delivers exactly as before and replicas
+// share one picture. Intelligence(ctx, principal, id) lists the items a
+// principal may see that are linked to a profile or to any ID merged into
+// it (Aliases), so links follow merges and unmerges without rewriting
+// items; Erase takes an erased person out of the items and subscription
+// queries, and Export includes the items linked to them.
+//
 // # The packages
 //
 // The engine is built on a set of packages that depend on each other in one
@@ -74,8 +87,9 @@
 //     Engine.Directory resolves their participants.
 //
 // Every storage interface (customer.Store, journey.EventStore,
-// intel.Repository) has an in-memory default and a conformance suite
-// (customertest, journeytest, inteltest). Durable adapters live in nested
+// intel.Repository, intel.SubscriptionStore, intel.DecisionStore) has an
+// in-memory default and a conformance suite (customertest, journeytest,
+// inteltest). Durable adapters live in nested
 // modules so that their drivers never enter this one: store/bolt (an
 // embedded, crash-safe file through bbolt) and store/postgres (PostgreSQL
 // through pgx).

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/match"
 )
@@ -65,6 +66,12 @@ type Config struct {
 	FutureSkew time.Duration `json:"future_skew,omitempty"`
 	// Privacy configures erasure, suppression and the provision log.
 	Privacy PrivacyConfig `json:"privacy,omitzero"`
+	// Intel configures the engine's intelligence Hub (Engine.Intel): its
+	// taxonomy, Deliver callback, snippet length and insight group size.
+	// Its Subscriptions must be nil (the engine keeps them in its Store);
+	// a nil Now means the engine's clock. The zero value is intel's
+	// defaults, with deliveries pending until a Deliver is set.
+	Intel intel.Config `json:"intel,omitzero"`
 }
 
 // Engine keeps one current profile per person as source records arrive:
@@ -90,6 +97,12 @@ type Engine struct {
 	privacy PrivacyConfig
 	priv    privState // privacy.go
 
+	intel    *IntelStore // intel.go
+	intelCfg intel.Config
+	tracker  *intel.Tracker
+	intelMu  sync.Mutex // guards hub
+	hub      *intel.Hub // built by the first Intel call
+
 	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load) and closed
 	closed bool
 }
@@ -104,6 +117,9 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	if e.now == nil {
 		e.now = time.Now
+	}
+	if err := e.openIntel(cfg.Intel); err != nil {
+		return nil, err
 	}
 	lv, err := newLive(cfg, e.now)
 	if err != nil {

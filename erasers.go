@@ -13,8 +13,10 @@ import (
 )
 
 // Eraser is implemented by a holder of personal data outside the engine's
-// store — an intelligence repository that links items to profiles, a
-// host's search index or cache — so that Engine.Erase reaches it too. Set
+// store — an intelligence repository of the host's own that links items to
+// profiles, a host's search index or cache — so that Engine.Erase reaches
+// it too. (The engine's own intelligence, Engine.Intel, needs none: Erase
+// always reaches it.) Set
 // the erasers in PrivacyConfig.Erasers; Erase calls each, in name order,
 // before it erases the engine's own state, and counts what each removed in
 // the audit entry ("elsewhere:<name>"). Erase must be idempotent: when it or
@@ -171,12 +173,10 @@ func erasedPerson(p *customer.Profile, ids []customer.ID) ErasedPerson {
 	return out
 }
 
-// eraseElsewhere calls the configured Erasers for a profile about to be
-// erased and returns what each removed.
+// eraseElsewhere takes a profile about to be erased out of the engine's
+// intelligence (Engine.Intel) and calls the configured Erasers, and returns
+// what each removed.
 func (e *Engine) eraseElsewhere(ctx context.Context, id customer.ID) (map[string]int, error) {
-	if len(e.privacy.Erasers) == 0 {
-		return nil, nil
-	}
 	var who ErasedPerson
 	err := e.store.View(ctx, func(tx ReadTx) error {
 		p, err := profileToAct(tx, id)
@@ -198,6 +198,11 @@ func (e *Engine) eraseElsewhere(ctx context.Context, id customer.ID) (map[string
 		return nil, err
 	}
 	out := map[string]int{}
+	items, subs, err := e.eraseIntel(ctx, who)
+	if err != nil {
+		return nil, fmt.Errorf("c360: erasing %s in the engine's intelligence (call Erase again to finish): %w", id, err)
+	}
+	out["intel_items"], out["intel_subscriptions"] = items, subs
 	names := make([]string, 0, len(e.privacy.Erasers))
 	for n := range e.privacy.Erasers {
 		names = append(names, n)

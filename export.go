@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/journey"
 )
 
@@ -38,6 +39,9 @@ const ExportSchema = "c360.export/v1"
 //	sends        messages recorded as sent: channel, purpose, campaign, tags, time
 //	reviews      open review items about their records (record, candidate,
 //	             the match explanation)
+//	intelligence the engine's intelligence items (Engine.Intel) linked to
+//	             the profile or an absorbed ID (intel.Item's JSON), by ID;
+//	             omitted when there are none
 //	provisions   APPI provision records: data provided to or received from
 //	             third parties (see Provision)
 //
@@ -55,6 +59,8 @@ type Export struct {
 	Sends      []ExportSend      `json:"sends"`
 	Reviews    []Review          `json:"reviews"`
 	Provisions []Provision       `json:"provisions"`
+	// Intelligence is the engine's intelligence linked to the person.
+	Intelligence []*intel.Item `json:"intelligence,omitempty"`
 }
 
 // ExportRecord says why a source record is in the profile.
@@ -178,6 +184,13 @@ func (e *Engine) Export(ctx context.Context, id customer.ID) (*Export, error) {
 				x.Reviews = append(x.Reviews, *r)
 			}
 		}
+		linked, err := intelLinkedTo(tx, ids)
+		if err != nil {
+			return err
+		}
+		if len(linked) > 0 {
+			x.Intelligence = linked
+		}
 		ps, err := provisionsOfAll(tx, ids)
 		if err != nil {
 			return err
@@ -206,7 +219,7 @@ func (e *Engine) ExportTo(ctx context.Context, id customer.ID, to Recipient) (*E
 	for _, s := range []struct {
 		name string
 		n    int
-	}{{"events", len(x.Events)}, {"segments", len(x.Segments)}, {"sends", len(x.Sends)}, {"reviews", len(x.Reviews)}, {"provisions", len(x.Provisions)}} {
+	}{{"events", len(x.Events)}, {"segments", len(x.Segments)}, {"sends", len(x.Sends)}, {"reviews", len(x.Reviews)}, {"intelligence", len(x.Intelligence)}, {"provisions", len(x.Provisions)}} {
 		if s.n > 0 {
 			items = append(items, s.name)
 		}
@@ -316,6 +329,11 @@ th{background:#f2f2f2}pre{background:#f8f8f8;padding:.5em;overflow:auto}
 {{with .Reviews}}<h2>Open review items</h2>
 <table><tr><th>ID</th><th>Record</th><th>Resembles</th><th>Opened</th></tr>
 {{range .}}<tr><td>{{.ID}}</td><td>{{.Record}}</td><td>{{.Candidate}}</td><td>{{time .CreatedAt}}</td></tr>
+{{end}}</table>{{end}}
+
+{{with .Intelligence}}<h2>Intelligence linked to the person</h2>
+<table><tr><th>Captured</th><th>Category</th><th>Title</th><th>Text</th></tr>
+{{range .}}<tr><td>{{time .CapturedAt}}</td><td>{{.Category}}</td><td>{{.Title}}</td><td>{{.Body}}</td></tr>
 {{end}}</table>{{end}}
 
 <h2>Provision to and from third parties (第三者提供記録)</h2>

@@ -1095,26 +1095,32 @@ func (e *Engine) Timelines(ctx context.Context) iter.Seq2[[]journey.Event, error
 // ErrNotFound.
 func (e *Engine) Aliases(ctx context.Context, id customer.ID) ([]customer.ID, error) {
 	var out []customer.ID
-	err := e.view(ctx, func(tx ReadTx) error {
-		cur, _, err := resolve(tx, id)
-		if err != nil {
-			return err
-		}
-		out = []customer.ID{cur}
-		queue := []customer.ID{cur}
-		for len(queue) > 0 {
-			g := queue[0]
-			queue = queue[1:]
-			for it, err := range tx.Scan(bAliases, string(g)) {
-				if err != nil {
-					return err
-				}
-				out = append(out, customer.ID(it.Key))
-				queue = append(queue, customer.ID(it.Key))
-			}
-		}
-		slices.Sort(out[1:])
-		return nil
+	err := e.view(ctx, func(tx ReadTx) (err error) {
+		out, err = aliasesIn(tx, id)
+		return err
 	})
 	return out, err
+}
+
+// aliasesIn is Aliases inside a transaction.
+func aliasesIn(tx ReadTx, id customer.ID) ([]customer.ID, error) {
+	cur, _, err := resolve(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := []customer.ID{cur}
+	queue := []customer.ID{cur}
+	for len(queue) > 0 {
+		g := queue[0]
+		queue = queue[1:]
+		for it, err := range tx.Scan(bAliases, string(g)) {
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, customer.ID(it.Key))
+			queue = append(queue, customer.ID(it.Key))
+		}
+	}
+	slices.Sort(out[1:])
+	return out, nil
 }

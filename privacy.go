@@ -170,7 +170,9 @@ type Erasure struct {
 	// "index_keys", "edges", "never_merge", "reviews", "redirects",
 	// "profiles", "references", "events", "anonymous_ids", "sends",
 	// "stage", "memberships", "contact_suppressions", "changes_removed",
-	// "changes_redacted", "provisions_pseudonymised", and
+	// "changes_redacted", "provisions_pseudonymised", "intel_items" and
+	// "intel_subscriptions" (the engine's intelligence items and
+	// subscription queries the person was taken out of), and
 	// "elsewhere:<name>" for each of PrivacyConfig.Erasers.
 	Removed map[string]int `json:"removed"`
 	// Suppressed is how many salted identifier hashes were kept so that
@@ -187,10 +189,14 @@ type Erasure struct {
 // profile, references to it in other profiles, events (those of the
 // anonymous IDs linked to them too) and the anonymous IDs, stage, segment
 // memberships, send history, contact suppressions of their addresses (the
-// suppression after erasure covers them), their values in the change feed
+// suppression after erasure covers them), their links and texts in the
+// engine's intelligence items and subscription queries (Engine.Intel; the
+// items stay), their values in the change feed
 // (changes of the profile are removed; changes of other profiles that
 // carried their values are redacted), held input, and the normalised
-// records the engine caches in memory. It all happens in one transaction:
+// records the engine caches in memory. The intelligence and the
+// PrivacyConfig.Erasers come first, item by item (each step idempotent:
+// after a failure, call Erase again); the rest happens in one transaction:
 // either all of it or nothing.
 //
 // What remains is the Erasure audit entry (also in the change feed, as a
@@ -1351,7 +1357,8 @@ func (e *Engine) LiftSuppression(ctx context.Context, erasureID string, d custom
 
 // itemBuckets are the buckets the engine keeps items in (see ItemStore).
 var itemBuckets = []string{bEvents, bEventID, bAnon, bAnonOf, bState, bMember, bSends, bSuppr, bAliases,
-	bErased, bErasedBy, bAudit, bHeld, bProvision}
+	bErased, bErasedBy, bAudit, bHeld, bProvision,
+	bIntelItems, bIntelLinks, bIntelSubs, bIntelClaims, bIntelPending, bIntelPendingOf, bIntelDecisions, bIntelActionOf}
 
 // ItemBuckets returns the names of the buckets the engine keeps items in,
 // sorted: what a backup, a migration or a conformance test (c360test's

@@ -17,6 +17,7 @@ import (
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/segment"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 var dpo = customer.Decision{Actor: "佐藤 (DPO)", Reason: "erasure request #12"}
@@ -585,4 +586,105 @@ func TestActivateNeverExportsSuppressedContacts(t *testing.T) {
 func sha256Hex(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
+}
+
+// TestEraseReachesEngineIntelligence: the engine's own intelligence
+// (Engine.Intel) needs no Eraser: Export lists the items linked to the
+// person, and Erase takes them out of items (links, survey respondent,
+// texts; the items stay), out of the search index and out of subscription
+// queries, leaving other people's items as they were.
+func TestEraseReachesEngineIntelligence(t *testing.T) {
+	ctx := t.Context()
+	e := open(t, c360.Config{})
+	id := upsert(t, e, person("sales", "S-1", "山田", "太郎", "taro@example.jp", "090-1234-5678")).Profile
+	other := upsert(t, e, person("sales", "S-2", "佐藤", "花子", "hanako@example.jp", "")).Profile
+	hub, err := e.Intel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	author := intel.Principal{ID: "sato", Teams: []intel.TeamID{"sales"}}
+	org := intel.Visibility{Scope: intel.ScopeOrg}
+	items := []*intel.Item{
+		{ID: "I-1", Kind: intel.KindCustomer, Category: intel.CategoryAccountActivity, Source: intel.SourceSalesServiceLog,
+			Title: "山田 太郎 asks for a quote", Body: "Call back on 090-1234-5678 or taro@example.jp.",
+			Links: intel.Links{Customers: []customer.ID{id, other}}, Confidence: 1, CapturedAt: day0, Visibility: org},
+		{ID: "I-2", Kind: intel.KindCustomer, Category: intel.CategorySatisfaction, Source: intel.SourceSurvey,
+			Title: "NPS answer", Links: intel.Links{Accounts: []customer.ID{id}}, Confidence: 1, CapturedAt: day0,
+			Survey: &intel.SurveyAnswer{Metric: intel.MetricNPS, Score: 9, Respondent: id}, Visibility: org},
+		{ID: "I-3", Kind: intel.KindCustomer, Category: intel.CategoryAccountActivity, Source: intel.SourceSalesServiceLog,
+			Title: "佐藤 花子 renews", Links: intel.Links{Customers: []customer.ID{other}}, Confidence: 1, CapturedAt: day0, Visibility: org},
+	}
+	for _, it := range items {
+		if err := hub.Collect(ctx, author, it); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := hub.Subscribe(ctx, author, intel.Subscription{ID: "taro", Query: intel.Query{Text: "taro@example.jp", Customers: []customer.ID{id}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := hub.Subscribe(ctx, author, intel.Subscription{ID: "hanako", Query: intel.Query{Customers: []customer.ID{other}}}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := e.Export(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var exported []intel.ID
+	for _, it := range x.Intelligence {
+		exported = append(exported, it.ID)
+	}
+	if d := cmp.Diff([]intel.ID{"I-1", "I-2"}, exported); d != "" {
+		t.Errorf("Export.Intelligence (-want +got):\n%s", d)
+	}
+	untouched, err := hub.Get(ctx, author, "I-3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	er, err := e.Erase(ctx, id, dpo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if er.Removed["intel_items"] != 2 || er.Removed["intel_subscriptions"] != 1 {
+		t.Errorf("Removed = %v, want intel_items 2, intel_subscriptions 1", er.Removed)
+	}
+	i1, err := hub.Get(ctx, author, "I-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(i1.Links.Customers, []customer.ID{other}) {
+		t.Errorf("I-1 links = %v, want only %s", i1.Links.Customers, other)
+	}
+	for _, s := range []string{"山田", "taro", "1234"} {
+		if strings.Contains(i1.Title+i1.Body, s) {
+			t.Errorf("I-1 still holds %q: %q %q", s, i1.Title, i1.Body)
+		}
+	}
+	i2, err := hub.Get(ctx, author, "I-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(i2.Links.Accounts) != 0 || i2.Survey.Respondent != "" || i2.Survey.Score != 9 {
+		t.Errorf("I-2 = %+v %+v, want the answer kept without its respondent", i2.Links, i2.Survey)
+	}
+	if i3, _ := hub.Get(ctx, author, "I-3"); !cmp.Equal(i3, untouched) {
+		t.Errorf("another person's item changed: %+v", i3)
+	}
+	if res, err := hub.Search(ctx, author, intel.Query{Text: "taro"}); err != nil || res.Total != 0 {
+		t.Errorf("Search(taro) after Erase = %+v, %v", res, err)
+	}
+	subs, err := hub.Subscriptions(ctx, author)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []intel.Query{{Customers: []customer.ID{other}}, {Text: "(erased)", Customers: []customer.ID{"(erased)"}}}
+	var got []intel.Query
+	for _, s := range subs {
+		got = append(got, s.Query)
+	}
+	if d := cmp.Diff(want, got, cmpopts.EquateEmpty()); d != "" {
+		t.Errorf("subscription queries after Erase (-want +got):\n%s", d)
+	}
+	if items, err := e.Intelligence(ctx, author, other); err != nil || len(items) != 2 {
+		t.Errorf("Intelligence(other) after Erase = %d items, %v; want I-1 and I-3", len(items), err)
+	}
 }

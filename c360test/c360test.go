@@ -3,9 +3,10 @@
 // An implementation's tests call Run with a function that returns a fresh,
 // empty store; each rule of c360.Store's contract is a subtest named for
 // it, and a failure says which rule broke. Run also drives an Engine over
-// the store (records, merges, reviews, unmerge, the change feed) and, when
-// Config.Reopen is set, checks that a reopened store answers exactly as
-// before.
+// the store (records, merges, reviews, unmerge, the change feed, the
+// engine's intelligence), runs package inteltest's suites on
+// c360.IntelStore over the store, and, when Config.Reopen is set, checks
+// that a reopened store answers exactly as before.
 package c360test
 
 import (
@@ -61,6 +62,7 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 		{"ErasureWrites", erasureWrites},
 		{"Engine", engineOn},
 		{"LiveEngine", liveOn},
+		{"IntelLinksFollowMerges", intelLinks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +74,9 @@ func RunConfig(t *testing.T, newStore func(t *testing.T) c360.Store, cfg Config)
 	if cfg.Reopen != nil {
 		t.Run("Restart", func(t *testing.T) { restart(t, newStore, cfg.Reopen) })
 		t.Run("LiveRestart", func(t *testing.T) { liveRestart(t, newStore, cfg.Reopen) })
+		t.Run("IntelRestart", func(t *testing.T) { intelRestart(t, newStore, cfg.Reopen) })
 	}
+	t.Run("Intel", func(t *testing.T) { intelSuites(t, newStore) })
 	t.Run("Erase", func(t *testing.T) { eraseProperty(t, newStore) })
 	t.Run("Closed", func(t *testing.T) {
 		s := newStore(t)

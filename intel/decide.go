@@ -2,6 +2,8 @@ package intel
 
 import (
 	"cmp"
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -129,15 +131,21 @@ func (a *Action) Validate() error {
 }
 
 // Tracker keeps decisions and actions and reports on their execution. The
-// zero value is ready to use (with time.Now as its clock) and is safe for
-// concurrent use; it copies in and out.
+// zero value is ready to use (with time.Now as its clock, over its own
+// MemoryDecisions) and is safe for concurrent use; it copies in and out.
+// Set Store to keep decisions and actions elsewhere (package c360's
+// Engine.Tracker keeps them in the engine's store); every Tracker over one
+// Store sees the same decisions and actions.
 type Tracker struct {
 	// Now is the clock for overdue reports. Nil means time.Now.
 	Now func() time.Time
+	// Store keeps the decisions and actions. Nil means a MemoryDecisions
+	// of the Tracker's own, created on first use. Set it before the first
+	// call.
+	Store DecisionStore
 
-	mu        sync.RWMutex
-	decisions map[DecisionID]Decision
-	actions   map[ActionID]Action
+	once sync.Once
+	mem  *MemoryDecisions
 }
 
 func (t *Tracker) now() time.Time {
@@ -147,65 +155,54 @@ func (t *Tracker) now() time.Time {
 	return time.Now()
 }
 
-// PutDecision validates and stores (or replaces) a decision.
-func (t *Tracker) PutDecision(d Decision) error {
+// store returns the Tracker's DecisionStore.
+func (t *Tracker) store() DecisionStore {
+	if t.Store != nil {
+		return t.Store
+	}
+	t.once.Do(func() { t.mem = new(MemoryDecisions) })
+	return t.mem
+}
+
+// PutDecision validates and stores (or replaces) a decision. Errors:
+// ErrInvalid (every problem); the store's.
+func (t *Tracker) PutDecision(ctx context.Context, d Decision) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
-	d.Options = slices.Clone(d.Options)
-	d.Evidence = slices.Clone(d.Evidence)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.decisions == nil {
-		t.decisions = map[DecisionID]Decision{}
-	}
-	t.decisions[d.ID] = d
-	return nil
+	return t.store().PutDecision(ctx, d)
 }
 
 // PutAction validates and stores (or replaces) an action. Its decision
-// must exist (a *customer.FieldError on Decision wrapping ErrInvalid otherwise).
-func (t *Tracker) PutAction(a Action) error {
+// must exist (a *customer.FieldError on Decision wrapping ErrInvalid
+// otherwise).
+func (t *Tracker) PutAction(ctx context.Context, a Action) error {
 	if err := a.Validate(); err != nil {
 		return err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if _, ok := t.decisions[a.Decision]; !ok {
+	err := t.store().PutAction(ctx, a)
+	if errors.Is(err, ErrNotFound) {
 		return multierror.Append(nil, fieldError("action", string(a.ID), "Decision", fmt.Sprintf("no decision %q", a.Decision))).ErrorOrNil()
 	}
-	if t.actions == nil {
-		t.actions = map[ActionID]Action{}
-	}
-	t.actions[a.ID] = a
-	return nil
+	return err
 }
 
 // Decision returns a decision or an error wrapping ErrNotFound.
-func (t *Tracker) Decision(id DecisionID) (Decision, error) {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	d, ok := t.decisions[id]
-	if !ok {
-		return Decision{}, fmt.Errorf("%w: decision %q", ErrNotFound, id)
-	}
-	d.Options = slices.Clone(d.Options)
-	d.Evidence = slices.Clone(d.Evidence)
-	return d, nil
+func (t *Tracker) Decision(ctx context.Context, id DecisionID) (Decision, error) {
+	return t.store().Decision(ctx, id)
 }
 
 // Actions returns the actions of a decision sorted by due date, then ID.
-func (t *Tracker) Actions(id DecisionID) []Action {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+func (t *Tracker) Actions(ctx context.Context, id DecisionID) ([]Action, error) {
 	var out []Action
-	for _, a := range t.actions {
-		if a.Decision == id {
-			out = append(out, a)
+	for a, err := range t.store().Actions(ctx, id) {
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, a)
 	}
 	sortActions(out)
-	return out
+	return out, nil
 }
 
 func sortActions(as []Action) {
@@ -217,22 +214,37 @@ func sortActions(as []Action) {
 	})
 }
 
-// WithoutActions returns the decisions that have no action other than
-// cancelled ones — decided but not executed — oldest first.
-func (t *Tracker) WithoutActions() []Decision {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	has := map[DecisionID]bool{}
-	for _, a := range t.actions {
-		if a.Status != ActionCancelled {
-			has[a.Decision] = true
+// all reads every decision with its actions.
+func (t *Tracker) all(ctx context.Context) ([]Decision, [][]Action, error) {
+	var ds []Decision
+	for d, err := range t.store().Decisions(ctx) {
+		if err != nil {
+			return nil, nil, err
+		}
+		ds = append(ds, d)
+	}
+	as := make([][]Action, len(ds))
+	for i, d := range ds {
+		for a, err := range t.store().Actions(ctx, d.ID) {
+			if err != nil {
+				return nil, nil, err
+			}
+			as[i] = append(as[i], a)
 		}
 	}
+	return ds, as, nil
+}
+
+// WithoutActions returns the decisions that have no action other than
+// cancelled ones — decided but not executed — oldest first.
+func (t *Tracker) WithoutActions(ctx context.Context) ([]Decision, error) {
+	ds, as, err := t.all(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []Decision
-	for id, d := range t.decisions {
-		if !has[id] {
-			d.Options = slices.Clone(d.Options)
-			d.Evidence = slices.Clone(d.Evidence)
+	for i, d := range ds {
+		if !slices.ContainsFunc(as[i], func(a Action) bool { return a.Status != ActionCancelled }) {
 			out = append(out, d)
 		}
 	}
@@ -242,7 +254,7 @@ func (t *Tracker) WithoutActions() []Decision {
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	return out
+	return out, nil
 }
 
 // OverdueAction is an action past its due date and not finished.
@@ -253,20 +265,24 @@ type OverdueAction struct {
 
 // Overdue returns the open or in-progress actions whose due date is before
 // now (the Tracker's clock), most overdue first.
-func (t *Tracker) Overdue() []OverdueAction {
+func (t *Tracker) Overdue(ctx context.Context) ([]OverdueAction, error) {
 	now := t.now()
-	t.mu.RLock()
+	_, all, err := t.all(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var as []Action
-	for _, a := range t.actions {
-		if (a.Status == ActionOpen || a.Status == ActionInProgress) && a.Due.Before(now) {
-			as = append(as, a)
+	for _, list := range all {
+		for _, a := range list {
+			if (a.Status == ActionOpen || a.Status == ActionInProgress) && a.Due.Before(now) {
+				as = append(as, a)
+			}
 		}
 	}
-	t.mu.RUnlock()
 	sortActions(as)
 	out := make([]OverdueAction, len(as))
 	for i, a := range as {
 		out[i] = OverdueAction{Action: a, Late: now.Sub(a.Due)}
 	}
-	return out
+	return out, nil
 }

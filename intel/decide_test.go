@@ -18,7 +18,7 @@ func TestTrackerReports(t *testing.T) {
 			Owner: "alice", Date: t0.AddDate(0, 0, day)}
 	}
 	for _, d := range []intel.Decision{dec("d1", 0), dec("d2", 1), dec("d3", 2), dec("d4", 3)} {
-		if err := tr.PutDecision(d); err != nil {
+		if err := tr.PutDecision(t.Context(), d); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -36,12 +36,16 @@ func TestTrackerReports(t *testing.T) {
 		act("a4", "d2", 12, intel.ActionOpen),      // not due yet
 		act("a5", "d3", 1, intel.ActionCancelled),  // cancelled: d3 counts as without action
 	} {
-		if err := tr.PutAction(a); err != nil {
+		if err := tr.PutAction(t.Context(), a); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var without []intel.DecisionID
-	for _, d := range tr.WithoutActions() {
+	wa, err := tr.WithoutActions(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range wa {
 		without = append(without, d.ID)
 	}
 	if d := cmp.Diff([]intel.DecisionID{"d3", "d4"}, without); d != "" {
@@ -52,20 +56,32 @@ func TestTrackerReports(t *testing.T) {
 		Late time.Duration
 	}
 	var overdue []o
-	for _, x := range tr.Overdue() {
+	od, err := tr.Overdue(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range od {
 		overdue = append(overdue, o{x.Action.ID, x.Late})
 	}
 	if d := cmp.Diff([]o{{"a3", 7 * 24 * time.Hour}, {"a2", 2 * 24 * time.Hour}}, overdue); d != "" {
 		t.Errorf("Overdue (-want +got):\n%s", d)
 	}
-	if err := tr.PutAction(act("a9", "nope", 1, intel.ActionOpen)); !errors.Is(err, intel.ErrInvalid) {
+	if err := tr.PutAction(t.Context(), act("a9", "nope", 1, intel.ActionOpen)); !errors.Is(err, intel.ErrInvalid) {
 		t.Errorf("action of an unknown decision = %v, want ErrInvalid", err)
 	}
-	if _, err := tr.Decision("nope"); !errors.Is(err, intel.ErrNotFound) {
+	if _, err := tr.Decision(t.Context(), "nope"); !errors.Is(err, intel.ErrNotFound) {
 		t.Errorf("Decision(nope) = %v, want ErrNotFound", err)
 	}
-	if got := len(tr.Actions("d2")); got != 2 {
-		t.Errorf("Actions(d2) = %d, want 2", got)
+	as, err := tr.Actions(t.Context(), "d2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []intel.ActionID
+	for _, a := range as {
+		got = append(got, a.ID)
+	}
+	if d := cmp.Diff([]intel.ActionID{"a3", "a4"}, got); d != "" {
+		t.Errorf("Actions(d2), by due date (-want +got):\n%s", d)
 	}
 }
 

@@ -79,3 +79,21 @@ func (e *TaxonomyError) Error() string {
 
 // Unwrap returns [ErrTaxonomy].
 func (e *TaxonomyError) Unwrap() error { return ErrTaxonomy }
+
+// NotifyError is the error of a write (Collect, Update) whose item was
+// stored and indexed, but whose subscriptions could not all be offered it
+// because the [SubscriptionStore] failed: do not write the item again
+// (that would be a conflict or a new version); the pairs not claimed are
+// offered again at the item's next write. It unwraps to the store's error.
+type NotifyError struct {
+	Item ID
+	Err  error
+}
+
+// Error names the item and the store's error.
+func (e *NotifyError) Error() string {
+	return fmt.Sprintf("intel: item %q stored, but not offered to every subscription: %v", e.Item, e.Err)
+}
+
+// Unwrap returns the store's error.
+func (e *NotifyError) Unwrap() error { return e.Err }

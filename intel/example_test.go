@@ -95,17 +95,28 @@ func ExampleParseQuery() {
 }
 
 func ExampleTracker() {
+	ctx := context.Background()
 	now := time.Date(2026, 4, 1, 9, 0, 0, 0, time.UTC)
 	tr := &intel.Tracker{Now: func() time.Time { return now }}
-	_ = tr.PutDecision(intel.Decision{ID: "D-1", Question: "Match the price cut?", Options: []string{"yes", "no"},
+	_ = tr.PutDecision(ctx, intel.Decision{ID: "D-1", Question: "Match the price cut?", Options: []string{"yes", "no"},
 		Choice: "no", Owner: "tanaka", Date: now.AddDate(0, 0, -30), Evidence: []intel.ID{"1"}})
-	_ = tr.PutDecision(intel.Decision{ID: "D-2", Question: "Open a store in Umeda?", Choice: "later", Owner: "kato", Date: now.AddDate(0, 0, -7)})
-	_ = tr.PutAction(intel.Action{ID: "A-1", Decision: "D-1", Title: "Free fitting campaign", Owner: "ops",
+	_ = tr.PutDecision(ctx, intel.Decision{ID: "D-2", Question: "Open a store in Umeda?", Choice: "later", Owner: "kato", Date: now.AddDate(0, 0, -7)})
+	_ = tr.PutAction(ctx, intel.Action{ID: "A-1", Decision: "D-1", Title: "Free fitting campaign", Owner: "ops",
 		Due: now.AddDate(0, 0, -3), Status: intel.ActionInProgress, KPI: "return rate"})
-	for _, o := range tr.Overdue() {
+	overdue, err := tr.Overdue(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, o := range overdue {
 		fmt.Printf("overdue: %s %q by %v (KPI %s)\n", o.Action.ID, o.Action.Title, o.Late, o.Action.KPI)
 	}
-	for _, d := range tr.WithoutActions() {
+	without, err := tr.WithoutActions(ctx)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, d := range without {
 		fmt.Printf("no action: %s %q\n", d.ID, d.Question)
 	}
 	// Output:

@@ -11,22 +11,29 @@ import (
 )
 
 // Config configures a [Hub]. The zero Config consists entirely of defaults.
+// The JSON tags name the settings a configuration file may hold; the
+// others are set in Go.
 type Config struct {
 	// Taxonomy validates items. Nil means NewTaxonomy().
-	Taxonomy *Taxonomy
+	Taxonomy *Taxonomy `json:"-"`
 	// Now is the clock (the current week of Digest). Nil means time.Now.
-	Now func() time.Time
+	Now func() time.Time `json:"-"`
 	// Deliver is called once per (subscription, item) when a newly written
 	// item matches a subscription; the host wires it to e-mail, chat or a
 	// queue. It is called without any Hub lock held, from the goroutine
 	// that wrote the item. A non-nil error keeps the delivery pending until
 	// Flush succeeds. Nil means deliveries stay pending (see Pending).
-	Deliver func(ctx context.Context, d Delivery) error
+	Deliver func(ctx context.Context, d Delivery) error `json:"-"`
+	// Subscriptions keeps the subscriptions, the pairs claimed for
+	// delivery and the pending deliveries. Nil means a new
+	// MemorySubscriptions (gone with the process); package c360's
+	// Engine.Intel keeps them in the engine's store.
+	Subscriptions SubscriptionStore `json:"-"`
 	// SnippetRunes is the maximum snippet length in runes. 0 means 120.
-	SnippetRunes int
+	SnippetRunes int `json:"snippet_runes,omitempty"`
 	// MinGroupSize is the smallest group an insight aggregate is shown for;
 	// smaller groups are suppressed. 0 means 5; 1 disables suppression.
-	MinGroupSize int
+	MinGroupSize int `json:"min_group_size,omitempty"`
 }
 
 // Hub is the SDK's entry point for intelligence: it validates items, stores
@@ -51,10 +58,11 @@ type Hub struct {
 	// that no write is lost between Load's scan and its swap of the index.
 	load sync.RWMutex
 
-	mu        sync.Mutex
-	subs      map[SubscriptionID]*subscription
-	delivered map[deliveryKey]bool
-	pending   []Delivery
+	subs SubscriptionStore
+	// compiled caches the compiled queries of subscriptions, by query
+	// text (see notify).
+	mu       sync.Mutex
+	compiled map[string]*compiled
 }
 
 // New returns a Hub over repo (nil means a new MemoryRepository). Call
@@ -70,6 +78,10 @@ func New(repo Repository, cfg Config) *Hub {
 func (h *Hub) setup() {
 	if h.repo == nil {
 		h.repo = new(MemoryRepository)
+	}
+	h.subs = h.cfg.Subscriptions
+	if h.subs == nil {
+		h.subs = new(MemorySubscriptions)
 	}
 	if h.cfg.Taxonomy == nil {
 		h.cfg.Taxonomy = NewTaxonomy()
@@ -139,8 +151,9 @@ func checkPrincipal(p Principal) error {
 // Collect validates and stores a new item written by p. An empty Author is
 // set to p.ID. The item is indexed and matching subscriptions are notified.
 // Errors: ErrNoPrincipal; ErrInvalid (every problem, as *customer.FieldError values);
-// ErrConflict when an item with that ID exists. On success it.Version holds
-// the stored version.
+// ErrConflict when an item with that ID exists; a *NotifyError when the
+// item was stored but the subscription store failed (it.Version is set
+// then too). On success it.Version holds the stored version.
 func (h *Hub) Collect(ctx context.Context, p Principal, it *Item) error {
 	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
@@ -195,7 +208,9 @@ func (h *Hub) write(ctx context.Context, it *Item) error {
 	if err != nil {
 		return err
 	}
-	h.notify(ctx, stored)
+	if err := h.notify(ctx, stored); err != nil {
+		return &NotifyError{Item: stored.ID, Err: err}
+	}
 	return nil
 }
 
@@ -234,10 +249,7 @@ func (h *Hub) Delete(ctx context.Context, p Principal, id ID) error {
 	if err != nil {
 		return err
 	}
-	h.mu.Lock()
-	h.pending = slices.DeleteFunc(h.pending, func(d Delivery) bool { return d.Item.ID == id })
-	h.mu.Unlock()
-	return nil
+	return h.dropPending(ctx, func(p PendingDelivery) bool { return p.Item == id })
 }
 
 // Get returns the item if p may see it. An item that does not exist and an

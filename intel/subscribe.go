@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -31,22 +32,13 @@ type Delivery struct {
 	Item         *Item
 }
 
-type subscription struct {
-	s Subscription
-	c *compiled
-}
-
-type deliveryKey struct {
-	sub  SubscriptionID
-	item ID
-}
-
 // Subscribe saves query s.Query for principal p. From then on, each item
-// written through the Hub is delivered to the subscription exactly once:
-// at the first write (Collect or Update) after which the item matches the
-// query and p may see it. Items stored before Subscribe are not delivered
-// unless they are written again and match. Errors: ErrNoPrincipal;
-// ErrInvalid for an empty ID; ErrConflict when the ID is taken.
+// written through a Hub over the same SubscriptionStore is delivered to the
+// subscription exactly once: at the first write (Collect or Update) after
+// which the item matches the query and p may see it. Items stored before
+// Subscribe are not delivered unless they are written again and match.
+// Errors: ErrNoPrincipal; ErrInvalid for an empty ID; ErrConflict when the
+// ID is taken; the store's.
 func (h *Hub) Subscribe(ctx context.Context, p Principal, s Subscription) error {
 	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
@@ -59,134 +51,220 @@ func (h *Hub) Subscribe(ctx context.Context, p Principal, s Subscription) error 
 		return fieldError("subscription", "", "Subscription.ID", "missing")
 	}
 	s.Owner = Principal{ID: p.ID, Teams: slices.Clone(p.Teams), Roles: slices.Clone(p.Roles)}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if _, ok := h.subs[s.ID]; ok {
-		return fmt.Errorf("%w: subscription %q exists", ErrConflict, s.ID)
-	}
-	if h.subs == nil {
-		h.subs = map[SubscriptionID]*subscription{}
-		h.delivered = map[deliveryKey]bool{}
-	}
-	h.subs[s.ID] = &subscription{s: s, c: compile(s.Query)}
-	return nil
+	return h.subs.AddSubscription(ctx, s)
 }
 
 // Unsubscribe removes a subscription of p's (ErrNotFound if p has none with
-// that ID) and drops its pending deliveries.
+// that ID) with its claims and pending deliveries.
 func (h *Hub) Unsubscribe(ctx context.Context, p Principal, id SubscriptionID) error {
 	h.once.Do(h.setup)
 	if err := checkPrincipal(p); err != nil {
 		return err
 	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s, ok := h.subs[id]
-	if !ok || s.s.Owner.ID != p.ID {
+	s, err := h.subs.Subscription(ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && s.Owner.ID != p.ID) {
 		return fmt.Errorf("%w: subscription %q", ErrNotFound, id)
 	}
-	delete(h.subs, id)
-	for k := range h.delivered {
-		if k.sub == id {
-			delete(h.delivered, k)
-		}
+	if err != nil {
+		return err
 	}
-	h.pending = slices.DeleteFunc(h.pending, func(d Delivery) bool { return d.Subscription.ID == id })
-	return nil
+	return h.subs.DeleteSubscription(ctx, id)
 }
 
 // Subscriptions returns p's subscriptions sorted by ID.
-func (h *Hub) Subscriptions(p Principal) []Subscription {
+func (h *Hub) Subscriptions(ctx context.Context, p Principal) ([]Subscription, error) {
 	h.once.Do(h.setup)
-	h.mu.Lock()
-	defer h.mu.Unlock()
+	if err := checkPrincipal(p); err != nil {
+		return nil, err
+	}
 	var out []Subscription
-	for _, s := range h.subs {
-		if s.s.Owner.ID == p.ID && p.ID != "" {
-			out = append(out, s.s)
+	for s, err := range h.subs.Subscriptions(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if s.Owner.ID == p.ID {
+			out = append(out, s)
 		}
 	}
-	slices.SortFunc(out, func(a, b Subscription) int { return cmp.Compare(a.ID, b.ID) })
-	return out
+	return out, nil
+}
+
+// compiledOf returns the compiled query of a subscription, from the cache
+// when its query was compiled before; keep lists the cache keys in use.
+func (h *Hub) compiledOf(q Query, keep map[string]bool) *compiled {
+	k := q.String()
+	keep[k] = true
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	c := h.compiled[k]
+	if c == nil {
+		c = compile(q)
+		if h.compiled == nil {
+			h.compiled = map[string]*compiled{}
+		}
+		h.compiled[k] = c
+	}
+	return c
 }
 
 // notify delivers a freshly written item to every subscription it newly
-// matches. A (subscription, item) pair is claimed under the lock before the
-// callback runs, so concurrent writes of the same item never deliver twice.
-func (h *Hub) notify(ctx context.Context, it *Item) {
+// matches. The subscriptions are read from the store at each write (so a
+// restarted Hub, and every Hub sharing the store, sees the same ones), and
+// each (subscription, item) pair is claimed in the store before the
+// callback runs, so concurrent writes of the same item — on this Hub or
+// another over the same store — never deliver twice. It offers the item to
+// every subscription it can and returns the store's errors, joined.
+func (h *Hub) notify(ctx context.Context, it *Item) error {
 	var terms map[string]bool // analysed once, on first need
-	h.mu.Lock()
+	keep := map[string]bool{}
+	var errs []error
 	var todo []Delivery
-	for _, s := range h.subs {
-		k := deliveryKey{s.s.ID, it.ID}
-		if h.delivered[k] || !it.VisibleTo(s.s.Owner) || !s.c.matchMeta(it) {
+	for s, err := range h.subs.Subscriptions(ctx) {
+		if err != nil {
+			errs = append(errs, err)
+			break
+		}
+		if !it.VisibleTo(s.Owner) {
 			continue
 		}
-		if len(s.c.terms) > 0 {
+		c := h.compiledOf(s.Query, keep)
+		if !c.matchMeta(it) {
+			continue
+		}
+		if len(c.terms) > 0 {
 			if terms == nil {
 				terms = termSet(it)
 			}
-			if !s.c.matchTerms(terms) {
+			if !c.matchTerms(terms) {
 				continue
 			}
 		}
-		h.delivered[k] = true
-		todo = append(todo, Delivery{Subscription: s.s, Item: it})
+		todo = append(todo, Delivery{Subscription: s, Item: it})
 	}
-	h.mu.Unlock()
-	slices.SortFunc(todo, func(a, b Delivery) int { return cmp.Compare(a.Subscription.ID, b.Subscription.ID) })
-	for _, d := range todo {
-		h.deliver(ctx, d)
-	}
-}
-
-func (h *Hub) deliver(ctx context.Context, d Delivery) error {
-	var err error
-	if h.cfg.Deliver == nil {
-		err = errors.New("intel: no Deliver callback configured")
-	} else {
-		d.Item = d.Item.Clone()
-		err = h.cfg.Deliver(ctx, d)
-	}
-	if err != nil {
+	if len(errs) == 0 { // a complete listing: forget the queries no longer used
 		h.mu.Lock()
-		if _, live := h.subs[d.Subscription.ID]; live {
-			h.pending = append(h.pending, d)
-		}
+		maps.DeleteFunc(h.compiled, func(k string, _ *compiled) bool { return !keep[k] })
 		h.mu.Unlock()
 	}
-	return err
+	for _, d := range todo {
+		ok, err := h.subs.Claim(ctx, d.Subscription.ID, it.ID)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if err := h.deliver(ctx, d); err != nil {
+			if err := h.subs.AddPending(ctx, PendingDelivery{d.Subscription.ID, it.ID}); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// deliver calls the Deliver callback with a copy of the item.
+func (h *Hub) deliver(ctx context.Context, d Delivery) error {
+	if h.cfg.Deliver == nil {
+		return errors.New("intel: no Deliver callback configured")
+	}
+	d.Item = d.Item.Clone()
+	return h.cfg.Deliver(ctx, d)
+}
+
+// dropPending removes the pending deliveries drop selects.
+func (h *Hub) dropPending(ctx context.Context, drop func(PendingDelivery) bool) error {
+	var sel []PendingDelivery
+	for p, err := range h.subs.Pending(ctx) {
+		if err != nil {
+			return err
+		}
+		if drop(p) {
+			sel = append(sel, p)
+		}
+	}
+	for _, p := range sel {
+		if _, err := h.subs.TakePending(ctx, p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Pending returns the number of deliveries waiting for a retry.
-func (h *Hub) Pending() int {
+func (h *Hub) Pending(ctx context.Context) (int, error) {
 	h.once.Do(h.setup)
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return len(h.pending)
+	n := 0
+	for _, err := range h.subs.Pending(ctx) {
+		if err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // Flush retries pending deliveries in the order they failed and returns
-// the errors of those that failed again (they stay pending), joined.
+// the errors of those that failed again (they stay pending, now last),
+// joined. Each retry reads the subscription and the item as they are now:
+// a delivery whose item was deleted or is no longer visible to the
+// subscription's owner is dropped. Each pending delivery is taken from the
+// store before it is retried, so that two Hubs flushing one store at once
+// never deliver it twice; a process that stops between taking one and
+// putting it back after a failure loses that one retry.
 func (h *Hub) Flush(ctx context.Context) error {
 	h.once.Do(h.setup)
-	h.mu.Lock()
-	todo := h.pending
-	h.pending = nil
-	h.mu.Unlock()
-	var errs []error
-	for i, d := range todo {
-		if err := ctx.Err(); err != nil {
-			h.mu.Lock()
-			h.pending = append(h.pending, todo[i:]...)
-			h.mu.Unlock()
+	var todo []PendingDelivery
+	for p, err := range h.subs.Pending(ctx) {
+		if err != nil {
 			return err
 		}
-		if err := h.deliver(ctx, d); err != nil {
-			errs = append(errs, fmt.Errorf("intel: deliver item %q to subscription %q: %w", d.Item.ID, d.Subscription.ID, err))
+		todo = append(todo, p)
+	}
+	var errs []error
+	for _, p := range todo {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ok, err := h.subs.TakePending(ctx, p)
+		if err != nil {
+			return err
+		}
+		if !ok { // taken by another Flush, or dropped
+			continue
+		}
+		if err := h.retry(ctx, p); err != nil {
+			if aerr := h.subs.AddPending(ctx, p); aerr != nil {
+				return errors.Join(aerr, err)
+			}
+			errs = append(errs, fmt.Errorf("intel: deliver item %q to subscription %q: %w", p.Item, p.Subscription, err))
 		}
 	}
 	return multierror.Append(nil, errs...).ErrorOrNil()
+}
+
+// retry delivers one taken pending delivery; nil when it went out or was
+// dropped.
+func (h *Hub) retry(ctx context.Context, p PendingDelivery) error {
+	s, err := h.subs.Subscription(ctx, p.Subscription)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	it, err := h.repo.Get(ctx, p.Item)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !it.VisibleTo(s.Owner) {
+		return nil
+	}
+	return h.deliver(ctx, Delivery{Subscription: s, Item: it})
 }
 
 // Digest is what is new for a team in one week, by category.

@@ -122,8 +122,8 @@ func TestSubscriptionsRetry(t *testing.T) {
 	if err := h.Collect(ctx, alice, item("a", "x", "")); err != nil {
 		t.Fatalf("Collect must succeed even when delivery fails: %v", err)
 	}
-	if h.Pending() != 1 {
-		t.Fatalf("Pending = %d, want 1", h.Pending())
+	if n := pending(t, h); n != 1 {
+		t.Fatalf("Pending = %d, want 1", n)
 	}
 	if err := h.Flush(ctx); !errors.Is(err, errFail) {
 		t.Errorf("Flush while the host still fails = %v, want its error", err)
@@ -140,8 +140,8 @@ func TestSubscriptionsRetry(t *testing.T) {
 	if d := cmp.Diff([]string{"s/a"}, rec.pairs()); d != "" {
 		t.Errorf("(-want +got):\n%s", d)
 	}
-	if h.Pending() != 0 {
-		t.Errorf("Pending = %d after a successful Flush", h.Pending())
+	if n := pending(t, h); n != 0 {
+		t.Errorf("Pending = %d after a successful Flush", n)
 	}
 }
 
@@ -199,5 +199,82 @@ func TestDigest(t *testing.T) {
 	}
 	if d.Total != 2 {
 		t.Errorf("service team digest has %d items, want 2 (c1, s1)", d.Total)
+	}
+}
+
+func pending(t *testing.T, h *intel.Hub) int {
+	t.Helper()
+	n, err := h.Pending(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestHubsShareSubscriptionState: two Hubs over one repository and one
+// SubscriptionStore — a restarted process, or a second replica — see the
+// same subscriptions and pending deliveries and never deliver a pair twice,
+// whichever of them writes the item.
+func TestHubsShareSubscriptionState(t *testing.T) {
+	ctx := t.Context()
+	repo, subs := new(intel.MemoryRepository), new(intel.MemorySubscriptions)
+	rec := &recorder{fail: true}
+	first := intel.New(repo, intel.Config{Deliver: rec.deliver, Subscriptions: subs})
+	if err := first.Subscribe(ctx, alice, intel.Subscription{ID: "s", Query: intel.Query{Text: "price"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Collect(ctx, alice, item("a", "price list", "")); err != nil {
+		t.Fatal(err)
+	}
+	second := intel.New(repo, intel.Config{Deliver: rec.deliver, Subscriptions: subs})
+	got, err := second.Subscriptions(ctx, alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].ID != "s" || got[0].Owner.ID != alice.ID {
+		t.Errorf("the second Hub's Subscriptions = %+v, want s owned by alice", got)
+	}
+	if n := pending(t, second); n != 1 {
+		t.Errorf("the second Hub's Pending = %d, want the first Hub's failed delivery", n)
+	}
+	rec.mu.Lock()
+	rec.fail = false
+	rec.mu.Unlock()
+	// Writing a again through the second Hub does not deliver it again:
+	// the pair was claimed by the first.
+	if err := second.Load(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	a, err := second.Get(ctx, alice, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Body = "revised"
+	if err := second.Update(ctx, alice, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Collect(ctx, alice, item("b", "price cut", "")); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"s/a", "s/b"}, rec.pairs()); d != "" {
+		t.Errorf("deliveries (-want +got):\n%s", d)
+	}
+	if d := rec.got[0].Item.Body; d != "revised" {
+		t.Errorf("the retried delivery carries body %q, want the item as it is when retried", d)
+	}
+	if err := second.Unsubscribe(ctx, alice, "s"); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Collect(ctx, alice, item("c", "price again", "")); err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.pairs()) != 2 {
+		t.Errorf("a subscription removed through one Hub still delivers through the other: %v", rec.pairs())
 	}
 }

@@ -208,17 +208,17 @@ func run(ctx context.Context, w io.Writer) error {
 		Options: []string{"match the price", "bundle free fitting", "do nothing"}, Choice: "bundle free fitting",
 		Rationale: "Returns for wrong size are high; fitting adds value without a price war.",
 		Evidence:  []intel.ID{"M-1", "C-1", "M-3"}, Owner: tanaka.ID, Date: now}
-	if err := tr.PutDecision(dec); err != nil {
+	if err := tr.PutDecision(ctx, dec); err != nil {
 		return err
 	}
-	if err := tr.PutDecision(intel.Decision{ID: "D-2", Question: "Watch Swiftfoot?", Choice: "yes", Owner: kato.ID, Date: now}); err != nil {
+	if err := tr.PutDecision(ctx, intel.Decision{ID: "D-2", Question: "Watch Swiftfoot?", Choice: "yes", Owner: kato.ID, Date: now}); err != nil {
 		return err
 	}
 	for _, a := range []intel.Action{
 		{ID: "A-1", Decision: "D-1", Title: "Free fitting at 20 stores", Owner: "store-ops", Due: now.AddDate(0, 0, 10), KPI: "return rate (size)"},
 		{ID: "A-2", Decision: "D-1", Title: "Fitting campaign e-mail", Owner: "crm", Due: now.AddDate(0, 0, 21), KPI: "running-shoe revenue"},
 	} {
-		if err := tr.PutAction(a); err != nil {
+		if err := tr.PutAction(ctx, a); err != nil {
 			return err
 		}
 	}
@@ -229,10 +229,18 @@ func run(ctx context.Context, w io.Writer) error {
 		}
 		fmt.Fprintf(w, "evidence for D-1 as seen by %s: %s\n", who.ID, strings.Join(idsOf(ev), ", "))
 	}
-	for _, o := range tr.Overdue() {
+	overdue, err := tr.Overdue(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range overdue {
 		fmt.Fprintf(w, "OVERDUE %s %q (owner %s, KPI %s) by %v\n", o.Action.ID, o.Action.Title, o.Action.Owner, o.Action.KPI, o.Late)
 	}
-	for _, d := range tr.WithoutActions() {
+	without, err := tr.WithoutActions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, d := range without {
 		fmt.Fprintf(w, "NO ACTION for decision %s %q (owner %s)\n", d.ID, d.Question, d.Owner)
 	}
 	return nil

@@ -1,6 +1,8 @@
-// Package inteltest checks that an [intel.Repository] implementation
-// behaves as the interface documents, in the way testing/fstest.TestFS
-// checks an fs.FS.
+// Package inteltest checks that implementations of package intel's storage
+// interfaces — [intel.Repository] (Run), [intel.SubscriptionStore]
+// (RunSubscriptions) and [intel.DecisionStore] (RunDecisions) — behave as
+// the interfaces document, in the way testing/fstest.TestFS checks an
+// fs.FS.
 //
 // A host that stores intelligence items in its own database runs
 //
@@ -13,7 +15,8 @@
 // end legitimately cannot do (TimePrecision for databases that round
 // timestamps, UnorderedAll, NoConcurrency).
 //
-// [Item] builds a fully populated, valid item for tests of other packages.
+// [Item], [Subscription], [Decision] and [Action] build fully populated,
+// valid values for tests of other packages.
 package inteltest
 
 import (

@@ -26,7 +26,7 @@ func TestQuickstartPipeline(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if err := pipeline.Run(ctx, &durable, pipeline.Stores{Engine: db.Engine(), Intel: db.Intel()}); err != nil {
+	if err := pipeline.Run(ctx, &durable, pipeline.Stores{Engine: db.Engine()}); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(mem.String(), durable.String()); diff != "" {

@@ -27,7 +27,12 @@ func intelligence(ctx context.Context, q *quickstart) error {
 	if err != nil {
 		return fmt.Errorf("intelligence: %w", err)
 	}
-	hub := intel.New(q.intel, intel.Config{Now: func() time.Time { return q.now }})
+	// The engine's hub keeps items and subscriptions in the engine's store,
+	// next to the profiles (durable on store/bolt and store/postgres).
+	hub, err := q.engine.Intel(ctx)
+	if err != nil {
+		return fmt.Errorf("intelligence: %w", err)
+	}
 	rep := intel.Principal{ID: "sato", Teams: []intel.TeamID{"sales"}}
 	agent := intel.Principal{ID: "suzuki", Teams: []intel.TeamID{"service"}}
 	day := func(n int) time.Time { return q.now.AddDate(0, 0, -n) }
@@ -54,21 +59,18 @@ func intelligence(ctx context.Context, q *quickstart) error {
 		}
 	}
 	q.printf("Collected %d items about %s %s and account %s.\n", len(items), person.ID, person.DisplayName(), account)
-	// Items keep the profile ID they were linked to; querying with every
-	// alias of the profile finds them through later merges (and loses them
-	// again after an unmerge), without rewriting the items.
-	aliases, err := q.engine.Aliases(ctx, person.ID)
-	if err != nil {
-		return err
-	}
+	// Items keep the profile ID they were linked to; Intelligence reads
+	// them through every ID merged into the profile, so they follow later
+	// merges (and go back after an unmerge) without being rewritten — and
+	// shows each colleague only what they may see.
 	for _, who := range []intel.Principal{rep, agent} {
-		res, err := hub.Search(ctx, who, intel.Query{Customers: aliases})
+		items, err := q.engine.Intelligence(ctx, who, person.ID)
 		if err != nil {
 			return err
 		}
-		q.printf("%s (%s) sees %d item(s) linked to %s:\n", who.ID, who.Teams[0], res.Total, person.ID)
-		for _, h := range res.Hits {
-			q.printf("  %s  %s  %s\n", h.Item.ID, h.Item.CapturedAt.Format("2006-01-02"), h.Item.Title)
+		q.printf("%s (%s) sees %d item(s) linked to %s:\n", who.ID, who.Teams[0], len(items), person.ID)
+		for _, it := range items {
+			q.printf("  %s  %s  %s\n", it.ID, it.CapturedAt.Format("2006-01-02"), it.Title)
 		}
 	}
 	// Full-width and half-width agree: "abc sports" finds ＡＢＣ Sports.

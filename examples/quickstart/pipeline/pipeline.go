@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/c360/c360/customer"
-	"github.com/c360/c360/intel"
 	"github.com/c360/c360/journey"
 )
 
@@ -30,8 +29,9 @@ var bundled embed.FS
 // Stores are where the pipeline keeps what it builds. A nil field means the
 // SDK's in-memory default. The stores must start empty.
 type Stores struct {
-	Engine c360.Store // the engine's state: records, profiles, touchpoints, stages, sends, memberships
-	Intel  intel.Repository
+	// Engine keeps the engine's state: records, profiles, touchpoints,
+	// stages, sends, memberships, intelligence and its subscriptions.
+	Engine c360.Store
 }
 
 // Run runs the sections of the quick start in order, printing to w.
@@ -67,13 +67,9 @@ type quickstart struct {
 	// identifier ("email", "phone" in any notation, "source:<system>" +
 	// record ID).
 	engine *c360.Engine
-	intel  intel.Repository // the intelligence items
 }
 
 func newQuickstart(ctx context.Context, w io.Writer, stores Stores) (*quickstart, error) {
-	if stores.Intel == nil {
-		stores.Intel = new(intel.MemoryRepository)
-	}
 	data, err := fs.Sub(bundled, "data")
 	if err != nil {
 		return nil, err
@@ -102,7 +98,7 @@ func newQuickstart(ctx context.Context, w io.Writer, stores Stores) (*quickstart
 	if err != nil {
 		return nil, err
 	}
-	return &quickstart{out: w, data: data, now: now, engine: eng, intel: stores.Intel}, nil
+	return &quickstart{out: w, data: data, now: now, engine: eng}, nil
 }
 
 var jst = time.FixedZone("JST", 9*60*60)

@@ -38,6 +38,6 @@ func run(path string) error {
 	defer db.Close()
 	fmt.Printf("Stores: embedded bbolt file %s\n", path)
 	return pipeline.Run(context.Background(), os.Stdout, pipeline.Stores{
-		Engine: db.Engine(), Intel: db.Intel(),
+		Engine: db.Engine(),
 	})
 }

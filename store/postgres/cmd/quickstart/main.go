@@ -49,6 +49,6 @@ func run(url, schema string) error {
 	}
 	fmt.Printf("Stores: PostgreSQL, schema %s\n", schema)
 	return pipeline.Run(ctx, os.Stdout, pipeline.Stores{
-		Engine: db.Engine(), Intel: db.Intel(),
+		Engine: db.Engine(),
 	})
 }
