@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/c360/c360/intel"
 )
 
 // Scope is what a credential may do. A route needs one scope; ScopeAdmin
@@ -69,11 +71,35 @@ func ParseScopes(s string) ([]Scope, error) {
 }
 
 // Credential is who a request is: a token's ID (safe to log: it is not the
-// secret), its name and its scopes.
+// secret), its name and its scopes, and who it reads intelligence as
+// (Principal, Teams, Roles; see IntelPrincipal).
 type Credential struct {
 	ID     string  `json:"id"`
 	Name   string  `json:"name,omitempty"`
 	Scopes []Scope `json:"scopes"`
+	// Principal is the person or service account the credential acts for
+	// in intelligence (intel.Principal's ID): the author of the items it
+	// collects and the reader its reads are filtered for. Empty means the
+	// token itself, "token:" + ID.
+	Principal intel.PrincipalID `json:"principal,omitempty"`
+	// Teams are the teams the principal belongs to (items of scope teams,
+	// and team grants). None: no team.
+	Teams []intel.TeamID `json:"teams,omitempty"`
+	// Roles are the roles the principal holds (role grants). None: no role.
+	Roles []intel.Role `json:"roles,omitempty"`
+}
+
+// IntelPrincipal is the intel.Principal a credential reads and writes
+// intelligence as: ID Principal (or "token:" + the token's ID when it has
+// none), with its Teams and Roles. Scopes say which routes a credential
+// may call; which items it sees is decided by intel.Item.VisibleTo for
+// this principal alone: no scope, admin included, widens it.
+func (c Credential) IntelPrincipal() intel.Principal {
+	id := c.Principal
+	if id == "" && c.ID != "" {
+		id = intel.PrincipalID("token:" + c.ID)
+	}
+	return intel.Principal{ID: id, Teams: slices.Clone(c.Teams), Roles: slices.Clone(c.Roles)}
 }
 
 // Has reports whether c holds scope s (ScopeAdmin holds every scope).
@@ -107,12 +133,24 @@ const TokenPrefix = "c360_"
 // the slowness would buy nothing and cost every request a few
 // milliseconds of CPU. A fast hash also lets Verify look the token up by
 // its hash in a map, in constant time whatever the number of tokens.
+//
+// Principal, Teams and Roles are optional (a token file written before
+// they existed reads as before): see Credential.
 type Token struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name,omitempty"`
-	Scopes    []Scope   `json:"scopes"`
-	SHA256    string    `json:"sha256"`
-	CreatedAt time.Time `json:"created_at"`
+	ID        string            `json:"id"`
+	Name      string            `json:"name,omitempty"`
+	Scopes    []Scope           `json:"scopes"`
+	SHA256    string            `json:"sha256"`
+	CreatedAt time.Time         `json:"created_at"`
+	Principal intel.PrincipalID `json:"principal,omitempty"`
+	Teams     []intel.TeamID    `json:"teams,omitempty"`
+	Roles     []intel.Role      `json:"roles,omitempty"`
+}
+
+// credential is the Credential a verified token gives.
+func (t Token) credential() Credential {
+	return Credential{ID: t.ID, Name: t.Name, Scopes: slices.Clone(t.Scopes),
+		Principal: t.Principal, Teams: slices.Clone(t.Teams), Roles: slices.Clone(t.Roles)}
 }
 
 // NewToken makes a token with the given name and scopes: the secret to
@@ -144,7 +182,10 @@ func NewToken(name string, scopes []Scope, now time.Time) (secret string, t Toke
 // TokenSet is a set of stored tokens, safe for concurrent use, kept in a
 // JSON file (ReadTokenFile, WriteFile) of the shape
 //
-//	{"tokens": [{"id": "…", "name": "…", "scopes": ["read"], "sha256": "…", "created_at": "…"}]}
+//	{"tokens": [{"id": "…", "name": "…", "scopes": ["read"], "sha256": "…", "created_at": "…",
+//	             "principal": "tanaka", "teams": ["sales"], "roles": ["analyst"]}]}
+//
+// (principal, teams and roles optional).
 //
 // The file holds hashes only: reading it does not give a working token.
 type TokenSet struct {
@@ -185,6 +226,12 @@ func (s *TokenSet) add(t Token) error {
 		if !slices.Contains(Scopes, sc) {
 			return fmt.Errorf("unknown scope %q", sc)
 		}
+	}
+	if slices.Contains(t.Teams, "") {
+		return errors.New("teams holds an empty team")
+	}
+	if slices.Contains(t.Roles, "") {
+		return errors.New("roles holds an empty role")
 	}
 	for _, o := range s.tokens {
 		if o.ID == t.ID {
@@ -241,8 +288,7 @@ func (s *TokenSet) Verify(_ context.Context, secret string) (Credential, error) 
 	if !ok {
 		return Credential{}, ErrUnknownCredential
 	}
-	t := s.tokens[i]
-	return Credential{ID: t.ID, Name: t.Name, Scopes: slices.Clone(t.Scopes)}, nil
+	return s.tokens[i].credential(), nil
 }
 
 // ReadTokenFile reads a token file; a file that does not exist is an

@@ -20,6 +20,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality"
 )
@@ -32,7 +33,7 @@ import (
 //	POST /console/login                 keeps a valid token in the session cookie
 //	POST /console/logout                forgets it
 //	GET  /console/                      search a customer by name, e-mail, phone or corporate number (read)
-//	GET  /console/profiles/{id}         the 360 view (read)
+//	GET  /console/profiles/{id}         the 360 view, with the linked intelligence the user may see (read)
 //	GET  /console/reviews               the review queue, both records side by side (read)
 //	POST /console/reviews/{id}/confirm  decide as a match (write)
 //	POST /console/reviews/{id}/reject   decide as no match (write)
@@ -70,6 +71,32 @@ var consoleTmpl = template.Must(template.New("console.tmpl").Funcs(template.Func
 	"path":  url.PathEscape,
 	"side": func(t map[string]string, r *customer.SourceRecord, profile customer.ID) map[string]any {
 		return map[string]any{"T": t, "R": r, "Profile": profile}
+	},
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "—"
+		}
+		return t.UTC().Format("2006-01-02")
+	},
+	// label is the text of key prefix+v, or v itself when there is none
+	// (a host's own category or source).
+	"label": func(t map[string]string, prefix string, v any) string {
+		s := fmt.Sprint(v)
+		if l, ok := t[prefix+s]; ok {
+			return l
+		}
+		return s
+	},
+	"snippet":   func(s string) string { return shortText(s, intelSnippetRunes) },
+	"sentiment": func(f float64) string { return fmt.Sprintf("%+.2f", f) },
+	"mood": func(f float64) string {
+		switch {
+		case f >= 0.25:
+			return "positive"
+		case f <= -0.25:
+			return "negative"
+		}
+		return "neutral"
 	},
 	"keys": func(ks []customer.RecordKey) string {
 		s := make([]string, len(ks))
@@ -433,7 +460,20 @@ type profileView struct {
 	LiveError      string
 	// LinkNames are the display names of the linked profiles.
 	LinkNames map[customer.ID]string
+	// Intel is the newest consoleIntel of the intelligence items linked
+	// to the profile that the console user may see (Engine.Intelligence as
+	// the credential's IntelPrincipal); MoreIntel counts the older ones.
+	Intel      []*intel.Item
+	MoreIntel  int
+	IntelAs    intel.PrincipalID
+	IntelError string
 }
+
+// consoleIntel is how many intelligence items the 360 view shows.
+const consoleIntel = 20
+
+// intelSnippetRunes is how much of an item's body the 360 view shows.
+const intelSnippetRunes = 120
 
 // channelDecision is the send gate's answer for marketing on one channel.
 type channelDecision struct {
@@ -507,6 +547,14 @@ func (h *handler) consoleProfile(w http.ResponseWriter, r *http.Request, pg *pag
 		h.log.Error("console live view", "error", err.Error())
 		v.LiveError = pg.T["err_internal"]
 	}
+	if err := h.intelView(r.Context(), pg.Cred, &v); err != nil {
+		if r.Context().Err() != nil {
+			h.consoleFail(w, r, pg, err)
+			return
+		}
+		h.log.Error("console intelligence", "error", err.Error())
+		v.IntelError = pg.T["err_internal"]
+	}
 	pg.Data = v
 	h.render(w, http.StatusOK, "profile", pg)
 }
@@ -546,6 +594,24 @@ func (h *handler) liveView(ctx context.Context, v *profileView) error {
 		}
 		v.Decisions = append(v.Decisions, channelDecision{Channel: ch, Decision: d})
 	}
+	return nil
+}
+
+// intelView fills the linked intelligence of the 360 view: the items
+// linked to the profile (or an ID merged into it) that the credential's
+// principal may see, newest first, at most consoleIntel of them.
+func (h *handler) intelView(ctx context.Context, cred Credential, v *profileView) error {
+	p := cred.IntelPrincipal()
+	v.IntelAs = p.ID
+	items, err := h.e.Intelligence(ctx, p, v.P.ID)
+	if err != nil {
+		return err
+	}
+	if len(items) > consoleIntel {
+		v.MoreIntel = len(items) - consoleIntel
+		items = items[:consoleIntel]
+	}
+	v.Intel = items
 	return nil
 }
 

@@ -46,10 +46,30 @@
 //	POST /v1/claim                     write   decide and, if allowed, record the send atomically
 //	GET  /v1/changes?after=N&limit=M   read    the change feed after cursor N (&wait=25s: long poll) → ChangesPage;
 //	                                           with Accept: text/event-stream, Server-Sent Events (Last-Event-ID)
+//	POST /v1/intel/items               write   collect an intelligence item (IntelItem JSON) → 201 IntelItem
+//	GET  /v1/intel/items/{id}          read    one item the credential may see → IntelItem
+//	GET  /v1/intel/search?q=…&limit=N  read    ranked search, intel.ParseQuery's language → IntelResults
+//	GET  /v1/profiles/{id}/intelligence
+//	                                   read    items linked to the profile or a merged ID, newest first
+//	                                           (&limit=N, default 20) → IntelligenceResponse
 //	POST /v1/identify, /v1/track,      track   the Segment-compatible tracking API → TrackResult
 //	     /v1/page, /v1/screen,                 (see tracking.go for how each message maps onto
 //	     /v1/group, /v1/alias,                 Engine.Track and Engine.Upsert; OPTIONS answers
 //	     /v1/batch, /v1/import                 the browsers' CORS preflight)
+//
+// # Intelligence and who reads it
+//
+// The intelligence routes and the console's "linked intelligence" act as
+// the credential's intel.Principal (Credential.IntelPrincipal): the token's
+// principal, teams and roles (optional fields of the token record, set with
+// `c360 token create --principal --teams --roles`), or, for a token without
+// a principal, "token:" and the token's ID with no team and no role. Items
+// are collected with that principal as author, and every read shows only
+// the items intel.Item.VisibleTo allows it; an item it may not see is a
+// 404, like one that does not exist. Scopes choose the routes a credential
+// may call and never widen what it sees: an admin token sees the items its
+// own principal may see, no more. A host's own Credentials sets Principal,
+// Teams and Roles from its directory.
 //
 // # Name search
 //
@@ -115,7 +135,9 @@
 // points with consent and staleness, where each value came from, the data
 // quality score with its reasons, lifecycle stage, live segments, the next
 // send decision per channel with its reasons, the latest touchpoints,
-// source records, audit log); the review
+// source records, audit log, and the intelligence linked to the customer
+// that the console user may see: newest 20, title, category and kind,
+// source, capture date, sentiment, the start of the body and tags); the review
 // queue with both records side by side, the per-field explanation and
 // confirm / reject buttons. A token entered once on /console/login is kept
 // in an HttpOnly, SameSite=Strict cookie that the API routes do not accept;

@@ -169,6 +169,7 @@ func New(e *c360.Engine, cfg Config) http.Handler {
 	h.handle(route{pattern: "GET /v1/changes", scope: ScopeRead, stream: true}, h.changes)
 	h.registerLive()
 	h.registerPrivacy()
+	h.registerIntel()
 	h.registerTracking()
 	h.registerConsole()
 	return h

@@ -44,7 +44,7 @@ func (s StoreTokens) Verify(ctx context.Context, secret string) (Credential, err
 	if err != nil {
 		return Credential{}, err
 	}
-	return Credential{ID: t.ID, Name: t.Name, Scopes: t.Scopes}, nil
+	return t.credential(), nil
 }
 
 // Add stores a token (from NewToken); its ID must be new.

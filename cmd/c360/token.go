@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/server"
 )
 
@@ -21,8 +22,13 @@ func init() {
 const tokenUsage = `create|list|revoke --tokens tokens.json [flags]
 
   c360 token create --tokens tokens.json --scope read,write [--name NAME]
+                    [--principal ID] [--teams sales,service] [--roles analyst]
       makes a token, adds its hash to the file (made if missing, mode 0600)
       and prints the token once on standard output: it cannot be shown again.
+      --principal, --teams and --roles say who the token reads and writes
+      intelligence as (the console's linked intelligence, /v1/intel/…): the
+      person it acts for (default: the token itself) and their teams and
+      roles; an item is shown only to those it is visible to.
   c360 token list --tokens tokens.json
       prints each token's id, name, scopes and creation time (not the secret).
   c360 token revoke --tokens tokens.json --id ID
@@ -47,11 +53,14 @@ func runToken(ctx context.Context, e *env) error {
 	sub := e.args[0]
 	fs := newFlagSet(e, "token "+sub, tokenUsage)
 	path := fs.String("tokens", "", "the token file (JSON of hashed tokens)")
-	var scope, name, id *string
+	var scope, name, id, principal, teams, roles *string
 	switch sub {
 	case "create":
 		scope = fs.String("scope", "", "comma-separated scopes: track, read, write, privacy, admin")
 		name = fs.String("name", "", "a name to recognise the token by (who or what holds it)")
+		principal = fs.String("principal", "", "the person or service account the token reads intelligence as (default: the token)")
+		teams = fs.String("teams", "", "comma-separated teams of the principal (intelligence visible to a team)")
+		roles = fs.String("roles", "", "comma-separated roles of the principal (intelligence granted to a role)")
 	case "list":
 	case "revoke":
 		id = fs.String("id", "", "the id of the token to revoke (see c360 token list)")
@@ -80,6 +89,13 @@ func runToken(ctx context.Context, e *env) error {
 		secret, tok, err := server.NewToken(*name, scopes, time.Now())
 		if err != nil {
 			return err
+		}
+		tok.Principal = intel.PrincipalID(strings.TrimSpace(*principal))
+		for _, t := range splitList(*teams) {
+			tok.Teams = append(tok.Teams, intel.TeamID(t))
+		}
+		for _, r := range splitList(*roles) {
+			tok.Roles = append(tok.Roles, intel.Role(r))
 		}
 		if err := set.Add(tok); err != nil {
 			return err
