@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/c360/c360/intel"
+	"github.com/c360/c360/server"
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestTokenCommand: create prints a token once and keeps its hash; list
@@ -77,6 +81,29 @@ func TestTokenCommand(t *testing.T) {
 			t.Fatal("the revoked token still works after 3 s")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestTokenCreatePrincipal: --principal, --teams and --roles are kept in
+// the token file and reach the credential the server verifies.
+func TestTokenCreatePrincipal(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	code, stdout, stderr := runCLI(t, "", "token", "create", "--tokens", path, "--scope", "read",
+		"--principal", "tanaka", "--teams", "sales, kanto,", "--roles", "executive")
+	if code != 0 {
+		t.Fatalf("create: exit %d: %s", code, stderr)
+	}
+	set, err := server.ReadTokenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := set.Verify(t.Context(), strings.TrimSpace(stdout))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := intel.Principal{ID: "tanaka", Teams: []intel.TeamID{"sales", "kanto"}, Roles: []intel.Role{"executive"}}
+	if diff := cmp.Diff(want, c.IntelPrincipal()); diff != "" {
+		t.Errorf("principal (-want +got):\n%s", diff)
 	}
 }
 
