@@ -13,6 +13,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/server"
@@ -40,7 +41,7 @@ func chromium(t *testing.T) string {
 }
 
 // seed fills an engine with a customer seen by three systems, touchpoints,
-// and a record held for review.
+// intelligence linked to the customer, and a record held for review.
 func seed(t *testing.T, e *c360.Engine) customer.ID {
 	t.Helper()
 	ctx := t.Context()
@@ -92,6 +93,35 @@ func seed(t *testing.T, e *c360.Engine) customer.ID {
 			t.Fatal(err)
 		}
 	}
+	// Intelligence linked to the customer: two items the support desk may
+	// see (one for everyone, one for the service team) and a sales rep's
+	// private note, which the console must not show it.
+	hub, err := e.Intel(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range []struct {
+		author intel.PrincipalID
+		item   intel.Item
+	}{
+		{"suzuki", intel.Item{ID: "seed-intel-1", Kind: intel.KindCustomer, Category: intel.CategoryServiceActivity, Source: intel.SourceSalesServiceLog,
+			Title: "返品理由：サイズ交換の希望", Body: "ランニングシューズ（26.5cm）を 27.0cm に交換希望。在庫がなく返品で対応した。次回入荷の連絡を希望。",
+			Tags: []string{"返品", "ランニング"}, Sentiment: -0.3, Confidence: 0.9, CapturedAt: now.Add(-3 * time.Hour),
+			Visibility: intel.Visibility{Scope: intel.ScopeOrg}}},
+		{"suzuki", intel.Item{ID: "seed-intel-2", Kind: intel.KindCustomer, Category: intel.CategorySatisfaction, Source: intel.SourceSurvey,
+			Title: "NPS 9：店員の説明が丁寧", Body: "購入後アンケート。シューズ選びの相談が役に立ったとのこと。",
+			Tags: []string{"NPS", "接客"}, Sentiment: 0.8, Confidence: 1, CapturedAt: now.Add(-40 * time.Hour),
+			Survey:     &intel.SurveyAnswer{Metric: intel.MetricNPS, Score: 9, Segment: "online"},
+			Visibility: intel.Visibility{Scope: intel.ScopeTeams, Teams: []intel.TeamID{"service"}}}},
+		{"tanaka", intel.Item{ID: "seed-intel-3", Kind: intel.KindCustomer, Category: intel.CategoryAccountActivity, Source: intel.SourceSalesServiceLog,
+			Title: "法人契約の値引き交渉メモ", Body: "営業担当だけのメモ。", CapturedAt: now.Add(-2 * time.Hour)}},
+	} {
+		item := it.item
+		item.Links.Customers = []customer.ID{id}
+		if err := hub.Collect(ctx, intel.Principal{ID: it.author}, &item); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Same name, another e-mail address: held for a person to decide.
 	c := customer.SourceRecord{System: "service", RecordID: "V-5"}
 	c.Kind = customer.KindPerson
@@ -108,7 +138,8 @@ func seed(t *testing.T, e *c360.Engine) customer.ID {
 }
 
 // TestConsoleInChromium: log in with a token, search by reading, open the
-// 360 view, confirm the review — in a real headless Chromium.
+// 360 view (with the linked intelligence the token's principal may see),
+// confirm the review — in a real headless Chromium.
 func TestConsoleInChromium(t *testing.T) {
 	exe := chromium(t)
 	e, err := c360.Open(t.Context(), c360.Config{
@@ -124,6 +155,7 @@ func TestConsoleInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	tok.Principal, tok.Teams = "support-desk", []intel.TeamID{"service"}
 	tokens, err := server.NewTokenSet(tok)
 	if err != nil {
 		t.Fatal(err)
@@ -179,6 +211,7 @@ func TestConsoleInChromium(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("timeline")),
 	)
 	name := text("#display-name")
+	intelText := text("#intelligence")
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		t.Fatalf("screenshot: %v", err)
@@ -199,6 +232,14 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	if name != "山田 太郎" {
 		t.Errorf("360 view of %q, want 山田 太郎", name)
+	}
+	for _, want := range []string{"関連インテリジェンス", "返品理由：サイズ交換の希望", "サービス対応", "NPS 9：店員の説明が丁寧", "満足度", "+0.80", "ランニング"} {
+		if !strings.Contains(intelText, want) {
+			t.Errorf("linked intelligence lacks %q:\n%s", want, intelText)
+		}
+	}
+	if strings.Contains(intelText, "値引き交渉") {
+		t.Errorf("linked intelligence shows another person's private item:\n%s", intelText)
 	}
 	for _, want := range []string{"service/V-5", "t.yamada@example.com", "同一人物として統合", "別人として却下"} {
 		if !strings.Contains(reviewsText, want) {
