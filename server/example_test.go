@@ -14,6 +14,7 @@ import (
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/intel"
 	"github.com/c360/c360/server"
 )
 
@@ -149,4 +150,22 @@ func ExampleWithShutdown() {
 	if err := srv.Shutdown(ctx); err != nil {
 		log.Print(err)
 	}
+}
+
+// A credential reads intelligence as a principal: the token's own, with
+// its teams and roles, or — for a token that names none — the token
+// itself. Which items it sees is intel.Item.VisibleTo's answer for that
+// principal; the scopes only choose the routes.
+func ExampleCredential_IntelPrincipal() {
+	rep := server.Credential{ID: "3f9a0c1d2e4b", Scopes: []server.Scope{server.ScopeRead},
+		Principal: "tanaka", Teams: []intel.TeamID{"sales"}}
+	admin := server.Credential{ID: "7be21f00aa31", Scopes: []server.Scope{server.ScopeAdmin}}
+	note := intel.Item{Author: "suzuki", Visibility: intel.Visibility{Scope: intel.ScopeTeams, Teams: []intel.TeamID{"sales"}}}
+	for _, c := range []server.Credential{rep, admin} {
+		p := c.IntelPrincipal()
+		fmt.Printf("%s %v sees the sales note: %v\n", p.ID, p.Teams, note.VisibleTo(p))
+	}
+	// Output:
+	// tanaka [sales] sees the sales note: true
+	// token:7be21f00aa31 [] sees the sales note: false
 }

@@ -30,7 +30,9 @@ GET /v1/profiles?email=|phone=|corporate_number=|name=, GET /v1/reviews,
 POST /v1/reviews/{id}/confirm|reject, POST /v1/profiles/{id}/unmerge,
 GET /v1/changes?after=N&limit=M (with Accept: text/event-stream, a stream
 of Server-Sent Events), GET /v1/openapi.json, GET /metrics,
-GET /healthz, GET /readyz, the Segment-compatible tracking API (POST
+GET /healthz, GET /readyz, intelligence (POST /v1/intel/items, GET
+/v1/intel/items/{id}, GET /v1/intel/search?q=…, GET
+/v1/profiles/{id}/intelligence), the Segment-compatible tracking API (POST
 /v1/identify, track, page, screen, group, alias, batch: point a Segment
 library's host here and give it a write key, "c360 token create --scope
 track"), and the console at /console/ (see the documentation of package
