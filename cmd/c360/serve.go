@@ -18,12 +18,12 @@ import (
 func init() {
 	register(&command{
 		name:    "serve",
-		summary: "serve the engine over HTTP (JSON API under /v1, tokens with scopes, /metrics; in-memory store)",
+		summary: "serve the engine over HTTP (JSON API under /v1, tokens with scopes, /metrics; memory, bolt or postgres store)",
 		run:     runServe,
 	})
 }
 
-const serveUsage = `[--addr 127.0.0.1:8360] [--store memory] [--tokens tokens.json] [--config c360.json] [flags]
+const serveUsage = `[--addr 127.0.0.1:8360] [--store memory|bolt:PATH|postgres:URL] [--tokens tokens.json] [--config c360.json] [flags]
 
 Serves a c360 engine over HTTP: POST /v1/records, GET /v1/profiles/{id},
 GET /v1/profiles?email=|phone=|corporate_number=|name=, GET /v1/reviews,
@@ -47,11 +47,13 @@ effect within a second. Without --tokens, a one-off admin token for this run
 is made and printed on standard output (second line): fine on a laptop, not
 for a shared server.
 
-The engine is in memory (--store memory): its state is gone when the process
-ends. The durable stores (store/bolt, store/postgres) are nested modules this
-binary does not link; the same server over them, with the same flags, is
-"go run ./server/host/cmd/c360-serve --store bolt:PATH|postgres:URL" (a
-nested module), or a host mounts server.New over its own engine.
+The engine is in memory by default (--store memory): its state is gone when
+the process ends. --store bolt:PATH (a file) or postgres:URL keep it. Their
+drivers live in nested modules this binary does not link, so c360 serve hands
+over to c360-serve (server/host) with the same flags: the c360-serve on PATH
+("cd server/host && go install ./cmd/c360-serve"), or else one it builds from
+the source tree it runs in (the first time takes a while; the go command
+caches the build). A host may also mount server.New over its own engine.
 
 The server speaks plain HTTP: put it behind a TLS-terminating proxy before
 exposing it beyond loopback (the default address).
@@ -72,7 +74,7 @@ func runServe(ctx context.Context, e *env) error {
 	maxBody := fs.Int64("max-body", 1<<20, "largest request body in bytes (413 above)")
 	timeout := fs.Duration("request-timeout", 30*time.Second, "longest time one request may work (503 after)")
 	grace := fs.Duration("shutdown-timeout", 10*time.Second, "how long in-flight requests may finish after SIGINT/SIGTERM")
-	store := fs.String("store", "memory", "the engine's store: memory (this binary links no durable store; see the usage)")
+	store := fs.String("store", "memory", "the engine's store: memory, bolt:PATH or postgres:URL (served by c360-serve; see the usage)")
 	tokensPath := fs.String("tokens", "", "file of hashed tokens (c360 token create); empty makes a one-off admin token for this run")
 	rate := fs.Float64("rate-limit", 100, "requests per second one credential may sustain (429 above; 0 or less: no limit)")
 	burst := fs.Int("rate-burst", 0, "requests one credential may make at once above the rate (0: twice --rate-limit)")
@@ -84,7 +86,7 @@ func runServe(ctx context.Context, e *env) error {
 	}
 	if *store != "memory" {
 		if strings.HasPrefix(*store, "bolt:") || strings.HasPrefix(*store, "postgres:") {
-			return usageError("--store %s: this c360 binary links no durable store (their drivers live in nested modules); run the same server with it: go run ./server/host/cmd/c360-serve --store %s [flags]", *store, *store)
+			return serveDurable(ctx, e, e.args, *tokensPath != "")
 		}
 		return usageError("--store %q: want memory, bolt:PATH or postgres:URL", *store)
 	}
