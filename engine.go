@@ -85,17 +85,19 @@ type Config struct {
 // An Engine is safe for concurrent use. Open one with Open and Close it when
 // done.
 type Engine struct {
-	store   Store
-	owns    bool
-	mcfg    match.Config // with the defaults the engine sets
-	matcher *match.Matcher
-	scorer  *match.Scorer
-	surv    customer.Survivorship
-	now     func() time.Time
-	cache   *prepCache
-	live    *live
-	privacy PrivacyConfig
-	priv    privState // privacy.go
+	store Store
+	owns  bool
+	mcfg  match.Config // with the defaults the engine sets
+	// fixedModel: Config.Match.Model set the model (Relearn refuses).
+	fixedModel bool
+	matcher    *match.Matcher
+	scorer     *match.Scorer
+	surv       customer.Survivorship
+	now        func() time.Time
+	cache      *prepCache
+	live       *live
+	privacy    PrivacyConfig
+	priv       privState // privacy.go
 
 	intel    *IntelStore // intel.go
 	intelCfg intel.Config
@@ -103,7 +105,7 @@ type Engine struct {
 	intelMu  sync.Mutex // guards hub
 	hub      *intel.Hub // built by the first Intel call
 
-	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load) and closed
+	mu     sync.RWMutex // guards scorer, matcher and mcfg (set by Load and Relearn) and closed
 	closed bool
 }
 
@@ -144,6 +146,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	mc.TermFrequency = new(false)
 	model := mc.Model
+	e.fixedModel = model != nil
 	if model == nil {
 		err := e.store.View(ctx, func(tx ReadTx) error {
 			b, err := tx.Meta(metaModel)
