@@ -48,7 +48,7 @@ func (t *memTx) pending(bucket, group string, create bool) *memPending {
 			return nil
 		}
 		b = map[string]*memPending{}
-		t.w.items[bucket] = b
+		setIn(&t.w.items, bucket, b)
 	}
 	p := b[group]
 	if p == nil && create {

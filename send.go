@@ -136,11 +136,16 @@ func sendsOf(tx ReadTx, p *customer.Profile, since time.Time, w words) ([]journe
 				return nil, fmt.Errorf("c360: stored send %q: corrupt", it.Key)
 			}
 			s.Time = t
+			if out == nil {
+				out = make([]journey.Send, 0, 16) // one allocation for a usual history
+			}
 			out = append(out, journey.Send{Customer: p.ID, Channel: s.Channel, Purpose: s.Purpose,
 				Campaign: s.Campaign, Tags: s.Tags, Time: s.Time})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b journey.Send) int { return a.Time.Compare(b.Time) })
+	if len(as) > 1 { // each anchor's sends come in time order already
+		slices.SortStableFunc(out, func(a, b journey.Send) int { return a.Time.Compare(b.Time) })
+	}
 	return out, nil
 }
 
