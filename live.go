@@ -222,6 +222,9 @@ func newWords(c *journey.Catalog) words {
 
 // str returns b as a string, the held one when w has it.
 func (w words) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
 	if v, ok := w[string(b)]; ok {
 		return v
 	}

@@ -144,13 +144,31 @@ func (t *memTx) peekScan(bucket, group string) iter.Seq2[Item, error] {
 			yield(Item{}, err)
 			return
 		}
-		for _, k := range t.groupKeys(bucket, group) {
-			v, _ := t.value(bucket, group, k)
+		keys := t.groupKeys(bucket, group)
+		g := t.s.items[bucket][group]
+		p := t.pending(bucket, group, false)
+		for _, k := range keys {
+			var v []byte
+			if pv, ok := p.get(k); ok {
+				v = pv
+			} else {
+				v, _ = g.get(k)
+			}
 			if !yield(Item{Key: k, Value: v}, nil) {
 				return
 			}
 		}
 	}
+}
+
+// get returns a pending write of a group's item: ok is false when the
+// transaction did not write it (p nil: nothing of the group).
+func (p *memPending) get(k string) ([]byte, bool) {
+	if p == nil {
+		return nil, false
+	}
+	v, ok := p.vals[k]
+	return v, ok
 }
 
 // itemPeeker is implemented by stores whose transactions can show items

@@ -407,8 +407,9 @@ func encodeSend(s *storedSend) []byte {
 	return b
 }
 
-// decodeSend reads what encodeSend wrote; strings w holds are not
-// allocated again.
+// decodeSend reads what encodeSend wrote, but for the contact, which no
+// reader needs (s.Contact is left ""); strings w holds are not allocated
+// again.
 func (w words) decodeSend(b []byte, s *storedSend) error {
 	if len(b) == 0 || b[0] != 1 {
 		return errors.New("unknown send encoding")
@@ -428,7 +429,11 @@ func (w words) decodeSend(b []byte, s *storedSend) error {
 	s.Channel = customer.Channel(get())
 	s.Purpose = customer.Purpose(get())
 	s.Campaign = get()
-	s.Contact = get()
+	if n, k := binary.Uvarint(b); k <= 0 || uint64(len(b)-k) < n {
+		bad = true
+	} else {
+		b = b[k+int(n):] // the contact, skipped
+	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
 		return errors.New("corrupt send")
