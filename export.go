@@ -148,7 +148,7 @@ func (e *Engine) Export(ctx context.Context, id customer.ID) (*Export, error) {
 		}
 		x.Absorbed = ids[1:]
 		slices.Sort(x.Absorbed)
-		evs, err := eventsOf(tx, p)
+		evs, err := eventsOf(tx, p, e.live.words)
 		if err != nil {
 			return err
 		}
@@ -169,7 +169,7 @@ func (e *Engine) Export(ctx context.Context, id customer.ID) (*Export, error) {
 			x.Stage.Transitions = append(x.Stage.Transitions, ExportTransition{From: tr.From, To: tr.To, At: tr.At, Event: tr.EventID})
 		}
 		x.Segments = append(x.Segments, st.Segments...)
-		sends, err := sendsOf(tx, p, time.Time{})
+		sends, err := sendsOf(tx, p, time.Time{}, e.live.words)
 		if err != nil {
 			return err
 		}

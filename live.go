@@ -82,6 +82,7 @@ type live struct {
 	set      *segment.Set
 	segments []string // in definition order
 	gate     *journey.Gate
+	words    words // strings stored events and sends repeat
 	skew     time.Duration
 }
 
@@ -94,6 +95,7 @@ func newLive(cfg Config, now func() time.Time) (*live, error) {
 		return nil, fmt.Errorf("%w: journey: %w", ErrInvalid, err)
 	}
 	l.stager = journey.NewStager(l.jmap)
+	l.words = newWords(l.catalog)
 	if l.skew == 0 {
 		l.skew = 24 * time.Hour
 	}
@@ -193,7 +195,45 @@ func encodeEvent(s *storedEvent) []byte {
 var errCorruptEvent = errors.New("c360: corrupt stored event")
 
 // decodeEvent reads what encodeEvent wrote.
-func decodeEvent(b []byte) (storedEvent, error) {
+func decodeEvent(b []byte) (storedEvent, error) { return words(nil).decodeEvent(b) }
+
+// words holds the strings stored events and sends repeat — touchpoint
+// types, channels, purposes, currencies — so that decoding them allocates
+// nothing. It is built at Open and only read afterwards; nil holds none.
+type words map[string]string
+
+func newWords(c *journey.Catalog) words {
+	w := words{}
+	for _, t := range c.Types() {
+		w[string(t)] = string(t)
+	}
+	for _, ch := range c.Channels() {
+		w[string(ch)] = string(ch)
+	}
+	for _, p := range []customer.Purpose{customer.PurposeMarketing, customer.PurposeTransactional, customer.PurposeService,
+		customer.PurposeAnalytics, customer.PurposeProfiling, customer.PurposeThirdParty} {
+		w[string(p)] = string(p)
+	}
+	for _, c := range []string{journey.DefaultCurrency, "USD", "EUR"} {
+		w[c] = c
+	}
+	return w
+}
+
+// str returns b as a string, the held one when w has it.
+func (w words) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if v, ok := w[string(b)]; ok {
+		return v
+	}
+	return string(b)
+}
+
+// decodeEvent reads what encodeEvent wrote; strings w holds are not
+// allocated again.
+func (w words) decodeEvent(b []byte) (storedEvent, error) {
 	var s storedEvent
 	if len(b) == 0 || b[0] != 1 {
 		return s, errCorruptEvent
@@ -224,17 +264,11 @@ func decodeEvent(b []byte) (storedEvent, error) {
 			bad = true
 			return ""
 		}
-		v := string(b[:n])
+		v := w.str(b[:n])
 		b = b[n:]
 		return v
 	}
-	ns, off := vint(), vint()
-	s.Time = time.Unix(0, ns)
-	if off == 0 {
-		s.Time = s.Time.UTC()
-	} else {
-		s.Time = s.Time.In(time.FixedZone("", int(off)))
-	}
+	s.Time = timeAt(vint(), vint())
 	s.ID, s.AnonymousID = str(), str()
 	s.Type, s.Channel = journey.Type(str()), customer.Channel(str())
 	s.Value.Amount = vint()
@@ -267,6 +301,148 @@ func (s *storedEvent) event(id customer.ID) journey.Event {
 type liveState struct {
 	Stage    journey.StageState `json:"stage"`
 	Segments []string           `json:"segments,omitempty"`
+}
+
+// stateFormat is the first byte of a live state in the binary encoding
+// (encodeState); a state that starts with '{' is the JSON of earlier
+// versions, still read.
+const stateFormat = 2
+
+// encodeState writes a live state compactly: the format byte, the segments
+// and the current stage first (what refresh compares), then the stage
+// history, so that readStateHead stops before it.
+func encodeState(st *liveState) []byte {
+	b := make([]byte, 0, 64+48*len(st.Stage.History))
+	str := func(v string) {
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
+	at := func(t time.Time) { // seconds and nanoseconds: the zero time too
+		_, off := t.Zone()
+		b = binary.AppendVarint(b, t.Unix())
+		b = binary.AppendUvarint(b, uint64(t.Nanosecond()))
+		b = binary.AppendVarint(b, int64(off))
+	}
+	b = append(b, stateFormat)
+	b = binary.AppendUvarint(b, uint64(len(st.Segments)))
+	for _, sg := range st.Segments {
+		str(sg)
+	}
+	str(string(st.Stage.Stage))
+	at(st.Stage.Since)
+	b = binary.AppendUvarint(b, uint64(len(st.Stage.History)))
+	for i := range st.Stage.History {
+		tr := &st.Stage.History[i]
+		str(string(tr.Customer))
+		str(tr.AnonymousID)
+		str(string(tr.From))
+		str(string(tr.To))
+		at(tr.At)
+		str(tr.EventID)
+		str(tr.Rule)
+	}
+	return b
+}
+
+// errCorruptState is the error of a stored live state that does not
+// decode.
+var errCorruptState = errors.New("corrupt stored live state")
+
+// decodeState reads a live state (either encoding); with head, only its
+// segments and current stage, not the history.
+func decodeState(b []byte, head bool) (liveState, error) {
+	var st liveState
+	if len(b) > 0 && b[0] == '{' {
+		err := json.Unmarshal(b, &st)
+		return st, err
+	}
+	if len(b) == 0 || b[0] != stateFormat {
+		return st, errCorruptState
+	}
+	b = b[1:]
+	bad := false
+	uint := func() uint64 {
+		v, k := binary.Uvarint(b)
+		if k <= 0 {
+			bad = true
+			return 0
+		}
+		b = b[k:]
+		return v
+	}
+	str := func() string {
+		n := uint()
+		if bad || n > uint64(len(b)) {
+			bad = true
+			return ""
+		}
+		v := string(b[:n])
+		b = b[n:]
+		return v
+	}
+	at := func() time.Time {
+		sec, k := binary.Varint(b)
+		if k <= 0 {
+			bad = true
+			return time.Time{}
+		}
+		b = b[k:]
+		ns := uint()
+		off, k := binary.Varint(b)
+		if k <= 0 || ns >= 1e9 {
+			bad = true
+			return time.Time{}
+		}
+		b = b[k:]
+		t := time.Unix(sec, int64(ns))
+		if off == 0 {
+			return t.UTC()
+		}
+		return t.In(time.FixedZone("", int(off)))
+	}
+	n := uint()
+	if n > uint64(len(b)) {
+		return st, errCorruptState
+	}
+	for range n {
+		st.Segments = append(st.Segments, str())
+	}
+	st.Stage.Stage = journey.Stage(str())
+	st.Stage.Since = at()
+	if head || bad {
+		if bad {
+			return st, errCorruptState
+		}
+		return st, nil
+	}
+	n = uint()
+	if n > uint64(len(b)) {
+		return st, errCorruptState
+	}
+	if n > 0 {
+		st.Stage.History = make([]journey.Transition, n)
+	}
+	for i := range st.Stage.History {
+		tr := &st.Stage.History[i]
+		tr.Customer, tr.AnonymousID = customer.ID(str()), str()
+		tr.From, tr.To = journey.Stage(str()), journey.Stage(str())
+		tr.At = at()
+		tr.EventID, tr.Rule = str(), str()
+	}
+	if bad || len(b) != 0 {
+		return st, errCorruptState
+	}
+	return st, nil
+}
+
+// timeAt is the instant of Unix nanoseconds ns in a zone offset off
+// seconds east of UTC (UTC itself when off is 0).
+func timeAt(ns, off int64) time.Time {
+	t := time.Unix(0, ns)
+	if off == 0 {
+		return t.UTC()
+	}
+	return t.In(time.FixedZone("", int(off)))
 }
 
 // storedSend is a send as the store keeps it (encodeSend; its time is the
@@ -579,7 +755,7 @@ func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
 	for _, s := range p.Sources {
 		a := recordAnchor(s.Key())
 		out = append(out, a)
-		for it, err := range tx.Scan(bAnonOf, a) {
+		for it, err := range scanRead(tx, bAnonOf, a) {
 			if err != nil {
 				return nil, err
 			}
@@ -592,8 +768,9 @@ func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
 	return out, nil
 }
 
-// eventsOf returns a profile's events in time order (ties by ID).
-func eventsOf(tx ReadTx, p *customer.Profile) ([]journey.Event, error) {
+// eventsOf returns a profile's events in time order (ties by ID); w holds
+// strings decoding need not allocate (nil: none).
+func eventsOf(tx ReadTx, p *customer.Profile, w words) ([]journey.Event, error) {
 	as, err := anchors(tx, p)
 	if err != nil {
 		return nil, err
@@ -603,11 +780,11 @@ func eventsOf(tx ReadTx, p *customer.Profile) ([]journey.Event, error) {
 		prefetch(tx, bEvents, a)
 	}
 	for _, a := range as {
-		for it, err := range tx.Scan(bEvents, a) {
+		for it, err := range scanRead(tx, bEvents, a) {
 			if err != nil {
 				return nil, err
 			}
-			se, err := decodeEvent(it.Value)
+			se, err := w.decodeEvent(it.Value)
 			if err != nil {
 				return nil, fmt.Errorf("c360: stored event %q: %w", it.Key, err)
 			}
@@ -623,7 +800,18 @@ func eventsOf(tx ReadTx, p *customer.Profile) ([]journey.Event, error) {
 	return out, nil
 }
 
-func readState(tx ReadTx, id customer.ID) (liveState, bool, error) {
+// readState reads a profile's live state; ok is false when it has none.
+func readState(tx ReadTx, id customer.ID) (st liveState, ok bool, err error) {
+	return readStateOf(tx, id, false)
+}
+
+// readStateHead reads a profile's segments and current stage, without the
+// stage history.
+func readStateHead(tx ReadTx, id customer.ID) (liveState, bool, error) {
+	return readStateOf(tx, id, true)
+}
+
+func readStateOf(tx ReadTx, id customer.ID, head bool) (liveState, bool, error) {
 	b, err := tx.Get(bState, string(id), "")
 	if isNotFound(err) {
 		return liveState{}, false, nil
@@ -631,8 +819,8 @@ func readState(tx ReadTx, id customer.ID) (liveState, bool, error) {
 	if err != nil {
 		return liveState{}, false, err
 	}
-	var st liveState
-	if err := json.Unmarshal(b, &st); err != nil {
+	st, err := decodeState(b, head)
+	if err != nil {
 		return liveState{}, false, fmt.Errorf("c360: live state of %s: %w", id, err)
 	}
 	return st, true, nil
@@ -657,11 +845,11 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 		}
 	}
 	prefetch(tx, bState, string(id), "")
-	old, _, err := readState(tx, id)
+	old, _, err := readStateHead(tx, id)
 	if err != nil {
 		return out, err
 	}
-	evs, err := eventsOf(tx, p)
+	evs, err := eventsOf(tx, p, e.live.words)
 	if err != nil {
 		return out, err
 	}
@@ -715,11 +903,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	if len(evs) == 0 && len(st.Segments) == 0 {
 		return out, tx.DeleteGroup(bState, string(id))
 	}
-	b, err := json.Marshal(&st)
-	if err != nil {
-		return out, err
-	}
-	return out, tx.Put(bState, string(id), "", b)
+	return out, tx.Put(bState, string(id), "", encodeState(&st))
 }
 
 // writeMemberships records segment entries and exits in the membership
@@ -751,7 +935,7 @@ func (e *Engine) writeMemberships(tx Tx, id customer.ID, entered, left []string,
 // forget drops the live state of a profile that no longer exists (absorbed
 // by a merge), recording its segment exits.
 func (e *Engine) forget(tx Tx, id customer.ID) error {
-	old, ok, err := readState(tx, id)
+	old, ok, err := readStateHead(tx, id)
 	if err != nil || !ok {
 		return err
 	}
@@ -853,7 +1037,7 @@ func (e *Engine) Timeline(ctx context.Context, id customer.ID, from, to time.Tim
 		if err != nil {
 			return err
 		}
-		evs, err := eventsOf(tx, p)
+		evs, err := eventsOf(tx, p, e.live.words)
 		if err != nil {
 			return err
 		}

@@ -78,6 +78,7 @@ func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]custome
 	keys := sc.KeysOf(prep)
 	want := lookupKey(ident)
 	var out []customer.ID
+	peek, fast := tx.(linkPeeker)
 	err = func() error {
 		seen := map[customer.RecordKey]bool{}
 		for _, k := range keys {
@@ -90,14 +91,19 @@ func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]custome
 					continue
 				}
 				seen[c] = true
-				l, err := tx.Link(c)
+				var l *Link
+				if fast {
+					l, err = peek.peekLink(c)
+				} else {
+					l, err = tx.Link(c)
+				}
 				if err != nil {
 					return err
 				}
 				if slices.Contains(out, l.Profile) {
 					continue
 				}
-				p, err := tx.Profile(l.Profile)
+				p, err := readProfile(tx, l.Profile)
 				if err != nil {
 					return err
 				}

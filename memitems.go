@@ -48,7 +48,7 @@ func (t *memTx) pending(bucket, group string, create bool) *memPending {
 			return nil
 		}
 		b = map[string]*memPending{}
-		t.w.items[bucket] = b
+		setIn(&t.w.items, bucket, b)
 	}
 	p := b[group]
 	if p == nil && create {
@@ -88,34 +88,102 @@ var errNoItem = fmt.Errorf("%w: no such item", ErrNotFound)
 func itemNotFound(_, _, _ string) error { return errNoItem }
 
 // groupKeys returns the sorted keys of a group as the transaction sees it.
+// Inside an Update the committed keys (kept in order for small groups) are
+// merged with the transaction's own writes, sorted on their own, instead
+// of sorting the whole group again.
 func (t *memTx) groupKeys(bucket, group string) []string {
 	g := t.s.items[bucket][group]
-	var base map[string][]byte
-	if g != nil {
-		base = g.vals
-	}
 	p := t.pending(bucket, group, false)
+	var base []string
+	if g != nil && (p == nil || !p.dropped) {
+		base = g.keys
+		if base == nil {
+			base = slices.Sorted(maps.Keys(g.vals))
+		}
+	}
 	if p == nil {
-		if g != nil && g.keys != nil {
-			return g.keys // read only
-		}
-		return slices.Sorted(maps.Keys(base))
+		return base // read only
 	}
-	var keys []string
-	if !p.dropped {
-		for k := range base {
-			if _, ok := p.vals[k]; !ok {
-				keys = append(keys, k)
-			}
+	mine := slices.Sorted(maps.Keys(p.vals))
+	keys := make([]string, 0, len(base)+len(mine))
+	i := 0
+	for _, k := range mine {
+		for i < len(base) && base[i] < k {
+			keys = append(keys, base[i])
+			i++
 		}
-	}
-	for k, v := range p.vals {
-		if v != nil {
+		if i < len(base) && base[i] == k {
+			i++ // written in this transaction: its pending value decides
+		}
+		if p.vals[k] != nil {
 			keys = append(keys, k)
 		}
 	}
-	slices.Sort(keys)
-	return keys
+	return append(keys, base[i:]...)
+}
+
+// value returns an item's value as the transaction sees it, not copied:
+// the caller must not change it.
+func (t *memTx) value(bucket, group, key string) ([]byte, bool) {
+	if p := t.pending(bucket, group, false); p != nil {
+		if v, ok := p.vals[key]; ok {
+			return v, v != nil
+		}
+		if p.dropped {
+			return nil, false
+		}
+	}
+	return t.s.items[bucket][group].get(key)
+}
+
+// peekScan is Scan without copying the values: the caller must not change
+// them (the engine's read-only paths: the events and sends it decodes).
+func (t *memTx) peekScan(bucket, group string) iter.Seq2[Item, error] {
+	return func(yield func(Item, error) bool) {
+		if err := t.ctx.Err(); err != nil {
+			yield(Item{}, err)
+			return
+		}
+		keys := t.groupKeys(bucket, group)
+		g := t.s.items[bucket][group]
+		p := t.pending(bucket, group, false)
+		for _, k := range keys {
+			var v []byte
+			if pv, ok := p.get(k); ok {
+				v = pv
+			} else {
+				v, _ = g.get(k)
+			}
+			if !yield(Item{Key: k, Value: v}, nil) {
+				return
+			}
+		}
+	}
+}
+
+// get returns a pending write of a group's item: ok is false when the
+// transaction did not write it (p nil: nothing of the group).
+func (p *memPending) get(k string) ([]byte, bool) {
+	if p == nil {
+		return nil, false
+	}
+	v, ok := p.vals[k]
+	return v, ok
+}
+
+// itemPeeker is implemented by stores whose transactions can show items
+// without copying them (MemoryStore's).
+type itemPeeker interface {
+	peekScan(bucket, group string) iter.Seq2[Item, error]
+}
+
+// scanRead streams a group's items for reading only: the caller must not
+// change the values.
+func scanRead(tx ReadTx, bucket, group string) iter.Seq2[Item, error] {
+	if p, ok := tx.(itemPeeker); ok {
+		return p.peekScan(bucket, group)
+	}
+	return tx.Scan(bucket, group)
 }
 
 // Scan streams a group's items in key order.
@@ -125,25 +193,9 @@ func (t *memTx) Scan(bucket, group string) iter.Seq2[Item, error] {
 			yield(Item{}, err)
 			return
 		}
-		if t.w == nil { // a View: the committed group, read in place
-			g := t.s.items[bucket][group]
-			if g == nil {
-				return
-			}
-			for _, k := range t.groupKeys(bucket, group) {
-				if !yield(Item{Key: k, Value: slices.Clone(g.vals[k])}, nil) {
-					return
-				}
-			}
-			return
-		}
 		for _, k := range t.groupKeys(bucket, group) {
-			v, err := t.Get(bucket, group, k)
-			if err != nil {
-				yield(Item{}, err)
-				return
-			}
-			if !yield(Item{Key: k, Value: v}, nil) {
+			v, _ := t.value(bucket, group, k)
+			if !yield(Item{Key: k, Value: slices.Clone(v)}, nil) {
 				return
 			}
 		}

@@ -21,7 +21,7 @@ func (t *memTx) RemoveNeverMerge(a, b customer.RecordKey) error {
 	drop := func(x, y customer.RecordKey) {
 		l := t.neverList(x)
 		if i, found := slices.BinarySearchFunc(l, y, compareKeys); found {
-			t.w.never[x] = slices.Delete(slices.Clone(l), i, i+1)
+			setIn(&t.w.never, x, slices.Delete(slices.Clone(l), i, i+1))
 		}
 	}
 	drop(a, b)

@@ -84,12 +84,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if closed {
 		return ErrClosed
 	}
-	tx := &memTx{s: s, ctx: ctx, w: &memWrites{
-		links: map[customer.RecordKey]*Link{}, keys: map[string][]customer.RecordKey{},
-		profiles: map[customer.ID]*customer.Profile{}, merges: map[customer.ID]*Merge{},
-		reviews: map[string]*Review{}, never: map[customer.RecordKey][]customer.RecordKey{},
-		meta: map[string][]byte{}, items: map[string]map[string]*memPending{},
-	}}
+	tx := &memTx{s: s, ctx: ctx, w: &memWrites{}} // its maps made on first write
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -130,8 +125,17 @@ func apply[K comparable, V any](dst, src map[K]*V) {
 	}
 }
 
+// setIn sets m[k] = v, making the map on the first write: most Updates
+// write to few of memWrites' maps.
+func setIn[K comparable, V any](m *map[K]V, k K, v V) {
+	if *m == nil {
+		*m = map[K]V{}
+	}
+	(*m)[k] = v
+}
+
 // memWrites are the pending writes of an Update; a nil pointer is a
-// deletion.
+// deletion. Its maps are nil until written.
 type memWrites struct {
 	links    map[customer.RecordKey]*Link
 	keys     map[string][]customer.RecordKey
@@ -367,7 +371,7 @@ func (t *memTx) PutLink(l *Link) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.w.links[l.Record] = cloneLink(l)
+	setIn(&t.w.links, l.Record, cloneLink(l))
 	return nil
 }
 
@@ -375,7 +379,7 @@ func (t *memTx) DeleteLink(key customer.RecordKey) error {
 	if _, err := t.Link(key); err != nil {
 		return err
 	}
-	t.w.links[key] = nil
+	setIn(&t.w.links, key, nil)
 	return nil
 }
 
@@ -388,7 +392,7 @@ func (t *memTx) AddKeys(rec customer.RecordKey, keys []string) error {
 		if slices.Contains(l, rec) {
 			continue
 		}
-		t.w.keys[k] = append(slices.Clip(l), rec)
+		setIn(&t.w.keys, k, append(slices.Clip(l), rec))
 	}
 	return nil
 }
@@ -400,7 +404,7 @@ func (t *memTx) RemoveKeys(rec customer.RecordKey, keys []string) error {
 	for _, k := range keys {
 		l := t.keyList(k)
 		if i := slices.Index(l, rec); i >= 0 {
-			t.w.keys[k] = slices.Delete(slices.Clone(l), i, i+1)
+			setIn(&t.w.keys, k, slices.Delete(slices.Clone(l), i, i+1))
 		}
 	}
 	return nil
@@ -410,7 +414,7 @@ func (t *memTx) PutProfile(p *customer.Profile) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.w.profiles[p.ID] = p.Clone()
+	setIn(&t.w.profiles, p.ID, p.Clone())
 	return nil
 }
 
@@ -418,7 +422,7 @@ func (t *memTx) DeleteProfile(id customer.ID) error {
 	if _, err := t.Profile(id); err != nil {
 		return err
 	}
-	t.w.profiles[id] = nil
+	setIn(&t.w.profiles, id, nil)
 	return nil
 }
 
@@ -426,7 +430,7 @@ func (t *memTx) PutMerge(m *Merge) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.w.merges[m.Absorbed] = cloneMerge(m)
+	setIn(&t.w.merges, m.Absorbed, cloneMerge(m))
 	return nil
 }
 
@@ -434,7 +438,7 @@ func (t *memTx) DeleteMerge(absorbed customer.ID) error {
 	if _, err := t.Merge(absorbed); err != nil {
 		return err
 	}
-	t.w.merges[absorbed] = nil
+	setIn(&t.w.merges, absorbed, nil)
 	return nil
 }
 
@@ -442,7 +446,7 @@ func (t *memTx) PutReview(r *Review) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.w.reviews[r.ID] = cloneReview(r)
+	setIn(&t.w.reviews, r.ID, cloneReview(r))
 	return nil
 }
 
@@ -450,7 +454,7 @@ func (t *memTx) DeleteReview(id string) error {
 	if _, err := t.Review(id); err != nil {
 		return err
 	}
-	t.w.reviews[id] = nil
+	setIn(&t.w.reviews, id, nil)
 	return nil
 }
 
@@ -462,7 +466,7 @@ func (t *memTx) AddNeverMerge(a, b customer.RecordKey) error {
 		l := t.neverList(x)
 		i, found := slices.BinarySearchFunc(l, y, compareKeys)
 		if !found {
-			t.w.never[x] = slices.Insert(slices.Clone(l), i, y)
+			setIn(&t.w.never, x, slices.Insert(slices.Clone(l), i, y))
 		}
 	}
 	add(a, b)
@@ -490,7 +494,7 @@ func (t *memTx) PutMeta(name string, value []byte) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.w.meta[name] = slices.Clone(value)
+	setIn(&t.w.meta, name, slices.Clone(value))
 	return nil
 }
 

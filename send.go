@@ -105,14 +105,14 @@ func (e *Engine) SendHistory(ctx context.Context, id customer.ID) ([]journey.Sen
 		if err != nil {
 			return err
 		}
-		out, err = sendsOf(tx, p, time.Time{})
+		out, err = sendsOf(tx, p, time.Time{}, e.live.words)
 		return err
 	})
 	return out, err
 }
 
 // sendsOf returns a profile's sends after since (zero: all), in time order.
-func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, error) {
+func sendsOf(tx ReadTx, p *customer.Profile, since time.Time, w words) ([]journey.Send, error) {
 	sinceKey := timeKey(since) + "\xff"
 	as, err := anchors(tx, p)
 	if err != nil {
@@ -123,7 +123,7 @@ func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, e
 		prefetch(tx, bSends, a)
 	}
 	for _, a := range as {
-		for it, err := range tx.Scan(bSends, a) {
+		for it, err := range scanRead(tx, bSends, a) {
 			if err != nil {
 				return nil, err
 			}
@@ -132,15 +132,20 @@ func sendsOf(tx ReadTx, p *customer.Profile, since time.Time) ([]journey.Send, e
 			}
 			var s storedSend
 			t, ok := keyTime(it.Key)
-			if err := decodeSend(it.Value, &s); err != nil || !ok {
+			if err := w.decodeSend(it.Value, &s); err != nil || !ok {
 				return nil, fmt.Errorf("c360: stored send %q: corrupt", it.Key)
 			}
 			s.Time = t
+			if out == nil {
+				out = make([]journey.Send, 0, 16) // one allocation for a usual history
+			}
 			out = append(out, journey.Send{Customer: p.ID, Channel: s.Channel, Purpose: s.Purpose,
 				Campaign: s.Campaign, Tags: s.Tags, Time: s.Time})
 		}
 	}
-	slices.SortStableFunc(out, func(a, b journey.Send) int { return a.Time.Compare(b.Time) })
+	if len(as) > 1 { // each anchor's sends come in time order already
+		slices.SortStableFunc(out, func(a, b journey.Send) int { return a.Time.Compare(b.Time) })
+	}
 	return out, nil
 }
 
@@ -227,7 +232,7 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 	}
 	var history []journey.Send
 	if w := e.live.gate.Window(); w > 0 {
-		if history, err = sendsOf(tx, p, now.Add(-w)); err != nil {
+		if history, err = sendsOf(tx, p, now.Add(-w), e.live.words); err != nil {
 			return journey.Decision{}, nil, err
 		}
 	}
@@ -402,8 +407,10 @@ func encodeSend(s *storedSend) []byte {
 	return b
 }
 
-// decodeSend reads what encodeSend wrote.
-func decodeSend(b []byte, s *storedSend) error {
+// decodeSend reads what encodeSend wrote, but for the contact, which no
+// reader needs (s.Contact is left ""); strings w holds are not allocated
+// again.
+func (w words) decodeSend(b []byte, s *storedSend) error {
 	if len(b) == 0 || b[0] != 1 {
 		return errors.New("unknown send encoding")
 	}
@@ -415,14 +422,18 @@ func decodeSend(b []byte, s *storedSend) error {
 			bad = true
 			return ""
 		}
-		v := string(b[k : k+int(n)])
+		v := w.str(b[k : k+int(n)])
 		b = b[k+int(n):]
 		return v
 	}
 	s.Channel = customer.Channel(get())
 	s.Purpose = customer.Purpose(get())
 	s.Campaign = get()
-	s.Contact = get()
+	if n, k := binary.Uvarint(b); k <= 0 || uint64(len(b)-k) < n {
+		bad = true
+	} else {
+		b = b[k+int(n):] // the contact, skipped
+	}
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
 		return errors.New("corrupt send")
