@@ -493,7 +493,7 @@ type Tracked struct {
 //
 // Tracking is idempotent on the event ID: the same ID again changes nothing
 // and answers Duplicate. An event of an unknown type or channel, or dated
-// more than Config.FutureSkew after the engine's clock, is refused with an
+// more than Config.FutureSkew after the engine's clock or before 1900, is refused with an
 // error wrapping ErrInvalid naming the field; nothing is stored. The stage
 // (Config.Journey) is inferred from the profile's events in time order, so a
 // late event is placed where it belongs; live segments (Config.Segments)
@@ -520,6 +520,14 @@ func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
 	return out, nil
 }
 
+// minEventTime and maxEventTime bound the times Track keeps: events are
+// stored with nanosecond times, which reach from 1677 to 2262; a touchpoint
+// before 1900 is a missing or mistyped date.
+var (
+	minEventTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxEventTime = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 func (e *Engine) checkEvent(ev *journey.Event) error {
 	v := *ev
 	if v.CustomerID == "" && v.AnonymousID == "" && len(v.Identifiers) > 0 {
@@ -532,6 +540,9 @@ func (e *Engine) checkEvent(ev *journey.Event) error {
 	if now := e.now(); v.Time.After(now.Add(e.live.skew)) {
 		problems = append(problems, fmt.Errorf("event %q: Time: %s is more than %v after now (%s)", ev.ID,
 			v.Time.Format(time.RFC3339), e.live.skew, now.Format(time.RFC3339)))
+	} else if v.Time.Before(minEventTime) || !v.Time.Before(maxEventTime) {
+		problems = append(problems, fmt.Errorf("event %q: Time: %s is outside %d–%d, the times a touchpoint is kept with (a missing or mistyped date?)", ev.ID,
+			v.Time.Format(time.RFC3339), minEventTime.Year(), maxEventTime.Year()-1))
 	}
 	for i, id := range ev.Identifiers {
 		if id.Value == "" || !knownScheme(id.Scheme) {

@@ -171,6 +171,8 @@ func TestTrackRefusesBadEventsAndChangesNothing(t *testing.T) {
 		{"unknown type", journey.Event{ID: "x3", CustomerID: a, Type: "teleport", Channel: customer.ChannelWeb, Time: day0}, c360.ErrInvalid, "Type"},
 		{"unknown channel", journey.Event{ID: "x4", CustomerID: a, Type: journey.TypeWebVisit, Channel: "pigeon", Time: day0}, c360.ErrInvalid, "Channel"},
 		{"far future", journey.Event{ID: "x5", CustomerID: a, Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: day0.AddDate(1, 0, 0)}, c360.ErrInvalid, "Time"},
+		{"before 1900", journey.Event{ID: "x9", CustomerID: a, Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: time.Date(1601, 1, 1, 0, 0, 0, 0, time.UTC)}, c360.ErrInvalid, "Time"},
+		{"zero time", journey.Event{ID: "x10", CustomerID: a, Type: journey.TypeWebVisit, Channel: customer.ChannelWeb}, c360.ErrInvalid, "Time"},
 		{"unknown identifier scheme", journey.Event{ID: "x6", Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: day0,
 			Identifiers: []customer.Identifier{{Scheme: "shoe_size", Value: "27"}}}, c360.ErrInvalid, "Identifiers[0]"},
 		{"identifiers of two people", journey.Event{ID: "x7", Type: journey.TypeWebVisit, Channel: customer.ChannelWeb, Time: day0,
