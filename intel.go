@@ -332,31 +332,7 @@ func (x *IntelStore) DeleteSubscription(ctx context.Context, id intel.Subscripti
 // Subscriptions implements intel.SubscriptionStore (one transaction; the
 // subscriptions are few).
 func (x *IntelStore) Subscriptions(ctx context.Context) iter.Seq2[intel.Subscription, error] {
-	return func(yield func(intel.Subscription, error) bool) {
-		var all []intel.Subscription
-		err := x.view(ctx, func(tx ReadTx) error {
-			for it, err := range tx.Scan(bIntelSubs, "") {
-				if err != nil {
-					return err
-				}
-				var s intel.Subscription
-				if err := json.Unmarshal(it.Value, &s); err != nil {
-					return fmt.Errorf("c360: stored subscription %q does not decode: %w", it.Key, err)
-				}
-				all = append(all, s)
-			}
-			return nil
-		})
-		if err != nil {
-			yield(intel.Subscription{}, err)
-			return
-		}
-		for _, s := range all {
-			if !yield(s, nil) {
-				return
-			}
-		}
-	}
+	return scanJSON[intel.Subscription](ctx, x, bIntelSubs, "", "subscription", nil)
 }
 
 // Claim implements intel.SubscriptionStore: the store's serialised Updates
@@ -434,31 +410,7 @@ func (x *IntelStore) TakePending(ctx context.Context, p intel.PendingDelivery) (
 // Pending implements intel.SubscriptionStore (one transaction; pending
 // deliveries are few).
 func (x *IntelStore) Pending(ctx context.Context) iter.Seq2[intel.PendingDelivery, error] {
-	return func(yield func(intel.PendingDelivery, error) bool) {
-		var all []intel.PendingDelivery
-		err := x.view(ctx, func(tx ReadTx) error {
-			for it, err := range tx.Scan(bIntelPending, "") {
-				if err != nil {
-					return err
-				}
-				var p intel.PendingDelivery
-				if err := json.Unmarshal(it.Value, &p); err != nil {
-					return fmt.Errorf("c360: stored pending delivery %q does not decode: %w", it.Key, err)
-				}
-				all = append(all, p)
-			}
-			return nil
-		})
-		if err != nil {
-			yield(intel.PendingDelivery{}, err)
-			return
-		}
-		for _, p := range all {
-			if !yield(p, nil) {
-				return
-			}
-		}
-	}
+	return scanJSON[intel.PendingDelivery](ctx, x, bIntelPending, "", "pending delivery", nil)
 }
 
 // PutDecision implements intel.DecisionStore.
@@ -519,30 +471,40 @@ func (x *IntelStore) PutAction(ctx context.Context, a intel.Action) error {
 
 // Actions implements intel.DecisionStore.
 func (x *IntelStore) Actions(ctx context.Context, d intel.DecisionID) iter.Seq2[intel.Action, error] {
-	return func(yield func(intel.Action, error) bool) {
-		var all []intel.Action
+	// The decision's group holds the decision (key "") and its actions
+	// (keys "a" + action ID).
+	return scanJSON[intel.Action](ctx, x, bIntelDecisions, string(d), "action", func(key string) bool { return key != "" })
+}
+
+// scanJSON reads every item of a bucket's group in one transaction and
+// streams them decoded (what names them in an error; keep says which keys
+// to decode, nil for all), then the error, if any, as the final pair.
+func scanJSON[T any](ctx context.Context, x *IntelStore, bucket, group, what string, keep func(key string) bool) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var all []T
 		err := x.view(ctx, func(tx ReadTx) error {
-			for it, err := range tx.Scan(bIntelDecisions, string(d)) {
+			for it, err := range tx.Scan(bucket, group) {
 				if err != nil {
 					return err
 				}
-				if it.Key == "" {
+				if keep != nil && !keep(it.Key) {
 					continue
 				}
-				var a intel.Action
-				if err := json.Unmarshal(it.Value, &a); err != nil {
-					return fmt.Errorf("c360: stored action %q does not decode: %w", it.Key[1:], err)
+				var v T
+				if err := json.Unmarshal(it.Value, &v); err != nil {
+					return fmt.Errorf("c360: stored %s %q does not decode: %w", what, it.Key, err)
 				}
-				all = append(all, a)
+				all = append(all, v)
 			}
 			return nil
 		})
 		if err != nil {
-			yield(intel.Action{}, err)
+			var zero T
+			yield(zero, err)
 			return
 		}
-		for _, a := range all {
-			if !yield(a, nil) {
+		for _, v := range all {
+			if !yield(v, nil) {
 				return
 			}
 		}
