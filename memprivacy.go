@@ -38,8 +38,8 @@ func (t *memTx) changeAt(c Cursor) (i int, pending bool, ok bool) {
 	if e, edited := t.w.edits[c]; edited && e == nil {
 		return 0, false, false
 	}
-	i, found := slices.BinarySearchFunc(t.s.changes, c, func(x Change, c Cursor) int { return cmpCursor(x.Cursor, c) })
-	if !found || t.s.changes[i].Kind == changeTombstone {
+	i, found := slices.BinarySearchFunc(t.s.changes, c, func(x memChange, c Cursor) int { return cmpCursor(x.cursor, c) })
+	if !found || t.s.changes[i].kind == changeTombstone {
 		return 0, false, false
 	}
 	return i, false, true
@@ -94,29 +94,19 @@ func (t *memTx) DeleteChange(cursor Cursor) error {
 	return nil
 }
 
-// editedChanges returns the committed change log with a transaction's edits
-// applied (a copy when there are edits).
-func (s *MemoryStore) editedChanges(edits map[Cursor]*Change) []Change {
-	if len(edits) == 0 {
-		return s.changes
-	}
-	out := slices.Clone(s.changes)
-	for i := range out {
-		e, ok := edits[out[i].Cursor]
-		switch {
-		case !ok:
-		case e == nil:
-			out[i] = Change{Cursor: out[i].Cursor, Kind: changeTombstone}
-		default:
-			out[i] = *e
+// applyEdits applies an Update's replaced and deleted changes at commit.
+func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) {
+	for c, e := range edits {
+		i, found := slices.BinarySearchFunc(s.changes, c, func(x memChange, c Cursor) int { return cmpCursor(x.cursor, c) })
+		if !found {
+			continue // changeAt found it when the edit was made; nothing removes a change
+		}
+		if e == nil {
+			s.changes[i] = memChange{cursor: c, kind: changeTombstone}
+		} else {
+			s.changes[i] = packChange(e)
 		}
 	}
-	return out
-}
-
-// applyEdits is editedChanges at commit.
-func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) []Change {
-	return s.editedChanges(edits)
 }
 
 // peekProfiles streams every profile in ID order without copying them (the
