@@ -45,7 +45,7 @@ func TestPackLinkRoundTrip(t *testing.T) {
 		Record: customer.RecordKey{System: "crm", RecordID: "1\x00é"}, Profile: "P1", Reason: "match",
 		Match: &match.Explanation{A: "crm/1", B: "shop/2", Prior: -3.5, Weight: math.Inf(1), Probability: 1,
 			Fields: []match.Contribution{{Field: "email", Level: "exact", Weight: 9.25, A: "a@x", B: "a@x"}, {Field: "name", Level: "other", Weight: math.Inf(-1), A: "", B: "佐藤"}},
-			Rule: "email", Limit: match.LimitGuard},
+			Rule:   "email", Limit: match.LimitGuard},
 		At:    at,
 		Edges: []Edge{{Record: customer.RecordKey{System: "shop", RecordID: "2"}, Weight: math.MaxFloat64, Confirmed: true}, {Record: customer.RecordKey{System: "pos", RecordID: ""}, Weight: -1}},
 		Keys:  []string{"k1", "", "k\x003"}, Values: []string{"", "v2", "東京都"},
