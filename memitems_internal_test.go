@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/c360/c360/customer"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -156,5 +157,71 @@ func TestMemoryItemsAgainstAMap(t *testing.T) {
 	big := s.items["b"]["big"]
 	if big == nil || big.vals != nil {
 		t.Errorf("group big ends with %d items as a map; it should be packed again", len(model["big"]))
+	}
+}
+
+// TestMemoryProfilesAfterWrites checks Profiles (whose committed IDs the
+// MemoryStore caches in order) against a plain set of IDs as Updates
+// create, replace and delete profiles, inside the Updates and after, from
+// every starting point.
+func TestMemoryProfilesAfterWrites(t *testing.T) {
+	ctx := t.Context()
+	s := NewMemoryStore()
+	model := map[customer.ID]bool{}
+	rng := rand.New(rand.NewPCG(3, 4))
+	check := func(tx ReadTx, want map[customer.ID]bool, when string) {
+		t.Helper()
+		ids := slices.Sorted(maps.Keys(want))
+		for _, after := range append([]customer.ID{"", "P05x", "P99"}, ids...) {
+			var got, wantAfter []customer.ID
+			for p, err := range tx.Profiles(after) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = append(got, p.ID)
+			}
+			for _, id := range ids {
+				if id > after {
+					wantAfter = append(wantAfter, id)
+				}
+			}
+			if diff := cmp.Diff(wantAfter, got); diff != "" {
+				t.Fatalf("%s: Profiles(%q) (-want +got):\n%s", when, after, diff)
+			}
+		}
+	}
+	for round := range 30 {
+		next := maps.Clone(model)
+		fail := round%5 == 2
+		err := s.Update(ctx, func(tx Tx) error {
+			for range 1 + rng.IntN(4) {
+				id := customer.ID(fmt.Sprintf("P%02d", rng.IntN(12)))
+				if next[id] && rng.IntN(2) == 0 {
+					if err := tx.DeleteProfile(id); err != nil {
+						return err
+					}
+					delete(next, id)
+					continue
+				}
+				if err := tx.PutProfile(&customer.Profile{ID: id}); err != nil {
+					return err
+				}
+				next[id] = true
+			}
+			check(tx, next, fmt.Sprintf("round %d, inside", round))
+			if fail {
+				return errors.New("fail on purpose")
+			}
+			return nil
+		})
+		if fail != (err != nil) {
+			t.Fatalf("round %d: Update: %v", round, err)
+		}
+		if !fail {
+			model = next
+		}
+		if err := s.View(ctx, func(tx ReadTx) error { check(tx, model, fmt.Sprintf("round %d, after", round)); return nil }); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

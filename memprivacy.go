@@ -3,7 +3,6 @@ package c360
 import (
 	"fmt"
 	"iter"
-	"maps"
 	"slices"
 
 	"github.com/c360/c360/customer"
@@ -113,16 +112,7 @@ func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) {
 // caller must not change them): Erase's scan for references.
 func (t *memTx) peekProfiles() iter.Seq2[*customer.Profile, error] {
 	return func(yield func(*customer.Profile, error) bool) {
-		ids := slices.Collect(maps.Keys(t.s.profiles))
-		if t.w != nil {
-			for id := range t.w.profiles {
-				if _, ok := t.s.profiles[id]; !ok {
-					ids = append(ids, id)
-				}
-			}
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
+		for _, id := range t.profileIDs() {
 			p, err := t.peekProfile(id)
 			if err != nil {
 				if t.ctx.Err() != nil {

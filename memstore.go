@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality/match"
@@ -31,6 +32,12 @@ type MemoryStore struct {
 	changes  []memChange // packed, in cursor order
 	meta     map[string][]byte
 	items    memItems
+
+	// profileIDs caches the committed profiles' IDs in order for
+	// Profiles, which reads in pages (sorting every ID for every page was
+	// quadratic); nil when a commit added or removed a profile since. Built
+	// under the read lock at the latest, so no commit runs meanwhile.
+	profileIDs atomic.Pointer[[]customer.ID]
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -103,6 +110,12 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 			delete(s.keys, k)
 		} else {
 			s.keys[k] = v
+		}
+	}
+	for id, p := range w.profiles {
+		if _, had := s.profiles[id]; had != (p != nil) {
+			s.profileIDs.Store(nil)
+			break
 		}
 	}
 	apply(s.profiles, w.profiles)
@@ -230,17 +243,43 @@ func (t *memTx) Profile(id customer.ID) (*customer.Profile, error) {
 	return p.Clone(), nil
 }
 
+// profileIDs returns the IDs of the profiles the transaction sees, in
+// order: the committed ones (cached) merged with those it created. Some
+// may have been deleted in the transaction; the caller skips them.
+func (t *memTx) profileIDs() []customer.ID {
+	committed := t.s.profileIDs.Load()
+	if committed == nil {
+		ids := slices.Sorted(maps.Keys(t.s.profiles))
+		t.s.profileIDs.Store(&ids)
+		committed = &ids
+	}
+	if t.w == nil {
+		return *committed
+	}
+	var mine []customer.ID
+	for id := range t.w.profiles {
+		if _, ok := t.s.profiles[id]; !ok {
+			mine = append(mine, id)
+		}
+	}
+	if len(mine) == 0 {
+		return *committed
+	}
+	slices.Sort(mine)
+	out := make([]customer.ID, 0, len(*committed)+len(mine))
+	i := 0
+	for _, id := range mine {
+		for ; i < len(*committed) && (*committed)[i] < id; i++ {
+			out = append(out, (*committed)[i])
+		}
+		out = append(out, id)
+	}
+	return append(out, (*committed)[i:]...)
+}
+
 func (t *memTx) Profiles(after customer.ID) iter.Seq2[*customer.Profile, error] {
 	return func(yield func(*customer.Profile, error) bool) {
-		ids := slices.Collect(maps.Keys(t.s.profiles))
-		if t.w != nil {
-			for id := range t.w.profiles {
-				if _, ok := t.s.profiles[id]; !ok {
-					ids = append(ids, id)
-				}
-			}
-		}
-		slices.Sort(ids)
+		ids := t.profileIDs()
 		i, _ := slices.BinarySearch(ids, after)
 		for _, id := range ids[i:] {
 			if id == after {

@@ -44,7 +44,7 @@ func main() {
 	profUpsert := flag.String("cpuprofile-upsert", "", "write a CPU profile of the Upserts to this file")
 	events := flag.Int("events", 0, "touchpoints to Track afterwards, with ten live segments defined (livebench)")
 	profTrack := flag.String("cpuprofile-track", "", "write a CPU profile of the Tracks to this file")
-	memProf := flag.String("memprofile", "", "write a heap profile (after Load, Upsert and Track, and a garbage collection) to this file")
+	memProf := flag.String("memprofile", "", "write a heap profile (after Load, Upsert and Track, and a garbage collection) to this file, and one before Track to this file + \".pre\" (its alloc_space is the base for Track's allocations: go tool pprof -sample_index=alloc_space -diff_base FILE.pre FILE)")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -139,20 +139,29 @@ func main() {
 	fmt.Printf("  outcomes: %v\n", count)
 	heapReport("after Load and Upsert", st.Profiles)
 	if *events > 0 {
+		if *memProf != "" {
+			writeHeapProfile(*memProf + ".pre")
+		}
 		trackPhase(ctx, e, cfg, *events, *workers, *profTrack, reopen)
 		heapReport("after Track", st.Profiles)
 	}
 	if *memProf != "" {
-		f, err := os.Create(*memProf)
-		if err != nil {
-			log.Fatal(err)
-		}
-		if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil { // after heapReport's collection
-			log.Fatal(err)
-		}
-		f.Close()
+		writeHeapProfile(*memProf) // after heapReport's collection
 	}
 	runtime.KeepAlive(e) // the engine's state is what the heap figures measure
+}
+
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // heapReport collects garbage and prints the live heap: in use, per profile
