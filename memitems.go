@@ -109,29 +109,77 @@ func packGroup(keys []string, vals [][]byte) *memGroup {
 }
 
 // memPending is one group's writes in an Update: dropped when DeleteGroup
-// ran (items of the committed group are gone), vals the items put since (a
-// nil value is a deletion).
+// ran (items of the committed group are gone), and the items put since (a
+// nil value is a deletion) — in a short list while there are few (most
+// Updates write one item or two per group), else in a map.
 type memPending struct {
 	dropped bool
-	vals    map[string][]byte
+	few     []Item            // up to pendingFew, unordered
+	many    map[string][]byte // beyond
+}
+
+// pendingFew is how many writes of a group memPending lists before it
+// makes a map of them.
+const pendingFew = 8
+
+// memRef names a group of a bucket.
+type memRef struct{ bucket, group string }
+
+func (p *memPending) set(k string, v []byte) {
+	if p.many != nil {
+		p.many[k] = v
+		return
+	}
+	for i := range p.few {
+		if p.few[i].Key == k {
+			p.few[i].Value = v
+			return
+		}
+	}
+	if len(p.few) < pendingFew {
+		p.few = append(p.few, Item{Key: k, Value: v})
+		return
+	}
+	p.many = make(map[string][]byte, 2*pendingFew)
+	for _, it := range p.few {
+		p.many[it.Key] = it.Value
+	}
+	p.few = nil
+	p.many[k] = v
+}
+
+// each calls fn with every write of the group.
+func (p *memPending) each(fn func(k string, v []byte)) {
+	for k, v := range p.many {
+		fn(k, v)
+	}
+	for _, it := range p.few {
+		fn(it.Key, it.Value)
+	}
+}
+
+// sortedKeys returns the keys written, in order.
+func (p *memPending) sortedKeys() []string {
+	if p.many != nil {
+		return slices.Sorted(maps.Keys(p.many))
+	}
+	keys := make([]string, len(p.few))
+	for i, it := range p.few {
+		keys[i] = it.Key
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func (t *memTx) pending(bucket, group string, create bool) *memPending {
 	if t.w == nil {
 		return nil
 	}
-	b := t.w.items[bucket]
-	if b == nil {
-		if !create {
-			return nil
-		}
-		b = map[string]*memPending{}
-		setIn(&t.w.items, bucket, b)
-	}
-	p := b[group]
+	ref := memRef{bucket, group}
+	p := t.w.items[ref]
 	if p == nil && create {
-		p = &memPending{vals: map[string][]byte{}}
-		b[group] = p
+		p = &memPending{}
+		setIn(&t.w.items, ref, p)
 	}
 	return p
 }
@@ -142,7 +190,7 @@ func (t *memTx) Get(bucket, group, key string) ([]byte, error) {
 		return nil, err
 	}
 	if p := t.pending(bucket, group, false); p != nil {
-		if v, ok := p.vals[key]; ok {
+		if v, ok := p.get(key); ok {
 			if v == nil {
 				return nil, itemNotFound(bucket, group, key)
 			}
@@ -179,7 +227,7 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 	if p == nil {
 		return base // read only
 	}
-	mine := slices.Sorted(maps.Keys(p.vals))
+	mine := p.sortedKeys()
 	keys := make([]string, 0, len(base)+len(mine))
 	i := 0
 	for _, k := range mine {
@@ -190,7 +238,7 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 		if i < len(base) && base[i] == k {
 			i++ // written in this transaction: its pending value decides
 		}
-		if p.vals[k] != nil {
+		if v, _ := p.get(k); v != nil {
 			keys = append(keys, k)
 		}
 	}
@@ -201,7 +249,7 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 // the caller must not change it.
 func (t *memTx) value(bucket, group, key string) ([]byte, bool) {
 	if p := t.pending(bucket, group, false); p != nil {
-		if v, ok := p.vals[key]; ok {
+		if v, ok := p.get(key); ok {
 			return v, v != nil
 		}
 		if p.dropped {
@@ -242,8 +290,16 @@ func (p *memPending) get(k string) ([]byte, bool) {
 	if p == nil {
 		return nil, false
 	}
-	v, ok := p.vals[k]
-	return v, ok
+	if p.many != nil {
+		v, ok := p.many[k]
+		return v, ok
+	}
+	for _, it := range p.few {
+		if it.Key == k {
+			return it.Value, true
+		}
+	}
+	return nil, false
 }
 
 // itemPeeker is implemented by stores whose transactions can show items
@@ -291,9 +347,9 @@ func (t *memTx) Groups(bucket, after string) iter.Seq2[string, error] {
 			}
 		}
 		if t.w != nil {
-			for g := range t.w.items[bucket] {
-				if _, ok := t.s.items[bucket][g]; !ok && g > after {
-					names = append(names, g)
+			for ref := range t.w.items {
+				if _, ok := t.s.items[bucket][ref.group]; ref.bucket == bucket && !ok && ref.group > after {
+					names = append(names, ref.group)
 				}
 			}
 		}
@@ -322,7 +378,7 @@ func (t *memTx) Put(bucket, group, key string, value []byte) error {
 	if v == nil {
 		v = []byte{}
 	}
-	t.pending(bucket, group, true).vals[key] = v
+	t.pending(bucket, group, true).set(key, v)
 	return nil
 }
 
@@ -331,7 +387,7 @@ func (t *memTx) Delete(bucket, group, key string) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.pending(bucket, group, true).vals[key] = nil
+	t.pending(bucket, group, true).set(key, nil)
 	return nil
 }
 
@@ -342,49 +398,47 @@ func (t *memTx) DeleteGroup(bucket, group string) error {
 	}
 	p := t.pending(bucket, group, true)
 	p.dropped = true
-	clear(p.vals)
+	p.few, p.many = nil, nil
 	return nil
 }
 
 // applyItems commits an Update's item writes. A group written to gets a
 // new value: a packed group is packed anew, a large group's map is changed
 // in place (Views run under the read lock, commits under the write lock).
-func (s *MemoryStore) applyItems(w map[string]map[string]*memPending) {
-	for bucket, groups := range w {
-		b := s.items[bucket]
+func (s *MemoryStore) applyItems(w map[memRef]*memPending) {
+	for ref, p := range w {
+		b := s.items[ref.bucket]
 		if b == nil {
 			b = map[string]*memGroup{}
-			s.items[bucket] = b
+			s.items[ref.bucket] = b
 		}
-		for group, p := range groups {
-			old := b[group]
-			if p.dropped {
-				old = nil
-			}
-			if g := commitGroup(old, p.vals); g != nil {
-				b[group] = g
-			} else {
-				delete(b, group)
-			}
+		old := b[ref.group]
+		if p.dropped {
+			old = nil
+		}
+		if g := commitGroup(old, p); g != nil {
+			b[ref.group] = g
+		} else {
+			delete(b, ref.group)
 		}
 		if len(b) == 0 {
-			delete(s.items, bucket)
+			delete(s.items, ref.bucket)
 		}
 	}
 }
 
-// commitGroup returns old (nil: none) with the writes w applied (a nil
+// commitGroup returns old (nil: none) with the writes p applied (a nil
 // value deletes), packed or as a map by its size; nil when it holds no
 // item.
-func commitGroup(old *memGroup, w map[string][]byte) *memGroup {
+func commitGroup(old *memGroup, p *memPending) *memGroup {
 	if old != nil && old.vals != nil {
-		for k, v := range w {
+		p.each(func(k string, v []byte) {
 			if v == nil {
 				delete(old.vals, k)
 			} else {
 				old.vals[k] = v
 			}
-		}
+		})
 		if len(old.vals) > packedGroupMax {
 			return old
 		}
@@ -396,7 +450,7 @@ func commitGroup(old *memGroup, w map[string][]byte) *memGroup {
 		return packedOrMap(keys, vals)
 	}
 	// Merge the packed items (in order) with the writes (sorted).
-	mine := slices.Sorted(maps.Keys(w))
+	mine := p.sortedKeys()
 	n := len(mine)
 	if old != nil {
 		n += old.n()
@@ -413,7 +467,7 @@ func commitGroup(old *memGroup, w map[string][]byte) *memGroup {
 		if i < on && old.key(i) == k {
 			i++ // written: the write decides
 		}
-		if v := w[k]; v != nil {
+		if v, _ := p.get(k); v != nil {
 			keys, vals = append(keys, k), append(vals, v)
 		}
 	}

@@ -161,7 +161,7 @@ type memWrites struct {
 	never    map[customer.RecordKey][]customer.RecordKey
 	changes  []Change
 	meta     map[string][]byte
-	items    map[string]map[string]*memPending
+	items    map[memRef]*memPending
 	edits    map[Cursor]*Change // replaced (nil: deleted) committed changes
 }
 
