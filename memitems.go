@@ -15,8 +15,8 @@ type memItems map[string]map[string]*memGroup
 // memGroup is one group's items. A small group (the groups the engine
 // scans: one person's events, sends, stage) is packed: its keys in one
 // string and its values in one byte slice, in key order, with the offsets
-// of each — four objects without pointers for the collector, whatever the
-// number of items, and a Scan needs no sort. A commit that writes to a
+// of each — the group and four arrays the collector need not scan,
+// whatever the number of items, and a Scan needs no sort. A commit that writes to a
 // packed group packs it anew (at most packedGroupMax items). A large group
 // (the event ID index, never scanned) is a map, sorted on demand.
 type memGroup struct {
