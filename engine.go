@@ -43,9 +43,12 @@ type Config struct {
 	// Now is the clock. Nil means time.Now.
 	Now func() time.Time `json:"-"`
 	// CacheSize bounds the in-process cache of stored records normalised
-	// for matching (about 1 KiB each), which spares normalising candidates
-	// again on every Upsert. Zero means 1,000,000 records; negative turns the
-	// cache off. The cache is derived state: losing it changes no answer.
+	// for matching (about 1 KiB each, in many small objects the garbage
+	// collector marks), which spares normalising candidates again on every
+	// Upsert. Zero means 100,000 records (about 100 MiB); negative turns the
+	// cache off. A larger cache speeds Upserts against many stored records
+	// (a candidate is more often found normalised) at that cost in memory.
+	// The cache is derived state: losing it changes no answer.
 	CacheSize int `json:"cache_size,omitempty"`
 
 	// Journey is the journey map the lifecycle stages of Track follow; nil
@@ -130,7 +133,7 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	e.live = lv
 	switch {
 	case cfg.CacheSize == 0:
-		e.cache = newPrepCache(1_000_000)
+		e.cache = newPrepCache(defaultCacheSize)
 	case cfg.CacheSize > 0:
 		e.cache = newPrepCache(cfg.CacheSize)
 	}
@@ -185,6 +188,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// defaultCacheSize is Config.CacheSize's zero value: at 1,000,000 records
+// the cache alone held about 1 GiB.
+const defaultCacheSize = 100_000
 
 const (
 	metaModel       = "model"

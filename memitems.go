@@ -4,56 +4,182 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"math"
 	"slices"
+	"strings"
 )
 
 // memItems is the MemoryStore's item state: bucket → group → items.
 type memItems map[string]map[string]*memGroup
 
-// memGroup is one group's items, with their keys in order when the group is
-// small (the groups the engine scans: one person's events or sends), so
-// that a Scan does not sort; a large group (the event ID index, never
-// scanned) is sorted on demand.
+// memGroup is one group's items. A small group (the groups the engine
+// scans: one person's events, sends, stage) is packed: its keys in one
+// string and its values in one byte slice, in key order, with the offsets
+// of each — the group and four arrays the collector need not scan,
+// whatever the number of items, and a Scan needs no sort. A commit that writes to a
+// packed group packs it anew (at most packedGroupMax items). A large group
+// (the event ID index, never scanned) is a map, sorted on demand.
 type memGroup struct {
-	vals map[string][]byte
-	keys []string // sorted; nil when not kept
+	vals map[string][]byte // a large group; nil when packed
+
+	keys string   // packed: the keys, in order, end to end
+	data []byte   // packed: the values, end to end
+	koff []uint32 // packed: where key i ends in keys (it starts where key i-1 ends)
+	voff []uint32 // packed: where value i ends in data
 }
 
-// sortedGroupMax is the largest group whose keys are kept in order.
-const sortedGroupMax = 512
+// packedGroupMax is the largest group kept packed.
+const packedGroupMax = 512
+
+// n is the number of items of the group.
+func (g *memGroup) n() int {
+	if g.vals != nil {
+		return len(g.vals)
+	}
+	return len(g.koff)
+}
+
+func (g *memGroup) key(i int) string {
+	var from uint32
+	if i > 0 {
+		from = g.koff[i-1]
+	}
+	return g.keys[from:g.koff[i]]
+}
+
+func (g *memGroup) val(i int) []byte {
+	var from uint32
+	if i > 0 {
+		from = g.voff[i-1]
+	}
+	return g.data[from:g.voff[i]:g.voff[i]] // capped: an append never writes into the next value
+}
 
 func (g *memGroup) get(k string) ([]byte, bool) {
 	if g == nil {
 		return nil, false
 	}
-	v, ok := g.vals[k]
-	return v, ok
+	if g.vals != nil {
+		v, ok := g.vals[k]
+		return v, ok
+	}
+	lo, hi := 0, len(g.koff)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if g.key(m) < k {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(g.koff) && g.key(lo) == k {
+		return g.val(lo), true
+	}
+	return nil, false
+}
+
+// sortedKeys returns the group's keys in order.
+func (g *memGroup) sortedKeys() []string {
+	if g.vals != nil {
+		return slices.Sorted(maps.Keys(g.vals))
+	}
+	out := make([]string, len(g.koff))
+	for i := range out {
+		out[i] = g.key(i)
+	}
+	return out
+}
+
+// packGroup packs items given in key order.
+func packGroup(keys []string, vals [][]byte) *memGroup {
+	nk, nv := 0, 0
+	for i := range keys {
+		nk += len(keys[i])
+		nv += len(vals[i])
+	}
+	kb := make([]byte, 0, nk)
+	g := &memGroup{data: make([]byte, 0, nv), koff: make([]uint32, len(keys)), voff: make([]uint32, len(keys))}
+	for i := range keys {
+		kb = append(kb, keys[i]...)
+		g.data = append(g.data, vals[i]...)
+		g.koff[i], g.voff[i] = uint32(len(kb)), uint32(len(g.data))
+	}
+	g.keys = string(kb)
+	return g
 }
 
 // memPending is one group's writes in an Update: dropped when DeleteGroup
-// ran (items of the committed group are gone), vals the items put since (a
-// nil value is a deletion).
+// ran (items of the committed group are gone), and the items put since (a
+// nil value is a deletion) — in a short list while there are few (most
+// Updates write one item or two per group), else in a map.
 type memPending struct {
 	dropped bool
-	vals    map[string][]byte
+	few     []Item            // up to pendingFew, unordered
+	many    map[string][]byte // beyond
+}
+
+// pendingFew is how many writes of a group memPending lists before it
+// makes a map of them.
+const pendingFew = 8
+
+// memRef names a group of a bucket.
+type memRef struct{ bucket, group string }
+
+func (p *memPending) set(k string, v []byte) {
+	if p.many != nil {
+		p.many[k] = v
+		return
+	}
+	for i := range p.few {
+		if p.few[i].Key == k {
+			p.few[i].Value = v
+			return
+		}
+	}
+	if len(p.few) < pendingFew {
+		p.few = append(p.few, Item{Key: k, Value: v})
+		return
+	}
+	p.many = make(map[string][]byte, 2*pendingFew)
+	for _, it := range p.few {
+		p.many[it.Key] = it.Value
+	}
+	p.few = nil
+	p.many[k] = v
+}
+
+// each calls fn with every write of the group.
+func (p *memPending) each(fn func(k string, v []byte)) {
+	for k, v := range p.many {
+		fn(k, v)
+	}
+	for _, it := range p.few {
+		fn(it.Key, it.Value)
+	}
+}
+
+// sortedKeys returns the keys written, in order.
+func (p *memPending) sortedKeys() []string {
+	if p.many != nil {
+		return slices.Sorted(maps.Keys(p.many))
+	}
+	keys := make([]string, len(p.few))
+	for i, it := range p.few {
+		keys[i] = it.Key
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func (t *memTx) pending(bucket, group string, create bool) *memPending {
 	if t.w == nil {
 		return nil
 	}
-	b := t.w.items[bucket]
-	if b == nil {
-		if !create {
-			return nil
-		}
-		b = map[string]*memPending{}
-		setIn(&t.w.items, bucket, b)
-	}
-	p := b[group]
+	ref := memRef{bucket, group}
+	p := t.w.items[ref]
 	if p == nil && create {
-		p = &memPending{vals: map[string][]byte{}}
-		b[group] = p
+		p = &memPending{}
+		setIn(&t.w.items, ref, p)
 	}
 	return p
 }
@@ -64,7 +190,7 @@ func (t *memTx) Get(bucket, group, key string) ([]byte, error) {
 		return nil, err
 	}
 	if p := t.pending(bucket, group, false); p != nil {
-		if v, ok := p.vals[key]; ok {
+		if v, ok := p.get(key); ok {
 			if v == nil {
 				return nil, itemNotFound(bucket, group, key)
 			}
@@ -96,15 +222,12 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 	p := t.pending(bucket, group, false)
 	var base []string
 	if g != nil && (p == nil || !p.dropped) {
-		base = g.keys
-		if base == nil {
-			base = slices.Sorted(maps.Keys(g.vals))
-		}
+		base = g.sortedKeys()
 	}
 	if p == nil {
 		return base // read only
 	}
-	mine := slices.Sorted(maps.Keys(p.vals))
+	mine := p.sortedKeys()
 	keys := make([]string, 0, len(base)+len(mine))
 	i := 0
 	for _, k := range mine {
@@ -115,7 +238,7 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 		if i < len(base) && base[i] == k {
 			i++ // written in this transaction: its pending value decides
 		}
-		if p.vals[k] != nil {
+		if v, _ := p.get(k); v != nil {
 			keys = append(keys, k)
 		}
 	}
@@ -126,7 +249,7 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 // the caller must not change it.
 func (t *memTx) value(bucket, group, key string) ([]byte, bool) {
 	if p := t.pending(bucket, group, false); p != nil {
-		if v, ok := p.vals[key]; ok {
+		if v, ok := p.get(key); ok {
 			return v, v != nil
 		}
 		if p.dropped {
@@ -167,8 +290,16 @@ func (p *memPending) get(k string) ([]byte, bool) {
 	if p == nil {
 		return nil, false
 	}
-	v, ok := p.vals[k]
-	return v, ok
+	if p.many != nil {
+		v, ok := p.many[k]
+		return v, ok
+	}
+	for _, it := range p.few {
+		if it.Key == k {
+			return it.Value, true
+		}
+	}
+	return nil, false
 }
 
 // itemPeeker is implemented by stores whose transactions can show items
@@ -216,9 +347,9 @@ func (t *memTx) Groups(bucket, after string) iter.Seq2[string, error] {
 			}
 		}
 		if t.w != nil {
-			for g := range t.w.items[bucket] {
-				if _, ok := t.s.items[bucket][g]; !ok && g > after {
-					names = append(names, g)
+			for ref := range t.w.items {
+				if _, ok := t.s.items[bucket][ref.group]; ref.bucket == bucket && !ok && ref.group > after {
+					names = append(names, ref.group)
 				}
 			}
 		}
@@ -247,7 +378,7 @@ func (t *memTx) Put(bucket, group, key string, value []byte) error {
 	if v == nil {
 		v = []byte{}
 	}
-	t.pending(bucket, group, true).vals[key] = v
+	t.pending(bucket, group, true).set(key, v)
 	return nil
 }
 
@@ -256,7 +387,7 @@ func (t *memTx) Delete(bucket, group, key string) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	t.pending(bucket, group, true).vals[key] = nil
+	t.pending(bucket, group, true).set(key, nil)
 	return nil
 }
 
@@ -267,73 +398,102 @@ func (t *memTx) DeleteGroup(bucket, group string) error {
 	}
 	p := t.pending(bucket, group, true)
 	p.dropped = true
-	clear(p.vals)
+	p.few, p.many = nil, nil
 	return nil
 }
 
-// applyItems commits an Update's item writes.
-func (s *MemoryStore) applyItems(w map[string]map[string]*memPending) {
-	for bucket, groups := range w {
-		b := s.items[bucket]
+// applyItems commits an Update's item writes. A group written to gets a
+// new value: a packed group is packed anew, a large group's map is changed
+// in place (Views run under the read lock, commits under the write lock).
+func (s *MemoryStore) applyItems(w map[memRef]*memPending) {
+	for ref, p := range w {
+		b := s.items[ref.bucket]
 		if b == nil {
 			b = map[string]*memGroup{}
-			s.items[bucket] = b
+			s.items[ref.bucket] = b
 		}
-		for group, p := range groups {
-			var g map[string][]byte
-			var oldKeys []string
-			if old := b[group]; old != nil && !p.dropped {
-				g, oldKeys = old.vals, old.keys
-			}
-			// keys changes: the new keys and the deleted ones, to update a
-			// kept order without sorting the group again
-			var added, removed []string
-			for k, v := range p.vals {
-				_, had := g[k]
-				switch {
-				case v == nil && had:
-					removed = append(removed, k)
-				case v != nil && !had:
-					added = append(added, k)
-				}
-			}
-			for k, v := range p.vals {
-				if v == nil {
-					delete(g, k)
-					continue
-				}
-				if g == nil {
-					g = map[string][]byte{}
-				}
-				g[k] = v
-			}
-			if len(g) == 0 {
-				delete(b, group)
-				continue
-			}
-			// A new group value: readers of the old one (Views run under
-			// the read lock, commits under the write lock) never see it
-			// change.
-			ng := &memGroup{vals: g}
-			switch {
-			case len(g) > sortedGroupMax:
-			case oldKeys != nil && len(added)+len(removed) <= 4:
-				keys := make([]string, 0, len(g))
-				keys = append(keys, oldKeys...)
-				for _, k := range removed {
-					if i, ok := slices.BinarySearch(keys, k); ok {
-						keys = slices.Delete(keys, i, i+1)
-					}
-				}
-				for _, k := range added {
-					i, _ := slices.BinarySearch(keys, k)
-					keys = slices.Insert(keys, i, k)
-				}
-				ng.keys = keys
-			default:
-				ng.keys = slices.Sorted(maps.Keys(g))
-			}
-			b[group] = ng
+		old := b[ref.group]
+		if p.dropped {
+			old = nil
+		}
+		if g := commitGroup(old, p); g != nil {
+			b[ref.group] = g
+		} else {
+			delete(b, ref.group)
+		}
+		if len(b) == 0 {
+			delete(s.items, ref.bucket)
 		}
 	}
+}
+
+// commitGroup returns old (nil: none) with the writes p applied (a nil
+// value deletes), packed or as a map by its size; nil when it holds no
+// item.
+func commitGroup(old *memGroup, p *memPending) *memGroup {
+	if old != nil && old.vals != nil {
+		p.each(func(k string, v []byte) {
+			if v == nil {
+				delete(old.vals, k)
+			} else {
+				old.vals[k] = v
+			}
+		})
+		if len(old.vals) > packedGroupMax {
+			return old
+		}
+		keys := old.sortedKeys()
+		vals := make([][]byte, len(keys))
+		for i, k := range keys {
+			vals[i] = old.vals[k]
+		}
+		return packedOrMap(keys, vals)
+	}
+	// Merge the packed items (in order) with the writes (sorted).
+	mine := p.sortedKeys()
+	n := len(mine)
+	if old != nil {
+		n += old.n()
+	}
+	keys, vals := make([]string, 0, n), make([][]byte, 0, n)
+	i, on := 0, 0
+	if old != nil {
+		on = old.n()
+	}
+	for _, k := range mine {
+		for ; i < on && old.key(i) < k; i++ {
+			keys, vals = append(keys, old.key(i)), append(vals, old.val(i))
+		}
+		if i < on && old.key(i) == k {
+			i++ // written: the write decides
+		}
+		if v, _ := p.get(k); v != nil {
+			keys, vals = append(keys, k), append(vals, v)
+		}
+	}
+	for ; i < on; i++ {
+		keys, vals = append(keys, old.key(i)), append(vals, old.val(i))
+	}
+	return packedOrMap(keys, vals)
+}
+
+// packedOrMap makes a group of items given in key order: packed when small
+// enough, else a map (its values copied out of any packed group they come
+// from, so that the old group's bytes are freed).
+func packedOrMap(keys []string, vals [][]byte) *memGroup {
+	if len(keys) == 0 {
+		return nil
+	}
+	size := 0
+	for i := range keys {
+		size += len(keys[i]) + len(vals[i])
+	}
+	if len(keys) <= packedGroupMax && size <= math.MaxUint32 {
+		return packGroup(keys, vals)
+	}
+	m := make(map[string][]byte, len(keys))
+	for i, k := range keys {
+		m[strings.Clone(k)] = slices.Clone(vals[i])
+	}
+	return &memGroup{vals: m}
 }

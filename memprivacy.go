@@ -3,7 +3,6 @@ package c360
 import (
 	"fmt"
 	"iter"
-	"maps"
 	"slices"
 
 	"github.com/c360/c360/customer"
@@ -38,8 +37,8 @@ func (t *memTx) changeAt(c Cursor) (i int, pending bool, ok bool) {
 	if e, edited := t.w.edits[c]; edited && e == nil {
 		return 0, false, false
 	}
-	i, found := slices.BinarySearchFunc(t.s.changes, c, func(x Change, c Cursor) int { return cmpCursor(x.Cursor, c) })
-	if !found || t.s.changes[i].Kind == changeTombstone {
+	i, found := slices.BinarySearchFunc(t.s.changes, c, func(x memChange, c Cursor) int { return cmpCursor(x.cursor, c) })
+	if !found || t.s.changes[i].kind == changeTombstone {
 		return 0, false, false
 	}
 	return i, false, true
@@ -94,45 +93,26 @@ func (t *memTx) DeleteChange(cursor Cursor) error {
 	return nil
 }
 
-// editedChanges returns the committed change log with a transaction's edits
-// applied (a copy when there are edits).
-func (s *MemoryStore) editedChanges(edits map[Cursor]*Change) []Change {
-	if len(edits) == 0 {
-		return s.changes
-	}
-	out := slices.Clone(s.changes)
-	for i := range out {
-		e, ok := edits[out[i].Cursor]
-		switch {
-		case !ok:
-		case e == nil:
-			out[i] = Change{Cursor: out[i].Cursor, Kind: changeTombstone}
-		default:
-			out[i] = *e
+// applyEdits applies an Update's replaced and deleted changes at commit.
+func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) {
+	for c, e := range edits {
+		i, found := slices.BinarySearchFunc(s.changes, c, func(x memChange, c Cursor) int { return cmpCursor(x.cursor, c) })
+		if !found {
+			continue // changeAt found it when the edit was made; nothing removes a change
+		}
+		if e == nil {
+			s.changes[i] = memChange{cursor: c, kind: changeTombstone}
+		} else {
+			s.changes[i] = packChange(e)
 		}
 	}
-	return out
-}
-
-// applyEdits is editedChanges at commit.
-func (s *MemoryStore) applyEdits(edits map[Cursor]*Change) []Change {
-	return s.editedChanges(edits)
 }
 
 // peekProfiles streams every profile in ID order without copying them (the
 // caller must not change them): Erase's scan for references.
 func (t *memTx) peekProfiles() iter.Seq2[*customer.Profile, error] {
 	return func(yield func(*customer.Profile, error) bool) {
-		ids := slices.Collect(maps.Keys(t.s.profiles))
-		if t.w != nil {
-			for id := range t.w.profiles {
-				if _, ok := t.s.profiles[id]; !ok {
-					ids = append(ids, id)
-				}
-			}
-		}
-		slices.Sort(ids)
-		for _, id := range ids {
+		for _, id := range t.profileIDs() {
 			p, err := t.peekProfile(id)
 			if err != nil {
 				if t.ctx.Err() != nil {

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/quality/match"
@@ -22,15 +23,21 @@ type MemoryStore struct {
 	mu     sync.RWMutex // guards the maps below while a commit applies
 	closed bool
 
-	links    map[customer.RecordKey]*Link
+	links    map[customer.RecordKey]*memLink // packed: mempack.go
 	keys     map[string][]customer.RecordKey
 	profiles map[customer.ID]*customer.Profile
 	merges   map[customer.ID]*Merge
 	reviews  map[string]*Review
 	never    map[customer.RecordKey][]customer.RecordKey
-	changes  []Change
+	changes  []memChange // packed, in cursor order
 	meta     map[string][]byte
 	items    memItems
+
+	// profileIDs caches the committed profiles' IDs in order for
+	// Profiles, which reads in pages (sorting every ID for every page was
+	// quadratic); nil when a commit added or removed a profile since. Built
+	// under the read lock at the latest, so no commit runs meanwhile.
+	profileIDs atomic.Pointer[[]customer.ID]
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -38,7 +45,7 @@ var _ Store = (*MemoryStore)(nil)
 // NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
 	return &MemoryStore{
-		links:    map[customer.RecordKey]*Link{},
+		links:    map[customer.RecordKey]*memLink{},
 		keys:     map[string][]customer.RecordKey{},
 		profiles: map[customer.ID]*customer.Profile{},
 		merges:   map[customer.ID]*Merge{},
@@ -105,11 +112,20 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 			s.keys[k] = v
 		}
 	}
+	for id, p := range w.profiles {
+		if _, had := s.profiles[id]; had != (p != nil) {
+			s.profileIDs.Store(nil)
+			break
+		}
+	}
 	apply(s.profiles, w.profiles)
 	apply(s.merges, w.merges)
 	apply(s.reviews, w.reviews)
 	maps.Copy(s.never, w.never)
-	s.changes = append(s.applyEdits(w.edits), w.changes...)
+	s.applyEdits(w.edits)
+	for i := range w.changes {
+		s.changes = append(s.changes, packChange(&w.changes[i]))
+	}
 	maps.Copy(s.meta, w.meta)
 	s.applyItems(w.items)
 	return nil
@@ -137,7 +153,7 @@ func setIn[K comparable, V any](m *map[K]V, k K, v V) {
 // memWrites are the pending writes of an Update; a nil pointer is a
 // deletion. Its maps are nil until written.
 type memWrites struct {
-	links    map[customer.RecordKey]*Link
+	links    map[customer.RecordKey]*memLink
 	keys     map[string][]customer.RecordKey
 	profiles map[customer.ID]*customer.Profile
 	merges   map[customer.ID]*Merge
@@ -145,7 +161,7 @@ type memWrites struct {
 	never    map[customer.RecordKey][]customer.RecordKey
 	changes  []Change
 	meta     map[string][]byte
-	items    map[string]map[string]*memPending
+	items    map[memRef]*memPending
 	edits    map[Cursor]*Change // replaced (nil: deleted) committed changes
 }
 
@@ -169,32 +185,34 @@ func (t *memTx) Link(key customer.RecordKey) (*Link, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
-	var pend map[customer.RecordKey]*Link
-	if t.w != nil {
-		pend = t.w.links
-	}
-	l, ok := lookup(t.s.links, pend, t.w != nil, key)
+	l, ok := t.memLink(key)
 	if !ok {
 		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
 	}
-	return cloneLink(l), nil
+	return l.link(key), nil
 }
 
-// peekLink returns the stored link's profile, fingerprint and values
-// without copying them (the caller must not change them).
+// memLink returns the stored (packed) link of key as the transaction sees
+// it.
+func (t *memTx) memLink(key customer.RecordKey) (*memLink, bool) {
+	var pend map[customer.RecordKey]*memLink
+	if t.w != nil {
+		pend = t.w.links
+	}
+	return lookup(t.s.links, pend, t.w != nil, key)
+}
+
+// peekLink returns the stored link's profile, fingerprint, values and
+// restriction only (the caller must not change them).
 func (t *memTx) peekLink(key customer.RecordKey) (*Link, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
-	var pend map[customer.RecordKey]*Link
-	if t.w != nil {
-		pend = t.w.links
-	}
-	l, ok := lookup(t.s.links, pend, t.w != nil, key)
+	l, ok := t.memLink(key)
 	if !ok {
 		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
 	}
-	return &Link{Record: l.Record, Profile: l.Profile, Fingerprint: l.Fingerprint, Values: l.Values, Restricted: l.Restricted}, nil
+	return &Link{Record: key, Profile: l.profile, Fingerprint: l.finger, Values: l.values(), Restricted: l.restricted}, nil
 }
 
 func (t *memTx) keyList(k string) []customer.RecordKey {
@@ -225,17 +243,43 @@ func (t *memTx) Profile(id customer.ID) (*customer.Profile, error) {
 	return p.Clone(), nil
 }
 
+// profileIDs returns the IDs of the profiles the transaction sees, in
+// order: the committed ones (cached) merged with those it created. Some
+// may have been deleted in the transaction; the caller skips them.
+func (t *memTx) profileIDs() []customer.ID {
+	committed := t.s.profileIDs.Load()
+	if committed == nil {
+		ids := slices.Sorted(maps.Keys(t.s.profiles))
+		t.s.profileIDs.Store(&ids)
+		committed = &ids
+	}
+	if t.w == nil {
+		return *committed
+	}
+	var mine []customer.ID
+	for id := range t.w.profiles {
+		if _, ok := t.s.profiles[id]; !ok {
+			mine = append(mine, id)
+		}
+	}
+	if len(mine) == 0 {
+		return *committed
+	}
+	slices.Sort(mine)
+	out := make([]customer.ID, 0, len(*committed)+len(mine))
+	i := 0
+	for _, id := range mine {
+		for ; i < len(*committed) && (*committed)[i] < id; i++ {
+			out = append(out, (*committed)[i])
+		}
+		out = append(out, id)
+	}
+	return append(out, (*committed)[i:]...)
+}
+
 func (t *memTx) Profiles(after customer.ID) iter.Seq2[*customer.Profile, error] {
 	return func(yield func(*customer.Profile, error) bool) {
-		ids := slices.Collect(maps.Keys(t.s.profiles))
-		if t.w != nil {
-			for id := range t.w.profiles {
-				if _, ok := t.s.profiles[id]; !ok {
-					ids = append(ids, id)
-				}
-			}
-		}
-		slices.Sort(ids)
+		ids := t.profileIDs()
 		i, _ := slices.BinarySearch(ids, after)
 		for _, id := range ids[i:] {
 			if id == after {
@@ -333,20 +377,33 @@ func (t *memTx) Changes(after Cursor, limit int) ([]Change, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
-	all := t.s.changes
-	if t.w != nil && len(t.w.edits) > 0 {
-		all = t.s.editedChanges(t.w.edits)
+	var edits map[Cursor]*Change
+	var mine []Change
+	if t.w != nil {
+		edits, mine = t.w.edits, t.w.changes
 	}
-	if t.w != nil && len(t.w.changes) > 0 {
-		all = append(slices.Clip(all), t.w.changes...)
-	}
-	i, _ := slices.BinarySearchFunc(all, after, func(c Change, x Cursor) int { return cmp.Compare(c.Cursor, x+1) })
+	full := func(out []Change) bool { return limit > 0 && len(out) >= limit }
 	var out []Change
-	for ; i < len(all) && (limit <= 0 || len(out) < limit); i++ {
-		if all[i].Kind == changeTombstone {
+	i, _ := slices.BinarySearchFunc(t.s.changes, after, func(c memChange, x Cursor) int { return cmp.Compare(c.cursor, x+1) })
+	for ; i < len(t.s.changes) && !full(out); i++ {
+		m := &t.s.changes[i]
+		if e, ok := edits[m.cursor]; ok {
+			if e != nil { // nil: deleted in this transaction
+				out = append(out, cloneChange(*e))
+			}
+			continue
+		}
+		if m.kind == changeTombstone {
 			continue // deleted by DeleteChange
 		}
-		out = append(out, cloneChange(all[i]))
+		out = append(out, m.change())
+	}
+	j, _ := slices.BinarySearchFunc(mine, after, func(c Change, x Cursor) int { return cmp.Compare(c.Cursor, x+1) })
+	for ; j < len(mine) && !full(out); j++ {
+		if mine[j].Kind == changeTombstone {
+			continue
+		}
+		out = append(out, cloneChange(mine[j]))
 	}
 	return out, nil
 }
@@ -371,13 +428,16 @@ func (t *memTx) PutLink(l *Link) error {
 	if err := t.ctx.Err(); err != nil {
 		return err
 	}
-	setIn(&t.w.links, l.Record, cloneLink(l))
+	setIn(&t.w.links, l.Record, packLink(l))
 	return nil
 }
 
 func (t *memTx) DeleteLink(key customer.RecordKey) error {
-	if _, err := t.Link(key); err != nil {
+	if err := t.ctx.Err(); err != nil {
 		return err
+	}
+	if _, ok := t.memLink(key); !ok {
+		return fmt.Errorf("%w: record %s", ErrNotFound, key)
 	}
 	setIn(&t.w.links, key, nil)
 	return nil
@@ -482,7 +542,7 @@ func (t *memTx) AppendChange(c *Change) (Cursor, error) {
 	if n := len(t.w.changes); n > 0 {
 		last = t.w.changes[n-1].Cursor
 	} else if n := len(t.s.changes); n > 0 {
-		last = t.s.changes[n-1].Cursor
+		last = t.s.changes[n-1].cursor
 	}
 	cc := cloneChange(*c)
 	cc.Cursor = last + 1

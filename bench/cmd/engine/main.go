@@ -16,6 +16,7 @@ import (
 	"log"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"runtime/pprof"
 	"slices"
 	"strings"
@@ -43,6 +44,7 @@ func main() {
 	profUpsert := flag.String("cpuprofile-upsert", "", "write a CPU profile of the Upserts to this file")
 	events := flag.Int("events", 0, "touchpoints to Track afterwards, with ten live segments defined (livebench)")
 	profTrack := flag.String("cpuprofile-track", "", "write a CPU profile of the Tracks to this file")
+	memProf := flag.String("memprofile", "", "write a heap profile (after Load, Upsert and Track, and a garbage collection) to this file, and one before Track to this file + \".pre\" (its alloc_space is the base for Track's allocations: go tool pprof -sample_index=alloc_space -diff_base FILE.pre FILE)")
 	flag.Parse()
 	ctx := context.Background()
 
@@ -135,12 +137,41 @@ func main() {
 		count[o]++
 	}
 	fmt.Printf("  outcomes: %v\n", count)
+	heapReport("after Load and Upsert", st.Profiles)
+	if *events > 0 {
+		if *memProf != "" {
+			writeHeapProfile(*memProf + ".pre")
+		}
+		trackPhase(ctx, e, cfg, *events, *workers, *profTrack, reopen)
+		heapReport("after Track", st.Profiles)
+	}
+	if *memProf != "" {
+		writeHeapProfile(*memProf) // after heapReport's collection
+	}
+	runtime.KeepAlive(e) // the engine's state is what the heap figures measure
+}
+
+func writeHeapProfile(path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+// heapReport collects garbage and prints the live heap: in use, per profile
+// and in objects (what the collector marks).
+func heapReport(when string, profiles int) {
+	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
-	fmt.Printf("  heap in use %.1f GiB, total from OS %.1f GiB\n", float64(ms.HeapInuse)/(1<<30), float64(ms.Sys)/(1<<30))
-	if *events > 0 {
-		trackPhase(ctx, e, cfg, *events, *workers, *profTrack, reopen)
-	}
+	fmt.Printf("  heap %s: in use %.2f GiB (%.0f bytes per profile, %d profiles), %.1f million objects, total from OS %.1f GiB\n",
+		when, float64(ms.HeapInuse)/(1<<30), float64(ms.HeapInuse)/float64(max(1, profiles)), profiles, float64(ms.HeapObjects)/1e6, float64(ms.Sys)/(1<<30))
 }
 
 // trackPhase tracks touchpoints (livebench.Event: by profile ID, by e-mail,
@@ -166,6 +197,7 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 	lat := make([]time.Duration, n)
 	var wg sync.WaitGroup
 	stop := profile(prof)
+	gc0, cyc0 := gcCPU(), gcCycles()
 	w, c = start()
 	for k := range workers {
 		wg.Go(func() {
@@ -181,6 +213,10 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 	wg.Wait()
 	stop()
 	report(fmt.Sprintf("Track (%d workers, 10 live segments, %d profiles)", workers, len(ids)), n, w, c)
+	// The runtime adds a cycle's CPU time when the cycle ends: a cycle
+	// still running when Track ends is not counted, one running when it
+	// began is counted whole.
+	fmt.Printf("  garbage collection: %.2fs of CPU in the %d cycles that ended during Track\n", gcCPU()-gc0, gcCycles()-cyc0)
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
@@ -212,6 +248,21 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 	}
 	fmt.Printf("  restart: first answer (stage %s, segments %v) %v after reopening; same as before the restart: %v\n",
 		after.Stage, segs, time.Since(t0), before.Stage == after.Stage && len(before.History) == len(after.History))
+}
+
+// gcCPU is the CPU time the garbage collector has taken so far, in
+// seconds (runtime/metrics' estimate).
+func gcCPU() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/gc/total:cpu-seconds"}}
+	metrics.Read(s)
+	return s[0].Value.Float64()
+}
+
+// gcCycles is the number of completed garbage collections so far.
+func gcCycles() uint64 {
+	s := []metrics.Sample{{Name: "/gc/cycles/total:gc-cycles"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 func profile(path string) func() {
