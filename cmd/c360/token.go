@@ -107,9 +107,24 @@ func runToken(ctx context.Context, e *env) error {
 		fmt.Fprintf(e.stderr, "c360 token: created %s (%s) in %s; the token above is shown once\n", tok.ID, strings.Join(scopeStrings(tok.Scopes), ","), *path)
 	case "list":
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "id\tname\tscopes\tcreated_at")
+		fmt.Fprintln(tw, "id\tname\tscopes\tprincipal\tteams\troles\tcreated_at")
+		orDash := func(s string) string {
+			if s == "" {
+				return "-"
+			}
+			return s
+		}
 		for _, t := range set.Tokens() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.ID, t.Name, strings.Join(scopeStrings(t.Scopes), ","), t.CreatedAt.Format(time.RFC3339))
+			teams := make([]string, len(t.Teams))
+			for i, x := range t.Teams {
+				teams[i] = string(x)
+			}
+			roles := make([]string, len(t.Roles))
+			for i, x := range t.Roles {
+				roles[i] = string(x)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, orDash(t.Name), strings.Join(scopeStrings(t.Scopes), ","),
+				orDash(string(t.Principal)), orDash(strings.Join(teams, ",")), orDash(strings.Join(roles, ",")), t.CreatedAt.Format(time.RFC3339))
 		}
 		return tw.Flush()
 	case "revoke":

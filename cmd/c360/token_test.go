@@ -105,6 +105,20 @@ func TestTokenCreatePrincipal(t *testing.T) {
 	if diff := cmp.Diff(want, c.IntelPrincipal()); diff != "" {
 		t.Errorf("principal (-want +got):\n%s", diff)
 	}
+	// list shows whom each token reads intelligence as ("-" when unset).
+	if code, _, stderr := runCLI(t, "", "token", "create", "--tokens", path, "--scope", "track", "--name", "writekey"); code != 0 {
+		t.Fatalf("create: exit %d: %s", code, stderr)
+	}
+	code, stdout, _ = runCLI(t, "", "token", "list", "--tokens", path)
+	rows := map[string][]string{}
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n")[1:] {
+		f := strings.Fields(line)
+		rows[f[2]] = f[3:6] // scopes → principal, teams, roles
+	}
+	wantRows := map[string][]string{"read": {"tanaka", "sales,kanto", "executive"}, "track": {"-", "-", "-"}}
+	if diff := cmp.Diff(wantRows, rows); code != 0 || diff != "" {
+		t.Errorf("list: exit %d, rows (-want +got):\n%s\n%s", code, diff, stdout)
+	}
 }
 
 // TestServeStoreFlag: memory is served; an unknown store is refused (a
