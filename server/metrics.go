@@ -24,7 +24,9 @@ import (
 //	c360_go_goroutines, c360_go_heap_alloc_bytes       gauges
 //
 // route is the registered pattern ("GET /v1/profiles/{id}"), never the
-// path, so that IDs do not make the label set grow without bound.
+// path, so that IDs do not make the label set grow without bound; a
+// Server-Sent Events stream is counted as the pattern with " (stream)"
+// appended, since its duration is how long the client stayed.
 
 // durationBuckets are the histogram's upper bounds in seconds.
 var durationBuckets = []float64{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/c360/c360"
@@ -210,6 +211,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route := r.Pattern
 	if route == "" {
 		route = "unmatched"
+	}
+	if strings.HasPrefix(rw.Header().Get("Content-Type"), "text/event-stream") {
+		// A stream lives as long as its client: counted apart, so that its
+		// duration does not swamp the route's answers.
+		route += " (stream)"
 	}
 	h.metrics.observe(route, rw.status, elapsed)
 	level := slog.LevelInfo

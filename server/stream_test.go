@@ -307,6 +307,11 @@ func TestChangeStreamAuth(t *testing.T) {
 	if ev, _, ok := s.next(t); ok {
 		t.Errorf("the stream went on after the problem: %+v", ev)
 	}
+	// The stream's duration is counted apart from the route's pages.
+	m := string(f.do("GET", "/metrics", "", nil).body)
+	if !strings.Contains(m, `c360_http_request_duration_seconds_count{route="GET /v1/changes (stream)"} 1`) {
+		t.Errorf("metrics lack the stream, counted apart:\n%s", m)
+	}
 }
 
 // TestChangeStreamOwnServer: a host that runs the handler in its own
