@@ -653,9 +653,7 @@ func (h *handler) upsertEdited(ctx context.Context, k customer.RecordKey, kind c
 	if err != nil {
 		return "", false, err
 	}
-	if up.Outcome != c360.Unchanged {
-		h.metrics.outcome(up.Outcome.String())
-	}
+	h.metrics.outcome(up.Outcome.String()) // "unchanged" too, as POST /v1/records counts it
 	return up.Profile, up.Outcome != c360.Unchanged, nil
 }
 
