@@ -382,6 +382,34 @@ func (t *memTx) Put(bucket, group, key string, value []byte) error {
 	return nil
 }
 
+// itemValuer is implemented by transactions that can show an item's value
+// without copying it (MemoryStore's): readItem.
+type itemValuer interface {
+	ctxErr() error
+	value(bucket, group, key string) ([]byte, bool)
+}
+
+// ownedPutter is implemented by transactions that can keep a value without
+// copying it (MemoryStore's): putOwned.
+type ownedPutter interface {
+	putOwned(bucket, group, key string, value []byte) error
+}
+
+func (t *memTx) ctxErr() error { return t.ctx.Err() }
+
+// putOwned is Put of a value the caller no longer uses: it is kept as it
+// is.
+func (t *memTx) putOwned(bucket, group, key string, value []byte) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	if value == nil {
+		value = []byte{}
+	}
+	t.pending(bucket, group, true).set(key, value)
+	return nil
+}
+
 // Delete buffers an item's removal.
 func (t *memTx) Delete(bucket, group, key string) error {
 	if err := t.ctx.Err(); err != nil {
