@@ -215,6 +215,28 @@ func (t *memTx) peekLink(key customer.RecordKey) (*Link, error) {
 	return &Link{Record: key, Profile: l.profile, Fingerprint: l.finger, Values: l.values(), Restricted: l.restricted}, nil
 }
 
+// linkProfile returns the profile of a stored record, reading nothing
+// else of its link.
+func (t *memTx) linkProfile(key customer.RecordKey) (customer.ID, error) {
+	if err := t.ctx.Err(); err != nil {
+		return "", err
+	}
+	l, ok := t.memLink(key)
+	if !ok {
+		return "", fmt.Errorf("%w: record %s", ErrNotFound, key)
+	}
+	return l.profile, nil
+}
+
+// peekCandidates is Candidates(indexKey, 0) without copying the list: the
+// caller must not change it.
+func (t *memTx) peekCandidates(indexKey string) ([]customer.RecordKey, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return t.keyList(indexKey), nil
+}
+
 func (t *memTx) keyList(k string) []customer.RecordKey {
 	if t.w != nil {
 		if v, ok := t.w.keys[k]; ok {
