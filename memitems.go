@@ -33,6 +33,9 @@ const packedGroupMax = 512
 
 // n is the number of items of the group.
 func (g *memGroup) n() int {
+	if g == nil {
+		return 0
+	}
 	if g.vals != nil {
 		return len(g.vals)
 	}
@@ -383,6 +386,19 @@ func (t *memTx) Put(bucket, group, key string, value []byte) error {
 	}
 	t.pending(bucket, group, true).set(key, v)
 	return nil
+}
+
+// noItems reports whether a group is known to hold no item, as tx sees
+// it; false when the store cannot tell at once (then read the items).
+func noItems(tx ReadTx, bucket, group string) bool {
+	m, ok := tx.(*memTx)
+	if !ok {
+		return false
+	}
+	if p := m.pending(bucket, group, false); p != nil && (len(p.few) > 0 || len(p.many) > 0) {
+		return false // written in this transaction: read the items
+	}
+	return m.s.items[bucket][group].n() == 0
 }
 
 // itemValuer is implemented by transactions that can show an item's value

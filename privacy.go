@@ -1108,6 +1108,9 @@ func (e *Engine) checkIdents(tx ReadTx, ids [][2]string) (*suppressionCheck, err
 	if err != nil || s == nil || len(ids) == 0 {
 		return nil, err
 	}
+	if noItems(tx, bErased, "") {
+		return nil, nil // no suppression entry: nothing to hash and read
+	}
 	c := &suppressionCheck{ids: ids, hashes: make([]string, len(ids))}
 	for i, id := range ids {
 		c.hashes[i] = hashIdent(s, id[0], id[1])
