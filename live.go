@@ -787,22 +787,33 @@ func anchorRecord(a string) (customer.RecordKey, bool) {
 // anchors returns the anchors of a profile's history: its records' and the
 // anonymous IDs linked to them.
 func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
-	var out []string
-	for _, s := range p.Sources {
-		prefetch(tx, bAnonOf, recordAnchor(s.Key()))
+	if len(p.Sources) == 0 {
+		return []string{"p" + string(p.ID)}, nil
 	}
-	for _, s := range p.Sources {
-		a := recordAnchor(s.Key())
-		out = append(out, a)
+	recs := make([]string, len(p.Sources)) // each record's anchor, made once
+	for i := range p.Sources {
+		recs[i] = recordAnchor(p.Sources[i].Key())
+	}
+	for _, a := range recs {
+		prefetch(tx, bAnonOf, a)
+	}
+	var out []string // nil until an anonymous ID is found: then recs alone
+	for i, a := range recs {
+		if out != nil {
+			out = append(out, a)
+		}
 		for it, err := range scanRead(tx, bAnonOf, a) {
 			if err != nil {
 				return nil, err
 			}
+			if out == nil {
+				out = append(make([]string, 0, len(recs)+4), recs[:i+1]...)
+			}
 			out = append(out, anonAnchor(it.Key))
 		}
 	}
-	if len(p.Sources) == 0 {
-		out = append(out, "p"+string(p.ID))
+	if out == nil {
+		return recs, nil
 	}
 	return out, nil
 }
