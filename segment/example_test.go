@@ -56,3 +56,35 @@ func ExampleLive() {
 	// taro repeat_buyer entered: true 11-22
 	// taro repeat_buyer entered: false 12-07
 }
+
+func ExampleEvaluator() {
+	now := time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+	var set segment.Set
+	set.DefineText("buyer", `count(online_purchase, 30d) >= 1`)
+	set.DefineText("valuable", `sum(value, 365d) >= 20000`)
+	set.DefineText("vip", `segment(buyer) and segment(valuable)`)
+
+	// One Evaluator for many subjects: its scratch is reused, and "vip"
+	// reads the memberships computed for "buyer" and "valuable".
+	ev := set.NewEvaluator()
+	people := []*segment.Subject{
+		{ID: "hanako", Touchpoints: []segment.Touchpoint{
+			{Type: "online_purchase", Time: now.AddDate(0, -3, 0), Value: 15000, HasValue: true},
+			{Type: "online_purchase", Time: now.AddDate(0, 0, -5), Value: 9000, HasValue: true},
+		}},
+		{ID: "taro", Touchpoints: []segment.Touchpoint{
+			{Type: "online_purchase", Time: now.AddDate(0, 0, -2), Value: 3000, HasValue: true},
+		}},
+		{ID: "jiro"},
+	}
+	var in []string
+	for _, p := range people {
+		var err error
+		in, err = ev.EvaluateAll(in[:0], nil, p, now)
+		fmt.Println(p.ID, in, err)
+	}
+	// Output:
+	// hanako [buyer valuable vip] <nil>
+	// taro [buyer] <nil>
+	// jiro [] <nil>
+}
