@@ -84,6 +84,7 @@ type live struct {
 	gate     *journey.Gate
 	words    words // strings stored events and sends repeat
 	skew     time.Duration
+	zones    zones // of profiles, by name (send.go)
 }
 
 func newLive(cfg Config, now func() time.Time) (*live, error) {
