@@ -144,6 +144,7 @@ func appendSends(out []journey.Send, items []Item, tx ReadTx, p *customer.Profil
 		hex.Encode(sinceKey[:], b[:])
 	}
 	first := len(out)
+	var s storedSend // each send decoded over the previous one: see decodeSend
 	for _, a := range as {
 		var err error
 		if items, err = readItems(tx, bSends, a, items[:0]); err != nil {
@@ -153,7 +154,6 @@ func appendSends(out []journey.Send, items []Item, tx ReadTx, p *customer.Profil
 			if !since.IsZero() && !keyAfter(it.Key, &sinceKey) {
 				continue
 			}
-			var s storedSend
 			t, ok := keyTime(it.Key)
 			if !ok {
 				return out, items, fmt.Errorf("c360: stored send %q: %w: its key holds no time", it.Key, errCorruptSend)
@@ -291,6 +291,8 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request, sc *d
 		if r.Contact != "" {
 			want = contactKey(t, r.Contact)
 		}
+		pf, batches := tx.(ItemPrefetcher)
+		keyed := batches || r.Contact != "" // else a candidate's key is made when it is tried
 		// primary contact points first, each group in the profile's order
 		for _, primary := range [2]bool{true, false} {
 			for i := range p.ContactPoints {
@@ -298,13 +300,16 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request, sc *d
 				if c.Type != t || c.Primary != primary {
 					continue
 				}
-				k := contactKey(t, c.Value)
+				k := ""
+				if keyed {
+					k = contactKey(t, c.Value)
+				}
 				if r.Contact == "" || k == want {
 					sc.cands = append(sc.cands, candidate{c, k})
 				}
 			}
 		}
-		if pf, ok := tx.(ItemPrefetcher); ok {
+		if batches {
 			for _, c := range sc.cands {
 				pf.Prefetch(bSuppr, string(r.Channel), c.key)
 				pf.Prefetch(bSuppr, "", c.key)
@@ -312,6 +317,9 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request, sc *d
 		}
 		chosen := ""
 		for _, c := range sc.cands {
+			if !keyed {
+				c.key = contactKey(t, c.c.Value)
+			}
 			why, ok, err := e.usable(tx, p, r, c, now)
 			if err != nil {
 				return journey.Decision{}, nil, err
@@ -515,16 +523,24 @@ func encodeSend(s *storedSend) []byte {
 var errCorruptSend = errors.New("corrupt stored send")
 
 // decodeSend reads what encodeSend wrote, but for the contact, which no
-// reader needs (s.Contact is left ""); strings w holds are not allocated
-// again.
+// reader needs (s.Contact is left ""). Strings w holds are not allocated
+// again, nor are a channel, purpose or campaign equal to those s holds
+// (a caller decoding a history into the same s reuses the previous
+// send's).
 func (w words) decodeSend(b []byte, s *storedSend) error {
 	r := binReader{b: b}
 	if v := r.byte(); v != 1 {
 		return fmt.Errorf("%w: unknown format %d", errCorruptSend, v)
 	}
-	s.Channel = customer.Channel(r.str(w))
-	s.Purpose = customer.Purpose(r.str(w))
-	s.Campaign = r.str(w)
+	if v := r.bytes(); string(v) != string(s.Channel) {
+		s.Channel = customer.Channel(w.str(v))
+	}
+	if v := r.bytes(); string(v) != string(s.Purpose) {
+		s.Purpose = customer.Purpose(w.str(v))
+	}
+	if v := r.bytes(); string(v) != s.Campaign {
+		s.Campaign = w.str(v)
+	}
 	r.skip() // the contact
 	s.Tags = nil
 	for range r.count(1) {

@@ -1,7 +1,6 @@
 package journey
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -558,7 +557,7 @@ func (g *Gate) DecideHistory(ctx context.Context, r Request, history []Send) (De
 	return g.decide(ctx, r, history, true)
 }
 
-func compareSendTimes(a, b Send) int { return cmp.Compare(nanos(a.Time), nanos(b.Time)) }
+func compareSendTimes(a, b Send) int { return a.Time.Compare(b.Time) }
 
 // Window is the longest cap window: sends older than that no cap counts.
 func (g *Gate) Window() time.Duration {
