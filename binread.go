@@ -18,10 +18,13 @@ type binReader struct {
 	bad int    // 1 + the offset of the first bad field; 0 while all is well
 }
 
-// fail stops the reader at the current offset.
-func (r *binReader) fail() {
+// fail stops the reader, the bad field starting at the current offset.
+func (r *binReader) fail() { r.failAt(r.n) }
+
+// failAt stops the reader, the bad field starting at offset at.
+func (r *binReader) failAt(at int) {
 	if r.bad == 0 {
-		r.bad = r.n + 1
+		r.bad = at + 1
 	}
 	r.b = nil
 }
@@ -67,9 +70,10 @@ func (r *binReader) varint() int64 {
 // bytes reads a length-prefixed byte string, not copied: it shares the
 // input's memory.
 func (r *binReader) bytes() []byte {
+	at := r.n
 	n := r.uvarint()
 	if n > uint64(len(r.b)) {
-		r.fail()
+		r.failAt(at)
 		return nil
 	}
 	v := r.b[:n:n]
@@ -89,9 +93,10 @@ func (r *binReader) skip() { r.bytes() }
 // stops the reader, so that a decoder can make room for count items
 // without trusting a corrupt number.
 func (r *binReader) count(size int) int {
+	at := r.n
 	n := r.uvarint()
 	if n > uint64(len(r.b)/max(size, 1)) {
-		r.fail()
+		r.failAt(at)
 		return 0
 	}
 	return int(n)
