@@ -357,6 +357,12 @@ func readItems(tx ReadTx, bucket, group string, buf []Item) ([]Item, error) {
 	if p, ok := tx.(itemPeeker); ok {
 		return p.peekItems(bucket, group, buf)
 	}
+	return scanItems(tx, bucket, group, buf)
+}
+
+// scanItems is readItems through Scan: apart, so that the variables its
+// loop body captures (and so moves to the heap) are not readItems'.
+func scanItems(tx ReadTx, bucket, group string, buf []Item) ([]Item, error) {
 	for it, err := range tx.Scan(bucket, group) {
 		if err != nil {
 			return buf, err
