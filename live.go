@@ -86,6 +86,7 @@ type live struct {
 	gate     *journey.Gate
 	words    words // strings stored events and sends repeat
 	skew     time.Duration
+	zones    zones     // of profiles, by name (send.go)
 	scratch  sync.Pool // *liveScratch, reused by refresh
 }
 
@@ -263,60 +264,25 @@ func (w words) str(b []byte) string {
 // allocated again.
 func (w words) decodeEvent(b []byte) (storedEvent, error) {
 	var s storedEvent
-	if len(b) == 0 || b[0] != 1 {
-		return s, errCorruptEvent
+	r := binReader{b: b}
+	if v := r.byte(); v != 1 {
+		return s, fmt.Errorf("%w: unknown format %d", errCorruptEvent, v)
 	}
-	b = b[1:]
-	bad := false
-	vint := func() int64 {
-		v, k := binary.Varint(b)
-		if k <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[k:]
-		return v
-	}
-	uint := func() uint64 {
-		v, k := binary.Uvarint(b)
-		if k <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[k:]
-		return v
-	}
-	str := func() string {
-		n := uint()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return ""
-		}
-		v := w.str(b[:n])
-		b = b[n:]
-		return v
-	}
-	s.Time = timeAt(vint(), vint())
-	s.ID, s.AnonymousID = str(), str()
-	s.Type, s.Channel = journey.Type(str()), customer.Channel(str())
-	s.Value.Amount = vint()
-	s.Value.Currency = str()
-	s.Campaign, s.Source = str(), str()
-	n := uint()
-	if n > uint64(len(b)) {
-		return s, errCorruptEvent
-	}
-	if n > 0 {
+	ns := r.varint()
+	s.Time = timeAt(ns, r.varint())
+	s.ID, s.AnonymousID = r.str(w), r.str(w)
+	s.Type, s.Channel = journey.Type(r.str(w)), customer.Channel(r.str(w))
+	s.Value.Amount = r.varint()
+	s.Value.Currency = r.str(w)
+	s.Campaign, s.Source = r.str(w), r.str(w)
+	if n := r.count(2); n > 0 { // an attribute is two strings
 		s.Attributes = make(map[string]string, n)
 		for range n {
-			k := str()
-			s.Attributes[k] = str()
+			k := r.str(w)
+			s.Attributes[k] = r.str(w)
 		}
 	}
-	if bad {
-		return s, errCorruptEvent
-	}
-	return s, nil
+	return s, r.err(errCorruptEvent)
 }
 
 func (s *storedEvent) event(id customer.ID) journey.Event {
@@ -384,81 +350,48 @@ func decodeState(b []byte, head bool) (liveState, error) {
 		err := json.Unmarshal(b, &st)
 		return st, err
 	}
-	if len(b) == 0 || b[0] != stateFormat {
-		return st, errCorruptState
-	}
-	b = b[1:]
-	bad := false
-	uint := func() uint64 {
-		v, k := binary.Uvarint(b)
-		if k <= 0 {
-			bad = true
-			return 0
-		}
-		b = b[k:]
-		return v
-	}
-	str := func() string {
-		n := uint()
-		if bad || n > uint64(len(b)) {
-			bad = true
-			return ""
-		}
-		v := string(b[:n])
-		b = b[n:]
-		return v
+	r := binReader{b: b}
+	if v := r.byte(); v != stateFormat {
+		return st, fmt.Errorf("%w: unknown format %d", errCorruptState, v)
 	}
 	at := func() time.Time {
-		sec, k := binary.Varint(b)
-		if k <= 0 {
-			bad = true
+		sec, ns, off := r.varint(), r.uvarint(), r.varint()
+		if ns >= 1e9 {
+			r.fail()
+		}
+		if !r.ok() {
 			return time.Time{}
 		}
-		b = b[k:]
-		ns := uint()
-		off, k := binary.Varint(b)
-		if k <= 0 || ns >= 1e9 {
-			bad = true
-			return time.Time{}
-		}
-		b = b[k:]
 		t := time.Unix(sec, int64(ns))
 		if off == 0 {
 			return t.UTC()
 		}
 		return t.In(time.FixedZone("", int(off)))
 	}
-	n := uint()
-	if n > uint64(len(b)) {
-		return st, errCorruptState
+	for range r.count(1) {
+		st.Segments = append(st.Segments, r.str(nil))
 	}
-	for range n {
-		st.Segments = append(st.Segments, str())
-	}
-	st.Stage.Stage = journey.Stage(str())
+	st.Stage.Stage = journey.Stage(r.str(nil))
 	st.Stage.Since = at()
-	if head || bad {
-		if bad {
-			return st, errCorruptState
-		}
-		return st, nil
+	if head || !r.ok() {
+		return st, r.err(errCorruptState)
 	}
-	n = uint()
-	if n > uint64(len(b)) {
-		return st, errCorruptState
-	}
-	if n > 0 {
+	// a transition is six strings and an instant: 9 bytes at least
+	if n := r.count(9); n > 0 {
 		st.Stage.History = make([]journey.Transition, n)
 	}
 	for i := range st.Stage.History {
 		tr := &st.Stage.History[i]
-		tr.Customer, tr.AnonymousID = customer.ID(str()), str()
-		tr.From, tr.To = journey.Stage(str()), journey.Stage(str())
+		tr.Customer, tr.AnonymousID = customer.ID(r.str(nil)), r.str(nil)
+		tr.From, tr.To = journey.Stage(r.str(nil)), journey.Stage(r.str(nil))
 		tr.At = at()
-		tr.EventID, tr.Rule = str(), str()
+		tr.EventID, tr.Rule = r.str(nil), r.str(nil)
 	}
-	if bad || len(b) != 0 {
-		return st, errCorruptState
+	if !r.end() {
+		if r.ok() {
+			return st, fmt.Errorf("%w: %d bytes after its end", errCorruptState, len(r.b))
+		}
+		return st, r.err(errCorruptState)
 	}
 	return st, nil
 }

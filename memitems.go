@@ -273,6 +273,14 @@ func (t *memTx) peekScan(bucket, group string) iter.Seq2[Item, error] {
 			yield(Item{}, err)
 			return
 		}
+		if g := t.s.items[bucket][group]; t.pending(bucket, group, false) == nil && g != nil && g.vals == nil {
+			for i := range g.koff { // packed, nothing written: in order as it is
+				if !yield(Item{Key: g.key(i), Value: g.val(i)}, nil) {
+					return
+				}
+			}
+			return
+		}
 		keys := t.groupKeys(bucket, group)
 		g := t.s.items[bucket][group]
 		p := t.pending(bucket, group, false)
@@ -288,6 +296,30 @@ func (t *memTx) peekScan(bucket, group string) iter.Seq2[Item, error] {
 			}
 		}
 	}
+}
+
+// peekItems appends a group's items to buf in key order, as peekScan
+// yields them (values not copied: the caller must not change them). It
+// is peekScan for a caller that wants them at once: no iterator, no
+// closure, so reading a small group allocates nothing but buf's growth.
+func (t *memTx) peekItems(bucket, group string, buf []Item) ([]Item, error) {
+	if err := t.ctx.Err(); err != nil {
+		return buf, err
+	}
+	g := t.s.items[bucket][group]
+	if t.pending(bucket, group, false) == nil && g != nil && g.vals == nil {
+		for i := range g.koff {
+			buf = append(buf, Item{Key: g.key(i), Value: g.val(i)})
+		}
+		return buf, nil
+	}
+	for it, err := range t.peekScan(bucket, group) {
+		if err != nil {
+			return buf, err
+		}
+		buf = append(buf, it)
+	}
+	return buf, nil
 }
 
 // get returns a pending write of a group's item: ok is false when the
@@ -312,6 +344,7 @@ func (p *memPending) get(k string) ([]byte, bool) {
 // without copying them (MemoryStore's).
 type itemPeeker interface {
 	peekScan(bucket, group string) iter.Seq2[Item, error]
+	peekItems(bucket, group string, buf []Item) ([]Item, error)
 }
 
 // scanRead streams a group's items for reading only: the caller must not
@@ -321,6 +354,28 @@ func scanRead(tx ReadTx, bucket, group string) iter.Seq2[Item, error] {
 		return p.peekScan(bucket, group)
 	}
 	return tx.Scan(bucket, group)
+}
+
+// readItems appends a group's items to buf in key order, for reading only
+// (the caller must not change the values): without copies where the store
+// allows (itemPeeker), else through Scan.
+func readItems(tx ReadTx, bucket, group string, buf []Item) ([]Item, error) {
+	if p, ok := tx.(itemPeeker); ok {
+		return p.peekItems(bucket, group, buf)
+	}
+	return scanItems(tx, bucket, group, buf)
+}
+
+// scanItems is readItems through Scan: apart, so that the variables its
+// loop body captures (and so moves to the heap) are not readItems'.
+func scanItems(tx ReadTx, bucket, group string, buf []Item) ([]Item, error) {
+	for it, err := range tx.Scan(bucket, group) {
+		if err != nil {
+			return buf, err
+		}
+		buf = append(buf, it)
+	}
+	return buf, nil
 }
 
 // Scan streams a group's items in key order.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -32,13 +33,11 @@ import (
 // reasons. A transactional message needs no opt-in, only the absence of an
 // opt-out. Decide records nothing: Claim decides and records atomically.
 func (e *Engine) Decide(ctx context.Context, r journey.Request) (journey.Decision, error) {
-	var d journey.Decision
-	err := e.view(ctx, func(tx ReadTx) error {
-		var err error
-		d, _, err = e.decide(ctx, tx, r)
-		return err
-	})
-	return d, err
+	sc := decideScratches.Get().(*decideScratch)
+	defer sc.release()
+	sc.e, sc.ctx, sc.r = e, ctx, r
+	err := e.view(ctx, sc.view)
+	return sc.d, err
 }
 
 // Claim is Decide and, when the answer is yes, the send recorded in the same
@@ -50,11 +49,13 @@ func (e *Engine) Claim(ctx context.Context, r journey.Request) (journey.Decision
 	if _, err := e.current(); err != nil {
 		return journey.Decision{}, err
 	}
+	sc := decideScratches.Get().(*decideScratch)
+	defer sc.release()
 	var d journey.Decision
 	err := e.store.Update(ctx, func(tx Tx) error {
 		var p *customer.Profile
 		var err error
-		d, p, err = e.decide(ctx, tx, r)
+		d, p, err = e.decide(ctx, tx, r, sc)
 		if err != nil || !d.Allowed {
 			return err
 		}
@@ -113,40 +114,76 @@ func (e *Engine) SendHistory(ctx context.Context, id customer.ID) ([]journey.Sen
 
 // sendsOf returns a profile's sends after since (zero: all), in time order.
 func sendsOf(tx ReadTx, p *customer.Profile, since time.Time, w words) ([]journey.Send, error) {
-	sinceKey := timeKey(since) + "\xff"
-	as, err := anchors(tx, p)
-	if err != nil {
-		return nil, err
+	out, _, err := appendSends(nil, nil, tx, p, sendAnchors(nil, p), since, w)
+	return out, err
+}
+
+// sendAnchors appends the anchors a profile's sends are kept under: those
+// of its records (putSend writes under principal, which is one of them;
+// a record brings its sends along through merges and unmerges), or, for a
+// profile without records, its own. Sends are never kept under an
+// anonymous ID, so unlike anchors this needs no read.
+func sendAnchors(out []string, p *customer.Profile) []string {
+	if len(p.Sources) == 0 {
+		return append(out, "p"+string(p.ID))
 	}
-	var out []journey.Send
-	for _, a := range as {
-		prefetch(tx, bSends, a)
+	for i := range p.Sources {
+		out = append(out, recordAnchor(p.Sources[i].Key()))
 	}
+	return out
+}
+
+// appendSends appends to out the sends kept under the anchors as after
+// since (zero: all), in time order. items is a buffer for the items read
+// (returned for reuse).
+func appendSends(out []journey.Send, items []Item, tx ReadTx, p *customer.Profile, as []string, since time.Time, w words) ([]journey.Send, []Item, error) {
+	var sinceKey [16]byte // timeKey(since), without its allocation
+	if !since.IsZero() {
+		var b [8]byte
+		binary.BigEndian.PutUint64(b[:], uint64(since.UnixNano())^(1<<63))
+		hex.Encode(sinceKey[:], b[:])
+	}
+	first := len(out)
+	var s storedSend // each send decoded over the previous one: see decodeSend
 	for _, a := range as {
-		for it, err := range scanRead(tx, bSends, a) {
-			if err != nil {
-				return nil, err
-			}
-			if !since.IsZero() && it.Key <= sinceKey {
+		var err error
+		if items, err = readItems(tx, bSends, a, items[:0]); err != nil {
+			return out, items, err
+		}
+		for _, it := range items {
+			if !since.IsZero() && !keyAfter(it.Key, &sinceKey) {
 				continue
 			}
-			var s storedSend
 			t, ok := keyTime(it.Key)
-			if err := w.decodeSend(it.Value, &s); err != nil || !ok {
-				return nil, fmt.Errorf("c360: stored send %q: corrupt", it.Key)
+			if !ok {
+				return out, items, fmt.Errorf("c360: stored send %q: %w: its key holds no time", it.Key, errCorruptSend)
 			}
-			s.Time = t
-			if out == nil {
-				out = make([]journey.Send, 0, 16) // one allocation for a usual history
+			if err := w.decodeSend(it.Value, &s); err != nil {
+				return out, items, fmt.Errorf("c360: stored send %q: %w", it.Key, err)
 			}
 			out = append(out, journey.Send{Customer: p.ID, Channel: s.Channel, Purpose: s.Purpose,
-				Campaign: s.Campaign, Tags: s.Tags, Time: s.Time})
+				Campaign: s.Campaign, Tags: s.Tags, Time: t})
 		}
 	}
 	if len(as) > 1 { // each anchor's sends come in time order already
-		slices.SortStableFunc(out, func(a, b journey.Send) int { return a.Time.Compare(b.Time) })
+		slices.SortStableFunc(out[first:], func(a, b journey.Send) int { return a.Time.Compare(b.Time) })
 	}
-	return out, nil
+	return out, items, nil
+}
+
+// keyAfter reports whether an item key sorts after the time key k followed
+// by "\xff": whether the item is of a later instant than k's (the keys of
+// sends are a time key and then a sequence, none of whose bytes is 0xff).
+func keyAfter(key string, k *[16]byte) bool {
+	for i := range k {
+		switch {
+		case i == len(key):
+			return false // a prefix of k sorts before it
+		case key[i] != k[i]:
+			return key[i] > k[i]
+		}
+	}
+	return len(key) > len(k)+1 && key[len(k)] == 0xff // after k + "\xff" only when longer
 }
 
 // contactType is the kind of contact point a channel sends to ("" when the
@@ -165,8 +202,61 @@ func contactType(ch customer.Channel) (customer.ContactType, bool) {
 	return 0, false
 }
 
-// decide is Decide inside a transaction; it returns the profile too.
-func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (journey.Decision, *customer.Profile, error) {
+// decideScratch is the working memory of one decision, kept in a pool so
+// that a decision allocates little: the candidate contact points, the
+// anchors and items of the sends and the sends read, and, for Decide, the
+// call itself (its engine, context and request, set for the call only)
+// with its answer, so that the read transaction's function is made once
+// per scratch, not per call.
+type decideScratch struct {
+	cands   []candidate
+	anchors []string
+	items   []Item
+	sends   []journey.Send
+
+	e    *Engine
+	ctx  context.Context
+	r    journey.Request
+	d    journey.Decision
+	view func(ReadTx) error // sc.d = decide(sc.ctx, tx, sc.r)
+}
+
+// candidate is a contact point Decide may choose, with its comparison key.
+type candidate struct {
+	c   *customer.ContactPoint // the profile's own: read only
+	key string
+}
+
+var decideScratches = sync.Pool{New: func() any {
+	sc := new(decideScratch)
+	sc.view = func(tx ReadTx) error {
+		var err error
+		sc.d, _, err = sc.e.decide(sc.ctx, tx, sc.r, sc)
+		return err
+	}
+	return sc
+}}
+
+// release returns the scratch to the pool, keeping no profile's data, nor
+// the call's, alive.
+func (sc *decideScratch) release() {
+	clear(sc.cands)
+	clear(sc.anchors)
+	clear(sc.items)
+	clear(sc.sends)
+	if cap(sc.sends) > 1024 || cap(sc.items) > 1024 { // an unusual history: not kept
+		sc.items, sc.sends = nil, nil
+	}
+	sc.cands, sc.anchors, sc.items, sc.sends = sc.cands[:0], sc.anchors[:0], sc.items[:0], sc.sends[:0]
+	sc.e, sc.ctx, sc.r, sc.d = nil, nil, journey.Request{}, journey.Decision{}
+	decideScratches.Put(sc)
+}
+
+// decide is Decide inside a transaction, with the scratch sc (reset on
+// entry: a transaction function may run again); it returns the profile
+// too.
+func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request, sc *decideScratch) (journey.Decision, *customer.Profile, error) {
+	sc.cands, sc.anchors, sc.items, sc.sends = sc.cands[:0], sc.anchors[:0], sc.items[:0], sc.sends[:0]
 	if r.Customer == "" || r.Channel == "" {
 		return journey.Decision{Reasons: []journey.Reason{{Code: journey.ReasonInvalidRequest, Detail: "a request needs a customer and a channel"}}}, nil, nil
 	}
@@ -179,47 +269,69 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 	}
 	now := e.now()
 	r.Customer, r.Consent = p.ID, consentOf{p}
-	if z, ok := p.Attributes["timezone"]; ok && z.String() != "" {
-		if loc, err := time.LoadLocation(z.String()); err == nil {
+	if z, ok := p.Attributes["timezone"]; ok {
+		if loc := e.live.zone(z.String()); loc != nil {
 			r.Location = loc
+		}
+	}
+	window := e.live.gate.Window()
+	if window > 0 {
+		// The sends are read with the suppressions below, in the same round
+		// trip on a store that batches reads.
+		sc.anchors = sendAnchors(sc.anchors, p)
+		if pf, ok := tx.(ItemPrefetcher); ok {
+			for _, a := range sc.anchors {
+				pf.Prefetch(bSends, a)
+			}
 		}
 	}
 	var skipped []journey.Reason
 	if t, ok := contactType(r.Channel); ok {
-		var cands []customer.ContactPoint
-		for _, c := range p.ContactPointsOf(t) {
-			if r.Contact == "" || contactKey(t, c.Value) == contactKey(t, r.Contact) {
-				cands = append(cands, c)
+		want := ""
+		if r.Contact != "" {
+			want = contactKey(t, r.Contact)
+		}
+		pf, batches := tx.(ItemPrefetcher)
+		keyed := batches || r.Contact != "" // else a candidate's key is made when it is tried
+		// primary contact points first, each group in the profile's order
+		for _, primary := range [2]bool{true, false} {
+			for i := range p.ContactPoints {
+				c := &p.ContactPoints[i]
+				if c.Type != t || c.Primary != primary {
+					continue
+				}
+				k := ""
+				if keyed {
+					k = contactKey(t, c.Value)
+				}
+				if r.Contact == "" || k == want {
+					sc.cands = append(sc.cands, candidate{c, k})
+				}
 			}
 		}
-		slices.SortStableFunc(cands, func(a, b customer.ContactPoint) int {
-			switch {
-			case a.Primary == b.Primary:
-				return 0
-			case a.Primary:
-				return -1
+		if batches {
+			for _, c := range sc.cands {
+				pf.Prefetch(bSuppr, string(r.Channel), c.key)
+				pf.Prefetch(bSuppr, "", c.key)
 			}
-			return 1
-		})
-		for _, c := range cands {
-			k := contactKey(t, c.Value)
-			prefetch(tx, bSuppr, string(r.Channel), k)
-			prefetch(tx, bSuppr, "", k)
 		}
 		chosen := ""
-		for _, c := range cands {
-			why, ok, err := e.usable(tx, p, r, t, c, now)
+		for _, c := range sc.cands {
+			if !keyed {
+				c.key = contactKey(t, c.c.Value)
+			}
+			why, ok, err := e.usable(tx, p, r, c, now)
 			if err != nil {
 				return journey.Decision{}, nil, err
 			}
 			if ok {
-				chosen = c.Value
+				chosen = c.c.Value
 				break
 			}
 			skipped = append(skipped, why)
 		}
 		if chosen == "" {
-			if len(cands) == 0 {
+			if len(sc.cands) == 0 {
 				detail := "the profile has no " + t.String() + " contact point"
 				if r.Contact != "" {
 					detail = "the profile has no contact point " + r.Contact
@@ -230,25 +342,25 @@ func (e *Engine) decide(ctx context.Context, tx ReadTx, r journey.Request) (jour
 		}
 		r.Contact = chosen
 	}
-	var history []journey.Send
-	if w := e.live.gate.Window(); w > 0 {
-		if history, err = sendsOf(tx, p, now.Add(-w), e.live.words); err != nil {
+	if window > 0 {
+		if sc.sends, sc.items, err = appendSends(sc.sends, sc.items, tx, p, sc.anchors, now.Add(-window), e.live.words); err != nil {
 			return journey.Decision{}, nil, err
 		}
 	}
-	d, err := e.live.gate.DecideHistory(ctx, r, history)
+	d, err := e.live.gate.DecideHistory(ctx, r, sc.sends)
 	return d, p, err
 }
 
 // usable says whether a contact point may carry the message: valid, not
 // suppressed, consented to at contact level; else the reason.
-func (e *Engine) usable(tx ReadTx, p *customer.Profile, r journey.Request, t customer.ContactType, c customer.ContactPoint, now time.Time) (journey.Reason, bool, error) {
+func (e *Engine) usable(tx ReadTx, p *customer.Profile, r journey.Request, cand candidate, now time.Time) (journey.Reason, bool, error) {
+	c := cand.c
 	switch c.Validity {
 	case customer.ValidityInvalid, customer.ValidityUndeliverable:
 		return journey.Reason{Code: journey.ReasonSuppressed, Rule: "validity",
 			Detail: c.Value + " is " + c.Validity.String()}, false, nil
 	}
-	if why, ok, err := e.suppressed(tx, r.Channel, contactKey(t, c.Value)); err != nil || ok {
+	if why, ok, err := e.suppressed(tx, r.Channel, cand.key); err != nil || ok {
 		return why, false, err
 	}
 	switch (consentOf{p}).ConsentStatus(r.Channel, r.Purpose, c.Value, now) {
@@ -407,46 +519,74 @@ func encodeSend(s *storedSend) []byte {
 	return b
 }
 
+// errCorruptSend is the error of a stored send that does not decode.
+var errCorruptSend = errors.New("corrupt stored send")
+
 // decodeSend reads what encodeSend wrote, but for the contact, which no
-// reader needs (s.Contact is left ""); strings w holds are not allocated
-// again.
+// reader needs (s.Contact is left ""). Strings w holds are not allocated
+// again, nor are a channel, purpose or campaign equal to those s holds
+// (a caller decoding a history into the same s reuses the previous
+// send's).
 func (w words) decodeSend(b []byte, s *storedSend) error {
-	if len(b) == 0 || b[0] != 1 {
-		return errors.New("unknown send encoding")
+	r := binReader{b: b}
+	if v := r.byte(); v != 1 {
+		return fmt.Errorf("%w: unknown format %d", errCorruptSend, v)
 	}
-	b = b[1:]
-	var bad bool
-	get := func() string {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n {
-			bad = true
-			return ""
-		}
-		v := w.str(b[k : k+int(n)])
-		b = b[k+int(n):]
-		return v
+	if v := r.bytes(); string(v) != string(s.Channel) {
+		s.Channel = customer.Channel(w.str(v))
 	}
-	s.Channel = customer.Channel(get())
-	s.Purpose = customer.Purpose(get())
-	s.Campaign = get()
-	if n, k := binary.Uvarint(b); k <= 0 || uint64(len(b)-k) < n {
-		bad = true
-	} else {
-		b = b[k+int(n):] // the contact, skipped
+	if v := r.bytes(); string(v) != string(s.Purpose) {
+		s.Purpose = customer.Purpose(w.str(v))
 	}
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)) {
-		return errors.New("corrupt send")
+	if v := r.bytes(); string(v) != s.Campaign {
+		s.Campaign = w.str(v)
 	}
-	b = b[k:]
+	r.skip() // the contact
 	s.Tags = nil
-	for range n {
-		s.Tags = append(s.Tags, get())
+	for range r.count(1) {
+		s.Tags = append(s.Tags, r.str(w))
 	}
-	if bad {
-		return errors.New("corrupt send")
+	return r.err(errCorruptSend)
+}
+
+// zones caches the time zones of profiles (the attribute "timezone"), so
+// that a decision does not load one from the system's database each time.
+// Names that do not load are cached too (as nil); past zoneCacheMax names
+// (more than the database holds: they are not all real) nothing more is
+// cached.
+type zones struct {
+	mu sync.RWMutex
+	m  map[string]*time.Location
+}
+
+const zoneCacheMax = 1024
+
+// zone returns the time zone an IANA name names, nil when it names none
+// ("" included).
+func (l *live) zone(name string) *time.Location {
+	if name == "" {
+		return nil
 	}
-	return nil
+	z := &l.zones
+	z.mu.RLock()
+	loc, ok := z.m[name]
+	z.mu.RUnlock()
+	if ok {
+		return loc
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = nil
+	}
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	if z.m == nil {
+		z.m = map[string]*time.Location{}
+	}
+	if len(z.m) < zoneCacheMax {
+		z.m[name] = loc
+	}
+	return loc
 }
 
 // keyTime reads the instant timeKey wrote at the start of an item key.

@@ -142,29 +142,32 @@ func (l *ConsentLedger) Status(ch Channel, p Purpose, contact string, at time.Ti
 }
 
 // statusFor answers for one contact ("" = entries for the whole channel only).
+// It keeps, per source in the order sources first appear, the index of
+// that source's standing entry: a short list searched in place (a ledger
+// has few sources), so that an answer allocates nothing.
 func (l *ConsentLedger) statusFor(ch Channel, p Purpose, contact string, at time.Time) ConsentStatus {
-	type latest struct {
-		e  ConsentEntry
-		ok bool
+	type standing struct {
+		source string
+		i      int // index of the source's latest entry
 	}
-	bySource := map[string]*latest{}
-	var order []string
-	for _, e := range l.Entries {
+	var buf [8]standing
+	bySource := buf[:0]
+	for i := range l.Entries {
+		e := &l.Entries[i]
 		if e.Channel != ch || e.Purpose != p || (e.Contact != "" && e.Contact != contact) || e.CapturedAt.After(at) {
 			continue
 		}
-		cur := bySource[e.Source]
-		if cur == nil {
-			cur = &latest{}
-			bySource[e.Source] = cur
-			order = append(order, e.Source)
+		k := slices.IndexFunc(bySource, func(s standing) bool { return s.source == e.Source })
+		if k < 0 {
+			bySource = append(bySource, standing{e.Source, i})
+			continue
 		}
-		if !cur.ok || e.CapturedAt.After(cur.e.CapturedAt) ||
-			(e.CapturedAt.Equal(cur.e.CapturedAt) && e.Status == ConsentOptOut) {
-			cur.e, cur.ok = e, true
+		cur := &l.Entries[bySource[k].i]
+		if e.CapturedAt.After(cur.CapturedAt) || (e.CapturedAt.Equal(cur.CapturedAt) && e.Status == ConsentOptOut) {
+			bySource[k].i = i
 		}
 	}
-	answer := func(e ConsentEntry) ConsentStatus {
+	answer := func(e *ConsentEntry) ConsentStatus {
 		if !e.ExpiresAt.IsZero() && !at.Before(e.ExpiresAt) {
 			return ConsentUnknown
 		}
@@ -172,8 +175,8 @@ func (l *ConsentLedger) statusFor(ch Channel, p Purpose, contact string, at time
 	}
 	if l.Policy == ConsentMostRecent {
 		var best *ConsentEntry
-		for _, s := range order {
-			e := &bySource[s].e
+		for _, s := range bySource {
+			e := &l.Entries[s.i]
 			if best == nil || e.CapturedAt.After(best.CapturedAt) ||
 				(e.CapturedAt.Equal(best.CapturedAt) && e.Status == ConsentOptOut) {
 				best = e
@@ -182,11 +185,11 @@ func (l *ConsentLedger) statusFor(ch Channel, p Purpose, contact string, at time
 		if best == nil {
 			return ConsentUnknown
 		}
-		return answer(*best)
+		return answer(best)
 	}
 	out := ConsentUnknown
-	for _, s := range order {
-		switch answer(bySource[s].e) {
+	for _, s := range bySource {
+		switch answer(&l.Entries[s.i]) {
 		case ConsentOptOut:
 			return ConsentOptOut
 		case ConsentOptIn:

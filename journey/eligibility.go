@@ -1,7 +1,6 @@
 package journey
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -540,22 +539,25 @@ func (c *Cap) matches(ch customer.Channel, p customer.Purpose, tags []string) bo
 // with Record. The error is only that of the ConsentChecker (or the
 // context); a refusal is a Decision with reasons.
 func (g *Gate) Decide(ctx context.Context, r Request) (Decision, error) {
-	return g.decide(ctx, r, nil)
+	return g.decide(ctx, r, nil, false)
 }
 
 // DecideHistory is Decide counting the given sends of r.Customer instead of
 // those recorded with Record: for a caller that keeps the send history
-// itself, durably (c360.Engine does). history need not be sorted; sends
-// outside every cap window (see Window) may be left out.
+// itself, durably (c360.Engine does). history need not be sorted (a
+// sorted one, oldest first, is counted as it is, without a copy); sends
+// outside every cap window (see Window) may be left out. A send with a
+// zero Time is never counted.
 func (g *Gate) DecideHistory(ctx context.Context, r Request, history []Send) (Decision, error) {
 	g.init()
-	h := make([]sent, 0, len(history))
-	for _, s := range history {
-		h = append(h, g.compact(s))
+	if !slices.IsSortedFunc(history, compareSendTimes) {
+		history = slices.Clone(history)
+		slices.SortStableFunc(history, compareSendTimes)
 	}
-	slices.SortFunc(h, func(a, b sent) int { return cmp.Compare(a.at, b.at) })
-	return g.decide(ctx, r, &h)
+	return g.decide(ctx, r, history, true)
 }
+
+func compareSendTimes(a, b Send) int { return a.Time.Compare(b.Time) }
 
 // Window is the longest cap window: sends older than that no cap counts.
 func (g *Gate) Window() time.Duration {
@@ -563,8 +565,9 @@ func (g *Gate) Window() time.Duration {
 	return g.keep
 }
 
-// decide is Decide over the history *given, or the recorded one when nil.
-func (g *Gate) decide(ctx context.Context, r Request, given *[]sent) (Decision, error) {
+// decide is Decide over the history given (sorted by time) when useGiven
+// is set, else over the recorded one.
+func (g *Gate) decide(ctx context.Context, r Request, given []Send, useGiven bool) (Decision, error) {
 	g.init()
 	now := g.now()
 	var d Decision
@@ -620,17 +623,15 @@ func (g *Gate) decide(ctx context.Context, r Request, given *[]sent) (Decision, 
 	if len(g.Caps) > 0 {
 		nowN := nanos(now)
 		var campaign uint32
-		if g.perCampaign { // the interner's lock only when a cap needs it
+		if g.perCampaign && !useGiven { // the interner's lock only when a cap needs it
 			campaign = g.names.id(r.Campaign, false)
 		}
-		if len(g.Caps) > 64 {
-			g.names.mu.RLock() // for hasTag
-			defer g.names.mu.RUnlock()
-		}
 		var h []sent
-		if given != nil {
-			h = *given
-		} else {
+		if !useGiven {
+			if len(g.Caps) > 64 {
+				g.names.mu.RLock() // for hasTag
+				defer g.names.mu.RUnlock()
+			}
 			sh := g.shard(r.Customer)
 			sh.mu.Lock()
 			defer sh.mu.Unlock()
@@ -642,11 +643,12 @@ func (g *Gate) decide(ctx context.Context, r Request, given *[]sent) (Decision, 
 				continue
 			}
 			from := nanos(now.Add(-c.Window))
-			count := 0
-			for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
-				if g.counts(i, &h[j], nowN, campaign) {
-					count++
-				}
+			var count int
+			var nth int64 // the time of the Max-th counted send, newest first
+			if useGiven {
+				count, nth = c.countGiven(given, from, nowN, r.Campaign)
+			} else {
+				count, nth = g.countRecorded(i, h, from, nowN, campaign)
 			}
 			if count < c.Max {
 				continue
@@ -661,17 +663,9 @@ func (g *Gate) decide(ctx context.Context, r Request, given *[]sent) (Decision, 
 				permanent = true
 				add(Reason{Code: ReasonCapReached, Rule: c.Name, Detail: "cap allows no sends"})
 			default:
-				// Newest first, the Max-th counted send is the one that must
-				// leave the window for the count to fall below Max.
-				seen := 0
-				for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
-					if g.counts(i, &h[j], nowN, campaign) {
-						if seen++; seen == c.Max {
-							later(time.Unix(0, h[j].at).In(now.Location()).Add(c.Window))
-							break
-						}
-					}
-				}
+				// The Max-th counted send, newest first, is the one that
+				// must leave the window for the count to fall below Max.
+				later(time.Unix(0, nth).In(now.Location()).Add(c.Window))
 				add(Reason{Code: ReasonCapReached, Rule: c.Name, Detail: strconv.Itoa(count) + g.capOf[i]})
 			}
 		}
@@ -715,6 +709,41 @@ func (g *Gate) decide(ctx context.Context, r Request, given *[]sent) (Decision, 
 		d.RetryAt = retry
 	}
 	return d, nil
+}
+
+// countRecorded counts the recorded sends h (time order) that cap i counts
+// in from < t <= now for a request of the campaign numbered campaign, and
+// returns the time of the Max-th of them, newest first (0 when fewer).
+func (g *Gate) countRecorded(i int, h []sent, from, now int64, campaign uint32) (count int, nth int64) {
+	limit := g.Caps[i].Max
+	for j := len(h) - 1; j >= 0 && h[j].at > from; j-- {
+		if g.counts(i, &h[j], now, campaign) {
+			if count++; count == limit {
+				nth = h[j].at
+			}
+		}
+	}
+	return count, nth
+}
+
+// countGiven is countRecorded over sends given by a caller (time order),
+// read as they are: the cap matches their names, and the request's
+// campaign, directly.
+func (c *Cap) countGiven(h []Send, from, now int64, campaign string) (count int, nth int64) {
+	for j := len(h) - 1; j >= 0; j-- {
+		s := &h[j]
+		at := nanos(s.Time)
+		if at <= from {
+			break
+		}
+		if at > now || c.PerCampaign && s.Campaign != campaign || !c.matches(s.Channel, s.Purpose, s.Tags) {
+			continue
+		}
+		if count++; count == c.Max {
+			nth = at
+		}
+	}
+	return count, nth
 }
 
 func orAll(ch customer.Channel) string {

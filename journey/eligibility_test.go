@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -475,5 +477,117 @@ func TestConfigFromJSON(t *testing.T) {
 	}
 	if diff := cmp.Diff(Funnel{Steps: []Type{TypeWebVisit, TypeOnlinePurchase}, Window: 7 * 24 * time.Hour, By: "channel"}, f, cmpopts.IgnoreFields(Funnel{}, "Progress")); diff != "" {
 		t.Errorf("funnel (-want +got):\n%s", diff)
+	}
+}
+
+// TestDecideHistoryCountsAsRecord checks that DecideHistory, which counts
+// the sends it is given as they are, answers as Decide does over the same
+// sends recorded with Record (which interns and compacts them), whatever
+// the order of the history: caps scoped by channel, purpose, tag and
+// campaign, caps after the 64th, sends at the window's edges and in the
+// future, and the RetryAt of a reached cap.
+func TestDecideHistoryCountsAsRecord(t *testing.T) {
+	now := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	caps := []Cap{
+		{Name: "weekly", Max: 3, Window: 7 * 24 * time.Hour},
+		{Name: "sms daily", Channel: customer.ChannelSMS, Max: 1, Window: 24 * time.Hour},
+		{Name: "promo", Tag: "promo", Max: 2, Window: 48 * time.Hour},
+		{Name: "per campaign", PerCampaign: true, Max: 1, Window: 24 * time.Hour},
+		{Name: "marketing", Purpose: customer.PurposeMarketing, Max: 2, Window: 24 * time.Hour, BypassPriority: 5},
+	}
+	many := slices.Clone(caps)
+	for i := range 70 { // caps after the 64th are matched by name, not by bit
+		many = append(many, Cap{Name: "filler" + strconv.Itoa(i), Channel: customer.ChannelLINE, Max: 9, Window: time.Hour})
+	}
+	many = append(many, Cap{Name: "late promo", Tag: "promo", Max: 1, Window: 24 * time.Hour})
+	email, sms := customer.ChannelEmail, customer.ChannelSMS
+	mkt, svc := customer.PurposeMarketing, customer.PurposeService
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	histories := map[string][]Send{
+		"none": nil,
+		"under every cap": {
+			{Channel: email, Purpose: svc, Time: ago(3 * time.Hour)},
+		},
+		"weekly reached": {
+			{Channel: email, Purpose: svc, Time: ago(6 * 24 * time.Hour)},
+			{Channel: email, Purpose: svc, Time: ago(5 * 24 * time.Hour)},
+			{Channel: email, Purpose: svc, Time: ago(4 * 24 * time.Hour)},
+		},
+		"window edges": {
+			{Channel: email, Purpose: svc, Time: ago(7 * 24 * time.Hour)}, // out: the window is open there
+			{Channel: sms, Purpose: svc, Time: ago(24 * time.Hour)},       // out
+			{Channel: sms, Purpose: svc, Time: ago(24*time.Hour - 1)},     // in
+			{Channel: email, Purpose: svc, Time: now},                     // in
+			{Channel: email, Purpose: svc, Time: now.Add(time.Minute)},    // future: never counted
+		},
+		"tags and campaigns, unsorted": {
+			{Channel: email, Purpose: mkt, Campaign: "spring", Tags: []string{"promo", "x"}, Time: ago(time.Hour)},
+			{Channel: sms, Purpose: mkt, Campaign: "autumn", Tags: []string{"promo"}, Time: ago(30 * time.Hour)},
+			{Channel: email, Purpose: mkt, Campaign: "spring", Time: ago(20 * time.Hour)},
+			{Channel: email, Purpose: svc, Tags: []string{"x"}, Time: ago(2 * time.Hour)},
+		},
+		"same instant": {
+			{Channel: email, Purpose: mkt, Campaign: "spring", Tags: []string{"promo"}, Time: ago(time.Hour)},
+			{Channel: email, Purpose: mkt, Campaign: "spring", Tags: []string{"promo"}, Time: ago(time.Hour)},
+			{Channel: sms, Purpose: mkt, Time: ago(time.Hour)},
+		},
+	}
+	requests := []Request{
+		{Channel: email, Purpose: mkt},
+		{Channel: email, Purpose: mkt, Campaign: "spring"},
+		{Channel: email, Purpose: mkt, Campaign: "summer", Tags: []string{"promo"}},
+		{Channel: sms, Purpose: svc},
+		{Channel: sms, Purpose: mkt, Tags: []string{"promo"}, Priority: 5},
+		{Channel: email, Purpose: customer.PurposeTransactional},
+	}
+	for _, capSet := range []struct {
+		name string
+		caps []Cap
+	}{{"five caps", caps}, {"76 caps", many}} {
+		for hname, h := range histories {
+			for i, r := range requests {
+				t.Run(fmt.Sprintf("%s/%s/request %d", capSet.name, hname, i), func(t *testing.T) {
+					clock := func() time.Time { return now }
+					recorded := &Gate{Caps: capSet.caps, Now: clock, AllowUnknownConsent: true}
+					given := &Gate{Caps: capSet.caps, Now: clock, AllowUnknownConsent: true}
+					var sends []Send
+					for _, s := range h {
+						s.Customer = "c1"
+						sends = append(sends, s)
+						if err := recorded.Record(s); err != nil {
+							t.Fatal(err)
+						}
+					}
+					r.Customer = "c1"
+					want, err := recorded.Decide(t.Context(), r)
+					if err != nil {
+						t.Fatal(err)
+					}
+					before := slices.Clone(sends)
+					got, err := given.DecideHistory(t.Context(), r, sends)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if diff := cmp.Diff(want, got); diff != "" {
+						t.Errorf("DecideHistory answers otherwise than Decide over recorded sends (-want +got):\n%s", diff)
+					}
+					if diff := cmp.Diff(before, sends); diff != "" {
+						t.Errorf("DecideHistory changed the history it was given (-before +after):\n%s", diff)
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestDecideHistoryZeroTime checks that a given send without a time is
+// never counted (Record, by contrast, dates it now).
+func TestDecideHistoryZeroTime(t *testing.T) {
+	now := time.Date(2026, 4, 1, 12, 0, 0, 0, time.UTC)
+	g := &Gate{Caps: []Cap{{Name: "one", Max: 1, Window: time.Hour}}, Now: func() time.Time { return now }, AllowUnknownConsent: true}
+	d, err := g.DecideHistory(t.Context(), Request{Customer: "c1", Channel: customer.ChannelEmail},
+		[]Send{{Customer: "c1", Channel: customer.ChannelEmail}})
+	if err != nil || !d.Allowed {
+		t.Errorf("DecideHistory with an undated send = %+v, %v; want allowed", d, err)
 	}
 }
