@@ -1,6 +1,7 @@
 package c360
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/binary"
@@ -13,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/c360/c360/customer"
@@ -84,7 +86,33 @@ type live struct {
 	gate     *journey.Gate
 	words    words // strings stored events and sends repeat
 	skew     time.Duration
-	zones    zones // of profiles, by name (send.go)
+	zones    zones     // of profiles, by name (send.go)
+	scratch  sync.Pool // *liveScratch, reused by refresh
+}
+
+// liveScratch is what refresh reuses from one profile to the next: a
+// segment evaluator and the buffers of the profile's events and
+// touchpoints. It holds nothing of a profile between uses.
+type liveScratch struct {
+	eval   *segment.Evaluator
+	events []journey.Event
+	tps    []segment.Touchpoint
+	member []string
+}
+
+func (l *live) getScratch() *liveScratch {
+	if s, ok := l.scratch.Get().(*liveScratch); ok {
+		return s
+	}
+	return &liveScratch{eval: l.set.NewEvaluator()}
+}
+
+// putScratch clears what s holds of a profile and keeps it for reuse.
+func (l *live) putScratch(s *liveScratch) {
+	clear(s.events)
+	clear(s.tps)
+	s.events, s.tps, s.member = s.events[:0], s.tps[:0], s.member[:0]
+	l.scratch.Put(s)
 }
 
 func newLive(cfg Config, now func() time.Time) (*live, error) {
@@ -637,10 +665,10 @@ func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
 		Value: ev.Value, Campaign: ev.Campaign, Source: ev.Source, Attributes: ev.Attributes}
 	b := encodeEvent(&se)
 	key := timeKey(ev.Time) + "\x00" + ev.ID
-	if err := tx.Put(bEvents, anchor, key, b); err != nil {
+	if err := putOwned(tx, bEvents, anchor, key, b); err != nil {
 		return err
 	}
-	if err := tx.Put(bEventID, "", ev.ID, []byte(anchor+"\x00"+key)); err != nil {
+	if err := putOwned(tx, bEventID, "", ev.ID, []byte(anchor+"\x00"+key)); err != nil {
 		return err
 	}
 	out.Profile = who.profile
@@ -692,22 +720,33 @@ func anchorRecord(a string) (customer.RecordKey, bool) {
 // anchors returns the anchors of a profile's history: its records' and the
 // anonymous IDs linked to them.
 func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
-	var out []string
-	for _, s := range p.Sources {
-		prefetch(tx, bAnonOf, recordAnchor(s.Key()))
+	if len(p.Sources) == 0 {
+		return []string{"p" + string(p.ID)}, nil
 	}
-	for _, s := range p.Sources {
-		a := recordAnchor(s.Key())
-		out = append(out, a)
+	recs := make([]string, len(p.Sources)) // each record's anchor, made once
+	for i := range p.Sources {
+		recs[i] = recordAnchor(p.Sources[i].Key())
+	}
+	for _, a := range recs {
+		prefetch(tx, bAnonOf, a)
+	}
+	var out []string // nil until an anonymous ID is found: then recs alone
+	for i, a := range recs {
+		if out != nil {
+			out = append(out, a)
+		}
 		for it, err := range scanRead(tx, bAnonOf, a) {
 			if err != nil {
 				return nil, err
 			}
+			if out == nil {
+				out = append(make([]string, 0, len(recs)+4), recs[:i+1]...)
+			}
 			out = append(out, anonAnchor(it.Key))
 		}
 	}
-	if len(p.Sources) == 0 {
-		out = append(out, "p"+string(p.ID))
+	if out == nil {
+		return recs, nil
 	}
 	return out, nil
 }
@@ -715,11 +754,16 @@ func anchors(tx ReadTx, p *customer.Profile) ([]string, error) {
 // eventsOf returns a profile's events in time order (ties by ID); w holds
 // strings decoding need not allocate (nil: none).
 func eventsOf(tx ReadTx, p *customer.Profile, w words) ([]journey.Event, error) {
+	return appendEventsOf(nil, tx, p, w)
+}
+
+// appendEventsOf is eventsOf appending to out (whose events it may
+// overwrite beyond its length).
+func appendEventsOf(out []journey.Event, tx ReadTx, p *customer.Profile, w words) ([]journey.Event, error) {
 	as, err := anchors(tx, p)
 	if err != nil {
 		return nil, err
 	}
-	var out []journey.Event
 	for _, a := range as {
 		prefetch(tx, bEvents, a)
 	}
@@ -789,11 +833,20 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 		}
 	}
 	prefetch(tx, bState, string(id), "")
-	old, _, err := readStateHead(tx, id)
+	raw, had, err := readItem(tx, bState, string(id), "")
 	if err != nil {
 		return out, err
 	}
-	evs, err := eventsOf(tx, p, e.live.words)
+	var old liveState
+	if had {
+		if old, err = decodeState(raw, true); err != nil {
+			return out, fmt.Errorf("c360: live state of %s: %w", id, err)
+		}
+	}
+	sc := e.live.getScratch()
+	defer e.live.putScratch(sc)
+	evs, err := appendEventsOf(sc.events[:0], tx, p, e.live.words)
+	sc.events = evs
 	if err != nil {
 		return out, err
 	}
@@ -805,18 +858,17 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 		now = e.now()
 	}
 	if len(e.live.segments) > 0 {
-		subj := &segment.Subject{ID: string(id), Attrs: segment.ProfileAttrs{P: p, Stage: string(st.Stage.Stage), Now: now}}
+		tps := sc.tps[:0]
 		for i := range evs {
-			subj.Touchpoints = append(subj.Touchpoints, e.live.set.FromEvent(&evs[i]))
+			tps = append(tps, e.live.set.FromEvent(&evs[i]))
 		}
-		for _, name := range e.live.segments {
-			in, err := e.live.set.Evaluate(name, subj, now)
-			if err != nil {
-				return out, fmt.Errorf("c360: segment %s for %s: %w", name, id, err)
-			}
-			if in {
-				st.Segments = append(st.Segments, name)
-			}
+		sc.tps = tps
+		subj := &segment.Subject{ID: string(id), Attrs: segment.ProfileAttrs{P: p, Stage: string(st.Stage.Stage), Now: now}, Touchpoints: tps}
+		if sc.member, err = sc.eval.EvaluateAll(sc.member[:0], e.live.segments, subj, now); err != nil {
+			return out, fmt.Errorf("c360: live segments of %s: %w", id, err)
+		}
+		if len(sc.member) > 0 {
+			st.Segments = slices.Clone(sc.member)
 		}
 	}
 	if st.Stage.Stage != old.Stage.Stage {
@@ -845,9 +897,43 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 		return out, err
 	}
 	if len(evs) == 0 && len(st.Segments) == 0 {
+		if !had {
+			return out, nil
+		}
 		return out, tx.DeleteGroup(bState, string(id))
 	}
-	return out, tx.Put(bState, string(id), "", encodeState(&st))
+	b := encodeState(&st)
+	if had && bytes.Equal(b, raw) {
+		return out, nil // nothing changed: no write
+	}
+	return out, putOwned(tx, bState, string(id), "", b)
+}
+
+// readItem returns an item's value for reading only: stores that can (the
+// MemoryStore) hand out their own bytes, which the caller must not change.
+// ok is false when there is no such item.
+func readItem(tx ReadTx, bucket, group, key string) (v []byte, ok bool, err error) {
+	if p, fast := tx.(itemValuer); fast {
+		if err := p.ctxErr(); err != nil {
+			return nil, false, err
+		}
+		v, ok = p.value(bucket, group, key)
+		return v, ok, nil
+	}
+	v, err = tx.Get(bucket, group, key)
+	if isNotFound(err) {
+		return nil, false, nil
+	}
+	return v, err == nil, err
+}
+
+// putOwned is tx.Put of a value the caller gives up: stores that can (the
+// MemoryStore) keep it without copying it.
+func putOwned(tx Tx, bucket, group, key string, v []byte) error {
+	if p, ok := tx.(ownedPutter); ok {
+		return p.putOwned(bucket, group, key, v)
+	}
+	return tx.Put(bucket, group, key, v)
 }
 
 // writeMemberships records segment entries and exits in the membership

@@ -78,44 +78,78 @@ func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]custome
 	keys := sc.KeysOf(prep)
 	want := lookupKey(ident)
 	var out []customer.ID
-	peek, fast := tx.(linkPeeker)
-	err = func() error {
-		seen := map[customer.RecordKey]bool{}
-		for _, k := range keys {
-			cs, err := tx.Candidates(k, 0)
-			if err != nil {
-				return err
+	var tried []customer.ID // profiles whose identifiers were compared: holds depends on the profile only
+	var triedSet map[customer.ID]bool
+	seen := func(id customer.ID) bool {
+		if triedSet != nil {
+			if triedSet[id] {
+				return true
 			}
-			for _, c := range cs {
-				if seen[c] {
-					continue
-				}
-				seen[c] = true
-				var l *Link
-				if fast {
-					l, err = peek.peekLink(c)
-				} else {
-					l, err = tx.Link(c)
-				}
-				if err != nil {
-					return err
-				}
-				if slices.Contains(out, l.Profile) {
-					continue
-				}
-				p, err := readProfile(tx, l.Profile)
-				if err != nil {
-					return err
-				}
-				if holds(p, ident.Scheme, want) {
-					out = append(out, p.ID)
-				}
+			triedSet[id] = true
+			return false
+		}
+		if slices.Contains(tried, id) {
+			return true
+		}
+		if tried = append(tried, id); len(tried) > 32 { // many candidates: a set
+			triedSet = make(map[customer.ID]bool, 2*len(tried))
+			for _, t := range tried {
+				triedSet[t] = true
 			}
 		}
-		return nil
-	}()
+		return false
+	}
+	for _, k := range keys {
+		cs, err := candidatesRead(tx, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			id, err := linkProfile(tx, c)
+			if err != nil {
+				return nil, err
+			}
+			if seen(id) {
+				continue
+			}
+			p, err := readProfile(tx, id)
+			if err != nil {
+				return nil, err
+			}
+			if holds(p, ident.Scheme, want) {
+				out = append(out, p.ID)
+			}
+		}
+	}
 	slices.Sort(out)
-	return out, err
+	return out, nil
+}
+
+// candidatesRead is tx.Candidates(k, 0) for reading only: stores that can
+// (the MemoryStore) hand out their own list, which the caller must not
+// change.
+func candidatesRead(tx ReadTx, k string) ([]customer.RecordKey, error) {
+	if p, ok := tx.(interface {
+		peekCandidates(string) ([]customer.RecordKey, error)
+	}); ok {
+		return p.peekCandidates(k)
+	}
+	return tx.Candidates(k, 0)
+}
+
+// linkProfile returns the profile a stored record belongs to, without
+// reading the rest of its link where the store can (the MemoryStore).
+func linkProfile(tx ReadTx, k customer.RecordKey) (customer.ID, error) {
+	if p, ok := tx.(interface {
+		linkProfile(customer.RecordKey) (customer.ID, error)
+	}); ok {
+		return p.linkProfile(k)
+	}
+	l, err := tx.Link(k)
+	if err != nil {
+		return "", err
+	}
+	return l.Profile, nil
 }
 
 // lookupKey is the comparison key of an identifier's value.

@@ -33,6 +33,9 @@ const packedGroupMax = 512
 
 // n is the number of items of the group.
 func (g *memGroup) n() int {
+	if g == nil {
+		return 0
+	}
 	if g.vals != nil {
 		return len(g.vals)
 	}
@@ -97,14 +100,17 @@ func packGroup(keys []string, vals [][]byte) *memGroup {
 		nk += len(keys[i])
 		nv += len(vals[i])
 	}
-	kb := make([]byte, 0, nk)
-	g := &memGroup{data: make([]byte, 0, nv), koff: make([]uint32, len(keys)), voff: make([]uint32, len(keys))}
+	var kb strings.Builder
+	kb.Grow(nk)
+	n := len(keys)
+	offs := make([]uint32, 2*n)
+	g := &memGroup{data: make([]byte, 0, nv), koff: offs[:n:n], voff: offs[n:]}
 	for i := range keys {
-		kb = append(kb, keys[i]...)
+		kb.WriteString(keys[i])
 		g.data = append(g.data, vals[i]...)
-		g.koff[i], g.voff[i] = uint32(len(kb)), uint32(len(g.data))
+		g.koff[i], g.voff[i] = uint32(kb.Len()), uint32(len(g.data))
 	}
-	g.keys = string(kb)
+	g.keys = kb.String()
 	return g
 }
 
@@ -437,6 +443,47 @@ func (t *memTx) Put(bucket, group, key string, value []byte) error {
 	return nil
 }
 
+// noItems reports whether a group is known to hold no item, as tx sees
+// it; false when the store cannot tell at once (then read the items).
+func noItems(tx ReadTx, bucket, group string) bool {
+	m, ok := tx.(*memTx)
+	if !ok {
+		return false
+	}
+	if p := m.pending(bucket, group, false); p != nil && (len(p.few) > 0 || len(p.many) > 0) {
+		return false // written in this transaction: read the items
+	}
+	return m.s.items[bucket][group].n() == 0
+}
+
+// itemValuer is implemented by transactions that can show an item's value
+// without copying it (MemoryStore's): readItem.
+type itemValuer interface {
+	ctxErr() error
+	value(bucket, group, key string) ([]byte, bool)
+}
+
+// ownedPutter is implemented by transactions that can keep a value without
+// copying it (MemoryStore's): putOwned.
+type ownedPutter interface {
+	putOwned(bucket, group, key string, value []byte) error
+}
+
+func (t *memTx) ctxErr() error { return t.ctx.Err() }
+
+// putOwned is Put of a value the caller no longer uses: it is kept as it
+// is.
+func (t *memTx) putOwned(bucket, group, key string, value []byte) error {
+	if err := t.ctx.Err(); err != nil {
+		return err
+	}
+	if value == nil {
+		value = []byte{}
+	}
+	t.pending(bucket, group, true).set(key, value)
+	return nil
+}
+
 // Delete buffers an item's removal.
 func (t *memTx) Delete(bucket, group, key string) error {
 	if err := t.ctx.Err(); err != nil {
@@ -504,32 +551,52 @@ func commitGroup(old *memGroup, p *memPending) *memGroup {
 		}
 		return packedOrMap(keys, vals)
 	}
-	// Merge the packed items (in order) with the writes (sorted).
+	// Merge the packed items (in order) with the writes (sorted), twice:
+	// once to size the new group, once to fill it, so that the items are
+	// copied once, straight into it.
 	mine := p.sortedKeys()
-	n := len(mine)
-	if old != nil {
-		n += old.n()
-	}
-	keys, vals := make([]string, 0, n), make([][]byte, 0, n)
-	i, on := 0, 0
+	on := 0
 	if old != nil {
 		on = old.n()
 	}
-	for _, k := range mine {
-		for ; i < on && old.key(i) < k; i++ {
-			keys, vals = append(keys, old.key(i)), append(vals, old.val(i))
+	each := func(fn func(k string, v []byte)) {
+		i := 0
+		for _, k := range mine {
+			for ; i < on && old.key(i) < k; i++ {
+				fn(old.key(i), old.val(i))
+			}
+			if i < on && old.key(i) == k {
+				i++ // written: the write decides
+			}
+			if v, _ := p.get(k); v != nil {
+				fn(k, v)
+			}
 		}
-		if i < on && old.key(i) == k {
-			i++ // written: the write decides
-		}
-		if v, _ := p.get(k); v != nil {
-			keys, vals = append(keys, k), append(vals, v)
+		for ; i < on; i++ {
+			fn(old.key(i), old.val(i))
 		}
 	}
-	for ; i < on; i++ {
-		keys, vals = append(keys, old.key(i)), append(vals, old.val(i))
+	n, nk, nv := 0, 0, 0
+	each(func(k string, v []byte) { n, nk, nv = n+1, nk+len(k), nv+len(v) })
+	switch {
+	case n == 0:
+		return nil
+	case n > packedGroupMax || nk+nv > math.MaxUint32:
+		m := make(map[string][]byte, n)
+		each(func(k string, v []byte) { m[strings.Clone(k)] = slices.Clone(v) })
+		return &memGroup{vals: m}
 	}
-	return packedOrMap(keys, vals)
+	var kb strings.Builder
+	kb.Grow(nk)
+	offs := make([]uint32, 0, 2*n)
+	g := &memGroup{data: make([]byte, 0, nv), koff: offs[:0:n], voff: offs[n : n : 2*n]}
+	each(func(k string, v []byte) {
+		kb.WriteString(k)
+		g.data = append(g.data, v...)
+		g.koff, g.voff = append(g.koff, uint32(kb.Len())), append(g.voff, uint32(len(g.data)))
+	})
+	g.keys = kb.String()
+	return g
 }
 
 // packedOrMap makes a group of items given in key order: packed when small

@@ -38,6 +38,11 @@ type MemoryStore struct {
 	// quadratic); nil when a commit added or removed a profile since. Built
 	// under the read lock at the latest, so no commit runs meanwhile.
 	profileIDs atomic.Pointer[[]customer.ID]
+
+	// spare holds the memWrites of finished Updates, emptied, for the next
+	// ones: most Updates (a Track, an Upsert) write a few items, and their
+	// maps are reused rather than made anew.
+	spare sync.Pool
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -91,7 +96,17 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if closed {
 		return ErrClosed
 	}
-	tx := &memTx{s: s, ctx: ctx, w: &memWrites{}} // its maps made on first write
+	w, _ := s.spare.Get().(*memWrites)
+	if w == nil {
+		w = &memWrites{} // its maps made on first write
+	}
+	tx := &memTx{s: s, ctx: ctx, w: w}
+	defer func() {
+		tx.w = nil // a transaction used after its Update panics instead of writing into the next one
+		if w.reset() {
+			s.spare.Put(w)
+		}
+	}()
 	if err := fn(tx); err != nil {
 		return err
 	}
@@ -103,7 +118,6 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if s.closed {
 		return ErrClosed
 	}
-	w := tx.w
 	apply(s.links, w.links)
 	for k, v := range w.keys {
 		if len(v) == 0 {
@@ -165,6 +179,33 @@ type memWrites struct {
 	edits    map[Cursor]*Change // replaced (nil: deleted) committed changes
 }
 
+// spareMax is the most entries a memWrites map may have held for it to be
+// reused: clearing a map costs what it once held, and a large Update's
+// (Load's) maps are dropped instead.
+const spareMax = 64
+
+// reset empties w for another Update, dropping what it refers to;
+// false when it is too large to be worth keeping.
+func (w *memWrites) reset() bool {
+	if len(w.links) > spareMax || len(w.keys) > spareMax || len(w.profiles) > spareMax || len(w.merges) > spareMax ||
+		len(w.reviews) > spareMax || len(w.never) > spareMax || len(w.changes) > spareMax || len(w.meta) > spareMax ||
+		len(w.items) > spareMax || len(w.edits) > spareMax {
+		return false
+	}
+	clear(w.links)
+	clear(w.keys)
+	clear(w.profiles)
+	clear(w.merges)
+	clear(w.reviews)
+	clear(w.never)
+	clear(w.changes)
+	w.changes = w.changes[:0]
+	clear(w.meta)
+	clear(w.items)
+	clear(w.edits)
+	return true
+}
+
 type memTx struct {
 	s   *MemoryStore
 	ctx context.Context
@@ -213,6 +254,28 @@ func (t *memTx) peekLink(key customer.RecordKey) (*Link, error) {
 		return nil, fmt.Errorf("%w: record %s", ErrNotFound, key)
 	}
 	return &Link{Record: key, Profile: l.profile, Fingerprint: l.finger, Values: l.values(), Restricted: l.restricted}, nil
+}
+
+// linkProfile returns the profile of a stored record, reading nothing
+// else of its link.
+func (t *memTx) linkProfile(key customer.RecordKey) (customer.ID, error) {
+	if err := t.ctx.Err(); err != nil {
+		return "", err
+	}
+	l, ok := t.memLink(key)
+	if !ok {
+		return "", fmt.Errorf("%w: record %s", ErrNotFound, key)
+	}
+	return l.profile, nil
+}
+
+// peekCandidates is Candidates(indexKey, 0) without copying the list: the
+// caller must not change it.
+func (t *memTx) peekCandidates(indexKey string) ([]customer.RecordKey, error) {
+	if err := t.ctx.Err(); err != nil {
+		return nil, err
+	}
+	return t.keyList(indexKey), nil
 }
 
 func (t *memTx) keyList(k string) []customer.RecordKey {

@@ -2,7 +2,6 @@ package c360
 
 import (
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -966,13 +965,39 @@ func saltFor(tx Tx) ([]byte, error) {
 	return b, tx.PutMeta(metaSalt, b)
 }
 
-// hashIdent is the salted hash of one normalised identifier.
+// hashIdent is the salted hash of one normalised identifier: the first 20
+// bytes, in hex, of HMAC-SHA256(salt, kind + "\x00" + value). The HMAC is
+// computed here (RFC 2104) on buffers on the stack, rather than with
+// crypto/hmac, whose state is allocated anew for every hash: Track and
+// Upsert hash every identifier they see against the suppression entries.
+// hashIdentHMAC in the tests holds it to crypto/hmac's answer.
 func hashIdent(salt []byte, kind, value string) string {
-	m := hmac.New(sha256.New, salt)
-	m.Write([]byte(kind))
-	m.Write([]byte{0})
-	m.Write([]byte(value))
-	return hex.EncodeToString(m.Sum(nil)[:20])
+	const block = sha256.BlockSize
+	var key [block]byte
+	if len(salt) > block {
+		k := sha256.Sum256(salt)
+		copy(key[:], k[:])
+	} else {
+		copy(key[:], salt)
+	}
+	var buf [block + 128]byte // longer messages move to the heap
+	msg := buf[:block]
+	for i, b := range key {
+		msg[i] = b ^ 0x36
+	}
+	msg = append(msg, kind...)
+	msg = append(msg, 0)
+	msg = append(msg, value...)
+	inner := sha256.Sum256(msg)
+	var outer [block + sha256.Size]byte
+	for i, b := range key {
+		outer[i] = b ^ 0x5c
+	}
+	copy(outer[block:], inner[:])
+	sum := sha256.Sum256(outer[:])
+	var hx [40]byte
+	hex.Encode(hx[:], sum[:20])
+	return string(hx[:])
 }
 
 // identsOf lists the normalised identifiers of a record: its key, e-mail
@@ -1082,6 +1107,9 @@ func (e *Engine) checkIdents(tx ReadTx, ids [][2]string) (*suppressionCheck, err
 	s, err := e.saltOf(tx)
 	if err != nil || s == nil || len(ids) == 0 {
 		return nil, err
+	}
+	if noItems(tx, bErased, "") {
+		return nil, nil // no suppression entry: nothing to hash and read
 	}
 	c := &suppressionCheck{ids: ids, hashes: make([]string, len(ids))}
 	for i, id := range ids {

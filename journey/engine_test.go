@@ -3,6 +3,7 @@ package journey
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -111,9 +112,17 @@ func TestEngineTransitionsAndHistory(t *testing.T) {
 	for i, e := range evs {
 		rev[len(evs)-1-i] = e
 	}
+	revCopy := slices.Clone(rev)
 	inf := Infer(nil, rev)
 	if diff := cmp.Diff(want, inf.History); diff != "" {
 		t.Errorf("Infer history (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(revCopy, rev); diff != "" {
+		t.Errorf("Infer changed its input (-before +after):\n%s", diff)
+	}
+	// Events already in order are read in place: the same answer.
+	if diff := cmp.Diff(want, Infer(nil, evs).History); diff != "" {
+		t.Errorf("Infer history of sorted events (-want +got):\n%s", diff)
 	}
 }
 

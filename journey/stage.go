@@ -369,21 +369,40 @@ func Infer(m *Map, events []Event) StageState {
 }
 
 func infer(c *compiled, events []Event) StageState {
-	evs := slices.Clone(events)
-	slices.SortStableFunc(evs, func(a, b Event) int {
-		if eventLess(&a, &b) {
-			return -1
-		}
-		if eventLess(&b, &a) {
-			return 1
-		}
-		return 0
-	})
+	// Callers usually pass events in time order already (the engine reads
+	// them sorted): then they are read in place, neither copied nor sorted.
+	// Sorting sorted events stably would leave them as they are.
+	evs := events
+	if !inOrder(events) {
+		evs = slices.Clone(events)
+		slices.SortStableFunc(evs, compareEvents)
+	}
 	var st state
 	for i := range evs {
 		c.step(&st, &evs[i])
 	}
 	return StageState{Stage: st.stage, Since: st.since, History: st.history}
+}
+
+// inOrder reports whether events are in (Time, ID) order.
+func inOrder(events []Event) bool {
+	for i := 1; i < len(events); i++ {
+		if eventLess(&events[i], &events[i-1]) {
+			return false
+		}
+	}
+	return true
+}
+
+// compareEvents orders events by time, then ID (eventLess).
+func compareEvents(a, b Event) int {
+	if eventLess(&a, &b) {
+		return -1
+	}
+	if eventLess(&b, &a) {
+		return 1
+	}
+	return 0
 }
 
 // StageDuration summarises how long customers stayed in one stage.
