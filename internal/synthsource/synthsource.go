@@ -8,13 +8,15 @@ import (
 	"strings"
 
 	"github.com/c360/c360/customer"
+	"github.com/c360/c360/quality"
 	"github.com/c360/c360/quality/match/synth"
 )
 
 // Record converts one synthetic record (either locale) into a person's
-// source record. Values the customer model cannot hold as they are (a birth
-// date that does not parse) are kept as attributes, as a source system's
-// free text would be.
+// source record. Birth dates are read as quality.ParseDate reads them
+// (Japanese eras, kanji numerals, 2024/4/1 …); values the customer model
+// cannot hold as they are (a birth date that does not parse) are kept as
+// attributes, as a source system's free text would be.
 func Record(r synth.Record) customer.SourceRecord {
 	get := r.Get
 	s := customer.SourceRecord{System: "synth", RecordID: r.ID}
@@ -64,7 +66,7 @@ func setDate(s *customer.SourceRecord, v string) {
 	if v = strings.TrimSpace(v); v == "" {
 		return
 	}
-	if d, err := customer.ParseDate(v); err == nil {
+	if d, err := quality.ParseDate(v); err == nil {
 		s.BirthDate = d
 		return
 	}

@@ -2,6 +2,7 @@ package normalize
 
 import (
 	"strings"
+	"sync"
 )
 
 // isLatinAddress reports whether Text-normalised s is written in Latin
@@ -160,13 +161,13 @@ func parseLatinAddress(s, rest string) (Address, error) {
 			continue
 		}
 		found, ambiguous := -1, false
-		for m := range municipalityTable {
+		for _, m := range latinMunicipalities()[base] {
 			row := &municipalityTable[m]
-			if row.kind == muniDesignatedCityWard || row.abolished || (pref >= 0 && int(row.pref) != pref) {
+			if pref >= 0 && int(row.pref) != pref {
 				continue
 			}
-			rb, rc := latinSplit(row.romaji) // table romaji: ASCII, no macrons
-			if !strings.EqualFold(rb, base) || (class != "" && class != rc && !(class == "shi" && row.kind == muniDesignatedCity)) {
+			_, rc := latinSplit(row.romaji)
+			if class != "" && class != rc && !(class == "shi" && row.kind == muniDesignatedCity) {
 				continue
 			}
 			if class == "" && rc != "shi" && rc != "ku" {
@@ -176,7 +177,7 @@ func parseLatinAddress(s, rest string) (Address, error) {
 				ambiguous = true
 			}
 			if found < 0 {
-				found = m
+				found = int(m)
 			}
 		}
 		if found >= 0 && !ambiguous {
@@ -194,14 +195,8 @@ func parseLatinAddress(s, rest string) (Address, error) {
 			if class != "" && class != "ku" {
 				continue
 			}
-			for m := range municipalityTable {
-				row := &municipalityTable[m]
-				if row.kind == muniDesignatedCityWard && !row.abolished && row.romaji == city {
-					if rb, _ := latinSplit(row.wardRomaji); strings.EqualFold(rb, base) {
-						muni, w.used = m, true
-						break
-					}
-				}
+			if m, ok := latinWards()[city+"|"+base]; ok {
+				muni, w.used = int(m), true
 			}
 			if w.used {
 				break
@@ -276,6 +271,45 @@ func parseLatinAddress(s, rest string) (Address, error) {
 	a.Key = k.Key
 	return a, nil
 }
+
+// latinMunicipalities indexes the municipality table for Latin-script
+// addresses: the lower-case romaji name without its suffix (chiyoda,
+// yokohama) to the rows of current cities, towns, villages and special
+// wards of that name, in table order. Wards of designated cities are in
+// latinWards. Built on first use, so that a Latin word is looked up instead
+// of compared with every row.
+var latinMunicipalities = sync.OnceValue(func() map[string][]uint16 {
+	idx := make(map[string][]uint16)
+	for m := range municipalityTable {
+		row := &municipalityTable[m]
+		if row.kind == muniDesignatedCityWard || row.abolished {
+			continue
+		}
+		rb, _ := latinSplit(row.romaji)
+		k := strings.ToLower(rb)
+		idx[k] = append(idx[k], uint16(m))
+	}
+	return idx
+})
+
+// latinWards indexes the current wards of designated cities by the city's
+// table romaji and the ward's lower-case name without suffix
+// ("Yokohama-shi|nishi"); the first row in table order wins.
+var latinWards = sync.OnceValue(func() map[string]uint16 {
+	idx := make(map[string]uint16)
+	for m := range municipalityTable {
+		row := &municipalityTable[m]
+		if row.kind != muniDesignatedCityWard || row.abolished {
+			continue
+		}
+		rb, _ := latinSplit(row.wardRomaji)
+		k := row.romaji + "|" + strings.ToLower(rb)
+		if _, dup := idx[k]; !dup {
+			idx[k] = uint16(m)
+		}
+	}
+	return idx
+})
 
 // romajiSuffix reports whether s ends in a place-name suffix after a hyphen.
 func latinHasSuffix(s string) (string, bool) {

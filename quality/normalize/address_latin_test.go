@@ -61,3 +61,15 @@ func BenchmarkParseAddressLatin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseAddressNotJapanese is an address abroad in Latin script,
+// which the parser must refuse quickly: every word is looked up as a
+// prefecture and a municipality name.
+func BenchmarkParseAddressNotJapanese(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseAddress("Flat 3, 221B Baker Street, Marylebone, London NW1 6XE, United Kingdom"); err == nil {
+			b.Fatal("an address in London parsed as Japanese")
+		}
+	}
+}

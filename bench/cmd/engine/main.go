@@ -44,11 +44,12 @@ func main() {
 	profUpsert := flag.String("cpuprofile-upsert", "", "write a CPU profile of the Upserts to this file")
 	events := flag.Int("events", 0, "touchpoints to Track afterwards, with ten live segments defined (livebench)")
 	profTrack := flag.String("cpuprofile-track", "", "write a CPU profile of the Tracks to this file")
+	accuracy := flag.Bool("accuracy", true, "after Load and Upsert, score the engine's profiles against the generator's truth (pairwise precision, recall, F1, as c360 dedupe --truth)")
 	memProf := flag.String("memprofile", "", "write a heap profile (after Load, Upsert and Track, and a garbage collection) to this file, and one before Track to this file + \".pre\" (its alloc_space is the base for Track's allocations: go tool pprof -sample_index=alloc_space -diff_base FILE.pre FILE)")
 	flag.Parse()
 	ctx := context.Background()
 
-	recs, _, err := synthsource.Generate(ctx, *n+*m, 1, synth.Locale(*locale))
+	recs, truth, err := synthsource.Generate(ctx, *n+*m, 1, synth.Locale(*locale))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,6 +138,9 @@ func main() {
 		count[o]++
 	}
 	fmt.Printf("  outcomes: %v\n", count)
+	if *accuracy {
+		accuracyReport(ctx, e, recs, truth)
+	}
 	heapReport("after Load and Upsert", st.Profiles)
 	if *events > 0 {
 		if *memProf != "" {
@@ -149,6 +153,22 @@ func main() {
 		writeHeapProfile(*memProf) // after heapReport's collection
 	}
 	runtime.KeepAlive(e) // the engine's state is what the heap figures measure
+}
+
+// accuracyReport scores the engine's profiles (one label per record: the
+// profile holding it) against the generator's true entities, pairwise.
+func accuracyReport(ctx context.Context, e *c360.Engine, recs []customer.SourceRecord, truth []string) {
+	pred := make([]string, len(recs))
+	for i := range recs {
+		id, err := e.ProfileOf(ctx, recs[i].Key())
+		if err != nil {
+			log.Fatalf("record %s: %v", recs[i].Key(), err)
+		}
+		pred[i] = string(id)
+	}
+	s := match.Evaluate(truth, pred)
+	fmt.Printf("  accuracy against the truth (%d records): precision %.4f  recall %.4f  F1 %.4f  (%d true pairs, %d predicted, %d correct)\n",
+		len(recs), s.Precision, s.Recall, s.F1, s.TruePairs, s.PredictedPairs, s.Correct)
 }
 
 func writeHeapProfile(path string) {
