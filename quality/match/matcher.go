@@ -904,13 +904,37 @@ const maxTFBoost = 3.0
 const trainSubsetFrom = 50000
 
 // gamma packs the comparison levels of records i and j, 4 bits per field.
+// A family and a given name written the other way round in one record
+// (SMITH John / JOHN Smith) grade both name fields at the first partial
+// level ("crossed"): the names agree, though not in place.
 func (d *dataset) gamma(i, j int) uint64 {
 	a, b := d.rec(i), d.rec(j)
 	var g uint64
+	fam, giv := -1, -1
 	for f, k := range d.kinds {
 		g |= uint64(compare(k, &a[f], &b[f])) << (4 * uint(f))
+		switch {
+		case k == KindFamilyName && fam < 0:
+			fam = f
+		case k == KindGivenName && giv < 0:
+			giv = f
+		}
+	}
+	if fam >= 0 && giv >= 0 && level(g, fam) > 2 && level(g, giv) > 2 && crossed(&a[fam], &a[giv], &b[fam], &b[giv]) {
+		g &^= 0xF<<(4*uint(fam)) | 0xF<<(4*uint(giv))
+		g |= crossedLevel<<(4*uint(fam)) | crossedLevel<<(4*uint(giv))
 	}
 	return g
+}
+
+// crossedLevel is the level of family and given names that agree crossed:
+// the first partial level of the name kinds.
+const crossedLevel = 2
+
+// crossed reports whether one record's family name is the other's given
+// name and the other way round (all four present).
+func crossed(famA, givA, famB, givB *value) bool {
+	return famA.key != "" && givA.key != "" && famA.key == givB.key && givA.key == famB.key
 }
 
 // scorer turns comparison patterns into match weights.
