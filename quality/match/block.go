@@ -190,7 +190,12 @@ func defaultRules(kinds []Kind) []blockRule {
 	}
 	// Whole names are shared by many people (namesakes), more so in Japan's
 	// small pool of names, so name keys are qualified by a coarse key: the
-	// region, or else the birth year, or else the first postal digit.
+	// region, or else the birth year. Two records meet on a name alone when
+	// their coarse keys agree, an empty one included, so a record without a
+	// region or birth date meets the others that lack both. The postal code
+	// is not part of it: many sources that send no birth date (a web shop,
+	// say) do send an address, and a record with a postal code would then
+	// never meet, by name alone, one from a system that keeps no address.
 	coarse := func(v []value) string {
 		for _, f := range region {
 			if v[f].key != "" {
@@ -200,11 +205,6 @@ func defaultRules(kinds []Kind) []blockRule {
 		for _, f := range dates {
 			if len(v[f].key) >= 4 {
 				return v[f].key[:4]
-			}
-		}
-		for _, f := range postal {
-			if v[f].key != "" {
-				return v[f].key[:1]
 			}
 		}
 		return ""

@@ -8,7 +8,15 @@ import (
 
 func nowSeconds() float64 { return float64(time.Now().UnixNano()) / 1e9 }
 
-const guardListCap = 8 // distinct guarded values remembered per cluster and field
+// guardListCap is how many holders of a guarded field's values a cluster
+// remembers per field. Every holder is kept, not one per distinct value, so
+// that a record whose value disagrees is checked against each record of the
+// cluster holding a value, as the engine checks every member: a namesake
+// that scores as similar to one holder of a birth date may not score so
+// against another (written in Latin script, say), and the guard then
+// refuses, here and in the engine alike. Clusters with more holders than
+// this check against the first ones only.
+const guardListCap = 64
 
 // clusterer is a union–find over records whose roots remember the distinct
 // values of the guarded fields, so that a merge bringing two conflicting
@@ -20,7 +28,7 @@ type clusterer struct {
 	guards []int
 	kinds  []Kind
 	d      *dataset
-	// held[root] lists, per guard, records holding distinct values (nil = none).
+	// held[root] lists, per guard, the records holding a value (nil = none).
 	held map[int32][][]int32
 	// similar reports whether two records score as a likely match on their
 	// own; a disagreeing guarded value between such records is no conflict.
@@ -49,7 +57,7 @@ func (c *clusterer) find(i int32) int32 {
 	return i
 }
 
-// holders returns the records holding the distinct guarded values of root r.
+// holders returns the records of root r's cluster holding a value of guard g.
 func (c *clusterer) holders(r int32, g int) []int32 {
 	if h, ok := c.held[r]; ok {
 		return h[g]
@@ -95,23 +103,14 @@ func (c *clusterer) union(i, j int) bool {
 	}
 	if len(c.guards) > 0 {
 		merged := make([][]int32, len(c.guards))
-		for g, f := range c.guards {
+		for g := range c.guards {
 			ha, hb := c.holders(a, g), c.holders(b, g)
 			list := append([]int32(nil), ha...)
 			for _, y := range hb {
 				if len(list) >= guardListCap {
 					break
 				}
-				dup := false
-				for _, x := range list {
-					if c.d.vals[int(x)*c.d.nf+f].key == c.d.vals[int(y)*c.d.nf+f].key {
-						dup = true
-						break
-					}
-				}
-				if !dup {
-					list = append(list, y)
-				}
+				list = append(list, y)
 			}
 			merged[g] = list
 		}

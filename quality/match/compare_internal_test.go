@@ -107,3 +107,38 @@ func TestCompanyKeyVariants(t *testing.T) {
 		t.Error("sister companies got one key")
 	}
 }
+
+// Family and given names written the other way round in one record grade
+// both name fields as crossed; anything short of a full cross is graded
+// field by field as before.
+func TestGammaCrossedNames(t *testing.T) {
+	kinds := []Kind{KindGivenName, KindFamilyName, KindDate}
+	tests := []struct {
+		name         string
+		a, b         []string
+		wantG, wantF int // levels of the given and family name fields
+	}{
+		{"crossed", []string{"john", "smith", "1970-01-02"}, []string{"smith", "john", "1970-01-02"}, crossedLevel, crossedLevel},
+		{"in place", []string{"john", "smith", ""}, []string{"john", "smith", ""}, 1, 1},
+		{"one part moved, other missing", []string{"john", "smith", ""}, []string{"smith", "", ""}, len(levelNames[KindGivenName]) - 1, 0},
+		{"different names", []string{"john", "smith", ""}, []string{"mary", "jones", ""}, len(levelNames[KindGivenName]) - 1, len(levelNames[KindFamilyName]) - 1},
+		{"half crossed", []string{"john", "smith", ""}, []string{"smith", "brown", ""}, len(levelNames[KindGivenName]) - 1, len(levelNames[KindFamilyName]) - 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := &dataset{nf: len(kinds), kinds: kinds}
+			for _, r := range [][]string{tt.a, tt.b} {
+				for f, k := range kinds {
+					d.vals = append(d.vals, prepare(k, r[f]))
+				}
+			}
+			g := d.gamma(0, 1)
+			if got := []int{level(g, 0), level(g, 1)}; got[0] != tt.wantG || got[1] != tt.wantF {
+				t.Errorf("levels (given, family) = %v, want [%d %d]", got, tt.wantG, tt.wantF)
+			}
+			if tt.name == "crossed" && level(g, 2) != 1 {
+				t.Errorf("date level %d, want 1", level(g, 2))
+			}
+		})
+	}
+}

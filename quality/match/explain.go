@@ -10,8 +10,9 @@ type Contribution struct {
 	// against). When every field that says where a person lives below the
 	// region (postal code, address, street, locality) disagrees outright —
 	// a move, which changes them all at once — only the strongest
-	// disagreement of those fields and the region counts, and the others
-	// show 0.
+	// disagreement of those fields, the region and a landline (a home's
+	// number changes with the home; a Japanese mobile number does not)
+	// counts, and the others show 0.
 	Weight float64
 	A, B   string // the normalised keys compared
 }
@@ -58,27 +59,13 @@ func (m *Matcher) explain(d *dataset, model *Model, sc *scorer, i, j int) Explan
 	e.Prior = sc.prior
 	e.Weight = sc.prior
 	ws := make([]float64, len(m.fields))
-	place := -1 // the place field whose disagreement counts (see scorer.moved)
-	moved := sc.moved(g)
-	for f := range m.fields {
-		if l := level(g, f); l > 0 {
-			ws[f] = sc.fieldWeight(f, l, &a[f], g)
-			if moved && ws[f] < 0 && sc.place[f] && (place < 0 || ws[f] < ws[place]) {
-				place = f
-			}
-		}
-	}
+	e.Weight += sc.counted(a, b, g, ws)
 	for f, fd := range m.fields {
 		if fd.Kind == KindIgnore {
 			continue
 		}
 		l := level(g, f)
-		w := ws[f]
-		if moved && w < 0 && sc.place[f] && f != place {
-			w = 0 // the stronger disagreement of another place field counts
-		}
-		e.Weight += w
-		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: w, A: a[f].key, B: b[f].key})
+		e.Fields = append(e.Fields, Contribution{Field: fd.Name, Level: levelNames[fd.Kind][l], Weight: ws[f], A: a[f].key, B: b[f].key})
 	}
 	e.Limit, e.Probability = m.limit(model, a, b, g, probability(e.Weight))
 	return e

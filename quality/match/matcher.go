@@ -904,13 +904,37 @@ const maxTFBoost = 3.0
 const trainSubsetFrom = 50000
 
 // gamma packs the comparison levels of records i and j, 4 bits per field.
+// A family and a given name written the other way round in one record
+// (SMITH John / JOHN Smith) grade both name fields at the first partial
+// level ("crossed"): the names agree, though not in place.
 func (d *dataset) gamma(i, j int) uint64 {
 	a, b := d.rec(i), d.rec(j)
 	var g uint64
+	fam, giv := -1, -1
 	for f, k := range d.kinds {
 		g |= uint64(compare(k, &a[f], &b[f])) << (4 * uint(f))
+		switch {
+		case k == KindFamilyName && fam < 0:
+			fam = f
+		case k == KindGivenName && giv < 0:
+			giv = f
+		}
+	}
+	if fam >= 0 && giv >= 0 && level(g, fam) > 2 && level(g, giv) > 2 && crossed(&a[fam], &a[giv], &b[fam], &b[giv]) {
+		g &^= 0xF<<(4*uint(fam)) | 0xF<<(4*uint(giv))
+		g |= crossedLevel<<(4*uint(fam)) | crossedLevel<<(4*uint(giv))
 	}
 	return g
+}
+
+// crossedLevel is the level of family and given names that agree crossed:
+// the first partial level of the name kinds.
+const crossedLevel = 2
+
+// crossed reports whether one record's family name is the other's given
+// name and the other way round (all four present).
+func crossed(famA, givA, famB, givB *value) bool {
+	return famA.key != "" && givA.key != "" && famA.key == givB.key && givA.key == famB.key
 }
 
 // scorer turns comparison patterns into match weights.
@@ -931,6 +955,8 @@ type scorer struct {
 	place []bool
 	// region[f]: field f is a region (a prefecture, a state).
 	region []bool
+	// phone[f]: field f is a phone number.
+	phone []bool
 	// noTF[f]: field f takes no term-frequency adjustment (see tfKind).
 	noTF []bool
 	// tfOf, when set, gives a value's term frequency instead of value.tf
@@ -943,6 +969,7 @@ func newScorer(m *Model, d *dataset, tf bool) *scorer {
 	for _, p := range m.Fields {
 		s.place = append(s.place, placeKind(p.Kind))
 		s.region = append(s.region, p.Kind == KindRegion || p.Kind == KindPrefecture)
+		s.phone = append(s.phone, p.Kind == KindPhone)
 		s.noTF = append(s.noTF, !tfKind(p.Kind))
 	}
 	for f, p := range m.Fields {
@@ -988,23 +1015,40 @@ func (s *scorer) fieldWeight(f, l int, a *value, g uint64) float64 {
 }
 
 func (s *scorer) weight(i, j int, g uint64) float64 {
-	a := s.d.rec(i)
-	w := s.prior
+	return s.prior + s.counted(s.d.rec(i), s.d.rec(j), g, nil)
+}
+
+// counted returns the sum of the field weights of records a and b (pattern
+// g) as they count, and, when ws is not nil, each field's counted weight in
+// ws. When the pattern is a move (see moved), the disagreements of the
+// place fields, and of a landline (a home's number changes with the home),
+// are one piece of evidence: only the strongest counts, the others count 0.
+func (s *scorer) counted(a, b []value, g uint64, ws []float64) float64 {
 	moved := s.moved(g)
-	place := 0.0
+	w, group, strongest := 0.0, 0.0, -1
 	for f := range s.w {
 		l := level(g, f)
 		if l == 0 {
 			continue
 		}
 		fw := s.fieldWeight(f, l, &a[f], g)
-		if moved && fw < 0 && s.place[f] {
-			place = math.Min(place, fw)
+		if ws != nil {
+			ws[f] = fw
+		}
+		if moved && fw < 0 && (s.place[f] || s.phone[f] && !japaneseMobile(a[f].key) && !japaneseMobile(b[f].key)) {
+			if strongest < 0 || fw < group {
+				if ws != nil && strongest >= 0 {
+					ws[strongest] = 0
+				}
+				group, strongest = fw, f
+			} else if ws != nil {
+				ws[f] = 0
+			}
 			continue
 		}
 		w += fw
 	}
-	return w + place
+	return w + group
 }
 
 // moved reports whether pattern g is a move: every place field compared
