@@ -74,7 +74,7 @@ func PostalCodeOf(addr string) string {
 		return ""
 	}
 	words := strings.Fields(strings.ReplaceAll(a, ",", " "))
-	if !latinScript(a) {
+	if !normalize.IsLatinScript(a) {
 		rest := strings.TrimLeft(a, "〒 ")
 		n := 0
 		for n < len(rest) && (rest[n] >= '0' && rest[n] <= '9' || rest[n] == '-') {
@@ -100,20 +100,6 @@ func PostalCodeOf(addr string) string {
 		return ""
 	}
 	return words[len(words)-1]
-}
-
-// latinScript reports whether s has ASCII letters and no kana or kanji.
-func latinScript(s string) bool {
-	letter := false
-	for _, r := range s {
-		switch {
-		case r >= 0x2E80:
-			return false
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z':
-			letter = true
-		}
-	}
-	return letter
 }
 
 // latinPostcode reports whether w looks like a postcode: 3 to 10 letters,

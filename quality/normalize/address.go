@@ -80,7 +80,7 @@ func ParseAddress(s string) (Address, error) {
 	if rest == "" {
 		return Address{}, &Error{Kind: KindAddress, Input: s, Reason: "empty"}
 	}
-	if isLatinAddress(rest) {
+	if IsLatinScript(rest) {
 		return parseLatinAddress(s, rest)
 	}
 	return parseJapaneseAddress(s, rest)

@@ -5,9 +5,10 @@ import (
 	"sync"
 )
 
-// isLatinAddress reports whether Text-normalised s is written in Latin
+// IsLatinScript reports whether Text-normalised s is written in Latin
 // script: it has ASCII letters and no kana, kanji or other CJK characters.
-func isLatinAddress(s string) bool {
+// ParseAddress reads such an address in Western order.
+func IsLatinScript(s string) bool {
 	letter := false
 	for _, r := range s {
 		switch {
