@@ -119,6 +119,26 @@ type evalCtx struct {
 	err    error
 }
 
+// reset readies c for one evaluation of subj at now over set, with the
+// series kept for the subject (nil for none): segment memos are cleared and
+// cached traits of earlier evaluations made stale by a new number, so the
+// cache needs clearing only when the number wraps.
+func (c *evalCtx) reset(set *Set, subj *Subject, now time.Time, kept []series) {
+	if n := len(set.order); len(c.memo) < n {
+		c.memo = make([]uint8, n)
+	}
+	clear(c.memo)
+	if n := len(set.slots); len(c.cache) < n {
+		c.cache = make([]traitValue, n)
+	}
+	if c.gen++; c.gen == 0 {
+		clear(c.cache)
+		c.gen = 1
+	}
+	c.s, c.now, c.set, c.err = subj, now, set, nil
+	c.nowN, c.nowOK, c.series, c.kept = now.UnixNano(), fitsNanos(now), c.series[:0], kept
+}
+
 // traitValue is a cached trait result. Numeric traits keep their number
 // unboxed for the compare fast path and box it only when asked (hasV).
 type traitValue struct {

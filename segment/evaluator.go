@@ -29,22 +29,7 @@ func (s *Set) NewEvaluator() *Evaluator {
 // begin readies the scratch for subj at now: nothing of an earlier
 // subject is remembered.
 func (ev *Evaluator) begin(subj *Subject, now time.Time) {
-	c := &ev.ctx
-	if n := len(ev.set.order); len(c.memo) < n {
-		c.memo = make([]uint8, n)
-	}
-	clear(c.memo)
-	if n := len(ev.set.slots); len(c.cache) < n {
-		c.cache = make([]traitValue, n)
-	}
-	// Cache entries of earlier subjects are stale by their number, so the
-	// cache needs clearing only when the number wraps.
-	if c.gen++; c.gen == 0 {
-		clear(c.cache)
-		c.gen = 1
-	}
-	c.s, c.now, c.set, c.err = subj, now, ev.set, nil
-	c.nowN, c.nowOK, c.series, c.kept = now.UnixNano(), fitsNanos(now), c.series[:0], nil
+	ev.ctx.reset(ev.set, subj, now, nil)
 }
 
 // end drops the references to the subject, so that the Evaluator keeps no

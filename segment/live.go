@@ -218,19 +218,6 @@ func (l *Live) Tick(now time.Time) ([]Change, error) {
 
 // reevaluate evaluates the given segments (all when nil) for c.
 func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change, error) {
-	ctx := &l.ctx
-	clear(ctx.memo)
-	if n := len(l.set.slots); len(ctx.cache) < n {
-		ctx.cache = make([]traitValue, n)
-	}
-	// Cache entries of earlier evaluations are stale by their number, so
-	// the cache needs clearing only when the number wraps.
-	if ctx.gen++; ctx.gen == 0 {
-		clear(ctx.cache)
-		ctx.gen = 1
-	}
-	ctx.s, ctx.now, ctx.set, ctx.err = &c.subj, now, l.set, nil
-	ctx.nowN, ctx.nowOK, ctx.series = now.UnixNano(), fitsNanos(now), ctx.series[:0]
 	if len(c.series) != len(l.seriesTypes) || c.stale {
 		c.series = slices.Grow(c.series[:0], len(l.seriesTypes))[:len(l.seriesTypes)]
 		for k, typ := range l.seriesTypes {
@@ -238,10 +225,11 @@ func (l *Live) reevaluate(c *liveCustomer, which []int, now time.Time) ([]Change
 		}
 		c.stale = false
 	}
+	ctx := &l.ctx
+	ctx.reset(l.set, &c.subj, now, c.series)
 	for k := range c.series {
 		c.series[k].setHi(ctx.nowN)
 	}
-	ctx.kept = c.series
 	defer func() { ctx.s, ctx.kept = nil, nil }() // keep no customer alive
 	changes := l.changes[:0]                      // scratch: the caller gets one copy of exactly the changes
 	defer func() { l.changes = changes[:0] }()
