@@ -33,3 +33,43 @@ func TestRecordsValid(t *testing.T) {
 		}
 	}
 }
+
+// TestBirthDateNotations checks that birth dates written as the generator
+// writes them (eras, slashes, compact digits) become the record's BirthDate,
+// and one that is no date is kept as an attribute.
+func TestBirthDateNotations(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    customer.Date
+		wantRaw bool
+	}{
+		{"1965-02-02", customer.Date{Year: 1965, Month: 2, Day: 2}, false},
+		{"昭和40年2月2日", customer.Date{Year: 1965, Month: 2, Day: 2}, false},
+		{"S40.2.2", customer.Date{Year: 1965, Month: 2, Day: 2}, false},
+		{"1965/2/2", customer.Date{Year: 1965, Month: 2, Day: 2}, false},
+		{"19650202", customer.Date{Year: 1965, Month: 2, Day: 2}, false},
+		{"unknown", customer.Date{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			vals := synth.Header(synth.Japanese)
+			for i, h := range vals {
+				switch h {
+				case "record_id":
+					vals[i] = "R00000001"
+				case "family_name":
+					vals[i] = "山田"
+				case "birth_date":
+					vals[i] = tt.in
+				default:
+					vals[i] = ""
+				}
+			}
+			s := Record(synth.Record{ID: "R00000001", Values: vals})
+			_, raw := s.Attributes["birth_date_raw"]
+			if s.BirthDate != tt.want || raw != tt.wantRaw {
+				t.Errorf("birth date %q: got %v (kept as attribute: %v), want %v (%v)", tt.in, s.BirthDate, raw, tt.want, tt.wantRaw)
+			}
+		})
+	}
+}
