@@ -797,6 +797,10 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if err := d.estimateU(ctx, model, &m.o); err != nil {
 			return nil, err
 		}
+		randomU := make([][]float64, len(model.Fields))
+		for f, p := range model.Fields {
+			randomU[f] = slices.Clone(p.U)
+		}
 		if err := em(ctx, model, patterns, m.o.emIter, true, m.vetoed); err != nil {
 			return nil, err
 		}
@@ -818,6 +822,11 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if err := m.relearnM(ctx, model, res.labels, pairs, gammas, all); err != nil {
 			return nil, err
 		}
+		allPairs := float64(d.n()) * float64(d.n()-1) / 2
+		if d.nLeft > 0 {
+			allPairs = float64(d.nLeft) * float64(d.n()-d.nLeft)
+		}
+		model.overAllPairs(randomU, float64(len(pairs)), allPairs)
 		d.setFrequent(model)
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
 		m.report(Progress{Stage: "estimate", Done: model.Iterations, Total: m.o.emIter})
@@ -955,6 +964,10 @@ type scorer struct {
 	place []bool
 	// region[f]: field f is a region (a prefecture, a state).
 	region []bool
+	// address[f]: field f is a whole address, which says where its postal
+	// code and locality are; placeOfAddress[f]: field f is an address, a
+	// postal code or a locality (see counted).
+	address, placeOfAddress []bool
 	// phone[f]: field f is a phone number.
 	phone []bool
 	// noTF[f]: field f takes no term-frequency adjustment (see tfKind).
@@ -969,6 +982,8 @@ func newScorer(m *Model, d *dataset, tf bool) *scorer {
 	for _, p := range m.Fields {
 		s.place = append(s.place, placeKind(p.Kind))
 		s.region = append(s.region, p.Kind == KindRegion || p.Kind == KindPrefecture)
+		s.address = append(s.address, p.Kind == KindAddress)
+		s.placeOfAddress = append(s.placeOfAddress, p.Kind == KindAddress || p.Kind == KindPostalCode || p.Kind == KindLocality)
 		s.phone = append(s.phone, p.Kind == KindPhone)
 		s.noTF = append(s.noTF, !tfKind(p.Kind))
 	}
@@ -1020,20 +1035,59 @@ func (s *scorer) weight(i, j int, g uint64) float64 {
 
 // counted returns the sum of the field weights of records a and b (pattern
 // g) as they count, and, when ws is not nil, each field's counted weight in
-// ws. When the pattern is a move (see moved), the disagreements of the
-// place fields, and of a landline (a home's number changes with the home),
-// are one piece of evidence: only the strongest counts, the others count 0.
+// ws (0 for a weight that does not count).
+//
+// Place fields that say the same thing count once. In agreement: a whole
+// address that agrees (exactly or nearly) says where the postal code and
+// the locality are, so only the strongest of the three counts; and a
+// region says nothing more once a finer place field (postal code, address,
+// street, locality) agrees. In disagreement, when the pattern is a move
+// (see moved), the disagreements of the place fields, and of a landline (a
+// home's number changes with the home), are one piece of evidence: only
+// the strongest counts.
 func (s *scorer) counted(a, b []value, g uint64, ws []float64) float64 {
 	moved := s.moved(g)
-	w, group, strongest := 0.0, 0.0, -1
+	var fws [maxFields]float64
+	finerAgrees, addressAgrees := false, false
 	for f := range s.w {
 		l := level(g, f)
 		if l == 0 {
 			continue
 		}
 		fw := s.fieldWeight(f, l, &a[f], g)
+		fws[f] = fw
+		if fw > 0 && s.place[f] && !s.region[f] {
+			finerAgrees = true
+			addressAgrees = addressAgrees || s.address[f]
+		}
+	}
+	w, group, strongest := 0.0, 0.0, -1
+	agree, agreeF := 0.0, -1
+	for f := range s.w {
+		l := level(g, f)
+		if l == 0 {
+			continue
+		}
+		fw := fws[f]
 		if ws != nil {
 			ws[f] = fw
+		}
+		switch {
+		case fw > 0 && s.region[f] && finerAgrees:
+			if ws != nil {
+				ws[f] = 0
+			}
+			continue
+		case fw > 0 && addressAgrees && s.placeOfAddress[f]:
+			if agreeF < 0 || fw > agree {
+				if ws != nil && agreeF >= 0 {
+					ws[agreeF] = 0
+				}
+				agree, agreeF = fw, f
+			} else if ws != nil {
+				ws[f] = 0
+			}
+			continue
 		}
 		if moved && fw < 0 && (s.place[f] || s.phone[f] && !japaneseMobile(a[f].key) && !japaneseMobile(b[f].key)) {
 			if strongest < 0 || fw < group {
@@ -1048,7 +1102,7 @@ func (s *scorer) counted(a, b []value, g uint64, ws []float64) float64 {
 		}
 		w += fw
 	}
-	return w + group
+	return w + group + agree
 }
 
 // moved reports whether pattern g is a move: every place field compared

@@ -12,11 +12,25 @@ import (
 // u (among non-matches), and the prior share of matches among candidate
 // pairs. A field's match weight at a level is log2(m/u) bits; the missing
 // level weighs 0.
+//
+// Dedupe and Link learn m by EM among the candidate pairs, but score with u
+// from random record pairs and with λ the share of all record pairs that
+// match (see overAllPairs): among candidates, which blocking chose because
+// their names, or their addresses, or their e-mails agree, non-matches agree
+// on each of these often, and on two of them seldom, so u learnt there
+// would make a pair agreeing on a name and an address look weaker than
+// either agreement alone says. The u and λ among candidates are kept too
+// (FieldParams.CandidateU, CandidateLambda): the chaining guards judge with
+// them whether two records of a would-be cluster look alike.
 type Model struct {
-	Lambda     float64       // prior probability that a candidate pair matches
+	Lambda     float64       // prior probability that a pair of records matches
 	Fields     []FieldParams // one per field, in the Matcher's field order
 	Iterations int           // EM iterations run
 	Converged  bool          // EM stopped because the parameters stopped changing
+	// CandidateLambda is the share of matches among the candidate pairs;
+	// 0 when the model was not estimated from candidates (then Lambda is
+	// used in its place).
+	CandidateLambda float64 `json:",omitempty"`
 }
 
 // FieldParams are the estimated parameters of one field.
@@ -25,6 +39,9 @@ type FieldParams struct {
 	Kind   Kind
 	Levels []string  // level names, index = level
 	M, U   []float64 // per level; index 0 (missing) is unused
+	// CandidateU is u among the candidate pairs, per level (nil: U), for
+	// the chaining guards (see Model).
+	CandidateU []float64 `json:",omitempty"`
 	// RandomExact is the share of random record pairs whose values agree
 	// exactly; the term-frequency adjustment compares a value's frequency
 	// with it. 0 turns the adjustment off for the field.
@@ -96,6 +113,43 @@ func mostFrequent(counts map[string]int32, n int) map[string]float64 {
 		fr[x.k] = float64(x.c) / float64(n)
 	}
 	return fr
+}
+
+// overAllPairs turns a model estimated among candidate pairs into one over
+// all record pairs: u becomes randomU (from random pairs and value
+// frequencies, see estimateU), and λ the expected matches among the
+// candidates over all pairs of records; the candidate u and λ are kept in
+// CandidateU and CandidateLambda.
+func (m *Model) overAllPairs(randomU [][]float64, candidates, allPairs float64) {
+	m.CandidateLambda = m.Lambda
+	for f := range m.Fields {
+		p := &m.Fields[f]
+		if f >= len(randomU) || len(randomU[f]) != len(p.U) {
+			continue
+		}
+		p.CandidateU = p.U
+		p.U = slices.Clone(randomU[f])
+	}
+	if allPairs > 0 && candidates > 0 {
+		m.Lambda = math.Min(m.Lambda*candidates/allPairs, m.Lambda)
+	}
+}
+
+// guardModel returns the model the chaining guards judge with: u and λ
+// among candidates when the model keeps them, else m itself.
+func (m *Model) guardModel() *Model {
+	if m.CandidateLambda == 0 {
+		return m
+	}
+	g := *m
+	g.Lambda = m.CandidateLambda
+	g.Fields = slices.Clone(m.Fields)
+	for f := range g.Fields {
+		if g.Fields[f].CandidateU != nil {
+			g.Fields[f].U = g.Fields[f].CandidateU
+		}
+	}
+	return &g
 }
 
 // Weight returns the match weight in bits of field f at the given level
