@@ -1172,9 +1172,8 @@ func (m *Matcher) vetoed(g uint64) bool {
 }
 
 // readings pairs kana fields with the written name fields they read, in
-// order: the first reading goes with the family (or whole) name, the second
-// with the given name; a single reading with a whole name, else the family
-// name.
+// order: the first reading goes with the family name (or, without one, the
+// whole name), the second with the given name.
 func readings(kinds []Kind) []int {
 	out := make([]int, len(kinds))
 	var kana, written []int
@@ -1193,14 +1192,17 @@ func readings(kinds []Kind) []int {
 		}
 	}
 	switch {
+	case len(fam) > 0:
+		// Before a whole name: records with family and given names, and a
+		// whole name in Latin script too (customer source records), read
+		// the family and given names.
+		written = append(written, fam[0])
+		if len(giv) > 0 {
+			written = append(written, giv[0])
+		}
 	case len(per) > 0:
 		written = append(written, per[0])
 		if len(kana) > 1 && len(giv) > 0 {
-			written = append(written, giv[0])
-		}
-	case len(fam) > 0:
-		written = append(written, fam[0])
-		if len(giv) > 0 {
 			written = append(written, giv[0])
 		}
 	case len(giv) > 0:
@@ -1223,40 +1225,42 @@ func modelKinds(m *Model) []Kind {
 }
 
 // vetoPair is vetoed plus a check that needs the values: two given names in
-// Japanese script that disagree, with readings that do not agree either,
-// belong to different people (a household member at the same address),
-// unless their birth dates or their Japanese mobile numbers agree exactly.
-// Latin-script given names are exempt, since romanisation and nicknames
-// vary too much.
+// Japanese script that disagree, with readings that disagree too, belong to
+// different people (a household member at the same address), whatever else
+// agrees — a variant kanji of one given name (昌平 / 翔平, 隆子 / 孝子) keeps
+// its reading. Without a reading to tell, the given names alone decide,
+// unless the birth dates or the Japanese mobile numbers agree exactly (then a
+// variant kanji is more likely than a household member). Latin-script given
+// names are exempt, since romanisation and nicknames vary too much.
 func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
 	if m.vetoed(g) {
 		return true
 	}
-	for f, k := range m.kinds {
-		if k == KindDate && level(g, f) == 1 {
-			// The same birth date: a variant kanji of the given name
-			// (昌平 / 翔平) more likely than a household member.
-			return false
-		}
-	}
-	for f, k := range m.kinds {
-		if k == KindPhone && level(g, f) == 1 && japaneseMobile(a[f].key) {
-			// The same mobile number: a personal line, unlike a
-			// household's landline — a variant kanji of the given name
-			// (隆子 / 孝子) more likely than a household member.
-			return false
-		}
-	}
+	unread := false // given names disagree with no reading to tell
 	for _, f := range m.givens {
 		if level(g, f) != len(levelNames[KindGivenName])-1 || !hasNonLatin(a[f].key) || !hasNonLatin(b[f].key) {
 			continue
 		}
 		r := m.givenReading[f]
-		if r < 0 || level(g, r) == 0 || level(g, r) == len(levelNames[KindNameKana])-1 {
+		switch {
+		case r >= 0 && level(g, r) == len(levelNames[KindNameKana])-1:
 			return true
+		case r < 0 || level(g, r) == 0:
+			unread = true
 		}
 	}
-	return false
+	if !unread {
+		return false
+	}
+	for f, k := range m.kinds {
+		if k == KindDate && level(g, f) == 1 {
+			return false // the same birth date
+		}
+		if k == KindPhone && level(g, f) == 1 && japaneseMobile(a[f].key) {
+			return false // the same mobile number: a personal line, unlike a household's landline
+		}
+	}
+	return true
 }
 
 // japaneseMobile reports whether a phone key (E.164) is a Japanese mobile

@@ -117,3 +117,22 @@ func TestOverAllPairs(t *testing.T) {
 }
 
 func clone(x []float64) []float64 { return append([]float64(nil), x...) }
+
+// The kana fields read the family and given names, in order, even when a
+// whole name (in Latin script) is there too, as in SourceFields: a family
+// name's reading that agrees repeats the family name's evidence.
+func TestReadingsOfSourceFields(t *testing.T) {
+	var kinds []Kind
+	for _, f := range SourceFields() {
+		kinds = append(kinds, f.Kind.matchAs())
+	}
+	got := readings(kinds)
+	want := make([]int, len(kinds))
+	for i := range want {
+		want[i] = -1
+	}
+	want[2], want[3] = 0, 1 // family_kana reads family_name, given_kana given_name
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("readings (-want +got):\n%s", diff)
+	}
+}

@@ -19,7 +19,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/c360/c360/internal/synthsource"
 	"github.com/c360/c360/quality/match"
+	"github.com/c360/c360/quality/match/synth"
 )
 
 func main() {
@@ -27,38 +29,27 @@ func main() {
 	truthPath := flag.String("truth", "", "truth CSV (record_id,entity_id)")
 	top := flag.Int("top", 25, "groups to print per kind of error")
 	labelCol := flag.Bool("label-last", false, "the input's last column is the entity label (no -truth)")
+	engineN := flag.Int("engine", 0, "instead of -input: this many synthetic customer source records, matched as the engine's Load matches them")
+	locale := flag.String("locale", "ja", "with -engine: the synthetic locale (ja or en)")
 	flag.Parse()
-	header, rows := readCSV(*input)
-	ent := map[string]string{}
-	if *labelCol {
-		for _, r := range rows {
-			ent[r[0]] = r[len(r)-1]
-		}
-		header = header[:len(header)-1]
-		for i := range rows {
-			rows[i] = rows[i][:len(header)]
-		}
-	} else {
-		_, trows := readCSV(*truthPath)
-		for _, r := range trows {
-			ent[r[0]] = r[1]
-		}
-	}
-	var sample [][]string
-	for _, r := range rows[:min(len(rows), 1000)] {
-		sample = append(sample, r[1:])
-	}
 	var fields []match.Field
-	for i, k := range match.InferKinds(header[1:], sample) {
-		fields = append(fields, match.Field{Name: header[1+i], Kind: k})
+	var recs []match.Record
+	var truth []string
+	cfg := match.Config{}
+	if *engineN > 0 {
+		// The engine's batch path: customer source records as package c360's
+		// Load matches them (match.SourceFields, no term frequencies).
+		srcs, tr, err := synthsource.Generate(context.Background(), *engineN, 1, synth.Locale(*locale))
+		if err != nil {
+			log.Fatal(err)
+		}
+		fields, recs, truth = match.SourceFields(), match.SourceRecords(srcs), tr
+		cfg.TermFrequency = new(false)
+	} else {
+		fields, recs, truth = readInput(*input, *truthPath, *labelCol)
 	}
-	recs := make([]match.Record, len(rows))
-	truth := make([]string, len(rows))
-	for i, r := range rows {
-		recs[i] = match.Record{ID: r[0], Values: r[1:]}
-		truth[i] = ent[r[0]]
-	}
-	m, err := match.New(match.Config{Fields: fields})
+	cfg.Fields = fields
+	m, err := match.New(cfg)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -192,6 +183,41 @@ func main() {
 			fmt.Printf("%6d  %s\n%s", x.gs[k].n, k, x.gs[k].example)
 		}
 	}
+}
+
+// readInput reads the records of a CSV file and their entity labels (from
+// the truth file, or the input's last column).
+func readInput(input, truthPath string, labelCol bool) (fields []match.Field, recs []match.Record, truth []string) {
+	header, rows := readCSV(input)
+	ent := map[string]string{}
+	if labelCol {
+		for _, r := range rows {
+			ent[r[0]] = r[len(r)-1]
+		}
+		header = header[:len(header)-1]
+		for i := range rows {
+			rows[i] = rows[i][:len(header)]
+		}
+	} else {
+		_, trows := readCSV(truthPath)
+		for _, r := range trows {
+			ent[r[0]] = r[1]
+		}
+	}
+	var sample [][]string
+	for _, r := range rows[:min(len(rows), 1000)] {
+		sample = append(sample, r[1:])
+	}
+	for i, k := range match.InferKinds(header[1:], sample) {
+		fields = append(fields, match.Field{Name: header[1+i], Kind: k})
+	}
+	recs = make([]match.Record, len(rows))
+	truth = make([]string, len(rows))
+	for i, r := range rows {
+		recs[i] = match.Record{ID: r[0], Values: r[1:]}
+		truth[i] = ent[r[0]]
+	}
+	return fields, recs, truth
 }
 
 func printTop(c map[string]int, top int) {
