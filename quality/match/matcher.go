@@ -826,6 +826,7 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if d.nLeft > 0 {
 			allPairs = float64(d.nLeft) * float64(d.n()-d.nLeft)
 		}
+		d.withoutMatches(model, randomU, model.Lambda*float64(len(pairs)), allPairs)
 		model.overAllPairs(randomU, float64(len(pairs)), allPairs)
 		d.setFrequent(model)
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged

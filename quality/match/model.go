@@ -135,6 +135,45 @@ func (m *Model) overAllPairs(randomU [][]float64, candidates, allPairs float64) 
 	}
 }
 
+// withoutMatches takes the expected matching pairs out of the exact level
+// of the random-pair u: value frequencies count every pair of records that
+// share a value, and most such pairs of an e-mail address or a birth date
+// are the same person's duplicates, not two people agreeing by chance.
+// matches is the expected number of matching pairs among all pairs
+// (allPairs); a field's matching pairs with both values present are taken
+// in proportion to its pairs of present values, and agree exactly with
+// probability m. The other levels take up the difference.
+func (d *dataset) withoutMatches(m *Model, randomU [][]float64, matches, allPairs float64) {
+	if matches <= 0 || allPairs <= matches {
+		return
+	}
+	for f := range m.Fields {
+		p := m.Fields[f]
+		u := randomU[f]
+		if len(u) < 3 || len(p.M) != len(u) || f >= len(d.nonMis) {
+			continue
+		}
+		nm := float64(d.nonMis[f])
+		present := nm * (nm - 1) / 2
+		if d.nLeft > 0 || present < 2 {
+			continue
+		}
+		mf := matches * present / allPairs
+		agree := u[1] * present
+		ue := math.Max(agree-p.M[1]*mf, 1) / (present - mf)
+		if ue >= u[1] {
+			continue
+		}
+		rest := 1 - u[1]
+		u[1] = ue
+		if rest > 0 {
+			for l := 2; l < len(u); l++ {
+				u[l] *= (1 - ue) / rest
+			}
+		}
+	}
+}
+
 // guardModel returns the model the chaining guards judge with: u and λ
 // among candidates when the model keeps them, else m itself.
 func (m *Model) guardModel() *Model {

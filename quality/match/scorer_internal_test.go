@@ -136,3 +136,24 @@ func TestReadingsOfSourceFields(t *testing.T) {
 		t.Errorf("readings (-want +got):\n%s", diff)
 	}
 }
+
+// The exact level of the random-pair u counts pairs of records sharing a
+// value; the expected matching pairs among them (m of the matches whose
+// values are both present) are taken out, and the other levels take up the
+// difference.
+func TestWithoutMatches(t *testing.T) {
+	m := placeModel(KindEmail)
+	m.Fields[0].M = []float64{0, 0.8, 0.1, 0.1}
+	d := &dataset{nonMis: []int{1001}} // 500,500 pairs of present values
+	present := 1001.0 * 1000 / 2
+	u := [][]float64{{0, 1000 / present, 0.01, 1 - 0.01 - 1000/present}} // 1,000 pairs agree
+	// 1,100 matching pairs among 2,002,000 pairs: 275 with both present,
+	// 220 of them agreeing; 780 agreeing pairs are left for 500,225.
+	d.withoutMatches(m, u, 1100, 4*present)
+	want := []float64{0, 780 / (present - 275)}
+	rest := 1 - want[1]
+	want = append(want, 0.01*rest/(1-1000/present), (1-0.01-1000/present)*rest/(1-1000/present))
+	if diff := cmp.Diff(want, u[0], cmpopts.EquateApprox(1e-12, 0)); diff != "" {
+		t.Errorf("u (-want +got):\n%s", diff)
+	}
+}
