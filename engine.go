@@ -212,7 +212,7 @@ func (e *Engine) checkFingerprint(ctx context.Context) error {
 			return err
 		}
 		if string(b) != want {
-			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules); open it with that configuration", ErrInvalid)
+			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules) or an earlier version of c360's index keys; open it with that configuration, or Load its records into a new store", ErrInvalid)
 		}
 		return nil
 	})
@@ -227,6 +227,9 @@ func (e *Engine) keysFingerprint() string {
 	for _, r := range e.scorer.BlockingRules() {
 		fmt.Fprintf(h, "rule\x00%s\x00", r)
 	}
+	// Identity keys (every e-mail, phone and corporate number, for Lookup),
+	// first written in this version of the index.
+	fmt.Fprintf(h, "identity\x00v1\x00")
 	return base32.StdEncoding.EncodeToString(h.Sum(nil)[:10])
 }
 
