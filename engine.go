@@ -115,6 +115,11 @@ type Engine struct {
 // Open returns an Engine over cfg. It reads the matching model kept in the
 // store, if any.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	return open(ctx, cfg, true)
+}
+
+// open is Open; Reindex opens without checking the index fingerprint.
+func open(ctx context.Context, cfg Config, checkIndex bool) (*Engine, error) {
 	e := &Engine{store: cfg.Store, surv: cfg.Survivorship, now: cfg.Now, privacy: cfg.Privacy}
 	if e.store == nil {
 		e.store = NewMemoryStore()
@@ -180,8 +185,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	e.scorer = s
-	if err := e.checkFingerprint(ctx); err != nil {
-		return nil, err
+	if checkIndex {
+		if err := e.checkFingerprint(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := e.openPrivacy(ctx); err != nil { // privacy.go: the salt of suppression entries
 		return nil, err
@@ -212,7 +219,7 @@ func (e *Engine) checkFingerprint(ctx context.Context) error {
 			return err
 		}
 		if string(b) != want {
-			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules) or an earlier version of c360's index keys; open it with that configuration, or Load its records into a new store", ErrInvalid)
+			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules) or an earlier version of c360's index keys; open it with that configuration, or re-index it for this one (Reindex)", ErrInvalid)
 		}
 		return nil
 	})
