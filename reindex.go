@@ -95,14 +95,15 @@ func Reindex(ctx context.Context, cfg Config) (Reindexed, error) {
 				if slices.Equal(l.Keys, in.stored) && slices.Equal(l.Values, in.mrec.Values) {
 					continue
 				}
-				if err := tx.RemoveKeys(in.key, l.Keys); err != nil {
+				gone, added := keysDiff(l.Keys, in.stored)
+				if err := tx.RemoveKeys(in.key, gone); err != nil {
 					return err
 				}
 				l.Keys, l.Values = in.stored, in.mrec.Values
 				if err := tx.PutLink(l); err != nil {
 					return err
 				}
-				if err := tx.AddKeys(in.key, in.stored); err != nil {
+				if err := tx.AddKeys(in.key, added); err != nil {
 					return err
 				}
 				changed++
@@ -121,4 +122,30 @@ func Reindex(ctx context.Context, cfg Config) (Reindexed, error) {
 		return tx.PutMeta(metaFingerprint, []byte(e.keysFingerprint()))
 	})
 	return out, err
+}
+
+// keysDiff returns the keys of old not in now and those of now not in old,
+// so that Reindex writes only the index lists that change.
+func keysDiff(old, now []string) (gone, added []string) {
+	if !slices.IsSorted(old) {
+		old = slices.Sorted(slices.Values(old))
+	}
+	if !slices.IsSorted(now) {
+		now = slices.Sorted(slices.Values(now))
+	}
+	i, j := 0, 0
+	for i < len(old) || j < len(now) {
+		switch {
+		case j == len(now) || i < len(old) && old[i] < now[j]:
+			gone = append(gone, old[i])
+			i++
+		case i == len(old) || now[j] < old[i]:
+			added = append(added, now[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return gone, added
 }

@@ -166,3 +166,22 @@ func TestReindexRefusesNoStore(t *testing.T) {
 		t.Errorf("Reindex without a store = %v, want ErrInvalid", err)
 	}
 }
+
+func TestKeysDiff(t *testing.T) {
+	tests := []struct {
+		old, now, gone, added []string
+	}{
+		{nil, nil, nil, nil},
+		{[]string{"a", "b"}, []string{"a", "b"}, nil, nil},
+		{[]string{"a", "c"}, []string{"b", "c", "d"}, []string{"a"}, []string{"b", "d"}},
+		{[]string{"c", "a"}, []string{"a"}, []string{"c"}, nil},
+		{nil, []string{"x"}, nil, []string{"x"}},
+		{[]string{"x"}, nil, []string{"x"}, nil},
+	}
+	for _, tt := range tests {
+		gone, added := keysDiff(tt.old, tt.now)
+		if diff := cmp.Diff([2][]string{tt.gone, tt.added}, [2][]string{gone, added}); diff != "" {
+			t.Errorf("keysDiff(%q, %q) (-want +got):\n%s", tt.old, tt.now, diff)
+		}
+	}
+}
