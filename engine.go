@@ -219,7 +219,7 @@ func (e *Engine) checkFingerprint(ctx context.Context) error {
 			return err
 		}
 		if string(b) != want {
-			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules) or an earlier version of c360's index keys; open it with that configuration, or re-index it for this one (Reindex)", ErrInvalid)
+			return fmt.Errorf("%w: %w: the store was indexed with another matcher configuration (fields or blocking rules) or an earlier version of c360's index keys; open it with that configuration, or re-index it for this one (Reindex)", ErrInvalid, ErrIndexed)
 		}
 		return nil
 	})

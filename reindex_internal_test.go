@@ -128,8 +128,8 @@ func TestReindexBringsAStoreForward(t *testing.T) {
 			if tt.age != nil {
 				tt.age(t, s)
 			}
-			if _, err := Open(ctx, Config{Store: s, Match: tt.now}); !errors.Is(err, ErrInvalid) {
-				t.Fatalf("Open of the old store = %v, want ErrInvalid", err)
+			if _, err := Open(ctx, Config{Store: s, Match: tt.now}); !errors.Is(err, ErrInvalid) || !errors.Is(err, ErrIndexed) {
+				t.Fatalf("Open of the old store = %v, want ErrInvalid and ErrIndexed", err)
 			}
 			got, err := Reindex(ctx, Config{Store: s, Match: tt.now})
 			if err != nil {
