@@ -49,40 +49,20 @@ func Reindex(ctx context.Context, cfg Config) (Reindexed, error) {
 	if err != nil {
 		return out, err
 	}
-	after := customer.ID("")
-	for {
-		var page []*customer.Profile
-		err := e.store.View(ctx, func(tx ReadTx) error {
-			page = page[:0]
-			for p, err := range tx.Profiles(after) {
-				if err != nil {
-					return err
-				}
-				page = append(page, p)
-				if len(page) == reindexBatch {
-					break
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return out, err
-		}
-		if len(page) == 0 {
-			break
-		}
+	var page []*customer.Profile
+	flush := func() error {
 		var ins []*input
 		for _, p := range page {
 			for i := range p.Sources {
 				in, err := e.prepare(sc, &p.Sources[i])
 				if err != nil {
-					return out, fmt.Errorf("Reindex: profile %s, record %s: %w", p.ID, p.Sources[i].Key(), err)
+					return fmt.Errorf("Reindex: profile %s, record %s: %w", p.ID, p.Sources[i].Key(), err)
 				}
 				ins = append(ins, in)
 			}
 		}
 		changed := 0
-		err = e.store.Update(ctx, func(tx Tx) error {
+		err := e.store.Update(ctx, func(tx Tx) error {
 			changed = 0
 			for _, in := range ins {
 				l, err := tx.Link(in.key)
@@ -111,12 +91,28 @@ func Reindex(ctx context.Context, cfg Config) (Reindexed, error) {
 			return nil
 		})
 		if err != nil {
-			return out, err
+			return err
 		}
 		out.Profiles += len(page)
 		out.Records += len(ins)
 		out.Changed += changed
-		after = page[len(page)-1].ID
+		page = page[:0]
+		return nil
+	}
+	// Profiles reads a page at a time; each batch is written after the
+	// page it came from was read.
+	for p, err := range e.Profiles(ctx) {
+		if err != nil {
+			return out, err
+		}
+		if page = append(page, p); len(page) == reindexBatch {
+			if err := flush(); err != nil {
+				return out, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return out, err
 	}
 	err = e.store.Update(ctx, func(tx Tx) error {
 		return tx.PutMeta(metaFingerprint, []byte(e.keysFingerprint()))

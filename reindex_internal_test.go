@@ -101,30 +101,22 @@ func TestReindexBringsAStoreForward(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			recs := reindexRecords()
-			fresh := NewMemoryStore()
-			e, err := Open(ctx, Config{Store: fresh, Match: tt.now})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range recs {
-				if _, err := e.Upsert(ctx, r); err != nil {
+			build := func(m match.Config) Store { // a store holding recs, indexed under m
+				s := NewMemoryStore()
+				e, err := Open(ctx, Config{Store: s, Match: m})
+				if err != nil {
 					t.Fatal(err)
 				}
-			}
-			e.Close()
-			want := linkKeys(t, fresh, recs)
-
-			s := NewMemoryStore()
-			e, err = Open(ctx, Config{Store: s, Match: tt.built})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range recs {
-				if _, err := e.Upsert(ctx, r); err != nil {
-					t.Fatal(err)
+				defer e.Close()
+				for _, r := range recs {
+					if _, err := e.Upsert(ctx, r); err != nil {
+						t.Fatal(err)
+					}
 				}
+				return s
 			}
-			e.Close()
+			want := linkKeys(t, build(tt.now), recs)
+			s := build(tt.built)
 			if tt.age != nil {
 				tt.age(t, s)
 			}
@@ -141,7 +133,7 @@ func TestReindexBringsAStoreForward(t *testing.T) {
 			if diff := cmp.Diff(want, linkKeys(t, s, recs)); diff != "" {
 				t.Errorf("index keys after Reindex (-fresh store +reindexed):\n%s", diff)
 			}
-			e, err = Open(ctx, Config{Store: s, Match: tt.now})
+			e, err := Open(ctx, Config{Store: s, Match: tt.now})
 			if err != nil {
 				t.Fatalf("Open after Reindex: %v", err)
 			}
