@@ -461,20 +461,31 @@ type Tracked struct {
 // are evaluated again; a stage change and segment entries and exits are
 // written to the change feed in the same transaction as the event.
 func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
-	if _, err := e.current(); err != nil {
+	sc, err := e.current()
+	if err != nil {
 		return Tracked{}, err
 	}
 	if err := e.checkEvent(&ev); err != nil {
 		return Tracked{}, err
 	}
 	var out Tracked
-	err := e.store.Update(ctx, func(tx Tx) error {
-		out = Tracked{AnonymousID: ev.AnonymousID}
+	fn := func(tx Tx) error {
+		out = Tracked{AnonymousID: ev.AnonymousID}              // from scratch: a shared update may run fn again
 		if err := e.checkSuppressedEvent(tx, &ev); err != nil { // an erased person's: privacy.go
 			return err
 		}
-		return e.track(tx, &ev, &out)
-	})
+		return e.track(tx, sc, &ev, &out)
+	}
+	if su, ok := e.store.(sharedUpdater); ok {
+		// Tracks of different people run side by side (memshared.go).
+		var shift Cursor
+		shift, err = su.updateShared(ctx, fn)
+		if err == nil && out.Cursor != 0 {
+			out.Cursor += shift
+		}
+	} else {
+		err = e.store.Update(ctx, fn)
+	}
 	if err != nil {
 		return Tracked{}, e.held(ctx, err, "e"+ev.ID, &ev)
 	}
@@ -611,7 +622,10 @@ func principal(p *customer.Profile) string {
 	return recordAnchor(k)
 }
 
-func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
+// track is Track's transaction; sc is the engine's scorer, read before
+// it (fn of a shared update takes no engine lock: Close holds e.mu while it
+// closes the store, which waits for the transactions running).
+func (e *Engine) track(tx Tx, sc *match.Scorer, ev *journey.Event, out *Tracked) error {
 	prefetch(tx, bEventID, "", ev.ID)
 	if ev.AnonymousID != "" {
 		prefetch(tx, bAnon, ev.AnonymousID, "")
@@ -622,9 +636,6 @@ func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
 	} else if !isNotFound(err) {
 		return err
 	}
-	e.mu.RLock()
-	sc := e.scorer
-	e.mu.RUnlock()
 	who, err := e.identify(tx, sc, ev)
 	if err != nil {
 		return err
