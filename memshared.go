@@ -105,13 +105,19 @@ func (t *memTx) noteAll() {
 	}
 }
 
-// logCommit keeps w's write set among the recent commits and counts the
-// commit; the caller holds both locks.
+// logCommit keeps w's write set (made by w.prepare) among the recent
+// commits and counts the commit; the caller holds both locks.
 func (s *MemoryStore) logCommit(w *memWrites) {
 	s.seq++
 	c := &s.recent[s.seq%memRecent]
 	c.seq = s.seq
-	c.hashes, c.all = w.writeSet(c.hashes[:0])
+	c.all = w.wall
+	c.hashes, w.wset = w.wset, c.hashes[:0] // w takes the old buffer for its next write set
+}
+
+// prepare makes w's write set, before the commit takes the locks.
+func (w *memWrites) prepare() {
+	w.wset, w.wall = w.writeSet(w.wset[:0])
 }
 
 // writeSet appends the hashes of what w writes to buf; all is true when
@@ -124,35 +130,46 @@ func (w *memWrites) writeSet(buf []uint64) (hashes []uint64, all bool) {
 	if n > memWriteSetMax {
 		return buf[:0], true
 	}
-	for k := range w.links {
-		buf = append(buf, hash2(hLink, k.System, k.RecordID))
+	// A cleared map's range still walks its buckets: lengths first.
+	if len(w.links) > 0 {
+		for k := range w.links {
+			buf = append(buf, hash2(hLink, k.System, k.RecordID))
+		}
 	}
-	for k := range w.keys {
-		buf = append(buf, hash1(hKeys, k))
-	}
-	for id := range w.profiles {
-		buf = append(buf, hash1(hProfile, string(id)))
+	if len(w.keys) > 0 {
+		for k := range w.keys {
+			buf = append(buf, hash1(hKeys, k))
+		}
 	}
 	if len(w.profiles) > 0 {
+		for id := range w.profiles {
+			buf = append(buf, hash1(hProfile, string(id)))
+		}
 		buf = append(buf, hash1(hProfileList, ""))
 	}
-	for id := range w.merges {
-		buf = append(buf, hash1(hMerge, string(id)))
-	}
-	for id := range w.reviews {
-		buf = append(buf, hash1(hReview, id))
+	if len(w.merges) > 0 {
+		for id := range w.merges {
+			buf = append(buf, hash1(hMerge, string(id)))
+		}
 	}
 	if len(w.reviews) > 0 {
+		for id := range w.reviews {
+			buf = append(buf, hash1(hReview, id))
+		}
 		buf = append(buf, hash1(hReviewList, ""))
 	}
-	for k := range w.never {
-		buf = append(buf, hash2(hNever, k.System, k.RecordID))
+	if len(w.never) > 0 {
+		for k := range w.never {
+			buf = append(buf, hash2(hNever, k.System, k.RecordID))
+		}
 	}
 	if len(w.changes) > 0 || len(w.edits) > 0 {
 		buf = append(buf, hash1(hChanges, ""))
 	}
-	for name := range w.meta {
-		buf = append(buf, hash1(hMeta, name))
+	if len(w.meta) > 0 {
+		for name := range w.meta {
+			buf = append(buf, hash1(hMeta, name))
+		}
 	}
 	for ref, p := range w.items {
 		buf = append(buf, hash2(hGroup, ref.bucket, ref.group), hash1(hBucket, ref.bucket))
@@ -248,6 +265,7 @@ func (s *MemoryStore) tryShared(ctx context.Context, fn func(Tx) error) (shift C
 	if err := ctx.Err(); err != nil {
 		return 0, true, err
 	}
+	w.prepare()
 	s.writer.Lock()
 	defer s.writer.Unlock()
 	if s.conflicts(start, r) {

@@ -119,6 +119,7 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	w.prepare()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -190,6 +191,8 @@ type memWrites struct {
 	items    map[memRef]*memPending
 	edits    map[Cursor]*Change // replaced (nil: deleted) committed changes
 	reads    memReads           // updateShared's: kept for its buffer
+	wset     []uint64           // the write set (prepare), for the conflict checks of shared updates
+	wall     bool               // too large a write set to list: conflicts with all
 }
 
 // spareMax is the most entries a memWrites map may have held for it to be
@@ -219,6 +222,7 @@ func (w *memWrites) reset() bool {
 	if cap(w.reads.hashes) > memWriteSetMax {
 		w.reads.hashes = nil
 	}
+	w.wset, w.wall = w.wset[:0], false
 	return true
 }
 
