@@ -2,6 +2,7 @@ package c360_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -298,5 +299,92 @@ func TestConcurrentTracksOfOnePerson(t *testing.T) {
 	}
 	if diff := cmp.Diff(members, net); diff != "" {
 		t.Errorf("feed entries minus exits vs memberships (-members +feed):\n%s", diff)
+	}
+}
+
+// TestTracksBesideUpsertsAndClose tracks from several goroutines while
+// others upsert records of the same people (plain Updates beside the
+// shared ones) and the engine is closed at the end: nothing hangs, every
+// Track either succeeds or fails with ErrClosed after Close, and the feed's
+// entries and exits add up to the memberships.
+func TestTracksBesideUpsertsAndClose(t *testing.T) {
+	w, openLoaded := newTrackWorld(t, 120)
+	e := openLoaded()
+	var wg sync.WaitGroup
+	for g := range 3 {
+		wg.Go(func() {
+			for i := g; i < len(w.streams); i += 3 {
+				for _, x := range w.streams[i] {
+					if _, err := e.Track(context.Background(), x); err != nil {
+						t.Errorf("Track %s: %v", x.ID, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for _, r := range w.recs[:60] {
+			r.Attributes = nil
+			if _, err := e.Upsert(context.Background(), r); err != nil {
+				t.Errorf("Upsert %s: %v", r.Key(), err)
+				return
+			}
+		}
+	})
+	wg.Wait()
+	s := snapshotLive(t, e)
+	net := map[string]int{}
+	for c, err := range e.Changes(t.Context(), 0) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch c.Kind {
+		case c360.ChangeEntered:
+			net[c.Segment+"/"+string(c.Profile)]++
+		case c360.ChangeLeft:
+			net[c.Segment+"/"+string(c.Profile)]--
+		}
+	}
+	for name, ids := range s.Members {
+		for _, id := range ids {
+			if net[name+"/"+string(id)] != 1 {
+				t.Errorf("%s in %s: feed nets %d", id, name, net[name+"/"+string(id)])
+			}
+			delete(net, name+"/"+string(id))
+		}
+	}
+	for k, v := range net {
+		if v != 0 {
+			t.Errorf("%s: feed nets %d but not a member", k, v)
+		}
+	}
+
+	// Close while Tracks run: each ends, with nil or ErrClosed.
+	done := make(chan struct{})
+	var cw sync.WaitGroup
+	for g := range 2 {
+		cw.Go(func() {
+			for i := 0; ; i++ {
+				x := journey.Event{ID: fmt.Sprintf("close-%d-%d", g, i), AnonymousID: "closer", Type: journey.TypeWebVisit,
+					Channel: customer.ChannelWeb, Time: day0}
+				if _, err := e.Track(context.Background(), x); err != nil {
+					if !errors.Is(err, c360.ErrClosed) {
+						t.Errorf("Track during Close: %v", err)
+					}
+					return
+				}
+			}
+		})
+	}
+	go func() { cw.Wait(); close(done) }()
+	time.Sleep(20 * time.Millisecond)
+	if err := e.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Tracks still running 30s after Close")
 	}
 }
