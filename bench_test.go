@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,18 +58,61 @@ func BenchmarkUpsert(b *testing.B) {
 // runs: bench/cmd/engine -track.
 func BenchmarkTrack(b *testing.B) {
 	ctx := context.Background()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tick := start
+	e, ids, emails := trackBench(b, func() time.Time { return tick.Add(time.Hour) })
+	b.ReportAllocs()
+	cpu := processCPU()
+	i := 0
+	for b.Loop() {
+		if _, err := e.Track(ctx, livebench.Event(i, tick, ids, emails)); err != nil {
+			b.Fatal(err)
+		}
+		tick = tick.Add(time.Second)
+		i++
+	}
+	reportCPU(b, cpu)
+}
+
+// BenchmarkTrackParallel is BenchmarkTrack with Track called from
+// GOMAXPROCS goroutines (b.RunParallel): the MemoryStore runs the Tracks of
+// different people side by side. ns/op is wall time per event of all
+// goroutines together.
+func BenchmarkTrackParallel(b *testing.B) {
+	ctx := context.Background()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	e, ids, emails := trackBench(b, func() time.Time { return start.Add(10000 * time.Hour) })
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := processCPU()
+	var next atomic.Int64
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := int(next.Add(1) - 1)
+			if _, err := e.Track(ctx, livebench.Event(i, start.Add(time.Duration(i)*time.Second), ids, emails)); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	reportCPU(b, cpu)
+}
+
+// trackBench opens an in-memory engine with ten live segments and 20,000
+// loaded profiles; it returns the profiles' IDs and the e-mail addresses
+// one profile holds each, sorted.
+func trackBench(b *testing.B, now func() time.Time) (*c360.Engine, []customer.ID, []string) {
+	ctx := context.Background()
 	const loaded = 20000
 	recs, _, err := synthsource.Generate(ctx, loaded, 1, synth.Japanese)
 	if err != nil {
 		b.Fatal(err)
 	}
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	tick := start
-	e, err := c360.Open(ctx, c360.Config{Segments: livebench.Segments(), Now: func() time.Time { return tick.Add(time.Hour) }})
+	e, err := c360.Open(ctx, c360.Config{Segments: livebench.Segments(), Now: now})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer e.Close()
+	b.Cleanup(func() { e.Close() })
 	if _, err := e.Load(ctx, c360.Records(recs)); err != nil {
 		b.Fatal(err)
 	}
@@ -90,17 +134,7 @@ func BenchmarkTrack(b *testing.B) {
 		}
 	}
 	slices.Sort(emails)
-	b.ReportAllocs()
-	cpu := processCPU()
-	i := 0
-	for b.Loop() {
-		if _, err := e.Track(ctx, livebench.Event(i, tick, ids, emails)); err != nil {
-			b.Fatal(err)
-		}
-		tick = tick.Add(time.Second)
-		i++
-	}
-	reportCPU(b, cpu)
+	return e, ids, emails
 }
 
 // processCPU returns the process CPU time (garbage collector included), 0

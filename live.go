@@ -98,6 +98,7 @@ type liveScratch struct {
 	events []journey.Event
 	tps    []segment.Touchpoint
 	member []string
+	old    []string // the segments of the stored state
 }
 
 func (l *live) getScratch() *liveScratch {
@@ -111,7 +112,7 @@ func (l *live) getScratch() *liveScratch {
 func (l *live) putScratch(s *liveScratch) {
 	clear(s.events)
 	clear(s.tps)
-	s.events, s.tps, s.member = s.events[:0], s.tps[:0], s.member[:0]
+	s.events, s.tps, s.member, s.old = s.events[:0], s.tps[:0], s.member[:0], s.old[:0]
 	l.scratch.Put(s)
 }
 
@@ -154,6 +155,12 @@ func newLive(cfg Config, now func() time.Time) (*live, error) {
 	}
 	if len(problems) > 0 {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, errors.Join(problems...))
+	}
+	for _, n := range l.segments { // live states repeat them: refresh decodes them without allocating
+		l.words[n] = n
+	}
+	for _, st := range l.jmap.Stages {
+		l.words[string(st)] = string(st)
 	}
 	l.gate = &journey.Gate{
 		Caps: cfg.Sending.Caps, QuietHours: cfg.Sending.QuietHours, Location: loc,
@@ -344,8 +351,13 @@ var errCorruptState = errors.New("corrupt stored live state")
 
 // decodeState reads a live state (either encoding); with head, only its
 // segments and current stage, not the history.
-func decodeState(b []byte, head bool) (liveState, error) {
-	var st liveState
+func decodeState(b []byte, head bool) (liveState, error) { return decodeStateIn(b, head, nil, nil) }
+
+// decodeStateIn is decodeState taking the segment names and stage that w
+// holds without allocating them again, and appending the segments to segs
+// (nil: a new slice).
+func decodeStateIn(b []byte, head bool, w words, segs []string) (liveState, error) {
+	st := liveState{Segments: segs}
 	if len(b) > 0 && b[0] == '{' {
 		err := json.Unmarshal(b, &st)
 		return st, err
@@ -369,9 +381,9 @@ func decodeState(b []byte, head bool) (liveState, error) {
 		return t.In(time.FixedZone("", int(off)))
 	}
 	for range r.count(1) {
-		st.Segments = append(st.Segments, r.str(nil))
+		st.Segments = append(st.Segments, r.str(w))
 	}
-	st.Stage.Stage = journey.Stage(r.str(nil))
+	st.Stage.Stage = journey.Stage(r.str(w))
 	st.Stage.Since = at()
 	if head || !r.ok() {
 		return st, r.err(errCorruptState)
@@ -461,20 +473,31 @@ type Tracked struct {
 // are evaluated again; a stage change and segment entries and exits are
 // written to the change feed in the same transaction as the event.
 func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
-	if _, err := e.current(); err != nil {
+	sc, err := e.current()
+	if err != nil {
 		return Tracked{}, err
 	}
 	if err := e.checkEvent(&ev); err != nil {
 		return Tracked{}, err
 	}
 	var out Tracked
-	err := e.store.Update(ctx, func(tx Tx) error {
-		out = Tracked{AnonymousID: ev.AnonymousID}
+	fn := func(tx Tx) error {
+		out = Tracked{AnonymousID: ev.AnonymousID}              // from scratch: a shared update may run fn again
 		if err := e.checkSuppressedEvent(tx, &ev); err != nil { // an erased person's: privacy.go
 			return err
 		}
-		return e.track(tx, &ev, &out)
-	})
+		return e.track(tx, sc, &ev, &out)
+	}
+	if su, ok := e.store.(sharedUpdater); ok {
+		// Tracks of different people run side by side (memshared.go).
+		var shift Cursor
+		shift, err = su.updateShared(ctx, fn)
+		if err == nil && out.Cursor != 0 {
+			out.Cursor += shift
+		}
+	} else {
+		err = e.store.Update(ctx, fn)
+	}
 	if err != nil {
 		return Tracked{}, e.held(ctx, err, "e"+ev.ID, &ev)
 	}
@@ -611,7 +634,10 @@ func principal(p *customer.Profile) string {
 	return recordAnchor(k)
 }
 
-func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
+// track is Track's transaction; sc is the engine's scorer, read before
+// it (fn of a shared update takes no engine lock: Close holds e.mu while it
+// closes the store, which waits for the transactions running).
+func (e *Engine) track(tx Tx, sc *match.Scorer, ev *journey.Event, out *Tracked) error {
 	prefetch(tx, bEventID, "", ev.ID)
 	if ev.AnonymousID != "" {
 		prefetch(tx, bAnon, ev.AnonymousID, "")
@@ -622,9 +648,6 @@ func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
 	} else if !isNotFound(err) {
 		return err
 	}
-	e.mu.RLock()
-	sc := e.scorer
-	e.mu.RUnlock()
 	who, err := e.identify(tx, sc, ev)
 	if err != nil {
 		return err
@@ -837,14 +860,15 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 	if err != nil {
 		return out, err
 	}
+	sc := e.live.getScratch()
+	defer e.live.putScratch(sc)
 	var old liveState
 	if had {
-		if old, err = decodeState(raw, true); err != nil {
+		if old, err = decodeStateIn(raw, true, e.live.words, sc.old[:0]); err != nil {
 			return out, fmt.Errorf("c360: live state of %s: %w", id, err)
 		}
 	}
-	sc := e.live.getScratch()
-	defer e.live.putScratch(sc)
+	sc.old = old.Segments
 	evs, err := appendEventsOf(sc.events[:0], tx, p, e.live.words)
 	sc.events = evs
 	if err != nil {
@@ -868,7 +892,7 @@ func (e *Engine) refresh(tx Tx, id customer.ID, now time.Time, p *customer.Profi
 			return out, fmt.Errorf("c360: live segments of %s: %w", id, err)
 		}
 		if len(sc.member) > 0 {
-			st.Segments = slices.Clone(sc.member)
+			st.Segments = sc.member // read until refresh returns (encodeState): not kept
 		}
 	}
 	if st.Stage.Stage != old.Stage.Stage {

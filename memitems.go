@@ -195,6 +195,7 @@ func (t *memTx) Get(bucket, group, key string) ([]byte, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
+	t.noteItem(bucket, group, key)
 	if p := t.pending(bucket, group, false); p != nil {
 		if v, ok := p.get(key); ok {
 			if v == nil {
@@ -224,6 +225,7 @@ func itemNotFound(_, _, _ string) error { return errNoItem }
 // merged with the transaction's own writes, sorted on their own, instead
 // of sorting the whole group again.
 func (t *memTx) groupKeys(bucket, group string) []string {
+	t.noteGroup(bucket, group)
 	g := t.s.items[bucket][group]
 	p := t.pending(bucket, group, false)
 	var base []string
@@ -254,6 +256,7 @@ func (t *memTx) groupKeys(bucket, group string) []string {
 // value returns an item's value as the transaction sees it, not copied:
 // the caller must not change it.
 func (t *memTx) value(bucket, group, key string) ([]byte, bool) {
+	t.noteItem(bucket, group, key)
 	if p := t.pending(bucket, group, false); p != nil {
 		if v, ok := p.get(key); ok {
 			return v, v != nil
@@ -273,6 +276,7 @@ func (t *memTx) peekScan(bucket, group string) iter.Seq2[Item, error] {
 			yield(Item{}, err)
 			return
 		}
+		t.noteGroup(bucket, group)
 		if g := t.s.items[bucket][group]; t.pending(bucket, group, false) == nil && g != nil && g.vals == nil {
 			for i := range g.koff { // packed, nothing written: in order as it is
 				if !yield(Item{Key: g.key(i), Value: g.val(i)}, nil) {
@@ -306,6 +310,7 @@ func (t *memTx) peekItems(bucket, group string, buf []Item) ([]Item, error) {
 	if err := t.ctx.Err(); err != nil {
 		return buf, err
 	}
+	t.noteGroup(bucket, group)
 	g := t.s.items[bucket][group]
 	if t.pending(bucket, group, false) == nil && g != nil && g.vals == nil {
 		for i := range g.koff {
@@ -401,6 +406,9 @@ func (t *memTx) Groups(bucket, after string) iter.Seq2[string, error] {
 			yield("", err)
 			return
 		}
+		if t.opt != nil {
+			t.note(hash1(hBucket, bucket))
+		}
 		var names []string
 		for g := range t.s.items[bucket] {
 			if g > after {
@@ -450,6 +458,7 @@ func noItems(tx ReadTx, bucket, group string) bool {
 	if !ok {
 		return false
 	}
+	m.noteGroup(bucket, group)
 	if p := m.pending(bucket, group, false); p != nil && (len(p.few) > 0 || len(p.many) > 0) {
 		return false // written in this transaction: read the items
 	}
@@ -618,4 +627,19 @@ func packedOrMap(keys []string, vals [][]byte) *memGroup {
 		m[strings.Clone(k)] = slices.Clone(vals[i])
 	}
 	return &memGroup{vals: m}
+}
+
+// noteItem records a shared update's read of an item (memshared.go).
+func (t *memTx) noteItem(bucket, group, key string) {
+	if t.opt != nil {
+		t.note(hash3(hItem, bucket, group, key))
+		t.note(hash2(hDropped, bucket, group))
+	}
+}
+
+// noteGroup records a shared update's read of a group's item list.
+func (t *memTx) noteGroup(bucket, group string) {
+	if t.opt != nil {
+		t.note(hash2(hGroup, bucket, group))
+	}
 }

@@ -31,6 +31,7 @@ func (t *memTx) RemoveNeverMerge(a, b customer.RecordKey) error {
 // changeAt finds the change at cursor c as the transaction sees it: in the
 // transaction's own appended changes (pending true), or committed.
 func (t *memTx) changeAt(c Cursor) (i int, pending bool, ok bool) {
+	t.noteAll() // an edit of the log: no write set names what it read
 	if i, found := slices.BinarySearchFunc(t.w.changes, c, func(x Change, c Cursor) int { return cmpCursor(x.Cursor, c) }); found {
 		return i, true, true
 	}

@@ -43,6 +43,12 @@ type MemoryStore struct {
 	// ones: most Updates (a Track, an Upsert) write a few items, and their
 	// maps are reused rather than made anew.
 	spare sync.Pool
+
+	// seq counts commits; recent holds the write sets of the latest ones,
+	// by seq modulo its length, for updateShared's conflict check
+	// (memshared.go). Both change under both locks.
+	seq    uint64
+	recent [memRecent]memCommit
 }
 
 var _ Store = (*MemoryStore)(nil)
@@ -113,11 +119,19 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	w.prepare()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return ErrClosed
 	}
+	s.commit(w)
+	return nil
+}
+
+// commit applies an Update's writes; the caller holds both locks.
+func (s *MemoryStore) commit(w *memWrites) {
+	s.logCommit(w)
 	apply(s.links, w.links)
 	for k, v := range w.keys {
 		if len(v) == 0 {
@@ -142,7 +156,6 @@ func (s *MemoryStore) Update(ctx context.Context, fn func(Tx) error) error {
 	}
 	maps.Copy(s.meta, w.meta)
 	s.applyItems(w.items)
-	return nil
 }
 
 func apply[K comparable, V any](dst, src map[K]*V) {
@@ -177,6 +190,9 @@ type memWrites struct {
 	meta     map[string][]byte
 	items    map[memRef]*memPending
 	edits    map[Cursor]*Change // replaced (nil: deleted) committed changes
+	reads    memReads           // updateShared's: kept for its buffer
+	wset     []uint64           // the write set (prepare), for the conflict checks of shared updates
+	wall     bool               // too large a write set to list: conflicts with all
 }
 
 // spareMax is the most entries a memWrites map may have held for it to be
@@ -203,6 +219,10 @@ func (w *memWrites) reset() bool {
 	clear(w.meta)
 	clear(w.items)
 	clear(w.edits)
+	if cap(w.reads.hashes) > memWriteSetMax {
+		w.reads.hashes = nil
+	}
+	w.wset, w.wall = w.wset[:0], false
 	return true
 }
 
@@ -210,6 +230,7 @@ type memTx struct {
 	s   *MemoryStore
 	ctx context.Context
 	w   *memWrites // nil in a View
+	opt *memReads  // what the transaction read, in updateShared; else nil
 }
 
 func lookup[K comparable, V any](base, pending map[K]*V, w bool, k K) (*V, bool) {
@@ -236,6 +257,9 @@ func (t *memTx) Link(key customer.RecordKey) (*Link, error) {
 // memLink returns the stored (packed) link of key as the transaction sees
 // it.
 func (t *memTx) memLink(key customer.RecordKey) (*memLink, bool) {
+	if t.opt != nil {
+		t.note(hash2(hLink, key.System, key.RecordID))
+	}
 	var pend map[customer.RecordKey]*memLink
 	if t.w != nil {
 		pend = t.w.links
@@ -279,6 +303,9 @@ func (t *memTx) peekCandidates(indexKey string) ([]customer.RecordKey, error) {
 }
 
 func (t *memTx) keyList(k string) []customer.RecordKey {
+	if t.opt != nil {
+		t.note(hash1(hKeys, k))
+	}
 	if t.w != nil {
 		if v, ok := t.w.keys[k]; ok {
 			return v
@@ -310,6 +337,9 @@ func (t *memTx) Profile(id customer.ID) (*customer.Profile, error) {
 // order: the committed ones (cached) merged with those it created. Some
 // may have been deleted in the transaction; the caller skips them.
 func (t *memTx) profileIDs() []customer.ID {
+	if t.opt != nil {
+		t.note(hash1(hProfileList, ""))
+	}
 	committed := t.s.profileIDs.Load()
 	if committed == nil {
 		ids := slices.Sorted(maps.Keys(t.s.profiles))
@@ -367,6 +397,9 @@ func (t *memTx) Merge(absorbed customer.ID) (*Merge, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
+	if t.opt != nil {
+		t.note(hash1(hMerge, string(absorbed)))
+	}
 	var pend map[customer.ID]*Merge
 	if t.w != nil {
 		pend = t.w.merges
@@ -382,6 +415,9 @@ func (t *memTx) Review(id string) (*Review, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
 	}
+	if t.opt != nil {
+		t.note(hash1(hReview, id))
+	}
 	var pend map[string]*Review
 	if t.w != nil {
 		pend = t.w.reviews
@@ -395,6 +431,9 @@ func (t *memTx) Review(id string) (*Review, error) {
 
 func (t *memTx) Reviews() iter.Seq2[*Review, error] {
 	return func(yield func(*Review, error) bool) {
+		if t.opt != nil {
+			t.note(hash1(hReviewList, ""))
+		}
 		ids := slices.Collect(maps.Keys(t.s.reviews))
 		if t.w != nil {
 			for id := range t.w.reviews {
@@ -421,6 +460,9 @@ func (t *memTx) Reviews() iter.Seq2[*Review, error] {
 }
 
 func (t *memTx) neverList(k customer.RecordKey) []customer.RecordKey {
+	if t.opt != nil {
+		t.note(hash2(hNever, k.System, k.RecordID))
+	}
 	if t.w != nil {
 		if v, ok := t.w.never[k]; ok {
 			return v
@@ -439,6 +481,9 @@ func (t *memTx) NeverMerge(key customer.RecordKey) ([]customer.RecordKey, error)
 func (t *memTx) Changes(after Cursor, limit int) ([]Change, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
+	}
+	if t.opt != nil {
+		t.note(hash1(hChanges, ""))
 	}
 	var edits map[Cursor]*Change
 	var mine []Change
@@ -474,6 +519,9 @@ func (t *memTx) Changes(after Cursor, limit int) ([]Change, error) {
 func (t *memTx) Meta(name string) ([]byte, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
+	}
+	if t.opt != nil {
+		t.note(hash1(hMeta, name))
 	}
 	if t.w != nil {
 		if v, ok := t.w.meta[name]; ok {
@@ -669,6 +717,9 @@ func cloneChange(c Change) Change {
 func (t *memTx) peekProfile(id customer.ID) (*customer.Profile, error) {
 	if err := t.ctx.Err(); err != nil {
 		return nil, err
+	}
+	if t.opt != nil {
+		t.note(hash1(hProfile, string(id)))
 	}
 	var pend map[customer.ID]*customer.Profile
 	if t.w != nil {

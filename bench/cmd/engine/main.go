@@ -217,7 +217,7 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 	lat := make([]time.Duration, n)
 	var wg sync.WaitGroup
 	stop := profile(prof)
-	gc0, cyc0 := gcCPU(), gcCycles()
+	gc0, cyc0, alloc0 := gcCPU(), gcCycles(), heapAllocs()
 	w, c = start()
 	for k := range workers {
 		wg.Go(func() {
@@ -231,12 +231,18 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 		})
 	}
 	wg.Wait()
+	trackWall, trackCPU := time.Since(w), 0.0
+	if cnow, ok := cputime.Process(); ok {
+		trackCPU = (cnow - c).Seconds()
+	}
 	stop()
 	report(fmt.Sprintf("Track (%d workers, 10 live segments, %d profiles)", workers, len(ids)), n, w, c)
 	// The runtime adds a cycle's CPU time when the cycle ends: a cycle
 	// still running when Track ends is not counted, one running when it
 	// began is counted whole.
-	fmt.Printf("  garbage collection: %.2fs of CPU in the %d cycles that ended during Track\n", gcCPU()-gc0, gcCycles()-cyc0)
+	gcTrack, allocs := gcCPU()-gc0, heapAllocs()-alloc0
+	fmt.Printf("  garbage collection: %.2fs of CPU in the %d cycles that ended during Track; Track allocated %.0f bytes per event\n", gcTrack, gcCycles()-cyc0, float64(allocs)/float64(n))
+	steadyState(n, allocs, trackWall, trackCPU, gcTrack)
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
@@ -268,6 +274,35 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 	}
 	fmt.Printf("  restart: first answer (stage %s, segments %v) %v after reopening; same as before the restart: %v\n",
 		after.Stage, segs, time.Since(t0), before.Stage == after.Stage && len(before.History) == len(after.History))
+}
+
+// steadyState estimates what Track costs once the collector's cycles are
+// spread evenly over the events (how many cycles fall inside a run of n
+// events depends on where the heap stood when it began): it times one full
+// cycle now (runtime.GC, its CPU from runtime/metrics) and, with the
+// GOGC=100 pacing (a cycle per live heap's worth of allocation), charges
+// each event its share: cycle CPU × bytes per event / live heap. Track's
+// own CPU is the process's during the run minus the collector's cycles that
+// ended in it (an approximation: a cycle counts when it ends).
+func steadyState(n int, allocs uint64, wall time.Duration, trackCPU, gcTrack float64) {
+	g0 := gcCPU()
+	runtime.GC()
+	cycle := gcCPU() - g0
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	live := float64(ms.HeapAlloc)
+	perEvent := cycle * float64(allocs) / float64(n) / live // seconds of GC CPU per event
+	own := (trackCPU - gcTrack) / float64(n)
+	procs := float64(runtime.GOMAXPROCS(0))
+	fmt.Printf("  steady state (estimate): one GC cycle %.2fs CPU over a %.2f GiB live heap -> %.1f us of GC CPU per event; Track's own CPU %.1f us per event; at most %.0f events/s on %d cores (measured wall %.0f events/s)\n",
+		cycle, live/(1<<30), perEvent*1e6, own*1e6, procs/(perEvent+own), int(procs), float64(n)/wall.Seconds())
+}
+
+// heapAllocs is the bytes allocated on the heap so far.
+func heapAllocs() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
 }
 
 // gcCPU is the CPU time the garbage collector has taken so far, in
