@@ -425,7 +425,11 @@ func chooseBlocks(r blockRule, d *dataset, refine bool, limit, blockCap, window 
 		pairs = countPairs(es, blockCap, window)
 		r = next
 	}
-	if refine && pairs > minRefinePairs {
+	// Blocks over splitSize are split once the rule pairs many records, or
+	// once the data is large enough that rules may be refined at all: the
+	// blocks of a rule with few pairs overall (name LSH on the few
+	// Latin-script names of a Japanese set) still grow with the data.
+	if refine && (pairs > minRefinePairs || limit > minRefinePairs) {
 		es = splitBlocks(es, slices.Concat(r.finer, r.split), d, seed, workers)
 	}
 	r.finer, r.split = nil, nil
@@ -437,12 +441,14 @@ func chooseBlocks(r blockRule, d *dataset, refine bool, limit, blockCap, window 
 func refineLimit(n int) int { return max(int(pairBudget*float64(n)), minRefinePairs) }
 
 // splitSize is the number of records above which a block of a default rule
-// with many pairs is split by the rule's finer versions, then its
-// qualifiers: keys shared by more records than that are common values (a
-// postcode and a common surname, an e-mail address a family shares), and
-// pairing all their records would make candidate pairs grow with the
-// square of the data.
-const splitSize = 8
+// is split by the rule's finer versions, then its qualifiers, once the data
+// or the rule's pairs are large (see chooseBlocks): keys shared by more
+// records than that are common values (a postcode and a common surname, an
+// e-mail address a family shares), and pairing all their records would
+// make candidate pairs grow with the square of the data. At 6 rather than
+// 8, candidate pairs at 1M synthetic records fall by 15% (Japanese) and
+// 18% (English) with the same F1; at 4 blocking loses 2–3% of true pairs.
+const splitSize = 6
 
 // splitBlocks re-keys the entries of blocks of more than splitSize records
 // (sorted es) with the next of levels, in turn, and returns all entries

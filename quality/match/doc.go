@@ -33,9 +33,10 @@
 //     the whole name instead of an initial, a name with the birth year,
 //     then the postcode too, then the birth year, postcode and name
 //     initials (Stats.RulePairs names the version used); and in such a
-//     rule, a block still holding more than 8 records is split by the same
-//     finer keys (e-mail, phone and identifier rules are only split this
-//     way, never replaced). Candidate pairs then grow about linearly with
+//     rule, or in any rule once the records are more than 200,000 / 3, a
+//     block still holding more than 6 records is split by the same finer
+//     keys (e-mail, phone and identifier rules are only split this way,
+//     never replaced). Candidate pairs then grow about linearly with
 //     the records even when a few postcodes or names are shared by
 //     thousands. Labelled pairs (Config.Labels) are always compared. Blocks over the cap
 //     (Config.BlockCap) are paired by sorted neighbourhood only and listed

@@ -161,6 +161,7 @@ func main() {
 		}
 	}
 	fmt.Printf("candidates %d, blocking recall %.4f, FN pairs %d, FP pairs %d\n", res.Stats.CandidatePairs, res.Stats.PairRecall, nfn, nfp)
+	printRulePairs(res.Stats.RulePairs, len(recs))
 	for _, x := range []struct {
 		name string
 		gs   map[string]*group
@@ -218,6 +219,26 @@ func readInput(input, truthPath string, labelCol bool) (fields []match.Field, re
 		truth[i] = ent[r[0]]
 	}
 	return fields, recs, truth
+}
+
+// printRulePairs prints the candidate pairs of each blocking rule (under
+// the name of the version used), most first, with pairs per record, so
+// that runs at two sizes show which rules grow faster than the records.
+func printRulePairs(byRule map[string]int, n int) {
+	names := make([]string, 0, len(byRule))
+	for name := range byRule {
+		names = append(names, name)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if byRule[a] != byRule[b] {
+			return byRule[b] - byRule[a]
+		}
+		return strings.Compare(a, b)
+	})
+	fmt.Println("pairs by blocking rule (a pair found by several rules counts for each):")
+	for _, name := range names {
+		fmt.Printf("%10d  %5.2f/record  %s\n", byRule[name], float64(byRule[name])/float64(max(n, 1)), name)
+	}
 }
 
 func printTop(c map[string]int, top int) {
