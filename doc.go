@@ -19,6 +19,13 @@
 // store/postgres keep it), so a restarted engine, or replicas on one
 // PostgreSQL database, answer the same. c360test checks any Store.
 //
+// The identity index holds each record's blocking keys (its candidates for
+// matching) and a hashed key for every e-mail address, phone number and
+// corporate number it holds (Lookup, and Track by identifiers). Open
+// refuses a store indexed under another matcher configuration or by an
+// earlier version of these keys (ErrIndexed); Reindex rewrites its index
+// for the configuration at hand, keeping its profiles.
+//
 // # The engine, live
 //
 // The same Engine keeps the live side of the 360 in the same state. Track

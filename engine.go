@@ -115,6 +115,11 @@ type Engine struct {
 // Open returns an Engine over cfg. It reads the matching model kept in the
 // store, if any.
 func Open(ctx context.Context, cfg Config) (*Engine, error) {
+	return open(ctx, cfg, true)
+}
+
+// open is Open; Reindex opens without checking the index fingerprint.
+func open(ctx context.Context, cfg Config, checkIndex bool) (*Engine, error) {
 	e := &Engine{store: cfg.Store, surv: cfg.Survivorship, now: cfg.Now, privacy: cfg.Privacy}
 	if e.store == nil {
 		e.store = NewMemoryStore()
@@ -180,8 +185,10 @@ func Open(ctx context.Context, cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	e.scorer = s
-	if err := e.checkFingerprint(ctx); err != nil {
-		return nil, err
+	if checkIndex {
+		if err := e.checkFingerprint(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := e.openPrivacy(ctx); err != nil { // privacy.go: the salt of suppression entries
 		return nil, err
@@ -212,7 +219,7 @@ func (e *Engine) checkFingerprint(ctx context.Context) error {
 			return err
 		}
 		if string(b) != want {
-			return fmt.Errorf("%w: the store was indexed with another matcher configuration (fields or blocking rules); open it with that configuration", ErrInvalid)
+			return fmt.Errorf("%w: %w: the store was indexed with another matcher configuration (fields or blocking rules) or an earlier version of c360's index keys; open it with that configuration, or re-index it for this one (Reindex)", ErrInvalid, ErrIndexed)
 		}
 		return nil
 	})
@@ -227,6 +234,9 @@ func (e *Engine) keysFingerprint() string {
 	for _, r := range e.scorer.BlockingRules() {
 		fmt.Fprintf(h, "rule\x00%s\x00", r)
 	}
+	// Identity keys (every e-mail, phone and corporate number, for Lookup),
+	// first written in this version of the index.
+	fmt.Fprintf(h, "identity\x00v1\x00")
 	return base32.StdEncoding.EncodeToString(h.Sum(nil)[:10])
 }
 

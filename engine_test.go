@@ -15,6 +15,7 @@ import (
 	"github.com/c360/c360/c360test"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/internal/synthsource"
+	"github.com/c360/c360/journey"
 	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/match/synth"
 	"github.com/google/go-cmp/cmp"
@@ -429,6 +430,72 @@ func TestLookupByIdentifiersInAnyNotation(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Lookup(%v) (-want +got):\n%s", tt.ident, diff)
+			}
+		})
+	}
+}
+
+// TestLookupFindsEveryContactPoint: a record is found by each of its
+// e-mail addresses and phone numbers and by its corporate number, not only
+// by the one the matcher compares, whether it came by Load or by Upsert;
+// an address the record no longer holds finds it no more, and Track by a
+// secondary address lands on its profile.
+func TestLookupFindsEveryContactPoint(t *testing.T) {
+	rec := person("crm", "C-1", "山田", "太郎", "taro@example.jp", "090-1234-5678")
+	rec.ContactPoints = append(rec.ContactPoints,
+		customer.ContactPoint{Type: customer.ContactEmail, Value: "t.yamada@work.example.com"},
+		customer.ContactPoint{Type: customer.ContactPhone, Value: "03-5555-0101"})
+	rec.CorporateNumber = "9234567890123" // a valid check digit
+	other := person("crm", "C-2", "佐藤", "花子", "hanako@example.jp", "080-2222-3333")
+	secondEmail := customer.Identifier{Scheme: "email", Value: "T.Yamada@Work.Example.COM"}
+	secondPhone := customer.Identifier{Scheme: "phone", Value: "+81 3 5555 0101"}
+	corporate := customer.Identifier{Scheme: "corporate_number", Value: "９２３４-５６７８-９０１２３"}
+	for _, how := range []string{"Load", "Upsert"} {
+		t.Run(how, func(t *testing.T) {
+			ctx := t.Context()
+			clk := newClock()
+			e := open(t, c360.Config{Now: clk.Now})
+			if how == "Load" {
+				if _, err := e.Load(ctx, c360.Records([]customer.SourceRecord{rec, other})); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				upsert(t, e, rec)
+				upsert(t, e, other)
+			}
+			ids, err := e.Lookup(ctx, customer.Identifier{Scheme: customer.SourceScheme + "crm", Value: "C-1"})
+			if err != nil || len(ids) != 1 {
+				t.Fatalf("Lookup of the record = %v, %v", ids, err)
+			}
+			want := ids
+			for _, ident := range []customer.Identifier{secondEmail, secondPhone, corporate} {
+				got, err := e.Lookup(ctx, ident)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("Lookup(%v) (-want +got):\n%s", ident, diff)
+				}
+			}
+			tr, err := e.Track(ctx, journey.Event{ID: "ev1", Type: journey.TypeWebVisit, Channel: customer.ChannelWeb,
+				Time: clk.Now().Add(-time.Hour), Identifiers: []customer.Identifier{secondEmail}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tr.Profile != want[0] {
+				t.Errorf("Track by the second e-mail landed on %q, want %q", tr.Profile, want[0])
+			}
+			// The record drops its second e-mail: it is found by it no more.
+			changed := rec
+			changed.ContactPoints = slices.DeleteFunc(slices.Clone(rec.ContactPoints), func(c customer.ContactPoint) bool {
+				return c.Value == "t.yamada@work.example.com"
+			})
+			upsert(t, e, changed)
+			if got, err := e.Lookup(ctx, secondEmail); err != nil || len(got) != 0 {
+				t.Errorf("Lookup of a dropped e-mail = %v, %v; want none", got, err)
+			}
+			if got, err := e.Lookup(ctx, secondPhone); err != nil || !slices.Equal(got, want) {
+				t.Errorf("Lookup of the kept second phone = %v, %v; want %v", got, err, want)
 			}
 		})
 	}

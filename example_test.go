@@ -2,12 +2,14 @@ package c360_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/c360/c360"
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
+	"github.com/c360/c360/quality/match"
 )
 
 func record(sys, id, family, given, email, phone string) customer.SourceRecord {
@@ -163,4 +165,41 @@ func ExampleEngine_UpsertWith() {
 	// updated
 	// unchanged
 	// gold shibuya
+}
+
+// A store indexed under other blocking rules (or by an earlier version of
+// c360) is refused by Open; Reindex rewrites its index for the new
+// configuration, keeping its profiles, and Open accepts it again.
+func ExampleReindex() {
+	ctx := context.Background()
+	store := c360.NewMemoryStore()
+	e, _ := c360.Open(ctx, c360.Config{Store: store})
+	e.Upsert(ctx, record("sales", "S-1", "山田", "太郎", "taro@example.jp", "090-1234-5678"))
+	e.Upsert(ctx, record("shop", "W-1", "佐藤", "花子", "hanako@example.jp", ""))
+	e.Close()
+
+	byEmail := c360.Config{Store: store, Match: match.Config{Rules: []match.Rule{
+		{Name: "same e-mail", Criteria: []match.Criterion{{Field: "email", Method: match.Normalized}}},
+	}}}
+	if _, err := c360.Open(ctx, byEmail); err != nil {
+		fmt.Println("Open refuses the store:", errors.Is(err, c360.ErrInvalid))
+	}
+	n, err := c360.Reindex(ctx, byEmail)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("re-indexed %d records of %d profiles\n", n.Records, n.Profiles)
+	e, err = c360.Open(ctx, byEmail)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer e.Close()
+	ids, _ := e.Lookup(ctx, customer.Identifier{Scheme: "phone", Value: "+81 90 1234 5678"})
+	fmt.Println("profiles with that phone:", len(ids))
+	// Output:
+	// Open refuses the store: true
+	// re-indexed 2 records of 2 profiles
+	// profiles with that phone: 1
 }

@@ -590,7 +590,7 @@ func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (perso
 			found = person{profile: l.Profile, anchor: recordAnchor(k)}
 			continue
 		}
-		ids, err := lookupIn(tx, sc, ident)
+		ids, err := lookupIn(tx, ident)
 		if err != nil {
 			return person{}, err
 		}

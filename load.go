@@ -191,7 +191,7 @@ func (e *Engine) Load(ctx context.Context, records iter.Seq2[customer.SourceReco
 		group := make([]customer.SourceRecord, len(c))
 		for j, i := range c {
 			group[j] = recs[i]
-			l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: sc.KeysOf(preps[i]),
+			l := &Link{Record: recs[i].Key(), Profile: id, Reason: "new", At: now, Keys: indexKeys(sc.KeysOf(preps[i]), &recs[i]),
 				Values: mrecs[i].Values, Fingerprint: fingerprintRecord(&recs[i]), Edges: plan.edges[i]}
 			var best *Edge
 			for k := range l.Edges {

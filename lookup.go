@@ -2,11 +2,12 @@ package c360
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"slices"
 	"strings"
 
 	"github.com/c360/c360/customer"
-	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/normalize"
 )
 
@@ -26,20 +27,20 @@ func (e *Engine) Get(ctx context.Context, id customer.ID) (*customer.Profile, er
 // link; a corporate number through the index; any other scheme by a scan of
 // the profiles' identifiers (linear in the number of profiles).
 func (e *Engine) Lookup(ctx context.Context, ident customer.Identifier) ([]customer.ID, error) {
-	sc, err := e.current()
-	if err != nil {
+	if _, err := e.current(); err != nil {
 		return nil, err
 	}
 	var out []customer.ID
-	err = e.store.View(ctx, func(tx ReadTx) error {
-		out, err = lookupIn(tx, sc, ident)
+	err := e.store.View(ctx, func(tx ReadTx) error {
+		var err error
+		out, err = lookupIn(tx, ident)
 		return err
 	})
 	return out, err
 }
 
 // lookupIn is Lookup inside a transaction.
-func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]customer.ID, error) {
+func lookupIn(tx ReadTx, ident customer.Identifier) ([]customer.ID, error) {
 	if sys, ok := strings.CutPrefix(ident.Scheme, customer.SourceScheme); ok {
 		l, err := tx.Link(customer.RecordKey{System: sys, RecordID: ident.Value})
 		if isNotFound(err) {
@@ -50,14 +51,8 @@ func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]custome
 		}
 		return []customer.ID{l.Profile}, nil
 	}
-	probe := customer.SourceRecord{System: "\x00lookup", RecordID: "\x00"}
 	switch ident.Scheme {
-	case "email":
-		probe.ContactPoints = []customer.ContactPoint{{Type: customer.ContactEmail, Value: ident.Value}}
-	case "phone":
-		probe.ContactPoints = []customer.ContactPoint{{Type: customer.ContactPhone, Value: ident.Value}}
-	case "corporate_number":
-		probe.CorporateNumber = ident.Value
+	case "email", "phone", "corporate_number":
 	default:
 		var out []customer.ID
 		for p, err := range tx.Profiles("") {
@@ -70,55 +65,26 @@ func lookupIn(tx ReadTx, sc *match.Scorer, ident customer.Identifier) ([]custome
 		}
 		return out, nil
 	}
-	mrec := match.SourceRecords([]customer.SourceRecord{probe})[0]
-	prep, err := sc.Prepare(mrec)
+	want := lookupKey(ident)
+	cs, err := candidatesRead(tx, identityKey(ident.Scheme, want))
 	if err != nil {
 		return nil, err
 	}
-	keys := sc.KeysOf(prep)
-	want := lookupKey(ident)
 	var out []customer.ID
-	var tried []customer.ID // profiles whose identifiers were compared: holds depends on the profile only
-	var triedSet map[customer.ID]bool
-	seen := func(id customer.ID) bool {
-		if triedSet != nil {
-			if triedSet[id] {
-				return true
-			}
-			triedSet[id] = true
-			return false
-		}
-		if slices.Contains(tried, id) {
-			return true
-		}
-		if tried = append(tried, id); len(tried) > 32 { // many candidates: a set
-			triedSet = make(map[customer.ID]bool, 2*len(tried))
-			for _, t := range tried {
-				triedSet[t] = true
-			}
-		}
-		return false
-	}
-	for _, k := range keys {
-		cs, err := candidatesRead(tx, k)
+	for _, c := range cs {
+		id, err := linkProfile(tx, c)
 		if err != nil {
 			return nil, err
 		}
-		for _, c := range cs {
-			id, err := linkProfile(tx, c)
-			if err != nil {
-				return nil, err
-			}
-			if seen(id) {
-				continue
-			}
-			p, err := readProfile(tx, id)
-			if err != nil {
-				return nil, err
-			}
-			if holds(p, ident.Scheme, want) {
-				out = append(out, p.ID)
-			}
+		if slices.Contains(out, id) {
+			continue
+		}
+		p, err := readProfile(tx, id)
+		if err != nil {
+			return nil, err
+		}
+		if holds(p, ident.Scheme, want) {
+			out = append(out, p.ID)
 		}
 	}
 	slices.Sort(out)
@@ -152,7 +118,9 @@ func linkProfile(tx ReadTx, k customer.RecordKey) (customer.ID, error) {
 	return l.Profile, nil
 }
 
-// lookupKey is the comparison key of an identifier's value.
+// lookupKey is the comparison key of an identifier's value: an e-mail
+// address's key, a phone number in E.164, a corporate number's 13 digits.
+// A value that does not parse is compared as written, trimmed.
 func lookupKey(ident customer.Identifier) string {
 	switch ident.Scheme {
 	case "email":
@@ -163,22 +131,88 @@ func lookupKey(ident customer.Identifier) string {
 		if p, err := normalize.ParsePhone(ident.Value); err == nil {
 			return p.E164
 		}
+	case "corporate_number":
+		if c, err := normalize.CorporateNumber(ident.Value); err == nil {
+			return c
+		}
 	}
 	return strings.TrimSpace(ident.Value)
 }
 
-// holds reports whether p has a contact point or identifier of the scheme
-// whose key is want.
+// identityKeyPrefix starts the index keys of identityKeys. Blocking keys
+// start with their rule's name and a colon; the hash after the prefix
+// includes the scheme, so a rule of that name could at worst add a
+// candidate, never lose one.
+const identityKeyPrefix = "ident:"
+
+// identityKey is the index key under which Lookup finds the records
+// holding an identifier whose lookupKey is key: a hash, so that the index
+// holds no contact data in clear.
+func identityKey(scheme, key string) string {
+	h := sha256.Sum256([]byte(scheme + "\x00" + key))
+	return identityKeyPrefix + base64.RawURLEncoding.EncodeToString(h[:12])
+}
+
+// identityKeys are the index keys of each e-mail address and phone number
+// of r (every one, not only the one the matcher compares) and of its
+// corporate number. They are stored with the blocking keys (Link.Keys) and
+// leave the index with them (update, erasure), but the matcher never asks
+// for candidates under them.
+func identityKeys(r *customer.SourceRecord) []string {
+	var out []string
+	for _, c := range r.ContactPoints {
+		switch c.Type {
+		case customer.ContactEmail:
+			out = append(out, identityKey("email", lookupKey(customer.Identifier{Scheme: "email", Value: c.Value})))
+		case customer.ContactPhone:
+			out = append(out, identityKey("phone", lookupKey(customer.Identifier{Scheme: "phone", Value: c.Value})))
+		}
+	}
+	if r.CorporateNumber != "" {
+		out = append(out, identityKey("corporate_number", lookupKey(customer.Identifier{Scheme: "corporate_number", Value: r.CorporateNumber})))
+	}
+	return out
+}
+
+// indexKeys are the keys a record is stored under: the blocking keys of
+// its prepared form and its identity keys, sorted and without repeats.
+func indexKeys(blocking []string, r *customer.SourceRecord) []string {
+	out := append(slices.Clip(blocking), identityKeys(r)...)
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// holds reports whether p, or one of its source records, has a contact
+// point or identifier of the scheme whose key is want.
 func holds(p *customer.Profile, scheme, want string) bool {
 	if scheme == "corporate_number" {
-		return p.CorporateNumber == want || p.HasIdentifier(customer.Identifier{Scheme: scheme, Value: want})
+		if p.CorporateNumber == want || p.HasIdentifier(customer.Identifier{Scheme: scheme, Value: want}) {
+			return true
+		}
+		for i := range p.Sources {
+			if p.Sources[i].CorporateNumber == want {
+				return true
+			}
+		}
+		return false
 	}
 	t := customer.ContactEmail
 	if scheme == "phone" {
 		t = customer.ContactPhone
 	}
-	for _, c := range p.ContactPointsOf(t) {
-		if lookupKey(customer.Identifier{Scheme: scheme, Value: c.Value}) == want {
+	has := func(cs []customer.ContactPoint) bool {
+		for _, c := range cs {
+			if c.Type == t && lookupKey(customer.Identifier{Scheme: scheme, Value: c.Value}) == want {
+				return true
+			}
+		}
+		return false
+	}
+	if has(p.ContactPoints) {
+		return true
+	}
+	for i := range p.Sources {
+		if has(p.Sources[i].ContactPoints) {
 			return true
 		}
 	}

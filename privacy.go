@@ -815,7 +815,6 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 	// elsewhere reports whether a profile still held holds an address or
 	// number (after the person's records left the index): it is not the
 	// person's alone, and stays.
-	sc, _ := er.e.current()
 	elsewhere := func(field, v string) bool {
 		scheme := ""
 		switch field {
@@ -826,7 +825,7 @@ func (er *eraser) redact(changes []Change, needles map[string]map[string]bool) e
 		default:
 			return false
 		}
-		ids, err := lookupIn(tx, sc, customer.Identifier{Scheme: scheme, Value: v})
+		ids, err := lookupIn(tx, customer.Identifier{Scheme: scheme, Value: v})
 		return err == nil && len(ids) > 0
 	}
 	// scrub redacts the person's values in one field's value; the other

@@ -22,7 +22,9 @@ import (
 // keeps it in the store, and scores later upserts with it.
 func TestRelearnFromReviews(t *testing.T) {
 	store := c360.NewMemoryStore()
-	e := open(t, c360.Config{Store: store})
+	// A wide review band, so that 3,000 records give a few pairs to decide.
+	cfg := c360.Config{Store: store, Match: match.Config{ReviewThreshold: 0.05}}
+	e := open(t, cfg)
 	recs := synthRecords(t, 3000)
 	if _, err := e.Load(t.Context(), c360.Records(recs)); err != nil {
 		t.Fatal(err)
@@ -86,7 +88,7 @@ func TestRelearnFromReviews(t *testing.T) {
 	}
 	// The same estimate as the batch matcher with the labels.
 	fields := match.SourceFields()
-	m, err := match.New(match.Config{Fields: fields, TermFrequency: new(false), Labels: got})
+	m, err := match.New(match.Config{Fields: fields, TermFrequency: new(false), Labels: got, ReviewThreshold: 0.05})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +112,7 @@ func TestRelearnFromReviews(t *testing.T) {
 	}
 	// Kept in the store: an engine opened again scores with it.
 	e.Close()
-	again := open(t, c360.Config{Store: store})
+	again := open(t, cfg)
 	if diff := gocmp.Diff(rl.Model, again.Model()); diff != "" {
 		t.Errorf("reopened engine's model (-relearnt +reopened):\n%s", diff)
 	}

@@ -229,13 +229,13 @@ func (u *upserter) admit(in *input, up *Update) (done bool, err error) {
 		return false, err
 	}
 	l := cloneLink(old)
-	l.Keys, l.Values, l.Fingerprint, l.At = in.keys, in.mrec.Values, in.finger, u.now
+	l.Keys, l.Values, l.Fingerprint, l.At = in.stored, in.mrec.Values, in.finger, u.now
 	if err := u.tx.PutLink(l); err != nil {
 		return false, err
 	}
 	// The keys are kept so that Lookup finds the person; dropRestricted
 	// keeps the record from being a candidate.
-	if err := u.tx.AddKeys(in.key, in.keys); err != nil {
+	if err := u.tx.AddKeys(in.key, in.stored); err != nil {
 		return false, err
 	}
 	q, err := u.build(id, recs, p.CreatedAt, p)

@@ -23,6 +23,10 @@ var (
 	// ErrConflict: a constraint refuses the operation (a merge across a
 	// never-merge constraint or a chaining guard, a review already decided).
 	ErrConflict = errors.New("c360: conflict")
+	// ErrIndexed: Open found the store indexed under another matcher
+	// configuration or by an earlier version of c360's index keys. It
+	// comes wrapped with ErrInvalid; Reindex brings the store forward.
+	ErrIndexed = errors.New("c360: the store's identity index was made otherwise")
 )
 
 // Store keeps the engine's state: source-record links, index keys, profiles,

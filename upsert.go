@@ -290,7 +290,8 @@ type input struct {
 	key    customer.RecordKey
 	mrec   match.Record
 	prep   *match.Prepared
-	keys   []string
+	keys   []string // blocking keys: the matcher's candidates are read under these
+	stored []string // keys the record is indexed under: keys and its identity keys
 	finger string
 	pre    *scoredSet // candidates scored before the write transaction
 }
@@ -308,7 +309,8 @@ func (e *Engine) prepare(sc *match.Scorer, rec *customer.SourceRecord) (*input, 
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
-	return &input{rec: r, key: r.Key(), mrec: mrec, prep: prep, keys: sc.KeysOf(prep), finger: fingerprintRecord(&r)}, nil
+	keys := sc.KeysOf(prep)
+	return &input{rec: r, key: r.Key(), mrec: mrec, prep: prep, keys: keys, stored: indexKeys(keys, &r), finger: fingerprintRecord(&r)}, nil
 }
 
 // upserter carries one Upsert's transaction.
@@ -382,7 +384,7 @@ func (u *upserter) run(in *input, up *Update) error {
 	// The record's link: its new keys and edges. A changed record drops
 	// its old scored edges (on both ends) and keeps the pairs a person
 	// confirmed.
-	l := &Link{Record: in.key, Reason: "new", At: u.now, Keys: in.keys, Values: in.mrec.Values, Fingerprint: in.finger}
+	l := &Link{Record: in.key, Reason: "new", At: u.now, Keys: in.stored, Values: in.mrec.Values, Fingerprint: in.finger}
 	if old != nil {
 		l.Profile, l.Reason = old.Profile, old.Reason
 		if err := u.tx.RemoveKeys(in.key, old.Keys); err != nil {
@@ -419,7 +421,7 @@ func (u *upserter) run(in *input, up *Update) error {
 	if err := u.tx.PutLink(l); err != nil {
 		return err
 	}
-	if err := u.tx.AddKeys(in.key, in.keys); err != nil {
+	if err := u.tx.AddKeys(in.key, in.stored); err != nil {
 		return err
 	}
 	if old == nil && len(l.Edges) == 0 {

@@ -64,6 +64,11 @@ in the JSON names of customer.Survivorship (rules, default, source_priority,
 consent_policy), e.g. {"survivorship": {"default": "most_complete",
 "source_priority": ["sales", "webshop"]}}. Unknown keys are refused.
 
+A durable store indexed under another match configuration, or by an
+earlier version of c360's index keys, is refused at start; --reindex
+rewrites its index for the configuration at hand first (profiles and all
+other state are kept; no other server may write to the store meanwhile).
+
 SIGINT or SIGTERM stops it gracefully: no new connections, in-flight requests
 finish (up to --shutdown-timeout), then the engine is closed.`
 
@@ -81,8 +86,12 @@ func runServe(ctx context.Context, e *env) error {
 	logPII := fs.Bool("log-personal-data", false, "log each request's path and query (IDs, e-mail addresses, names)")
 	scanLimit := fs.Int("name-scan-limit", 100_000, "most profiles one name search reads (the engine has no name index)")
 	system := fs.String("tracking-system", "web", "source system of the tracking API's userIds (records <system>/<userId>)")
+	reindex := fs.Bool("reindex", false, "before serving, rewrite a durable store's identity index for this configuration and version (c360.Reindex)")
 	if err := parseFlags(fs, e.args); err != nil {
 		return err
+	}
+	if *reindex && *store == "memory" {
+		return usageError("--reindex needs a durable store (bolt:PATH or postgres:URL): the memory store starts empty")
 	}
 	if *store != "memory" {
 		if strings.HasPrefix(*store, "bolt:") || strings.HasPrefix(*store, "postgres:") {

@@ -201,6 +201,9 @@ func TestServeConfig(t *testing.T) {
 	if code, _, _ := runCLI(t, "", "serve", "extra"); code != 2 {
 		t.Errorf("positional argument: exit %d, want 2", code)
 	}
+	if code, _, stderr := runCLI(t, "", "serve", "--reindex"); code != 2 || !strings.Contains(stderr, "durable store") {
+		t.Errorf("--reindex on the memory store: exit %d, stderr %q; want 2 and a word on durable stores", code, stderr)
+	}
 	code, stdout, _ := runCLI(t, "", "serve", "-h")
 	if code != 0 || !strings.Contains(stdout, "--tokens") || !strings.Contains(stdout, "in memory") {
 		t.Errorf("serve -h: exit %d, usage %q", code, stdout)

@@ -81,8 +81,8 @@ func defaultRules(kinds []Kind) []blockRule {
 	exact("id", ids)
 	// initials: the first rune of each Latin-script name key; for names in
 	// Japanese script, whose pool is small, the first two runes of the first
-	// name field and of the first kana reading (so that variant kanji still
-	// meet through the reading).
+	// name field, of the first kana reading (so that variant kanji still
+	// meet through the reading) and of the given name.
 	var cjkName []int
 	for _, fs := range [][]int{fam, per, giv} {
 		if len(fs) > 0 {
@@ -92,6 +92,12 @@ func defaultRules(kinds []Kind) []blockRule {
 	}
 	if len(kana) > 0 {
 		cjkName = append(cjkName, kana[0])
+	}
+	if len(fam) > 0 && len(giv) > 0 {
+		// The given name too: a woman who took her husband's family name
+		// on marriage still meets her earlier records at her address or
+		// birth date.
+		cjkName = append(cjkName, giv[0])
 	}
 	allNames := slices.Concat(fam, per, kana, giv)
 	initials := func(v []value, add func(string)) {

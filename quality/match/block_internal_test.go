@@ -163,3 +163,48 @@ func TestSplitBlocks(t *testing.T) {
 		t.Errorf("block sizes after the split (-want +got):\n%s", diff)
 	}
 }
+
+// A woman who took her husband's family name on marriage shares with her
+// earlier record only her given name, her address and her birth date: the
+// postal code, date and address rules key on the given name's first runes
+// too, so the two records are still a candidate pair. Another member of the
+// household (other given name) is not paired by those rules.
+func TestBlockingFindsMarriedNames(t *testing.T) {
+	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"family_kana", KindNameKana}, {"given_kana", KindNameKana},
+		{"dob", KindDate}, {"postal", KindPostalCode}, {"address", KindAddress}}
+	m, err := New(Config{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := m.NewScorer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := Record{ID: "a", Values: []string{"吉田", "利恵", "ヨシダ", "リエ", "1969-03-26", "839-0263", "福岡県柳川市大和町大坪1141"}}
+	married := Record{ID: "b", Values: []string{"伊藤", "利恵", "イトウ", "リエ", "1969-03-26", "839-0263", "福岡県柳川市大和町大坪1141"}}
+	husband := Record{ID: "c", Values: []string{"伊藤", "健一", "イトウ", "ケンイチ", "1966-11-02", "839-0263", "福岡県柳川市大和町大坪1141"}}
+	shared := func(x, y Record) []string {
+		kx, err := s.Keys(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ky, err := s.Keys(y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, k := range kx {
+			if slices.Contains(ky, k) {
+				out = append(out, k[:len(k)-17]) // the rule's name
+			}
+		}
+		return out
+	}
+	want := []string{"address+initial", "date+initial", "postal_code+initial"}
+	if diff := gocmp.Diff(want, shared(before, married)); diff != "" {
+		t.Errorf("rules pairing the married name (-want +got):\n%s", diff)
+	}
+	if got := shared(before, husband); len(got) != 0 {
+		t.Errorf("rules pairing another household member with another family name: %v, want none", got)
+	}
+}

@@ -225,12 +225,13 @@ func oneToOne(pairs []Pair, threshold float64) []Pair {
 const guardLikely = 0.01
 
 // similarFunc returns the test of whether two records are a plausible match
-// by themselves (probability at least guardLikely, or a rule match).
+// by themselves (probability at least guardLikely by the model's
+// guardModel, or a rule match).
 func (m *Matcher) similarFunc(d *dataset, model *Model) func(i, j int) bool {
 	if len(m.rules) > 0 || model == nil {
 		return func(i, j int) bool { _, ok := m.ruleMatch(d, i, j); return ok }
 	}
-	sc := newScorer(model, d, !m.o.noTF)
+	sc := newScorer(model.guardModel(), d, !m.o.noTF)
 	return func(i, j int) bool { return probability(sc.weight(i, j, d.gamma(i, j))) >= guardLikely }
 }
 

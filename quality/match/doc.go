@@ -48,7 +48,12 @@
 //     they keep a file of a few records sane (two identical records match);
 //     From 50,000 records on, m is learnt from the pairs of rules other than
 //     name-only ones (at scale those are mostly namesakes), then u and the
-//     prior are re-estimated over all candidates with m fixed;
+//     prior are re-estimated over all candidates with m fixed. Pairs are
+//     then scored with u from random pairs (the exact level less the
+//     expected matching pairs) and the prior of any two records, since u
+//     among candidates undercounts a pair agreeing on several of the fields
+//     that blocking chose them by; the candidates' u and prior stay in the
+//     Model for the chaining guards;
 //   - compare: values longer than 64 runes are graded on their first 64 at
 //     the similarity levels (exact agreement compares them whole), so long
 //     free text costs no more than a name;

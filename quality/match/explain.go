@@ -7,7 +7,10 @@ type Contribution struct {
 	Field string
 	Level string // comparison level name, e.g. "exact", "jaro_winkler>=0.92"
 	// Weight is the bits added to the match weight (negative: evidence
-	// against). When every field that says where a person lives below the
+	// against). Place fields that say the same thing count once: when a
+	// whole address agrees, only the strongest agreement of the address,
+	// the postal code and the locality counts, and a region counts nothing
+	// once a finer place field agrees; the others show 0. When every field that says where a person lives below the
 	// region (postal code, address, street, locality) disagrees outright —
 	// a move, which changes them all at once — only the strongest
 	// disagreement of those fields, the region and a landline (a home's

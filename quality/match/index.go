@@ -26,6 +26,7 @@ type Index struct {
 	m      *Matcher
 	model  *Model
 	sc     *scorer
+	gsc    *scorer // the scorer of the chaining guards (Model.guardModel)
 	rules  []blockRule
 	seed   maphash.Seed
 	d      *dataset
@@ -70,6 +71,8 @@ func (m *Matcher) NewIndex(model *Model) (*Index, error) {
 			}
 			return float64(ix.counts[f][v.key]) / float64(d.nonMis[f])
 		}
+		ix.gsc = newScorer(model.guardModel(), nil, !m.o.noTF)
+		ix.gsc.d, ix.gsc.tfOf = d, ix.sc.tfOf
 	}
 	ix.c = &clusterer{guards: m.guards, kinds: m.kinds, d: d, held: map[int32][][]int32{}}
 	ix.c.similar = func(i, j int) bool {
@@ -77,7 +80,7 @@ func (m *Matcher) NewIndex(model *Model) (*Index, error) {
 			_, ok := m.ruleMatch(d, i, j)
 			return ok
 		}
-		return probability(ix.weight(i, j, d.gamma(i, j))) >= guardLikely
+		return probability(ix.gsc.weight(i, j, d.gamma(i, j))) >= guardLikely
 	}
 	return ix, nil
 }

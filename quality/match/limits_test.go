@@ -209,7 +209,9 @@ func TestCommonNameByFrequency(t *testing.T) {
 // Two given names in Japanese script that differ, with no reading to
 // agree, are a household member's — unless the birth dates or the mobile
 // numbers agree exactly, where a variant kanji of one name (昌平 / 翔平) is
-// the likelier story. A shared landline is the household's.
+// the likelier story. A shared landline is the household's. Readings that
+// disagree too settle it whatever else agrees: a variant kanji keeps its
+// reading, and household members (twins) can share a birth date.
 func TestHouseholdVeto(t *testing.T) {
 	fields := []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"given_kana", KindNameKana}, {"dob", KindDate}, {"phone", KindPhone}}
 	m, err := New(Config{Fields: fields})
@@ -237,6 +239,36 @@ func TestHouseholdVeto(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := s.Score(Record{ID: "a", Values: tt.base}, []Record{{ID: "b", Values: tt.other}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got[0].Vetoed != tt.vetoed || (got[0].Limit == LimitHousehold) != tt.vetoed {
+				t.Errorf("vetoed %v, limit %q; want vetoed %v", got[0].Vetoed, got[0].Limit, tt.vetoed)
+			}
+		})
+	}
+	// With both readings (the second kana field reads the given name).
+	fields = []Field{{"family", KindFamilyName}, {"given", KindGivenName}, {"family_kana", KindNameKana}, {"given_kana", KindNameKana}, {"dob", KindDate}, {"phone", KindPhone}}
+	m, err = New(Config{Fields: fields})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err = m.NewScorer(nil); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"佐佐木", "昌平", "ササキ", "ショウヘイ", "2002-07-24", "080-8680-3683"}
+	for _, tt := range []struct {
+		name   string
+		other  []string
+		vetoed bool
+	}{
+		{"same birth date, same reading (variant kanji)", []string{"佐佐木", "翔平", "ササキ", "ショウヘイ", "2002-07-24", ""}, false},
+		{"same birth date, other reading (twins)", []string{"佐佐木", "和子", "ササキ", "カズコ", "2002-07-24", ""}, true},
+		{"same mobile, other reading", []string{"佐佐木", "和子", "ササキ", "カズコ", "", "080-8680-3683"}, true},
+		{"same birth date, reading missing", []string{"佐佐木", "翔平", "ササキ", "", "2002-07-24", ""}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := s.Score(Record{ID: "a", Values: base}, []Record{{ID: "b", Values: tt.other}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -797,6 +797,10 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if err := d.estimateU(ctx, model, &m.o); err != nil {
 			return nil, err
 		}
+		randomU := make([][]float64, len(model.Fields))
+		for f, p := range model.Fields {
+			randomU[f] = slices.Clone(p.U)
+		}
 		if err := em(ctx, model, patterns, m.o.emIter, true, m.vetoed); err != nil {
 			return nil, err
 		}
@@ -818,6 +822,12 @@ func (m *Matcher) score(ctx context.Context, d *dataset, pairs []uint64, train [
 		if err := m.relearnM(ctx, model, res.labels, pairs, gammas, all); err != nil {
 			return nil, err
 		}
+		allPairs := float64(d.n()) * float64(d.n()-1) / 2
+		if d.nLeft > 0 {
+			allPairs = float64(d.nLeft) * float64(d.n()-d.nLeft)
+		}
+		d.withoutMatches(model, randomU, model.Lambda*float64(len(pairs)), allPairs)
+		model.overAllPairs(randomU, float64(len(pairs)), allPairs)
 		d.setFrequent(model)
 		res.Stats.EMIterations, res.Stats.EMConverged = model.Iterations, model.Converged
 		m.report(Progress{Stage: "estimate", Done: model.Iterations, Total: m.o.emIter})
@@ -955,6 +965,10 @@ type scorer struct {
 	place []bool
 	// region[f]: field f is a region (a prefecture, a state).
 	region []bool
+	// address[f]: field f is a whole address, which says where its postal
+	// code and locality are; placeOfAddress[f]: field f is an address, a
+	// postal code or a locality (see counted).
+	address, placeOfAddress []bool
 	// phone[f]: field f is a phone number.
 	phone []bool
 	// noTF[f]: field f takes no term-frequency adjustment (see tfKind).
@@ -969,6 +983,8 @@ func newScorer(m *Model, d *dataset, tf bool) *scorer {
 	for _, p := range m.Fields {
 		s.place = append(s.place, placeKind(p.Kind))
 		s.region = append(s.region, p.Kind == KindRegion || p.Kind == KindPrefecture)
+		s.address = append(s.address, p.Kind == KindAddress)
+		s.placeOfAddress = append(s.placeOfAddress, p.Kind == KindAddress || p.Kind == KindPostalCode || p.Kind == KindLocality)
 		s.phone = append(s.phone, p.Kind == KindPhone)
 		s.noTF = append(s.noTF, !tfKind(p.Kind))
 	}
@@ -1020,20 +1036,59 @@ func (s *scorer) weight(i, j int, g uint64) float64 {
 
 // counted returns the sum of the field weights of records a and b (pattern
 // g) as they count, and, when ws is not nil, each field's counted weight in
-// ws. When the pattern is a move (see moved), the disagreements of the
-// place fields, and of a landline (a home's number changes with the home),
-// are one piece of evidence: only the strongest counts, the others count 0.
+// ws (0 for a weight that does not count).
+//
+// Place fields that say the same thing count once. In agreement: a whole
+// address that agrees (exactly or nearly) says where the postal code and
+// the locality are, so only the strongest of the three counts; and a
+// region says nothing more once a finer place field (postal code, address,
+// street, locality) agrees. In disagreement, when the pattern is a move
+// (see moved), the disagreements of the place fields, and of a landline (a
+// home's number changes with the home), are one piece of evidence: only
+// the strongest counts.
 func (s *scorer) counted(a, b []value, g uint64, ws []float64) float64 {
 	moved := s.moved(g)
-	w, group, strongest := 0.0, 0.0, -1
+	var fws [maxFields]float64
+	finerAgrees, addressAgrees := false, false
 	for f := range s.w {
 		l := level(g, f)
 		if l == 0 {
 			continue
 		}
 		fw := s.fieldWeight(f, l, &a[f], g)
+		fws[f] = fw
+		if fw > 0 && s.place[f] && !s.region[f] {
+			finerAgrees = true
+			addressAgrees = addressAgrees || s.address[f]
+		}
+	}
+	w, group, strongest := 0.0, 0.0, -1
+	agree, agreeF := 0.0, -1
+	for f := range s.w {
+		l := level(g, f)
+		if l == 0 {
+			continue
+		}
+		fw := fws[f]
 		if ws != nil {
 			ws[f] = fw
+		}
+		switch {
+		case fw > 0 && s.region[f] && finerAgrees:
+			if ws != nil {
+				ws[f] = 0
+			}
+			continue
+		case fw > 0 && addressAgrees && s.placeOfAddress[f]:
+			if agreeF < 0 || fw > agree {
+				if ws != nil && agreeF >= 0 {
+					ws[agreeF] = 0
+				}
+				agree, agreeF = fw, f
+			} else if ws != nil {
+				ws[f] = 0
+			}
+			continue
 		}
 		if moved && fw < 0 && (s.place[f] || s.phone[f] && !japaneseMobile(a[f].key) && !japaneseMobile(b[f].key)) {
 			if strongest < 0 || fw < group {
@@ -1048,7 +1103,7 @@ func (s *scorer) counted(a, b []value, g uint64, ws []float64) float64 {
 		}
 		w += fw
 	}
-	return w + group
+	return w + group + agree
 }
 
 // moved reports whether pattern g is a move: every place field compared
@@ -1118,9 +1173,8 @@ func (m *Matcher) vetoed(g uint64) bool {
 }
 
 // readings pairs kana fields with the written name fields they read, in
-// order: the first reading goes with the family (or whole) name, the second
-// with the given name; a single reading with a whole name, else the family
-// name.
+// order: the first reading goes with the family name (or, without one, the
+// whole name), the second with the given name.
 func readings(kinds []Kind) []int {
 	out := make([]int, len(kinds))
 	var kana, written []int
@@ -1139,14 +1193,17 @@ func readings(kinds []Kind) []int {
 		}
 	}
 	switch {
+	case len(fam) > 0:
+		// Before a whole name: records with family and given names, and a
+		// whole name in Latin script too (customer source records), read
+		// the family and given names.
+		written = append(written, fam[0])
+		if len(giv) > 0 {
+			written = append(written, giv[0])
+		}
 	case len(per) > 0:
 		written = append(written, per[0])
 		if len(kana) > 1 && len(giv) > 0 {
-			written = append(written, giv[0])
-		}
-	case len(fam) > 0:
-		written = append(written, fam[0])
-		if len(giv) > 0 {
 			written = append(written, giv[0])
 		}
 	case len(giv) > 0:
@@ -1169,40 +1226,42 @@ func modelKinds(m *Model) []Kind {
 }
 
 // vetoPair is vetoed plus a check that needs the values: two given names in
-// Japanese script that disagree, with readings that do not agree either,
-// belong to different people (a household member at the same address),
-// unless their birth dates or their Japanese mobile numbers agree exactly.
-// Latin-script given names are exempt, since romanisation and nicknames
-// vary too much.
+// Japanese script that disagree, with readings that disagree too, belong to
+// different people (a household member at the same address), whatever else
+// agrees — a variant kanji of one given name (昌平 / 翔平, 隆子 / 孝子) keeps
+// its reading. Without a reading to tell, the given names alone decide,
+// unless the birth dates or the Japanese mobile numbers agree exactly (then a
+// variant kanji is more likely than a household member). Latin-script given
+// names are exempt, since romanisation and nicknames vary too much.
 func (m *Matcher) vetoPair(a, b []value, g uint64) bool {
 	if m.vetoed(g) {
 		return true
 	}
-	for f, k := range m.kinds {
-		if k == KindDate && level(g, f) == 1 {
-			// The same birth date: a variant kanji of the given name
-			// (昌平 / 翔平) more likely than a household member.
-			return false
-		}
-	}
-	for f, k := range m.kinds {
-		if k == KindPhone && level(g, f) == 1 && japaneseMobile(a[f].key) {
-			// The same mobile number: a personal line, unlike a
-			// household's landline — a variant kanji of the given name
-			// (隆子 / 孝子) more likely than a household member.
-			return false
-		}
-	}
+	unread := false // given names disagree with no reading to tell
 	for _, f := range m.givens {
 		if level(g, f) != len(levelNames[KindGivenName])-1 || !hasNonLatin(a[f].key) || !hasNonLatin(b[f].key) {
 			continue
 		}
 		r := m.givenReading[f]
-		if r < 0 || level(g, r) == 0 || level(g, r) == len(levelNames[KindNameKana])-1 {
+		switch {
+		case r >= 0 && level(g, r) == len(levelNames[KindNameKana])-1:
 			return true
+		case r < 0 || level(g, r) == 0:
+			unread = true
 		}
 	}
-	return false
+	if !unread {
+		return false
+	}
+	for f, k := range m.kinds {
+		if k == KindDate && level(g, f) == 1 {
+			return false // the same birth date
+		}
+		if k == KindPhone && level(g, f) == 1 && japaneseMobile(a[f].key) {
+			return false // the same mobile number: a personal line, unlike a household's landline
+		}
+	}
+	return true
 }
 
 // japaneseMobile reports whether a phone key (E.164) is a Japanese mobile

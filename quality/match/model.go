@@ -12,11 +12,25 @@ import (
 // u (among non-matches), and the prior share of matches among candidate
 // pairs. A field's match weight at a level is log2(m/u) bits; the missing
 // level weighs 0.
+//
+// Dedupe and Link learn m by EM among the candidate pairs, but score with u
+// from random record pairs and with λ the share of all record pairs that
+// match (see overAllPairs): among candidates, which blocking chose because
+// their names, or their addresses, or their e-mails agree, non-matches agree
+// on each of these often, and on two of them seldom, so u learnt there
+// would make a pair agreeing on a name and an address look weaker than
+// either agreement alone says. The u and λ among candidates are kept too
+// (FieldParams.CandidateU, CandidateLambda): the chaining guards judge with
+// them whether two records of a would-be cluster look alike.
 type Model struct {
-	Lambda     float64       // prior probability that a candidate pair matches
+	Lambda     float64       // prior probability that a pair of records matches
 	Fields     []FieldParams // one per field, in the Matcher's field order
 	Iterations int           // EM iterations run
 	Converged  bool          // EM stopped because the parameters stopped changing
+	// CandidateLambda is the share of matches among the candidate pairs;
+	// 0 when the model was not estimated from candidates (then Lambda is
+	// used in its place).
+	CandidateLambda float64 `json:",omitempty"`
 }
 
 // FieldParams are the estimated parameters of one field.
@@ -25,6 +39,9 @@ type FieldParams struct {
 	Kind   Kind
 	Levels []string  // level names, index = level
 	M, U   []float64 // per level; index 0 (missing) is unused
+	// CandidateU is u among the candidate pairs, per level (nil: U), for
+	// the chaining guards (see Model).
+	CandidateU []float64 `json:",omitempty"`
 	// RandomExact is the share of random record pairs whose values agree
 	// exactly; the term-frequency adjustment compares a value's frequency
 	// with it. 0 turns the adjustment off for the field.
@@ -96,6 +113,82 @@ func mostFrequent(counts map[string]int32, n int) map[string]float64 {
 		fr[x.k] = float64(x.c) / float64(n)
 	}
 	return fr
+}
+
+// overAllPairs turns a model estimated among candidate pairs into one over
+// all record pairs: u becomes randomU (from random pairs and value
+// frequencies, see estimateU), and λ the expected matches among the
+// candidates over all pairs of records; the candidate u and λ are kept in
+// CandidateU and CandidateLambda.
+func (m *Model) overAllPairs(randomU [][]float64, candidates, allPairs float64) {
+	m.CandidateLambda = m.Lambda
+	for f := range m.Fields {
+		p := &m.Fields[f]
+		if f >= len(randomU) || len(randomU[f]) != len(p.U) {
+			continue
+		}
+		p.CandidateU = p.U
+		p.U = slices.Clone(randomU[f])
+	}
+	if allPairs > 0 && candidates > 0 {
+		m.Lambda = math.Min(m.Lambda*candidates/allPairs, m.Lambda)
+	}
+}
+
+// withoutMatches takes the expected matching pairs out of the exact level
+// of the random-pair u: value frequencies count every pair of records that
+// share a value, and most such pairs of an e-mail address or a birth date
+// are the same person's duplicates, not two people agreeing by chance.
+// matches is the expected number of matching pairs among all pairs
+// (allPairs); a field's matching pairs with both values present are taken
+// in proportion to its pairs of present values, and agree exactly with
+// probability m. The other levels take up the difference.
+func (d *dataset) withoutMatches(m *Model, randomU [][]float64, matches, allPairs float64) {
+	if matches <= 0 || allPairs <= matches {
+		return
+	}
+	for f := range m.Fields {
+		p := m.Fields[f]
+		u := randomU[f]
+		if len(u) < 3 || len(p.M) != len(u) || f >= len(d.nonMis) {
+			continue
+		}
+		nm := float64(d.nonMis[f])
+		present := nm * (nm - 1) / 2
+		if d.nLeft > 0 || present < 2 {
+			continue
+		}
+		mf := matches * present / allPairs
+		agree := u[1] * present
+		ue := math.Max(agree-p.M[1]*mf, 1) / (present - mf)
+		if ue >= u[1] {
+			continue
+		}
+		rest := 1 - u[1]
+		u[1] = ue
+		if rest > 0 {
+			for l := 2; l < len(u); l++ {
+				u[l] *= (1 - ue) / rest
+			}
+		}
+	}
+}
+
+// guardModel returns the model the chaining guards judge with: u and λ
+// among candidates when the model keeps them, else m itself.
+func (m *Model) guardModel() *Model {
+	if m.CandidateLambda == 0 {
+		return m
+	}
+	g := *m
+	g.Lambda = m.CandidateLambda
+	g.Fields = slices.Clone(m.Fields)
+	for f := range g.Fields {
+		if g.Fields[f].CandidateU != nil {
+			g.Fields[f].U = g.Fields[f].CandidateU
+		}
+	}
+	return &g
 }
 
 // Weight returns the match weight in bits of field f at the given level

@@ -87,18 +87,18 @@ func digitsOnly(s string) string {
 	return b.String()
 }
 
-// dateValue parses the common notations: 2006-01-02, 2006/1/2, 20060102,
-// 2006年1月2日, 2006.01.02, and Japanese era dates (昭和55年1月2日, S55.1.2,
-// H2/3/4). The key is YYYYMMDD; an unparsable value keeps its digits.
+// dateValue parses a date as normalize.ParseDate does with
+// normalize.DayFirst (2006-01-02, 2006/1/2, 20060102, 2006年1月2日, Japanese
+// era dates, 02/01/2006 day first). The key is YYYYMMDD; an unparsable value
+// keeps its digits.
 func dateValue(s string) value {
-	t := textKey(s)
-	y, m, d, ok := parseDate(t)
-	if !ok {
-		dg := digitsOnly(t)
-		if dg == "" {
-			return value{key: t}
+	y, m, d, err := normalize.ParseDate(s, normalize.DayFirst)
+	if err != nil {
+		t := textKey(s)
+		if dg := digitsOnly(t); dg != "" {
+			return value{key: dg}
 		}
-		return value{key: dg}
+		return value{key: t}
 	}
 	key := pad(y, 4) + pad(m, 2) + pad(d, 2)
 	return value{key: key, num: float64(days(y, m, d)), ok: true}
@@ -110,73 +110,6 @@ func pad(n, w int) string {
 		s = "0" + s
 	}
 	return s
-}
-
-var eras = []struct {
-	names []string
-	start int // Gregorian year of era year 1
-}{
-	{[]string{"令和", "r"}, 2019}, {[]string{"平成", "h"}, 1989}, {[]string{"昭和", "s"}, 1926},
-	{[]string{"大正", "t"}, 1912}, {[]string{"明治", "m"}, 1868},
-}
-
-func parseDate(t string) (y, m, d int, ok bool) {
-	base := 0
-	for _, e := range eras {
-		for _, n := range e.names {
-			if strings.HasPrefix(t, n) && len(t) > len(n) && (t[len(n)] >= '0' && t[len(n)] <= '9' || strings.HasPrefix(t[len(n):], "元")) {
-				base = e.start - 1
-				t = t[len(n):]
-				if strings.HasPrefix(t, "元") {
-					t = "1" + t[len("元"):]
-				}
-				break
-			}
-		}
-		if base != 0 {
-			break
-		}
-	}
-	var parts []int
-	cur, in := 0, false
-	nd := 0
-	for _, r := range t {
-		if r >= '0' && r <= '9' {
-			cur = cur*10 + int(r-'0')
-			in = true
-			nd++
-			continue
-		}
-		if in {
-			parts = append(parts, cur)
-			cur, in = 0, false
-		}
-		if !(r == '-' || r == '/' || r == '.' || r == '年' || r == '月' || r == '日' || r == ' ') {
-			return 0, 0, 0, false
-		}
-	}
-	if in {
-		parts = append(parts, cur)
-	}
-	switch {
-	case len(parts) == 1 && nd == 8 && base == 0:
-		y, m, d = parts[0]/10000, parts[0]/100%100, parts[0]%100
-	case len(parts) == 3 && base != 0:
-		y, m, d = base+parts[0], parts[1], parts[2]
-	case len(parts) == 3 && parts[0] >= 1000:
-		y, m, d = parts[0], parts[1], parts[2]
-	case len(parts) == 3 && parts[2] >= 1000: // dd/mm/yyyy (day first, as outside the US)
-		y, m, d = parts[2], parts[1], parts[0]
-		if m > 12 && d <= 12 {
-			m, d = d, m
-		}
-	default:
-		return 0, 0, 0, false
-	}
-	if m < 1 || m > 12 || d < 1 || d > 31 || y < 1 || y > 9999 {
-		return 0, 0, 0, false
-	}
-	return y, m, d, true
 }
 
 // days counts days from a fixed epoch (civil-from-days inverse).

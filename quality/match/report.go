@@ -463,7 +463,7 @@ svg text.v { font-size: 11px; fill: #444; }
 {{if .Clustered}}<tr><th class="t">clusters</th><td id="clusters">{{.Stats.Clusters}}</td></tr>
 <tr><th class="t">largest cluster</th><td id="largest">{{.Stats.LargestCluster}}</td></tr>
 <tr><th class="t">merges refused by a chaining guard</th><td id="guard-refusals">{{.Stats.GuardRefusals}}</td></tr>{{end}}
-{{if not .Deterministic}}<tr><th class="t">prior match share λ among candidates</th><td id="lambda">{{g .Lambda}}</td></tr>
+{{if not .Deterministic}}<tr><th class="t">prior match probability λ of two records</th><td id="lambda">{{g .Lambda}}</td></tr>
 <tr><th class="t">EM iterations</th><td>{{.Stats.EMIterations}}{{if not .Stats.EMConverged}} (not converged){{end}}</td></tr>{{end}}
 </table>
 

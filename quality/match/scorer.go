@@ -25,6 +25,7 @@ type Scorer struct {
 	model *Model
 	rules []blockRule
 	base  *scorer // weights of the model, without a dataset; nil in deterministic mode
+	guard *scorer // weights the chaining guards judge with (Model.guardModel)
 }
 
 // scorerFor returns the model's scorer bound to d (a shallow copy of the
@@ -53,6 +54,8 @@ func (m *Matcher) NewScorer(model *Model) (*Scorer, error) {
 	if model != nil && len(m.rules) == 0 {
 		sc.base = newScorer(model, nil, !m.o.noTF)
 		sc.base.tfOf = func(f int, v *value) float64 { return model.Fields[f].Frequent[v.key] }
+		sc.guard = newScorer(model.guardModel(), nil, !m.o.noTF)
+		sc.guard.tfOf = sc.base.tfOf
 	}
 	return sc, nil
 }
@@ -189,7 +192,9 @@ func (s *Scorer) conflict(d *dataset, sc *scorer, i, j int) bool {
 			_, ok := s.m.ruleMatch(d, i, j)
 			return ok
 		}
-		return probability(sc.weight(i, j, d.gamma(i, j))) >= guardLikely
+		gs := *s.guard
+		gs.d = d
+		return probability(gs.weight(i, j, d.gamma(i, j))) >= guardLikely
 	}
 	for _, f := range s.m.guards {
 		vx, vy := &d.vals[i*d.nf+f], &d.vals[j*d.nf+f]

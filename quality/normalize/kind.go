@@ -18,6 +18,7 @@ const (
 	KindPostalCode                  // a Japanese postal code: ParsePostalCode
 	KindAddress                     // a Japanese address: ParseAddress
 	KindCorporateNumber             // a Japanese corporate number (法人番号): CorporateNumber
+	KindDate                        // a calendar date: ParseDate (YearFirst), as 2006-01-02
 )
 
 var kindNames = [...]string{
@@ -31,6 +32,7 @@ var kindNames = [...]string{
 	KindPostalCode:      "postal_code",
 	KindAddress:         "address",
 	KindCorporateNumber: "corporate_number",
+	KindDate:            "date",
 }
 
 // String returns the name ParseKind accepts ("text", "person_name", …), or
@@ -66,7 +68,7 @@ func Kinds() []Kind {
 
 // ParseKind returns the kind named s: one of "text", "kana", "person_name",
 // "name_kana", "company", "phone", "email", "postal_code", "address",
-// "corporate_number". Case
+// "corporate_number", "date". Case
 // and surrounding spaces are ignored, and "-" may stand for "_". An unknown
 // name gives an error wrapping ErrInvalid.
 func ParseKind(s string) (Kind, error) {
@@ -76,7 +78,7 @@ func ParseKind(s string) (Kind, error) {
 			return Kind(i), nil
 		}
 	}
-	return 0, &Error{Kind: KindText, Input: s, Reason: "unknown kind (want one of text, kana, person_name, name_kana, company, phone, email, postal_code, address, corporate_number)"}
+	return 0, &Error{Kind: KindText, Input: s, Reason: "unknown kind (want one of text, kana, person_name, name_kana, company, phone, email, postal_code, address, corporate_number, date)"}
 }
 
 func dashName(n string) string {
@@ -101,6 +103,7 @@ func dashName(n string) string {
 //	KindPostalCode      ParsePostalCode(s).Key (seven digits)
 //	KindAddress         ParseAddress(s).Key
 //	KindCorporateNumber CorporateNumber(s)
+//	KindDate            ParseDate(s, YearFirst) as 2006-01-02
 //
 // Keys are idempotent: Key(k, key) == key. An error wraps ErrInvalid.
 func Key(k Kind, s string) (string, error) {
@@ -132,6 +135,12 @@ func Key(k Kind, s string) (string, error) {
 		return a.Key, err
 	case KindCorporateNumber:
 		return CorporateNumber(s)
+	case KindDate:
+		y, m, d, err := ParseDate(s, YearFirst)
+		if err != nil {
+			return "", err
+		}
+		return isoDate([3]int{y, m, d}), nil
 	}
 	return "", &Error{Kind: k, Input: s, Reason: "unknown kind"}
 }

@@ -58,6 +58,7 @@ func TestKey(t *testing.T) {
 		{KindEmail, "Taro@Example.JP", "taro@example.jp"},
 		{KindPostalCode, "〒100-0005", "1000005"},
 		{KindCorporateNumber, "7000012050002", "7000012050002"},
+		{KindDate, "令和6年4月1日", "2024-04-01"},
 	}
 	for _, tt := range tests {
 		got, err := Key(tt.kind, tt.in)

@@ -19,6 +19,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -63,6 +64,7 @@ func run() error {
 	logPII := flag.Bool("log-personal-data", false, "log each request's path and query (IDs, e-mail addresses, names)")
 	scanLimit := flag.Int("name-scan-limit", 100_000, "most profiles one name search reads (the engine has no name index)")
 	system := flag.String("tracking-system", "web", "source system of the tracking API's userIds (records <system>/<userId>)")
+	reindex := flag.Bool("reindex", false, "before serving, rewrite the store's identity index for this configuration and version (c360.Reindex)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q", flag.Arg(0))
@@ -98,7 +100,20 @@ func run() error {
 		}
 		creds = tf
 	}
+	if *reindex {
+		if st == nil {
+			return fmt.Errorf("--reindex needs a durable store (bolt:PATH or postgres:URL): the memory store starts empty")
+		}
+		n, err := c360.Reindex(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("--reindex: %w", err)
+		}
+		fmt.Fprintf(os.Stderr, "c360-serve: re-indexed %d records of %d profiles (%d rewritten)\n", n.Records, n.Profiles, n.Changed)
+	}
 	eng, err := c360.Open(ctx, cfg)
+	if errors.Is(err, c360.ErrIndexed) {
+		return fmt.Errorf("engine: %w (start once with --reindex to bring the store forward)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("engine: %w", err)
 	}

@@ -144,3 +144,53 @@ func TestTokensInStore(t *testing.T) {
 		t.Errorf("--tokens store on the memory store was accepted")
 	}
 }
+
+// TestReindexFlag: a bolt file indexed under other blocking rules is
+// refused at start with a hint to --reindex; started with --reindex, the
+// server re-indexes it and serves what it held.
+func TestReindexFlag(t *testing.T) {
+	dir := t.TempDir()
+	db, tokenFile, config := filepath.Join(dir, "c360.db"), filepath.Join(dir, "tokens.json"), filepath.Join(dir, "c360.json")
+	secret, tok, _ := server.NewToken("t", []server.Scope{server.ScopeAdmin}, time.Now())
+	set, _ := server.NewTokenSet(tok)
+	if err := set.WriteFile(tokenFile); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(config, []byte(`{"match": {"blocking": [["email"], ["phone"]]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, cmd := start(t, "--addr", "127.0.0.1:0", "--store", "bolt:"+db, "--tokens", tokenFile, "--config", config)
+	req, _ := http.NewRequest("POST", base+"/v1/identify", strings.NewReader(`{"messageId":"m1","userId":"u1","traits":{"name":"山田 太郎","email":"taro@example.jp"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.SetBasicAuth(secret, "")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("identify: %d", res.StatusCode)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("after SIGTERM: %v", err)
+	}
+
+	refused := exec.Command(os.Args[0], "-test.run=^$")
+	refused.Env = append(os.Environ(), argsEnv+"="+strings.Join([]string{"--addr", "127.0.0.1:0", "--store", "bolt:" + db, "--tokens", tokenFile}, "\n"))
+	if out, err := refused.CombinedOutput(); err == nil || !strings.Contains(string(out), "--reindex") {
+		t.Fatalf("start under the default rules on a store indexed otherwise: %v %s; want a refusal naming --reindex", err, out)
+	}
+	base, _ = start(t, "--addr", "127.0.0.1:0", "--store", "bolt:"+db, "--tokens", tokenFile, "--reindex")
+	req, _ = http.NewRequest("GET", base+"/v1/profiles?email=TARO%40example.jp", nil)
+	req.SetBasicAuth(secret, "")
+	res, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.Contains(string(b), "taro@example.jp") {
+		t.Errorf("search after --reindex: %d %s", res.StatusCode, b)
+	}
+}
