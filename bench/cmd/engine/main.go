@@ -240,9 +240,9 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 	// The runtime adds a cycle's CPU time when the cycle ends: a cycle
 	// still running when Track ends is not counted, one running when it
 	// began is counted whole.
-	gcTrack, allocs := gcCPU()-gc0, heapAllocs()-alloc0
-	fmt.Printf("  garbage collection: %.2fs of CPU in the %d cycles that ended during Track; Track allocated %.0f bytes per event\n", gcTrack, gcCycles()-cyc0, float64(allocs)/float64(n))
-	steadyState(n, allocs, trackWall, trackCPU, gcTrack)
+	cycles, allocs := gcCycles()-cyc0, heapAllocs()-alloc0
+	fmt.Printf("  garbage collection: %.2fs of CPU in the %d cycles that ended during Track; Track allocated %.0f bytes per event\n", gcCPU()-gc0, cycles, float64(allocs)/float64(n))
+	steadyState(n, allocs, trackWall, trackCPU, cycles)
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 	fmt.Printf("  latency p50 %v  p90 %v  p99 %v  max %v\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1])
@@ -279,20 +279,25 @@ func trackPhase(ctx context.Context, e *c360.Engine, cfg c360.Config, n, workers
 // steadyState estimates what Track costs once the collector's cycles are
 // spread evenly over the events (how many cycles fall inside a run of n
 // events depends on where the heap stood when it began): it times one full
-// cycle now (runtime.GC, its CPU from runtime/metrics) and, with the
+// cycle now (runtime.GC, the process CPU it took) and, with the
 // GOGC=100 pacing (a cycle per live heap's worth of allocation), charges
 // each event its share: cycle CPU × bytes per event / live heap. Track's
-// own CPU is the process's during the run minus the collector's cycles that
-// ended in it (an approximation: a cycle counts when it ends).
-func steadyState(n int, allocs uint64, wall time.Duration, trackCPU, gcTrack float64) {
-	g0 := gcCPU()
+// own CPU is the process's during the run minus that of a cycle for each
+// cycle that ended in it (an approximation: a cycle counts when it ends,
+// and the heap was not the same size throughout).
+func steadyState(n int, allocs uint64, wall time.Duration, trackCPU float64, cycles uint64) {
+	// The process's CPU time around a forced cycle, not runtime/metrics'
+	// GC classes: those count a worker's wall time, which on a loaded
+	// machine (a worker descheduled) gave 41 to 103 s for one 5 GiB heap.
+	c0, _ := cputime.Process()
 	runtime.GC()
-	cycle := gcCPU() - g0
+	c1, _ := cputime.Process()
+	cycle := (c1 - c0).Seconds()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	live := float64(ms.HeapAlloc)
 	perEvent := cycle * float64(allocs) / float64(n) / live // seconds of GC CPU per event
-	own := (trackCPU - gcTrack) / float64(n)
+	own := (trackCPU - float64(cycles)*cycle) / float64(n)
 	procs := float64(runtime.GOMAXPROCS(0))
 	fmt.Printf("  steady state (estimate): one GC cycle %.2fs CPU over a %.2f GiB live heap -> %.1f us of GC CPU per event; Track's own CPU %.1f us per event; at most %.0f events/s on %d cores (measured wall %.0f events/s)\n",
 		cycle, live/(1<<30), perEvent*1e6, own*1e6, procs/(perEvent+own), int(procs), float64(n)/wall.Seconds())
