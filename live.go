@@ -19,7 +19,6 @@ import (
 
 	"github.com/c360/c360/customer"
 	"github.com/c360/c360/journey"
-	"github.com/c360/c360/quality/match"
 	"github.com/c360/c360/quality/normalize"
 	"github.com/c360/c360/segment"
 )
@@ -473,8 +472,7 @@ type Tracked struct {
 // are evaluated again; a stage change and segment entries and exits are
 // written to the change feed in the same transaction as the event.
 func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
-	sc, err := e.current()
-	if err != nil {
+	if _, err := e.current(); err != nil {
 		return Tracked{}, err
 	}
 	if err := e.checkEvent(&ev); err != nil {
@@ -486,8 +484,9 @@ func (e *Engine) Track(ctx context.Context, ev journey.Event) (Tracked, error) {
 		if err := e.checkSuppressedEvent(tx, &ev); err != nil { // an erased person's: privacy.go
 			return err
 		}
-		return e.track(tx, sc, &ev, &out)
+		return e.track(tx, &ev, &out)
 	}
+	var err error
 	if su, ok := e.store.(sharedUpdater); ok {
 		// Tracks of different people run side by side (memshared.go).
 		var shift Cursor
@@ -557,7 +556,7 @@ type person struct {
 
 // identify resolves an event's person (zero when none is named that the
 // identity state knows).
-func (e *Engine) identify(tx ReadTx, sc *match.Scorer, ev *journey.Event) (person, error) {
+func (e *Engine) identify(tx ReadTx, ev *journey.Event) (person, error) {
 	if ev.CustomerID != "" {
 		id, _, err := resolve(tx, ev.CustomerID)
 		if err != nil {
@@ -634,10 +633,10 @@ func principal(p *customer.Profile) string {
 	return recordAnchor(k)
 }
 
-// track is Track's transaction; sc is the engine's scorer, read before
-// it (fn of a shared update takes no engine lock: Close holds e.mu while it
-// closes the store, which waits for the transactions running).
-func (e *Engine) track(tx Tx, sc *match.Scorer, ev *journey.Event, out *Tracked) error {
+// track is Track's transaction. It takes no engine lock (fn of a shared
+// update must not: Close holds e.mu while it closes the store, which waits
+// for the transactions running).
+func (e *Engine) track(tx Tx, ev *journey.Event, out *Tracked) error {
 	prefetch(tx, bEventID, "", ev.ID)
 	if ev.AnonymousID != "" {
 		prefetch(tx, bAnon, ev.AnonymousID, "")
@@ -648,7 +647,7 @@ func (e *Engine) track(tx Tx, sc *match.Scorer, ev *journey.Event, out *Tracked)
 	} else if !isNotFound(err) {
 		return err
 	}
-	who, err := e.identify(tx, sc, ev)
+	who, err := e.identify(tx, ev)
 	if err != nil {
 		return err
 	}
