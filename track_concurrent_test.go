@@ -274,8 +274,15 @@ func TestConcurrentTracksOfOnePerson(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("live state (-serial +concurrent):\n%s", diff)
 	}
+	checkFeedNetsMembers(t, conc, got.Members)
+}
+
+// checkFeedNetsMembers checks that the change feed's entries minus exits
+// are 1 for each membership and 0 for everything else.
+func checkFeedNetsMembers(t *testing.T, e *c360.Engine, members map[string][]customer.ID) {
+	t.Helper()
 	net := map[string]int{}
-	for c, err := range conc.Changes(t.Context(), 0) {
+	for c, err := range e.Changes(t.Context(), 0) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -286,10 +293,10 @@ func TestConcurrentTracksOfOnePerson(t *testing.T) {
 			net[c.Segment+"/"+string(c.Profile)]--
 		}
 	}
-	members := map[string]int{}
-	for name, ids := range got.Members {
+	want := map[string]int{}
+	for name, ids := range members {
 		for _, id := range ids {
-			members[name+"/"+string(id)] = 1
+			want[name+"/"+string(id)] = 1
 		}
 	}
 	for k, v := range net {
@@ -297,7 +304,7 @@ func TestConcurrentTracksOfOnePerson(t *testing.T) {
 			delete(net, k)
 		}
 	}
-	if diff := cmp.Diff(members, net); diff != "" {
+	if diff := cmp.Diff(want, net); diff != "" {
 		t.Errorf("feed entries minus exits vs memberships (-members +feed):\n%s", diff)
 	}
 }
@@ -333,32 +340,7 @@ func TestTracksBesideUpsertsAndClose(t *testing.T) {
 		}
 	})
 	wg.Wait()
-	s := snapshotLive(t, e)
-	net := map[string]int{}
-	for c, err := range e.Changes(t.Context(), 0) {
-		if err != nil {
-			t.Fatal(err)
-		}
-		switch c.Kind {
-		case c360.ChangeEntered:
-			net[c.Segment+"/"+string(c.Profile)]++
-		case c360.ChangeLeft:
-			net[c.Segment+"/"+string(c.Profile)]--
-		}
-	}
-	for name, ids := range s.Members {
-		for _, id := range ids {
-			if net[name+"/"+string(id)] != 1 {
-				t.Errorf("%s in %s: feed nets %d", id, name, net[name+"/"+string(id)])
-			}
-			delete(net, name+"/"+string(id))
-		}
-	}
-	for k, v := range net {
-		if v != 0 {
-			t.Errorf("%s: feed nets %d but not a member", k, v)
-		}
-	}
+	checkFeedNetsMembers(t, e, snapshotLive(t, e).Members)
 
 	// Close while Tracks run: each ends, with nil or ErrClosed.
 	done := make(chan struct{})
